@@ -1,0 +1,92 @@
+/*
+ * mistmcp: entry point. Parses the command line, builds the category registry from the
+ * catalog and the plugin directories, and runs the requested action.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "catalog.h"
+#include "cli.h"
+#include "host_api.h"
+#include "plugin_dirs.h"
+#include "registry.h"
+#include "util.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifndef MISTMCP_VERSION
+#error "MISTMCP_VERSION must be defined by the build"
+#endif
+
+static int list_categories(mm_registry *reg)
+{
+    size_t n = mm_registry_count(reg), tools = 0, ro = 0;
+    printf("%-44s %5s %9s  %s\n", "CATEGORY", "TOOLS", "READ-ONLY", "DESCRIPTION");
+    for (size_t i = 0; i < n; i++) {
+        const mm_category *cat = mm_registry_at(reg, i);
+        const mm_catalog_category *info = mm_category_catalog(cat);
+        if (info) {
+            printf("%-44s %5u %9u  %s\n", mm_category_name(cat), info->tool_count,
+                   info->read_only_count, mm_category_description(cat));
+            tools += info->tool_count;
+            ro += info->read_only_count;
+        } else {
+            printf("%-44s %5s %9s  %s\n", mm_category_name(cat), "?", "?",
+                   mm_category_description(cat));
+        }
+    }
+    printf("%zu categories, %zu tools (%zu read-only), Mist API spec %s\n", n, tools, ro,
+           mm_generated_catalog.spec_version);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    mm_util_init();
+    mm_cli cli;
+    int rc = mm_cli_parse(argc, argv, &cli, stderr);
+    if (rc != 0)
+        return rc;
+    switch (cli.action) {
+    case MM_CLI_HELP:
+        mm_cli_usage(stdout);
+        mm_cli_free(&cli);
+        return 0;
+    case MM_CLI_VERSION:
+        printf("mistmcp %s (Mist API spec %s, plugin ABI %d.%d)\n", MISTMCP_VERSION,
+               mm_generated_catalog.spec_version, MISTMCP_ABI_MAJOR, MISTMCP_ABI_MINOR);
+        mm_cli_free(&cli);
+        return 0;
+    default:
+        break;
+    }
+
+    char default_dir[PATH_MAX];
+    const char *fallback[1] = {default_dir};
+    const char *const *dirs = (const char *const *)cli.plugin_dirs;
+    size_t dir_count = cli.plugin_dir_count;
+    if (dir_count == 0) {
+        mm_default_plugin_dir(default_dir, sizeof default_dir);
+        dirs = fallback;
+        dir_count = 1;
+    }
+    mm_registry *reg = NULL;
+    char err[512];
+    if (mm_registry_create(&mm_generated_catalog, dirs, dir_count, mm_host_api(), &reg, err,
+                           sizeof err) != 0) {
+        fprintf(stderr, "mistmcp: %s\n", err);
+        mm_cli_free(&cli);
+        return 1;
+    }
+    if (cli.action == MM_CLI_LIST_CATEGORIES) {
+        rc = list_categories(reg);
+    } else {
+        fputs("mistmcp: the MCP server is not in this build yet; see --help for what it can "
+              "do\n",
+              stderr);
+        rc = 2;
+    }
+    mm_registry_destroy(&reg);
+    mm_cli_free(&cli);
+    return rc;
+}

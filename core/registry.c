@@ -1,0 +1,312 @@
+#define _GNU_SOURCE
+#include "registry.h"
+
+#include "plugin_loader.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef enum cat_state { CAT_UNLOADED, CAT_LOADING, CAT_LOADED, CAT_UNLOADING } cat_state;
+
+struct mm_category {
+    char *name;
+    char *description;               /* owned */
+    const mm_catalog_category *info; /* NULL for third-party plugins */
+    char *file;                      /* third-party: found at index time; immutable */
+    cat_state state;
+    unsigned refs;
+    mm_loaded loaded;
+    mm_plugin_view view;
+};
+
+struct mm_registry {
+    pthread_mutex_t lock;
+    pthread_cond_t changed; /* a category left LOADING or UNLOADING */
+    mm_category *cats;      /* sorted by name */
+    size_t count;
+    char **dirs;
+    size_t dir_count;
+    const mistmcp_host_api *host;
+    size_t loaded_now;
+    unsigned long load_total;
+};
+
+static int cat_cmp(const void *a, const void *b)
+{
+    return strcmp(((const mm_category *)a)->name, ((const mm_category *)b)->name);
+}
+
+static int has_category(const mm_category *cats, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(cats[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Third-party plugins: <dir>/<category>.so not in the catalog. First directory wins. */
+static void scan_extra(mm_registry *reg, size_t *cap)
+{
+    for (size_t d = 0; d < reg->dir_count; d++) {
+        DIR *dir = opendir(reg->dirs[d]);
+        if (!dir)
+            continue; /* a missing directory is fine: acquire names what it looked for */
+        struct dirent *e;
+        while ((e = readdir(dir)) != NULL) {
+            size_t n = strlen(e->d_name);
+            if (n <= 3 || strcmp(e->d_name + n - 3, ".so") != 0)
+                continue;
+            char *name = mm_xstrdup(e->d_name);
+            name[n - 3] = '\0';
+            if (!mm_valid_category_name(name) || has_category(reg->cats, reg->count, name)) {
+                free(name);
+                continue;
+            }
+            if (reg->count == *cap)
+                reg->cats = mm_xrealloc(reg->cats, (*cap *= 2) * sizeof *reg->cats);
+            mm_category *c = &reg->cats[reg->count++];
+            memset(c, 0, sizeof *c);
+            c->name = name;
+            size_t len = strlen(reg->dirs[d]) + n + 2;
+            c->file = mm_xmalloc(len);
+            snprintf(c->file, len, "%s/%s", reg->dirs[d], e->d_name);
+            size_t dlen = strlen(c->file) + 32;
+            c->description = mm_xmalloc(dlen);
+            snprintf(c->description, dlen, "Third-party plugin %s", c->file);
+        }
+        closedir(dir);
+    }
+}
+
+int mm_registry_create(const mm_catalog *catalog, const char *const *dirs, size_t dir_count,
+                       const mistmcp_host_api *host, mm_registry **out, char *err, size_t err_size)
+{
+    *out = NULL;
+    if (catalog && catalog->format != MM_CATALOG_FORMAT)
+        return mm_fail(err, err_size, "catalog format %u, this server reads format %d",
+                       catalog->format, MM_CATALOG_FORMAT);
+    mm_registry *reg = mm_xcalloc(1, sizeof *reg);
+    pthread_mutex_init(&reg->lock, NULL);
+    pthread_cond_init(&reg->changed, NULL);
+    reg->host = host;
+    reg->dir_count = dir_count;
+    reg->dirs = mm_xcalloc(dir_count ? dir_count : 1, sizeof *reg->dirs);
+    for (size_t i = 0; i < dir_count; i++)
+        reg->dirs[i] = mm_xstrdup(dirs[i]);
+    size_t cap = (catalog ? catalog->category_count : 0) + 16;
+    reg->cats = mm_xcalloc(cap, sizeof *reg->cats);
+    for (uint32_t i = 0; catalog && i < catalog->category_count; i++) {
+        mm_category *c = &reg->cats[reg->count++];
+        c->info = &catalog->categories[i];
+        c->name = mm_xstrdup(c->info->name);
+        c->description = mm_xstrdup(c->info->description);
+    }
+    scan_extra(reg, &cap);
+    qsort(reg->cats, reg->count, sizeof *reg->cats, cat_cmp);
+    *out = reg;
+    return 0;
+}
+
+void mm_registry_destroy(mm_registry **regp)
+{
+    mm_registry *reg = *regp;
+    if (!reg)
+        return;
+    for (size_t i = 0; i < reg->count; i++) {
+        mm_category *c = &reg->cats[i];
+        if (c->state == CAT_LOADED)
+            mm_plugin_close(&c->loaded);
+        free(c->name);
+        free(c->description);
+        free(c->file);
+    }
+    free(reg->cats);
+    for (size_t i = 0; i < reg->dir_count; i++)
+        free(reg->dirs[i]);
+    free(reg->dirs);
+    pthread_cond_destroy(&reg->changed);
+    pthread_mutex_destroy(&reg->lock);
+    free(reg);
+    *regp = NULL;
+}
+
+size_t mm_registry_count(const mm_registry *reg)
+{
+    return reg->count;
+}
+
+mm_category *mm_registry_at(const mm_registry *reg, size_t index)
+{
+    return index < reg->count ? &reg->cats[index] : NULL;
+}
+
+mm_category *mm_registry_find(const mm_registry *reg, const char *name)
+{
+    size_t lo = 0, hi = reg->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(reg->cats[mid].name, name);
+        if (c == 0)
+            return &reg->cats[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const char *mm_category_name(const mm_category *cat)
+{
+    return cat->name;
+}
+
+const char *mm_category_description(const mm_category *cat)
+{
+    return cat->description;
+}
+
+const mm_catalog_category *mm_category_catalog(const mm_category *cat)
+{
+    return cat->info;
+}
+
+/* Path of the plugin to load, or -1 naming every place looked at. Called unlocked: it reads
+ * only immutable fields. */
+static int find_file(const mm_registry *reg, const mm_category *cat, char **path, char *err,
+                     size_t err_size)
+{
+    if (cat->file) {
+        *path = mm_xstrdup(cat->file);
+        return 0;
+    }
+    char looked[512] = "";
+    size_t used = 0;
+    for (size_t d = 0; d < reg->dir_count; d++) {
+        size_t len = strlen(reg->dirs[d]) + strlen(cat->name) + 5;
+        char *p = mm_xmalloc(len);
+        snprintf(p, len, "%s/%s.so", reg->dirs[d], cat->name);
+        if (access(p, F_OK) == 0) {
+            *path = p;
+            return 0;
+        }
+        free(p);
+        if (used < sizeof looked)
+            used += (size_t)snprintf(looked + used, sizeof looked - used, "%s%s", d ? ", " : "",
+                                     reg->dirs[d]);
+    }
+    return mm_fail(err, err_size, "plugin for category %s not found: no %s.so in %s", cat->name,
+                   cat->name, reg->dir_count ? looked : "(no plugin directory configured)");
+}
+
+int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view, char *err,
+                        size_t err_size)
+{
+    pthread_mutex_lock(&reg->lock);
+    while (cat->state == CAT_LOADING || cat->state == CAT_UNLOADING)
+        pthread_cond_wait(&reg->changed, &reg->lock);
+    if (cat->state == CAT_LOADED) {
+        cat->refs++;
+        if (view)
+            *view = cat->view;
+        pthread_mutex_unlock(&reg->lock);
+        return 0;
+    }
+    /* UNLOADED: this thread loads it; others wanting it wait until it is done. */
+    cat->state = CAT_LOADING;
+    pthread_mutex_unlock(&reg->lock);
+
+    char *path = NULL;
+    mm_loaded loaded;
+    memset(&loaded, 0, sizeof loaded);
+    int rc = find_file(reg, cat, &path, err, err_size);
+    if (rc == 0)
+        rc = mm_plugin_open(path, cat->name, reg->host, &loaded, err, err_size);
+
+    pthread_mutex_lock(&reg->lock);
+    if (rc == 0) {
+        cat->loaded = loaded;
+        cat->view.plugin = &cat->loaded.desc;
+        cat->view.tools = cat->loaded.tools;
+        cat->view.tool_count = cat->loaded.desc.tool_count;
+        cat->view.path = path;
+        path = NULL;
+        cat->state = CAT_LOADED;
+        cat->refs = 1;
+        reg->loaded_now++;
+        reg->load_total++;
+        if (view)
+            *view = cat->view;
+    } else {
+        cat->state = CAT_UNLOADED;
+    }
+    pthread_cond_broadcast(&reg->changed);
+    pthread_mutex_unlock(&reg->lock);
+    free(path);
+    return rc;
+}
+
+void mm_registry_release(mm_registry *reg, mm_category *cat)
+{
+    pthread_mutex_lock(&reg->lock);
+    if (cat->state != CAT_LOADED || cat->refs == 0) {
+        pthread_mutex_unlock(&reg->lock);
+        fprintf(stderr, "mistmcp: bug: release of category %s without a reference\n", cat->name);
+        return;
+    }
+    if (--cat->refs > 0) {
+        pthread_mutex_unlock(&reg->lock);
+        return;
+    }
+    cat->state = CAT_UNLOADING;
+    mm_loaded loaded = cat->loaded;
+    pthread_mutex_unlock(&reg->lock);
+
+    mm_plugin_close(&loaded); /* fini and dlclose, unlocked */
+
+    pthread_mutex_lock(&reg->lock);
+    memset(&cat->loaded, 0, sizeof cat->loaded);
+    free((char *)cat->view.path);
+    memset(&cat->view, 0, sizeof cat->view);
+    cat->state = CAT_UNLOADED;
+    reg->loaded_now--;
+    pthread_cond_broadcast(&reg->changed);
+    pthread_mutex_unlock(&reg->lock);
+}
+
+unsigned mm_registry_refs(mm_registry *reg, const mm_category *cat)
+{
+    pthread_mutex_lock(&reg->lock);
+    unsigned r = cat->refs;
+    pthread_mutex_unlock(&reg->lock);
+    return r;
+}
+
+int mm_registry_is_loaded(mm_registry *reg, const mm_category *cat)
+{
+    pthread_mutex_lock(&reg->lock);
+    int r = cat->state == CAT_LOADED;
+    pthread_mutex_unlock(&reg->lock);
+    return r;
+}
+
+size_t mm_registry_loaded_count(mm_registry *reg)
+{
+    pthread_mutex_lock(&reg->lock);
+    size_t n = reg->loaded_now;
+    pthread_mutex_unlock(&reg->lock);
+    return n;
+}
+
+unsigned long mm_registry_load_total(mm_registry *reg)
+{
+    pthread_mutex_lock(&reg->lock);
+    unsigned long n = reg->load_total;
+    pthread_mutex_unlock(&reg->lock);
+    return n;
+}

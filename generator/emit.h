@@ -1,0 +1,33 @@
+/*
+ * Writing the generator's output into a directory:
+ *   <category>.c      one plugin source per category (static const tables, one entry point)
+ *   catalog.c         the category index compiled into the server (core/catalog.h)
+ *   categories.txt    category names, one per line, for the build
+ *   tools-list-bytes.tsv  bytes of each category's tools/list, all tools and read-only ones
+ * Files are written only when their bytes change. Output is byte-stable: no timestamps,
+ * categories and tools sorted by name.
+ */
+#ifndef MISTMCP_GEN_EMIT_H
+#define MISTMCP_GEN_EMIT_H
+
+#include "model.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+typedef struct gen_sizes {
+    size_t *all;       /* per category: tools/list bytes with every tool */
+    size_t *read_only; /* per category: with read-only tools only */
+    size_t total_all, total_read_only;
+    size_t plugin_source_bytes;
+    size_t tools_at_level[8]; /* how many tools each compaction level (schema.h) got */
+} gen_sizes;
+
+/* Returns 0, or -1 with a message in err. sizes is filled (caller frees its arrays). */
+int gen_emit(const cJSON *spec, const gen_model *model, const char *out_dir, gen_sizes *sizes,
+             char *err, size_t err_size);
+
+/* Appends s as a C string literal (split over lines, escaped, no trigraphs). */
+void gen_emit_cstr(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,100 @@
+#define _POSIX_C_SOURCE 200809L
+#include "spec.h"
+
+#include "gen_util.h"
+#include "yaml_json.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+cJSON *gen_spec_load(const char *path, char *err, size_t err_size)
+{
+    size_t len = 0;
+    char *text = gen_read_file(path, &len);
+    if (!text) {
+        snprintf(err, err_size, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    const char *p = text;
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+        p++;
+    cJSON *root;
+    if (*p == '{') {
+        const char *end = NULL;
+        root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+        if (!root)
+            snprintf(err, err_size, "%s: invalid JSON near byte %ld", path,
+                     end ? (long)(end - text) : -1L);
+    } else {
+        char why[256];
+        root = gen_yaml_parse(text, len, why, sizeof why);
+        if (!root)
+            snprintf(err, err_size, "%s: %s", path, why);
+    }
+    free(text);
+    if (root && !cJSON_IsObject(root)) {
+        snprintf(err, err_size, "%s: the document is not an object", path);
+        cJSON_Delete(root);
+        root = NULL;
+    }
+    return root;
+}
+
+const cJSON *gen_obj(const cJSON *obj, const char *key)
+{
+    return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+const char *gen_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = gen_obj(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const cJSON *gen_spec_pointer(const cJSON *root, const char *ref)
+{
+    if (!ref || ref[0] != '#')
+        return NULL;
+    const cJSON *node = root;
+    const char *p = ref + 1;
+    while (*p == '/' && node) {
+        p++;
+        size_t n = strcspn(p, "/");
+        char *token = gen_xmalloc(n + 1);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (p[i] == '~' && i + 1 < n && (p[i + 1] == '0' || p[i + 1] == '1')) {
+                token[k++] = p[i + 1] == '0' ? '~' : '/';
+                i++;
+            } else {
+                token[k++] = p[i];
+            }
+        }
+        token[k] = '\0';
+        if (cJSON_IsArray(node)) {
+            char *end = NULL;
+            long idx = strtol(token, &end, 10);
+            node = (*token && end && *end == '\0') ? cJSON_GetArrayItem(node, (int)idx) : NULL;
+        } else {
+            node = gen_obj(node, token);
+        }
+        free(token);
+        p += n;
+    }
+    return *p == '\0' ? node : NULL;
+}
+
+const cJSON *gen_spec_deref(const cJSON *root, const cJSON *node)
+{
+    for (int hops = 0; hops < 32; hops++) {
+        const char *ref = gen_str(node, "$ref");
+        if (!ref)
+            return node;
+        node = gen_spec_pointer(root, ref);
+        if (!node)
+            return NULL;
+    }
+    return NULL;
+}

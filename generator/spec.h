@@ -1,0 +1,28 @@
+/*
+ * Loading the OpenAPI document and following its local references.
+ *
+ * The document is JSON (parsed by cJSON) when its first non-blank byte is '{', YAML otherwise
+ * (yaml_json.h). Only local references ("#/a/b") are followed; JSON Pointer escapes ~0 and ~1
+ * are honoured. Returned nodes point into the tree owned by the caller of gen_spec_load().
+ */
+#ifndef MISTMCP_GEN_SPEC_H
+#define MISTMCP_GEN_SPEC_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* Returns the document, or NULL with "<path>: <what>" in err. Caller owns the tree. */
+cJSON *gen_spec_load(const char *path, char *err, size_t err_size);
+
+/* Resolves a JSON Pointer reference such as "#/components/schemas/wlan"; NULL if absent. */
+const cJSON *gen_spec_pointer(const cJSON *root, const char *ref);
+
+/* Follows a chain of {"$ref": ...} objects to the node they name. Returns node itself when it
+ * is not a reference, NULL when a reference is broken or the chain is longer than 32. */
+const cJSON *gen_spec_deref(const cJSON *root, const cJSON *node);
+
+/* Case-sensitive object member lookup helpers; NULL when absent or of another type. */
+const cJSON *gen_obj(const cJSON *obj, const char *key);
+const char *gen_str(const cJSON *obj, const char *key);
+
+#endif
