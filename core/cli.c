@@ -15,6 +15,8 @@ void mm_cli_usage(FILE *out)
           "categories that are loaded when a client session enables them.\n"
           "\n"
           "  --list-categories   print every tool category with its tool counts and exit\n"
+          "  --check-plugins     load and unload every category plugin once; exit 1 if one\n"
+          "                      cannot be loaded (each failure is named)\n"
           "  --plugin-dir DIR    where category plugins live (repeatable; env MISTMCP_PLUGIN_DIR,\n"
           "                      ':'-separated); default: the build tree's plugins when run\n"
           "                      from it, else the install directory\n"
@@ -37,10 +39,11 @@ static void add_dir(mm_cli *cli, const char *dir, size_t len)
 
 int mm_cli_parse(int argc, char **argv, mm_cli *cli, FILE *err)
 {
-    enum { OPT_VERSION = 256, OPT_LIST, OPT_PLUGIN_DIR };
+    enum { OPT_VERSION = 256, OPT_LIST, OPT_CHECK, OPT_PLUGIN_DIR };
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                          {"version", no_argument, NULL, OPT_VERSION},
                                          {"list-categories", no_argument, NULL, OPT_LIST},
+                                         {"check-plugins", no_argument, NULL, OPT_CHECK},
                                          {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
                                          {NULL, 0, NULL, 0}};
     memset(cli, 0, sizeof *cli);
@@ -49,18 +52,11 @@ int mm_cli_parse(int argc, char **argv, mm_cli *cli, FILE *err)
     int c;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'h':
-            cli->action = MM_CLI_HELP;
-            break;
-        case OPT_VERSION:
-            cli->action = MM_CLI_VERSION;
-            break;
-        case OPT_LIST:
-            cli->action = MM_CLI_LIST_CATEGORIES;
-            break;
-        case OPT_PLUGIN_DIR:
-            add_dir(cli, optarg, strlen(optarg));
-            break;
+        case 'h': cli->action = MM_CLI_HELP; break;
+        case OPT_VERSION: cli->action = MM_CLI_VERSION; break;
+        case OPT_LIST: cli->action = MM_CLI_LIST_CATEGORIES; break;
+        case OPT_CHECK: cli->action = MM_CLI_CHECK_PLUGINS; break;
+        case OPT_PLUGIN_DIR: add_dir(cli, optarg, strlen(optarg)); break;
         case ':':
             fprintf(err, "mistmcp: option %s needs a value (see --help)\n", argv[optind - 1]);
             mm_cli_free(cli);

@@ -14,7 +14,8 @@ typedef enum mm_cli_action {
     MM_CLI_RUN = 0,
     MM_CLI_HELP,
     MM_CLI_VERSION,
-    MM_CLI_LIST_CATEGORIES
+    MM_CLI_LIST_CATEGORIES,
+    MM_CLI_CHECK_PLUGINS
 } mm_cli_action;
 
 typedef struct mm_cli {

@@ -40,6 +40,24 @@ static int list_categories(mm_registry *reg)
     return 0;
 }
 
+/* Loads and unloads every category plugin once: an installation check for operators. */
+static int check_plugins(mm_registry *reg)
+{
+    size_t n = mm_registry_count(reg), ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        mm_category *cat = mm_registry_at(reg, i);
+        char err[512];
+        if (mm_registry_acquire(reg, cat, NULL, err, sizeof err) != 0) {
+            fprintf(stderr, "mistmcp: %s\n", err);
+            continue;
+        }
+        mm_registry_release(reg, cat);
+        ok++;
+    }
+    printf("%zu of %zu category plugins load\n", ok, n);
+    return ok == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     mm_util_init();
@@ -57,8 +75,7 @@ int main(int argc, char **argv)
                mm_generated_catalog.spec_version, MISTMCP_ABI_MAJOR, MISTMCP_ABI_MINOR);
         mm_cli_free(&cli);
         return 0;
-    default:
-        break;
+    default: break;
     }
 
     char default_dir[PATH_MAX];
@@ -80,6 +97,8 @@ int main(int argc, char **argv)
     }
     if (cli.action == MM_CLI_LIST_CATEGORIES) {
         rc = list_categories(reg);
+    } else if (cli.action == MM_CLI_CHECK_PLUGINS) {
+        rc = check_plugins(reg);
     } else {
         fputs("mistmcp: the MCP server is not in this build yet; see --help for what it can "
               "do\n",

@@ -33,21 +33,11 @@ void gen_emit_cstr(FILE *f, const char *s)
             col = 0;
         }
         switch (*p) {
-        case '"':
-            fputs("\\\"", f), col += 2;
-            break;
-        case '\\':
-            fputs("\\\\", f), col += 2;
-            break;
-        case '\n':
-            fputs("\\n", f), col += 2;
-            break;
-        case '\t':
-            fputs("\\t", f), col += 2;
-            break;
-        case '\r':
-            fputs("\\r", f), col += 2;
-            break;
+        case '"': fputs("\\\"", f), col += 2; break;
+        case '\\': fputs("\\\\", f), col += 2; break;
+        case '\n': fputs("\\n", f), col += 2; break;
+        case '\t': fputs("\\t", f), col += 2; break;
+        case '\r': fputs("\\r", f), col += 2; break;
         case '?': /* "??x" could be a trigraph in strict C modes */
             fputs(p[1] == '?' ? "\\?" : "?", f), col += 2;
             break;
@@ -69,8 +59,7 @@ static uint32_t annotations_of(const gen_op *op)
     case MISTMCP_HTTP_PUT:
     case MISTMCP_HTTP_DELETE:
         return MISTMCP_ANN_DESTRUCTIVE | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_OPEN_WORLD;
-    default:
-        return MISTMCP_ANN_DESTRUCTIVE | MISTMCP_ANN_OPEN_WORLD;
+    default: return MISTMCP_ANN_DESTRUCTIVE | MISTMCP_ANN_OPEN_WORLD;
     }
 }
 

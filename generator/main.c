@@ -12,6 +12,7 @@
 #include "model.h"
 #include "spec.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,27 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+    char *p = gen_xstrdup(path);
+    int rc = 0;
+    for (char *s = p + 1; rc == 0; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char saved = *s;
+        *s = '\0';
+        struct stat st;
+        if (mkdir(p, 0777) != 0 && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)))
+            rc = -1;
+        *s = saved;
+        if (saved == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -50,24 +72,12 @@ int main(int argc, char **argv)
     int quiet = 0, c;
     while ((c = getopt_long(argc, argv, "o:x:qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'x':
-            exclude = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case 'V':
-            puts("mistmcp-gen " MISTMCP_VERSION);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
+        case 'o': out = optarg; break;
+        case 'x': exclude = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': puts("mistmcp-gen " MISTMCP_VERSION); return 0;
+        default: usage(stderr); return 2;
         }
     }
     if (!out || optind != argc - 1) {
@@ -98,12 +108,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "mistmcp-gen: %s: %s\n", spec_path, err);
         goto done;
     }
-    if (mkdir(out, 0777) != 0) {
-        struct stat st;
-        if (stat(out, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "mistmcp-gen: %s: cannot create the output directory\n", out);
-            goto done;
-        }
+    if (make_dirs(out) != 0) {
+        fprintf(stderr, "mistmcp-gen: %s: cannot create the output directory: %s\n", out,
+                strerror(errno));
+        goto done;
     }
     if (gen_emit(spec, &model, out, &sizes, err, sizeof err) != 0) {
         fprintf(stderr, "mistmcp-gen: %s\n", err);

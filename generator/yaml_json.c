@@ -281,8 +281,7 @@ static int on_event(yj_state *st, const yaml_event_t *ev)
         if (st->root)
             return fail(st, mark, "more than one YAML document", NULL);
         return 0;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
