@@ -121,6 +121,7 @@ void mm_registry_destroy(mm_registry **regp)
         mm_category *c = &reg->cats[i];
         if (c->state == CAT_LOADED)
             mm_plugin_close(&c->loaded);
+        free((char *)c->view.path);
         free(c->name);
         free(c->description);
         free(c->file);
