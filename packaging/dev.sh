@@ -12,7 +12,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 build_deps="build-essential cmake ninja-build pkg-config ca-certificates
 libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev"
-test_deps="binutils"
+test_deps="binutils valgrind"
 
 install_missing() {
     missing=""
