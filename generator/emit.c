@@ -267,16 +267,22 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
         full_id[i] = k;
     }
 
+    /* Parameter tables, once each: the operations on one path share theirs. */
+    char **ptables = gen_xcalloc(cat->op_count, sizeof *ptables);
+    size_t *ptable_id = gen_xcalloc(cat->op_count, sizeof *ptable_id);
+    size_t ptable_count = 0;
     for (size_t i = 0; i < cat->op_count; i++) {
         const gen_op *op = &m->ops[cat->ops[i]];
         if (op->param_count == 0)
             continue;
-        fprintf(f, "static const mistmcp_param params_%zu[] = {\n", i);
+        char *rows = NULL;
+        size_t rows_len = 0;
+        FILE *rf = open_memstream(&rows, &rows_len);
         for (size_t k = 0; k < op->param_count; k++) {
             const gen_param *p = &op->params[k];
-            fputs("    {", f);
-            gen_emit_cstr(f, p->name);
-            fprintf(f, ", %s, %s, %s, %s, %d, {0}},\n",
+            fputs("    {", rf);
+            gen_emit_cstr(rf, p->name);
+            fprintf(rf, ", %s, %s, %s, %s, %d, {0}},\n",
                     p->location == MISTMCP_PARAM_PATH ? "MISTMCP_PARAM_PATH"
                                                       : "MISTMCP_PARAM_QUERY",
                     type_name(p->type), type_name(p->item_type),
@@ -286,7 +292,17 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
                                                       : "MISTMCP_ARRAY_FORM_EXPLODE",
                     p->required);
         }
-        fputs("};\n\n", f);
+        fclose(rf);
+        size_t k = 0;
+        while (k < ptable_count && strcmp(ptables[k], rows) != 0)
+            k++;
+        if (k == ptable_count) {
+            ptables[ptable_count++] = rows;
+            fprintf(f, "static const mistmcp_param params_%zu[] = {\n%s};\n\n", k, rows);
+        } else {
+            free(rows);
+        }
+        ptable_id[i] = k;
     }
 
     fputs("static const mistmcp_tool tools[] = {\n", f);
@@ -312,7 +328,7 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
         fprintf(f, "        .param_count = %zu,\n        .path = ", op->param_count);
         gen_emit_cstr(f, op->path);
         if (op->param_count)
-            fprintf(f, ",\n        .params = params_%zu", i);
+            fprintf(f, ",\n        .params = params_%zu", ptable_id[i]);
         if (op->body_content_type) {
             fputs(",\n        .body_content_type = ", f);
             gen_emit_cstr(f, op->body_content_type);
@@ -350,6 +366,10 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
     free(buf);
     for (size_t i = 0; i < full_count; i++)
         free(full[i]);
+    for (size_t i = 0; i < ptable_count; i++)
+        free(ptables[i]);
+    free(ptables);
+    free(ptable_id);
     free(full);
     free(full_id);
     return rc;
