@@ -49,9 +49,13 @@ static const char *arg_string(mistmcp_call *call, const char *name)
 static int arg_integer(mistmcp_call *call, const char *name, long long *out)
 {
     const cJSON *v = arg(call, name);
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble)
+    /* Range first: converting a double outside long long's range is undefined. */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -0x1p63 && v->valuedouble < 0x1p63))
         return 0;
-    *out = (long long)v->valuedouble;
+    long long i = (long long)v->valuedouble;
+    if ((double)i != v->valuedouble)
+        return 0; /* not an integer */
+    *out = i;
     return 1;
 }
 

@@ -10,9 +10,55 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Sizes of the ABI 1.0 structs: the smallest a plugin of this major may declare. */
-#define MM_PLUGIN_SIZE_1_0 sizeof(mistmcp_plugin)
-#define MM_TOOL_SIZE_1_0 sizeof(mistmcp_tool)
+/* Sizes of the ABI 1.0 structs, frozen: the smallest a plugin of this major may declare.
+ * When a minor appends a field, sizeof grows but these stay, so older plugins still load
+ * (their missing trailing fields read as zero in the host-sized copies). */
+#define MM_PLUGIN_SIZE_1_0 (offsetof(mistmcp_plugin, reserved) + 8 * sizeof(void *))
+#define MM_TOOL_SIZE_1_0 (offsetof(mistmcp_tool, reserved) + 4 * sizeof(void *))
+#define MM_PARAM_SIZE_1_0 (offsetof(mistmcp_param, reserved) + 3)
+_Static_assert(MM_PLUGIN_SIZE_1_0 == sizeof(mistmcp_plugin) &&
+                   MM_TOOL_SIZE_1_0 == sizeof(mistmcp_tool) &&
+                   MM_PARAM_SIZE_1_0 == sizeof(mistmcp_param),
+               "ABI 1.0 sizes: when a struct grows, bump MISTMCP_ABI_MINOR and keep these");
+
+static int all_null(const void *const *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* 1 if the path template has a {name} placeholder. */
+static int path_has(const char *path, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strchr(path, '{'); p; p = strchr(p + 1, '{'))
+        if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '}')
+            return 1;
+    return 0;
+}
+
+static int check_param(const mistmcp_tool *t, const mistmcp_param *p, unsigned i, char *err,
+                       size_t err_size)
+{
+    if (!p->name || !*p->name)
+        return mm_fail(err, err_size, "tool %s: parameter #%u has no name", t->name, i);
+    if (p->location != MISTMCP_PARAM_PATH && p->location != MISTMCP_PARAM_QUERY)
+        return mm_fail(err, err_size, "tool %s: parameter %s has unknown location %u", t->name,
+                       p->name, p->location);
+    if (p->type > MISTMCP_TYPE_OBJECT || p->item_type > MISTMCP_TYPE_OBJECT ||
+        p->style > MISTMCP_ARRAY_PIPE || p->required > 1 || p->reserved[0] || p->reserved[1] ||
+        p->reserved[2])
+        return mm_fail(err, err_size,
+                       "tool %s: parameter %s has an out-of-range type, style, required flag "
+                       "or a non-zero reserved byte",
+                       t->name, p->name);
+    if (p->location == MISTMCP_PARAM_PATH && !path_has(t->path, p->name))
+        return mm_fail(err, err_size, "tool %s: path parameter %s is not in path %s", t->name,
+                       p->name, t->path);
+    return 0;
+}
 
 static int check_tool(const mistmcp_tool *t, size_t index, char *err, size_t err_size)
 {
@@ -24,6 +70,11 @@ static int check_tool(const mistmcp_tool *t, size_t index, char *err, size_t err
         return mm_fail(err, err_size, "tool %s has no description", t->name);
     if (!t->input_schema)
         return mm_fail(err, err_size, "tool %s has no input schema", t->name);
+    if (t->annotations & ~MISTMCP_ANN_KNOWN_1_0)
+        return mm_fail(err, err_size, "tool %s has unknown annotation bits 0x%x", t->name,
+                       t->annotations & ~MISTMCP_ANN_KNOWN_1_0);
+    if (t->reserved0 || !all_null(t->reserved, sizeof t->reserved / sizeof t->reserved[0]))
+        return mm_fail(err, err_size, "tool %s has non-zero reserved fields", t->name);
     cJSON *schema = cJSON_Parse(t->input_schema);
     int is_object = cJSON_IsObject(schema);
     cJSON_Delete(schema);
@@ -43,31 +94,30 @@ static int check_tool(const mistmcp_tool *t, size_t index, char *err, size_t err
     if (t->param_count && !t->params)
         return mm_fail(err, err_size, "tool %s declares %u parameters but no table", t->name,
                        t->param_count);
-    for (unsigned i = 0; i < t->param_count; i++) {
-        const mistmcp_param *p = &t->params[i];
-        if (!p->name || !*p->name)
-            return mm_fail(err, err_size, "tool %s: parameter #%u has no name", t->name, i);
-        if (p->location != MISTMCP_PARAM_PATH && p->location != MISTMCP_PARAM_QUERY)
-            return mm_fail(err, err_size, "tool %s: parameter %s has unknown location %u", t->name,
-                           p->name, p->location);
-        if (p->location == MISTMCP_PARAM_PATH) {
-            char needle[160];
-            snprintf(needle, sizeof needle, "{%s}", p->name);
-            if (!strstr(t->path, needle))
-                return mm_fail(err, err_size, "tool %s: path parameter %s is not in path %s",
-                               t->name, p->name, t->path);
-        }
+    for (unsigned i = 0; i < t->param_count; i++)
+        if (check_param(t, &t->params[i], i, err, err_size) != 0)
+            return -1;
+    /* Every {placeholder} needs its parameter, or the URL could never be built. */
+    for (const char *p = strchr(t->path, '{'); p; p = strchr(p + 1, '{')) {
+        size_t n = strcspn(p + 1, "}");
+        int found = 0;
+        for (unsigned i = 0; i < t->param_count && !found; i++)
+            found = t->params[i].location == MISTMCP_PARAM_PATH && strlen(t->params[i].name) == n &&
+                    strncmp(t->params[i].name, p + 1, n) == 0;
+        if (!found)
+            return mm_fail(err, err_size, "tool %s: path %s has {%.*s} but no such parameter",
+                           t->name, t->path, (int)n, p + 1);
     }
     return 0;
 }
 
 int mm_plugin_check(const mistmcp_plugin *d, const mistmcp_tool *tools, char *err, size_t err_size)
 {
+    if (d->reserved0 || !all_null(d->reserved, sizeof d->reserved / sizeof d->reserved[0]))
+        return mm_fail(err, err_size, "descriptor has non-zero reserved fields");
     if (!mm_valid_category_name(d->category))
         return mm_fail(err, err_size, "invalid category name '%s' (expected [a-z0-9_]{1,64})",
                        d->category ? d->category : "(null)");
-    if (d->tool_count && !tools)
-        return mm_fail(err, err_size, "declares %u tools but no tool table", d->tool_count);
     for (size_t i = 0; i < d->tool_count; i++) {
         if (check_tool(&tools[i], i, err, err_size) != 0)
             return -1;
@@ -119,10 +169,39 @@ static int copy_descriptor(const mistmcp_plugin *src, mm_loaded *out, char *err,
                        sizeof(mistmcp_tool));
     if (d->tool_count > 100000)
         return mm_fail(err, err_size, "implausible tool count %u", d->tool_count);
+    if (d->tool_count && !d->tools)
+        return mm_fail(err, err_size, "declares %u tools but no tool table", d->tool_count);
     out->tools = mm_xcalloc(d->tool_count ? d->tool_count : 1, sizeof *out->tools);
-    for (uint32_t i = 0; d->tools && i < d->tool_count; i++)
+    for (uint32_t i = 0; i < d->tool_count; i++)
         memcpy(&out->tools[i], (const char *)d->tools + (size_t)i * d->tool_size, d->tool_size);
+    /* Parameter tables: used in place when the plugin's stride is ours, else copied. */
+    for (uint32_t i = 0; i < d->tool_count; i++) {
+        mistmcp_tool *t = &out->tools[i];
+        if (!t->param_count || !t->params || t->param_size == sizeof(mistmcp_param))
+            continue;
+        if (t->param_size < MM_PARAM_SIZE_1_0 || t->param_size > sizeof(mistmcp_param))
+            return mm_fail(err, err_size,
+                           "tool #%u: parameter size %u does not fit ABI %u.%u "
+                           "(%zu..%zu)",
+                           i, t->param_size, d->abi_major, d->abi_minor, MM_PARAM_SIZE_1_0,
+                           sizeof(mistmcp_param));
+        mistmcp_param *copy = mm_xcalloc(t->param_count, sizeof *copy);
+        for (unsigned k = 0; k < t->param_count; k++)
+            memcpy(&copy[k], (const char *)t->params + (size_t)k * t->param_size, t->param_size);
+        t->params = copy;
+        out->param_copies =
+            mm_xrealloc(out->param_copies, (out->param_copy_count + 1) * sizeof *out->param_copies);
+        out->param_copies[out->param_copy_count++] = copy;
+    }
     return 0;
+}
+
+static void free_copies(mm_loaded *p)
+{
+    for (size_t i = 0; i < p->param_copy_count; i++)
+        free(p->param_copies[i]);
+    free(p->param_copies);
+    free(p->tools);
 }
 
 int mm_plugin_open(const char *path, const char *expected, const mistmcp_host_api *host,
@@ -159,14 +238,16 @@ int mm_plugin_open(const char *path, const char *expected, const mistmcp_host_ap
     }
     if (rc == 0 && out->desc.init) {
         char init_err[256] = "";
-        if (out->desc.init(host, init_err, sizeof init_err) != 0) {
+        int failed = out->desc.init(host, init_err, sizeof init_err) != 0;
+        init_err[sizeof init_err - 1] = '\0'; /* in case the plugin did not terminate it */
+        if (failed) {
             snprintf(why, sizeof why, "init failed: %s",
                      init_err[0] ? init_err : "no reason given");
             rc = -1;
         }
     }
     if (rc != 0) {
-        free(out->tools);
+        free_copies(out);
         memset(out, 0, sizeof *out);
         dlclose(h);
         return mm_fail(err, err_size, "plugin [%s]: %s", path, why);
@@ -182,6 +263,6 @@ void mm_plugin_close(mm_loaded *p)
             p->desc.fini();
         dlclose(p->handle);
     }
-    free(p->tools);
+    free_copies(p);
     memset(p, 0, sizeof *p);
 }

@@ -17,8 +17,10 @@
 
 typedef struct mm_loaded {
     void *handle;
-    mistmcp_plugin desc; /* host-sized copy */
-    mistmcp_tool *tools; /* host-sized copies, desc.tool_count of them */
+    mistmcp_plugin desc;          /* host-sized copy */
+    mistmcp_tool *tools;          /* host-sized copies, desc.tool_count of them */
+    mistmcp_param **param_copies; /* parameter tables re-strided to the host's size */
+    size_t param_copy_count;
 } mm_loaded;
 
 /* Opens path, checks it is a plugin for expected_category (NULL: any), calls init with host.

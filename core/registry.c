@@ -20,6 +20,8 @@ struct mm_category {
     char *file;                      /* third-party: found at index time; immutable */
     cat_state state;
     unsigned refs;
+    unsigned attempt; /* loads started, so waiters know which attempt they waited for */
+    char *last_error; /* why the last load failed; NULL after a success */
     mm_loaded loaded;
     mm_plugin_view view;
 };
@@ -122,6 +124,7 @@ void mm_registry_destroy(mm_registry **regp)
         if (c->state == CAT_LOADED)
             mm_plugin_close(&c->loaded);
         free((char *)c->view.path);
+        free(c->last_error);
         free(c->name);
         free(c->description);
         free(c->file);
@@ -209,8 +212,19 @@ int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view
                         size_t err_size)
 {
     pthread_mutex_lock(&reg->lock);
-    while (cat->state == CAT_LOADING || cat->state == CAT_UNLOADING)
+    unsigned waited_for = 0;
+    while (cat->state == CAT_LOADING || cat->state == CAT_UNLOADING) {
+        if (cat->state == CAT_LOADING)
+            waited_for = cat->attempt;
         pthread_cond_wait(&reg->changed, &reg->lock);
+    }
+    if (cat->state == CAT_UNLOADED && waited_for && waited_for == cat->attempt && cat->last_error) {
+        /* The load this thread waited for failed: share its answer instead of retrying a
+         * plugin known to be broken (a slow failing init would cost each waiter in turn). */
+        mm_fail(err, err_size, "%s", cat->last_error);
+        pthread_mutex_unlock(&reg->lock);
+        return -1;
+    }
     if (cat->state == CAT_LOADED) {
         cat->refs++;
         if (view)
@@ -220,6 +234,7 @@ int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view
     }
     /* UNLOADED: this thread loads it; others wanting it wait until it is done. */
     cat->state = CAT_LOADING;
+    cat->attempt++;
     pthread_mutex_unlock(&reg->lock);
 
     char *path = NULL;
@@ -239,12 +254,16 @@ int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view
         path = NULL;
         cat->state = CAT_LOADED;
         cat->refs = 1;
+        free(cat->last_error);
+        cat->last_error = NULL;
         reg->loaded_now++;
         reg->load_total++;
         if (view)
             *view = cat->view;
     } else {
         cat->state = CAT_UNLOADED;
+        free(cat->last_error);
+        cat->last_error = mm_xstrdup(err && err_size ? err : "plugin failed to load");
     }
     pthread_cond_broadcast(&reg->changed);
     pthread_mutex_unlock(&reg->lock);

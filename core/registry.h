@@ -58,7 +58,8 @@ const char *mm_category_description(const mm_category *cat);
 const mm_catalog_category *mm_category_catalog(const mm_category *cat);
 
 /* Takes a reference, loading the plugin if no one holds one. On success *view (may be NULL)
- * is filled and stays valid until mm_registry_release. */
+ * is filled and stays valid until mm_registry_release. Threads that waited for a load that
+ * failed get that load's error without retrying; a later call tries again. */
 int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view, char *err,
                         size_t err_size);
 /* Drops a reference taken by a successful acquire; the last one unloads the plugin. */

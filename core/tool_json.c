@@ -5,10 +5,10 @@ void mm_tool_annotations_json(cJSON *a, uint32_t ann)
     if (ann & MISTMCP_ANN_READ_ONLY) {
         cJSON_AddTrueToObject(a, "readOnlyHint");
     } else {
-        cJSON_AddBoolToObject(a, "destructiveHint", (ann & MISTMCP_ANN_DESTRUCTIVE) != 0);
+        cJSON_AddBoolToObject(a, "destructiveHint", !(ann & MISTMCP_ANN_NOT_DESTRUCTIVE));
         cJSON_AddBoolToObject(a, "idempotentHint", (ann & MISTMCP_ANN_IDEMPOTENT) != 0);
     }
-    if (!(ann & MISTMCP_ANN_OPEN_WORLD))
+    if (ann & MISTMCP_ANN_CLOSED_WORLD)
         cJSON_AddFalseToObject(a, "openWorldHint");
 }
 

@@ -44,6 +44,8 @@ static double now_seconds(void)
 /* mkdir -p */
 static int make_dirs(const char *path)
 {
+    if (!*path)
+        return -1;
     char *p = gen_xstrdup(path);
     int rc = 0;
     for (char *s = p + 1; rc == 0; s++) {

@@ -28,12 +28,13 @@ static const struct {
 
 char *gen_category_name(const char *tag)
 {
-    char *out = gen_xstrdup(tag);
+    /* Lower-case; ' ' and '-' become '_' (the seed's rule); so does anything else outside
+     * [a-z0-9_], which keeps the name usable as a file, C and CMake name. */
+    size_t n = strlen(tag);
+    char *out = gen_xstrndup(tag, n > 64 ? 64 : n);
     for (char *p = out; *p; p++) {
-        if (*p == ' ' || *p == '-')
-            *p = '_';
-        else
-            *p = (char)tolower((unsigned char)*p);
+        unsigned char c = (unsigned char)tolower((unsigned char)*p);
+        *p = (char)((isalnum(c) && c < 0x80) || c == '_' ? c : '_');
     }
     return out;
 }
@@ -172,7 +173,10 @@ static int build_params(const cJSON *root, gen_op *op, const cJSON *item, const 
     size_t raw_n = 0;
     if (collect_params(root, lists, &raw, &raw_n, op->name, err, err_size) != 0)
         return -1;
-    op->params = gen_xcalloc(raw_n + 8, sizeof *op->params);
+    size_t placeholders = 0;
+    for (const char *p = strchr(op->path, '{'); p; p = strchr(p + 1, '{'))
+        placeholders++;
+    op->params = gen_xcalloc(raw_n + placeholders + 1, sizeof *op->params);
     size_t n = 0;
     /* Path parameters, in the order the template names them. */
     for (const char *p = strchr(op->path, '{'); p; p = strchr(p + 1, '{')) {
@@ -191,9 +195,13 @@ static int build_params(const cJSON *root, gen_op *op, const cJSON *item, const 
             free(raw);
             return -1;
         }
-        if (n == raw_n + 8)
-            break;
+        int repeated = 0;
+        for (size_t j = 0; j < n; j++)
+            repeated |= strcmp(op->params[j].name, raw[k].name) == 0;
+        if (repeated)
+            continue; /* {x} twice in a path: one argument fills both */
         fill_param(root, &op->params[n++], &raw[k], MISTMCP_PARAM_PATH);
+        op->param_count = n;
     }
     for (size_t k = 0; k < raw_n; k++) {
         if (strcmp(raw[k].in, "query") != 0)
@@ -210,7 +218,17 @@ static int build_params(const cJSON *root, gen_op *op, const cJSON *item, const 
             (*shadowed)++;
             continue;
         }
+        if (strcmp(raw[k].name, "body") == 0 && op->body_content_type) {
+            /* The input schema's "body" property is the request body. */
+            fprintf(stderr,
+                    "mistmcp-gen: note: %s: query parameter 'body' dropped, it would hide the "
+                    "request body\n",
+                    op->name);
+            (*shadowed)++;
+            continue;
+        }
         fill_param(root, &op->params[n++], &raw[k], MISTMCP_PARAM_QUERY);
+        op->param_count = n;
     }
     op->param_count = n;
     free(raw);
@@ -293,9 +311,9 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
         free(op->summary);
         op->summary = gen_text_title(id);
     }
+    build_body(root, op, opnode);
     if (build_params(root, op, item, opnode, &m->shadowed_params, err, err_size) != 0)
         return -1;
-    build_body(root, op, opnode);
     return 0;
 }
 
@@ -312,7 +330,7 @@ static char *tag_description(const cJSON *spec, const char *tag)
     return gen_xasprintf("Mist API: %s.", tag);
 }
 
-static void build_categories(const cJSON *spec, gen_model *m)
+static int build_categories(const cJSON *spec, gen_model *m, char *err, size_t err_size)
 {
     /* ops are sorted by name; gather them by category, categories sorted by name. */
     for (size_t i = 0; i < m->op_count; i++) {
@@ -320,6 +338,11 @@ static void build_categories(const cJSON *spec, gen_model *m)
         size_t c = 0;
         while (c < m->category_count && strcmp(m->categories[c].name, op->category) != 0)
             c++;
+        if (c < m->category_count && strcmp(m->categories[c].tag, op->tag) != 0) {
+            snprintf(err, err_size, "tags '%s' and '%s' both make category %s",
+                     m->categories[c].tag, op->tag, op->category);
+            return -1;
+        }
         if (c == m->category_count) {
             m->categories = gen_xrealloc(m->categories, (c + 1) * sizeof *m->categories);
             gen_category *cat = &m->categories[c];
@@ -340,6 +363,7 @@ static void build_categories(const cJSON *spec, gen_model *m)
             m->categories[b] = m->categories[b - 1];
             m->categories[b - 1] = t;
         }
+    return 0;
 }
 
 int gen_model_build(const cJSON *spec, gen_model *m, char *err, size_t err_size)
@@ -371,8 +395,7 @@ int gen_model_build(const cJSON *spec, gen_model *m, char *err, size_t err_size)
                      m->ops[i - 1].method, m->ops[i - 1].path, m->ops[i].method, m->ops[i].path);
             return -1;
         }
-    build_categories(spec, m);
-    return 0;
+    return build_categories(spec, m, err, err_size);
 }
 
 void gen_model_free(gen_model *m)

@@ -58,6 +58,44 @@ static void add_description(walk *w, cJSON *out, const cJSON *node, int depth)
 
 static cJSON *compact(walk *w, const cJSON *node, int depth, int is_param);
 
+/* Merges the compacted allOf member `from` into `out` and deletes it: members add what out
+ * lacks (type, format, enum, description, properties) and their required names. */
+static void merge_into(cJSON *out, cJSON *from)
+{
+    static const char *const scalars[] = {"type", "format", "enum", "description"};
+    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
+        if (!gen_obj(out, scalars[i]) && gen_obj(from, scalars[i]))
+            cJSON_AddItemToObject(out, scalars[i],
+                                  cJSON_DetachItemFromObjectCaseSensitive(from, scalars[i]));
+    cJSON *props = cJSON_GetObjectItemCaseSensitive(from, "properties");
+    if (cJSON_IsObject(props)) {
+        cJSON *dst = cJSON_GetObjectItemCaseSensitive(out, "properties");
+        if (!dst)
+            dst = cJSON_AddObjectToObject(out, "properties");
+        while (props->child) {
+            cJSON *p = cJSON_DetachItemViaPointer(props, props->child);
+            if (gen_obj(dst, p->string))
+                cJSON_Delete(p);
+            else
+                cJSON_AddItemToObject(dst, p->string, p);
+        }
+    }
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(from, "required"))
+    {
+        cJSON *dst = cJSON_GetObjectItemCaseSensitive(out, "required");
+        if (!dst)
+            dst = cJSON_AddArrayToObject(out, "required");
+        int seen = 0;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, dst) seen |=
+            cJSON_IsString(e) && strcmp(e->valuestring, r->valuestring) == 0;
+        if (!seen && cJSON_IsString(r))
+            cJSON_AddItemToArray(dst, cJSON_CreateString(r->valuestring));
+    }
+    cJSON_Delete(from);
+}
+
 static cJSON *compact_ref(walk *w, const cJSON *node, int depth, int is_param)
 {
     const char *ref = gen_str(node, "$ref");
@@ -135,6 +173,13 @@ static cJSON *compact(walk *w, const cJSON *node, int depth, int is_param)
     const cJSON *ap = gen_obj(node, "additionalProperties");
     if (cJSON_IsObject(ap) && expand)
         cJSON_AddItemToObject(out, "additionalProperties", compact(w, ap, depth + 1, 0));
+    const cJSON *all = gen_obj(node, "allOf");
+    const cJSON *member;
+    cJSON_ArrayForEach(member, all)
+    {
+        /* allOf: one object with every member's properties and required fields. */
+        merge_into(out, compact(w, member, depth, is_param));
+    }
     static const char *const alternatives[] = {"oneOf", "anyOf"};
     for (int a = 0; a < 2; a++) {
         const cJSON *alts = gen_obj(node, alternatives[a]);

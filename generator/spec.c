@@ -23,7 +23,7 @@ cJSON *gen_spec_load(const char *path, char *err, size_t err_size)
     cJSON *root;
     if (*p == '{') {
         const char *end = NULL;
-        root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+        root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1); /* nothing after the value */
         if (!root)
             snprintf(err, err_size, "%s: invalid JSON near byte %ld", path,
                      end ? (long)(end - text) : -1L);

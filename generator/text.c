@@ -73,6 +73,10 @@ static char *cut(char *text, size_t max)
     size_t n = strlen(text);
     if (max == 0 || n <= max)
         return text;
+    if (max < 4) { /* no room for "...": a hard cut */
+        text[max] = '\0';
+        return text;
+    }
     size_t best = 0;
     for (size_t i = max / 3; i + 1 <= max && i < n; i++)
         if (is_sentence_end(text, i))

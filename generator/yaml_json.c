@@ -10,7 +10,7 @@
 #include <yaml.h>
 
 /* Upper bound of nodes created by alias expansion ("billion laughs" guard). */
-#define YJ_MAX_ALIAS_NODES 5000000L
+#define YJ_MAX_ALIAS_NODES 1000000L
 #define YJ_MAX_DEPTH 512
 
 typedef struct yj_frame {
@@ -130,6 +130,11 @@ static cJSON *tagged_scalar(const char *tag, const char *s, size_t n)
         return out;
     }
     cJSON *v = gen_yaml_plain_scalar(s, n);
+    if (strcmp(tag, "tag:yaml.org,2002:int") == 0 && cJSON_IsNumber(v) &&
+        (memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n))) {
+        cJSON_Delete(v);
+        return NULL; /* "!!int 1.5" */
+    }
     int want = strcmp(tag, "tag:yaml.org,2002:int") == 0     ? cJSON_Number
                : strcmp(tag, "tag:yaml.org,2002:float") == 0 ? cJSON_Number
                : strcmp(tag, "tag:yaml.org,2002:bool") == 0  ? (cJSON_True | cJSON_False)
@@ -167,6 +172,7 @@ static void register_anchor(yj_state *st, const char *name, const cJSON *node)
     a->name = gen_xstrdup(name);
     a->node = cJSON_Duplicate(node, 1);
     a->nodes = count_nodes(node);
+    st->alias_nodes += a->nodes; /* the copy costs memory too */
 }
 
 static const yj_anchor *find_anchor(const yj_state *st, const char *name)
@@ -198,10 +204,15 @@ static int attach(yj_state *st, cJSON *value, const char *scalar_key, const yaml
             cJSON_Delete(value);
             return fail(st, mark, "complex mapping keys are not supported", NULL);
         }
+        /* scalar_key may point into value (an alias used as a key): copy before deleting. */
+        char *key = gen_xstrdup(scalar_key);
         cJSON_Delete(value);
-        if (cJSON_GetObjectItemCaseSensitive(top->node, scalar_key))
-            return fail(st, mark, "duplicate mapping key", scalar_key);
-        top->key = gen_xstrdup(scalar_key);
+        if (cJSON_GetObjectItemCaseSensitive(top->node, key)) {
+            int rc = fail(st, mark, "duplicate mapping key", key);
+            free(key);
+            return rc;
+        }
+        top->key = key;
         return 0;
     }
     cJSON_AddItemToObject(top->node, top->key, value);
@@ -219,11 +230,14 @@ static int on_event(yj_state *st, const yaml_event_t *ev)
         size_t n = ev->data.scalar.length;
         const char *tag = (const char *)ev->data.scalar.tag;
         cJSON *v;
-        if (tag && strcmp(tag, "!") != 0) {
+        int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        int core_tag = tag && strncmp(tag, "tag:yaml.org,2002:", 18) == 0;
+        if (core_tag) {
             v = tagged_scalar(tag, s, n);
             if (!v)
                 return fail(st, mark, "scalar does not match its tag", tag);
-        } else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag) {
+        } else if (plain && (!tag || strcmp(tag, "!") != 0)) {
+            /* Untagged, or with a tag we do not know: a plain scalar is typed as usual. */
             v = gen_yaml_plain_scalar(s, n);
         } else {
             char *str = gen_xstrndup(s, n);

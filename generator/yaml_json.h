@@ -6,7 +6,8 @@
  * empty), booleans (true/True/TRUE, false/False/FALSE), integers (decimal, 0o octal, 0x hex),
  * floats (decimal, exponent); .inf and .nan have no JSON form and stay strings. Anything else
  * is a string ("2511.1.5", "5c5b350e0410", "yes", "on"). Explicit core tags (!!str, !!int,
- * !!float, !!bool, !!null) are honoured. Anchors and aliases are expanded by copying, with a
+ * !!float, !!bool, !!null) are honoured; a scalar with another tag is typed as if untagged
+ * (so a quoted one stays a string). Anchors and aliases are expanded by copying, with a
  * bound on the copied size. Duplicate mapping keys and complex (non-scalar) keys are errors.
  *
  * Ownership: the returned tree belongs to the caller (cJSON_Delete). Not thread-safe per call

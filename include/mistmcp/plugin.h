@@ -4,13 +4,17 @@
  * A plugin is a shared object exporting exactly one symbol, MISTMCP_PLUGIN_SYMBOL, a function
  * that returns a pointer to a const mistmcp_plugin descriptor. The host checks the descriptor
  * (magic, ABI major/minor, struct sizes) before it calls any other plugin code, then calls
- * init() once with the host API table, and fini() once before the object is unmapped.
+ * init() with the host API table, and fini() before the object is unmapped: once each per
+ * load. A plugin no session uses is unloaded, and loaded (and initialised) again when one
+ * needs it, so init must not assume the process starts fresh, nor fini leave state behind.
  *
  * Versioning. MISTMCP_ABI_MAJOR changes only when an existing field changes meaning or
  * position; the host refuses any other major. MISTMCP_ABI_MINOR grows when a field is appended
- * to a struct here (descriptor, tool entry, host API); the host refuses a plugin whose minor is
- * newer than its own. Structs only ever grow at their end, and each carries its size so that a
- * host reads an older plugin's shorter structs safely (missing trailing fields read as zero).
+ * to a struct here (descriptor, tool entry, parameter, host API); the host refuses a plugin
+ * whose minor is newer than its own. Structs only ever grow at their end, and each carries its
+ * size (struct_size, tool_size, param_size; host API: size) so that a host reads an older
+ * plugin's shorter structs safely (missing trailing fields read as zero). Reserved fields must
+ * be zero/NULL, so that a later minor can give them a meaning; the host checks.
  *
  * Ownership. Everything a plugin hands to the host (descriptor, tool table, parameter tables,
  * strings) is static const data owned by the plugin and must stay valid and unchanged until
@@ -19,8 +23,8 @@
  * valid until the handler returns unless a function says otherwise. A plugin frees nothing it
  * did not allocate with host->alloc.
  *
- * Threads. init() and fini() are called once each, never concurrently with any other call
- * into the plugin. Tool handlers are called concurrently from several threads, each with its
+ * Threads. init() and fini() are never called concurrently with any other call into the
+ * plugin. Tool handlers are called concurrently from several threads, each with its
  * own call handle; a handler must not keep mutable global state without its own locking.
  * Every host API function is thread-safe; functions taking a call handle may be used only by
  * the thread running that call's handler, until the handler returns.
@@ -90,11 +94,15 @@ typedef struct mistmcp_param {
     uint8_t reserved[3];
 } mistmcp_param;
 
-/* Tool annotations (MCP ToolAnnotations), as bits; a clear bit is an explicit false. */
-#define MISTMCP_ANN_READ_ONLY 0x01u
-#define MISTMCP_ANN_DESTRUCTIVE 0x02u
-#define MISTMCP_ANN_IDEMPOTENT 0x04u
-#define MISTMCP_ANN_OPEN_WORLD 0x08u
+/* Tool annotations (MCP ToolAnnotations) as bits. Zero means MCP's defaults: not read-only,
+ * destructive, not idempotent, open world; each bit states the other value. New hints will
+ * get new bits with the same rule, so an older plugin's zero keeps meaning "the default".
+ * The host refuses unknown bits. */
+#define MISTMCP_ANN_READ_ONLY 0x01u       /* readOnlyHint: true */
+#define MISTMCP_ANN_NOT_DESTRUCTIVE 0x02u /* destructiveHint: false */
+#define MISTMCP_ANN_IDEMPOTENT 0x04u      /* idempotentHint: true */
+#define MISTMCP_ANN_CLOSED_WORLD 0x08u    /* openWorldHint: false */
+#define MISTMCP_ANN_KNOWN_1_0 0x0fu
 
 typedef enum mistmcp_tool_kind {
     MISTMCP_TOOL_DECLARATIVE = 1, /* the host builds and sends the Mist request */
@@ -121,11 +129,14 @@ typedef struct mistmcp_tool {
     uint8_t kind;             /* mistmcp_tool_kind */
     uint8_t method;           /* mistmcp_http_method (declarative) */
     uint16_t param_count;     /* entries in params (declarative) */
+    uint32_t param_size;      /* sizeof(mistmcp_param) as the plugin saw it: the stride of
+                                 params (declarative tools with parameters) */
+    uint32_t reserved0;       /* must be 0 */
     const char *path;         /* path template, e.g. "/api/v1/orgs/{org_id}/sites" */
     const mistmcp_param *params;
     const char *body_content_type; /* "application/json", "multipart/form-data" or NULL */
     mistmcp_tool_handler handler;  /* custom tools only */
-    const void *reserved[4];
+    const void *reserved[4];       /* must be NULL */
 } mistmcp_tool;
 
 typedef struct mistmcp_plugin {
@@ -139,12 +150,12 @@ typedef struct mistmcp_plugin {
     const char *version;
     const mistmcp_tool *tools;
     uint32_t tool_count;
-    uint32_t reserved0;
+    uint32_t reserved0; /* must be 0 */
     /* Optional. Return 0 on success; on failure write a message to err and return nonzero:
      * the host then refuses the plugin and never calls fini. */
     int (*init)(const mistmcp_host_api *host, char *err, size_t err_size);
-    void (*fini)(void); /* optional */
-    const void *reserved[8];
+    void (*fini)(void);      /* optional */
+    const void *reserved[8]; /* must be NULL */
 } mistmcp_plugin;
 
 typedef const mistmcp_plugin *(*mistmcp_plugin_entry_fn)(void);

@@ -112,7 +112,7 @@ static const mistmcp_tool tools[] = {{
     .description = "How many sites an organisation has, with their names.",
     .input_schema = "{\"type\":\"object\",\"properties\":{\"org_id\":{\"type\":\"string\","
                     "\"format\":\"uuid\"}},\"required\":[\"org_id\"]}",
-    .annotations = MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_OPEN_WORLD,
+    .annotations = MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT,
     .kind = MISTMCP_TOOL_CUSTOM,
     .handler = site_count,
 }};

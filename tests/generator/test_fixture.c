@@ -116,9 +116,7 @@ int main(int argc, char **argv)
         CHECK(t->param_count == 3 && strcmp(t->params[2].name, "image_number") == 0 &&
               t->params[2].type == MISTMCP_TYPE_INTEGER &&
               t->params[2].location == MISTMCP_PARAM_PATH);
-        CHECK(t->method == MISTMCP_HTTP_DELETE &&
-              t->annotations ==
-                  (MISTMCP_ANN_DESTRUCTIVE | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_OPEN_WORLD));
+        CHECK(t->method == MISTMCP_HTTP_DELETE && t->annotations == MISTMCP_ANN_IDEMPOTENT);
     }
     t = tool("orgs_devices", "addSiteDeviceImage", &v);
     if (t) { /* JSON and multipart offered: JSON wins */

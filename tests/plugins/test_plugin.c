@@ -8,6 +8,13 @@
  *   TP_UNRESOLVED       needs a symbol nobody defines (dlopen RTLD_NOW must fail)
  *   TP_FAIL_INIT        init() fails with a reason
  *   TP_BAD_SCHEMA       a tool's input schema is not JSON
+ *   TP_SHORT_STRUCT     declares a descriptor smaller than ABI 1.0's
+ *   TP_BAD_MAGIC        not a mistmcp descriptor
+ *   TP_NULL_DESCRIPTOR  the entry point returns NULL
+ *   TP_DUP_TOOL         two tools with one name
+ *   TP_RESERVED         a reserved field is set
+ *   TP_UNKNOWN_ANN      a tool has an annotation bit this ABI does not define
+ *   TP_SLOW_FAIL        init() takes 200 ms, then fails
  * The good build has a declarative tool and two custom-handler tools (echo, slow).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -40,7 +47,13 @@ static int init(const mistmcp_host_api *host, char *err, size_t err_size)
     if (mistmcp_test_symbol_nobody_defines())
         return 1;
 #endif
-#ifdef TP_FAIL_INIT
+#if defined(TP_SLOW_FAIL)
+    host->log(NULL, MISTMCP_LOG_INFO, "test plugin " TP_CATEGORY ": init");
+    struct timespec wait = {0, 200000000};
+    nanosleep(&wait, NULL);
+    snprintf(err, err_size, "licence server timed out");
+    return 1;
+#elif defined(TP_FAIL_INIT)
     (void)host;
     snprintf(err, err_size, "cannot reach the licence server");
     return 1;
@@ -110,10 +123,11 @@ static const mistmcp_tool tools[] = {
         .input_schema = "{\"type\":\"object\",\"properties\":{\"org_id\":{\"type\":\"string\"},"
                         "\"limit\":{\"type\":\"integer\"}},\"required\":[\"org_id\"]}",
 #endif
-        .annotations = MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_OPEN_WORLD,
+        .annotations = MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT,
         .kind = MISTMCP_TOOL_DECLARATIVE,
         .method = MISTMCP_HTTP_GET,
         .param_count = 2,
+        .param_size = sizeof(mistmcp_param),
         .path = "/api/v1/orgs/{org_id}/things",
         .params = list_params,
     },
@@ -123,12 +137,20 @@ static const mistmcp_tool tools[] = {
         .description = "Echo the text argument back.",
         .input_schema = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"},"
                         "\"times\":{\"type\":\"integer\"}},\"required\":[\"text\"]}",
+#ifdef TP_UNKNOWN_ANN
+        .annotations = MISTMCP_ANN_READ_ONLY | 0x100u,
+#else
         .annotations = MISTMCP_ANN_READ_ONLY,
+#endif
         .kind = MISTMCP_TOOL_CUSTOM,
         .handler = echo,
     },
     {
+#ifdef TP_DUP_TOOL
+        .name = TP_CATEGORY "Echo",
+#else
         .name = TP_CATEGORY "Slow",
+#endif
         .description = "Wait, then answer.",
         .input_schema = "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\"}}}",
         .annotations = MISTMCP_ANN_READ_ONLY,
@@ -138,10 +160,18 @@ static const mistmcp_tool tools[] = {
 };
 
 static const mistmcp_plugin plugin = {
+#ifdef TP_BAD_MAGIC
+    .magic = 0x7f454c46u,
+#else
     .magic = MISTMCP_PLUGIN_MAGIC,
+#endif
     .abi_major = MISTMCP_ABI_MAJOR + TP_MAJOR_DELTA,
     .abi_minor = MISTMCP_ABI_MINOR + TP_MINOR_DELTA,
+#ifdef TP_SHORT_STRUCT
+    .struct_size = sizeof(mistmcp_plugin) - 8,
+#else
     .struct_size = sizeof(mistmcp_plugin),
+#endif
     .tool_size = sizeof(mistmcp_tool),
     .category = TP_CATEGORY,
     .description = "Test plugin " TP_CATEGORY,
@@ -150,6 +180,9 @@ static const mistmcp_plugin plugin = {
     .tool_count = sizeof tools / sizeof tools[0],
     .init = init,
     .fini = fini,
+#ifdef TP_RESERVED
+    .reserved = {&tools[0]},
+#endif
 };
 
 #ifdef TP_NO_ENTRY
@@ -160,5 +193,9 @@ MISTMCP_PLUGIN_EXPORT const mistmcp_plugin *mistmcp_plugin_entry(void);
 MISTMCP_PLUGIN_EXPORT const mistmcp_plugin *mistmcp_plugin_entry(void)
 #endif
 {
+#ifdef TP_NULL_DESCRIPTOR
+    return plugin.tool_count ? NULL : &plugin;
+#else
     return &plugin;
+#endif
 }

@@ -22,13 +22,16 @@
 
 static const char *base;
 static atomic_int inits, finis;
+static atomic_int slow_fail_inits;
 static mistmcp_host_api test_host;
 
 static void capture_log(mistmcp_call *call, mistmcp_log_level level, const char *msg)
 {
     (void)call;
     (void)level;
-    if (strstr(msg, ": init"))
+    if (strstr(msg, "slow_fail: init"))
+        atomic_fetch_add(&slow_fail_inits, 1);
+    else if (strstr(msg, ": init"))
         atomic_fetch_add(&inits, 1);
     if (strstr(msg, ": fini"))
         atomic_fetch_add(&finis, 1);
@@ -52,9 +55,10 @@ static int mapped(const char *needle)
     return found;
 }
 
-static const char *const variants[] = {"good",         "good2",    "wrong_major",
-                                       "newer_minor",  "no_entry", "unresolved",
-                                       "failing_init", "mismatch", "bad_schema"};
+static const char *const variants[] = {
+    "good",         "good2",    "wrong_major", "newer_minor",  "no_entry",  "unresolved",
+    "failing_init", "mismatch", "bad_schema",  "short_struct", "bad_magic", "null_descriptor",
+    "dup_tool",     "reserved", "unknown_ann", "slow_fail"};
 #define VARIANT_COUNT (sizeof variants / sizeof variants[0])
 
 static const mm_catalog_tool ghost_tools[] = {
@@ -173,7 +177,7 @@ static void test_custom_handler(mm_registry *reg)
                             "the text argument back.\",\"inputSchema\":{\"type\":\"object\","
                             "\"properties\":{\"text\":{\"type\":\"string\"},\"times\":{\"type\":"
                             "\"integer\"}},\"required\":[\"text\"]},\"annotations\":{"
-                            "\"readOnlyHint\":true,\"openWorldHint\":false}}") == 0,
+                            "\"readOnlyHint\":true}}") == 0,
                   "tool json %s", s);
         free(s);
         cJSON_Delete(j);
@@ -220,6 +224,17 @@ static void test_refusals(mm_registry *reg)
                    "declares category 'other', expected 'mismatch'");
     expect_refusal(reg, "bad_schema", "/bad_schema/bad_schema.so",
                    "tool bad_schemaList: input schema is not a JSON object");
+    expect_refusal(reg, "short_struct", "/short_struct/short_struct.so", "descriptor size");
+    expect_refusal(reg, "bad_magic", "/bad_magic/bad_magic.so",
+                   "not a mistmcp plugin (magic 0x7f454c46, expected 0x4d4d4350)");
+    expect_refusal(reg, "null_descriptor", "/null_descriptor/null_descriptor.so",
+                   "the entry point returned no descriptor");
+    expect_refusal(reg, "dup_tool", "/dup_tool/dup_tool.so",
+                   "tool name dup_toolEcho appears twice");
+    expect_refusal(reg, "reserved", "/reserved/reserved.so",
+                   "descriptor has non-zero reserved fields");
+    expect_refusal(reg, "unknown_ann", "/unknown_ann/unknown_ann.so",
+                   "tool unknown_annEcho has unknown annotation bits 0x100");
     expect_refusal(reg, "ghost", "ghost.so", "plugin for category ghost not found: no ghost.so in");
     /* The registry still serves after all that. */
     mm_category *good = mm_registry_find(reg, "good");
@@ -272,6 +287,52 @@ static void test_release_during_call(mm_registry *reg)
     pthread_join(t, NULL);
     CHECK(atomic_load(&a.finished) && !mm_registry_is_loaded(reg, good) &&
           !mapped("/good/good.so"));
+}
+
+typedef struct fail_arg {
+    mm_registry *reg;
+    pthread_barrier_t *start;
+    int rc;
+    char err[512];
+} fail_arg;
+
+static void *acquire_slow_fail(void *p)
+{
+    fail_arg *a = p;
+    pthread_barrier_wait(a->start);
+    a->rc = mm_registry_acquire(a->reg, mm_registry_find(a->reg, "slow_fail"), NULL, a->err,
+                                sizeof a->err);
+    return NULL;
+}
+
+/* Eight sessions want a plugin whose init takes 200 ms and fails: they share that failure
+ * instead of each retrying in turn (8 x 200 ms). */
+static void test_shared_failure(mm_registry *reg)
+{
+    enum { N = 8 };
+    pthread_t t[N];
+    fail_arg a[N];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, N);
+    int before = atomic_load(&slow_fail_inits);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < N; i++) {
+        a[i] = (fail_arg){.reg = reg, .start = &start};
+        pthread_create(&t[i], NULL, acquire_slow_fail, &a[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_MSG(a[i].rc != 0 && strstr(a[i].err, "init failed: licence server timed out"),
+                  "thread %d: rc %d, %s", i, a[i].rc, a[i].err);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    pthread_barrier_destroy(&start);
+    int inits = atomic_load(&slow_fail_inits) - before;
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    /* One load for all, two if a thread came late; never one per thread. */
+    CHECK_MSG(inits >= 1 && inits <= 2, "%d inits for %d concurrent acquisitions", inits, N);
+    printf("shared failure: %d threads, %d init calls, %.2f s\n", N, inits, s);
 }
 
 #define STRESS_THREADS 8
@@ -359,6 +420,7 @@ int main(int argc, char **argv)
     test_custom_handler(reg);
     test_refusals(reg);
     test_release_during_call(reg);
+    test_shared_failure(reg);
     test_stress(reg);
     /* Destroy with a plugin still held unloads it (and runs fini). */
     int f0 = atomic_load(&finis);

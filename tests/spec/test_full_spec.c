@@ -17,6 +17,7 @@
 #include "tool_json.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +25,16 @@
 #define CATEGORY_BUDGET 16384 /* 16 KB */
 #define TOTAL_BUDGET 400000   /* 400 KB, counted in decimal to be strict */
 #define MIN_CATEGORIES 190
+
+/* The documented rule, written again here so that the test does not check the generator
+ * against itself: lower-case, ' ' and '-' become '_'. */
+static char *category_of(const char *tag)
+{
+    char *out = mm_xstrdup(tag);
+    for (char *p = out; *p; p++)
+        *p = (*p == ' ' || *p == '-') ? '_' : (char)tolower((unsigned char)*p);
+    return out;
+}
 
 static const mm_catalog_tool *catalog_tool(const char *name, const mm_catalog_category **cat)
 {
@@ -77,7 +88,7 @@ static void check_operations(const char *spec_path, const char *exclusions_path)
             if (!t)
                 continue;
             present++;
-            char *want_cat = gen_category_name(tags->child->valuestring);
+            char *want_cat = category_of(tags->child->valuestring);
             CHECK_MSG(strcmp(cat->name, want_cat) == 0, "%s is in %s, expected %s", id, cat->name,
                       want_cat);
             free(want_cat);

@@ -97,6 +97,21 @@ int main(void)
         }
         cJSON_Delete(doc);
     }
+    /* An alias used as a mapping key (its text is the key). */
+    {
+        cJSON *doc = parse("a: &k foo\n*k : 2\n");
+        char *s = doc ? cJSON_PrintUnformatted(doc) : NULL;
+        CHECK_MSG(s && strcmp(s, "{\"a\":\"foo\",\"foo\":2}") == 0, "got %s", s ? s : "-");
+        free(s);
+        cJSON_Delete(doc);
+    }
+    /* Tags we do not know: a quoted scalar stays a string, a plain one is typed as usual. */
+    expect_value("!foo \"true\"", "\"true\"");
+    expect_value("!foo true", "true");
+    expect_value("! 12", "\"12\"");
+    expect_error("v: !!int 1.5\n", "scalar does not match its tag");
+    expect_error("v: !!bool yes\n", "scalar does not match its tag");
+    expect_error("a: &k x\n*k : 1\nx: 2\n", "duplicate mapping key: x");
     /* Errors name the line. */
     expect_error("a: 1\na: 2\n", "line 2: duplicate mapping key: a");
     expect_error("a: [1, 2\n", "line");
