@@ -9,6 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* cJSON keeps duplicate keys, where the YAML reader refuses them: refuse them here too, so
+ * both inputs mean the same. Returns the first duplicate key found, or NULL. */
+static const char *duplicate_key(const cJSON *node)
+{
+    for (const cJSON *a = node->child; a; a = a->next) {
+        if (cJSON_IsObject(node))
+            for (const cJSON *b = a->next; b; b = b->next)
+                if (strcmp(a->string, b->string) == 0)
+                    return a->string;
+        const char *d = duplicate_key(a);
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
 cJSON *gen_spec_load(const char *path, char *err, size_t err_size)
 {
     size_t len = 0;
@@ -24,9 +40,15 @@ cJSON *gen_spec_load(const char *path, char *err, size_t err_size)
     if (*p == '{') {
         const char *end = NULL;
         root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1); /* nothing after the value */
-        if (!root)
+        const char *dup = root ? duplicate_key(root) : NULL;
+        if (!root) {
             snprintf(err, err_size, "%s: invalid JSON near byte %ld", path,
                      end ? (long)(end - text) : -1L);
+        } else if (dup) {
+            snprintf(err, err_size, "%s: duplicate object key: %s", path, dup);
+            cJSON_Delete(root);
+            root = NULL;
+        }
     } else {
         char why[256];
         root = gen_yaml_parse(text, len, why, sizeof why);
