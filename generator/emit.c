@@ -237,6 +237,34 @@ static int write_file(const char *dir, const char *name, char *data, size_t len,
     return rc;
 }
 
+/* A set of distinct strings, to emit each shared table or schema once per file. */
+typedef struct str_pool {
+    char **items;
+    size_t count;
+} str_pool;
+
+/* Index of text in the pool; takes ownership of text. *added says whether it was new. */
+static size_t pool_add(str_pool *pool, char *text, int *added)
+{
+    for (size_t k = 0; k < pool->count; k++)
+        if (strcmp(pool->items[k], text) == 0) {
+            free(text);
+            *added = 0;
+            return k;
+        }
+    pool->items = gen_xrealloc(pool->items, (pool->count + 1) * sizeof *pool->items);
+    pool->items[pool->count] = text;
+    *added = 1;
+    return pool->count++;
+}
+
+static void pool_free(str_pool *pool)
+{
+    for (size_t k = 0; k < pool->count; k++)
+        free(pool->items[k]);
+    free(pool->items);
+}
+
 static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const tool_render *all_r,
                          const char *dir, gen_sizes *sizes, char *err, size_t err_size)
 {
@@ -258,35 +286,26 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
           f);
 
     /* Full body schemas, once each: create and update share theirs. */
-    char **full = gen_xcalloc(cat->op_count, sizeof *full);
+    str_pool fulls = {0}, ptables = {0};
     size_t *full_id = gen_xcalloc(cat->op_count, sizeof *full_id);
-    size_t full_count = 0;
     for (size_t i = 0; i < cat->op_count; i++) {
         cJSON *fs = gen_full_body_schema(spec, &m->ops[cat->ops[i]]);
-        if (!fs) {
-            full_id[i] = (size_t)-1;
+        full_id[i] = (size_t)-1;
+        if (!fs)
             continue;
-        }
+        int added;
         char *text = cJSON_PrintUnformatted(fs);
         cJSON_Delete(fs);
-        size_t k = 0;
-        while (k < full_count && strcmp(full[k], text) != 0)
-            k++;
-        if (k == full_count) {
-            full[full_count++] = text;
-            fprintf(f, "static const char full_schema_%zu[] =\n    ", k);
+        full_id[i] = pool_add(&fulls, text, &added);
+        if (added) {
+            fprintf(f, "static const char full_schema_%zu[] =\n    ", full_id[i]);
             gen_emit_cstr(f, text);
             fputs(";\n\n", f);
-        } else {
-            free(text);
         }
-        full_id[i] = k;
     }
 
     /* Parameter tables, once each: the operations on one path share theirs. */
-    char **ptables = gen_xcalloc(cat->op_count, sizeof *ptables);
     size_t *ptable_id = gen_xcalloc(cat->op_count, sizeof *ptable_id);
-    size_t ptable_count = 0;
     for (size_t i = 0; i < cat->op_count; i++) {
         const gen_op *op = &m->ops[cat->ops[i]];
         if (op->param_count == 0)
@@ -309,16 +328,10 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
                     p->required);
         }
         fclose(rf);
-        size_t k = 0;
-        while (k < ptable_count && strcmp(ptables[k], rows) != 0)
-            k++;
-        if (k == ptable_count) {
-            ptables[ptable_count++] = rows;
-            fprintf(f, "static const mistmcp_param params_%zu[] = {\n%s};\n\n", k, rows);
-        } else {
-            free(rows);
-        }
-        ptable_id[i] = k;
+        int added;
+        ptable_id[i] = pool_add(&ptables, rows, &added);
+        if (added)
+            fprintf(f, "static const mistmcp_param params_%zu[] = {\n%s};\n\n", ptable_id[i], rows);
     }
 
     fputs("static const mistmcp_tool tools[] = {\n", f);
@@ -383,14 +396,10 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
     int rc = write_file(dir, name, buf, len, err, err_size);
     free(name);
     free(buf);
-    for (size_t i = 0; i < full_count; i++)
-        free(full[i]);
-    for (size_t i = 0; i < ptable_count; i++)
-        free(ptables[i]);
-    free(ptables);
-    free(ptable_id);
-    free(full);
+    pool_free(&fulls);
+    pool_free(&ptables);
     free(full_id);
+    free(ptable_id);
     return rc;
 }
 

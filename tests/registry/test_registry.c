@@ -210,32 +210,34 @@ static void expect_refusal(mm_registry *reg, const char *category, const char *f
 
 static void test_refusals(mm_registry *reg)
 {
-    expect_refusal(reg, "wrong_major", "/wrong_major/wrong_major.so",
-                   "built for plugin ABI 2.0, this server has ABI 1.0");
-    expect_refusal(reg, "newer_minor", "/newer_minor/newer_minor.so",
-                   "built for plugin ABI 1.1, newer than this server's ABI 1.0");
-    expect_refusal(reg, "no_entry", "/no_entry/no_entry.so",
-                   "no entry point [mistmcp_plugin_entry]");
-    expect_refusal(reg, "unresolved", "/unresolved/unresolved.so",
-                   "undefined symbol: mistmcp_test_symbol_nobody_defines");
-    expect_refusal(reg, "failing_init", "/failing_init/failing_init.so",
-                   "init failed: cannot reach the licence server");
-    expect_refusal(reg, "mismatch", "/mismatch/mismatch.so",
-                   "declares category 'other', expected 'mismatch'");
-    expect_refusal(reg, "bad_schema", "/bad_schema/bad_schema.so",
-                   "tool bad_schemaList: input schema is not a JSON object");
-    expect_refusal(reg, "short_struct", "/short_struct/short_struct.so", "descriptor size");
-    expect_refusal(reg, "bad_magic", "/bad_magic/bad_magic.so",
-                   "not a mistmcp plugin (magic 0x7f454c46, expected 0x4d4d4350)");
-    expect_refusal(reg, "null_descriptor", "/null_descriptor/null_descriptor.so",
-                   "the entry point returned no descriptor");
-    expect_refusal(reg, "dup_tool", "/dup_tool/dup_tool.so",
-                   "tool name dup_toolEcho appears twice");
-    expect_refusal(reg, "reserved", "/reserved/reserved.so",
-                   "descriptor has non-zero reserved fields");
-    expect_refusal(reg, "unknown_ann", "/unknown_ann/unknown_ann.so",
-                   "tool unknown_annEcho has unknown annotation bits 0x100");
-    expect_refusal(reg, "ghost", "ghost.so", "plugin for category ghost not found: no ghost.so in");
+    static const struct {
+        const char *category, *file, *cause;
+    } refusals[] = {
+        {"wrong_major", "/wrong_major/wrong_major.so",
+         "built for plugin ABI 2.0, this server has ABI 1.0"},
+        {"newer_minor", "/newer_minor/newer_minor.so",
+         "built for plugin ABI 1.1, newer than this server's ABI 1.0"},
+        {"no_entry", "/no_entry/no_entry.so", "no entry point [mistmcp_plugin_entry]"},
+        {"unresolved", "/unresolved/unresolved.so",
+         "undefined symbol: mistmcp_test_symbol_nobody_defines"},
+        {"failing_init", "/failing_init/failing_init.so",
+         "init failed: cannot reach the licence server"},
+        {"mismatch", "/mismatch/mismatch.so", "declares category 'other', expected 'mismatch'"},
+        {"bad_schema", "/bad_schema/bad_schema.so",
+         "tool bad_schemaList: input schema is not a JSON object"},
+        {"short_struct", "/short_struct/short_struct.so", "descriptor size"},
+        {"bad_magic", "/bad_magic/bad_magic.so",
+         "not a mistmcp plugin (magic 0x7f454c46, expected 0x4d4d4350)"},
+        {"null_descriptor", "/null_descriptor/null_descriptor.so",
+         "the entry point returned no descriptor"},
+        {"dup_tool", "/dup_tool/dup_tool.so", "tool name dup_toolEcho appears twice"},
+        {"reserved", "/reserved/reserved.so", "descriptor has non-zero reserved fields"},
+        {"unknown_ann", "/unknown_ann/unknown_ann.so",
+         "tool unknown_annEcho has unknown annotation bits 0x100"},
+        {"ghost", "ghost.so", "plugin for category ghost not found: no ghost.so in"},
+    };
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
+        expect_refusal(reg, refusals[i].category, refusals[i].file, refusals[i].cause);
     /* The registry still serves after all that. */
     mm_category *good = mm_registry_find(reg, "good");
     char err[512];
