@@ -4,7 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "catalog.h"
-#include "cli.h"
+#include "config.h"
 #include "host_api.h"
 #include "plugin_dirs.h"
 #include "registry.h"
@@ -61,27 +61,27 @@ static int check_plugins(mm_registry *reg)
 int main(int argc, char **argv)
 {
     mm_util_init();
-    mm_cli cli;
-    int rc = mm_cli_parse(argc, argv, &cli, stderr);
+    mm_config cfg;
+    int rc = mm_config_load(argc, argv, &cfg, stderr);
     if (rc != 0)
         return rc;
-    switch (cli.action) {
-    case MM_CLI_HELP:
-        mm_cli_usage(stdout);
-        mm_cli_free(&cli);
+    switch (cfg.action) {
+    case MM_ACTION_HELP:
+        mm_config_usage(stdout);
+        mm_config_free(&cfg);
         return 0;
-    case MM_CLI_VERSION:
+    case MM_ACTION_VERSION:
         printf("mistmcp %s (Mist API spec %s, plugin ABI %d.%d)\n", MISTMCP_VERSION,
                mm_generated_catalog.spec_version, MISTMCP_ABI_MAJOR, MISTMCP_ABI_MINOR);
-        mm_cli_free(&cli);
+        mm_config_free(&cfg);
         return 0;
     default: break;
     }
 
     char default_dir[PATH_MAX];
     const char *fallback[1] = {default_dir};
-    const char *const *dirs = (const char *const *)cli.plugin_dirs;
-    size_t dir_count = cli.plugin_dir_count;
+    const char *const *dirs = (const char *const *)cfg.plugin_dirs.items;
+    size_t dir_count = cfg.plugin_dirs.count;
     if (dir_count == 0) {
         mm_default_plugin_dir(default_dir, sizeof default_dir);
         dirs = fallback;
@@ -92,12 +92,19 @@ int main(int argc, char **argv)
     if (mm_registry_create(&mm_generated_catalog, dirs, dir_count, mm_host_api(), &reg, err,
                            sizeof err) != 0) {
         fprintf(stderr, "mistmcp: %s\n", err);
-        mm_cli_free(&cli);
+        mm_config_free(&cfg);
         return 1;
     }
-    if (cli.action == MM_CLI_LIST_CATEGORIES) {
+    const char **names = mm_xcalloc(mm_registry_count(reg) + 1, sizeof *names);
+    for (size_t i = 0; i < mm_registry_count(reg); i++)
+        names[i] = mm_category_name(mm_registry_at(reg, i));
+    rc = mm_config_check_categories(&cfg, names, mm_registry_count(reg), stderr);
+    free(names);
+    if (rc != 0) {
+        /* the message is out; exit 2 */
+    } else if (cfg.action == MM_ACTION_LIST_CATEGORIES) {
         rc = list_categories(reg);
-    } else if (cli.action == MM_CLI_CHECK_PLUGINS) {
+    } else if (cfg.action == MM_ACTION_CHECK_PLUGINS) {
         rc = check_plugins(reg);
     } else {
         fputs("mistmcp: the MCP server is not in this build yet; see --help for what it can "
@@ -106,6 +113,6 @@ int main(int argc, char **argv)
         rc = 2;
     }
     mm_registry_destroy(&reg);
-    mm_cli_free(&cli);
+    mm_config_free(&cfg);
     return rc;
 }

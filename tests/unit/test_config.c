@@ -1,0 +1,229 @@
+/* Settings: dotenv parsing, precedence (command line > environment > env file > default),
+ * and a one-line error naming the value for each bad input. */
+#define _POSIX_C_SOURCE 200809L
+#include "check.h"
+#include "config.h"
+#include "env_file.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const env_names[] = {"MISTMCP_TRANSPORT",
+                                        "MISTMCP_MODE",
+                                        "MISTMCP_CATEGORIES",
+                                        "MISTMCP_DEBUG",
+                                        "MISTMCP_HOST",
+                                        "MISTMCP_PORT",
+                                        "MISTMCP_ENABLE_WRITE_TOOLS",
+                                        "MISTMCP_PLUGIN_DIR",
+                                        "MISTMCP_ALLOW_CLOUD",
+                                        "MISTMCP_MAX_RESULT_BYTES",
+                                        "MISTMCP_CONNECT_TIMEOUT",
+                                        "MISTMCP_TIMEOUT",
+                                        "MIST_API_TOKEN",
+                                        "MIST_APITOKEN",
+                                        "MIST_HOST",
+                                        "MIST_CLOUD",
+                                        "MIST_ORG_ID",
+                                        "MIST_ENV_FILE",
+                                        "MISTMCP_API_BASE_URL"};
+
+static void clear_env(void)
+{
+    for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++)
+        unsetenv(env_names[i]);
+}
+
+/* Loads argv (NULL-terminated, without argv[0]); returns the status, error text in errbuf. */
+static int load(mm_config *cfg, char *errbuf, size_t size, const char *const *args)
+{
+    char *argv[32] = {"mistmcp"};
+    int argc = 1;
+    while (args && args[argc - 1])
+        argv[argc] = (char *)args[argc - 1], argc++;
+    FILE *err = fmemopen(errbuf, size, "w");
+    int rc = mm_config_load(argc, argv, cfg, err);
+    fclose(err);
+    return rc;
+}
+
+static void expect_bad(const char *const *args, const char *fragment)
+{
+    mm_config cfg;
+    char errbuf[1024] = "";
+    int rc = load(&cfg, errbuf, sizeof errbuf, args);
+    CHECK_MSG(rc == 2, "%s: status %d", args[0], rc);
+    CHECK_MSG(strstr(errbuf, fragment) != NULL, "error [%s], expected [%s]", errbuf, fragment);
+    CHECK_MSG(strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1, "not one line: [%s]", errbuf);
+    if (rc == 0)
+        mm_config_free(&cfg);
+}
+
+static void test_env_file(void)
+{
+    mm_env_file env;
+    char err[256];
+    const char *text = "# credentials\n"
+                       "MIST_API_TOKEN=abc123\n"
+                       "export MIST_HOST = api.eu.mist.com  # the EU cloud\n"
+                       "MIST_ORG_ID='quoted # not a comment'\n"
+                       "QUOTED=\"line\\nnext \\\"q\\\"\"\n"
+                       "\n"
+                       "   SPACED=  value with spaces   \n"
+                       "HOME_PATH=~/certs\n"
+                       "EMPTY=\n"
+                       "MIST_API_TOKEN=later wins\n";
+    CHECK_MSG(mm_env_file_parse(text, "t.env", &env, err, sizeof err) == 0, "%s", err);
+    CHECK(strcmp(mm_env_file_get(&env, "MIST_API_TOKEN"), "later wins") == 0);
+    CHECK(strcmp(mm_env_file_get(&env, "MIST_HOST"), "api.eu.mist.com") == 0);
+    CHECK(strcmp(mm_env_file_get(&env, "MIST_ORG_ID"), "quoted # not a comment") == 0);
+    CHECK(strcmp(mm_env_file_get(&env, "QUOTED"), "line\nnext \"q\"") == 0);
+    CHECK(strcmp(mm_env_file_get(&env, "SPACED"), "value with spaces") == 0);
+    CHECK(strcmp(mm_env_file_get(&env, "EMPTY"), "") == 0);
+    char want[512];
+    snprintf(want, sizeof want, "%s/certs", getenv("HOME"));
+    CHECK_MSG(strcmp(mm_env_file_get(&env, "HOME_PATH"), want) == 0, "%s",
+              mm_env_file_get(&env, "HOME_PATH"));
+    CHECK(mm_env_file_get(&env, "NOPE") == NULL);
+    mm_env_file_free(&env);
+
+    static const struct {
+        const char *text, *error;
+    } bad[] = {{"JUST_A_WORD\n", "t.env:1: expected KEY=value"},
+               {"A=1\nB='open\n", "t.env:2: unterminated quote"},
+               {"A=\"x\" y\n", "t.env:1: text after the closing quote"},
+               {"=value\n", "t.env:1: expected KEY=value"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        CHECK(mm_env_file_parse(bad[i].text, "t.env", &env, err, sizeof err) != 0);
+        CHECK_MSG(strcmp(err, bad[i].error) == 0, "got [%s], expected [%s]", err, bad[i].error);
+    }
+}
+
+static void test_precedence(void)
+{
+    char path[] = "/tmp/mistmcp-test-env-XXXXXX";
+    int fd = mkstemp(path);
+    const char *content = "MIST_API_TOKEN=from-file\nMIST_HOST=api.gc1.mist.com\n"
+                          "MIST_ORG_ID=org-from-file\nMISTMCP_MODE=all\nMISTMCP_PORT=9001\n";
+    CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+    close(fd);
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024];
+
+    /* Defaults. */
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.mode == MM_MODE_MANAGED && cfg.transport == MM_TRANSPORT_STDIO && cfg.port == 8000);
+    CHECK(strcmp(cfg.host, "127.0.0.1") == 0 && strcmp(cfg.cloud, "api.mist.com") == 0);
+    CHECK(cfg.tokens.count == 0 && !cfg.org_id && !cfg.enable_write_tools && !cfg.debug);
+    CHECK(cfg.max_result_bytes == 102400 && cfg.timeout_ms == 60000);
+    CHECK(cfg.clouds.count == 12);
+    mm_config_free(&cfg);
+
+    /* Env file only. */
+    setenv("MIST_ENV_FILE", path, 1);
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, NULL) == 0, "%s", errbuf);
+    CHECK(cfg.tokens.count == 1 && strcmp(cfg.tokens.items[0], "from-file") == 0);
+    CHECK(strcmp(cfg.cloud, "api.gc1.mist.com") == 0 && strcmp(cfg.org_id, "org-from-file") == 0);
+    CHECK(cfg.mode == MM_MODE_ALL && cfg.port == 9001);
+    mm_config_free(&cfg);
+
+    /* Environment beats the file; a token list is split. */
+    setenv("MIST_API_TOKEN", "t1, t2,,t3", 1);
+    setenv("MISTMCP_MODE", "minimal", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.tokens.count == 3 && strcmp(cfg.tokens.items[1], "t2") == 0);
+    CHECK(cfg.mode == MM_MODE_MINIMAL && cfg.port == 9001);
+    mm_config_free(&cfg);
+
+    /* The command line beats both. */
+    setenv("MISTMCP_ENABLE_WRITE_TOOLS", "no", 1);
+    const char *args[] = {"--mode",
+                          "custom",
+                          "-c",
+                          "orgs, sites",
+                          "--port",
+                          "7000",
+                          "--enable-write-tools",
+                          "-d",
+                          "--plugin-dir",
+                          "/a",
+                          "--plugin-dir",
+                          "/b",
+                          "--header",
+                          "X-Frame-Options: DENY",
+                          NULL};
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, args) == 0, "%s", errbuf);
+    CHECK(cfg.mode == MM_MODE_CUSTOM && cfg.categories.count == 2 &&
+          strcmp(cfg.categories.items[1], "sites") == 0);
+    CHECK(cfg.port == 7000 && cfg.enable_write_tools && cfg.debug);
+    CHECK(cfg.plugin_dirs.count == 2 && strcmp(cfg.plugin_dirs.items[1], "/b") == 0);
+    CHECK(cfg.headers.count == 1);
+    const char *valid[] = {"orgs", "sites", "orgs_wlans"};
+    FILE *devnull = fopen("/dev/null", "w");
+    CHECK(mm_config_check_categories(&cfg, valid, 3, devnull) == 0);
+    CHECK(mm_config_check_categories(&cfg, valid, 1, devnull) == 2);
+    fclose(devnull);
+    mm_config_free(&cfg);
+
+    /* A cloud written as a URL, an added cloud, the operator-only base URL. */
+    setenv("MIST_HOST", "https://API.EU.MIST.COM/", 1);
+    setenv("MISTMCP_API_BASE_URL", "http://127.0.0.1:9", 1);
+    const char *args2[] = {"--allow-cloud", "mist.lab.example", NULL};
+    CHECK(load(&cfg, errbuf, sizeof errbuf, args2) == 0);
+    CHECK(strcmp(cfg.cloud, "api.eu.mist.com") == 0 && cfg.clouds.count == 13 &&
+          mm_config_cloud_allowed(&cfg, "mist.lab.example"));
+    CHECK(cfg.api_base_url && strcmp(cfg.api_base_url, "http://127.0.0.1:9") == 0);
+    mm_config_free(&cfg);
+
+    /* The token never shows in a fingerprint. */
+    char fp[32];
+    mm_token_fingerprint("secret-token-value", fp, sizeof fp);
+    CHECK(strncmp(fp, "token#", 6) == 0 && strlen(fp) == 14 && !strstr(fp, "secret"));
+    char fp2[32];
+    mm_token_fingerprint("secret-token-valuf", fp2, sizeof fp2);
+    CHECK(strcmp(fp, fp2) != 0);
+    unlink(path);
+    clear_env();
+}
+
+static void test_bad_values(void)
+{
+    clear_env();
+    expect_bad((const char *[]){"--mode", "turbo", NULL},
+               "mode 'turbo' is not valid: expected minimal, managed, all or custom");
+    expect_bad((const char *[]){"-t", "ws", NULL}, "transport 'ws' is not valid");
+    expect_bad((const char *[]){"--port", "0", NULL}, "port '0' is not valid");
+    expect_bad((const char *[]){"--port", "80x", NULL}, "port '80x' is not valid");
+    expect_bad((const char *[]){"--mode", "custom", NULL}, "mode custom needs --categories");
+    expect_bad((const char *[]){"-c", "orgs", NULL}, "--categories is for mode custom");
+    expect_bad((const char *[]){"--timeout", "-1", NULL}, "timeout '-1' is not valid");
+    expect_bad((const char *[]){"--max-result-bytes", "12", NULL}, "max result bytes '12'");
+    expect_bad((const char *[]){"--header", "NoColon", NULL}, "header 'NoColon' is not valid");
+    expect_bad((const char *[]){"--allow-cloud", "evil.com/path", NULL},
+               "allowed cloud 'evil.com/path' is not valid");
+    expect_bad((const char *[]){"--env-file", "/nonexistent/x.env", NULL},
+               "env file /nonexistent/x.env: No such file or directory");
+    expect_bad((const char *[]){"--frobnicate", NULL}, "unknown option '--frobnicate'");
+    expect_bad((const char *[]){"--port", NULL}, "option --port needs a value");
+    expect_bad((const char *[]){"stray", NULL}, "unexpected argument 'stray'");
+    setenv("MISTMCP_DEBUG", "maybe", 1);
+    expect_bad((const char *[]){NULL}, "MISTMCP_DEBUG 'maybe' is not valid");
+    unsetenv("MISTMCP_DEBUG");
+    setenv("MIST_HOST", "api.evil.example", 1);
+    expect_bad((const char *[]){NULL},
+               "Mist cloud 'api.evil.example' is not one of the allowed clouds: api.mist.com");
+    clear_env();
+}
+
+int main(void)
+{
+    mm_util_init();
+    test_env_file();
+    test_precedence();
+    test_bad_values();
+    return check_summary();
+}
