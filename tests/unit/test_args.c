@@ -1,0 +1,92 @@
+/* Argument checks against a tool's input schema: every refusal names the argument and what
+ * was expected; null means absent. */
+#include "args_check.h"
+#include "check.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *schema_text =
+    "{\"type\":\"object\",\"properties\":{"
+    "\"org_id\":{\"type\":\"string\",\"format\":\"uuid\"},"
+    "\"limit\":{\"type\":\"integer\",\"default\":100,\"minimum\":0},"
+    "\"ratio\":{\"type\":\"number\"},"
+    "\"band\":{\"type\":\"string\",\"enum\":[\"24\",\"5\",\"6\"]},"
+    "\"macs\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"note\":{\"type\":[\"string\",\"null\"]},"
+    "\"body\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{"
+    "\"name\":{\"type\":\"string\"},"
+    "\"port\":{\"type\":\"integer\"},"
+    "\"mode\":{\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"string\",\"enum\":[\"auto\"]}]}}}},"
+    "\"required\":[\"org_id\"]}";
+
+static cJSON *schema;
+
+static void ok(const char *args_json, const char *after)
+{
+    cJSON *args = cJSON_Parse(args_json);
+    char err[512] = "";
+    CHECK_MSG(mm_args_check(schema, args, err, sizeof err) == 0, "%s refused: %s", args_json, err);
+    if (after) {
+        char *s = cJSON_PrintUnformatted(args);
+        CHECK_MSG(strcmp(s, after) == 0, "%s became %s, expected %s", args_json, s, after);
+        free(s);
+    }
+    cJSON_Delete(args);
+}
+
+static void refused(const char *args_json, const char *message)
+{
+    cJSON *args = cJSON_Parse(args_json);
+    char err[512] = "";
+    CHECK_MSG(mm_args_check(schema, args, err, sizeof err) != 0, "%s accepted", args_json);
+    CHECK_MSG(strcmp(err, message) == 0, "%s: got [%s], expected [%s]", args_json, err, message);
+    cJSON_Delete(args);
+}
+
+int main(void)
+{
+    mm_util_init();
+    schema = cJSON_Parse(schema_text);
+    ok("{\"org_id\":\"o\"}", NULL);
+    ok("{\"org_id\":\"o\",\"limit\":5,\"ratio\":2,\"band\":\"5\",\"macs\":[\"a\",\"b\"]}", NULL);
+    ok("{\"org_id\":\"o\",\"limit\":null,\"note\":null}", "{\"org_id\":\"o\"}");
+    ok("{\"org_id\":\"o\",\"ratio\":2.5}", NULL);
+    ok("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"extra\":true,\"mode\":\"auto\"}}", NULL);
+    ok("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"mode\":3}}", NULL);
+
+    refused("{}", "missing required argument 'org_id' (string)");
+    refused("{\"org_id\":null}", "missing required argument 'org_id' (string)");
+    refused("{\"org_id\":\"o\",\"limti\":5}",
+            "unknown argument 'limti'; expected one of: org_id, limit, ratio, band, macs, note, "
+            "body");
+    refused("{\"org_id\":\"o\",\"limit\":\"5\"}",
+            "argument 'limit' must be an integer, got string \"5\"");
+    refused("{\"org_id\":\"o\",\"limit\":2.5}",
+            "argument 'limit' must be an integer, got number 2.5");
+    refused("{\"org_id\":7}", "argument 'org_id' must be a string, got integer 7");
+    refused("{\"org_id\":\"o\",\"band\":\"2.4\"}",
+            "argument 'band' is \"2.4\"; expected one of: \"24\", \"5\", \"6\"");
+    refused("{\"org_id\":\"o\",\"macs\":[\"a\",1]}",
+            "argument 'macs[1]' must be a string, got integer 1");
+    refused("{\"org_id\":\"o\",\"body\":{}}", "missing required argument 'body.name' (string)");
+    refused("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"port\":\"80\"}}",
+            "argument 'body.port' must be an integer, got string \"80\"");
+    refused("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"mode\":\"manual\"}}",
+            "argument 'body.mode' must be an integer, got string \"manual\" (and no other "
+            "allowed form fits)");
+    refused("{\"org_id\":\"o\",\"note\":5}",
+            "argument 'note' must be a string or null, got integer 5");
+    refused("[1]", "arguments must be a JSON object, got array");
+
+    cJSON *empty = cJSON_Parse("{\"type\":\"object\",\"properties\":{}}");
+    cJSON *args = cJSON_Parse("{\"x\":1}");
+    char err[256];
+    CHECK(mm_args_check(empty, args, err, sizeof err) != 0 &&
+          strcmp(err, "unknown argument 'x'; expected no arguments") == 0);
+    cJSON_Delete(args);
+    cJSON_Delete(empty);
+    cJSON_Delete(schema);
+    return check_summary();
+}
