@@ -1,7 +1,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "host_api.h"
 
+#include "mist_client.h"
 #include "mist_response.h"
+#include "result_shape.h"
 #include "tool_call.h"
 #include "util.h"
 
@@ -9,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static const char *const level_names[] = {"debug", "info",     "notice", "warning",
                                           "error", "critical", "alert",  "emergency"};
@@ -134,7 +135,8 @@ static void progress(mistmcp_call *call, double done, double total, const char *
 
 static int is_cancelled(mistmcp_call *call)
 {
-    return atomic_load(&call->cancelled);
+    return atomic_load(&call->cancelled) ||
+           (call->hooks.cancelled && call->hooks.cancelled(call->hooks.ctx));
 }
 
 static int mist_request(mistmcp_call *call, const char *method, const char *path, const char *query,
@@ -161,28 +163,7 @@ static const char *response_body(const mistmcp_response *r, size_t *length)
 
 static const char *response_header(const mistmcp_response *r, const char *name)
 {
-    size_t n = strlen(name);
-    for (size_t i = 0; r && i < r->header_count; i++)
-        if (strncasecmp(r->headers[i], name, n) == 0 && r->headers[i][n] == ':') {
-            const char *v = r->headers[i] + n + 1;
-            while (*v == ' ')
-                v++;
-            return v;
-        }
-    return NULL;
-}
-
-static void response_free(mistmcp_response **rp)
-{
-    mistmcp_response *r = *rp;
-    if (!r)
-        return;
-    free(r->body);
-    for (size_t i = 0; i < r->header_count; i++)
-        free(r->headers[i]);
-    free(r->headers);
-    free(r);
-    *rp = NULL;
+    return mm_response_header(r, name);
 }
 
 static const mistmcp_host_api host_api = {
@@ -207,7 +188,7 @@ static const mistmcp_host_api host_api = {
     .response_status = response_status,
     .response_body = response_body,
     .response_header = response_header,
-    .response_free = response_free,
+    .response_free = mm_mist_response_free,
 };
 
 const mistmcp_host_api *mm_host_api(void)

@@ -4,7 +4,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "catalog.h"
+#include "builtin_tools.h"
 #include "config.h"
+#include "mist_client.h"
+#include "server.h"
+#include "stdio_transport.h"
 #include "host_api.h"
 #include "plugin_dirs.h"
 #include "registry.h"
@@ -38,6 +42,34 @@ static int list_categories(mm_registry *reg)
     printf("%zu categories, %zu tools (%zu read-only), Mist API spec %s\n", n, tools, ro,
            mm_generated_catalog.spec_version);
     return 0;
+}
+
+static int serve_stdio(const mm_config *cfg, mm_registry *reg)
+{
+    if (mm_mist_global_init() != 0) {
+        fputs("mistmcp: libcurl failed to initialise\n", stderr);
+        return 1;
+    }
+    char base[300];
+    if (cfg->api_base_url)
+        snprintf(base, sizeof base, "%s", cfg->api_base_url);
+    else
+        snprintf(base, sizeof base, "https://%s", cfg->cloud);
+    mm_mist_options mo = {.base_url = base,
+                          .connect_timeout_ms = cfg->connect_timeout_ms,
+                          .timeout_ms = cfg->timeout_ms,
+                          .max_body_bytes = 32u << 20,
+                          .user_agent = "mistmcp/" MISTMCP_VERSION};
+    mm_server srv = {.cfg = cfg,
+                     .registry = reg,
+                     .mist = mm_mist_client_create(&mo),
+                     .version = MISTMCP_VERSION};
+    mm_builtins_init(reg);
+    int rc = mm_stdio_serve(&srv, 0, 1);
+    mm_builtins_free();
+    mm_mist_client_destroy(&srv.mist);
+    mm_mist_global_cleanup();
+    return rc;
 }
 
 /* Loads and unloads every category plugin once: an installation check for operators. */
@@ -106,11 +138,11 @@ int main(int argc, char **argv)
         rc = list_categories(reg);
     } else if (cfg.action == MM_ACTION_CHECK_PLUGINS) {
         rc = check_plugins(reg);
-    } else {
-        fputs("mistmcp: the MCP server is not in this build yet; see --help for what it can "
-              "do\n",
-              stderr);
+    } else if (cfg.transport == MM_TRANSPORT_HTTP) {
+        fputs("mistmcp: --transport http is not in this build yet; use stdio\n", stderr);
         rc = 2;
+    } else {
+        rc = serve_stdio(&cfg, reg);
     }
     mm_registry_destroy(&reg);
     mm_config_free(&cfg);

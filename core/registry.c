@@ -165,6 +165,11 @@ mm_category *mm_registry_find(const mm_registry *reg, const char *name)
     return NULL;
 }
 
+size_t mm_registry_index(const mm_registry *reg, const mm_category *cat)
+{
+    return (size_t)(cat - reg->cats);
+}
+
 const char *mm_category_name(const mm_category *cat)
 {
     return cat->name;

@@ -50,6 +50,8 @@ void mm_registry_destroy(mm_registry **reg);
 size_t mm_registry_count(const mm_registry *reg);
 mm_category *mm_registry_at(const mm_registry *reg, size_t index);
 mm_category *mm_registry_find(const mm_registry *reg, const char *name);
+/* Position of cat in the index (for per-category arrays). */
+size_t mm_registry_index(const mm_registry *reg, const mm_category *cat);
 
 const char *mm_category_name(const mm_category *cat);
 /* The catalog's description, or for a third-party plugin a note naming its file. */

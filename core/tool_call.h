@@ -22,6 +22,7 @@ typedef struct mm_call_hooks {
     void (*progress)(void *ctx, double progress, double total, const char *message);
     int (*mist_request)(void *ctx, const char *method, const char *path, const char *query,
                         const char *body_json, mistmcp_response **out, char *err, size_t err_size);
+    int (*cancelled)(void *ctx); /* nonzero once the client cancelled the request */
 } mm_call_hooks;
 
 struct mistmcp_call {

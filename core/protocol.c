@@ -1,0 +1,286 @@
+#define _POSIX_C_SOURCE 200809L
+#include "protocol.h"
+
+#include "builtin_tools.h"
+#include "tool_exec.h"
+#include "tool_json.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOOLS_PAGE_SIZE 1000
+
+static const char *const supported_versions[] = {"2025-11-25", "2025-06-18", "2025-03-26",
+                                                 "2024-11-05"};
+
+static const char *const log_levels[] = {"debug", "info",     "notice", "warning",
+                                         "error", "critical", "alert",  "emergency"};
+
+cJSON *mm_protocol_error(const cJSON *id, int code, const char *message)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "jsonrpc", "2.0");
+    cJSON_AddItemToObject(r, "id", id ? cJSON_Duplicate(id, 1) : cJSON_CreateNull());
+    cJSON *e = cJSON_AddObjectToObject(r, "error");
+    cJSON_AddNumberToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", message);
+    return r;
+}
+
+static cJSON *result(const cJSON *id, cJSON *value)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "jsonrpc", "2.0");
+    cJSON_AddItemToObject(r, "id", cJSON_Duplicate(id, 1));
+    cJSON_AddItemToObject(r, "result", value ? value : cJSON_CreateObject());
+    return r;
+}
+
+static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, "protocolVersion");
+    const char *chosen = MM_PROTOCOL_LATEST;
+    for (size_t i = 0; cJSON_IsString(v) && i < 4; i++)
+        if (strcmp(v->valuestring, supported_versions[i]) == 0)
+            chosen = supported_versions[i];
+    pthread_mutex_lock(&s->lock);
+    snprintf(s->protocol_version, sizeof s->protocol_version, "%s", chosen);
+    pthread_mutex_unlock(&s->lock);
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "protocolVersion", chosen);
+    cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
+    cJSON_AddBoolToObject(cJSON_AddObjectToObject(caps, "tools"), "listChanged", 1);
+    cJSON_AddObjectToObject(caps, "logging");
+    cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
+    cJSON_AddStringToObject(info, "name", "mistmcp");
+    cJSON_AddStringToObject(info, "version", s->srv->version);
+    cJSON_AddStringToObject(
+        r, "instructions",
+        "Tools for the Juniper Mist cloud API. Start with getSelf: it gives the org_id and "
+        "site_id values other tools need. Tools are grouped in categories; enable the ones you "
+        "need with manageMcpTools (e.g. orgs_devices, sites_stats___devices, "
+        "orgs_clients___wireless), then call their tools. Results are Mist's JSON; large "
+        "answers are cut with a note on how to page.");
+    return result(id, r);
+}
+
+/* Every tool the session sees, in a fixed order: built-ins, then enabled categories by name,
+ * each in its plugin's order. */
+static cJSON *list_tools(mm_session *s)
+{
+    cJSON *all = cJSON_CreateArray();
+    for (size_t i = 0; i < mm_builtin_count(); i++)
+        cJSON_AddItemToArray(all, mm_tool_json(&mm_builtin_at(i)->tool));
+    mm_registry *reg = s->srv->registry;
+    for (size_t i = 0; i < mm_registry_count(reg); i++) {
+        pthread_mutex_lock(&s->lock);
+        int on = s->enabled[i];
+        pthread_mutex_unlock(&s->lock);
+        mm_plugin_view v;
+        if (!on || mm_registry_acquire(reg, mm_registry_at(reg, i), &v, NULL, 0) != 0)
+            continue;
+        for (size_t k = 0; k < v.tool_count; k++)
+            if (mm_session_tool_visible(s, &v.tools[k]))
+                cJSON_AddItemToArray(all, mm_tool_json(&v.tools[k]));
+        mm_registry_release(reg, mm_registry_at(reg, i));
+    }
+    return all;
+}
+
+static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    const cJSON *cursor = cJSON_GetObjectItemCaseSensitive(params, "cursor");
+    long start = 0;
+    if (cursor && !cJSON_IsNull(cursor)) {
+        char *end = NULL;
+        if (!cJSON_IsString(cursor) || strncmp(cursor->valuestring, "mm1:", 4) != 0 ||
+            (start = strtol(cursor->valuestring + 4, &end, 10)) < 0 || !end || *end)
+            return mm_protocol_error(id, MM_INVALID_PARAMS,
+                                     "invalid cursor: pass back the nextCursor of a previous "
+                                     "tools/list answer");
+    }
+    cJSON *all = list_tools(s);
+    long total = cJSON_GetArraySize(all);
+    cJSON *page = cJSON_CreateArray();
+    for (long i = start; i < total && i < start + TOOLS_PAGE_SIZE; i++)
+        cJSON_AddItemReferenceToArray(page, cJSON_GetArrayItem(all, (int)i));
+    cJSON *r = cJSON_CreateObject();
+    /* Detach the page's items from `all` by duplicating the page before freeing all. */
+    cJSON_AddItemToObject(r, "tools", cJSON_Duplicate(page, 1));
+    cJSON_Delete(page);
+    if (start + TOOLS_PAGE_SIZE < total) {
+        char next[32];
+        snprintf(next, sizeof next, "mm1:%ld", start + TOOLS_PAGE_SIZE);
+        cJSON_AddStringToObject(r, "nextCursor", next);
+    }
+    cJSON_Delete(all);
+    return result(id, r);
+}
+
+/* Where a tool the session does not show lives, for a helpful error. */
+static void unknown_tool_message(mm_session *s, const char *name, char *out, size_t size)
+{
+    const mm_catalog *c = &mm_generated_catalog;
+    for (uint32_t i = 0; i < c->category_count; i++)
+        for (uint32_t k = 0; k < c->categories[i].tool_count; k++)
+            if (strcmp(c->categories[i].tools[k].name, name) == 0) {
+                if (!c->categories[i].tools[k].read_only && !s->write_tools)
+                    snprintf(out, size,
+                             "Unknown tool: %s is a write tool (%s); mistmcp was started "
+                             "read-only (--enable-write-tools exposes write tools)",
+                             name, c->categories[i].name);
+                else
+                    snprintf(out, size,
+                             "Unknown tool: %s is in category %s, which is not enabled; call "
+                             "manageMcpTools with enable_mcp_tools_categories [\"%s\"]",
+                             name, c->categories[i].name, c->categories[i].name);
+                return;
+            }
+    snprintf(out, size, "Unknown tool: %.200s", name);
+}
+
+static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, const cJSON *params)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
+    if (!cJSON_IsString(name))
+        return mm_protocol_error(id, MM_INVALID_PARAMS,
+                                 "tools/call needs params.name (the tool name, a string)");
+    const cJSON *args = cJSON_GetObjectItemCaseSensitive(params, "arguments");
+    if (args && !cJSON_IsNull(args) && !cJSON_IsObject(args))
+        return mm_protocol_error(id, MM_INVALID_PARAMS,
+                                 "tools/call params.arguments must be an object");
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
+    mm_call_ctx ctx = {.session = s,
+                       .conn = conn,
+                       .progress_token =
+                           (cJSON_IsString(token) || cJSON_IsNumber(token)) ? token : NULL};
+    ctx.request = mm_session_begin_request(s, id);
+    cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;
+    cJSON *res = NULL;
+    const mm_builtin *b = mm_builtin_find(name->valuestring);
+    mm_category *cat = NULL;
+    if (b) {
+        ctx.tool = &b->tool;
+        res = b->run(&ctx, args_copy ? args_copy : cJSON_CreateObject());
+    } else if ((ctx.tool = mm_session_find_tool(s, name->valuestring, &cat)) != NULL) {
+        res = mm_tool_execute(&ctx, args_copy);
+        mm_registry_release(s->srv->registry, cat);
+    } else {
+        cJSON_Delete(args_copy);
+    }
+    int cancelled = atomic_load(&ctx.request->cancelled);
+    mm_session_end_request(s, ctx.request);
+    if (cancelled) { /* the client said it no longer wants an answer */
+        cJSON_Delete(res);
+        return NULL;
+    }
+    if (!ctx.tool) {
+        char msg[400];
+        unknown_tool_message(s, name->valuestring, msg, sizeof msg);
+        return mm_protocol_error(id, MM_INVALID_PARAMS, msg);
+    }
+    return result(id, res);
+}
+
+static cJSON *set_level(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    const cJSON *level = cJSON_GetObjectItemCaseSensitive(params, "level");
+    for (int i = 0; cJSON_IsString(level) && i < 8; i++)
+        if (strcmp(level->valuestring, log_levels[i]) == 0) {
+            pthread_mutex_lock(&s->lock);
+            s->log_level = i;
+            pthread_mutex_unlock(&s->lock);
+            return result(id, NULL);
+        }
+    return mm_protocol_error(id, MM_INVALID_PARAMS,
+                             "params.level must be one of debug, info, notice, warning, error, "
+                             "critical, alert, emergency");
+}
+
+cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg)
+{
+    if (!cJSON_IsObject(msg))
+        return mm_protocol_error(NULL, MM_INVALID_REQUEST, "a JSON-RPC message must be an object");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    const cJSON *jsonrpc = cJSON_GetObjectItemCaseSensitive(msg, "jsonrpc");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
+    int valid_id = !id || cJSON_IsString(id) || (cJSON_IsNumber(id));
+    if (!cJSON_IsString(jsonrpc) || strcmp(jsonrpc->valuestring, "2.0") != 0 || !valid_id)
+        return mm_protocol_error(valid_id ? id : NULL, MM_INVALID_REQUEST,
+                                 "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or "
+                                 "number id)");
+    if (!method) {
+        /* A response from the client (to a request we never send yet): nothing to answer. */
+        if (cJSON_GetObjectItemCaseSensitive(msg, "result") ||
+            cJSON_GetObjectItemCaseSensitive(msg, "error"))
+            return NULL;
+        return mm_protocol_error(id, MM_INVALID_REQUEST, "the message has no method");
+    }
+    if (!cJSON_IsString(method))
+        return mm_protocol_error(id, MM_INVALID_REQUEST, "method must be a string");
+    if (params && !cJSON_IsObject(params) && !cJSON_IsNull(params))
+        return id ? mm_protocol_error(id, MM_INVALID_PARAMS, "params must be an object") : NULL;
+    const char *m = method->valuestring;
+    if (!id) { /* notifications */
+        if (strcmp(m, "notifications/initialized") == 0) {
+            pthread_mutex_lock(&s->lock);
+            s->initialized = 1;
+            pthread_mutex_unlock(&s->lock);
+        } else if (strcmp(m, "notifications/cancelled") == 0) {
+            const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
+            if (rid)
+                mm_session_cancel(s, rid);
+        }
+        return NULL; /* unknown notifications are ignored, as JSON-RPC says */
+    }
+    if (strcmp(m, "initialize") == 0)
+        return initialize(s, id, params);
+    if (strcmp(m, "ping") == 0)
+        return result(id, NULL);
+    if (strcmp(m, "tools/list") == 0)
+        return tools_list(s, id, params);
+    if (strcmp(m, "tools/call") == 0)
+        return tools_call(s, conn, id, params);
+    if (strcmp(m, "logging/setLevel") == 0)
+        return set_level(s, id, params);
+    char msgbuf[300];
+    snprintf(msgbuf, sizeof msgbuf, "method not found: %.200s", m);
+    return mm_protocol_error(id, MM_METHOD_NOT_FOUND, msgbuf);
+}
+
+cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch)
+{
+    pthread_mutex_lock(&s->lock);
+    int allowed = strcmp(s->protocol_version, "2025-03-26") == 0;
+    pthread_mutex_unlock(&s->lock);
+    if (!allowed)
+        return mm_protocol_error(NULL, MM_INVALID_REQUEST,
+                                 "JSON-RPC batches are only part of protocol version 2025-03-26");
+    if (cJSON_GetArraySize(batch) == 0)
+        return mm_protocol_error(NULL, MM_INVALID_REQUEST, "an empty batch");
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *m;
+    cJSON_ArrayForEach(m, batch)
+    {
+        cJSON *r = mm_protocol_handle(s, conn, m);
+        if (r)
+            cJSON_AddItemToArray(out, r);
+    }
+    if (cJSON_GetArraySize(out) == 0) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
+
+int mm_protocol_is_slow(const cJSON *msg)
+{
+    if (cJSON_IsArray(msg))
+        return 1;
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    return cJSON_IsString(method) && strcmp(method->valuestring, "tools/call") == 0;
+}

@@ -1,0 +1,20 @@
+/*
+ * What every session of one server process shares: settings, the category registry and the
+ * Mist client. Created in main, read-only afterwards (the registry has its own lock), so any
+ * thread may use it. Owned by main.
+ */
+#ifndef MISTMCP_CORE_SERVER_H
+#define MISTMCP_CORE_SERVER_H
+
+#include "config.h"
+#include "mist_client.h"
+#include "registry.h"
+
+typedef struct mm_server {
+    const mm_config *cfg;
+    mm_registry *registry;
+    mm_mist_client *mist;
+    const char *version; /* mistmcp's version */
+} mm_server;
+
+#endif

@@ -1,0 +1,202 @@
+#define _POSIX_C_SOURCE 200809L
+#include "session.h"
+
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const level_names[] = {"debug", "info",     "notice", "warning",
+                                          "error", "critical", "alert",  "emergency"};
+
+mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *const *categories,
+                              size_t category_count, const char *token, const char *org_id,
+                              mm_send_fn send, void *send_ctx, char *err, size_t err_size)
+{
+    mm_session *s = mm_xcalloc(1, sizeof *s);
+    s->srv = srv;
+    pthread_mutex_init(&s->lock, NULL);
+    s->mode = mode;
+    s->write_tools = srv->cfg->enable_write_tools;
+    s->enabled = mm_xcalloc(mm_registry_count(srv->registry) + 1, 1);
+    s->token = token ? mm_xstrdup(token) : NULL;
+    s->org_id = org_id ? mm_xstrdup(org_id) : NULL;
+    s->log_level = MISTMCP_LOG_WARNING;
+    s->send = send;
+    s->send_ctx = send_ctx;
+    size_t n = mm_registry_count(srv->registry);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = mm_category_name(mm_registry_at(srv->registry, i));
+        int wanted = mode == MM_MODE_ALL && mm_category_catalog(mm_registry_at(srv->registry, i));
+        for (size_t k = 0; mode == MM_MODE_CUSTOM && k < category_count; k++)
+            wanted |= strcmp(categories[k], name) == 0;
+        if (wanted && mm_session_enable(s, i, err, err_size) < 0) {
+            mm_session_destroy(&s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void mm_session_destroy(mm_session **sp)
+{
+    mm_session *s = *sp;
+    if (!s)
+        return;
+    for (size_t i = 0; i < mm_registry_count(s->srv->registry); i++)
+        if (s->enabled[i])
+            mm_registry_release(s->srv->registry, mm_registry_at(s->srv->registry, i));
+    while (s->inflight) {
+        mm_inflight *next = s->inflight->next;
+        cJSON_Delete(s->inflight->id);
+        free(s->inflight);
+        s->inflight = next;
+    }
+    if (s->token)
+        memset(s->token, 0, strlen(s->token));
+    free(s->token);
+    free(s->org_id);
+    free(s->enabled);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+    *sp = NULL;
+}
+
+void mm_session_send(mm_session *s, cJSON *msg)
+{
+    char *text = cJSON_PrintUnformatted(msg);
+    cJSON_Delete(msg);
+    s->send(s->send_ctx, text);
+    free(text);
+}
+
+void mm_session_notify(mm_session *s, const char *method, cJSON *params)
+{
+    cJSON *msg = cJSON_CreateObject();
+    cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
+    cJSON_AddStringToObject(msg, "method", method);
+    if (params)
+        cJSON_AddItemToObject(msg, "params", params);
+    mm_session_send(s, msg);
+}
+
+void mm_session_log(mm_session *s, mistmcp_log_level level, const char *text)
+{
+    pthread_mutex_lock(&s->lock);
+    int wanted = s->initialized && (int)level >= s->log_level;
+    pthread_mutex_unlock(&s->lock);
+    if (s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING)
+        fprintf(stderr, "mistmcp: %s: %s\n", level_names[(unsigned)level < 8 ? level : 0], text);
+    if (!wanted)
+        return;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "level", level_names[(unsigned)level < 8 ? level : 0]);
+    cJSON_AddStringToObject(p, "logger", "mistmcp");
+    cJSON_AddStringToObject(p, "data", text);
+    mm_session_notify(s, "notifications/message", p);
+}
+
+int mm_session_enable(mm_session *s, size_t index, char *err, size_t err_size)
+{
+    mm_registry *reg = s->srv->registry;
+    pthread_mutex_lock(&s->lock);
+    int already = s->enabled[index];
+    pthread_mutex_unlock(&s->lock);
+    if (already)
+        return 0;
+    /* The load (plugin code) runs without the session lock. */
+    if (mm_registry_acquire(reg, mm_registry_at(reg, index), NULL, err, err_size) != 0)
+        return -1;
+    pthread_mutex_lock(&s->lock);
+    int raced = s->enabled[index];
+    s->enabled[index] = 1;
+    pthread_mutex_unlock(&s->lock);
+    if (raced) { /* another call of this session enabled it meanwhile */
+        mm_registry_release(reg, mm_registry_at(reg, index));
+        return 0;
+    }
+    return 1;
+}
+
+int mm_session_disable(mm_session *s, size_t index)
+{
+    pthread_mutex_lock(&s->lock);
+    int was = s->enabled[index];
+    s->enabled[index] = 0;
+    pthread_mutex_unlock(&s->lock);
+    if (was)
+        mm_registry_release(s->srv->registry, mm_registry_at(s->srv->registry, index));
+    return was;
+}
+
+int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool)
+{
+    return s->write_tools || (tool->annotations & MISTMCP_ANN_READ_ONLY);
+}
+
+const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **catp)
+{
+    mm_registry *reg = s->srv->registry;
+    size_t n = mm_registry_count(reg);
+    for (size_t i = 0; i < n; i++) {
+        pthread_mutex_lock(&s->lock);
+        int on = s->enabled[i];
+        pthread_mutex_unlock(&s->lock);
+        if (!on)
+            continue;
+        mm_category *cat = mm_registry_at(reg, i);
+        const mm_catalog_category *info = mm_category_catalog(cat);
+        if (info) { /* the catalog answers without touching the plugin */
+            int listed = 0;
+            for (uint32_t k = 0; k < info->tool_count && !listed; k++)
+                listed = strcmp(info->tools[k].name, name) == 0;
+            if (!listed)
+                continue;
+        }
+        mm_plugin_view v;
+        if (mm_registry_acquire(reg, cat, &v, NULL, 0) != 0)
+            continue;
+        for (size_t k = 0; k < v.tool_count; k++)
+            if (strcmp(v.tools[k].name, name) == 0 && mm_session_tool_visible(s, &v.tools[k])) {
+                *catp = cat;
+                return &v.tools[k];
+            }
+        mm_registry_release(reg, cat);
+    }
+    return NULL;
+}
+
+mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id)
+{
+    mm_inflight *r = mm_xcalloc(1, sizeof *r);
+    r->id = cJSON_Duplicate(id, 1);
+    atomic_init(&r->cancelled, 0);
+    pthread_mutex_lock(&s->lock);
+    r->next = s->inflight;
+    s->inflight = r;
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+void mm_session_end_request(mm_session *s, mm_inflight *req)
+{
+    pthread_mutex_lock(&s->lock);
+    for (mm_inflight **p = &s->inflight; *p; p = &(*p)->next)
+        if (*p == req) {
+            *p = req->next;
+            break;
+        }
+    pthread_mutex_unlock(&s->lock);
+    cJSON_Delete(req->id);
+    free(req);
+}
+
+void mm_session_cancel(mm_session *s, const cJSON *id)
+{
+    pthread_mutex_lock(&s->lock);
+    for (mm_inflight *r = s->inflight; r; r = r->next)
+        if (cJSON_Compare(r->id, id, 1))
+            atomic_store(&r->cancelled, 1);
+    pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,75 @@
+/*
+ * One client session: its mode, enabled categories (each holding a registry reference),
+ * credentials, negotiated protocol version and log level, and the requests in flight.
+ *
+ * Outgoing messages go through the session's send callback, which must be thread-safe (the
+ * stdio transport writes under a mutex). Thread-safety: every function locks the session;
+ * plugin code and network I/O never run under that lock.
+ * Ownership: the session owns its strings and references; mm_session_destroy releases them.
+ */
+#ifndef MISTMCP_CORE_SESSION_H
+#define MISTMCP_CORE_SESSION_H
+
+#include "server.h"
+
+#include <cjson/cJSON.h>
+#include <mistmcp/plugin.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+typedef void (*mm_send_fn)(void *ctx, const char *json_line);
+
+typedef struct mm_inflight {
+    cJSON *id; /* the request id (owned copy) */
+    atomic_int cancelled;
+    struct mm_inflight *next;
+} mm_inflight;
+
+typedef struct mm_session {
+    const mm_server *srv;
+    pthread_mutex_t lock;
+    mm_mode mode;
+    int write_tools;
+    unsigned char *enabled; /* per registry index: holds a reference when 1 */
+    char *token;            /* secret */
+    char *org_id;
+    char protocol_version[16];
+    int initialized;
+    int log_level; /* mistmcp_log_level; notifications/message at or above it */
+    mm_inflight *inflight;
+    mm_send_fn send;
+    void *send_ctx;
+} mm_session;
+
+/* Creates a session in the given mode; custom/all enable their categories at once. Returns
+ * NULL with a message if a category of the mode cannot be enabled. */
+mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *const *categories,
+                              size_t category_count, const char *token, const char *org_id,
+                              mm_send_fn send, void *send_ctx, char *err, size_t err_size);
+void mm_session_destroy(mm_session **session);
+
+/* Sends a JSON-RPC message (takes ownership of msg). */
+void mm_session_send(mm_session *s, cJSON *msg);
+/* Sends a notification method with params (takes ownership of params, may be NULL). */
+void mm_session_notify(mm_session *s, const char *method, cJSON *params);
+/* notifications/message when level >= the session's level. */
+void mm_session_log(mm_session *s, mistmcp_log_level level, const char *text);
+
+/* Enables/disables one category by registry index. Returns 1 if the set changed, 0 if not,
+ * -1 with a message if the plugin could not be loaded. */
+int mm_session_enable(mm_session *s, size_t index, char *err, size_t err_size);
+int mm_session_disable(mm_session *s, size_t index);
+
+/* Finds a visible tool by name in the enabled categories and takes a registry reference for
+ * the call (released with mm_registry_release on *cat). Returns NULL if none. */
+const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **cat);
+
+/* In-flight requests, for notifications/cancelled. */
+mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id);
+void mm_session_end_request(mm_session *s, mm_inflight *req);
+void mm_session_cancel(mm_session *s, const cJSON *id);
+
+/* 1 if the tool is visible in this session (write tools only with write_tools). */
+int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool);
+
+#endif

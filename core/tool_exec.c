@@ -1,0 +1,168 @@
+#define _POSIX_C_SOURCE 200809L
+#include "tool_exec.h"
+
+#include "args_check.h"
+#include "host_api.h"
+#include "request_build.h"
+#include "result_shape.h"
+#include "tool_call.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void mm_tool_progress(mm_call_ctx *ctx, double progress, double total, const char *message)
+{
+    if (!ctx->progress_token)
+        return;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToObject(p, "progressToken", cJSON_Duplicate(ctx->progress_token, 1));
+    cJSON_AddNumberToObject(p, "progress", progress);
+    if (total > 0)
+        cJSON_AddNumberToObject(p, "total", total);
+    if (message)
+        cJSON_AddStringToObject(p, "message", message);
+    mm_session_notify(ctx->session, "notifications/progress", p);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                    mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_session *s = ctx->session;
+    double t0 = now_ms();
+    int rc = mm_mist_send(s->srv->mist, ctx->conn, s->token, method, target, body,
+                          ctx->request ? &ctx->request->cancelled : NULL, out, err, err_size);
+    char line[600];
+    if (rc == 0)
+        snprintf(line, sizeof line, "%s %.400s -> HTTP %ld in %.1f ms", method, target,
+                 (*out)->status, now_ms() - t0);
+    else
+        snprintf(line, sizeof line, "%s %.400s failed: %s", method, target, err);
+    mm_session_log(s, MISTMCP_LOG_DEBUG, line);
+    return rc;
+}
+
+cJSON *mm_tool_mist_call(mm_call_ctx *ctx, const char *method, const char *target, const char *body)
+{
+    mistmcp_response *r = NULL;
+    char err[512];
+    mm_tool_progress(ctx, 0, 1, "calling the Mist API");
+    if (send_raw(ctx, method, target, body, &r, err, sizeof err) != 0)
+        return mm_result_text(err, 1);
+    cJSON *res = mm_result_from_response(r, ctx->session->srv->cfg->max_result_bytes);
+    mm_mist_response_free(&r);
+    mm_tool_progress(ctx, 1, 1, NULL);
+    return res;
+}
+
+/* Hooks of a custom tool's call: they reach the session through ctx. */
+static void hook_log(void *p, mistmcp_log_level level, const char *message)
+{
+    mm_call_ctx *ctx = p;
+    mm_session_log(ctx->session, level, message);
+}
+
+static void hook_progress(void *p, double done, double total, const char *message)
+{
+    mm_tool_progress(p, done, total, message);
+}
+
+static int hook_mist(void *p, const char *method, const char *path, const char *query,
+                     const char *body, mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_call_ctx *ctx = p;
+    if (strcmp(method, "GET") != 0 &&
+        ((ctx->tool->annotations & MISTMCP_ANN_READ_ONLY) || !ctx->session->write_tools))
+        return mm_fail(err, err_size,
+                       "%s refused: tool %s may only read (start mistmcp with "
+                       "--enable-write-tools for write tools)",
+                       method, ctx->tool->name);
+    if (!path || strncmp(path, "/api/", 5) != 0 || strpbrk(path, "?# \r\n"))
+        return mm_fail(err, err_size, "path must start with /api/ and hold no query");
+    size_t n = strlen(path) + (query ? strlen(query) : 0) + 2;
+    char *target = mm_xmalloc(n);
+    snprintf(target, n, "%s%s%s", path, query && *query ? "?" : "", query ? query : "");
+    int rc = send_raw(ctx, method, target, body, out, err, err_size);
+    free(target);
+    return rc;
+}
+
+static int hook_cancelled(void *p)
+{
+    mm_call_ctx *ctx = p;
+    return ctx->request && atomic_load(&ctx->request->cancelled);
+}
+
+static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
+{
+    const mistmcp_tool *t = ctx->tool;
+    char err[600];
+    mm_request_default_org(t, args, ctx->session->org_id);
+    cJSON *schema = cJSON_Parse(t->input_schema);
+    int rc = mm_args_check(schema, args, err, sizeof err);
+    cJSON_Delete(schema);
+    if (rc != 0) {
+        char text[700];
+        snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, err);
+        return mm_result_text(text, 1);
+    }
+    mm_request req;
+    if (mm_request_build(t, args, &req, err, sizeof err) != 0) {
+        char text[700];
+        snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, err);
+        return mm_result_text(text, 1);
+    }
+    cJSON *res = mm_tool_mist_call(ctx, req.method, req.target, req.body);
+    mm_request_free(&req);
+    return res;
+}
+
+static cJSON *run_custom(mm_call_ctx *ctx, cJSON *args)
+{
+    const mistmcp_tool *t = ctx->tool;
+    char err[600];
+    cJSON *schema = cJSON_Parse(t->input_schema);
+    int rc = mm_args_check(schema, args, err, sizeof err);
+    cJSON_Delete(schema);
+    if (rc != 0) {
+        char text[700];
+        snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, err);
+        cJSON_Delete(args);
+        return mm_result_text(text, 1);
+    }
+    mm_call_hooks hooks = {.ctx = ctx,
+                           .log = hook_log,
+                           .progress = hook_progress,
+                           .mist_request = hook_mist,
+                           .cancelled = hook_cancelled};
+    mistmcp_call *call = mm_call_create(args, &hooks);
+    int hrc = t->handler(mm_host_api(), call);
+    cJSON *res = hrc == 0 ? mm_call_take_result(call)
+                          : mm_result_text("The tool failed inside its plugin.", 1);
+    mm_call_destroy(&call);
+    return res;
+}
+
+cJSON *mm_tool_execute(mm_call_ctx *ctx, cJSON *args)
+{
+    if (!args)
+        args = cJSON_CreateObject();
+    if (!cJSON_IsObject(args)) {
+        cJSON_Delete(args);
+        return mm_result_text("Invalid arguments: 'arguments' must be a JSON object.", 1);
+    }
+    if (ctx->tool->kind == MISTMCP_TOOL_CUSTOM)
+        return run_custom(ctx, args); /* takes args */
+    cJSON *res = run_declarative(ctx, args);
+    cJSON_Delete(args);
+    return res;
+}
