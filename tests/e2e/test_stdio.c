@@ -1,0 +1,305 @@
+/*
+ * mistmcp over stdio against the fake Mist backend, end to end: the real binary in a child
+ * process, JSON-RPC through its pipes, and the backend's record of what arrived.
+ * Every wait is bounded (10 s per answer).
+ *
+ * usage: test_stdio MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
+ */
+#define _GNU_SOURCE
+#include "check.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct child {
+    pid_t pid;
+    int in, out; /* our ends: write to in, read from out */
+    char buf[1 << 20];
+    size_t len;
+} child;
+
+static pid_t spawn(char *const argv[], char *const envp[], int *to, int *from)
+{
+    int a[2], b[2];
+    if (pipe2(a, O_CLOEXEC) || pipe2(b, O_CLOEXEC))
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(a[0], 0);
+        dup2(b[1], 1);
+        execve(argv[0], argv, envp);
+        _exit(127);
+    }
+    close(a[0]);
+    close(b[1]);
+    *to = a[1];
+    *from = b[0];
+    return pid;
+}
+
+/* Next line from the child, NULL after timeout_ms or at end of output. Caller frees. */
+static char *read_line(child *c, int timeout_ms)
+{
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        char *nl = memchr(c->buf, '\n', c->len);
+        if (nl) {
+            size_t n = (size_t)(nl - c->buf);
+            char *line = strndup(c->buf, n);
+            memmove(c->buf, nl + 1, c->len - n - 1);
+            c->len -= n + 1;
+            return line;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long left =
+            timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+        struct pollfd p = {.fd = c->out, .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+            return NULL;
+        ssize_t got = read(c->out, c->buf + c->len, sizeof c->buf - c->len - 1);
+        if (got <= 0)
+            return NULL;
+        c->len += (size_t)got;
+    }
+}
+
+static child server;
+static int notifications_list_changed;
+
+static void send_line(const char *line)
+{
+    size_t n = strlen(line);
+    CHECK(write(server.in, line, n) == (ssize_t)n && write(server.in, "\n", 1) == 1);
+}
+
+/* Sends a request and returns its response; counts list_changed notifications meanwhile. */
+static cJSON *rpc(int id, const char *method, const char *params)
+{
+    char line[8192];
+    snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\"%s%s}", id, method,
+             params ? ",\"params\":" : "", params ? params : "");
+    send_line(line);
+    for (int i = 0; i < 200; i++) {
+        char *l = read_line(&server, 10000);
+        if (!l) {
+            CHECK_MSG(0, "no answer to %s (id %d)", method, id);
+            return NULL;
+        }
+        cJSON *msg = cJSON_Parse(l);
+        CHECK_MSG(msg != NULL, "server wrote a line that is not JSON: %.200s", l);
+        free(l);
+        const cJSON *mid = cJSON_GetObjectItemCaseSensitive(msg, "id");
+        if (cJSON_IsNumber(mid) && mid->valueint == id)
+            return msg;
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+        if (cJSON_IsString(m) && strcmp(m->valuestring, "notifications/tools/list_changed") == 0)
+            notifications_list_changed++;
+        cJSON_Delete(msg);
+    }
+    return NULL;
+}
+
+static const char *result_text(const cJSON *r)
+{
+    const cJSON *c =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "result"), "content");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(c, 0), "text");
+    return cJSON_IsString(t) ? t->valuestring : "";
+}
+
+static int is_error_result(const cJSON *r)
+{
+    return cJSON_IsTrue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "result"), "isError"));
+}
+
+static int error_code(const cJSON *r)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
+    return cJSON_IsNumber(c) ? c->valueint : 0;
+}
+
+static int mapped(pid_t pid, const char *needle)
+{
+    char path[64], line[4096];
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    FILE *f = fopen(path, "r");
+    int found = 0;
+    while (f && fgets(line, sizeof line, f))
+        found |= strstr(line, needle) != NULL;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* The last request the fake backend recorded, parsed. */
+static cJSON *last_backend_request(const char *log)
+{
+    FILE *f = fopen(log, "r");
+    char line[16384], last[16384] = "";
+    while (f && fgets(line, sizeof line, f))
+        snprintf(last, sizeof last, "%s", line);
+    if (f)
+        fclose(f);
+    return cJSON_Parse(last);
+}
+
+static const char *str_at(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (b)
+        v = cJSON_GetObjectItemCaseSensitive(v, b);
+    return cJSON_IsString(v) ? v->valuestring : "(absent)";
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5)
+        return 2;
+    signal(SIGPIPE, SIG_IGN);
+    char log[512];
+    snprintf(log, sizeof log, "%s/fake-mist-requests.jsonl", argv[4]);
+    int fake_in, fake_out;
+    char *fake_argv[] = {argv[2], log, "--max-seconds", "120", NULL};
+    extern char **environ;
+    pid_t fake = spawn(fake_argv, environ, &fake_in, &fake_out);
+    child fc = {.out = fake_out};
+    char *port_line = read_line(&fc, 10000);
+    int port = port_line ? atoi(port_line + 5) : 0;
+    free(port_line);
+    CHECK_MSG(port > 0, "the fake backend did not start");
+    if (port <= 0)
+        return check_summary();
+
+    char base[64], plugin_arg[600];
+    snprintf(base, sizeof base, "MISTMCP_API_BASE_URL=http://127.0.0.1:%d", port);
+    snprintf(plugin_arg, sizeof plugin_arg, "%s", argv[3]);
+    char *env[] = {base, "MIST_API_TOKEN=test-token-1", "MIST_ORG_ID=default-org", "HOME=/tmp",
+                   NULL};
+    char *srv_argv[] = {argv[1], "--plugin-dir", plugin_arg, NULL};
+    server.pid = spawn(srv_argv, env, &server.in, &server.out);
+
+    cJSON *r = rpc(1, "initialize",
+                   "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                   "\"clientInfo\":{\"name\":\"e2e\",\"version\":\"1\"}}");
+    CHECK(strcmp(str_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL),
+                 "2025-06-18") == 0);
+    cJSON_Delete(r);
+    send_line("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+
+    /* Managed mode: only the built-ins, no plugin mapped. */
+    r = rpc(2, "tools/list", NULL);
+    const cJSON *tools =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "result"), "tools");
+    CHECK_MSG(cJSON_GetArraySize(tools) == 2, "%d tools", cJSON_GetArraySize(tools));
+    cJSON_Delete(r);
+    CHECK(!mapped(server.pid, "/orgs_wlans.so"));
+
+    /* getSelf reaches the backend with the token and user agent. */
+    r = rpc(3, "tools/call", "{\"name\":\"getSelf\",\"arguments\":{}}");
+    CHECK_MSG(strstr(result_text(r), "tester@example.com") != NULL, "%s", result_text(r));
+    cJSON *b = last_backend_request(log);
+    CHECK(strcmp(str_at(b, "path", NULL), "/api/v1/self") == 0);
+    CHECK(strcmp(str_at(b, "headers", "Authorization"), "Token test-token-1") == 0);
+    CHECK(strncmp(str_at(b, "headers", "User-Agent"), "mistmcp/", 8) == 0);
+    cJSON_Delete(b);
+    cJSON_Delete(r);
+
+    /* Enabling maps the plugin and announces the change. */
+    int changed_before = notifications_list_changed;
+    r = rpc(4, "tools/call",
+            "{\"name\":\"manageMcpTools\",\"arguments\":{\"enable_mcp_tools_categories\":"
+            "\"orgs_wlans, no_such_category\"}}");
+    CHECK_MSG(strstr(result_text(r), "listOrgWlans") && strstr(result_text(r), "no_such_category"),
+              "%s", result_text(r));
+    cJSON_Delete(r);
+    r = rpc(5, "ping", NULL); /* the notification was sent before the answer */
+    cJSON_Delete(r);
+    CHECK(notifications_list_changed == changed_before + 1);
+    CHECK(mapped(server.pid, "/orgs_wlans.so"));
+    r = rpc(6, "tools/list", NULL);
+    char *listing = cJSON_PrintUnformatted(r);
+    CHECK(strstr(listing, "\"listOrgWlans\"") && !strstr(listing, "\"createOrgWlan\""));
+    free(listing);
+    cJSON_Delete(r);
+
+    /* A call: default org filled, query encoded, answer shaped. */
+    r = rpc(7, "tools/call", "{\"name\":\"listOrgWlans\",\"arguments\":{\"limit\":5}}");
+    b = last_backend_request(log);
+    CHECK_MSG(strcmp(str_at(b, "path", NULL), "/api/v1/orgs/default-org/wlans") == 0, "%s",
+              str_at(b, "path", NULL));
+    CHECK(strcmp(str_at(b, "query", "limit"), "5") == 0 &&
+          strcmp(str_at(b, "method", NULL), "GET") == 0);
+    CHECK(!is_error_result(r));
+    cJSON_Delete(b);
+    cJSON_Delete(r);
+    /* An id that tries to climb out of its segment stays inside it. */
+    r = rpc(8, "tools/call",
+            "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"../../self?x=1#y\"}}");
+    b = last_backend_request(log);
+    CHECK_MSG(strcmp(str_at(b, "path", NULL), "/api/v1/orgs/..%2F..%2Fself%3Fx%3D1%23y/wlans") == 0,
+              "%s", str_at(b, "path", NULL));
+    cJSON_Delete(b);
+    cJSON_Delete(r);
+    /* Bad arguments: an isError result naming the argument, nothing sent. */
+    r = rpc(9, "tools/call", "{\"name\":\"listOrgWlans\",\"arguments\":{\"limit\":\"five\"}}");
+    CHECK(is_error_result(r) &&
+          strstr(result_text(r), "argument 'limit' must be an integer, got string"));
+    cJSON_Delete(r);
+    r = rpc(10, "tools/call", "{\"name\":\"listOrgWlans\",\"arguments\":{\"limt\":1}}");
+    CHECK(is_error_result(r) && strstr(result_text(r), "unknown argument 'limt'"));
+    cJSON_Delete(r);
+    /* Write tools stay hidden in read-only mode. */
+    r = rpc(11, "tools/call", "{\"name\":\"createOrgWlan\",\"arguments\":{}}");
+    CHECK(error_code(r) == -32602 && strstr(cJSON_PrintUnformatted(r), "--enable-write-tools"));
+    cJSON_Delete(r);
+
+    /* Disabling unmaps the plugin; its tools are gone with a hint. */
+    r = rpc(12, "tools/call",
+            "{\"name\":\"manageMcpTools\",\"arguments\":{\"disable_mcp_tools_categories\":"
+            "[\"orgs_wlans\"]}}");
+    cJSON_Delete(r);
+    CHECK(!mapped(server.pid, "/orgs_wlans.so"));
+    r = rpc(13, "tools/call", "{\"name\":\"listOrgWlans\",\"arguments\":{}}");
+    CHECK(error_code(r) == -32602);
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
+    CHECK(strstr(str_at(e, "message", NULL), "manageMcpTools") != NULL);
+    cJSON_Delete(r);
+
+    /* Protocol errors. */
+    send_line("{not json");
+    char *l = read_line(&server, 10000);
+    CHECK(l && strstr(l, "-32700"));
+    free(l);
+    r = rpc(14, "resources/list", NULL);
+    CHECK(error_code(r) == -32601);
+    cJSON_Delete(r);
+    r = rpc(15, "tools/call", "{\"arguments\":{}}");
+    CHECK(error_code(r) == -32602);
+    cJSON_Delete(r);
+    send_line("[{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"ping\"}]");
+    l = read_line(&server, 10000);
+    CHECK_MSG(l && strstr(l, "-32600") && strstr(l, "batches"), "%s", l ? l : "(nothing)");
+    free(l);
+
+    /* End of input: the server exits cleanly. */
+    close(server.in);
+    int status = -1;
+    for (int i = 0; i < 100 && waitpid(server.pid, &status, WNOHANG) == 0; i++)
+        usleep(50000);
+    CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server exit status %d", status);
+    close(fake_in); /* the fake stops when its stdin closes */
+    waitpid(fake, NULL, 0);
+    return check_summary();
+}

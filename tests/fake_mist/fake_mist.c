@@ -1,0 +1,233 @@
+/*
+ * A fake Mist API for tests: HTTP on 127.0.0.1 (libmicrohttpd), an ephemeral port printed as
+ * "PORT <n>" on stdout, every request recorded as one JSON line in a log file.
+ *
+ * Answers:
+ *   no "Authorization: Token <t>"      401 {"detail": ...}
+ *   token "forbidden"                  403 {"detail": ...}
+ *   GET /api/v1/self                   a user with one org and its privileges
+ *   a path ending in /error/<code>     that status with {"detail": "injected <code>"}
+ *   a path ending in /garbage          200 with a body that is not JSON
+ *   a path ending in /paged            a JSON array with X-Page-* headers (total 250)
+ *   anything else                      200 echoing {"method", "path", "query", "body"}
+ * Paths and query values are kept as sent, %-encoding included.
+ * The fault paths are for the resilience tests; the echo lets a test see exactly what the
+ * server sent. It stops on SIGTERM/SIGINT, when stdin closes, or after --max-seconds.
+ *
+ * usage: fake_mist LOG_FILE [--max-seconds N]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <microhttpd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct fake {
+    FILE *log;
+    pthread_mutex_t lock;
+} fake;
+
+typedef struct request {
+    char *body;
+    size_t len;
+} request;
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    cJSON_AddStringToObject(cls, key, value ? value : "");
+    return MHD_YES;
+}
+
+static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, cJSON *json,
+                              const char *raw, int paged)
+{
+    char *text = json ? cJSON_PrintUnformatted(json) : strdup(raw);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    if (paged) {
+        MHD_add_response_header(r, "X-Page-Total", "250");
+        MHD_add_response_header(r, "X-Page-Limit", "100");
+        MHD_add_response_header(r, "X-Page-Page", "1");
+    }
+    enum MHD_Result rc = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    cJSON_Delete(json);
+    return rc;
+}
+
+static const char *ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0 ? s + n - m : NULL;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **state)
+{
+    (void)version;
+    fake *f = cls;
+    request *req = *state;
+    if (!req) { /* first call: headers only */
+        *state = calloc(1, sizeof *req);
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        req->body = realloc(req->body, req->len + *upload_size + 1);
+        memcpy(req->body + req->len, upload, *upload_size);
+        req->len += *upload_size;
+        req->body[req->len] = '\0';
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    /* The whole request is in: record it. The raw URL keeps the encoding as sent. */
+    cJSON *rec = cJSON_CreateObject();
+    cJSON_AddStringToObject(rec, "method", method);
+    cJSON_AddStringToObject(rec, "path", url);
+    cJSON *query = cJSON_AddObjectToObject(rec, "query");
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, query);
+    cJSON *headers = cJSON_AddObjectToObject(rec, "headers");
+    static const char *const names[] = {"Authorization", "User-Agent", "Content-Type", "Accept"};
+    for (int i = 0; i < 4; i++) {
+        const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, names[i]);
+        if (v)
+            cJSON_AddStringToObject(headers, names[i], v);
+    }
+    cJSON_AddStringToObject(rec, "body", req->body ? req->body : "");
+    char *line = cJSON_PrintUnformatted(rec);
+    pthread_mutex_lock(&f->lock);
+    fprintf(f->log, "%s\n", line);
+    fflush(f->log);
+    pthread_mutex_unlock(&f->lock);
+    free(line);
+
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    enum MHD_Result rc;
+    const char *tail;
+    if (!auth || strncmp(auth, "Token ", 6) != 0 || !auth[6]) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "detail", "Authentication credentials were not provided.");
+        rc = answer(c, 401, e, NULL, 0);
+    } else if (strcmp(auth + 6, "forbidden") == 0) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "detail", "You do not have permission to perform this action.");
+        rc = answer(c, 403, e, NULL, 0);
+    } else if (strcmp(url, "/api/v1/self") == 0 && strcmp(method, "GET") == 0) {
+        rc = answer(c, 200,
+                    cJSON_Parse("{\"email\":\"tester@example.com\",\"first_name\":\"Test\","
+                                "\"privileges\":[{\"scope\":\"org\",\"role\":\"admin\","
+                                "\"org_id\":\"9b3c2f1e-0000-4000-8000-000000000001\","
+                                "\"name\":\"Test Org\"}]}"),
+                    NULL, 0);
+    } else if ((tail = strstr(url, "/error/")) != NULL) {
+        unsigned status = (unsigned)atoi(tail + 7);
+        cJSON *e = cJSON_CreateObject();
+        char detail[64];
+        snprintf(detail, sizeof detail, "injected %u", status);
+        cJSON_AddStringToObject(e, "detail", detail);
+        rc = answer(c, status >= 100 && status < 600 ? status : 500, e, NULL, 0);
+    } else if (ends_with(url, "/garbage")) {
+        rc = answer(c, 200, NULL, "<html>not json</html>", 0);
+    } else if (ends_with(url, "/paged")) {
+        rc = answer(c, 200, cJSON_Parse("[{\"id\":1},{\"id\":2}]"), NULL, 1);
+    } else {
+        cJSON *echo = cJSON_CreateObject();
+        cJSON_AddStringToObject(echo, "method", method);
+        cJSON_AddStringToObject(echo, "path", url);
+        cJSON_AddItemToObject(echo, "query", cJSON_Duplicate(query, 1));
+        cJSON_AddStringToObject(echo, "body", req->body ? req->body : "");
+        rc = answer(c, 200, echo, NULL, 0);
+    }
+    cJSON_Delete(rec);
+    return rc;
+}
+
+/* Keeps URLs as sent (no %-decoding), so tests see the exact encoding on the wire. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls, (void)c;
+    return strlen(s);
+}
+
+static void done(void *cls, struct MHD_Connection *c, void **state,
+                 enum MHD_RequestTerminationCode code)
+{
+    (void)cls, (void)c, (void)code;
+    request *req = *state;
+    if (req) {
+        free(req->body);
+        free(req);
+    }
+    *state = NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: fake_mist LOG_FILE [--max-seconds N]\n");
+        return 2;
+    }
+    int max_seconds = 120;
+    if (argc == 4 && strcmp(argv[2], "--max-seconds") == 0)
+        max_seconds = atoi(argv[3]);
+    fake f = {.log = fopen(argv[1], "w")};
+    if (!f.log) {
+        perror(argv[1]);
+        return 1;
+    }
+    pthread_mutex_init(&f.lock, NULL);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* loopback only */
+    addr.sin_port = 0;
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
+                         NULL, handle, &f, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED,
+                         done, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                         MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "fake_mist: cannot start the HTTP server\n");
+        return 1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    printf("PORT %u\n", info ? info->port : 0);
+    fflush(stdout);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    time_t end = time(NULL) + max_seconds;
+    while (!stopping && time(NULL) < end) {
+        struct pollfd p = {.fd = 0, .events = POLLIN};
+        if (poll(&p, 1, 200) > 0) {
+            char buf[64];
+            if (read(0, buf, sizeof buf) <= 0)
+                break; /* the test went away */
+        }
+    }
+    MHD_stop_daemon(d);
+    fclose(f.log);
+    pthread_mutex_destroy(&f.lock);
+    return 0;
+}
