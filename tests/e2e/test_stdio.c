@@ -262,7 +262,9 @@ int main(int argc, char **argv)
     cJSON_Delete(r);
     /* Write tools stay hidden in read-only mode. */
     r = rpc(11, "tools/call", "{\"name\":\"createOrgWlan\",\"arguments\":{}}");
-    CHECK(error_code(r) == -32602 && strstr(cJSON_PrintUnformatted(r), "--enable-write-tools"));
+    char *text = cJSON_PrintUnformatted(r);
+    CHECK(error_code(r) == -32602 && strstr(text, "--enable-write-tools"));
+    free(text);
     cJSON_Delete(r);
 
     /* Disabling unmaps the plugin; its tools are gone with a hint. */
