@@ -75,6 +75,8 @@ static char *read_line(child *c, int timeout_ms)
 
 static child server;
 static int notifications_list_changed;
+static cJSON *notifications; /* every notification seen, in order */
+static cJSON *stray;         /* responses to other requests that arrived meanwhile */
 
 static void send_line(const char *line)
 {
@@ -82,19 +84,16 @@ static void send_line(const char *line)
     CHECK(write(server.in, line, n) == (ssize_t)n && write(server.in, "\n", 1) == 1);
 }
 
-/* Sends a request and returns its response; counts list_changed notifications meanwhile. */
-static cJSON *rpc(int id, const char *method, const char *params)
+/* Waits for the response with this id; counts and keeps notifications meanwhile. */
+static cJSON *await_id(int id, const char *what)
 {
-    char line[8192];
-    snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\"%s%s}", id, method,
-             params ? ",\"params\":" : "", params ? params : "");
-    send_line(line);
     for (int i = 0; i < 200; i++) {
         char *l = read_line(&server, 10000);
         if (!l) {
-            CHECK_MSG(0, "no answer to %s (id %d)", method, id);
+            CHECK_MSG(0, "no answer to %s (id %d)", what, id);
             return NULL;
         }
+
         cJSON *msg = cJSON_Parse(l);
         CHECK_MSG(msg != NULL, "server wrote a line that is not JSON: %.200s", l);
         free(l);
@@ -104,9 +103,23 @@ static cJSON *rpc(int id, const char *method, const char *params)
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
         if (cJSON_IsString(m) && strcmp(m->valuestring, "notifications/tools/list_changed") == 0)
             notifications_list_changed++;
+        if (cJSON_IsString(m))
+            cJSON_AddItemToArray(notifications, cJSON_Duplicate(msg, 1));
+        else
+            cJSON_AddItemToArray(stray, cJSON_Duplicate(msg, 1));
         cJSON_Delete(msg);
     }
     return NULL;
+}
+
+/* Sends a request and returns its response. */
+static cJSON *rpc(int id, const char *method, const char *params)
+{
+    char line[8192];
+    snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\"%s%s}", id, method,
+             params ? ",\"params\":" : "", params ? params : "");
+    send_line(line);
+    return await_id(id, method);
 }
 
 static const char *result_text(const cJSON *r)
@@ -168,6 +181,8 @@ int main(int argc, char **argv)
     if (argc != 5)
         return 2;
     signal(SIGPIPE, SIG_IGN);
+    notifications = cJSON_CreateArray();
+    stray = cJSON_CreateArray();
     char log[512];
     snprintf(log, sizeof log, "%s/fake-mist-requests.jsonl", argv[4]);
     int fake_in, fake_out;
@@ -267,6 +282,88 @@ int main(int argc, char **argv)
     free(text);
     cJSON_Delete(r);
 
+    /* A slow call does not hold up ping: the ping's answer comes first. */
+    send_line("{\"jsonrpc\":\"2.0\",\"id\":30,\"method\":\"tools/call\",\"params\":{"
+              "\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"slow-1500\"}}}");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = rpc(31, "ping", NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ping_ms =
+        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    CHECK_MSG(r && ping_ms < 1000, "ping took %.0f ms behind a slow call", ping_ms);
+    cJSON_Delete(r);
+    r = await_id(30, "the slow call"); /* it answers after the ping */
+    CHECK(r && !error_code(r) && !is_error_result(r));
+    cJSON_Delete(r);
+
+    /* Cancellation: no answer for the cancelled request, the server goes on. */
+    send_line("{\"jsonrpc\":\"2.0\",\"id\":32,\"method\":\"tools/call\",\"params\":{"
+              "\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"slow-3000\"}}}");
+    usleep(200000);
+    send_line("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+              "\"requestId\":32,\"reason\":\"user stopped it\"}}");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = rpc(33, "ping", NULL);
+    cJSON_Delete(r);
+    for (;;) { /* wait past the backend's delay: id 32 must never answer */
+        char *l = read_line(&server, 500);
+        if (l) {
+            CHECK_MSG(!strstr(l, "\"id\":32"), "cancelled request answered: %.200s", l);
+            free(l);
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (t1.tv_sec - t0.tv_sec > 4)
+            break;
+    }
+    for (int i = 0; i < cJSON_GetArraySize(stray); i++) {
+        const cJSON *sid = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(stray, i), "id");
+        CHECK_MSG(!(cJSON_IsNumber(sid) && sid->valueint == 32), "cancelled request answered");
+    }
+    r = rpc(34, "ping", NULL);
+    CHECK(r != NULL);
+    cJSON_Delete(r);
+
+    /* Progress and log notifications, when asked for; the token never in them. */
+    r = rpc(35, "logging/setLevel", "{\"level\":\"debug\"}");
+    CHECK(r && !error_code(r));
+    cJSON_Delete(r);
+    int before = cJSON_GetArraySize(notifications);
+    r = rpc(36, "tools/call",
+            "{\"name\":\"listOrgWlans\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p-1\"}}");
+    cJSON_Delete(r);
+    int progress = 0, logs = 0;
+    for (int i = before; i < cJSON_GetArraySize(notifications); i++) {
+        char *n = cJSON_PrintUnformatted(cJSON_GetArrayItem(notifications, i));
+        progress += strstr(n, "notifications/progress") && strstr(n, "\"p-1\"");
+        logs +=
+            strstr(n, "notifications/message") && strstr(n, "GET /api/v1/orgs/default-org/wlans");
+        CHECK_MSG(!strstr(n, "test-token-1"), "the token leaked into %s", n);
+        free(n);
+    }
+    CHECK_MSG(progress >= 2 && logs == 1, "progress %d, logs %d", progress, logs);
+    r = rpc(37, "logging/setLevel", "{\"level\":\"loud\"}");
+    CHECK(error_code(r) == -32602);
+    cJSON_Delete(r);
+
+    /* Mist errors and paging, shaped for the model. */
+    r = rpc(38, "tools/call",
+            "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"status-404\"}}");
+    CHECK_MSG(is_error_result(r) && strstr(result_text(r), "HTTP 404: injected 404") &&
+                  strstr(result_text(r), "getSelf"),
+              "%s", result_text(r));
+    cJSON_Delete(r);
+    r = rpc(39, "tools/call", "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"garbage\"}}");
+    CHECK(is_error_result(r) && strstr(result_text(r), "not JSON"));
+    cJSON_Delete(r);
+    r = rpc(40, "tools/call", "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"paged\"}}");
+    char *paged = cJSON_PrintUnformatted(r);
+    CHECK_MSG(strstr(paged, "\"pagination\":{\"page\":1,\"limit\":100,\"total\":250}") &&
+                  strstr(paged, "page=2"),
+              "%s", paged);
+    free(paged);
+    cJSON_Delete(r);
+
     /* Disabling unmaps the plugin; its tools are gone with a hint. */
     r = rpc(12, "tools/call",
             "{\"name\":\"manageMcpTools\",\"arguments\":{\"disable_mcp_tools_categories\":"
@@ -303,5 +400,7 @@ int main(int argc, char **argv)
     CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server exit status %d", status);
     close(fake_in); /* the fake stops when its stdin closes */
     waitpid(fake, NULL, 0);
+    cJSON_Delete(notifications);
+    cJSON_Delete(stray);
     return check_summary();
 }

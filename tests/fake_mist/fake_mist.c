@@ -6,9 +6,12 @@
  *   no "Authorization: Token <t>"      401 {"detail": ...}
  *   token "forbidden"                  403 {"detail": ...}
  *   GET /api/v1/self                   a user with one org and its privileges
- *   a path ending in /error/<code>     that status with {"detail": "injected <code>"}
- *   a path ending in /garbage          200 with a body that is not JSON
- *   a path ending in /paged            a JSON array with X-Page-* headers (total 250)
+ * and, driven by a path segment so that real tools can reach them through an id argument
+ * (e.g. org_id "slow-2000"):
+ *   slow-<ms>                          waits ms milliseconds (at most 30 s) before answering
+ *   status-<code>                      that status with {"detail": "injected <code>"}
+ *   garbage                            200 with a body that is not JSON
+ *   paged                              a JSON array with X-Page-* headers (total 250)
  *   anything else                      200 echoing {"method", "path", "query", "body"}
  * Paths and query values are kept as sent, %-encoding included.
  * The fault paths are for the resilience tests; the echo lets a test see exactly what the
@@ -74,10 +77,14 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, cJSON *
     return rc;
 }
 
-static const char *ends_with(const char *s, const char *suffix)
+/* The text after "/<prefix>" when a path segment starts with prefix, else NULL. */
+static const char *segment(const char *path, const char *prefix)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0 ? s + n - m : NULL;
+    size_t m = strlen(prefix);
+    for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/'))
+        if (strncmp(p + 1, prefix, m) == 0)
+            return p + 1 + m;
+    return NULL;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -122,7 +129,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     enum MHD_Result rc;
-    const char *tail;
+    const char *tail = segment(url, "slow-");
+    if (tail) {
+        long ms = atol(tail);
+        struct timespec step = {0, 10000000};
+        for (long waited = 0; waited < ms && waited < 30000 && !stopping; waited += 10)
+            nanosleep(&step, NULL);
+    }
     if (!auth || strncmp(auth, "Token ", 6) != 0 || !auth[6]) {
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "detail", "Authentication credentials were not provided.");
@@ -138,16 +151,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                 "\"org_id\":\"9b3c2f1e-0000-4000-8000-000000000001\","
                                 "\"name\":\"Test Org\"}]}"),
                     NULL, 0);
-    } else if ((tail = strstr(url, "/error/")) != NULL) {
-        unsigned status = (unsigned)atoi(tail + 7);
+    } else if ((tail = segment(url, "status-")) != NULL) {
+        unsigned status = (unsigned)atoi(tail);
         cJSON *e = cJSON_CreateObject();
         char detail[64];
         snprintf(detail, sizeof detail, "injected %u", status);
         cJSON_AddStringToObject(e, "detail", detail);
         rc = answer(c, status >= 100 && status < 600 ? status : 500, e, NULL, 0);
-    } else if (ends_with(url, "/garbage")) {
+    } else if (segment(url, "garbage")) {
         rc = answer(c, 200, NULL, "<html>not json</html>", 0);
-    } else if (ends_with(url, "/paged")) {
+    } else if (segment(url, "paged")) {
         rc = answer(c, 200, cJSON_Parse("[{\"id\":1},{\"id\":2}]"), NULL, 1);
     } else {
         cJSON *echo = cJSON_CreateObject();
