@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include "child.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -20,75 +21,21 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct child {
-    pid_t pid;
-    int in, out; /* our ends: write to in, read from out */
-    char buf[1 << 20];
-    size_t len;
-} child;
-
-static pid_t spawn(char *const argv[], char *const envp[], int *to, int *from)
-{
-    int a[2], b[2];
-    if (pipe2(a, O_CLOEXEC) || pipe2(b, O_CLOEXEC))
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(a[0], 0);
-        dup2(b[1], 1);
-        execve(argv[0], argv, envp);
-        _exit(127);
-    }
-    close(a[0]);
-    close(b[1]);
-    *to = a[1];
-    *from = b[0];
-    return pid;
-}
-
-/* Next line from the child, NULL after timeout_ms or at end of output. Caller frees. */
-static char *read_line(child *c, int timeout_ms)
-{
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        char *nl = memchr(c->buf, '\n', c->len);
-        if (nl) {
-            size_t n = (size_t)(nl - c->buf);
-            char *line = strndup(c->buf, n);
-            memmove(c->buf, nl + 1, c->len - n - 1);
-            c->len -= n + 1;
-            return line;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left =
-            timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
-        struct pollfd p = {.fd = c->out, .events = POLLIN};
-        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-            return NULL;
-        ssize_t got = read(c->out, c->buf + c->len, sizeof c->buf - c->len - 1);
-        if (got <= 0)
-            return NULL;
-        c->len += (size_t)got;
-    }
-}
-
-static child server;
+static mm_child server;
 static int notifications_list_changed;
 static cJSON *notifications; /* every notification seen, in order */
 static cJSON *stray;         /* responses to other requests that arrived meanwhile */
 
 static void send_line(const char *line)
 {
-    size_t n = strlen(line);
-    CHECK(write(server.in, line, n) == (ssize_t)n && write(server.in, "\n", 1) == 1);
+    CHECK(mm_child_send(&server, line) == 0);
 }
 
 /* Waits for the response with this id; counts and keeps notifications meanwhile. */
 static cJSON *await_id(int id, const char *what)
 {
     for (int i = 0; i < 200; i++) {
-        char *l = read_line(&server, 10000);
+        char *l = mm_child_read_line(&server, 10000);
         if (!l) {
             CHECK_MSG(0, "no answer to %s (id %d)", what, id);
             return NULL;
@@ -185,12 +132,10 @@ int main(int argc, char **argv)
     stray = cJSON_CreateArray();
     char log[512];
     snprintf(log, sizeof log, "%s/fake-mist-requests.jsonl", argv[4]);
-    int fake_in, fake_out;
+    static mm_child fc;
     char *fake_argv[] = {argv[2], log, "--max-seconds", "120", NULL};
-    extern char **environ;
-    pid_t fake = spawn(fake_argv, environ, &fake_in, &fake_out);
-    child fc = {.out = fake_out};
-    char *port_line = read_line(&fc, 10000);
+    CHECK(mm_child_spawn(&fc, fake_argv, NULL) == 0);
+    char *port_line = mm_child_read_line(&fc, 10000);
     int port = port_line ? atoi(port_line + 5) : 0;
     free(port_line);
     CHECK_MSG(port > 0, "the fake backend did not start");
@@ -203,7 +148,7 @@ int main(int argc, char **argv)
     char *env[] = {base, "MIST_API_TOKEN=test-token-1", "MIST_ORG_ID=default-org", "HOME=/tmp",
                    NULL};
     char *srv_argv[] = {argv[1], "--plugin-dir", plugin_arg, NULL};
-    server.pid = spawn(srv_argv, env, &server.in, &server.out);
+    CHECK(mm_child_spawn(&server, srv_argv, env) == 0);
 
     cJSON *r = rpc(1, "initialize",
                    "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
@@ -307,7 +252,7 @@ int main(int argc, char **argv)
     r = rpc(33, "ping", NULL);
     cJSON_Delete(r);
     for (;;) { /* wait past the backend's delay: id 32 must never answer */
-        char *l = read_line(&server, 500);
+        char *l = mm_child_read_line(&server, 500);
         if (l) {
             CHECK_MSG(!strstr(l, "\"id\":32"), "cancelled request answered: %.200s", l);
             free(l);
@@ -378,7 +323,7 @@ int main(int argc, char **argv)
 
     /* Protocol errors. */
     send_line("{not json");
-    char *l = read_line(&server, 10000);
+    char *l = mm_child_read_line(&server, 10000);
     CHECK(l && strstr(l, "-32700"));
     free(l);
     r = rpc(14, "resources/list", NULL);
@@ -388,18 +333,14 @@ int main(int argc, char **argv)
     CHECK(error_code(r) == -32602);
     cJSON_Delete(r);
     send_line("[{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"ping\"}]");
-    l = read_line(&server, 10000);
+    l = mm_child_read_line(&server, 10000);
     CHECK_MSG(l && strstr(l, "-32600") && strstr(l, "batches"), "%s", l ? l : "(nothing)");
     free(l);
 
     /* End of input: the server exits cleanly. */
-    close(server.in);
-    int status = -1;
-    for (int i = 0; i < 100 && waitpid(server.pid, &status, WNOHANG) == 0; i++)
-        usleep(50000);
+    int status = mm_child_finish(&server, 5000);
     CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server exit status %d", status);
-    close(fake_in); /* the fake stops when its stdin closes */
-    waitpid(fake, NULL, 0);
+    mm_child_finish(&fc, 5000); /* the fake stops when its stdin closes */
     cJSON_Delete(notifications);
     cJSON_Delete(stray);
     return check_summary();

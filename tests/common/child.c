@@ -1,0 +1,115 @@
+#define _GNU_SOURCE
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int mm_child_spawn(mm_child *c, char *const argv[], char *const envp[])
+{
+    extern char **environ;
+    int a[2], b[2];
+    c->len = 0;
+    if (pipe2(a, O_CLOEXEC) || pipe2(b, O_CLOEXEC))
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        dup2(a[0], 0);
+        dup2(b[1], 1);
+        execve(argv[0], argv, envp ? envp : environ);
+        _exit(127);
+    }
+    close(a[0]);
+    close(b[1]);
+    c->pid = pid;
+    c->in = a[1];
+    c->out = b[0];
+    return 0;
+}
+
+int mm_child_send(mm_child *c, const char *line)
+{
+    size_t n = strlen(line);
+    char *buf = malloc(n + 1);
+    memcpy(buf, line, n);
+    buf[n] = '\n';
+    size_t off = 0;
+    while (off < n + 1) {
+        ssize_t w = write(c->in, buf + off, n + 1 - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            free(buf);
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    free(buf);
+    return 0;
+}
+
+char *mm_child_read_line(mm_child *c, int timeout_ms)
+{
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        char *nl = memchr(c->buf, '\n', c->len);
+        if (nl) {
+            size_t n = (size_t)(nl - c->buf);
+            char *line = strndup(c->buf, n);
+            memmove(c->buf, nl + 1, c->len - n - 1);
+            c->len -= n + 1;
+            return line;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long left =
+            timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+        struct pollfd p = {.fd = c->out, .events = POLLIN};
+        if (left <= 0 || c->len >= sizeof c->buf - 1 || poll(&p, 1, (int)left) <= 0)
+            return NULL;
+        ssize_t got = read(c->out, c->buf + c->len, sizeof c->buf - c->len - 1);
+        if (got <= 0)
+            return NULL;
+        c->len += (size_t)got;
+    }
+}
+
+int mm_child_finish(mm_child *c, int timeout_ms)
+{
+    close(c->in);
+    int status = -1;
+    for (int waited = 0; waited < timeout_ms; waited += 10) {
+        if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
+            close(c->out);
+            return status;
+        }
+        usleep(10000);
+    }
+    kill(c->pid, SIGKILL);
+    waitpid(c->pid, &status, 0);
+    close(c->out);
+    return status;
+}
+
+long mm_child_peak_rss_kib(const mm_child *c)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)c->pid);
+    FILE *f = fopen(path, "r");
+    long kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kib = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kib;
+}

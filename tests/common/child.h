@@ -1,0 +1,32 @@
+/*
+ * A child process behind pipes, for tests and benchmarks that drive a server over stdio:
+ * spawn it, write lines to its stdin, read lines from its stdout with a time bound.
+ * Ownership: the caller owns the child struct and the lines read_line returns (free()).
+ * Single-threaded.
+ */
+#ifndef MISTMCP_TEST_CHILD_H
+#define MISTMCP_TEST_CHILD_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct mm_child {
+    pid_t pid;
+    int in;  /* write end of the child's stdin */
+    int out; /* read end of the child's stdout */
+    char buf[1 << 20];
+    size_t len;
+} mm_child;
+
+/* Starts argv[0] with envp (NULL: this process's environment). Returns 0 or -1. */
+int mm_child_spawn(mm_child *c, char *const argv[], char *const envp[]);
+/* Writes line and a newline. Returns 0 or -1. */
+int mm_child_send(mm_child *c, const char *line);
+/* The next line, or NULL after timeout_ms or at end of output. Caller frees. */
+char *mm_child_read_line(mm_child *c, int timeout_ms);
+/* Closes stdin, waits up to timeout_ms for exit (then SIGKILL). Returns the wait status. */
+int mm_child_finish(mm_child *c, int timeout_ms);
+/* Peak resident set of a running child, in KiB (VmHWM), or -1. */
+long mm_child_peak_rss_kib(const mm_child *c);
+
+#endif
