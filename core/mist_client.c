@@ -4,6 +4,8 @@
 #include "util.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +18,75 @@ struct mm_mist_client {
 };
 
 struct mm_mist_conn {
-    CURL *curl;
+    CURL *curl; /* created at the first request */
 };
+
+/* libcurl is loaded on the first Mist request, not at start-up: with OpenSSL and its other
+ * dependencies it costs about 3 ms and 3 MB before the first byte of MCP, which a session
+ * that only lists tools never needs. The table is written once (pthread_once) and read-only
+ * afterwards: the only process-wide state of the client. */
+static struct curl_api {
+    CURLcode (*global_init)(long);
+    void (*global_cleanup)(void);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL *);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    void (*easy_cleanup)(CURL *);
+    void (*easy_reset)(CURL *);
+    const char *(*easy_strerror)(CURLcode);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+} curl;
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static char curl_error[300];
+
+static void load_curl(void)
+{
+    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(curl_error, sizeof curl_error,
+                 "libcurl could not be loaded (%s): install libcurl4", e ? e : "unknown");
+        return;
+    }
+    struct {
+        const char *name;
+        void **slot;
+    } fns[] = {{"curl_global_init", (void **)&curl.global_init},
+               {"curl_global_cleanup", (void **)&curl.global_cleanup},
+               {"curl_easy_init", (void **)&curl.easy_init},
+               {"curl_easy_setopt", (void **)&curl.easy_setopt},
+               {"curl_easy_perform", (void **)&curl.easy_perform},
+               {"curl_easy_getinfo", (void **)&curl.easy_getinfo},
+               {"curl_easy_cleanup", (void **)&curl.easy_cleanup},
+               {"curl_easy_reset", (void **)&curl.easy_reset},
+               {"curl_easy_strerror", (void **)&curl.easy_strerror},
+               {"curl_slist_append", (void **)&curl.slist_append},
+               {"curl_slist_free_all", (void **)&curl.slist_free_all}};
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        *fns[i].slot = dlsym(h, fns[i].name);
+        if (!*fns[i].slot) {
+            snprintf(curl_error, sizeof curl_error, "libcurl has no %s", fns[i].name);
+            memset(&curl, 0, sizeof curl);
+            return;
+        }
+    }
+    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(curl_error, sizeof curl_error, "libcurl failed to initialise");
+        memset(&curl, 0, sizeof curl);
+    }
+}
 
 int mm_mist_global_init(void)
 {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+    return 0; /* nothing to do before the first request (see load_curl) */
 }
 
 void mm_mist_global_cleanup(void)
 {
-    curl_global_cleanup();
+    if (curl.global_cleanup)
+        curl.global_cleanup();
 }
 
 mm_mist_client *mm_mist_client_create(const mm_mist_options *o)
@@ -56,13 +116,7 @@ void mm_mist_client_destroy(mm_mist_client **cp)
 
 mm_mist_conn *mm_mist_conn_create(void)
 {
-    mm_mist_conn *conn = mm_xcalloc(1, sizeof *conn);
-    conn->curl = curl_easy_init();
-    if (!conn->curl) {
-        fputs("mistmcp: libcurl could not create a handle\n", stderr);
-        abort(); /* only fails when out of memory: the OOM policy */
-    }
-    return conn;
+    return mm_xcalloc(1, sizeof(mm_mist_conn));
 }
 
 void mm_mist_conn_destroy(mm_mist_conn **connp)
@@ -70,7 +124,8 @@ void mm_mist_conn_destroy(mm_mist_conn **connp)
     mm_mist_conn *conn = *connp;
     if (!conn)
         return;
-    curl_easy_cleanup(conn->curl);
+    if (conn->curl)
+        curl.easy_cleanup(conn->curl);
     free(conn);
     *connp = NULL;
 }
@@ -155,8 +210,13 @@ int mm_mist_send(const mm_mist_client *c, mm_mist_conn *conn, const char *token,
         return mm_fail(err, err_size,
                        "no Mist API token is configured: set MIST_API_TOKEN (or use an env "
                        "file with --env-file)");
+    pthread_once(&curl_once, load_curl);
+    if (!curl.easy_init)
+        return mm_fail(err, err_size, "%s", curl_error);
+    if (!conn->curl && !(conn->curl = curl.easy_init()))
+        return mm_fail(err, err_size, "libcurl could not create a handle");
     CURL *h = conn->curl;
-    curl_easy_reset(h); /* keeps the connection cache */
+    curl.easy_reset(h); /* keeps the connection cache */
     size_t url_len = strlen(c->base_url) + strlen(target) + 1;
     char *url = mm_xmalloc(url_len);
     snprintf(url, url_len, "%s%s", c->base_url, target);
@@ -164,48 +224,48 @@ int mm_mist_send(const mm_mist_client *c, mm_mist_conn *conn, const char *token,
     char *auth = mm_xmalloc(auth_len);
     snprintf(auth, auth_len, "Authorization: Token %s", token);
     struct curl_slist *headers = NULL;
-    headers = curl_slist_append(headers, auth);
-    headers = curl_slist_append(headers, "Accept: application/json");
+    headers = curl.slist_append(headers, auth);
+    headers = curl.slist_append(headers, "Accept: application/json");
     if (body)
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
+        headers = curl.slist_append(headers, "Content-Type: application/json");
+    headers = curl.slist_append(headers, "Expect:"); /* no 100-continue round trip */
 
     mistmcp_response *r = mm_xcalloc(1, sizeof *r);
     transfer t = {.r = r, .max = c->max_body_bytes, .cancelled = cancelled};
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl.easy_setopt(h, CURLOPT_URL, url);
+    curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "GET") == 0)
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        curl.easy_setopt(h, CURLOPT_HTTPGET, 1L);
     if (body) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+        curl.easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
     } else if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+        curl.easy_setopt(h, CURLOPT_POSTFIELDS, "");
     }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    CURLcode rc = curl_easy_perform(h);
-    curl_slist_free_all(headers);
+    curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl.easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+    curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+    curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
+    curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl.easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl.easy_setopt(h, CURLOPT_HEADERDATA, &t);
+    curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl.easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+    curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    CURLcode rc = curl.easy_perform(h);
+    curl.slist_free_all(headers);
     memset(auth, 0, auth_len); /* the token does not linger in freed memory */
     free(auth);
     int ret = 0;
     if (rc == CURLE_OK) {
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+        curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
         if (!r->body)
             r->body = mm_xstrdup("");
         *out = r;
@@ -232,9 +292,9 @@ int mm_mist_send(const mm_mist_client *c, mm_mist_conn *conn, const char *token,
                     c->base_url);
         else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR)
             mm_fail(err, err_size, "TLS with %s failed (%s): check the system's CA certificates",
-                    c->base_url, curl_easy_strerror(rc));
+                    c->base_url, curl.easy_strerror(rc));
         else
-            mm_fail(err, err_size, "the request to Mist failed: %s", curl_easy_strerror(rc));
+            mm_fail(err, err_size, "the request to Mist failed: %s", curl.easy_strerror(rc));
         mm_mist_response_free(&r);
         ret = -1;
     }
