@@ -147,7 +147,21 @@ int main(int argc, char **argv)
     snprintf(plugin_arg, sizeof plugin_arg, "%s", argv[3]);
     char *env[] = {base, "MIST_API_TOKEN=test-token-1", "MIST_ORG_ID=default-org", "HOME=/tmp",
                    NULL};
-    char *srv_argv[] = {argv[1], "--plugin-dir", plugin_arg, NULL};
+    /* MM_E2E_VALGRIND=path runs the server under valgrind (a leak or memory error fails the
+     * exit-status check at the end). */
+    const char *vg = getenv("MM_E2E_VALGRIND");
+    char *srv_argv[16] = {0};
+    int sa = 0;
+    if (vg && *vg) {
+        srv_argv[sa++] = (char *)vg;
+        srv_argv[sa++] = "-q";
+        srv_argv[sa++] = "--error-exitcode=99";
+        srv_argv[sa++] = "--leak-check=full";
+        srv_argv[sa++] = "--errors-for-leak-kinds=definite,indirect";
+    }
+    srv_argv[sa++] = argv[1];
+    srv_argv[sa++] = "--plugin-dir";
+    srv_argv[sa++] = plugin_arg;
     CHECK(mm_child_spawn(&server, srv_argv, env) == 0);
 
     cJSON *r = rpc(1, "initialize",
