@@ -1,0 +1,156 @@
+/*
+ * Protocol details over stdio, no Mist traffic: version negotiation, batches (only in
+ * 2025-03-26), tools/list cursors, invalid JSON-RPC shapes, notifications that get no answer.
+ *
+ * usage: test_protocol MISTMCP PLUGIN_DIR
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "check.h"
+#include "child.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static char *server_argv[8];
+
+static void start(mm_child *c, const char *mode)
+{
+    server_argv[3] = "--mode";
+    server_argv[4] = (char *)mode;
+    server_argv[5] = "--enable-write-tools";
+    char *env[] = {"HOME=/tmp", "MIST_API_TOKEN=t", NULL};
+    CHECK(mm_child_spawn(c, server_argv, env) == 0);
+}
+
+/* Sends a line, returns the next line the server writes (NULL after 10 s). */
+static cJSON *ask(mm_child *c, const char *line)
+{
+    CHECK(mm_child_send(c, line) == 0);
+    char *l = mm_child_read_line(c, 10000);
+    cJSON *j = l ? cJSON_Parse(l) : NULL;
+    CHECK_MSG(j != NULL, "no JSON answer to %.120s (got %.200s)", line, l ? l : "nothing");
+    free(l);
+    return j;
+}
+
+static const char *s_at(const cJSON *j, const char *a, const char *b)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, a);
+    if (b)
+        v = cJSON_GetObjectItemCaseSensitive(v, b);
+    return cJSON_IsString(v) ? v->valuestring : "(absent)";
+}
+
+static int code(const cJSON *j)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
+    return cJSON_IsNumber(c) ? c->valueint : 0;
+}
+
+static void init(mm_child *c, const char *version, const char *expect)
+{
+    char line[400];
+    snprintf(line, sizeof line,
+             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+             "\"protocolVersion\":\"%s\",\"capabilities\":{},\"clientInfo\":{\"name\":\"p\","
+             "\"version\":\"1\"}}}",
+             version);
+    cJSON *r = ask(c, line);
+    CHECK_MSG(strcmp(s_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL),
+                     expect) == 0,
+              "asked %s, got %s", version,
+              s_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL));
+    cJSON_Delete(r);
+    CHECK(mm_child_send(c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}") == 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3)
+        return 2;
+    server_argv[0] = argv[1];
+    server_argv[1] = "--plugin-dir";
+    server_argv[2] = argv[2];
+    static mm_child c;
+
+    /* Every supported version is echoed; an unknown one gets the latest. */
+    const char *versions[] = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"};
+    for (int i = 0; i < 4; i++) {
+        start(&c, "minimal");
+        init(&c, versions[i], versions[i]);
+        mm_child_finish(&c, 5000);
+    }
+    start(&c, "minimal");
+    init(&c, "1999-01-01", "2025-11-25");
+    /* Invalid shapes, each answered, the server going on. */
+    cJSON *r = ask(&c, "{\"jsonrpc\":\"1.0\",\"id\":2,\"method\":\"ping\"}");
+    CHECK(code(r) == -32600);
+    cJSON_Delete(r);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":{\"x\":1},\"method\":\"ping\"}");
+    CHECK(code(r) == -32600);
+    cJSON_Delete(r);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":5}");
+    CHECK(code(r) == -32600);
+    cJSON_Delete(r);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\",\"params\":[1]}");
+    CHECK(code(r) == -32602);
+    cJSON_Delete(r);
+    r = ask(&c, "42");
+    CHECK(code(r) == -32600);
+    cJSON_Delete(r);
+    /* Notifications and client responses get no answer: the next line answers the ping. */
+    CHECK(mm_child_send(&c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/whatever\"}") == 0);
+    CHECK(mm_child_send(&c, "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{}}") == 0);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":\"str-id\",\"method\":\"ping\"}");
+    CHECK(strcmp(s_at(r, "id", NULL), "str-id") == 0 &&
+          cJSON_GetObjectItemCaseSensitive(r, "result"));
+    cJSON_Delete(r);
+    r = ask(&c, "[{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}]");
+    CHECK(code(r) == -32600 && strstr(s_at(r, "error", "message"), "2025-03-26"));
+    cJSON_Delete(r);
+    int status = mm_child_finish(&c, 5000);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* 2025-03-26: batches, answered as an array without the notifications' entries. */
+    start(&c, "minimal");
+    init(&c, "2025-03-26", "2025-03-26");
+    r = ask(&c, "[{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\"},"
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/whatever\"},"
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"nope\"}]");
+    CHECK_MSG(cJSON_IsArray(r) && cJSON_GetArraySize(r) == 2, "batch answer");
+    CHECK(code(cJSON_GetArrayItem(r, 1)) == -32601);
+    cJSON_Delete(r);
+    r = ask(&c, "[]");
+    CHECK(code(r) == -32600);
+    cJSON_Delete(r);
+    mm_child_finish(&c, 5000);
+
+    /* tools/list in all mode with write tools: one page, cursors checked. */
+    start(&c, "all");
+    init(&c, "2025-06-18", "2025-06-18");
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/list\"}");
+    const cJSON *tools =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "result"), "tools");
+    int total = cJSON_GetArraySize(tools);
+    CHECK_MSG(total > 960, "%d tools", total);
+    /* Deterministic order: built-ins, then categories by name. */
+    CHECK(strcmp(s_at(cJSON_GetArrayItem(tools, 0), "name", NULL), "getSelf") == 0);
+    cJSON_Delete(r);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/"
+                "list\",\"params\":{\"cursor\":\"mm1:960\"}}");
+    tools =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "result"), "tools");
+    CHECK_MSG(cJSON_GetArraySize(tools) == total - 960, "page from 960: %d",
+              cJSON_GetArraySize(tools));
+    cJSON_Delete(r);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/"
+                "list\",\"params\":{\"cursor\":\"bogus\"}}");
+    CHECK(code(r) == -32602);
+    cJSON_Delete(r);
+    status = mm_child_finish(&c, 5000);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return check_summary();
+}
