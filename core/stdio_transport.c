@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define WORKERS 4
@@ -36,20 +37,27 @@ static void write_line(void *p, const char *json)
 {
     writer *w = p;
     pthread_mutex_lock(&w->lock);
-    size_t len = strlen(json);
-    const char *parts[2] = {json, "\n"};
-    size_t sizes[2] = {len, 1};
-    for (int i = 0; i < 2 && !w->broken; i++) {
-        size_t off = 0;
-        while (off < sizes[i]) {
-            ssize_t n = write(w->fd, parts[i] + off, sizes[i] - off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                w->broken = 1;
-                break;
-            }
-            off += (size_t)n;
+    /* One system call per message: the line and its newline together. */
+    struct iovec iov[2] = {{(void *)json, strlen(json)}, {"\n", 1}};
+    size_t left = iov[0].iov_len + 1;
+    int i = 0;
+    while (left > 0 && !w->broken) {
+        ssize_t n = writev(w->fd, iov + i, 2 - i);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            w->broken = 1; /* the client went away */
+            break;
+        }
+        left -= (size_t)n;
+        while (i < 2 && (size_t)n >= iov[i].iov_len) {
+            n -= (ssize_t)iov[i].iov_len;
+            iov[i].iov_len = 0;
+            i++;
+        }
+        if (i < 2) {
+            iov[i].iov_base = (char *)iov[i].iov_base + n;
+            iov[i].iov_len -= (size_t)n;
         }
     }
     pthread_mutex_unlock(&w->lock);
