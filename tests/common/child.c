@@ -25,6 +25,11 @@ int mm_child_spawn(mm_child *c, char *const argv[], char *const envp[])
     if (pid == 0) {
         dup2(a[0], 0);
         dup2(b[1], 1);
+        if (c->stderr_path) {
+            int fd = open(c->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (fd >= 0)
+                dup2(fd, 2);
+        }
         execve(argv[0], argv, envp ? envp : environ);
         _exit(127);
     }

@@ -12,8 +12,9 @@
 
 typedef struct mm_child {
     pid_t pid;
-    int in;  /* write end of the child's stdin */
-    int out; /* read end of the child's stdout */
+    int in;                  /* write end of the child's stdin */
+    int out;                 /* read end of the child's stdout */
+    const char *stderr_path; /* set before spawning to send stderr to a file; NULL: inherit */
     char buf[1 << 20];
     size_t len;
 } mm_child;

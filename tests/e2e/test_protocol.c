@@ -4,14 +4,16 @@
  *
  * usage: test_protocol MISTMCP PLUGIN_DIR
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "check.h"
 #include "child.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static char *server_argv[8];
 
@@ -152,5 +154,59 @@ int main(int argc, char **argv)
     cJSON_Delete(r);
     status = mm_child_finish(&c, 5000);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* SIGTERM and SIGINT: a clean exit, status 0. */
+    int sigs[2] = {SIGTERM, SIGINT};
+    for (int i = 0; i < 2; i++) {
+        start(&c, "minimal");
+        init(&c, "2025-06-18", "2025-06-18");
+        r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"ping\"}");
+        cJSON_Delete(r);
+        kill(c.pid, sigs[i]);
+        for (int k = 0; k < 200 && waitpid(c.pid, &status, WNOHANG) == 0; k++)
+            usleep(10000);
+        CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "signal %d: status %d", sigs[i],
+                  status);
+        close(c.in);
+        close(c.out);
+    }
+
+    /* --debug logs a fingerprint of the token, never the token, on stderr and stdout. */
+    char log[] = "/tmp/mistmcp-stderr-XXXXXX";
+    int fd = mkstemp(log);
+    close(fd);
+    static mm_child d;
+    d.stderr_path = log;
+    char *dargv[] = {argv[1], "--plugin-dir", argv[2], "--debug", NULL};
+    char *denv[] = {"HOME=/tmp", "MIST_API_TOKEN=secret-xyz-123",
+                    "MISTMCP_API_BASE_URL=http://127.0.0.1:9", NULL};
+    CHECK(mm_child_spawn(&d, dargv, denv) == 0);
+    init(&d, "2025-06-18", "2025-06-18");
+    r = ask(&d, "{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"logging/setLevel\",\"params\":{"
+                "\"level\":\"debug\"}}");
+    cJSON_Delete(r);
+    CHECK(mm_child_send(&d, "{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"tools/call\",\"params\":"
+                            "{\"name\":\"getSelf\",\"arguments\":{}}}") == 0);
+    int seen_answer = 0;
+    for (int k = 0; k < 20 && !seen_answer; k++) {
+        char *l = mm_child_read_line(&d, 10000);
+        if (!l)
+            break;
+        CHECK_MSG(!strstr(l, "secret-xyz-123"), "token on stdout: %.200s", l);
+        seen_answer = strstr(l, "\"id\":13") != NULL;
+        if (seen_answer)
+            CHECK_MSG(strstr(l, "cannot connect"), "%.300s", l);
+        free(l);
+    }
+    CHECK(seen_answer);
+    mm_child_finish(&d, 5000);
+    FILE *f = fopen(log, "r");
+    char all[65536] = "";
+    size_t got = f ? fread(all, 1, sizeof all - 1, f) : 0;
+    all[got] = '\0';
+    if (f)
+        fclose(f);
+    unlink(log);
+    CHECK_MSG(strstr(all, "token#") != NULL, "no fingerprint in the debug log: %.300s", all);
+    CHECK_MSG(!strstr(all, "secret-xyz-123"), "the token is in the debug log");
     return check_summary();
 }
