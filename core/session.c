@@ -97,6 +97,14 @@ void mm_session_log(mm_session *s, mistmcp_log_level level, const char *text)
     mm_session_notify(s, "notifications/message", p);
 }
 
+int mm_session_wants_log(mm_session *s, mistmcp_log_level level)
+{
+    pthread_mutex_lock(&s->lock);
+    int wanted = s->initialized && (int)level >= s->log_level;
+    pthread_mutex_unlock(&s->lock);
+    return wanted || s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING;
+}
+
 int mm_session_enable(mm_session *s, size_t index, char *err, size_t err_size)
 {
     mm_registry *reg = s->srv->registry;

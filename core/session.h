@@ -54,6 +54,9 @@ void mm_session_send(mm_session *s, cJSON *msg);
 void mm_session_notify(mm_session *s, const char *method, cJSON *params);
 /* notifications/message when level >= the session's level. */
 void mm_session_log(mm_session *s, mistmcp_log_level level, const char *text);
+/* 1 if a message at level would go anywhere (client or --debug stderr): lets callers skip
+ * formatting it. */
+int mm_session_wants_log(mm_session *s, mistmcp_log_level level);
 
 /* Enables/disables one category by registry index. Returns 1 if the set changed, 0 if not,
  * -1 with a message if the plugin could not be loaded. */
