@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "config.h"
 
 #include "env_file.h"
@@ -58,8 +58,8 @@ void mm_config_usage(FILE *out)
         "  -h, --help                   this text\n"
         "      --version                version, Mist API spec version and plugin ABI\n"
         "\n"
-        "Credentials (stdio): MIST_API_TOKEN (or MIST_APITOKEN; a comma-separated list rotates\n"
-        "on rate limits), MIST_HOST or MIST_CLOUD (default api.mist.com), MIST_ORG_ID.\n"
+        "Credentials (stdio): MIST_API_TOKEN (or MIST_APITOKEN; with a comma-separated list the\n"
+        "first token is used), MIST_HOST or MIST_CLOUD (default api.mist.com), MIST_ORG_ID.\n"
         "Precedence: command line > environment > env file > default.\n",
         out);
 }
@@ -259,10 +259,12 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
             return bad(err, "timeout", v, "seconds from 1 to 3600");
         cfg->timeout_ms = n * 1000;
     }
+    /* Where code is loaded from and where the token may be sent are the operator's choice:
+     * command line or environment, never an env file (which holds credentials, often shared). */
     if (cli_dirs->count)
         for (size_t i = 0; i < cli_dirs->count; i++)
             mm_strlist_add(&cfg->plugin_dirs, cli_dirs->items[i]);
-    else if ((v = pick(NULL, "MISTMCP_PLUGIN_DIR", file)))
+    else if ((v = pick(NULL, "MISTMCP_PLUGIN_DIR", NULL)))
         mm_strlist_split(&cfg->plugin_dirs, v, ':');
 
     for (size_t i = 0; i < sizeof mist_clouds / sizeof mist_clouds[0]; i++)
@@ -271,7 +273,7 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     if (cli_clouds->count)
         for (size_t i = 0; i < cli_clouds->count; i++)
             mm_strlist_split(&extra, cli_clouds->items[i], ',');
-    else if ((v = pick(NULL, "MISTMCP_ALLOW_CLOUD", file)))
+    else if ((v = pick(NULL, "MISTMCP_ALLOW_CLOUD", NULL)))
         mm_strlist_split(&extra, v, ',');
     for (size_t i = 0; i < extra.count; i++) {
         char *h = cloud_host(extra.items[i]);
@@ -304,8 +306,18 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     }
     if ((v = pick(NULL, "MIST_ORG_ID", file)))
         cfg->org_id = mm_xstrdup(v);
-    if ((v = getenv("MISTMCP_API_BASE_URL")) && *v) /* operator-only: not from env files */
+    if ((v = getenv("MISTMCP_API_BASE_URL")) && *v) { /* operator-only: not from env files */
         cfg->api_base_url = mm_xstrdup(v);
+        if (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://127.", 11) != 0 &&
+            strncasecmp(v, "http://localhost", 16) != 0 &&
+            strncasecmp(v, "http://[::1]", 12) != 0) {
+            fprintf(err,
+                    "mistmcp: MISTMCP_API_BASE_URL '%s' is not valid: expected https://, or "
+                    "http:// to a loopback address (tests)\n",
+                    v);
+            return 2;
+        }
+    }
     return 0;
 }
 
@@ -423,6 +435,8 @@ int mm_config_check_categories(const mm_config *cfg, const char *const *valid, s
 
 void mm_config_free(mm_config *cfg)
 {
+    for (size_t i = 0; i < cfg->tokens.count; i++)
+        explicit_bzero(cfg->tokens.items[i], strlen(cfg->tokens.items[i]));
     mm_strlist_free(&cfg->categories);
     mm_strlist_free(&cfg->plugin_dirs);
     mm_strlist_free(&cfg->headers);

@@ -99,6 +99,8 @@ int mm_env_file_parse(const char *text, const char *name, mm_env_file *env, char
         if (!end)
             end = line + strlen(line);
         const char *next = *end ? end + 1 : end;
+        if (end > line && end[-1] == '\r')
+            end--; /* a file written on Windows */
         const char *p = line;
         while (p < end && isspace((unsigned char)*p))
             p++;

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "mist_client.h"
 
 #include "util.h"
@@ -261,7 +261,7 @@ int mm_mist_send(const mm_mist_client *c, mm_mist_conn *conn, const char *token,
     curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     CURLcode rc = curl.easy_perform(h);
     curl.slist_free_all(headers);
-    memset(auth, 0, auth_len); /* the token does not linger in freed memory */
+    explicit_bzero(auth, auth_len); /* the token does not linger in freed memory */
     free(auth);
     int ret = 0;
     if (rc == CURLE_OK) {

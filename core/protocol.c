@@ -6,6 +6,7 @@
 #include "tool_json.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,16 +94,25 @@ static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
 {
     const cJSON *cursor = cJSON_GetObjectItemCaseSensitive(params, "cursor");
     long start = 0;
+    int bad_cursor = 0;
     if (cursor && !cJSON_IsNull(cursor)) {
+        const char *c = cJSON_IsString(cursor) ? cursor->valuestring : "";
         char *end = NULL;
-        if (!cJSON_IsString(cursor) || strncmp(cursor->valuestring, "mm1:", 4) != 0 ||
-            (start = strtol(cursor->valuestring + 4, &end, 10)) < 0 || !end || *end)
-            return mm_protocol_error(id, MM_INVALID_PARAMS,
-                                     "invalid cursor: pass back the nextCursor of a previous "
-                                     "tools/list answer");
+        errno = 0;
+        bad_cursor = strncmp(c, "mm1:", 4) != 0 || c[4] < '0' || c[4] > '9';
+        if (!bad_cursor) {
+            start = strtol(c + 4, &end, 10);
+            bad_cursor = errno != 0 || !end || *end || start < 0 || start > 1000000;
+        }
     }
-    cJSON *all = list_tools(s);
+    cJSON *all = bad_cursor ? NULL : list_tools(s);
     long total = cJSON_GetArraySize(all);
+    if (bad_cursor || start > total) {
+        cJSON_Delete(all);
+        return mm_protocol_error(id, MM_INVALID_PARAMS,
+                                 "invalid cursor: pass back the nextCursor of a previous "
+                                 "tools/list answer");
+    }
     cJSON *page = cJSON_CreateArray();
     for (long i = start; i < total && i < start + TOOLS_PAGE_SIZE; i++)
         cJSON_AddItemReferenceToArray(page, cJSON_GetArrayItem(all, (int)i));
@@ -141,23 +151,26 @@ static void unknown_tool_message(mm_session *s, const char *name, char *out, siz
     snprintf(out, size, "Unknown tool: %.200s", name);
 }
 
-static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, const cJSON *params)
+static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, const cJSON *params,
+                         mm_inflight *request)
 {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
-    if (!cJSON_IsString(name))
-        return mm_protocol_error(id, MM_INVALID_PARAMS,
-                                 "tools/call needs params.name (the tool name, a string)");
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(params, "arguments");
-    if (args && !cJSON_IsNull(args) && !cJSON_IsObject(args))
-        return mm_protocol_error(id, MM_INVALID_PARAMS,
-                                 "tools/call params.arguments must be an object");
+    const char *bad = !cJSON_IsString(name)
+                          ? "tools/call needs params.name (the tool name, a string)"
+                      : (args && !cJSON_IsNull(args) && !cJSON_IsObject(args))
+                          ? "tools/call params.arguments must be an object"
+                          : NULL;
+    if (bad)
+        return mm_protocol_error(id, MM_INVALID_PARAMS, bad);
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
     const cJSON *token = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
     mm_call_ctx ctx = {.session = s,
                        .conn = conn,
                        .progress_token =
                            (cJSON_IsString(token) || cJSON_IsNumber(token)) ? token : NULL};
-    ctx.request = mm_session_begin_request(s, id);
+    mm_inflight *own = request ? NULL : mm_session_begin_request(s, id);
+    ctx.request = request ? request : own;
     cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;
     cJSON *res = NULL;
     const mm_builtin *b = mm_builtin_find(name->valuestring);
@@ -172,8 +185,9 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
         cJSON_Delete(args_copy);
     }
     int cancelled = atomic_load(&ctx.request->cancelled);
-    mm_session_end_request(s, ctx.request);
-    if (cancelled) { /* the client said it no longer wants an answer */
+    if (own)
+        mm_session_end_request(s, own); /* a transport's entry is ended by mm_protocol_handle */
+    if (cancelled) {                    /* the client said it no longer wants an answer */
         cJSON_Delete(res);
         return NULL;
     }
@@ -200,7 +214,28 @@ static cJSON *set_level(mm_session *s, const cJSON *id, const cJSON *params)
                              "critical, alert, emergency");
 }
 
-cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg)
+/* Request ids: a string, or an integer JSON can carry exactly (|id| < 2^53). */
+static int valid_id(const cJSON *id)
+{
+    if (!id || cJSON_IsString(id))
+        return 1;
+    double d = id->valuedouble;
+    /* Strictly inside +-2^53: beyond it a parsed double may already differ from what was sent. */
+    return cJSON_IsNumber(id) && d > -9007199254740992.0 && d < 9007199254740992.0 &&
+           d == (double)(long long)d;
+}
+
+static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_inflight *request);
+
+cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_inflight *request)
+{
+    cJSON *reply = dispatch(s, conn, msg, request);
+    if (request)
+        mm_session_end_request(s, request);
+    return reply;
+}
+
+static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_inflight *request)
 {
     if (!cJSON_IsObject(msg))
         return mm_protocol_error(NULL, MM_INVALID_REQUEST, "a JSON-RPC message must be an object");
@@ -208,11 +243,12 @@ cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg)
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
     const cJSON *jsonrpc = cJSON_GetObjectItemCaseSensitive(msg, "jsonrpc");
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
-    int valid_id = !id || cJSON_IsString(id) || (cJSON_IsNumber(id));
-    if (!cJSON_IsString(jsonrpc) || strcmp(jsonrpc->valuestring, "2.0") != 0 || !valid_id)
-        return mm_protocol_error(valid_id ? id : NULL, MM_INVALID_REQUEST,
+    int id_ok = (!id || cJSON_IsString(id) || cJSON_IsNumber(id)) && valid_id(id);
+    if (!cJSON_IsString(jsonrpc) || strcmp(jsonrpc->valuestring, "2.0") != 0 || !id_ok) {
+        return mm_protocol_error(id_ok ? id : NULL, MM_INVALID_REQUEST,
                                  "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or "
-                                 "number id)");
+                                 "integer id)");
+    }
     if (!method) {
         /* A response from the client (to a request we never send yet): nothing to answer. */
         if (cJSON_GetObjectItemCaseSensitive(msg, "result") ||
@@ -244,7 +280,7 @@ cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg)
     if (strcmp(m, "tools/list") == 0)
         return tools_list(s, id, params);
     if (strcmp(m, "tools/call") == 0)
-        return tools_call(s, conn, id, params);
+        return tools_call(s, conn, id, params, request);
     if (strcmp(m, "logging/setLevel") == 0)
         return set_level(s, id, params);
     char msgbuf[300];
@@ -266,7 +302,7 @@ cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *
     const cJSON *m;
     cJSON_ArrayForEach(m, batch)
     {
-        cJSON *r = mm_protocol_handle(s, conn, m);
+        cJSON *r = mm_protocol_handle(s, conn, m, NULL);
         if (r)
             cJSON_AddItemToArray(out, r);
     }

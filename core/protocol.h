@@ -20,8 +20,11 @@
 #define MM_INVALID_PARAMS -32602
 #define MM_INTERNAL_ERROR -32603
 
-/* Handles one message (an object). conn is the calling worker's Mist connection. */
-cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg);
+/* Handles one message (an object). conn is the calling worker's Mist connection. request is
+ * the in-flight entry the transport registered when it queued a tools/call (so that a cancel
+ * reaches it before it starts), or NULL; the handler ends it either way. */
+cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg,
+                          mm_inflight *request);
 
 /* A batch (array), for protocol 2025-03-26 only: returns the array of responses, NULL when
  * there is none, or an error response when batches are not allowed. */

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "session.h"
 
 #include "util.h"
@@ -54,7 +54,7 @@ void mm_session_destroy(mm_session **sp)
         s->inflight = next;
     }
     if (s->token)
-        memset(s->token, 0, strlen(s->token));
+        explicit_bzero(s->token, strlen(s->token));
     free(s->token);
     free(s->org_id);
     free(s->enabled);
@@ -67,7 +67,11 @@ void mm_session_send(mm_session *s, cJSON *msg)
 {
     char *text = cJSON_PrintUnformatted(msg);
     cJSON_Delete(msg);
-    s->send(s->send_ctx, text);
+    /* Strings cut at a byte count (messages, Mist bodies) may end inside a character; the
+     * wire must stay valid UTF-8 or strict clients drop the connection. */
+    char *fixed = mm_utf8_repair(text);
+    s->send(s->send_ctx, fixed ? fixed : text);
+    free(fixed);
     free(text);
 }
 
@@ -179,7 +183,7 @@ mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id)
 {
     mm_inflight *r = mm_xcalloc(1, sizeof *r);
     r->id = cJSON_Duplicate(id, 1);
-    atomic_init(&r->cancelled, 0);
+    atomic_init(&r->cancelled, atomic_load(&s->closing));
     pthread_mutex_lock(&s->lock);
     r->next = s->inflight;
     s->inflight = r;

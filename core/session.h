@@ -37,6 +37,7 @@ typedef struct mm_session {
     int initialized;
     int log_level; /* mistmcp_log_level; notifications/message at or above it */
     mm_inflight *inflight;
+    atomic_int closing; /* shutting down: new requests start cancelled */
     mm_send_fn send;
     void *send_ctx;
 } mm_session;

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* pipe2 */
 #include "stdio_transport.h"
 
 #include "protocol.h"
@@ -7,8 +7,11 @@
 #include "work_pool.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,20 +20,27 @@
 
 #define WORKERS 4
 
-/* Set by the signal handler: the one piece of global state the transport needs, as a
- * handler can reach nothing else. */
+/* The signal handler can reach nothing else: a flag and the write end of a self-pipe that
+ * wakes the reader's poll. Set up once by mm_stdio_serve. */
 static volatile sig_atomic_t stop_requested;
+static int wake_fd = -1;
 
 static void on_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
+    if (wake_fd >= 0) {
+        ssize_t ignored = write(wake_fd, "x", 1);
+        (void)ignored;
+    }
 }
+
+#define MAX_LINE (64u << 20) /* a longer line is refused, not buffered */
 
 typedef struct writer {
     pthread_mutex_t lock;
     int fd;
-    int broken; /* the client went away */
+    atomic_int broken; /* the client went away; read by the reader without the lock */
 } writer;
 
 static void write_line(void *p, const char *json)
@@ -41,12 +51,12 @@ static void write_line(void *p, const char *json)
     struct iovec iov[2] = {{(void *)json, strlen(json)}, {"\n", 1}};
     size_t left = iov[0].iov_len + 1;
     int i = 0;
-    while (left > 0 && !w->broken) {
+    while (left > 0 && !atomic_load(&w->broken)) {
         ssize_t n = writev(w->fd, iov + i, 2 - i);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            w->broken = 1; /* the client went away */
+            atomic_store(&w->broken, 1); /* the client went away */
             break;
         }
         left -= (size_t)n;
@@ -66,13 +76,14 @@ static void write_line(void *p, const char *json)
 typedef struct slow_job {
     mm_session *session;
     cJSON *msg;
+    mm_inflight *request; /* registered when queued, so a cancel can reach it early */
 } slow_job;
 
 static void run_slow(void *p, mm_mist_conn *conn)
 {
     slow_job *j = p;
     cJSON *reply = cJSON_IsArray(j->msg) ? mm_protocol_handle_batch(j->session, conn, j->msg)
-                                         : mm_protocol_handle(j->session, conn, j->msg);
+                                         : mm_protocol_handle(j->session, conn, j->msg, j->request);
     if (reply)
         mm_session_send(j->session, reply);
     cJSON_Delete(j->msg);
@@ -82,16 +93,54 @@ static void run_slow(void *p, mm_mist_conn *conn)
 static void cancel_all(mm_session *s)
 {
     pthread_mutex_lock(&s->lock);
+    atomic_store(&s->closing, 1); /* requests registered from now on start cancelled */
     for (mm_inflight *r = s->inflight; r; r = r->next)
         atomic_store(&r->cancelled, 1);
     pthread_mutex_unlock(&s->lock);
 }
 
+/* One line of input: parsed and answered here, or queued for a worker. */
+static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, const char *line,
+                        size_t n)
+{
+    const char *end = NULL;
+    cJSON *msg = cJSON_ParseWithLengthOpts(line, n, &end, 0);
+    while (msg && end && end < line + n && (*end == ' ' || *end == '\t' || *end == '\r'))
+        end++;
+    if (!msg || (end && end < line + n)) {
+        cJSON_Delete(msg);
+        mm_session_send(s, mm_protocol_error(NULL, MM_PARSE_ERROR,
+                                             msg ? "parse error: one JSON value per line"
+                                                 : "parse error: the line is not valid JSON"));
+        return;
+    }
+    if (!mm_protocol_is_slow(msg)) {
+        cJSON *reply = mm_protocol_handle(s, conn, msg, NULL);
+        cJSON_Delete(msg);
+        if (reply)
+            mm_session_send(s, reply);
+        return;
+    }
+    slow_job *j = mm_xcalloc(1, sizeof *j);
+    j->session = s;
+    j->msg = msg;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+    if (cJSON_IsObject(msg) && (cJSON_IsString(id) || cJSON_IsNumber(id)))
+        j->request = mm_session_begin_request(s, id);
+    mm_work_pool_submit(pool, run_slow, j);
+}
+
 int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
 {
+    int wake[2];
+    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        perror("mistmcp: pipe");
+        return 1;
+    }
+    wake_fd = wake[1];
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: a blocked read returns EINTR */
+    sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -107,6 +156,9 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
     if (!s) {
         fprintf(stderr, "mistmcp: cannot start the session: %s\n", err);
         pthread_mutex_destroy(&w.lock);
+        close(wake[0]);
+        close(wake[1]);
+        wake_fd = -1;
         return 1;
     }
     if (cfg->debug) {
@@ -116,51 +168,64 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
         fprintf(stderr, "mistmcp: stdio, mode %s, cloud %s, %s, write tools %s\n",
                 mm_mode_name(cfg->mode), cfg->cloud, fp, cfg->enable_write_tools ? "on" : "off");
     }
+    /* Workers never take SIGINT/SIGTERM: the reader must be the one woken. */
+    sigset_t block, old_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old_mask);
     mm_work_pool *pool = mm_work_pool_create(WORKERS);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     mm_mist_conn *conn = mm_mist_conn_create(); /* for quick requests on this thread */
-    FILE *in = fdopen(dup(in_fd), "r");
-    char *line = NULL;
-    size_t cap = 0;
-    while (in && !stop_requested) {
-        errno = 0;
-        ssize_t n = getline(&line, &cap, in);
-        if (n < 0) {
-            if (errno == EINTR && !stop_requested) {
-                clearerr(in);
+
+    size_t cap = 1 << 16, len = 0;
+    char *buf = mm_xmalloc(cap);
+    int skipping = 0; /* inside a line longer than MAX_LINE */
+    while (!stop_requested && !atomic_load(&w.broken)) {
+        struct pollfd fds[2] = {{.fd = in_fd, .events = POLLIN}, {.fd = wake[0], .events = POLLIN}};
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
                 continue;
+            break;
+        }
+        if (fds[1].revents)
+            break; /* a signal */
+        if (len == cap) {
+            if (cap >= MAX_LINE) {
+                mm_session_send(s, mm_protocol_error(NULL, MM_INVALID_REQUEST,
+                                                     "message too long: 64 MiB at most"));
+                len = 0;
+                skipping = 1;
+            } else {
+                buf = mm_xrealloc(buf, cap *= 2);
             }
-            break; /* end of input or a signal */
         }
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0)
+        ssize_t got = read(in_fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
             continue;
-        cJSON *msg = cJSON_ParseWithLength(line, (size_t)n);
-        if (!msg) {
-            mm_session_send(s, mm_protocol_error(NULL, MM_PARSE_ERROR,
-                                                 "parse error: the line is not valid JSON"));
-            continue;
+        if (got <= 0)
+            break; /* end of input */
+        len += (size_t)got;
+        size_t start = 0;
+        for (char *nl; (nl = memchr(buf + start, '\n', len - start)) != NULL;) {
+            size_t n = (size_t)(nl - (buf + start));
+            if (!skipping && n > 0)
+                handle_line(s, pool, conn, buf + start, n);
+            skipping = 0;
+            start += n + 1;
         }
-        if (mm_protocol_is_slow(msg)) {
-            slow_job *j = mm_xcalloc(1, sizeof *j);
-            j->session = s;
-            j->msg = msg;
-            mm_work_pool_submit(pool, run_slow, j);
-            continue;
-        }
-        cJSON *reply = mm_protocol_handle(s, conn, msg);
-        cJSON_Delete(msg);
-        if (reply)
-            mm_session_send(s, reply);
+        memmove(buf, buf + start, len - start);
+        len -= start;
     }
-    free(line);
-    if (in)
-        fclose(in);
+    free(buf);
     if (stop_requested)
         cancel_all(s); /* a signal: stop the running calls; EOF lets them finish */
     mm_work_pool_destroy(&pool);
     mm_mist_conn_destroy(&conn);
     mm_session_destroy(&s);
     pthread_mutex_destroy(&w.lock);
+    wake_fd = -1;
+    close(wake[0]);
+    close(wake[1]);
     return 0;
 }

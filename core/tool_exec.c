@@ -108,6 +108,15 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
 {
     const mistmcp_tool *t = ctx->tool;
     char err[600];
+    /* The method decides, whatever a (third-party) plugin's annotations claim. */
+    if (t->method != MISTMCP_HTTP_GET &&
+        ((t->annotations & MISTMCP_ANN_READ_ONLY) || !ctx->session->write_tools)) {
+        snprintf(err, sizeof err,
+                 "%s is refused: tool %s sends %s, and only GET is allowed here (read-only "
+                 "annotation, or mistmcp started without --enable-write-tools).",
+                 t->name, t->name, t->method == MISTMCP_HTTP_POST ? "POST" : "a write request");
+        return mm_result_text(err, 1);
+    }
     mm_request_default_org(t, args, ctx->session->org_id);
     cJSON *schema = cJSON_Parse(t->input_schema);
     int rc = mm_args_check(schema, args, err, sizeof err);

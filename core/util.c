@@ -85,3 +85,49 @@ int mm_valid_tool_name(const char *s)
 {
     return valid_chars(s, 128, "_.-", 1);
 }
+
+size_t mm_utf8_seq_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || s[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+        return 0; /* overlong, or a UTF-16 surrogate */
+    if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+        return 0; /* overlong, or beyond U+10FFFF */
+    return n;
+}
+
+char *mm_utf8_repair(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t bad = 0, len = 0;
+    while (p[len]) {
+        size_t n = mm_utf8_seq_len(p + len);
+        bad += n == 0;
+        len += n ? n : 1;
+    }
+    if (!bad)
+        return NULL;
+    char *out = mm_xmalloc(len + bad * 2 + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = mm_utf8_seq_len(p + i);
+        if (n) {
+            memcpy(out + k, p + i, n);
+            k += n;
+            i += n;
+        } else {
+            memcpy(out + k, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            k += 3;
+            i++;
+        }
+    }
+    out[k] = '\0';
+    return out;
+}

@@ -24,6 +24,12 @@ char *mm_xstrdup(const char *s);
  * "return mm_fail(err, n, ...);" in functions that report failure as -1. */
 int mm_fail(char *err, size_t err_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes there are not one. */
+size_t mm_utf8_seq_len(const unsigned char *s);
+/* NULL if s is valid UTF-8; else a new string (caller frees) where each invalid byte is
+ * replaced by U+FFFD, so that output stays valid however strings were cut. */
+char *mm_utf8_repair(const char *s);
+
 /* 1 if s is a valid category name: [a-z0-9_], 1 to 64 bytes. */
 int mm_valid_category_name(const char *s);
 /* 1 if s is a valid tool name: [A-Za-z0-9_.-], 1 to 128 bytes (MCP's recommendation). */

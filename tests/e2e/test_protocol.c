@@ -103,6 +103,20 @@ int main(int argc, char **argv)
     r = ask(&c, "42");
     CHECK(code(r) == -32600);
     cJSON_Delete(r);
+    /* Ids JSON numbers cannot carry exactly, and two values on one line. */
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"ping\"}");
+    CHECK(code(r) == -32600);
+    cJSON_Delete(r);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"ping\"}");
+    CHECK(code(r) == -32600);
+    cJSON_Delete(r);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"ping\"}"
+                "{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"ping\"}");
+    CHECK(code(r) == -32700);
+    cJSON_Delete(r);
+    r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":22,\"method\":\"ping\"}  \r");
+    CHECK(r && !code(r));
+    cJSON_Delete(r);
     /* Notifications and client responses get no answer: the next line answers the ping. */
     CHECK(mm_child_send(&c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/whatever\"}") == 0);
     CHECK(mm_child_send(&c, "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{}}") == 0);
@@ -152,6 +166,17 @@ int main(int argc, char **argv)
                 "list\",\"params\":{\"cursor\":\"bogus\"}}");
     CHECK(code(r) == -32602);
     cJSON_Delete(r);
+    const char *cursors[] = {"mm1:9223372036854775807", "mm1:", "mm1:99999", "mm1:-1", "mm1:5x"};
+    for (int i = 0; i < 5; i++) {
+        char line[200];
+        snprintf(line, sizeof line,
+                 "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/list\",\"params\":{"
+                 "\"cursor\":\"%s\"}}",
+                 cursors[i]);
+        r = ask(&c, line);
+        CHECK_MSG(code(r) == -32602, "cursor %s accepted", cursors[i]);
+        cJSON_Delete(r);
+    }
     status = mm_child_finish(&c, 5000);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     /* SIGTERM and SIGINT: a clean exit, status 0. */

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "child.h"
+#include "util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -34,6 +35,12 @@ static void send_line(const char *line)
 /* Waits for the response with this id; counts and keeps notifications meanwhile. */
 static cJSON *await_id(int id, const char *what)
 {
+    /* An answer that came while waiting for another one is kept in stray. */
+    for (int i = 0; i < cJSON_GetArraySize(stray); i++) {
+        const cJSON *sid = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(stray, i), "id");
+        if (cJSON_IsNumber(sid) && sid->valueint == id)
+            return cJSON_DetachItemFromArray(stray, i);
+    }
     for (int i = 0; i < 200; i++) {
         char *l = mm_child_read_line(&server, 10000);
         if (!l) {
@@ -41,6 +48,9 @@ static cJSON *await_id(int id, const char *what)
             return NULL;
         }
 
+        char *fixed = mm_utf8_repair(l);
+        CHECK_MSG(fixed == NULL, "server wrote invalid UTF-8: %.200s", l);
+        free(fixed);
         cJSON *msg = cJSON_Parse(l);
         CHECK_MSG(msg != NULL, "server wrote a line that is not JSON: %.200s", l);
         free(l);
@@ -282,6 +292,48 @@ int main(int argc, char **argv)
     r = rpc(34, "ping", NULL);
     CHECK(r != NULL);
     cJSON_Delete(r);
+
+    /* A cancel reaches a call still waiting for a worker (4 workers, 6 slow calls). */
+    for (int i = 0; i < 6; i++) {
+        char line[300];
+        snprintf(line, sizeof line,
+                 "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{"
+                 "\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"slow-800\"}}}",
+                 50 + i);
+        send_line(line);
+    }
+    send_line("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+              "\"requestId\":55}}");
+    for (int i = 0; i < 5; i++) {
+        r = await_id(50 + i, "a queued slow call");
+        CHECK(r && !error_code(r));
+        cJSON_Delete(r);
+    }
+    r = rpc(56, "ping", NULL);
+    cJSON_Delete(r);
+    for (int i = 0; i < 12; i++) { /* past a second wave of the backend's delay */
+        char *l = mm_child_read_line(&server, 100);
+        if (l) {
+            CHECK_MSG(!strstr(l, "\"id\":55"), "cancelled queued request answered: %.200s", l);
+            free(l);
+        }
+    }
+    for (int i = 0; i < cJSON_GetArraySize(stray); i++) {
+        const cJSON *sid = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(stray, i), "id");
+        CHECK_MSG(!(cJSON_IsNumber(sid) && sid->valueint == 55),
+                  "cancelled queued request answered");
+    }
+
+    /* A cut argument name in an error message: the answer is still valid UTF-8. */
+    {
+        char line[2000] = "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"o\",\"x";
+        for (int i = 0; i < 300; i++)
+            strcat(line, "\xc3\xa9");
+        strcat(line, "\":1}}");
+        r = rpc(57, "tools/call", line);
+        CHECK(is_error_result(r) && strstr(result_text(r), "unknown argument"));
+        cJSON_Delete(r);
+    }
 
     /* Progress and log notifications, when asked for; the token never in them. */
     r = rpc(35, "logging/setLevel", "{\"level\":\"debug\"}");

@@ -89,6 +89,13 @@ static void test_env_file(void)
     CHECK(mm_env_file_get(&env, "NOPE") == NULL);
     mm_env_file_free(&env);
 
+    /* A file written on Windows. */
+    CHECK(mm_env_file_parse("MIST_API_TOKEN=\"abc\"\r\nMIST_HOST=api.eu.mist.com\r\n", "w.env",
+                            &env, err, sizeof err) == 0);
+    CHECK(strcmp(mm_env_file_get(&env, "MIST_API_TOKEN"), "abc") == 0 &&
+          strcmp(mm_env_file_get(&env, "MIST_HOST"), "api.eu.mist.com") == 0);
+    mm_env_file_free(&env);
+
     static const struct {
         const char *text, *error;
     } bad[] = {{"JUST_A_WORD\n", "t.env:1: expected KEY=value"},
@@ -178,6 +185,24 @@ static void test_precedence(void)
           mm_config_cloud_allowed(&cfg, "mist.lab.example"));
     CHECK(cfg.api_base_url && strcmp(cfg.api_base_url, "http://127.0.0.1:9") == 0);
     mm_config_free(&cfg);
+
+    /* An env file cannot widen the cloud allow-list or add plugin directories. */
+    char path2[] = "/tmp/mistmcp-test-env2-XXXXXX";
+    int fd2 = mkstemp(path2);
+    const char *content2 = "MISTMCP_ALLOW_CLOUD=evil.example\nMIST_HOST=evil.example\n"
+                           "MISTMCP_PLUGIN_DIR=/tmp/evil\n";
+    CHECK(fd2 >= 0 && write(fd2, content2, strlen(content2)) == (ssize_t)strlen(content2));
+    close(fd2);
+    clear_env();
+    setenv("MIST_ENV_FILE", path2, 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 2 &&
+          strstr(errbuf, "Mist cloud 'evil.example' is not one of the allowed clouds"));
+    unlink(path2);
+    clear_env();
+    setenv("MISTMCP_API_BASE_URL", "http://mist.example.com", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 2 &&
+          strstr(errbuf, "MISTMCP_API_BASE_URL 'http://mist.example.com' is not valid"));
+    clear_env();
 
     /* The token never shows in a fingerprint. */
     char fp[32];

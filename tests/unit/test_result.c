@@ -114,5 +114,15 @@ int main(void)
     r = shape(503, "{\"error\":{\"code\":1}}", NULL, 1000);
     CHECK(strstr(text(r, 0), "HTTP 503: {\"code\":1}. Mist had a server error"));
     cJSON_Delete(r);
+    /* The wire stays valid UTF-8 however a string was cut. */
+    CHECK(mm_utf8_repair("plain ascii") == NULL);
+    CHECK(mm_utf8_repair("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == NULL);
+    char *fixed = mm_utf8_repair("cut \xc3");
+    CHECK(fixed && strcmp(fixed, "cut \xef\xbf\xbd") == 0);
+    free(fixed);
+    fixed = mm_utf8_repair("\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80");
+    CHECK_MSG(fixed && !strchr(fixed, '\xc0') && mm_utf8_repair(fixed) == NULL,
+              "overlong, surrogate");
+    free(fixed);
     return check_summary();
 }
