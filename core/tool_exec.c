@@ -98,10 +98,27 @@ static int hook_mist(void *p, const char *method, const char *path, const char *
     return rc;
 }
 
+static cJSON *invalid_args(const mistmcp_tool *t, const char *why)
+{
+    char text[700];
+    snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, why);
+    return mm_result_text(text, 1);
+}
+
 static int hook_cancelled(void *p)
 {
     mm_call_ctx *ctx = p;
     return ctx->request && atomic_load(&ctx->request->cancelled);
+}
+
+/* Checks args against the tool's schema; NULL when fine, else the isError result. */
+static cJSON *check_args(const mistmcp_tool *t, cJSON *args)
+{
+    char err[600];
+    cJSON *schema = cJSON_Parse(t->input_schema);
+    int rc = mm_args_check(schema, args, err, sizeof err);
+    cJSON_Delete(schema);
+    return rc == 0 ? NULL : invalid_args(t, err);
 }
 
 static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
@@ -118,20 +135,12 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
         return mm_result_text(err, 1);
     }
     mm_request_default_org(t, args, ctx->session->org_id);
-    cJSON *schema = cJSON_Parse(t->input_schema);
-    int rc = mm_args_check(schema, args, err, sizeof err);
-    cJSON_Delete(schema);
-    if (rc != 0) {
-        char text[700];
-        snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, err);
-        return mm_result_text(text, 1);
-    }
+    cJSON *refused = check_args(t, args);
+    if (refused)
+        return refused;
     mm_request req;
-    if (mm_request_build(t, args, &req, err, sizeof err) != 0) {
-        char text[700];
-        snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, err);
-        return mm_result_text(text, 1);
-    }
+    if (mm_request_build(t, args, &req, err, sizeof err) != 0)
+        return invalid_args(t, err);
     cJSON *res = mm_tool_mist_call(ctx, req.method, req.target, req.body);
     mm_request_free(&req);
     return res;
@@ -140,15 +149,10 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
 static cJSON *run_custom(mm_call_ctx *ctx, cJSON *args)
 {
     const mistmcp_tool *t = ctx->tool;
-    char err[600];
-    cJSON *schema = cJSON_Parse(t->input_schema);
-    int rc = mm_args_check(schema, args, err, sizeof err);
-    cJSON_Delete(schema);
-    if (rc != 0) {
-        char text[700];
-        snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, err);
+    cJSON *refused = check_args(t, args);
+    if (refused) {
         cJSON_Delete(args);
-        return mm_result_text(text, 1);
+        return refused;
     }
     mm_call_hooks hooks = {.ctx = ctx,
                            .log = hook_log,
