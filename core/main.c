@@ -8,6 +8,7 @@
 #include "config.h"
 #include "mist_client.h"
 #include "server.h"
+#include "http_transport.h"
 #include "stdio_transport.h"
 #include "host_api.h"
 #include "plugin_dirs.h"
@@ -44,7 +45,7 @@ static int list_categories(mm_registry *reg)
     return 0;
 }
 
-static int serve_stdio(const mm_config *cfg, mm_registry *reg)
+static int serve(const mm_config *cfg, mm_registry *reg)
 {
     if (mm_mist_global_init() != 0) {
         fputs("mistmcp: libcurl failed to initialise\n", stderr);
@@ -65,7 +66,7 @@ static int serve_stdio(const mm_config *cfg, mm_registry *reg)
                      .mist = mm_mist_client_create(&mo),
                      .version = MISTMCP_VERSION};
     mm_builtins_init(reg);
-    int rc = mm_stdio_serve(&srv, 0, 1);
+    int rc = cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv) : mm_stdio_serve(&srv, 0, 1);
     mm_builtins_free();
     mm_mist_client_destroy(&srv.mist);
     mm_mist_global_cleanup();
@@ -138,11 +139,8 @@ int main(int argc, char **argv)
         rc = list_categories(reg);
     } else if (cfg.action == MM_ACTION_CHECK_PLUGINS) {
         rc = check_plugins(reg);
-    } else if (cfg.transport == MM_TRANSPORT_HTTP) {
-        fputs("mistmcp: --transport http is not in this build yet; use stdio\n", stderr);
-        rc = 2;
     } else {
-        rc = serve_stdio(&cfg, reg);
+        rc = serve(&cfg, reg);
     }
     mm_registry_destroy(&reg);
     mm_config_free(&cfg);

@@ -58,6 +58,7 @@ void mm_session_destroy(mm_session **sp)
     free(s->token);
     free(s->org_id);
     free(s->enabled);
+    mm_mist_client_destroy(&s->mist);
     pthread_mutex_destroy(&s->lock);
     free(s);
     *sp = NULL;

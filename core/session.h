@@ -40,6 +40,7 @@ typedef struct mm_session {
     atomic_int closing; /* shutting down: new requests start cancelled */
     mm_send_fn send;
     void *send_ctx;
+    mm_mist_client *mist; /* the session's own cloud (HTTP), owned; NULL: the server's */
 } mm_session;
 
 /* Creates a session in the given mode; custom/all enable their categories at once. Returns

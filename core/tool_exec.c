@@ -39,8 +39,8 @@ static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, co
 {
     mm_session *s = ctx->session;
     double t0 = now_ms();
-    int rc = mm_mist_send(s->srv->mist, ctx->conn, s->token, method, target, body,
-                          ctx->request ? &ctx->request->cancelled : NULL, out, err, err_size);
+    int rc = mm_mist_send(s->mist ? s->mist : s->srv->mist, ctx->conn, s->token, method, target,
+                          body, ctx->request ? &ctx->request->cancelled : NULL, out, err, err_size);
     if (!mm_session_wants_log(s, MISTMCP_LOG_DEBUG))
         return rc;
     char line[600];

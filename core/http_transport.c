@@ -1,0 +1,395 @@
+#define _GNU_SOURCE /* pipe2 */
+#include "http_transport.h"
+
+#include "protocol.h"
+#include "session_store.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define MAX_BODY (4u << 20)
+#define MAX_SESSIONS 10000
+#define IDLE_TIMEOUT_MS (30L * 60 * 1000)
+#define POOL_THREADS 4
+
+/* Signal handler state: a flag and the self-pipe that wakes the main loop. */
+static volatile sig_atomic_t stop_requested;
+static int wake_fd = -1;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+    if (wake_fd >= 0) {
+        ssize_t ignored = write(wake_fd, "x", 1);
+        (void)ignored;
+    }
+}
+
+typedef struct http_ctx {
+    const mm_server *srv;
+    mm_session_store *store;
+    pthread_key_t conn_key; /* each MHD thread's Mist connection */
+} http_ctx;
+
+typedef struct upload {
+    char *data;
+    size_t len;
+    int too_big;
+} upload;
+
+static void free_conn(void *p)
+{
+    mm_mist_conn *c = p;
+    mm_mist_conn_destroy(&c);
+}
+
+static mm_mist_conn *thread_conn(http_ctx *h)
+{
+    mm_mist_conn *c = pthread_getspecific(h->conn_key);
+    if (!c) {
+        c = mm_mist_conn_create();
+        pthread_setspecific(h->conn_key, c);
+    }
+    return c;
+}
+
+static void drop_notification(void *ctx, const char *line)
+{
+    (void)ctx, (void)line; /* no SSE stream yet: see http_transport.h */
+}
+
+static enum MHD_Result reply(http_ctx *h, struct MHD_Connection *c, unsigned status,
+                             const char *content_type, const char *body, const char *session)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        body ? strlen(body) : 0, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
+    if (content_type)
+        MHD_add_response_header(r, "Content-Type", content_type);
+    if (session)
+        MHD_add_response_header(r, "Mcp-Session-Id", session);
+    for (size_t i = 0; i < h->srv->cfg->headers.count; i++) {
+        const char *line = h->srv->cfg->headers.items[i];
+        const char *colon = strchr(line, ':');
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)(colon - line), line);
+        const char *value = colon + 1;
+        while (*value == ' ')
+            value++;
+        MHD_add_response_header(r, name, value);
+    }
+    enum MHD_Result rc = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+/* A JSON-RPC error as an HTTP answer. */
+static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned status,
+                                 const cJSON *id, int code, const char *message)
+{
+    cJSON *e = mm_protocol_error(id, code, message);
+    char *text = cJSON_PrintUnformatted(e);
+    cJSON_Delete(e);
+    enum MHD_Result rc = reply(h, c, status, "application/json", text, NULL);
+    free(text);
+    return rc;
+}
+
+/* The token of a request: X-Authorization: <token>, or Authorization: Bearer|Token <token>. */
+static const char *request_token(struct MHD_Connection *c)
+{
+    const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Authorization");
+    if (t && *t)
+        return t;
+    t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (t && strncasecmp(t, "Bearer ", 7) == 0 && t[7])
+        return t + 7;
+    if (t && strncasecmp(t, "Token ", 6) == 0 && t[6])
+        return t + 6;
+    return NULL;
+}
+
+/* Creates the session of an initialize request from its query and headers. Returns the entry
+ * (with a use reference), or NULL after answering the error. */
+static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, const char *token,
+                                        const cJSON *id, char sid[MM_SESSION_ID_LEN + 1],
+                                        enum MHD_Result *answered)
+{
+    const mm_config *cfg = h->srv->cfg;
+    char msg[1200];
+    const char *cloud = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cloud");
+    if (!cloud)
+        cloud = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Mist-Cloud");
+    if (!cloud || !*cloud)
+        cloud = cfg->cloud;
+    if (!mm_config_cloud_allowed(cfg, cloud)) {
+        size_t used = (size_t)snprintf(
+            msg, sizeof msg, "cloud '%.100s' is not one of the allowed Mist clouds:", cloud);
+        for (size_t i = 0; i < cfg->clouds.count && used < sizeof msg; i++)
+            used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? ", " : " ",
+                                     cfg->clouds.items[i]);
+        *answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return NULL;
+    }
+    mm_mode mode = cfg->mode;
+    const char *m = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
+    if (m) {
+        int found = 0;
+        for (int i = 0; i < 4; i++)
+            if (strcmp(m, mm_mode_name((mm_mode)i)) == 0)
+                mode = (mm_mode)i, found = 1;
+        if (!found) {
+            snprintf(msg, sizeof msg,
+                     "mode '%.60s' is not valid: expected minimal, managed, all or custom", m);
+            *answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+            return NULL;
+        }
+    }
+    mm_strlist cats = {0};
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
+    if (q)
+        mm_strlist_split(&cats, q, ',');
+    else if (mode == cfg->mode)
+        for (size_t i = 0; i < cfg->categories.count; i++)
+            mm_strlist_add(&cats, cfg->categories.items[i]);
+    for (size_t i = 0; i < cats.count; i++)
+        if (!mm_registry_find(h->srv->registry, cats.items[i])) {
+            snprintf(msg, sizeof msg, "unknown category '%.100s' in categories", cats.items[i]);
+            mm_strlist_free(&cats);
+            *answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+            return NULL;
+        }
+    char err[512];
+    mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats.items, cats.count,
+                                      token, cfg->org_id, drop_notification, NULL, err, sizeof err);
+    mm_strlist_free(&cats);
+    if (!s) {
+        *answered = rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, MM_INTERNAL_ERROR, err);
+        return NULL;
+    }
+    char base[300];
+    snprintf(base, sizeof base, cfg->api_base_url ? "%s" : "https://%s",
+             cfg->api_base_url ? cfg->api_base_url : cloud);
+    mm_mist_options mo = {.base_url = base,
+                          .connect_timeout_ms = cfg->connect_timeout_ms,
+                          .timeout_ms = cfg->timeout_ms,
+                          .max_body_bytes = 32u << 20,
+                          .user_agent = "mistmcp/" MISTMCP_VERSION};
+    s->mist = mm_mist_client_create(&mo);
+    mm_session_entry *e = mm_session_store_add(h->store, s, token, sid, err, sizeof err);
+    if (!e) {
+        mm_session_destroy(&s);
+        *answered = rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR, err);
+    }
+    return e;
+}
+
+static int is_initialize(const cJSON *msg)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    return cJSON_IsString(m) && strcmp(m->valuestring, "initialize") == 0;
+}
+
+static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload *u)
+{
+    if (u->too_big)
+        return rpc_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MM_INVALID_REQUEST,
+                         "request body too large: 4 MiB at most");
+    const char *token = request_token(c);
+    if (!token)
+        return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
+                         "no Mist API token: send it in the X-Authorization header (or "
+                         "Authorization: Bearer <token>)");
+    const char *version = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "MCP-Protocol-Version");
+    if (version && strcmp(version, "2025-11-25") != 0 && strcmp(version, "2025-06-18") != 0 &&
+        strcmp(version, "2025-03-26") != 0 && strcmp(version, "2024-11-05") != 0)
+        return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
+                         "unsupported MCP-Protocol-Version");
+    cJSON *msg = u->data ? cJSON_ParseWithLength(u->data, u->len) : NULL;
+    if (!msg)
+        return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_PARSE_ERROR,
+                         "parse error: the body is not valid JSON");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+    char sid[MM_SESSION_ID_LEN + 1] = "";
+    mm_session_entry *e = NULL;
+    enum MHD_Result answered = MHD_YES;
+    if (cJSON_IsObject(msg) && is_initialize(msg)) {
+        e = create_session(h, c, token, id, sid, &answered);
+    } else {
+        const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+        if (!given) {
+            answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
+                                 "missing Mcp-Session-Id header: initialize first");
+        } else {
+            mm_lookup out;
+            e = mm_session_store_get(h->store, given, token, &out);
+            if (!e)
+                answered = rpc_error(h, c, out, id, MM_INVALID_REQUEST,
+                                     out == MM_LOOKUP_FORBIDDEN
+                                         ? "this session belongs to another token"
+                                         : "unknown or expired session: initialize again");
+        }
+    }
+    if (!e) {
+        cJSON_Delete(msg);
+        return answered;
+    }
+    mm_session *s = mm_session_entry_session(e);
+    cJSON *out = cJSON_IsArray(msg) ? mm_protocol_handle_batch(s, thread_conn(h), msg)
+                                    : mm_protocol_handle(s, thread_conn(h), msg, NULL);
+    cJSON_Delete(msg);
+    mm_session_store_put(h->store, e);
+    if (!out)
+        return reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
+    char *text = cJSON_PrintUnformatted(out);
+    cJSON_Delete(out);
+    char *fixed = mm_utf8_repair(text);
+    enum MHD_Result rc =
+        reply(h, c, MHD_HTTP_OK, "application/json", fixed ? fixed : text, sid[0] ? sid : NULL);
+    free(fixed);
+    free(text);
+    return rc;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *data,
+                              size_t *data_size, void **state)
+{
+    (void)version;
+    http_ctx *h = cls;
+    int mcp = strcmp(url, "/mcp") == 0 || strcmp(url, "/mcp/") == 0;
+    if (strcmp(method, "POST") == 0 && mcp) {
+        upload *u = *state;
+        if (!u) {
+            *state = mm_xcalloc(1, sizeof *u);
+            return MHD_YES;
+        }
+        if (*data_size) {
+            if (u->len + *data_size > MAX_BODY) {
+                u->too_big = 1;
+            } else {
+                u->data = mm_xrealloc(u->data, u->len + *data_size + 1);
+                memcpy(u->data + u->len, data, *data_size);
+                u->len += *data_size;
+                u->data[u->len] = '\0';
+            }
+            *data_size = 0;
+            return MHD_YES;
+        }
+        return handle_post(h, c, u);
+    }
+    if (strcmp(method, "DELETE") == 0 && mcp) {
+        const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+        const char *token = request_token(c);
+        if (!given)
+            return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
+                             "missing Mcp-Session-Id header");
+        mm_lookup out = mm_session_store_remove(h->store, given, token ? token : "");
+        return out == MM_LOOKUP_OK
+                   ? reply(h, c, MHD_HTTP_OK, NULL, NULL, NULL)
+                   : rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
+                               out == MM_LOOKUP_FORBIDDEN ? "this session belongs to another token"
+                                                          : "unknown or expired session");
+    }
+    if (mcp) {
+        struct MHD_Response *r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(r, "Allow", "POST, DELETE");
+        enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+        MHD_destroy_response(r);
+        return rc;
+    }
+    if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
+        return reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
+    return reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", NULL);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **state,
+                      enum MHD_RequestTerminationCode code)
+{
+    (void)cls, (void)c, (void)code;
+    upload *u = *state;
+    if (u) {
+        free(u->data);
+        free(u);
+    }
+    *state = NULL;
+}
+
+int mm_http_serve(const mm_server *srv)
+{
+    const mm_config *cfg = srv->cfg;
+    struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof addr);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+    if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)cfg->port);
+    } else if (inet_pton(AF_INET6, cfg->host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        fprintf(stderr, "mistmcp: --host '%s' is not an IP address\n", cfg->host);
+        return 2;
+    }
+    int wake[2];
+    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
+        return 1;
+    wake_fd = wake[1];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    http_ctx h = {.srv = srv, .store = mm_session_store_create(MAX_SESSIONS, IDLE_TIMEOUT_MS)};
+    pthread_key_create(&h.conn_key, free_conn);
+    sigset_t block, old_mask; /* MHD's threads leave the signals to this one */
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)120, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    int rc = 0;
+    if (!d) {
+        fprintf(stderr, "mistmcp: cannot listen on %s port %d: %s\n", cfg->host, cfg->port,
+                strerror(errno));
+        rc = 1;
+    } else {
+        fprintf(stderr, "mistmcp: listening on http://%s:%d/mcp\n", cfg->host, cfg->port);
+        while (!stop_requested) {
+            struct pollfd p = {.fd = wake[0], .events = POLLIN};
+            poll(&p, 1, 1000);
+            mm_session_store_expire(h.store, mm_now_ms());
+        }
+        MHD_stop_daemon(d);
+    }
+    mm_session_store_destroy(&h.store);
+    mm_mist_conn *own = pthread_getspecific(h.conn_key);
+    if (own)
+        free_conn(own);
+    pthread_key_delete(h.conn_key);
+    wake_fd = -1;
+    close(wake[0]);
+    close(wake[1]);
+    return rc;
+}

@@ -1,0 +1,147 @@
+// mistmcp over Streamable HTTP driven by the official MCP TypeScript SDK client: isolated
+// sessions with different tokens, each token reaching Mist with its own calls, concurrent
+// calls with the same JSON-RPC ids on two sessions, DELETE, and every refusal.
+//
+// usage: node http_sdk.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { once } from "node:events";
+
+const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try { await fn(); passed++; } catch (e) { failed++; console.error(`FAIL ${name}: ${e.stack || e}`); }
+}
+
+const log = `${workDir}/http-fake-mist.jsonl`;
+const fake = spawn(fakeMist, [log, "--max-seconds", "120"], { stdio: ["pipe", "pipe", "inherit"] });
+const [portLine] = await once(fake.stdout, "data");
+const fakePort = Number(String(portLine).match(/PORT (\d+)/)[1]);
+const requests = () => readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+
+// mistmcp on a free loopback port (a few tries: another process may take the one we pick).
+let server, base;
+for (let attempt = 0; attempt < 5 && !base; attempt++) {
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  server = spawn(mistmcp, ["--transport", "http", "--port", String(port), "--plugin-dir", pluginDir,
+    "--header", "X-Frame-Options: DENY"],
+    { stdio: ["ignore", "inherit", "pipe"],
+      env: { PATH: process.env.PATH, HOME: "/tmp", MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` } });
+  let err = "";
+  server.stderr.on("data", (d) => { err += d; });
+  for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
+  if (/listening/.test(err)) base = `http://127.0.0.1:${port}/mcp`;
+  else server.kill();
+}
+assert.ok(base, "mistmcp did not start");
+
+async function connect(token, query = "") {
+  const client = new Client({ name: `e2e-${token}`, version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(new URL(base + query),
+    { requestInit: { headers: { "X-Authorization": token } } });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+const a = await connect("token-A");
+const b = await connect("token-B");
+
+await check("two sessions, two ids", async () => {
+  assert.ok(a.transport.sessionId && b.transport.sessionId);
+  assert.notEqual(a.transport.sessionId, b.transport.sessionId);
+  assert.equal(a.transport.sessionId.length, 32);
+});
+await check("enabling in one session does not show in the other", async () => {
+  await a.client.callTool({ name: "manageMcpTools", arguments: { enable_mcp_tools_categories: ["orgs_wlans"] } });
+  const ta = (await a.client.listTools()).tools.map((t) => t.name);
+  const tb = (await b.client.listTools()).tools.map((t) => t.name);
+  assert.ok(ta.includes("listOrgWlans"));
+  assert.ok(!tb.includes("listOrgWlans"));
+});
+await check("each session's calls carry its own token", async () => {
+  await b.client.callTool({ name: "getSelf", arguments: {} });
+  assert.equal(requests().pop().headers.Authorization, "Token token-B");
+  await a.client.callTool({ name: "listOrgWlans", arguments: { org_id: "org-a" } });
+  const last = requests().pop();
+  assert.equal(last.headers.Authorization, "Token token-A");
+  assert.equal(last.path, "/api/v1/orgs/org-a/wlans");
+});
+await check("concurrent calls with the same ids on two sessions get their own answers", async () => {
+  await b.client.callTool({ name: "manageMcpTools", arguments: { enable_mcp_tools_categories: "orgs_wlans" } });
+  const calls = [];
+  for (let i = 0; i < 100; i++) {
+    calls.push(a.client.callTool({ name: "listOrgWlans", arguments: { org_id: `a-${i}` } }).then((r) => ["a", i, r]));
+    calls.push(b.client.callTool({ name: "listOrgWlans", arguments: { org_id: `b-${i}` } }).then((r) => ["b", i, r]));
+  }
+  const results = await Promise.all(calls);
+  let wrong = 0;
+  for (const [who, i, r] of results)
+    if (r.structuredContent.path !== `/api/v1/orgs/${who}-${i}/wlans`) wrong++;
+  assert.equal(wrong, 0, `${wrong} of 200 answers went to the wrong call`);
+});
+await check("query parameters choose the mode and categories", async () => {
+  const c = await connect("token-C", "?mode=custom&categories=sites_wlans");
+  const names = (await c.client.listTools()).tools.map((t) => t.name);
+  assert.ok(names.includes("listSiteWlans") && !names.includes("listOrgWlans"));
+  await c.client.close();
+});
+
+// Raw HTTP for the refusals.
+const post = (headers, body, url = base) => fetch(url, { method: "POST",
+  headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", ...headers },
+  body: JSON.stringify(body) });
+const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
+const init = { jsonrpc: "2.0", id: 1, method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+
+await check("no token: 401 saying which header to send", async () => {
+  const r = await post({}, init);
+  assert.equal(r.status, 401);
+  assert.match((await r.json()).error.message, /X-Authorization/);
+});
+await check("another token with a session id: 403", async () => {
+  const before = requests().length;
+  const r = await post({ "X-Authorization": "token-B", "Mcp-Session-Id": a.transport.sessionId },
+    { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "listOrgWlans", arguments: { org_id: "x" } } });
+  assert.equal(r.status, 403);
+  assert.equal(requests().length, before, "nothing may reach Mist");
+});
+await check("missing session id: 400; unknown: 404", async () => {
+  assert.equal((await post({ "X-Authorization": "token-A" }, ping)).status, 400);
+  assert.equal((await post({ "X-Authorization": "token-A", "Mcp-Session-Id": "0".repeat(32) }, ping)).status, 404);
+});
+await check("a cloud outside the allow-list: 400 naming the allowed clouds", async () => {
+  const r = await post({ "X-Authorization": "t" }, init, base + "?cloud=evil.example.com");
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error.message, /api\.mist\.com/);
+});
+await check("Bearer and Token forms of Authorization", async () => {
+  for (const auth of ["Bearer tok-x", "Token tok-x"]) {
+    const r = await post({ Authorization: auth }, init);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get("x-frame-options"), "DENY");
+    assert.ok(r.headers.get("mcp-session-id"));
+  }
+});
+await check("/mcp/ is served directly, /healthz answers", async () => {
+  assert.equal((await post({ "X-Authorization": "t" }, init, base + "/")).status, 200);
+  assert.equal((await fetch(base.replace("/mcp", "/healthz"))).status, 200);
+  assert.equal((await fetch(base.replace("/mcp", "/.well-known/oauth-protected-resource"))).status, 404);
+});
+await check("DELETE ends the session: then 404", async () => {
+  const id = a.transport.sessionId;
+  await a.transport.terminateSession();
+  const r = await post({ "X-Authorization": "token-A", "Mcp-Session-Id": id }, ping);
+  assert.equal(r.status, 404);
+});
+
+await b.client.close();
+server.kill("SIGTERM");
+const [code] = await once(server, "exit");
+await check("clean exit on SIGTERM", async () => assert.equal(code, 0));
+fake.stdin.end();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
