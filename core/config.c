@@ -47,6 +47,8 @@ void mm_config_usage(FILE *out)
         "      --header 'Name: value'   extra HTTP response header; repeatable\n"
         "      --allow-cloud HOST       add a host to the Mist cloud allow-list; repeatable\n"
         "                               (MISTMCP_ALLOW_CLOUD, comma-separated)\n"
+        "      --allow-origin ORIGIN    a browser origin allowed to call the HTTP endpoint\n"
+        "                               besides loopback ones; repeatable (MISTMCP_ALLOW_ORIGIN)\n"
         "      --max-result-bytes N     cut tool results beyond N bytes "
         "(MISTMCP_MAX_RESULT_BYTES;\n"
         "                               default 102400)\n"
@@ -184,6 +186,7 @@ enum {
     OPT_PLUGIN_DIR,
     OPT_HEADER,
     OPT_ALLOW_CLOUD,
+    OPT_ALLOW_ORIGIN,
     OPT_MAX_RESULT,
     OPT_CONNECT_TIMEOUT,
     OPT_TIMEOUT
@@ -288,6 +291,8 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         }
     }
     mm_strlist_free(&extra);
+    if (cfg->origins.count == 0 && (v = pick(NULL, "MISTMCP_ALLOW_ORIGIN", NULL)))
+        mm_strlist_split(&cfg->origins, v, ',');
 
     /* Credentials: environment, else env file (no command-line options: they would show in
      * the process list). */
@@ -339,6 +344,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
         {"header", required_argument, NULL, OPT_HEADER},
         {"allow-cloud", required_argument, NULL, OPT_ALLOW_CLOUD},
+        {"allow-origin", required_argument, NULL, OPT_ALLOW_ORIGIN},
         {"max-result-bytes", required_argument, NULL, OPT_MAX_RESULT},
         {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -364,6 +370,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case OPT_CHECK: cfg->action = MM_ACTION_CHECK_PLUGINS; break;
         case OPT_PLUGIN_DIR: mm_strlist_add(&dirs, optarg); break;
         case OPT_ALLOW_CLOUD: mm_strlist_add(&clouds, optarg); break;
+        case OPT_ALLOW_ORIGIN: mm_strlist_add(&cfg->origins, optarg); break;
         case OPT_HEADER:
             if (!strchr(optarg, ':') || optarg[0] == ':' || strpbrk(optarg, "\r\n")) {
                 rc = bad(err, "header", optarg, "'Name: value' on one line");
@@ -441,6 +448,7 @@ void mm_config_free(mm_config *cfg)
     mm_strlist_free(&cfg->plugin_dirs);
     mm_strlist_free(&cfg->headers);
     mm_strlist_free(&cfg->clouds);
+    mm_strlist_free(&cfg->origins);
     mm_strlist_free(&cfg->tokens);
     free(cfg->host);
     free(cfg->env_file);

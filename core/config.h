@@ -51,6 +51,7 @@ typedef struct mm_config {
     mm_strlist plugin_dirs; /* empty: the default directory */
     mm_strlist headers;     /* "Name: value", HTTP responses */
     mm_strlist clouds;      /* the allow-list: Mist's clouds plus --allow-cloud */
+    mm_strlist origins;     /* --allow-origin: browser origins allowed besides loopback ones */
     size_t max_result_bytes;
     long connect_timeout_ms;
     long timeout_ms;

@@ -196,6 +196,45 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
     return e;
 }
 
+/* 1 if "host[:port]" (or "[v6]:port") names this machine's loopback. */
+static int loopback_host(const char *hostport)
+{
+    char host[256];
+    if (hostport[0] == '[') {
+        size_t n = strcspn(hostport + 1, "]");
+        snprintf(host, sizeof host, "%.*s", (int)n, hostport + 1);
+    } else {
+        size_t n = strcspn(hostport, ":/");
+        snprintf(host, sizeof host, "%.*s", (int)n, hostport);
+    }
+    return strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+           strcmp(host, "::1") == 0;
+}
+
+/* DNS-rebinding guards of the MCP transport spec: a browser's Origin must be a loopback one
+ * or one allowed with --allow-origin; bound to loopback, the Host header must name loopback
+ * (a rebinding page's requests carry its own host name). NULL when fine, else why not. */
+static const char *refused_origin(const http_ctx *h, struct MHD_Connection *c)
+{
+    const mm_config *cfg = h->srv->cfg;
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (origin) {
+        int ok = 0;
+        for (size_t i = 0; i < cfg->origins.count && !ok; i++)
+            ok = strcasecmp(cfg->origins.items[i], origin) == 0;
+        const char *sep = strstr(origin, "://");
+        if (!ok && sep &&
+            (strncmp(origin, "http://", 7) == 0 || strncmp(origin, "https://", 8) == 0))
+            ok = loopback_host(sep + 3);
+        if (!ok)
+            return "Origin not allowed (start mistmcp with --allow-origin to allow it)";
+    }
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    if (loopback_host(cfg->host) && host && !loopback_host(host))
+        return "Host not allowed: this server answers only to localhost names";
+    return NULL;
+}
+
 static int is_initialize(const cJSON *msg)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
@@ -270,6 +309,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)version;
     http_ctx *h = cls;
     int mcp = strcmp(url, "/mcp") == 0 || strcmp(url, "/mcp/") == 0;
+    /* Decided from the headers, on the first call: MHD then discards any body. */
+    const char *refusal = mcp && !*state ? refused_origin(h, c) : NULL;
+    if (refusal)
+        return rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
     if (strcmp(method, "POST") == 0 && mcp) {
         upload *u = *state;
         if (!u) {

@@ -27,7 +27,7 @@ let server, base;
 for (let attempt = 0; attempt < 5 && !base; attempt++) {
   const port = 20000 + Math.floor(Math.random() * 30000);
   server = spawn(mistmcp, ["--transport", "http", "--port", String(port), "--plugin-dir", pluginDir,
-    "--header", "X-Frame-Options: DENY"],
+    "--header", "X-Frame-Options: DENY", "--allow-origin", "https://app.example.com"],
     { stdio: ["ignore", "inherit", "pipe"],
       env: { PATH: process.env.PATH, HOME: "/tmp", MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` } });
   let err = "";
@@ -130,6 +130,23 @@ await check("/mcp/ is served directly, /healthz answers", async () => {
   assert.equal((await post({ "X-Authorization": "t" }, init, base + "/")).status, 200);
   assert.equal((await fetch(base.replace("/mcp", "/healthz"))).status, 200);
   assert.equal((await fetch(base.replace("/mcp", "/.well-known/oauth-protected-resource"))).status, 404);
+});
+await check("DNS-rebinding guards: foreign Origin or Host 403, loopback and allowed ones pass", async () => {
+  assert.equal((await post({ "X-Authorization": "t", Origin: "https://evil.example" }, init)).status, 403);
+  assert.equal((await post({ "X-Authorization": "t", Origin: "null" }, init)).status, 403);
+  assert.equal((await post({ "X-Authorization": "t", Origin: "http://localhost:6274" }, init)).status, 200);
+  assert.equal((await post({ "X-Authorization": "t", Origin: "https://app.example.com" }, init)).status, 200);
+  // fetch() will not forge Host; node's http can.
+  const { request } = await import("node:http");
+  const url = new URL(base);
+  const status = await new Promise((ok, fail) => {
+    const req = request({ host: "127.0.0.1", port: url.port, path: "/mcp", method: "POST",
+      headers: { Host: "evil.example", "X-Authorization": "t", "Content-Type": "application/json" } },
+    (res) => { res.resume(); ok(res.statusCode); });
+    req.on("error", fail);
+    req.end(JSON.stringify(init));
+  });
+  assert.equal(status, 403);
 });
 await check("DELETE ends the session: then 404", async () => {
   const id = a.transport.sessionId;
