@@ -173,8 +173,11 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
     cJSON *res = mm_result_text(text, failed_any);
     free(text);
     cJSON_AddItemToObject(res, "structuredContent", sc);
-    if (changed)
+    if (changed) {
         mm_session_notify(s, "notifications/tools/list_changed", NULL);
+        if (s->srv->metrics)
+            mm_metrics_list_changed(s->srv->metrics);
+    }
     return res;
 }
 

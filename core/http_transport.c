@@ -353,6 +353,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         MHD_destroy_response(r);
         return rc;
     }
+    if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 && h->srv->metrics) {
+        char *text =
+            mm_metrics_render(h->srv->metrics, h->srv->registry, mm_session_store_count(h->store));
+        enum MHD_Result rc = reply(h, c, MHD_HTTP_OK, "text/plain; version=0.0.4", text, NULL);
+        free(text);
+        return rc;
+    }
     if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
         return reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
     return reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", NULL);

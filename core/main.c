@@ -64,11 +64,13 @@ static int serve(const mm_config *cfg, mm_registry *reg)
     mm_server srv = {.cfg = cfg,
                      .registry = reg,
                      .mist = mm_mist_client_create(&mo),
-                     .version = MISTMCP_VERSION};
+                     .version = MISTMCP_VERSION,
+                     .metrics = mm_metrics_create(mm_registry_count(reg))};
     mm_builtins_init(reg);
     int rc = cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv) : mm_stdio_serve(&srv, 0, 1);
     mm_builtins_free();
     mm_mist_client_destroy(&srv.mist);
+    mm_metrics_destroy(&srv.metrics);
     mm_mist_global_cleanup();
     return rc;
 }

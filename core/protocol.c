@@ -191,6 +191,11 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
         cJSON_Delete(res);
         return NULL;
     }
+    if (ctx.tool && s->srv->metrics)
+        mm_metrics_tool_call(s->srv->metrics,
+                             cat ? mm_registry_index(s->srv->registry, cat)
+                                 : mm_registry_count(s->srv->registry),
+                             cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError")));
     if (!ctx.tool) {
         char msg[400];
         unknown_tool_message(s, name->valuestring, msg, sizeof msg);

@@ -7,6 +7,7 @@
 #define MISTMCP_CORE_SERVER_H
 
 #include "config.h"
+#include "metrics.h"
 #include "mist_client.h"
 #include "registry.h"
 
@@ -15,6 +16,7 @@ typedef struct mm_server {
     mm_registry *registry;
     mm_mist_client *mist;
     const char *version; /* mistmcp's version */
+    mm_metrics *metrics; /* may be NULL (then nothing is counted) */
 } mm_server;
 
 #endif

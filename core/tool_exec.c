@@ -41,6 +41,9 @@ static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, co
     double t0 = now_ms();
     int rc = mm_mist_send(s->mist ? s->mist : s->srv->mist, ctx->conn, s->token, method, target,
                           body, ctx->request ? &ctx->request->cancelled : NULL, out, err, err_size);
+    if (s->srv->metrics)
+        mm_metrics_mist_request(s->srv->metrics, rc == 0 ? (*out)->status : 0,
+                                (now_ms() - t0) / 1e3);
     if (!mm_session_wants_log(s, MISTMCP_LOG_DEBUG))
         return rc;
     char line[600];

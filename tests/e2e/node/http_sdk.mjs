@@ -131,6 +131,21 @@ await check("/mcp/ is served directly, /healthz answers", async () => {
   assert.equal((await fetch(base.replace("/mcp", "/healthz"))).status, 200);
   assert.equal((await fetch(base.replace("/mcp", "/.well-known/oauth-protected-resource"))).status, 404);
 });
+await check("/metrics in Prometheus text format", async () => {
+  const r = await fetch(base.replace("/mcp", "/metrics"));
+  assert.equal(r.status, 200);
+  const text = await r.text();
+  const value = (re) => { const m = text.match(re); assert.ok(m, `no ${re} in\n${text}`); return Number(m[1]); };
+  assert.ok(value(/^mistmcp_sessions_active (\d+)$/m) >= 2);
+  assert.ok(value(/^mistmcp_tool_calls_total\{category="orgs_wlans",outcome="ok"\} (\d+)$/m) >= 201);
+  assert.ok(value(/^mistmcp_tool_calls_total\{category="builtin",outcome="ok"\} (\d+)$/m) >= 3);
+  assert.ok(value(/^mistmcp_mist_requests_total\{status="200"\} (\d+)$/m) >= 202);
+  assert.ok(value(/^mistmcp_mist_request_duration_seconds_count (\d+)$/m) >= 202);
+  assert.ok(value(/^mistmcp_mist_request_duration_seconds_bucket\{le="\+Inf"\} (\d+)$/m) >= 202);
+  assert.ok(value(/^mistmcp_plugins_loaded (\d+)$/m) >= 1);
+  assert.ok(value(/^mistmcp_plugin_references\{category="orgs_wlans"\} (\d+)$/m) >= 2);
+  assert.ok(value(/^mistmcp_list_changed_total (\d+)$/m) >= 2);
+});
 await check("DNS-rebinding guards: foreign Origin or Host 403, loopback and allowed ones pass", async () => {
   assert.equal((await post({ "X-Authorization": "t", Origin: "https://evil.example" }, init)).status, 403);
   assert.equal((await post({ "X-Authorization": "t", Origin: "null" }, init)).status, 403);
