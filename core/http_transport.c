@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "http_transport.h"
 
+#include "outbox.h"
 #include "protocol.h"
 #include "session_store.h"
 #include "util.h"
@@ -13,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,6 @@
 #define MAX_BODY (4u << 20)
 #define MAX_SESSIONS 10000
 #define IDLE_TIMEOUT_MS (30L * 60 * 1000)
-#define POOL_THREADS 4
 
 /* Signal handler state: a flag and the self-pipe that wakes the main loop. */
 static volatile sig_atomic_t stop_requested;
@@ -42,7 +43,11 @@ typedef struct http_ctx {
     const mm_server *srv;
     mm_session_store *store;
     pthread_key_t conn_key; /* each MHD thread's Mist connection */
+    atomic_int stopping;    /* event streams end when set */
 } http_ctx;
+
+#define OUTBOX_MAX 256
+#define KEEPALIVE_MS 15000
 
 typedef struct upload {
     char *data;
@@ -66,9 +71,108 @@ static mm_mist_conn *thread_conn(http_ctx *h)
     return c;
 }
 
-static void drop_notification(void *ctx, const char *line)
+static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned status,
+                                 const cJSON *id, int code, const char *message);
+static const char *request_token(struct MHD_Connection *c);
+
+/* A session's messages to its client wait in its outbox for the GET event stream. */
+static void to_outbox(void *ctx, const char *line)
 {
-    (void)ctx, (void)line; /* no SSE stream yet: see http_transport.h */
+    mm_outbox_push(ctx, line);
+}
+
+static void free_outbox(void *ctx)
+{
+    mm_outbox *o = ctx;
+    mm_outbox_destroy(&o);
+}
+
+/* One GET /mcp event stream: holds its session entry until the client goes away. */
+typedef struct event_stream {
+    http_ctx *h;
+    mm_session_entry *entry;
+    mm_outbox *outbox;
+    char *pending; /* an event not yet fully handed to MHD */
+    size_t pending_len, pending_off;
+} event_stream;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    event_stream *es = cls;
+    for (int waited = 0; !es->pending;) {
+        if (atomic_load(&es->h->stopping) || mm_session_entry_removed(es->h->store, es->entry))
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        char *msg = mm_outbox_pop(es->outbox, 1000);
+        if (msg) {
+            size_t n = strlen(msg) + 32;
+            es->pending = mm_xmalloc(n);
+            es->pending_len = (size_t)snprintf(es->pending, n, "event: message\ndata: %s\n\n", msg);
+            free(msg);
+        } else if ((waited += 1000) >= KEEPALIVE_MS) {
+            es->pending = mm_xstrdup(": keep-alive\n\n"); /* proxies keep the stream open */
+            es->pending_len = strlen(es->pending);
+        }
+        es->pending_off = 0;
+    }
+    size_t n = es->pending_len - es->pending_off;
+    if (n > max)
+        n = max;
+    memcpy(buf, es->pending + es->pending_off, n);
+    es->pending_off += n;
+    if (es->pending_off == es->pending_len) {
+        free(es->pending);
+        es->pending = NULL;
+    }
+    return (ssize_t)n;
+}
+
+static void stream_done(void *cls)
+{
+    event_stream *es = cls;
+    mm_outbox_detach(es->outbox);
+    mm_session_store_put(es->h->store, es->entry);
+    free(es->pending);
+    free(es);
+}
+
+static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c)
+{
+    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+    if (!accept || !strstr(accept, "text/event-stream"))
+        return rpc_error(h, c, MHD_HTTP_NOT_ACCEPTABLE, NULL, MM_INVALID_REQUEST,
+                         "GET /mcp is the event stream: send Accept: text/event-stream");
+    const char *token = request_token(c);
+    const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+    if (!token)
+        return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
+                         "no Mist API token: send it in the X-Authorization header");
+    if (!given)
+        return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
+                         "missing Mcp-Session-Id header: initialize first");
+    mm_lookup out;
+    mm_session_entry *e = mm_session_store_get(h->store, given, token, &out);
+    if (!e)
+        return rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
+                         out == MM_LOOKUP_FORBIDDEN ? "this session belongs to another token"
+                                                    : "unknown or expired session");
+    mm_outbox *o = mm_session_entry_session(e)->send_ctx;
+    if (!mm_outbox_attach(o)) {
+        mm_session_store_put(h->store, e);
+        return rpc_error(h, c, MHD_HTTP_CONFLICT, NULL, MM_INVALID_REQUEST,
+                         "this session already has an event stream");
+    }
+    event_stream *es = mm_xcalloc(1, sizeof *es);
+    es->h = h;
+    es->entry = e;
+    es->outbox = o;
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, es, stream_done);
+    MHD_add_response_header(r, "Content-Type", "text/event-stream");
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return rc;
 }
 
 static enum MHD_Result reply(http_ctx *h, struct MHD_Connection *c, unsigned status,
@@ -172,13 +276,16 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
             return NULL;
         }
     char err[512];
+    mm_outbox *outbox = mm_outbox_create(OUTBOX_MAX);
     mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats.items, cats.count,
-                                      token, cfg->org_id, drop_notification, NULL, err, sizeof err);
+                                      token, cfg->org_id, to_outbox, outbox, err, sizeof err);
     mm_strlist_free(&cats);
     if (!s) {
+        mm_outbox_destroy(&outbox);
         *answered = rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, MM_INTERNAL_ERROR, err);
         return NULL;
     }
+    s->on_destroy = free_outbox;
     char base[300];
     snprintf(base, sizeof base, cfg->api_base_url ? "%s" : "https://%s",
              cfg->api_base_url ? cfg->api_base_url : cloud);
@@ -346,9 +453,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                out == MM_LOOKUP_FORBIDDEN ? "this session belongs to another token"
                                                           : "unknown or expired session");
     }
+    if (strcmp(method, "GET") == 0 && mcp)
+        return handle_get(h, c);
     if (mcp) {
         struct MHD_Response *r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
-        MHD_add_response_header(r, "Allow", "POST, DELETE");
+        MHD_add_response_header(r, "Allow", "GET, POST, DELETE");
         enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
         MHD_destroy_response(r);
         return rc;
@@ -384,7 +493,8 @@ int mm_http_serve(const mm_server *srv)
     memset(&addr, 0, sizeof addr);
     struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+    /* A thread per connection: an event stream waits for messages in its own thread. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons((uint16_t)cfg->port);
@@ -414,10 +524,10 @@ int mm_http_serve(const mm_server *srv)
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old_mask);
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)120, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR,
+                         &addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     int rc = 0;
     if (!d) {
@@ -431,6 +541,7 @@ int mm_http_serve(const mm_server *srv)
             poll(&p, 1, 1000);
             mm_session_store_expire(h.store, mm_now_ms());
         }
+        atomic_store(&h.stopping, 1); /* event streams end within a second */
         MHD_stop_daemon(d);
     }
     mm_session_store_destroy(&h.store);

@@ -1,9 +1,10 @@
 /*
- * Streamable HTTP transport (legacy era), first step: POST /mcp (and /mcp/) answered as
- * application/json, sessions with Mcp-Session-Id (core/session_store.c), each with its own
- * token, cloud and mode from the request; DELETE /mcp ends a session; GET /healthz.
- * Not yet: the GET SSE stream and SSE answers (server notifications such as
- * tools/list_changed are not delivered over HTTP yet), Origin allow-list options, /metrics.
+ * Streamable HTTP transport (legacy era): POST /mcp (and /mcp/) answered as application/json;
+ * GET /mcp, the session's event stream (SSE) carrying server notifications such as
+ * tools/list_changed and log messages, with keep-alive comments; DELETE /mcp ends a session;
+ * sessions with Mcp-Session-Id (core/session_store.c), each with its own token, cloud and
+ * mode; Origin/Host guards; GET /healthz and /metrics.
+ * Not yet: POST answers as SSE (progress of a call goes to the GET stream).
  *
  * Runs until SIGINT/SIGTERM. Single call per process.
  */

@@ -59,6 +59,8 @@ void mm_session_destroy(mm_session **sp)
     free(s->org_id);
     free(s->enabled);
     mm_mist_client_destroy(&s->mist);
+    if (s->on_destroy)
+        s->on_destroy(s->send_ctx);
     pthread_mutex_destroy(&s->lock);
     free(s);
     *sp = NULL;

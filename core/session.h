@@ -41,6 +41,7 @@ typedef struct mm_session {
     mm_send_fn send;
     void *send_ctx;
     mm_mist_client *mist; /* the session's own cloud (HTTP), owned; NULL: the server's */
+    void (*on_destroy)(void *send_ctx); /* frees send_ctx with the session, may be NULL */
 } mm_session;
 
 /* Creates a session in the given mode; custom/all enable their categories at once. Returns

@@ -134,6 +134,14 @@ mm_session *mm_session_entry_session(mm_session_entry *e)
     return e->session;
 }
 
+int mm_session_entry_removed(mm_session_store *st, mm_session_entry *e)
+{
+    pthread_mutex_lock(&st->lock);
+    int r = e->removed;
+    pthread_mutex_unlock(&st->lock);
+    return r;
+}
+
 /* Unlinks e (lock held); returns 1 if the caller must free it now (nobody uses it). */
 static int unlink_entry(mm_session_store *st, mm_session_entry *e)
 {

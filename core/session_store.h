@@ -48,6 +48,8 @@ mm_session_entry *mm_session_store_get(mm_session_store *store, const char *id, 
 void mm_session_store_put(mm_session_store *store, mm_session_entry *entry);
 
 mm_session *mm_session_entry_session(mm_session_entry *entry);
+/* 1 once the entry was removed (DELETE, expiry): a stream holding it should end. */
+int mm_session_entry_removed(mm_session_store *store, mm_session_entry *entry);
 
 /* Ends a session (DELETE). Returns MM_LOOKUP_OK, or why it did not. */
 mm_lookup mm_session_store_remove(mm_session_store *store, const char *id, const char *token);

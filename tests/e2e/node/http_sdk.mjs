@@ -5,6 +5,7 @@
 // usage: node http_sdk.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -54,8 +55,15 @@ await check("two sessions, two ids", async () => {
   assert.notEqual(a.transport.sessionId, b.transport.sessionId);
   assert.equal(a.transport.sessionId.length, 32);
 });
-await check("enabling in one session does not show in the other", async () => {
+const changed = { a: 0, b: 0 };
+a.client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed.a++; });
+b.client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed.b++; });
+await check("enabling in one session does not show in the other; list_changed on its stream", async () => {
   await a.client.callTool({ name: "manageMcpTools", arguments: { enable_mcp_tools_categories: ["orgs_wlans"] } });
+  for (let i = 0; i < 100 && changed.a === 0; i++) await new Promise((ok) => setTimeout(ok, 20));
+  assert.equal(changed.a, 1, "list_changed reached session A over its event stream");
+  await new Promise((ok) => setTimeout(ok, 200));
+  assert.equal(changed.b, 0, "session B saw A's list_changed");
   const ta = (await a.client.listTools()).tools.map((t) => t.name);
   const tb = (await b.client.listTools()).tools.map((t) => t.name);
   assert.ok(ta.includes("listOrgWlans"));
@@ -117,6 +125,14 @@ await check("a cloud outside the allow-list: 400 naming the allowed clouds", asy
   const r = await post({ "X-Authorization": "t" }, init, base + "?cloud=evil.example.com");
   assert.equal(r.status, 400);
   assert.match((await r.json()).error.message, /api\.mist\.com/);
+});
+await check("GET /mcp: an event stream per session, one at a time", async () => {
+  const headers = { "X-Authorization": "token-B", "Mcp-Session-Id": b.transport.sessionId };
+  const second = await fetch(base, { headers: { ...headers, Accept: "text/event-stream" } });
+  assert.equal(second.status, 409); // the SDK client holds the first
+  assert.equal((await fetch(base, { headers: { ...headers, Accept: "application/json" } })).status, 406);
+  assert.equal((await fetch(base, { headers: { "X-Authorization": "token-A", "Mcp-Session-Id": b.transport.sessionId,
+    Accept: "text/event-stream" } })).status, 403);
 });
 await check("Bearer and Token forms of Authorization", async () => {
   for (const auth of ["Bearer tok-x", "Token tok-x"]) {

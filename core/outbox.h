@@ -1,0 +1,24 @@
+/*
+ * Messages waiting for a client's event stream (HTTP GET /mcp): server notifications such as
+ * tools/list_changed and log messages. Bounded: when full, the oldest message is dropped
+ * (a stream that is not read cannot grow the server's memory).
+ * Ownership: the outbox copies what is pushed; popped strings belong to the caller.
+ * Thread-safety: all functions; pop may block while others push.
+ */
+#ifndef MISTMCP_CORE_OUTBOX_H
+#define MISTMCP_CORE_OUTBOX_H
+
+#include <stddef.h>
+
+typedef struct mm_outbox mm_outbox;
+
+mm_outbox *mm_outbox_create(size_t max_messages);
+void mm_outbox_destroy(mm_outbox **outbox);
+void mm_outbox_push(mm_outbox *o, const char *message);
+/* The oldest message (caller frees), or NULL after timeout_ms. */
+char *mm_outbox_pop(mm_outbox *o, int timeout_ms);
+/* Marks the outbox as read by a stream; 0 if another stream already has it. */
+int mm_outbox_attach(mm_outbox *o);
+void mm_outbox_detach(mm_outbox *o);
+
+#endif
