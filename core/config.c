@@ -311,6 +311,8 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     }
     if ((v = pick(NULL, "MIST_ORG_ID", file)))
         cfg->org_id = mm_xstrdup(v);
+    if ((v = getenv("MISTMCP_HTTP_ANONYMOUS")) && parse_bool(v, &cfg->http_anonymous) != 0)
+        return bad(err, "MISTMCP_HTTP_ANONYMOUS", v, "1 or 0");
     if ((v = getenv("MISTMCP_API_BASE_URL")) && *v) { /* operator-only: not from env files */
         cfg->api_base_url = mm_xstrdup(v);
         if (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://127.", 11) != 0 &&

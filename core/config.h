@@ -60,6 +60,8 @@ typedef struct mm_config {
     char *cloud;        /* e.g. "api.mist.com" */
     char *org_id;       /* default org, or NULL */
     char *api_base_url; /* MISTMCP_API_BASE_URL: operator-only override, tests */
+    int http_anonymous; /* MISTMCP_HTTP_ANONYMOUS=1: HTTP requests may come without a token
+                           (the official conformance suite sends none); tests only */
 } mm_config;
 
 /* Parses argv and the environment (getenv). Returns 0, or 2 after writing one line to err. */
