@@ -55,6 +55,9 @@ void mm_config_usage(FILE *out)
         "      --connect-timeout SEC    Mist connect timeout (MISTMCP_CONNECT_TIMEOUT; default "
         "10)\n"
         "      --timeout SEC            Mist request timeout (MISTMCP_TIMEOUT; default 60)\n"
+        "      --max-sessions N         HTTP sessions at most (MISTMCP_MAX_SESSIONS; 10000)\n"
+        "      --session-idle-timeout SEC  idle HTTP sessions end (MISTMCP_SESSION_IDLE_TIMEOUT;\n"
+        "                               default 1800)\n"
         "      --list-categories        print every tool category and exit\n"
         "      --check-plugins          load and unload every plugin once; exit 1 if one fails\n"
         "  -h, --help                   this text\n"
@@ -189,7 +192,9 @@ enum {
     OPT_ALLOW_ORIGIN,
     OPT_MAX_RESULT,
     OPT_CONNECT_TIMEOUT,
-    OPT_TIMEOUT
+    OPT_TIMEOUT,
+    OPT_MAX_SESSIONS,
+    OPT_SESSION_IDLE
 };
 
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
@@ -264,6 +269,17 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     }
     /* Where code is loaded from and where the token may be sent are the operator's choice:
      * command line or environment, never an env file (which holds credentials, often shared). */
+    if ((v = pick(cli[OPT_MAX_SESSIONS - OPT_VERSION + 128], "MISTMCP_MAX_SESSIONS", file))) {
+        if (parse_long(v, 1, 1000000, &n) != 0)
+            return bad(err, "max sessions", v, "a number from 1 to 1000000");
+        cfg->max_sessions = (size_t)n;
+    }
+    if ((v = pick(cli[OPT_SESSION_IDLE - OPT_VERSION + 128], "MISTMCP_SESSION_IDLE_TIMEOUT",
+                  file))) {
+        if (parse_long(v, 1, 7 * 24 * 3600, &n) != 0)
+            return bad(err, "session idle timeout", v, "seconds from 1 to 604800");
+        cfg->session_idle_ms = n * 1000;
+    }
     if (cli_dirs->count)
         for (size_t i = 0; i < cli_dirs->count; i++)
             mm_strlist_add(&cfg->plugin_dirs, cli_dirs->items[i]);
@@ -350,6 +366,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"max-result-bytes", required_argument, NULL, OPT_MAX_RESULT},
         {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
+        {"session-idle-timeout", required_argument, NULL, OPT_SESSION_IDLE},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -357,6 +375,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
     cfg->max_result_bytes = DEFAULT_MAX_RESULT_BYTES;
     cfg->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_S * 1000L;
     cfg->timeout_ms = DEFAULT_TIMEOUT_S * 1000L;
+    cfg->max_sessions = 10000;
+    cfg->session_idle_ms = 30L * 60 * 1000;
 
     /* Short options use their letter as index, long-only ones 128 + (id - OPT_VERSION). */
     const char *cli[256] = {0};

@@ -53,6 +53,8 @@ typedef struct mm_config {
     mm_strlist clouds;      /* the allow-list: Mist's clouds plus --allow-cloud */
     mm_strlist origins;     /* --allow-origin: browser origins allowed besides loopback ones */
     size_t max_result_bytes;
+    size_t max_sessions;  /* HTTP */
+    long session_idle_ms; /* HTTP: idle sessions end after this */
     long connect_timeout_ms;
     long timeout_ms;
     /* Credentials (stdio; HTTP sessions bring their own). */

@@ -22,8 +22,6 @@
 #include <unistd.h>
 
 #define MAX_BODY (4u << 20)
-#define MAX_SESSIONS 10000
-#define IDLE_TIMEOUT_MS (30L * 60 * 1000)
 
 /* Signal handler state: a flag and the self-pipe that wakes the main loop. */
 static volatile sig_atomic_t stop_requested;
@@ -517,7 +515,8 @@ int mm_http_serve(const mm_server *srv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    http_ctx h = {.srv = srv, .store = mm_session_store_create(MAX_SESSIONS, IDLE_TIMEOUT_MS)};
+    http_ctx h = {.srv = srv,
+                  .store = mm_session_store_create(cfg->max_sessions, cfg->session_idle_ms)};
     pthread_key_create(&h.conn_key, free_conn);
     sigset_t block, old_mask; /* MHD's threads leave the signals to this one */
     sigemptyset(&block);

@@ -190,6 +190,33 @@ await b.client.close();
 server.kill("SIGTERM");
 const [code] = await once(server, "exit");
 await check("clean exit on SIGTERM", async () => assert.equal(code, 0));
+
+await check("--max-sessions (503) and --session-idle-timeout (404, plugins released)", async () => {
+  let small, url2;
+  for (let attempt = 0; attempt < 5 && !url2; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 30000);
+    small = spawn(mistmcp, ["--transport", "http", "--port", String(port), "--plugin-dir", pluginDir,
+      "--max-sessions", "1", "--session-idle-timeout", "1", "--mode", "custom", "--categories", "orgs_wlans"],
+      { stdio: ["ignore", "inherit", "pipe"], env: { PATH: process.env.PATH, HOME: "/tmp" } });
+    let err = "";
+    small.stderr.on("data", (d) => { err += d; });
+    for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
+    if (/listening/.test(err)) url2 = `http://127.0.0.1:${port}/mcp`;
+    else small.kill();
+  }
+  const first = await post({ "X-Authorization": "t1" }, init, url2);
+  assert.equal(first.status, 200);
+  const sid = first.headers.get("mcp-session-id");
+  assert.equal((await post({ "X-Authorization": "t2" }, init, url2)).status, 503);
+  const metrics = async () => (await (await fetch(url2.replace("/mcp", "/metrics"))).text());
+  assert.match(await metrics(), /^mistmcp_plugins_loaded 1$/m);
+  await new Promise((ok) => setTimeout(ok, 2500)); // idle for longer than 1 s, and a sweep
+  assert.equal((await post({ "X-Authorization": "t1", "Mcp-Session-Id": sid }, ping, url2)).status, 404);
+  assert.match(await metrics(), /^mistmcp_plugins_loaded 0$/m);
+  assert.equal((await post({ "X-Authorization": "t2" }, init, url2)).status, 200);
+  small.kill("SIGTERM");
+  await once(small, "exit");
+});
 fake.stdin.end();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
