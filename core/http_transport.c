@@ -22,6 +22,9 @@
 #include <unistd.h>
 
 #define MAX_BODY (4u << 20)
+/* A thread per connection: bound them, in all and per client address (slow clients). */
+#define CONNECTION_LIMIT 1024
+#define PER_IP_LIMIT 512 /* all clients behind one reverse proxy share an address */
 
 /* Signal handler state: a flag and the self-pipe that wakes the main loop. */
 static volatile sig_atomic_t stop_requested;
@@ -90,7 +93,8 @@ typedef struct event_stream {
     http_ctx *h;
     mm_session_entry *entry;
     mm_outbox *outbox;
-    char *pending; /* an event not yet fully handed to MHD */
+    unsigned generation; /* this stream's; a newer stream of the session replaces it */
+    char *pending;       /* an event not yet fully handed to MHD */
     size_t pending_len, pending_off;
 } event_stream;
 
@@ -99,7 +103,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     (void)pos;
     event_stream *es = cls;
     for (int waited = 0; !es->pending;) {
-        if (atomic_load(&es->h->stopping) || mm_session_entry_removed(es->h->store, es->entry))
+        if (atomic_load(&es->h->stopping) || mm_session_entry_removed(es->h->store, es->entry) ||
+            !mm_outbox_current(es->outbox, es->generation))
             return MHD_CONTENT_READER_END_OF_STREAM;
         char *msg = mm_outbox_pop(es->outbox, 1000);
         if (msg) {
@@ -128,7 +133,6 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void stream_done(void *cls)
 {
     event_stream *es = cls;
-    mm_outbox_detach(es->outbox);
     mm_session_store_put(es->h->store, es->entry);
     free(es->pending);
     free(es);
@@ -155,17 +159,17 @@ static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c)
                          out == MM_LOOKUP_FORBIDDEN ? "this session belongs to another token"
                                                     : "unknown or expired session");
     mm_outbox *o = mm_session_entry_session(e)->send_ctx;
-    if (!mm_outbox_attach(o)) {
-        mm_session_store_put(h->store, e);
-        return rpc_error(h, c, MHD_HTTP_CONFLICT, NULL, MM_INVALID_REQUEST,
-                         "this session already has an event stream");
-    }
     event_stream *es = mm_xcalloc(1, sizeof *es);
     es->h = h;
     es->entry = e;
     es->outbox = o;
+    es->generation = mm_outbox_attach(o); /* a reconnecting client replaces its old stream */
     struct MHD_Response *r =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, es, stream_done);
+    if (!r) {
+        stream_done(es);
+        return MHD_NO;
+    }
     MHD_add_response_header(r, "Content-Type", "text/event-stream");
     MHD_add_response_header(r, "Cache-Control", "no-cache");
     enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
@@ -301,7 +305,8 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
     return e;
 }
 
-/* 1 if "host[:port]" (or "[v6]:port") names this machine's loopback. */
+/* 1 if "host[:port]" (or "[v6]:port") is this machine's loopback: "localhost", an IPv4
+ * address in 127/8 or ::1 (parsed as addresses: "127.0.0.1.example.com" is a DNS name). */
 static int loopback_host(const char *hostport)
 {
     char host[256];
@@ -312,8 +317,13 @@ static int loopback_host(const char *hostport)
         size_t n = strcspn(hostport, ":/");
         snprintf(host, sizeof host, "%.*s", (int)n, hostport);
     }
-    return strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-           strcmp(host, "::1") == 0;
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6);
+    return strcasecmp(host, "localhost") == 0;
 }
 
 /* DNS-rebinding guards of the MCP transport spec: a browser's Origin must be a loopback one
@@ -369,7 +379,10 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
     char sid[MM_SESSION_ID_LEN + 1] = "";
     mm_session_entry *e = NULL;
     enum MHD_Result answered = MHD_YES;
-    if (cJSON_IsObject(msg) && is_initialize(msg)) {
+    if (cJSON_IsObject(msg) && is_initialize(msg) && !id) {
+        answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
+                             "initialize must be a request (with an id)");
+    } else if (cJSON_IsObject(msg) && is_initialize(msg)) {
         e = create_session(h, c, token, id, sid, &answered);
     } else {
         const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
@@ -414,10 +427,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)version;
     http_ctx *h = cls;
     int mcp = strcmp(url, "/mcp") == 0 || strcmp(url, "/mcp/") == 0;
-    /* Decided from the headers, on the first call: MHD then discards any body. */
-    const char *refusal = mcp && !*state ? refused_origin(h, c) : NULL;
-    if (refusal)
-        return rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
+    /* Decided from the headers, on the first call, before any body is buffered: MHD then
+     * discards the body. Every path is guarded (/metrics too). */
+    if (!*state) {
+        const char *refusal = refused_origin(h, c);
+        if (refusal)
+            return rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
+        const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (length && strtoull(length, NULL, 10) > MAX_BODY)
+            return rpc_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MM_INVALID_REQUEST,
+                             "request body too large: 4 MiB at most");
+        if (mcp && strcmp(method, "POST") == 0 && !request_token(h, c))
+            return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
+                             "no Mist API token: send it in the X-Authorization header (or "
+                             "Authorization: Bearer <token>)");
+    }
     if (strcmp(method, "POST") == 0 && mcp) {
         upload *u = *state;
         if (!u) {
@@ -492,7 +516,8 @@ int mm_http_serve(const mm_server *srv)
     struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
     /* A thread per connection: an event stream waits for messages in its own thread. */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_AUTO | MHD_USE_ERROR_LOG;
     if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons((uint16_t)cfg->port);
@@ -502,6 +527,10 @@ int mm_http_serve(const mm_server *srv)
         flags |= MHD_USE_IPv6;
     } else {
         fprintf(stderr, "mistmcp: --host '%s' is not an IP address\n", cfg->host);
+        return 2;
+    }
+    if (cfg->http_anonymous && !loopback_host(cfg->host)) {
+        fputs("mistmcp: MISTMCP_HTTP_ANONYMOUS is for tests on a loopback address only\n", stderr);
         return 2;
     }
     int wake[2];
@@ -523,10 +552,11 @@ int mm_http_serve(const mm_server *srv)
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old_mask);
-    struct MHD_Daemon *d =
-        MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR,
-                         &addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)PER_IP_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     int rc = 0;
     if (!d) {

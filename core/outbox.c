@@ -5,14 +5,17 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#define MAX_BYTES (1u << 20) /* what a session may have waiting, whatever the messages' sizes */
 
 struct mm_outbox {
     pthread_mutex_t lock;
     pthread_cond_t ready;
     char **ring;
-    size_t max, head, count;
-    int attached;
+    size_t max, head, count, bytes;
+    unsigned generation; /* the stream that attached last; older ones end */
 };
 
 mm_outbox *mm_outbox_create(size_t max)
@@ -45,15 +48,20 @@ void mm_outbox_destroy(mm_outbox **op)
 
 void mm_outbox_push(mm_outbox *o, const char *message)
 {
+    size_t len = strlen(message);
+    if (len > MAX_BYTES)
+        return; /* cannot be kept without breaking the bound */
     char *copy = mm_xstrdup(message);
     pthread_mutex_lock(&o->lock);
-    if (o->count == o->max) { /* full: the oldest goes */
+    while (o->count == o->max || (o->count && o->bytes + len > MAX_BYTES)) { /* oldest go */
+        o->bytes -= strlen(o->ring[o->head]);
         free(o->ring[o->head]);
         o->head = (o->head + 1) % o->max;
         o->count--;
     }
     o->ring[(o->head + o->count) % o->max] = copy;
     o->count++;
+    o->bytes += len;
     pthread_cond_signal(&o->ready);
     pthread_mutex_unlock(&o->lock);
 }
@@ -77,23 +85,25 @@ char *mm_outbox_pop(mm_outbox *o, int timeout_ms)
         m = o->ring[o->head];
         o->head = (o->head + 1) % o->max;
         o->count--;
+        o->bytes -= strlen(m);
     }
     pthread_mutex_unlock(&o->lock);
     return m;
 }
 
-int mm_outbox_attach(mm_outbox *o)
+unsigned mm_outbox_attach(mm_outbox *o)
 {
     pthread_mutex_lock(&o->lock);
-    int ok = !o->attached;
-    o->attached = 1;
+    unsigned g = ++o->generation;
+    pthread_cond_broadcast(&o->ready); /* an older stream wakes up and ends */
     pthread_mutex_unlock(&o->lock);
-    return ok;
+    return g;
 }
 
-void mm_outbox_detach(mm_outbox *o)
+int mm_outbox_current(mm_outbox *o, unsigned generation)
 {
     pthread_mutex_lock(&o->lock);
-    o->attached = 0;
+    int current = o->generation == generation;
     pthread_mutex_unlock(&o->lock);
+    return current;
 }

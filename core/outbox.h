@@ -1,7 +1,8 @@
 /*
  * Messages waiting for a client's event stream (HTTP GET /mcp): server notifications such as
- * tools/list_changed and log messages. Bounded: when full, the oldest message is dropped
- * (a stream that is not read cannot grow the server's memory).
+ * tools/list_changed and log messages. Bounded in messages and in bytes (1 MiB): when full,
+ * the oldest go (a stream that is not read cannot grow the server's memory). A new stream
+ * takes over from an older one (a client that reconnects is not locked out).
  * Ownership: the outbox copies what is pushed; popped strings belong to the caller.
  * Thread-safety: all functions; pop may block while others push.
  */
@@ -17,8 +18,9 @@ void mm_outbox_destroy(mm_outbox **outbox);
 void mm_outbox_push(mm_outbox *o, const char *message);
 /* The oldest message (caller frees), or NULL after timeout_ms. */
 char *mm_outbox_pop(mm_outbox *o, int timeout_ms);
-/* Marks the outbox as read by a stream; 0 if another stream already has it. */
-int mm_outbox_attach(mm_outbox *o);
-void mm_outbox_detach(mm_outbox *o);
+/* A new reading stream; returns its generation. Older streams stop being current. */
+unsigned mm_outbox_attach(mm_outbox *o);
+/* 1 while generation is the stream that attached last. */
+int mm_outbox_current(mm_outbox *o, unsigned generation);
 
 #endif

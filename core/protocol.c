@@ -165,10 +165,15 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
         return mm_protocol_error(id, MM_INVALID_PARAMS, bad);
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
     const cJSON *token = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
-    mm_call_ctx ctx = {.session = s,
-                       .conn = conn,
-                       .progress_token =
-                           (cJSON_IsString(token) || cJSON_IsNumber(token)) ? token : NULL};
+    mm_call_ctx ctx = {
+        .session = s,
+        .conn = conn,
+        /* A token longer than 256 bytes gets no progress: each notification
+         * repeats it, and a client could make them huge. */
+        .progress_token =
+            ((cJSON_IsString(token) && strlen(token->valuestring) <= 256) || cJSON_IsNumber(token))
+                ? token
+                : NULL};
     mm_inflight *own = request ? NULL : mm_session_begin_request(s, id);
     ctx.request = request ? request : own;
     cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;

@@ -215,3 +215,20 @@ void mm_session_cancel(mm_session *s, const cJSON *id)
             atomic_store(&r->cancelled, 1);
     pthread_mutex_unlock(&s->lock);
 }
+
+void mm_session_cancel_all(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    atomic_store(&s->closing, 1);
+    for (mm_inflight *r = s->inflight; r; r = r->next)
+        atomic_store(&r->cancelled, 1);
+    pthread_mutex_unlock(&s->lock);
+}
+
+int mm_session_is_initialized(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int r = s->initialized;
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}

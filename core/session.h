@@ -74,6 +74,10 @@ const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_cat
 mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id);
 void mm_session_end_request(mm_session *s, mm_inflight *req);
 void mm_session_cancel(mm_session *s, const cJSON *id);
+/* 1 once the client sent notifications/initialized. */
+int mm_session_is_initialized(mm_session *s);
+/* Cancels every request in flight and every later one: the session is ending. */
+void mm_session_cancel_all(mm_session *s);
 
 /* 1 if the tool is visible in this session (write tools only with write_tools). */
 int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool);

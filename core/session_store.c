@@ -20,6 +20,11 @@ struct mm_session_entry {
     mm_session_entry *next;
 };
 
+/* One token may not take the whole table, and a session that never finished its handshake
+ * is dropped sooner than an idle working one. */
+#define MAX_PER_TOKEN 100
+#define UNINITIALIZED_MS 60000
+
 struct mm_session_store {
     pthread_mutex_t lock;
     mm_session_entry *head;
@@ -78,6 +83,18 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
     e->last_used_ms = mm_now_ms();
     e->users = 1;
     pthread_mutex_lock(&st->lock);
+    size_t same = 0;
+    for (mm_session_entry *o = st->head; o; o = o->next)
+        same += same_token(o->token, e->token);
+    if (same >= MAX_PER_TOKEN) {
+        pthread_mutex_unlock(&st->lock);
+        e->session = NULL;
+        free(e->token);
+        free(e);
+        mm_fail(err, err_size, "too many sessions (%d) for this token: end some (DELETE)",
+                MAX_PER_TOKEN);
+        return NULL;
+    }
     if (st->count >= st->max) {
         pthread_mutex_unlock(&st->lock);
         e->session = NULL; /* still the caller's */
@@ -152,6 +169,7 @@ static int unlink_entry(mm_session_store *st, mm_session_entry *e)
         }
     st->count--;
     e->removed = 1;
+    mm_session_cancel_all(e->session); /* running calls stop; nothing more reaches Mist */
     return e->users == 0;
 }
 
@@ -178,7 +196,10 @@ size_t mm_session_store_expire(mm_session_store *st, long long now_ms)
     pthread_mutex_lock(&st->lock);
     for (mm_session_entry *e = st->head, *next; e; e = next) {
         next = e->next;
-        if (e->users == 0 && now_ms - e->last_used_ms > st->idle_ms) {
+        long limit = mm_session_is_initialized(e->session) || st->idle_ms < UNINITIALIZED_MS
+                         ? st->idle_ms
+                         : UNINITIALIZED_MS;
+        if (e->users == 0 && now_ms - e->last_used_ms > limit) {
             unlink_entry(st, e);
             e->next = dead;
             dead = e;

@@ -90,15 +90,6 @@ static void run_slow(void *p, mm_mist_conn *conn)
     free(j);
 }
 
-static void cancel_all(mm_session *s)
-{
-    pthread_mutex_lock(&s->lock);
-    atomic_store(&s->closing, 1); /* requests registered from now on start cancelled */
-    for (mm_inflight *r = s->inflight; r; r = r->next)
-        atomic_store(&r->cancelled, 1);
-    pthread_mutex_unlock(&s->lock);
-}
-
 /* One line of input: parsed and answered here, or queued for a worker. */
 static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, const char *line,
                         size_t n)
@@ -219,7 +210,7 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
     }
     free(buf);
     if (stop_requested)
-        cancel_all(s); /* a signal: stop the running calls; EOF lets them finish */
+        mm_session_cancel_all(s); /* a signal: stop the running calls; EOF lets them finish */
     mm_work_pool_destroy(&pool);
     mm_mist_conn_destroy(&conn);
     mm_session_destroy(&s);

@@ -124,6 +124,28 @@ int main(int argc, char **argv)
     CHECK(mm_session_store_expire(st, mm_now_ms()) == 1 && good_refs() == 0);
     mm_session_store_destroy(&st);
 
+    /* One token cannot take every slot. */
+    st = mm_session_store_create(1000, 60000);
+    int added = 0;
+    for (int i = 0; i < 101; i++) {
+        mm_session *greedy = new_session("greedy");
+        e = mm_session_store_add(st, greedy, "greedy", id1, err, sizeof err);
+        if (!e) {
+            mm_session_destroy(&greedy); /* a refused session stays the caller's */
+            break;
+        }
+        added++;
+        mm_session_store_put(st, e);
+    }
+    CHECK_MSG(added == 100 && strstr(err, "too many sessions (100) for this token"), "%d: %s",
+              added, err);
+    e = mm_session_store_add(st, new_session("modest"), "modest", id1, err, sizeof err);
+    CHECK(e != NULL);
+    if (e)
+        mm_session_store_put(st, e);
+    mm_session_store_destroy(&st);
+    CHECK(good_refs() == 0);
+
     /* Concurrent lookups while sessions are removed. */
     st = mm_session_store_create(8, 60000);
     worker_arg a = {.st = st};

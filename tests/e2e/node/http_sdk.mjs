@@ -128,8 +128,12 @@ await check("a cloud outside the allow-list: 400 naming the allowed clouds", asy
 });
 await check("GET /mcp: an event stream per session, one at a time", async () => {
   const headers = { "X-Authorization": "token-B", "Mcp-Session-Id": b.transport.sessionId };
-  const second = await fetch(base, { headers: { ...headers, Accept: "text/event-stream" } });
-  assert.equal(second.status, 409); // the SDK client holds the first
+  // A reconnecting client takes over the session's stream (the SDK client held the first).
+  const ac = new AbortController();
+  const second = await fetch(base, { headers: { ...headers, Accept: "text/event-stream" }, signal: ac.signal });
+  assert.equal(second.status, 200);
+  assert.equal(second.headers.get("content-type"), "text/event-stream");
+  ac.abort();
   assert.equal((await fetch(base, { headers: { ...headers, Accept: "application/json" } })).status, 406);
   assert.equal((await fetch(base, { headers: { "X-Authorization": "token-A", "Mcp-Session-Id": b.transport.sessionId,
     Accept: "text/event-stream" } })).status, 403);
@@ -178,6 +182,14 @@ await check("DNS-rebinding guards: foreign Origin or Host 403, loopback and allo
     req.end(JSON.stringify(init));
   });
   assert.equal(status, 403);
+  // A DNS name that starts like a loopback address is still a DNS name.
+  assert.equal((await post({ "X-Authorization": "t", Origin: "http://127.0.0.1.nip.io:80" }, init)).status, 403);
+});
+await check("initialize as a notification creates nothing", async () => {
+  const { id, ...notification } = init;
+  const r = await post({ "X-Authorization": "t" }, notification);
+  assert.equal(r.status, 400);
+  assert.equal(r.headers.get("mcp-session-id"), null);
 });
 await check("DELETE ends the session: then 404", async () => {
   const id = a.transport.sessionId;
