@@ -3,6 +3,7 @@
 
 #include "util.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,8 @@ size_t mm_session_store_expire(mm_session_store *st, long long now_ms)
         entry_free(dead);
         dead = next;
     }
+    if (n >= 64)
+        malloc_trim(0); /* many sessions gone: give the memory back to the system */
     return n;
 }
 
