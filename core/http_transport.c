@@ -4,6 +4,7 @@
 #include "outbox.h"
 #include "protocol.h"
 #include "session_store.h"
+#include "stop_signal.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -25,20 +26,6 @@
 /* A thread per connection: bound them, in all and per client address (slow clients). */
 #define CONNECTION_LIMIT 1024
 #define PER_IP_LIMIT 512 /* all clients behind one reverse proxy share an address */
-
-/* Signal handler state: a flag and the self-pipe that wakes the main loop. */
-static volatile sig_atomic_t stop_requested;
-static int wake_fd = -1;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-    if (wake_fd >= 0) {
-        ssize_t ignored = write(wake_fd, "x", 1);
-        (void)ignored;
-    }
-}
 
 typedef struct http_ctx {
     const mm_server *srv;
@@ -533,16 +520,9 @@ int mm_http_serve(const mm_server *srv)
         fputs("mistmcp: MISTMCP_HTTP_ANONYMOUS is for tests on a loopback address only\n", stderr);
         return 2;
     }
-    int wake[2];
-    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
+    int wake_fd = mm_stop_signal_install();
+    if (wake_fd < 0)
         return 1;
-    wake_fd = wake[1];
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     http_ctx h = {.srv = srv,
                   .store = mm_session_store_create(cfg->max_sessions, cfg->session_idle_ms)};
@@ -565,8 +545,8 @@ int mm_http_serve(const mm_server *srv)
         rc = 1;
     } else {
         fprintf(stderr, "mistmcp: listening on http://%s:%d/mcp\n", cfg->host, cfg->port);
-        while (!stop_requested) {
-            struct pollfd p = {.fd = wake[0], .events = POLLIN};
+        while (!mm_stop_signal_requested()) {
+            struct pollfd p = {.fd = wake_fd, .events = POLLIN};
             poll(&p, 1, 1000);
             mm_session_store_expire(h.store, mm_now_ms());
         }
@@ -578,8 +558,6 @@ int mm_http_serve(const mm_server *srv)
     if (own)
         free_conn(own);
     pthread_key_delete(h.conn_key);
-    wake_fd = -1;
-    close(wake[0]);
-    close(wake[1]);
+    mm_stop_signal_release();
     return rc;
 }

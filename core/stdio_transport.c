@@ -3,6 +3,7 @@
 
 #include "protocol.h"
 #include "session.h"
+#include "stop_signal.h"
 #include "util.h"
 #include "work_pool.h"
 
@@ -19,21 +20,6 @@
 #include <unistd.h>
 
 #define WORKERS 4
-
-/* The signal handler can reach nothing else: a flag and the write end of a self-pipe that
- * wakes the reader's poll. Set up once by mm_stdio_serve. */
-static volatile sig_atomic_t stop_requested;
-static int wake_fd = -1;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-    if (wake_fd >= 0) {
-        ssize_t ignored = write(wake_fd, "x", 1);
-        (void)ignored;
-    }
-}
 
 #define MAX_LINE (64u << 20) /* a longer line is refused, not buffered */
 
@@ -123,18 +109,11 @@ static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, c
 
 int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
 {
-    int wake[2];
-    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+    int wake_fd = mm_stop_signal_install();
+    if (wake_fd < 0) {
         perror("mistmcp: pipe");
         return 1;
     }
-    wake_fd = wake[1];
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     writer w = {.fd = out_fd};
     pthread_mutex_init(&w.lock, NULL);
@@ -147,9 +126,7 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
     if (!s) {
         fprintf(stderr, "mistmcp: cannot start the session: %s\n", err);
         pthread_mutex_destroy(&w.lock);
-        close(wake[0]);
-        close(wake[1]);
-        wake_fd = -1;
+        mm_stop_signal_release();
         return 1;
     }
     if (cfg->debug) {
@@ -172,8 +149,8 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
     size_t cap = 1 << 16, len = 0;
     char *buf = mm_xmalloc(cap);
     int skipping = 0; /* inside a line longer than MAX_LINE */
-    while (!stop_requested && !atomic_load(&w.broken)) {
-        struct pollfd fds[2] = {{.fd = in_fd, .events = POLLIN}, {.fd = wake[0], .events = POLLIN}};
+    while (!mm_stop_signal_requested() && !atomic_load(&w.broken)) {
+        struct pollfd fds[2] = {{.fd = in_fd, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
         if (poll(fds, 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
@@ -209,14 +186,12 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
         len -= start;
     }
     free(buf);
-    if (stop_requested)
+    if (mm_stop_signal_requested())
         mm_session_cancel_all(s); /* a signal: stop the running calls; EOF lets them finish */
     mm_work_pool_destroy(&pool);
     mm_mist_conn_destroy(&conn);
     mm_session_destroy(&s);
     pthread_mutex_destroy(&w.lock);
-    wake_fd = -1;
-    close(wake[0]);
-    close(wake[1]);
+    mm_stop_signal_release();
     return 0;
 }
