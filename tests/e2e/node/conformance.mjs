@@ -5,7 +5,8 @@
 // listed scenario that passes (a stale entry).
 //
 // usage: node conformance.mjs MISTMCP CONFORMANCE_PLUGIN_DIR WORK_DIR
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { startHttp } from "./lib.mjs";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -16,19 +17,8 @@ const require = createRequire(import.meta.url);
 const cli = join(dirname(require.resolve("@modelcontextprotocol/conformance/package.json")), "dist/index.js");
 const baseline = join(dirname(new URL(import.meta.url).pathname), "conformance-expected-failures.yml");
 
-let server, url;
-for (let attempt = 0; attempt < 5 && !url; attempt++) {
-  const port = 20000 + Math.floor(Math.random() * 30000);
-  server = spawn(mistmcp, ["--transport", "http", "--port", String(port), "--plugin-dir", pluginDir,
-    "--mode", "custom", "--categories", "conformance"],
-    { stdio: ["ignore", "inherit", "pipe"], env: { PATH: process.env.PATH, HOME: "/tmp", MISTMCP_HTTP_ANONYMOUS: "1" } });
-  let err = "";
-  server.stderr.on("data", (d) => { err += d; });
-  for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
-  if (/listening/.test(err)) url = `http://127.0.0.1:${port}/mcp`;
-  else server.kill();
-}
-if (!url) { console.error("mistmcp did not start"); process.exit(1); }
+const { child: server, base: url } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
+  "--mode", "custom", "--categories", "conformance"], { MISTMCP_HTTP_ANONYMOUS: "1" });
 
 const r = spawnSync(process.execPath, [cli, "server", "--url", url, "--expected-failures", baseline,
   "-o", workDir], { encoding: "utf8", timeout: 540000 });

@@ -5,7 +5,7 @@
 //
 // usage: node http_load.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { startFake, startHttp } from "./lib.mjs";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
 
@@ -14,27 +14,10 @@ const [mistmcp, fakeMist, pluginDir, workDir, sanitized] = process.argv.slice(2)
 // memory bounds, the sanitizer build the same load for memory errors.
 const checkMemory = sanitized !== "sanitized";
 const idleSessions = checkMemory ? 10000 : 2000; /* ASan makes each one much slower */
-// Whatever fails, the children go too (an assertion must not leave the run hanging).
-process.on("exit", () => { server?.kill("SIGKILL"); fake.kill("SIGKILL"); });
 process.on("uncaughtException", (e) => { console.error(e); console.log("0 passed, 1 failed"); process.exit(1); });
-const fake = spawn(fakeMist, ["/dev/null", "--max-seconds", "300"], { stdio: ["pipe", "pipe", "inherit"] });
-const [portLine] = await once(fake.stdout, "data");
-const fakePort = Number(String(portLine).match(/PORT (\d+)/)[1]);
-
-let server, base;
-for (let attempt = 0; attempt < 5 && !base; attempt++) {
-  const port = 20000 + Math.floor(Math.random() * 30000);
-  server = spawn(mistmcp, ["--transport", "http", "--port", String(port), "--plugin-dir", pluginDir,
-    "--session-idle-timeout", "15", "--max-sessions", "20000"],
-    { stdio: ["ignore", "inherit", "pipe"],
-      env: { PATH: process.env.PATH, HOME: "/tmp", MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` } });
-  let err = "";
-  server.stderr.on("data", (d) => { err += d; });
-  for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
-  if (/listening/.test(err)) base = `http://127.0.0.1:${port}/mcp`;
-  else server.kill();
-}
-assert.ok(base, "mistmcp did not start");
+const { child: fake, port: fakePort } = await startFake(fakeMist, "/dev/null");
+const { child: server, base } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
+  "--session-idle-timeout", "15", "--max-sessions", "20000"], { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` });
 const rssKiB = () => Number(readFileSync(`/proc/${server.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]);
 const metric = async (name) => Number((await (await fetch(base.replace("/mcp", "/metrics"))).text())
   .match(new RegExp(`^${name} (\\d+)$`, "m"))[1]);

@@ -7,9 +7,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
+import { startFake, startHttp } from "./lib.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
 let passed = 0, failed = 0;
@@ -18,26 +18,12 @@ async function check(name, fn) {
 }
 
 const log = `${workDir}/http-fake-mist.jsonl`;
-const fake = spawn(fakeMist, [log, "--max-seconds", "120"], { stdio: ["pipe", "pipe", "inherit"] });
-const [portLine] = await once(fake.stdout, "data");
-const fakePort = Number(String(portLine).match(/PORT (\d+)/)[1]);
+const { child: fake, port: fakePort } = await startFake(fakeMist, log);
 const requests = () => readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
 
-// mistmcp on a free loopback port (a few tries: another process may take the one we pick).
-let server, base;
-for (let attempt = 0; attempt < 5 && !base; attempt++) {
-  const port = 20000 + Math.floor(Math.random() * 30000);
-  server = spawn(mistmcp, ["--transport", "http", "--port", String(port), "--plugin-dir", pluginDir,
-    "--header", "X-Frame-Options: DENY", "--allow-origin", "https://app.example.com"],
-    { stdio: ["ignore", "inherit", "pipe"],
-      env: { PATH: process.env.PATH, HOME: "/tmp", MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` } });
-  let err = "";
-  server.stderr.on("data", (d) => { err += d; });
-  for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
-  if (/listening/.test(err)) base = `http://127.0.0.1:${port}/mcp`;
-  else server.kill();
-}
-assert.ok(base, "mistmcp did not start");
+const { child: server, base } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
+  "--header", "X-Frame-Options: DENY", "--allow-origin", "https://app.example.com"],
+  { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` });
 
 async function connect(token, query = "") {
   const client = new Client({ name: `e2e-${token}`, version: "1.0.0" });
@@ -204,18 +190,8 @@ const [code] = await once(server, "exit");
 await check("clean exit on SIGTERM", async () => assert.equal(code, 0));
 
 await check("--max-sessions (503) and --session-idle-timeout (404, plugins released)", async () => {
-  let small, url2;
-  for (let attempt = 0; attempt < 5 && !url2; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 30000);
-    small = spawn(mistmcp, ["--transport", "http", "--port", String(port), "--plugin-dir", pluginDir,
-      "--max-sessions", "1", "--session-idle-timeout", "1", "--mode", "custom", "--categories", "orgs_wlans"],
-      { stdio: ["ignore", "inherit", "pipe"], env: { PATH: process.env.PATH, HOME: "/tmp" } });
-    let err = "";
-    small.stderr.on("data", (d) => { err += d; });
-    for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
-    if (/listening/.test(err)) url2 = `http://127.0.0.1:${port}/mcp`;
-    else small.kill();
-  }
+  const { child: small, base: url2 } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
+    "--max-sessions", "1", "--session-idle-timeout", "1", "--mode", "custom", "--categories", "orgs_wlans"], {});
   const first = await post({ "X-Authorization": "t1" }, init, url2);
   assert.equal(first.status, 200);
   const sid = first.headers.get("mcp-session-id");

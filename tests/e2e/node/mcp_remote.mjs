@@ -6,7 +6,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { startFake, startHttp } from "./lib.mjs";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { createRequire } from "node:module";
@@ -17,23 +17,10 @@ const require = createRequire(import.meta.url);
 const proxy = join(dirname(require.resolve("mcp-remote/package.json")), "dist/proxy.js");
 
 const log = `${workDir}/remote-fake-mist.jsonl`;
-const fake = spawn(fakeMist, [log, "--max-seconds", "120"], { stdio: ["pipe", "pipe", "inherit"] });
-const [portLine] = await once(fake.stdout, "data");
-const fakePort = Number(String(portLine).match(/PORT (\d+)/)[1]);
-
-let server, base;
-for (let attempt = 0; attempt < 5 && !base; attempt++) {
-  const port = 20000 + Math.floor(Math.random() * 30000);
-  server = spawn(mistmcp, ["--transport", "http", "--port", String(port), "--plugin-dir", pluginDir],
-    { stdio: ["ignore", "inherit", "pipe"],
-      env: { PATH: process.env.PATH, HOME: "/tmp", MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` } });
-  let err = "";
-  server.stderr.on("data", (d) => { err += d; });
-  for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
-  if (/listening/.test(err)) base = `http://127.0.0.1:${port}/mcp/`;
-  else server.kill();
-}
-assert.ok(base, "mistmcp did not start");
+const { child: fake, port: fakePort } = await startFake(fakeMist, log);
+const { child: server, base: mcpUrl } = await startHttp(mistmcp, ["--plugin-dir", pluginDir],
+  { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` });
+const base = `${mcpUrl}/`;
 
 let passed = 0, failed = 0;
 async function check(name, fn) {
