@@ -61,6 +61,24 @@ const seconds = (performance.now() - t0) / 1000;
 console.log(`1000 sessions x 20 calls: ${calls} calls in ${seconds.toFixed(1)} s = ${(calls / seconds).toFixed(0)} calls/s, ${errors} errors`);
 assert.equal(errors, 0);
 
+// 8 sessions, one call in flight each.
+{
+  const sids = [];
+  for (let i = 0; i < 8; i++) sids.push(await session(`eight-${i}`, "?mode=custom&categories=orgs_wlans"));
+  const per = 500;
+  const t1 = performance.now();
+  await Promise.all(sids.map(async (sid, i) => {
+    for (let k = 0; k < per; k++) {
+      const { json } = await post({ "X-Authorization": `eight-${i}`, "Mcp-Session-Id": sid },
+        { jsonrpc: "2.0", id: k, method: "tools/call", params: { name: "listOrgWlans", arguments: { org_id: `e-${i}` } } });
+      if (!json || json.result?.structuredContent?.path !== `/api/v1/orgs/e-${i}/wlans`) errors++;
+    }
+  }));
+  const s8 = (performance.now() - t1) / 1000;
+  console.log(`8 sessions x ${per} calls, one in flight each: ${(8 * per / s8).toFixed(0)} calls/s, ${errors} errors`);
+  assert.equal(errors, 0);
+}
+
 // Let those expire, then the idle sessions.
 for (let i = 0; i < 450 && (await metric("mistmcp_sessions_active")) > 0; i++) await new Promise((ok) => setTimeout(ok, 100));
 const before = rssKiB();
