@@ -113,13 +113,12 @@ static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
                                  "invalid cursor: pass back the nextCursor of a previous "
                                  "tools/list answer");
     }
+    /* The page's tools move out of `all`: nothing is copied. */
     cJSON *page = cJSON_CreateArray();
     for (long i = start; i < total && i < start + TOOLS_PAGE_SIZE; i++)
-        cJSON_AddItemReferenceToArray(page, cJSON_GetArrayItem(all, (int)i));
+        cJSON_AddItemToArray(page, cJSON_DetachItemFromArray(all, (int)start));
     cJSON *r = cJSON_CreateObject();
-    /* Detach the page's items from `all` by duplicating the page before freeing all. */
-    cJSON_AddItemToObject(r, "tools", cJSON_Duplicate(page, 1));
-    cJSON_Delete(page);
+    cJSON_AddItemToObject(r, "tools", page);
     if (start + TOOLS_PAGE_SIZE < total) {
         char next[32];
         snprintf(next, sizeof next, "mm1:%ld", start + TOOLS_PAGE_SIZE);

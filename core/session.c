@@ -91,9 +91,9 @@ void mm_session_notify(mm_session *s, const char *method, cJSON *params)
 void mm_session_log(mm_session *s, mistmcp_log_level level, const char *text)
 {
     pthread_mutex_lock(&s->lock);
-    int wanted = s->initialized && (int)level >= s->log_level;
+    int wanted = s->initialized && (int)level >= s->log_level; /* by the client */
     pthread_mutex_unlock(&s->lock);
-    if (s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING)
+    if (s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING) /* on stderr */
         fprintf(stderr, "mistmcp: %s: %s\n", level_names[(unsigned)level < 8 ? level : 0], text);
     if (!wanted)
         return;
