@@ -174,7 +174,7 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
     free(text);
     cJSON_AddItemToObject(res, "structuredContent", sc);
     if (changed) {
-        mm_session_notify(s, "notifications/tools/list_changed", NULL);
+        mm_session_notify(s, ctx->request, "notifications/tools/list_changed", NULL);
         if (s->srv->metrics)
             mm_metrics_list_changed(s->srv->metrics);
     }

@@ -1,9 +1,9 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "http_transport.h"
 
+#include "http_internal.h"
 #include "outbox.h"
 #include "protocol.h"
-#include "session_store.h"
 #include "stop_signal.h"
 #include "util.h"
 
@@ -27,15 +27,9 @@
 #define CONNECTION_LIMIT 1024
 #define PER_IP_LIMIT 512 /* all clients behind one reverse proxy share an address */
 
-typedef struct http_ctx {
-    const mm_server *srv;
-    mm_session_store *store;
-    pthread_key_t conn_key; /* each MHD thread's Mist connection */
-    atomic_int stopping;    /* event streams end when set */
-} http_ctx;
+typedef mm_http_ctx http_ctx;
 
 #define OUTBOX_MAX 256
-#define KEEPALIVE_MS 15000
 
 typedef struct upload {
     char *data;
@@ -49,7 +43,7 @@ static void free_conn(void *p)
     mm_mist_conn_destroy(&c);
 }
 
-static mm_mist_conn *thread_conn(http_ctx *h)
+mm_mist_conn *mm_http_thread_conn(mm_http_ctx *h)
 {
     mm_mist_conn *c = pthread_getspecific(h->conn_key);
     if (!c) {
@@ -57,6 +51,34 @@ static mm_mist_conn *thread_conn(http_ctx *h)
         pthread_setspecific(h->conn_key, c);
     }
     return c;
+}
+
+mm_mist_conn *mm_http_take_conn(mm_http_ctx *h)
+{
+    mm_mist_conn *c = mm_http_thread_conn(h);
+    pthread_setspecific(h->conn_key, NULL);
+    return c;
+}
+
+void mm_http_give_conn(mm_http_ctx *h, mm_mist_conn *conn)
+{
+    if (!conn)
+        return;
+    if (pthread_getspecific(h->conn_key))
+        mm_mist_conn_destroy(&conn);
+    else
+        pthread_setspecific(h->conn_key, conn);
+}
+
+char *mm_http_print(cJSON *msg)
+{
+    char *text = cJSON_PrintUnformatted(msg);
+    cJSON_Delete(msg);
+    char *fixed = mm_utf8_repair(text);
+    if (!fixed)
+        return text;
+    free(text);
+    return fixed;
 }
 
 static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned status,
@@ -93,13 +115,13 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         if (atomic_load(&es->h->stopping) || mm_session_entry_removed(es->h->store, es->entry) ||
             !mm_outbox_current(es->outbox, es->generation))
             return MHD_CONTENT_READER_END_OF_STREAM;
-        char *msg = mm_outbox_pop(es->outbox, 1000);
+        char *msg = mm_outbox_pop(es->outbox, 1000, NULL);
         if (msg) {
             size_t n = strlen(msg) + 32;
             es->pending = mm_xmalloc(n);
             es->pending_len = (size_t)snprintf(es->pending, n, "event: message\ndata: %s\n\n", msg);
             free(msg);
-        } else if ((waited += 1000) >= KEEPALIVE_MS) {
+        } else if ((waited += 1000) >= MM_HTTP_KEEPALIVE_MS) {
             es->pending = mm_xstrdup(": keep-alive\n\n"); /* proxies keep the stream open */
             es->pending_len = strlen(es->pending);
         }
@@ -164,15 +186,8 @@ static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c)
     return rc;
 }
 
-static enum MHD_Result reply(http_ctx *h, struct MHD_Connection *c, unsigned status,
-                             const char *content_type, const char *body, const char *session)
+void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        body ? strlen(body) : 0, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
-    if (content_type)
-        MHD_add_response_header(r, "Content-Type", content_type);
-    if (session)
-        MHD_add_response_header(r, "Mcp-Session-Id", session);
     for (size_t i = 0; i < h->srv->cfg->headers.count; i++) {
         const char *line = h->srv->cfg->headers.items[i];
         const char *colon = strchr(line, ':');
@@ -183,6 +198,18 @@ static enum MHD_Result reply(http_ctx *h, struct MHD_Connection *c, unsigned sta
             value++;
         MHD_add_response_header(r, name, value);
     }
+}
+
+enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
+                              const char *content_type, const char *body, const char *session)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        body ? strlen(body) : 0, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
+    if (content_type)
+        MHD_add_response_header(r, "Content-Type", content_type);
+    if (session)
+        MHD_add_response_header(r, "Mcp-Session-Id", session);
+    mm_http_add_headers(h, r);
     enum MHD_Result rc = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return rc;
@@ -193,9 +220,8 @@ static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned
                                  const cJSON *id, int code, const char *message)
 {
     cJSON *e = mm_protocol_error(id, code, message);
-    char *text = cJSON_PrintUnformatted(e);
-    cJSON_Delete(e);
-    enum MHD_Result rc = reply(h, c, status, "application/json", text, NULL);
+    char *text = mm_http_print(e);
+    enum MHD_Result rc = mm_http_reply(h, c, status, "application/json", text, NULL);
     free(text);
     return rc;
 }
@@ -391,18 +417,18 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
         return answered;
     }
     mm_session *s = mm_session_entry_session(e);
-    cJSON *out = cJSON_IsArray(msg) ? mm_protocol_handle_batch(s, thread_conn(h), msg)
-                                    : mm_protocol_handle(s, thread_conn(h), msg, NULL);
+    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+    if (accept && strstr(accept, "text/event-stream") && mm_protocol_may_notify(s, msg))
+        return mm_http_post_streamed(h, c, e, msg);
+    cJSON *out = cJSON_IsArray(msg) ? mm_protocol_handle_batch(s, mm_http_thread_conn(h), msg)
+                                    : mm_protocol_handle(s, mm_http_thread_conn(h), msg, NULL);
     cJSON_Delete(msg);
     mm_session_store_put(h->store, e);
     if (!out)
-        return reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
-    char *text = cJSON_PrintUnformatted(out);
-    cJSON_Delete(out);
-    char *fixed = mm_utf8_repair(text);
+        return mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
+    char *text = mm_http_print(out);
     enum MHD_Result rc =
-        reply(h, c, MHD_HTTP_OK, "application/json", fixed ? fixed : text, sid[0] ? sid : NULL);
-    free(fixed);
+        mm_http_reply(h, c, MHD_HTTP_OK, "application/json", text, sid[0] ? sid : NULL);
     free(text);
     return rc;
 }
@@ -457,7 +483,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                              "missing Mcp-Session-Id header");
         mm_lookup out = mm_session_store_remove(h->store, given, token ? token : "");
         return out == MM_LOOKUP_OK
-                   ? reply(h, c, MHD_HTTP_OK, NULL, NULL, NULL)
+                   ? mm_http_reply(h, c, MHD_HTTP_OK, NULL, NULL, NULL)
                    : rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
                                out == MM_LOOKUP_FORBIDDEN ? "this session belongs to another token"
                                                           : "unknown or expired session");
@@ -474,13 +500,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 && h->srv->metrics) {
         char *text =
             mm_metrics_render(h->srv->metrics, h->srv->registry, mm_session_store_count(h->store));
-        enum MHD_Result rc = reply(h, c, MHD_HTTP_OK, "text/plain; version=0.0.4", text, NULL);
+        enum MHD_Result rc =
+            mm_http_reply(h, c, MHD_HTTP_OK, "text/plain; version=0.0.4", text, NULL);
         free(text);
         return rc;
     }
     if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
-        return reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
-    return reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", NULL);
+        return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
+    return mm_http_reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", NULL);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **state,

@@ -1,10 +1,11 @@
 /*
- * Streamable HTTP transport (legacy era): POST /mcp (and /mcp/) answered as application/json;
- * GET /mcp, the session's event stream (SSE) carrying server notifications such as
- * tools/list_changed and log messages, with keep-alive comments; DELETE /mcp ends a session;
+ * Streamable HTTP transport (legacy era): POST /mcp (and /mcp/) answered as application/json,
+ * or as an event stream when the client accepts one and the call sends notifications before
+ * its answer (progress, logs, list_changed: core/http_post_stream.c); GET /mcp, the session's
+ * event stream (SSE) carrying the other server notifications, with keep-alive comments;
+ * DELETE /mcp ends a session;
  * sessions with Mcp-Session-Id (core/session_store.c), each with its own token, cloud and
  * mode; Origin/Host guards; GET /healthz and /metrics.
- * Not yet: POST answers as SSE (progress of a call goes to the GET stream).
  *
  * Runs until SIGINT/SIGTERM. Single call per process.
  */

@@ -16,6 +16,7 @@ struct mm_outbox {
     char **ring;
     size_t max, head, count, bytes;
     unsigned generation; /* the stream that attached last; older ones end */
+    int closed;
 };
 
 mm_outbox *mm_outbox_create(size_t max)
@@ -46,13 +47,13 @@ void mm_outbox_destroy(mm_outbox **op)
     *op = NULL;
 }
 
-void mm_outbox_push(mm_outbox *o, const char *message)
+/* Under the lock. */
+static void push_locked(mm_outbox *o, const char *message)
 {
     size_t len = strlen(message);
     if (len > MAX_BYTES)
         return; /* cannot be kept without breaking the bound */
     char *copy = mm_xstrdup(message);
-    pthread_mutex_lock(&o->lock);
     while (o->count == o->max || (o->count && o->bytes + len > MAX_BYTES)) { /* oldest go */
         o->bytes -= strlen(o->ring[o->head]);
         free(o->ring[o->head]);
@@ -62,11 +63,29 @@ void mm_outbox_push(mm_outbox *o, const char *message)
     o->ring[(o->head + o->count) % o->max] = copy;
     o->count++;
     o->bytes += len;
-    pthread_cond_signal(&o->ready);
+}
+
+void mm_outbox_push(mm_outbox *o, const char *message)
+{
+    pthread_mutex_lock(&o->lock);
+    if (!o->closed) {
+        push_locked(o, message);
+        pthread_cond_signal(&o->ready);
+    }
     pthread_mutex_unlock(&o->lock);
 }
 
-char *mm_outbox_pop(mm_outbox *o, int timeout_ms)
+void mm_outbox_close(mm_outbox *o, const char *last)
+{
+    pthread_mutex_lock(&o->lock);
+    if (!o->closed && last)
+        push_locked(o, last);
+    o->closed = 1;
+    pthread_cond_broadcast(&o->ready);
+    pthread_mutex_unlock(&o->lock);
+}
+
+char *mm_outbox_pop(mm_outbox *o, int timeout_ms, int *ended)
 {
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
@@ -77,7 +96,7 @@ char *mm_outbox_pop(mm_outbox *o, int timeout_ms)
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&o->lock);
-    while (o->count == 0)
+    while (o->count == 0 && !o->closed)
         if (pthread_cond_timedwait(&o->ready, &o->lock, &until) != 0)
             break;
     char *m = NULL;
@@ -87,6 +106,8 @@ char *mm_outbox_pop(mm_outbox *o, int timeout_ms)
         o->count--;
         o->bytes -= strlen(m);
     }
+    if (ended)
+        *ended = o->closed && o->count == 0;
     pthread_mutex_unlock(&o->lock);
     return m;
 }

@@ -150,6 +150,17 @@ static void unknown_tool_message(mm_session *s, const char *name, char *out, siz
     snprintf(out, size, "Unknown tool: %.200s", name);
 }
 
+/* The request's progress token, or NULL. A token longer than 256 bytes gets no progress:
+ * each notification repeats it, and a client could make them huge. */
+static const cJSON *progress_token(const cJSON *params)
+{
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
+    return (cJSON_IsString(token) && strlen(token->valuestring) <= 256) || cJSON_IsNumber(token)
+               ? token
+               : NULL;
+}
+
 static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, const cJSON *params,
                          mm_inflight *request)
 {
@@ -162,17 +173,7 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
                           : NULL;
     if (bad)
         return mm_protocol_error(id, MM_INVALID_PARAMS, bad);
-    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
-    const cJSON *token = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
-    mm_call_ctx ctx = {
-        .session = s,
-        .conn = conn,
-        /* A token longer than 256 bytes gets no progress: each notification
-         * repeats it, and a client could make them huge. */
-        .progress_token =
-            ((cJSON_IsString(token) && strlen(token->valuestring) <= 256) || cJSON_IsNumber(token))
-                ? token
-                : NULL};
+    mm_call_ctx ctx = {.session = s, .conn = conn, .progress_token = progress_token(params)};
     mm_inflight *own = request ? NULL : mm_session_begin_request(s, id);
     ctx.request = request ? request : own;
     cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;
@@ -328,4 +329,24 @@ int mm_protocol_is_slow(const cJSON *msg)
         return 1;
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
     return cJSON_IsString(method) && strcmp(method->valuestring, "tools/call") == 0;
+}
+
+int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
+{
+    if (!cJSON_IsObject(msg) || !mm_protocol_is_slow(msg))
+        return 0;
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
+    if (!cJSON_IsString(name))
+        return 0;
+    if (progress_token(params) || mm_session_client_wants_log(s, MISTMCP_LOG_DEBUG))
+        return 1;
+    if (mm_builtin_find(name->valuestring)) /* manageMcpTools announces list changes */
+        return 1;
+    mm_category *cat = NULL;
+    const mistmcp_tool *t = mm_session_find_tool(s, name->valuestring, &cat);
+    int custom = t && t->kind == MISTMCP_TOOL_CUSTOM; /* its handler may log */
+    if (cat)
+        mm_registry_release(s->srv->registry, cat);
+    return custom;
 }

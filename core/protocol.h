@@ -33,6 +33,11 @@ cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *
 /* 1 if handling msg may take long (tools/call, batches): run it on a worker. */
 int mm_protocol_is_slow(const cJSON *msg);
 
+/* 1 if a single tools/call may send notifications before its answer (a progress token, debug
+ * logs asked for, a tool that may log or announce list changes): a transport that can stream
+ * them with the answer (HTTP POST as an event stream) runs it so. */
+int mm_protocol_may_notify(mm_session *s, const cJSON *msg);
+
 /* An error response; id may be NULL (then "id": null). */
 cJSON *mm_protocol_error(const cJSON *id, int code, const char *message);
 

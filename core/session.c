@@ -66,29 +66,38 @@ void mm_session_destroy(mm_session **sp)
     *sp = NULL;
 }
 
-void mm_session_send(mm_session *s, cJSON *msg)
+static void send_to(mm_session *s, const mm_inflight *req, cJSON *msg)
 {
     char *text = cJSON_PrintUnformatted(msg);
     cJSON_Delete(msg);
     /* Strings cut at a byte count (messages, Mist bodies) may end inside a character; the
      * wire must stay valid UTF-8 or strict clients drop the connection. */
     char *fixed = mm_utf8_repair(text);
-    s->send(s->send_ctx, fixed ? fixed : text);
+    if (req && req->send)
+        req->send(req->send_ctx, fixed ? fixed : text);
+    else
+        s->send(s->send_ctx, fixed ? fixed : text);
     free(fixed);
     free(text);
 }
 
-void mm_session_notify(mm_session *s, const char *method, cJSON *params)
+void mm_session_send(mm_session *s, cJSON *msg)
+{
+    send_to(s, NULL, msg);
+}
+
+void mm_session_notify(mm_session *s, const mm_inflight *req, const char *method, cJSON *params)
 {
     cJSON *msg = cJSON_CreateObject();
     cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
     cJSON_AddStringToObject(msg, "method", method);
     if (params)
         cJSON_AddItemToObject(msg, "params", params);
-    mm_session_send(s, msg);
+    send_to(s, req, msg);
 }
 
-void mm_session_log(mm_session *s, mistmcp_log_level level, const char *text)
+void mm_session_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level,
+                    const char *text)
 {
     pthread_mutex_lock(&s->lock);
     int wanted = s->initialized && (int)level >= s->log_level; /* by the client */
@@ -101,7 +110,15 @@ void mm_session_log(mm_session *s, mistmcp_log_level level, const char *text)
     cJSON_AddStringToObject(p, "level", level_names[(unsigned)level < 8 ? level : 0]);
     cJSON_AddStringToObject(p, "logger", "mistmcp");
     cJSON_AddStringToObject(p, "data", text);
-    mm_session_notify(s, "notifications/message", p);
+    mm_session_notify(s, req, "notifications/message", p);
+}
+
+int mm_session_client_wants_log(mm_session *s, mistmcp_log_level level)
+{
+    pthread_mutex_lock(&s->lock);
+    int wanted = s->initialized && (int)level >= s->log_level;
+    pthread_mutex_unlock(&s->lock);
+    return wanted;
 }
 
 int mm_session_wants_log(mm_session *s, mistmcp_log_level level)

@@ -22,6 +22,10 @@ typedef void (*mm_send_fn)(void *ctx, const char *json_line);
 typedef struct mm_inflight {
     cJSON *id; /* the request id (owned copy) */
     atomic_int cancelled;
+    /* Where notifications about this request go (an HTTP POST's event stream), set by the
+     * transport before the request runs; NULL: the session's send. */
+    mm_send_fn send;
+    void *send_ctx;
     struct mm_inflight *next;
 } mm_inflight;
 
@@ -53,13 +57,17 @@ void mm_session_destroy(mm_session **session);
 
 /* Sends a JSON-RPC message (takes ownership of msg). */
 void mm_session_send(mm_session *s, cJSON *msg);
-/* Sends a notification method with params (takes ownership of params, may be NULL). */
-void mm_session_notify(mm_session *s, const char *method, cJSON *params);
-/* notifications/message when level >= the session's level. */
-void mm_session_log(mm_session *s, mistmcp_log_level level, const char *text);
+/* Sends a notification method with params (takes ownership of params, may be NULL). req is
+ * the request it is about (its stream, if it has one, carries it), or NULL. */
+void mm_session_notify(mm_session *s, const mm_inflight *req, const char *method, cJSON *params);
+/* notifications/message when level >= the session's level; req as for mm_session_notify. */
+void mm_session_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level,
+                    const char *text);
 /* 1 if a message at level would go anywhere (client or --debug stderr): lets callers skip
  * formatting it. */
 int mm_session_wants_log(mm_session *s, mistmcp_log_level level);
+/* 1 if the client itself asked for messages at level (logging/setLevel). */
+int mm_session_client_wants_log(mm_session *s, mistmcp_log_level level);
 
 /* Enables/disables one category by registry index. Returns 1 if the set changed, 0 if not,
  * -1 with a message if the plugin could not be loaded. */

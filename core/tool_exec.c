@@ -24,7 +24,7 @@ void mm_tool_progress(mm_call_ctx *ctx, double progress, double total, const cha
         cJSON_AddNumberToObject(p, "total", total);
     if (message)
         cJSON_AddStringToObject(p, "message", message);
-    mm_session_notify(ctx->session, "notifications/progress", p);
+    mm_session_notify(ctx->session, ctx->request, "notifications/progress", p);
 }
 
 static double now_ms(void)
@@ -52,7 +52,7 @@ static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, co
                  (*out)->status, now_ms() - t0);
     else
         snprintf(line, sizeof line, "%s %.400s failed: %s", method, target, err);
-    mm_session_log(s, MISTMCP_LOG_DEBUG, line);
+    mm_session_log(s, ctx->request, MISTMCP_LOG_DEBUG, line);
     return rc;
 }
 
@@ -73,7 +73,7 @@ cJSON *mm_tool_mist_call(mm_call_ctx *ctx, const char *method, const char *targe
 static void hook_log(void *p, mistmcp_log_level level, const char *message)
 {
     mm_call_ctx *ctx = p;
-    mm_session_log(ctx->session, level, message);
+    mm_session_log(ctx->session, ctx->request, level, message);
 }
 
 static void hook_progress(void *p, double done, double total, const char *message)

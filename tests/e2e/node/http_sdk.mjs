@@ -177,6 +177,96 @@ await check("initialize as a notification creates nothing", async () => {
   assert.equal(r.status, 400);
   assert.equal(r.headers.get("mcp-session-id"), null);
 });
+// A raw session (custom mode, orgs_wlans) for the event-stream answers of POST.
+async function rawSession(token, accept = "application/json, text/event-stream") {
+  const r = await post({ "X-Authorization": token }, init, base + "?mode=custom&categories=orgs_wlans");
+  const sid = r.headers.get("mcp-session-id");
+  const headers = { "X-Authorization": token, "Mcp-Session-Id": sid, Accept: accept };
+  assert.equal((await post(headers, { jsonrpc: "2.0", method: "notifications/initialized" })).status, 202);
+  return headers;
+}
+// The events of an SSE body, each with the milliseconds since `start` when it arrived.
+async function readEvents(response, start) {
+  const events = [];
+  let buffer = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let end; (end = buffer.indexOf("\n\n")) >= 0; buffer = buffer.slice(end + 2)) {
+      const data = buffer.slice(0, end).split("\n").filter((l) => l.startsWith("data: "));
+      if (data.length) events.push({ at: Date.now() - start, msg: JSON.parse(data.map((l) => l.slice(6)).join("\n")) });
+    }
+  }
+  return events;
+}
+
+await check("a call with a progress token is answered as an event stream, progress as it happens", async () => {
+  const headers = await rawSession("token-S");
+  const start = Date.now();
+  const r = await post(headers, { jsonrpc: "2.0", id: 7, method: "tools/call",
+    params: { name: "listOrgWlans", arguments: { org_id: "slow-600" }, _meta: { progressToken: "p7" } } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get("content-type"), "text/event-stream");
+  assert.equal(r.headers.get("x-frame-options"), "DENY", "--header lines on event streams too");
+  const events = await readEvents(r, start);
+  assert.deepEqual(events.map((e) => e.msg.method ?? `response ${e.msg.id}`),
+    ["notifications/progress", "notifications/progress", "response 7"]);
+  assert.equal(events[0].msg.params.progressToken, "p7");
+  assert.equal(events[0].msg.params.progress, 0);
+  assert.equal(events[1].msg.params.progress, 1);
+  assert.equal(events[2].msg.result.structuredContent.path, "/api/v1/orgs/slow-600/wlans");
+  assert.ok(events[0].at < 400, `the first progress came after ${events[0].at} ms, not before the backend answered`);
+  assert.ok(events[2].at - events[0].at >= 450, `the answer came ${events[2].at - events[0].at} ms after the first progress`);
+});
+await check("without a progress token the same call is answered as plain JSON", async () => {
+  const headers = await rawSession("token-S");
+  const r = await post(headers, { jsonrpc: "2.0", id: 8, method: "tools/call",
+    params: { name: "listOrgWlans", arguments: { org_id: "o" } } });
+  assert.equal(r.headers.get("content-type"), "application/json");
+  assert.equal((await r.json()).id, 8);
+});
+await check("a client that accepts only JSON gets the progress on the session's GET stream", async () => {
+  const headers = await rawSession("token-J", "application/json");
+  const ac = new AbortController();
+  const stream = await fetch(base, { headers: { ...headers, Accept: "text/event-stream" }, signal: ac.signal });
+  const r = await post(headers, { jsonrpc: "2.0", id: 9, method: "tools/call",
+    params: { name: "listOrgWlans", arguments: { org_id: "o" }, _meta: { progressToken: 9 } } });
+  assert.equal(r.headers.get("content-type"), "application/json");
+  assert.equal((await r.json()).id, 9);
+  // The GET stream carries both progress notifications; read them, then stop it.
+  const reader = stream.body.getReader();
+  let text = "";
+  for (let i = 0; i < 50 && (text.match(/notifications\/progress/g) || []).length < 2; i++) {
+    const { value, done } = await Promise.race([reader.read(), new Promise((ok) => setTimeout(() => ok({}), 100))]);
+    if (done) break;
+    if (value) text += new TextDecoder().decode(value);
+  }
+  ac.abort();
+  assert.equal((text.match(/notifications\/progress/g) || []).length, 2, `GET stream: ${text}`);
+});
+await check("cancelling a streamed call ends its stream without an answer", async () => {
+  const headers = await rawSession("token-S");
+  const start = Date.now();
+  const r = await post(headers, { jsonrpc: "2.0", id: 10, method: "tools/call",
+    params: { name: "listOrgWlans", arguments: { org_id: "slow-3000" }, _meta: { progressToken: "p10" } } });
+  assert.equal(r.headers.get("content-type"), "text/event-stream");
+  const events = readEvents(r, start);
+  await new Promise((ok) => setTimeout(ok, 200));
+  assert.equal((await post(headers, { jsonrpc: "2.0", method: "notifications/cancelled",
+    params: { requestId: 10, reason: "test" } })).status, 202);
+  const got = await events;
+  assert.ok(Date.now() - start < 2000, "the stream ended long before the slow backend would have answered");
+  assert.deepEqual(got.map((e) => e.msg.method ?? "response"), ["notifications/progress"]);
+});
+await check("the SDK client's onprogress hears a call's progress over HTTP", async () => {
+  const c = await connect("token-P", "?mode=custom&categories=orgs_wlans");
+  const seen = [];
+  const res = await c.client.callTool({ name: "listOrgWlans", arguments: { org_id: "slow-200" } }, undefined,
+    { onprogress: (p) => seen.push(p.progress) });
+  assert.equal(res.structuredContent.path, "/api/v1/orgs/slow-200/wlans");
+  assert.deepEqual(seen, [0, 1]);
+  await c.client.close();
+});
 await check("DELETE ends the session: then 404", async () => {
   const id = a.transport.sessionId;
   await a.transport.terminateSession();

@@ -1,0 +1,53 @@
+/*
+ * What the parts of the HTTP transport share: the server context and small reply helpers.
+ * Private to http_*.c. Thread-safety: the context is read-only once serving except for
+ * `stopping` (atomic) and the store (thread-safe); each MHD connection thread has its own
+ * Mist connection in conn_key.
+ */
+#ifndef MISTMCP_CORE_HTTP_INTERNAL_H
+#define MISTMCP_CORE_HTTP_INTERNAL_H
+
+#include "server.h"
+#include "session_store.h"
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define MM_HTTP_KEEPALIVE_MS 15000 /* an idle event stream sends a comment this often */
+
+typedef struct mm_http_ctx {
+    const mm_server *srv;
+    mm_session_store *store;
+    pthread_key_t conn_key; /* each MHD thread's Mist connection */
+    atomic_int stopping;    /* event streams end when set */
+} mm_http_ctx;
+
+/* Adds the operator's --header lines to a response. */
+void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r);
+
+/* Queues a complete answer (body copied; may be NULL) with the --header lines and, when
+ * session is not NULL, Mcp-Session-Id. */
+enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
+                              const char *content_type, const char *body, const char *session);
+
+/* A JSON-RPC message as valid UTF-8 text (caller frees); takes ownership of msg. */
+char *mm_http_print(cJSON *msg);
+
+/* The calling thread's Mist connection (created on first use). take removes it from the
+ * thread (it is lent to another thread); give puts one back if the thread has none, else
+ * destroys it. */
+mm_mist_conn *mm_http_thread_conn(mm_http_ctx *h);
+mm_mist_conn *mm_http_take_conn(mm_http_ctx *h);
+void mm_http_give_conn(mm_http_ctx *h, mm_mist_conn *conn);
+
+/* POST of a single request that may send notifications before its answer (see
+ * mm_protocol_may_notify), from a client that accepts text/event-stream. The call runs on its
+ * own thread; the answer is application/json if nothing came before the response, else an
+ * event stream of the notifications as they happen, then the response. Takes ownership of
+ * msg and of the entry's use reference. */
+enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
+                                      mm_session_entry *entry, cJSON *msg);
+
+#endif

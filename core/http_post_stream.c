@@ -1,0 +1,159 @@
+/* A POST answered as an event stream: the call on its own thread, its notifications and then
+ * its response handed over through a closed-at-the-end outbox. */
+#include "http_internal.h"
+
+#include "outbox.h"
+#include "protocol.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EVENTS_MAX 256
+
+/* Shared by the call's thread and the connection's: freed by the last of the two. */
+typedef struct post_call {
+    atomic_int refs;
+    mm_http_ctx *h;
+    mm_session_entry *entry; /* its use reference: the call's thread gives it back */
+    cJSON *msg;
+    mm_inflight *req;
+    mm_mist_conn *conn; /* the connection thread's, lent while the call runs */
+    mm_outbox *events;  /* closed with the response (or nothing, when cancelled) */
+    int ended;          /* connection side: the response was taken out */
+    char *pending;      /* connection side: an event not yet fully handed to MHD */
+    size_t pending_len, pending_off;
+} post_call;
+
+static void post_call_unref(post_call *pc)
+{
+    if (atomic_fetch_sub(&pc->refs, 1) != 1)
+        return;
+    mm_mist_conn_destroy(&pc->conn);
+    mm_outbox_destroy(&pc->events);
+    free(pc->pending);
+    free(pc);
+}
+
+static void to_events(void *ctx, const char *line)
+{
+    mm_outbox_push(ctx, line);
+}
+
+static void *run_call(void *p)
+{
+    post_call *pc = p;
+    mm_session *s = mm_session_entry_session(pc->entry);
+    cJSON *out = mm_protocol_handle(s, pc->conn, pc->msg, pc->req); /* ends req */
+    cJSON_Delete(pc->msg);
+    pc->msg = NULL;
+    char *text = out ? mm_http_print(out) : NULL;
+    mm_session_store_put(pc->h->store, pc->entry);
+    mm_outbox_close(pc->events, text); /* from here on, conn is the connection side's again */
+    free(text);
+    post_call_unref(pc);
+    return NULL;
+}
+
+/* Takes the next message out; on the last one, takes the lent connection back. */
+static char *next_message(post_call *pc, int timeout_ms)
+{
+    char *m = mm_outbox_pop(pc->events, timeout_ms, &pc->ended);
+    if (pc->ended) {
+        mm_http_give_conn(pc->h, pc->conn);
+        pc->conn = NULL;
+    }
+    return m;
+}
+
+static void set_pending(post_call *pc, char *text)
+{
+    size_t n = strlen(text) + 32;
+    pc->pending = mm_xmalloc(n);
+    pc->pending_len = (size_t)snprintf(pc->pending, n, "event: message\ndata: %s\n\n", text);
+    pc->pending_off = 0;
+    free(text);
+}
+
+static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    post_call *pc = cls;
+    for (int waited = 0; !pc->pending;) {
+        if (pc->ended)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        char *m = next_message(pc, 1000);
+        if (m) {
+            set_pending(pc, m);
+        } else if (!pc->ended && (waited += 1000) >= MM_HTTP_KEEPALIVE_MS) {
+            pc->pending = mm_xstrdup(": keep-alive\n\n");
+            pc->pending_len = strlen(pc->pending);
+            pc->pending_off = 0;
+        }
+    }
+    size_t n = pc->pending_len - pc->pending_off;
+    if (n > max)
+        n = max;
+    memcpy(buf, pc->pending + pc->pending_off, n);
+    pc->pending_off += n;
+    if (pc->pending_off == pc->pending_len) {
+        free(pc->pending);
+        pc->pending = NULL;
+    }
+    return (ssize_t)n;
+}
+
+static void events_done(void *cls)
+{
+    post_call_unref(cls); /* the client may have gone before the answer: the call goes on */
+}
+
+enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
+                                      mm_session_entry *entry, cJSON *msg)
+{
+    mm_session *s = mm_session_entry_session(entry);
+    post_call *pc = mm_xcalloc(1, sizeof *pc);
+    atomic_init(&pc->refs, 2);
+    pc->h = h;
+    pc->entry = entry;
+    pc->msg = msg;
+    pc->events = mm_outbox_create(EVENTS_MAX);
+    pc->req = mm_session_begin_request(s, cJSON_GetObjectItemCaseSensitive(msg, "id"));
+    pc->req->send = to_events;
+    pc->req->send_ctx = pc->events;
+    pc->conn = mm_http_take_conn(h);
+    pthread_attr_t attr;
+    pthread_t thread;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attr, run_call, pc) != 0)
+        run_call(pc); /* no thread to spare: the answer comes all at once */
+    pthread_attr_destroy(&attr);
+
+    /* Wait for the first message: the response alone is answered as plain JSON. */
+    char *first = NULL;
+    while (!first && !pc->ended)
+        first = next_message(pc, 1000);
+    if (pc->ended) {
+        enum MHD_Result rc = first
+                                 ? mm_http_reply(h, c, MHD_HTTP_OK, "application/json", first, NULL)
+                                 : mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, NULL);
+        free(first);
+        post_call_unref(pc);
+        return rc;
+    }
+    set_pending(pc, first);
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, pc, events_done);
+    if (!r) {
+        post_call_unref(pc);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "text/event-stream");
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    mm_http_add_headers(h, r);
+    enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return rc;
+}
