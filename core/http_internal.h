@@ -7,6 +7,7 @@
 #ifndef MISTMCP_CORE_HTTP_INTERNAL_H
 #define MISTMCP_CORE_HTTP_INTERNAL_H
 
+#include "mhd_lib.h"
 #include "server.h"
 #include "session_store.h"
 
@@ -19,6 +20,7 @@
 
 typedef struct mm_http_ctx {
     const mm_server *srv;
+    const mm_mhd_api *mhd;
     mm_session_store *store;
     pthread_key_t conn_key; /* each MHD thread's Mist connection */
     atomic_int stopping;    /* event streams end when set */

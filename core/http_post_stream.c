@@ -145,15 +145,15 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
     }
     set_pending(pc, first);
     struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, pc, events_done);
+        h->mhd->create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, pc, events_done);
     if (!r) {
         post_call_unref(pc);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", "text/event-stream");
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    h->mhd->add_response_header(r, "Content-Type", "text/event-stream");
+    h->mhd->add_response_header(r, "Cache-Control", "no-cache");
     mm_http_add_headers(h, r);
-    enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
+    enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_OK, r);
+    h->mhd->destroy_response(r);
     return rc;
 }

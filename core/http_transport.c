@@ -149,12 +149,12 @@ static void stream_done(void *cls)
 
 static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c)
 {
-    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+    const char *accept = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
     if (!accept || !strstr(accept, "text/event-stream"))
         return rpc_error(h, c, MHD_HTTP_NOT_ACCEPTABLE, NULL, MM_INVALID_REQUEST,
                          "GET /mcp is the event stream: send Accept: text/event-stream");
     const char *token = request_token(h, c);
-    const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+    const char *given = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
     if (!token)
         return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
                          "no Mist API token: send it in the X-Authorization header");
@@ -174,15 +174,15 @@ static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c)
     es->outbox = o;
     es->generation = mm_outbox_attach(o); /* a reconnecting client replaces its old stream */
     struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, es, stream_done);
+        h->mhd->create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, es, stream_done);
     if (!r) {
         stream_done(es);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", "text/event-stream");
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
-    enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
+    h->mhd->add_response_header(r, "Content-Type", "text/event-stream");
+    h->mhd->add_response_header(r, "Cache-Control", "no-cache");
+    enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_OK, r);
+    h->mhd->destroy_response(r);
     return rc;
 }
 
@@ -196,22 +196,22 @@ void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r)
         const char *value = colon + 1;
         while (*value == ' ')
             value++;
-        MHD_add_response_header(r, name, value);
+        h->mhd->add_response_header(r, name, value);
     }
 }
 
 enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
                               const char *content_type, const char *body, const char *session)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(
+    struct MHD_Response *r = h->mhd->create_response_from_buffer(
         body ? strlen(body) : 0, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
     if (content_type)
-        MHD_add_response_header(r, "Content-Type", content_type);
+        h->mhd->add_response_header(r, "Content-Type", content_type);
     if (session)
-        MHD_add_response_header(r, "Mcp-Session-Id", session);
+        h->mhd->add_response_header(r, "Mcp-Session-Id", session);
     mm_http_add_headers(h, r);
-    enum MHD_Result rc = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+    enum MHD_Result rc = h->mhd->queue_response(c, status, r);
+    h->mhd->destroy_response(r);
     return rc;
 }
 
@@ -229,10 +229,10 @@ static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned
 /* The token of a request: X-Authorization: <token>, or Authorization: Bearer|Token <token>. */
 static const char *request_token(const http_ctx *h, struct MHD_Connection *c)
 {
-    const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Authorization");
+    const char *t = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "X-Authorization");
     if (t && *t)
         return t;
-    t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    t = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (t && strncasecmp(t, "Bearer ", 7) == 0 && t[7])
         return t + 7;
     if (t && strncasecmp(t, "Token ", 6) == 0 && t[6])
@@ -248,9 +248,9 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
 {
     const mm_config *cfg = h->srv->cfg;
     char msg[1200];
-    const char *cloud = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cloud");
+    const char *cloud = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cloud");
     if (!cloud)
-        cloud = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Mist-Cloud");
+        cloud = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "X-Mist-Cloud");
     if (!cloud || !*cloud)
         cloud = cfg->cloud;
     if (!mm_config_cloud_allowed(cfg, cloud)) {
@@ -263,7 +263,7 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
         return NULL;
     }
     mm_mode mode = cfg->mode;
-    const char *m = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
+    const char *m = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
     if (m) {
         int found = 0;
         for (int i = 0; i < 4; i++)
@@ -277,7 +277,7 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
         }
     }
     mm_strlist cats = {0};
-    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
+    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
     if (q)
         mm_strlist_split(&cats, q, ',');
     else if (mode == cfg->mode)
@@ -345,7 +345,7 @@ static int loopback_host(const char *hostport)
 static const char *refused_origin(const http_ctx *h, struct MHD_Connection *c)
 {
     const mm_config *cfg = h->srv->cfg;
-    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    const char *origin = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     if (origin) {
         int ok = 0;
         for (size_t i = 0; i < cfg->origins.count && !ok; i++)
@@ -357,7 +357,7 @@ static const char *refused_origin(const http_ctx *h, struct MHD_Connection *c)
         if (!ok)
             return "Origin not allowed (start mistmcp with --allow-origin to allow it)";
     }
-    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    const char *host = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     if (loopback_host(cfg->host) && host && !loopback_host(host))
         return "Host not allowed: this server answers only to localhost names";
     return NULL;
@@ -379,7 +379,8 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
         return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
                          "no Mist API token: send it in the X-Authorization header (or "
                          "Authorization: Bearer <token>)");
-    const char *version = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "MCP-Protocol-Version");
+    const char *version =
+        h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "MCP-Protocol-Version");
     if (version && strcmp(version, "2025-11-25") != 0 && strcmp(version, "2025-06-18") != 0 &&
         strcmp(version, "2025-03-26") != 0 && strcmp(version, "2024-11-05") != 0)
         return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
@@ -398,7 +399,7 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
     } else if (cJSON_IsObject(msg) && is_initialize(msg)) {
         e = create_session(h, c, token, id, sid, &answered);
     } else {
-        const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+        const char *given = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
         if (!given) {
             answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
                                  "missing Mcp-Session-Id header: initialize first");
@@ -417,7 +418,7 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
         return answered;
     }
     mm_session *s = mm_session_entry_session(e);
-    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+    const char *accept = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
     if (accept && strstr(accept, "text/event-stream") && mm_protocol_may_notify(s, msg))
         return mm_http_post_streamed(h, c, e, msg);
     cJSON *out = cJSON_IsArray(msg) ? mm_protocol_handle_batch(s, mm_http_thread_conn(h), msg)
@@ -446,7 +447,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         const char *refusal = refused_origin(h, c);
         if (refusal)
             return rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
-        const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        const char *length = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (length && strtoull(length, NULL, 10) > MAX_BODY)
             return rpc_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MM_INVALID_REQUEST,
                              "request body too large: 4 MiB at most");
@@ -476,7 +477,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return handle_post(h, c, u);
     }
     if (strcmp(method, "DELETE") == 0 && mcp) {
-        const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+        const char *given = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
         const char *token = request_token(h, c);
         if (!given)
             return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
@@ -491,10 +492,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (strcmp(method, "GET") == 0 && mcp)
         return handle_get(h, c);
     if (mcp) {
-        struct MHD_Response *r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
-        MHD_add_response_header(r, "Allow", "GET, POST, DELETE");
-        enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-        MHD_destroy_response(r);
+        struct MHD_Response *r = h->mhd->create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        h->mhd->add_response_header(r, "Allow", "GET, POST, DELETE");
+        enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+        h->mhd->destroy_response(r);
         return rc;
     }
     if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 && h->srv->metrics) {
@@ -547,11 +548,18 @@ int mm_http_serve(const mm_server *srv)
         fputs("mistmcp: MISTMCP_HTTP_ANONYMOUS is for tests on a loopback address only\n", stderr);
         return 2;
     }
+    char err[300];
+    const mm_mhd_api *mhd = mm_mhd_load(err, sizeof err);
+    if (!mhd) {
+        fprintf(stderr, "mistmcp: %s\n", err);
+        return 1;
+    }
     int wake_fd = mm_stop_signal_install();
     if (wake_fd < 0)
         return 1;
 
     http_ctx h = {.srv = srv,
+                  .mhd = mhd,
                   .store = mm_session_store_create(cfg->max_sessions, cfg->session_idle_ms)};
     pthread_key_create(&h.conn_key, free_conn);
     sigset_t block, old_mask; /* MHD's threads leave the signals to this one */
@@ -559,7 +567,7 @@ int mm_http_serve(const mm_server *srv)
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old_mask);
-    struct MHD_Daemon *d = MHD_start_daemon(
+    struct MHD_Daemon *d = h.mhd->start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)PER_IP_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
@@ -578,7 +586,7 @@ int mm_http_serve(const mm_server *srv)
             mm_session_store_expire(h.store, mm_now_ms());
         }
         atomic_store(&h.stopping, 1); /* event streams end within a second */
-        MHD_stop_daemon(d);
+        h.mhd->stop_daemon(d);
     }
     mm_session_store_destroy(&h.store);
     mm_mist_conn *own = pthread_getspecific(h.conn_key);
