@@ -60,7 +60,9 @@ static int check_param(const mistmcp_tool *t, const mistmcp_param *p, unsigned i
     return 0;
 }
 
-static int check_tool(const mistmcp_tool *t, size_t index, char *err, size_t err_size)
+/* Checks one tool; its parsed input schema goes to *schema when schema is not NULL. */
+static int check_tool(const mistmcp_tool *t, size_t index, cJSON **schema_out, char *err,
+                      size_t err_size)
 {
     if (!mm_valid_tool_name(t->name))
         return mm_fail(err, err_size,
@@ -76,10 +78,14 @@ static int check_tool(const mistmcp_tool *t, size_t index, char *err, size_t err
     if (t->reserved0 || !all_null(t->reserved, sizeof t->reserved / sizeof t->reserved[0]))
         return mm_fail(err, err_size, "tool %s has non-zero reserved fields", t->name);
     cJSON *schema = cJSON_Parse(t->input_schema);
-    int is_object = cJSON_IsObject(schema);
-    cJSON_Delete(schema);
-    if (!is_object)
+    if (!cJSON_IsObject(schema)) {
+        cJSON_Delete(schema);
         return mm_fail(err, err_size, "tool %s: input schema is not a JSON object", t->name);
+    }
+    if (schema_out)
+        *schema_out = schema;
+    else
+        cJSON_Delete(schema);
     if (t->kind == MISTMCP_TOOL_CUSTOM) {
         if (!t->handler)
             return mm_fail(err, err_size, "custom tool %s has no handler", t->name);
@@ -111,7 +117,8 @@ static int check_tool(const mistmcp_tool *t, size_t index, char *err, size_t err
     return 0;
 }
 
-int mm_plugin_check(const mistmcp_plugin *d, const mistmcp_tool *tools, char *err, size_t err_size)
+static int check_plugin(const mistmcp_plugin *d, const mistmcp_tool *tools, cJSON **schemas,
+                        char *err, size_t err_size)
 {
     if (d->reserved0 || !all_null(d->reserved, sizeof d->reserved / sizeof d->reserved[0]))
         return mm_fail(err, err_size, "descriptor has non-zero reserved fields");
@@ -119,13 +126,18 @@ int mm_plugin_check(const mistmcp_plugin *d, const mistmcp_tool *tools, char *er
         return mm_fail(err, err_size, "invalid category name '%s' (expected [a-z0-9_]{1,64})",
                        d->category ? d->category : "(null)");
     for (size_t i = 0; i < d->tool_count; i++) {
-        if (check_tool(&tools[i], i, err, err_size) != 0)
+        if (check_tool(&tools[i], i, schemas ? &schemas[i] : NULL, err, err_size) != 0)
             return -1;
         for (size_t k = 0; k < i; k++)
             if (strcmp(tools[k].name, tools[i].name) == 0)
                 return mm_fail(err, err_size, "tool name %s appears twice", tools[i].name);
     }
     return 0;
+}
+
+int mm_plugin_check(const mistmcp_plugin *d, const mistmcp_tool *tools, char *err, size_t err_size)
+{
+    return check_plugin(d, tools, NULL, err, err_size);
 }
 
 static int check_header(const mistmcp_plugin *d, char *err, size_t err_size)
@@ -201,6 +213,9 @@ static void free_copies(mm_loaded *p)
     for (size_t i = 0; i < p->param_copy_count; i++)
         free(p->param_copies[i]);
     free(p->param_copies);
+    for (size_t i = 0; p->schemas && i < p->desc.tool_count; i++)
+        cJSON_Delete(p->schemas[i]);
+    free(p->schemas);
     free(p->tools);
 }
 
@@ -229,7 +244,8 @@ int mm_plugin_open(const char *path, const char *expected, const mistmcp_host_ap
     if (!src) {
         snprintf(why, sizeof why, "the entry point returned no descriptor");
     } else if (copy_descriptor(src, out, why, sizeof why) == 0 &&
-               mm_plugin_check(&out->desc, out->tools, why, sizeof why) == 0) {
+               (out->schemas = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->schemas)) &&
+               check_plugin(&out->desc, out->tools, out->schemas, why, sizeof why) == 0) {
         if (expected && strcmp(out->desc.category, expected) != 0)
             snprintf(why, sizeof why, "declares category '%s', expected '%s' from its file name",
                      out->desc.category, expected);

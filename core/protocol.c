@@ -183,7 +183,7 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
     if (b) {
         ctx.tool = &b->tool;
         res = b->run(&ctx, args_copy ? args_copy : cJSON_CreateObject());
-    } else if ((ctx.tool = mm_session_find_tool(s, name->valuestring, &cat)) != NULL) {
+    } else if ((ctx.tool = mm_session_find_tool(s, name->valuestring, &cat, &ctx.schema)) != NULL) {
         res = mm_tool_execute(&ctx, args_copy);
         mm_registry_release(s->srv->registry, cat);
     } else {
@@ -344,7 +344,7 @@ int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
     if (mm_builtin_find(name->valuestring)) /* manageMcpTools announces list changes */
         return 1;
     mm_category *cat = NULL;
-    const mistmcp_tool *t = mm_session_find_tool(s, name->valuestring, &cat);
+    const mistmcp_tool *t = mm_session_find_tool(s, name->valuestring, &cat, NULL);
     int custom = t && t->kind == MISTMCP_TOOL_CUSTOM; /* its handler may log */
     if (cat)
         mm_registry_release(s->srv->registry, cat);

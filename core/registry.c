@@ -36,16 +36,65 @@ struct mm_registry {
     const mistmcp_host_api *host;
     size_t loaded_now;
     unsigned long load_total;
+    /* Catalog tool name -> category index: open addressing, immutable after create. */
+    struct tool_slot {
+        const char *name; /* NULL: empty */
+        size_t cat;
+    } * tool_slots;
+    size_t tool_mask;
 };
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void index_tools(mm_registry *reg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < reg->count; i++)
+        n += reg->cats[i].info ? reg->cats[i].info->tool_count : 0;
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    reg->tool_slots = mm_xcalloc(size, sizeof *reg->tool_slots);
+    reg->tool_mask = size - 1;
+    for (size_t i = 0; i < reg->count; i++)
+        for (uint32_t k = 0; reg->cats[i].info && k < reg->cats[i].info->tool_count; k++) {
+            const char *name = reg->cats[i].info->tools[k].name;
+            size_t at = name_hash(name) & reg->tool_mask;
+            while (reg->tool_slots[at].name)
+                at = (at + 1) & reg->tool_mask;
+            reg->tool_slots[at].name = name;
+            reg->tool_slots[at].cat = i;
+        }
+}
+
+long mm_registry_catalog_tool(const mm_registry *reg, const char *name)
+{
+    for (size_t at = name_hash(name) & reg->tool_mask; reg->tool_slots[at].name;
+         at = (at + 1) & reg->tool_mask)
+        if (strcmp(reg->tool_slots[at].name, name) == 0)
+            return (long)reg->tool_slots[at].cat;
+    return -1;
+}
 
 static int cat_cmp(const void *a, const void *b)
 {
     return strcmp(((const mm_category *)a)->name, ((const mm_category *)b)->name);
 }
 
-static int has_category(const mm_category *cats, size_t n, const char *name)
+/* The first `sorted` entries (the catalog's) are in name order: bsearch them, then scan the
+ * few third-party ones found so far. */
+static int has_category(const mm_category *cats, size_t sorted, size_t n, const char *name)
 {
-    for (size_t i = 0; i < n; i++)
+    mm_category key = {.name = (char *)name};
+    if (bsearch(&key, cats, sorted, sizeof *cats, cat_cmp))
+        return 1;
+    for (size_t i = sorted; i < n; i++)
         if (strcmp(cats[i].name, name) == 0)
             return 1;
     return 0;
@@ -54,6 +103,7 @@ static int has_category(const mm_category *cats, size_t n, const char *name)
 /* Third-party plugins: <dir>/<category>.so not in the catalog. First directory wins. */
 static void scan_extra(mm_registry *reg, size_t *cap)
 {
+    size_t sorted = reg->count;
     for (size_t d = 0; d < reg->dir_count; d++) {
         DIR *dir = opendir(reg->dirs[d]);
         if (!dir)
@@ -65,7 +115,8 @@ static void scan_extra(mm_registry *reg, size_t *cap)
                 continue;
             char *name = mm_xstrdup(e->d_name);
             name[n - 3] = '\0';
-            if (!mm_valid_category_name(name) || has_category(reg->cats, reg->count, name)) {
+            if (!mm_valid_category_name(name) ||
+                has_category(reg->cats, sorted, reg->count, name)) {
                 free(name);
                 continue;
             }
@@ -108,8 +159,10 @@ int mm_registry_create(const mm_catalog *catalog, const char *const *dirs, size_
         c->name = mm_xstrdup(c->info->name);
         c->description = mm_xstrdup(c->info->description);
     }
+    qsort(reg->cats, reg->count, sizeof *reg->cats, cat_cmp); /* for scan_extra's bsearch */
     scan_extra(reg, &cap);
     qsort(reg->cats, reg->count, sizeof *reg->cats, cat_cmp);
+    index_tools(reg);
     *out = reg;
     return 0;
 }
@@ -130,6 +183,7 @@ void mm_registry_destroy(mm_registry **regp)
         free(c->file);
     }
     free(reg->cats);
+    free(reg->tool_slots);
     for (size_t i = 0; i < reg->dir_count; i++)
         free(reg->dirs[i]);
     free(reg->dirs);
@@ -254,6 +308,7 @@ int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view
         cat->loaded = loaded;
         cat->view.plugin = &cat->loaded.desc;
         cat->view.tools = cat->loaded.tools;
+        cat->view.schemas = (const cJSON *const *)cat->loaded.schemas;
         cat->view.tool_count = cat->loaded.desc.tool_count;
         cat->view.path = path;
         path = NULL;

@@ -22,6 +22,7 @@
 
 #include "catalog.h"
 
+#include <cjson/cJSON.h>
 #include <mistmcp/plugin.h>
 
 #include <stddef.h>
@@ -33,6 +34,7 @@ typedef struct mm_category mm_category;
 typedef struct mm_plugin_view {
     const mistmcp_plugin *plugin; /* host-sized copy of the descriptor */
     const mistmcp_tool *tools;    /* host-sized copies, plugin->tool_count of them */
+    const cJSON *const *schemas;  /* tools[i]'s parsed input schema (read-only) */
     size_t tool_count;
     const char *path; /* the file it was loaded from */
 } mm_plugin_view;
@@ -52,6 +54,9 @@ mm_category *mm_registry_at(const mm_registry *reg, size_t index);
 mm_category *mm_registry_find(const mm_registry *reg, const char *name);
 /* Position of cat in the index (for per-category arrays). */
 size_t mm_registry_index(const mm_registry *reg, const mm_category *cat);
+/* The index of the catalog category that has a tool of this name, or -1 (a hash lookup: the
+ * catalog's tool names are unique). Third-party categories are not indexed. */
+long mm_registry_catalog_tool(const mm_registry *reg, const char *name);
 
 const char *mm_category_name(const mm_category *cat);
 /* The catalog's description, or for a third-party plugin a note naming its file. */

@@ -167,36 +167,42 @@ int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool)
     return s->write_tools || (tool->annotations & MISTMCP_ANN_READ_ONLY);
 }
 
-const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **catp)
+/* The tool in category i if it is enabled and has it: takes a reference (see below). */
+static const mistmcp_tool *find_in(mm_session *s, size_t i, const char *name, mm_category **catp,
+                                   const cJSON **schema)
 {
     mm_registry *reg = s->srv->registry;
-    size_t n = mm_registry_count(reg);
-    for (size_t i = 0; i < n; i++) {
-        pthread_mutex_lock(&s->lock);
-        int on = s->enabled[i];
-        pthread_mutex_unlock(&s->lock);
-        if (!on)
-            continue;
-        mm_category *cat = mm_registry_at(reg, i);
-        const mm_catalog_category *info = mm_category_catalog(cat);
-        if (info) { /* the catalog answers without touching the plugin */
-            int listed = 0;
-            for (uint32_t k = 0; k < info->tool_count && !listed; k++)
-                listed = strcmp(info->tools[k].name, name) == 0;
-            if (!listed)
-                continue;
+    pthread_mutex_lock(&s->lock);
+    int on = s->enabled[i];
+    pthread_mutex_unlock(&s->lock);
+    if (!on)
+        return NULL;
+    mm_category *cat = mm_registry_at(reg, i);
+    mm_plugin_view v;
+    if (mm_registry_acquire(reg, cat, &v, NULL, 0) != 0)
+        return NULL;
+    for (size_t k = 0; k < v.tool_count; k++)
+        if (strcmp(v.tools[k].name, name) == 0 && mm_session_tool_visible(s, &v.tools[k])) {
+            *catp = cat;
+            if (schema)
+                *schema = v.schemas[k];
+            return &v.tools[k];
         }
-        mm_plugin_view v;
-        if (mm_registry_acquire(reg, cat, &v, NULL, 0) != 0)
-            continue;
-        for (size_t k = 0; k < v.tool_count; k++)
-            if (strcmp(v.tools[k].name, name) == 0 && mm_session_tool_visible(s, &v.tools[k])) {
-                *catp = cat;
-                return &v.tools[k];
-            }
-        mm_registry_release(reg, cat);
-    }
+    mm_registry_release(reg, cat);
     return NULL;
+}
+
+const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **catp,
+                                         const cJSON **schema)
+{
+    mm_registry *reg = s->srv->registry;
+    long at = mm_registry_catalog_tool(reg, name); /* generated tools: one hash lookup */
+    const mistmcp_tool *t = at >= 0 ? find_in(s, (size_t)at, name, catp, schema) : NULL;
+    size_t n = mm_registry_count(reg);
+    for (size_t i = 0; !t && i < n; i++) /* third-party categories */
+        if (!mm_category_catalog(mm_registry_at(reg, i)))
+            t = find_in(s, i, name, catp, schema);
+    return t;
 }
 
 mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id)

@@ -75,8 +75,10 @@ int mm_session_enable(mm_session *s, size_t index, char *err, size_t err_size);
 int mm_session_disable(mm_session *s, size_t index);
 
 /* Finds a visible tool by name in the enabled categories and takes a registry reference for
- * the call (released with mm_registry_release on *cat). Returns NULL if none. */
-const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **cat);
+ * the call (released with mm_registry_release on *cat). *schema (if schema is not NULL) gets
+ * its parsed input schema, valid while the reference is held. Returns NULL if none. */
+const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **cat,
+                                         const cJSON **schema);
 
 /* In-flight requests, for notifications/cancelled. */
 mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id);

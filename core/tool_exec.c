@@ -115,12 +115,13 @@ static int hook_cancelled(void *p)
 }
 
 /* Checks args against the tool's schema; NULL when fine, else the isError result. */
-static cJSON *check_args(const mistmcp_tool *t, cJSON *args)
+static cJSON *check_args(const mm_call_ctx *ctx, cJSON *args)
 {
+    const mistmcp_tool *t = ctx->tool;
     char err[600];
-    cJSON *schema = cJSON_Parse(t->input_schema);
-    int rc = mm_args_check(schema, args, err, sizeof err);
-    cJSON_Delete(schema);
+    cJSON *parsed = ctx->schema ? NULL : cJSON_Parse(t->input_schema);
+    int rc = mm_args_check(ctx->schema ? ctx->schema : parsed, args, err, sizeof err);
+    cJSON_Delete(parsed);
     return rc == 0 ? NULL : invalid_args(t, err);
 }
 
@@ -138,7 +139,7 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
         return mm_result_text(err, 1);
     }
     mm_request_default_org(t, args, ctx->session->org_id);
-    cJSON *refused = check_args(t, args);
+    cJSON *refused = check_args(ctx, args);
     if (refused)
         return refused;
     mm_request req;
@@ -152,7 +153,7 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
 static cJSON *run_custom(mm_call_ctx *ctx, cJSON *args)
 {
     const mistmcp_tool *t = ctx->tool;
-    cJSON *refused = check_args(t, args);
+    cJSON *refused = check_args(ctx, args);
     if (refused) {
         cJSON_Delete(args);
         return refused;

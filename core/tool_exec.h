@@ -17,6 +17,7 @@ typedef struct mm_call_ctx {
     mm_inflight *request;        /* for cancellation, may be NULL */
     const cJSON *progress_token; /* may be NULL */
     const mistmcp_tool *tool;
+    const cJSON *schema; /* the tool's parsed input schema, or NULL: parse tool->input_schema */
 } mm_call_ctx;
 
 /* Runs a plugin tool; takes ownership of args (may be NULL). Returns a CallToolResult. */
