@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* RTLD_NOW|RTLD_LOCAL are POSIX; dlerror wording is glibc's */
 #include "plugin_loader.h"
 
+#include "tool_json.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -216,6 +217,9 @@ static void free_copies(mm_loaded *p)
     for (size_t i = 0; p->schemas && i < p->desc.tool_count; i++)
         cJSON_Delete(p->schemas[i]);
     free(p->schemas);
+    for (size_t i = 0; p->texts && i < p->desc.tool_count; i++)
+        free(p->texts[i]);
+    free(p->texts);
     free(p->tools);
 }
 
@@ -251,6 +255,14 @@ int mm_plugin_open(const char *path, const char *expected, const mistmcp_host_ap
                      out->desc.category, expected);
         else
             rc = 0;
+    }
+    if (rc == 0) {
+        out->texts = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->texts);
+        for (size_t i = 0; i < out->desc.tool_count; i++) {
+            cJSON *j = mm_tool_json(&out->tools[i]);
+            out->texts[i] = cJSON_PrintUnformatted(j);
+            cJSON_Delete(j);
+        }
     }
     if (rc == 0 && out->desc.init) {
         char init_err[256] = "";

@@ -5,8 +5,9 @@
  * Ownership: a loaded plugin (mm_loaded) owns the dlopen handle and a copy of the descriptor
  * and tool entries, padded to this host's struct sizes (fields a plugin of an older minor does
  * not have read as zero). Strings and parameter tables still point into the mapped object, so
- * they are valid until mm_plugin_close(). The parsed input schemas are the loaded plugin's too,
- * read-only once open (argument checks of concurrent calls share them). Thread-safety: each
+ * they are valid until mm_plugin_close(). The parsed input schemas and the tools/list texts are
+ * the loaded plugin's too, read-only once open (concurrent requests share them: a static
+ * schema is neither parsed nor serialised again per request). Thread-safety: each
  * function works on its own mm_loaded; concurrent opens of different files are fine.
  */
 #ifndef MISTMCP_CORE_PLUGIN_LOADER_H
@@ -22,6 +23,7 @@ typedef struct mm_loaded {
     mistmcp_plugin desc;          /* host-sized copy */
     mistmcp_tool *tools;          /* host-sized copies, desc.tool_count of them */
     cJSON **schemas;              /* each tool's parsed input schema */
+    char **texts;                 /* each tool as tools/list shows it (JSON text) */
     mistmcp_param **param_copies; /* parameter tables re-strided to the host's size */
     size_t param_copy_count;
 } mm_loaded;

@@ -67,27 +67,81 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
     return result(id, r);
 }
 
-/* Every tool the session sees, in a fixed order: built-ins, then enabled categories by name,
- * each in its plugin's order. */
-static cJSON *list_tools(mm_session *s)
+/* Every tool the session sees as tools/list texts, in a fixed order: built-ins, then enabled
+ * categories by name, each in its plugin's order. The plugins' texts are rendered once at
+ * load; the listing holds the categories' references while it points into them. */
+typedef struct listing {
+    const char **texts;
+    size_t count, cap;
+    char **owned; /* the built-ins', rendered now */
+    size_t owned_count;
+    mm_category **held;
+    size_t held_count;
+} listing;
+
+static void listing_add(listing *l, const char *text)
 {
-    cJSON *all = cJSON_CreateArray();
-    for (size_t i = 0; i < mm_builtin_count(); i++)
-        cJSON_AddItemToArray(all, mm_tool_json(&mm_builtin_at(i)->tool));
+    if (l->count == l->cap)
+        l->texts = mm_xrealloc(l->texts, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof *l->texts);
+    l->texts[l->count++] = text;
+}
+
+static void list_tools(mm_session *s, listing *l)
+{
+    size_t builtins = mm_builtin_count();
+    l->owned = mm_xcalloc(builtins + 1, sizeof *l->owned);
+    for (size_t i = 0; i < builtins; i++) {
+        cJSON *j = mm_tool_json(&mm_builtin_at(i)->tool);
+        l->owned[l->owned_count] = cJSON_PrintUnformatted(j);
+        cJSON_Delete(j);
+        listing_add(l, l->owned[l->owned_count++]);
+    }
     mm_registry *reg = s->srv->registry;
-    for (size_t i = 0; i < mm_registry_count(reg); i++) {
+    size_t n = mm_registry_count(reg);
+    l->held = mm_xcalloc(n + 1, sizeof *l->held);
+    for (size_t i = 0; i < n; i++) {
         pthread_mutex_lock(&s->lock);
         int on = s->enabled[i];
         pthread_mutex_unlock(&s->lock);
         mm_plugin_view v;
         if (!on || mm_registry_acquire(reg, mm_registry_at(reg, i), &v, NULL, 0) != 0)
             continue;
+        l->held[l->held_count++] = mm_registry_at(reg, i);
         for (size_t k = 0; k < v.tool_count; k++)
             if (mm_session_tool_visible(s, &v.tools[k]))
-                cJSON_AddItemToArray(all, mm_tool_json(&v.tools[k]));
-        mm_registry_release(reg, mm_registry_at(reg, i));
+                listing_add(l, v.texts[k]);
     }
-    return all;
+}
+
+static void listing_free(mm_session *s, listing *l)
+{
+    for (size_t i = 0; i < l->held_count; i++)
+        mm_registry_release(s->srv->registry, l->held[i]);
+    for (size_t i = 0; i < l->owned_count; i++)
+        free(l->owned[i]);
+    free(l->owned);
+    free(l->held);
+    free(l->texts);
+}
+
+/* "[t1,t2,...]" of texts [from, to). */
+static char *join_page(const listing *l, size_t from, size_t to)
+{
+    size_t len = 3;
+    for (size_t i = from; i < to; i++)
+        len += strlen(l->texts[i]) + 1;
+    char *out = mm_xmalloc(len), *p = out;
+    *p++ = '[';
+    for (size_t i = from; i < to; i++) {
+        if (i > from)
+            *p++ = ',';
+        size_t n = strlen(l->texts[i]);
+        memcpy(p, l->texts[i], n);
+        p += n;
+    }
+    *p++ = ']';
+    *p = '\0';
+    return out;
 }
 
 static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
@@ -105,26 +159,27 @@ static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
             bad_cursor = errno != 0 || !end || *end || start < 0 || start > 1000000;
         }
     }
-    cJSON *all = bad_cursor ? NULL : list_tools(s);
-    long total = cJSON_GetArraySize(all);
+    listing l = {0};
+    if (!bad_cursor)
+        list_tools(s, &l);
+    long total = (long)l.count;
     if (bad_cursor || start > total) {
-        cJSON_Delete(all);
+        listing_free(s, &l);
         return mm_protocol_error(id, MM_INVALID_PARAMS,
                                  "invalid cursor: pass back the nextCursor of a previous "
                                  "tools/list answer");
     }
-    /* The page's tools move out of `all`: nothing is copied. */
-    cJSON *page = cJSON_CreateArray();
-    for (long i = start; i < total && i < start + TOOLS_PAGE_SIZE; i++)
-        cJSON_AddItemToArray(page, cJSON_DetachItemFromArray(all, (int)start));
+    long end = start + TOOLS_PAGE_SIZE < total ? start + TOOLS_PAGE_SIZE : total;
+    char *page = join_page(&l, (size_t)start, (size_t)end);
+    listing_free(s, &l);
     cJSON *r = cJSON_CreateObject();
-    cJSON_AddItemToObject(r, "tools", page);
-    if (start + TOOLS_PAGE_SIZE < total) {
+    cJSON_AddRawToObject(r, "tools", page);
+    free(page);
+    if (end < total) {
         char next[32];
-        snprintf(next, sizeof next, "mm1:%ld", start + TOOLS_PAGE_SIZE);
+        snprintf(next, sizeof next, "mm1:%ld", end);
         cJSON_AddStringToObject(r, "nextCursor", next);
     }
-    cJSON_Delete(all);
     return result(id, r);
 }
 

@@ -309,6 +309,7 @@ int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view
         cat->view.plugin = &cat->loaded.desc;
         cat->view.tools = cat->loaded.tools;
         cat->view.schemas = (const cJSON *const *)cat->loaded.schemas;
+        cat->view.texts = (const char *const *)cat->loaded.texts;
         cat->view.tool_count = cat->loaded.desc.tool_count;
         cat->view.path = path;
         path = NULL;

@@ -35,6 +35,7 @@ typedef struct mm_plugin_view {
     const mistmcp_plugin *plugin; /* host-sized copy of the descriptor */
     const mistmcp_tool *tools;    /* host-sized copies, plugin->tool_count of them */
     const cJSON *const *schemas;  /* tools[i]'s parsed input schema (read-only) */
+    const char *const *texts;     /* tools[i] as tools/list shows it (JSON text) */
     size_t tool_count;
     const char *path; /* the file it was loaded from */
 } mm_plugin_view;

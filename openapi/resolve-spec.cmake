@@ -62,3 +62,5 @@ else()
 endif()
 message(STATUS "OpenAPI spec: ${MISTMCP_SPEC_FILE}")
 set(MISTMCP_SPEC_FILE_USED "${MISTMCP_SPEC_FILE}" CACHE INTERNAL "the spec this tree was generated from")
+set(MISTMCP_SPEC_JSON_FILE_USED "${MISTMCP_SPEC_JSON_FILE}" CACHE INTERNAL
+    "its JSON twin, if found (the benchmark's peer reads it)")

@@ -17,6 +17,10 @@ int mm_child_spawn(mm_child *c, char *const argv[], char *const envp[])
     extern char **environ;
     int a[2], b[2];
     c->len = 0;
+    if (!c->buf) {
+        c->cap = 1 << 16;
+        c->buf = malloc(c->cap);
+    }
     if (pipe2(a, O_CLOEXEC) || pipe2(b, O_CLOEXEC))
         return -1;
     pid_t pid = fork();
@@ -66,8 +70,9 @@ char *mm_child_read_line(mm_child *c, int timeout_ms)
 {
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        char *nl = memchr(c->buf, '\n', c->len);
+    for (size_t seen = 0;;) {
+        char *nl = memchr(c->buf + seen, '\n', c->len - seen);
+        seen = c->len;
         if (nl) {
             size_t n = (size_t)(nl - c->buf);
             char *line = strndup(c->buf, n);
@@ -79,9 +84,14 @@ char *mm_child_read_line(mm_child *c, int timeout_ms)
         long left =
             timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
         struct pollfd p = {.fd = c->out, .events = POLLIN};
-        if (left <= 0 || c->len >= sizeof c->buf - 1 || poll(&p, 1, (int)left) <= 0)
+        if (c->len + 1 >= c->cap) {
+            if (c->cap >= MM_CHILD_MAX_LINE)
+                return NULL;
+            c->buf = realloc(c->buf, c->cap *= 2);
+        }
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
             return NULL;
-        ssize_t got = read(c->out, c->buf + c->len, sizeof c->buf - c->len - 1);
+        ssize_t got = read(c->out, c->buf + c->len, c->cap - c->len - 1);
         if (got <= 0)
             return NULL;
         c->len += (size_t)got;
@@ -95,6 +105,8 @@ int mm_child_finish(mm_child *c, int timeout_ms)
     for (int waited = 0; waited < timeout_ms; waited += 10) {
         if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
             close(c->out);
+            free(c->buf);
+            c->buf = NULL;
             return status;
         }
         usleep(10000);
@@ -102,6 +114,8 @@ int mm_child_finish(mm_child *c, int timeout_ms)
     kill(c->pid, SIGKILL);
     waitpid(c->pid, &status, 0);
     close(c->out);
+    free(c->buf);
+    c->buf = NULL;
     return status;
 }
 

@@ -15,15 +15,18 @@ typedef struct mm_child {
     int in;                  /* write end of the child's stdin */
     int out;                 /* read end of the child's stdout */
     const char *stderr_path; /* set before spawning to send stderr to a file; NULL: inherit */
-    char buf[1 << 20];
-    size_t len;
+    char *buf;               /* what was read and not yet returned; grows up to MM_CHILD_MAX_LINE */
+    size_t len, cap;
 } mm_child;
+
+#define MM_CHILD_MAX_LINE (64u << 20)
 
 /* Starts argv[0] with envp (NULL: this process's environment). Returns 0 or -1. */
 int mm_child_spawn(mm_child *c, char *const argv[], char *const envp[]);
 /* Writes line and a newline. Returns 0 or -1. */
 int mm_child_send(mm_child *c, const char *line);
-/* The next line, or NULL after timeout_ms or at end of output. Caller frees. */
+/* The next line, or NULL after timeout_ms, at end of output or past MM_CHILD_MAX_LINE.
+ * Caller frees. Uses a memchr from where the last read stopped (long lines are fine). */
 char *mm_child_read_line(mm_child *c, int timeout_ms);
 /* Closes stdin, waits up to timeout_ms for exit (then SIGKILL). Returns the wait status. */
 int mm_child_finish(mm_child *c, int timeout_ms);

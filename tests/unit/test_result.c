@@ -124,5 +124,25 @@ int main(void)
     CHECK_MSG(fixed && !strchr(fixed, '\xc0') && mm_utf8_repair(fixed) == NULL,
               "overlong, surrogate");
     free(fixed);
+    /* ASCII runs are scanned a word at a time: a bad byte or a multi-byte character at every
+     * offset and alignment, and the end at every alignment, are still found. */
+    char buf[80];
+    int word_path_ok = 1;
+    for (size_t start = 0; start < 8; start++)
+        for (size_t at = 0; at < 40; at++) {
+            memset(buf, 'a', sizeof buf);
+            buf[start + 48] = '\0';
+            buf[start + at] = (char)0xff;
+            char *f = mm_utf8_repair(buf + start);
+            word_path_ok &= f && strlen(f) == 50 && memcmp(f + at, "\xef\xbf\xbd", 3) == 0;
+            free(f);
+            memcpy(buf + start + at, "\xc3\xa9", 2); /* valid: é */
+            word_path_ok &= mm_utf8_repair(buf + start) == NULL;
+            buf[start + at] = 'a';
+            buf[start + at + 1] = 'a';
+            buf[start + 47 - at % 8] = '\0'; /* shorter strings, every end alignment */
+            word_path_ok &= mm_utf8_repair(buf + start) == NULL;
+        }
+    CHECK_MSG(word_path_ok, "word-at-a-time scan");
     return check_summary();
 }

@@ -1,0 +1,858 @@
+/*
+ * The benchmark: mistmcp against the floor (trivial C echo servers over stdio and HTTP, the
+ * fake Mist backend's own round trip) and a real peer (@ivotoby/openapi-mcp-server on the
+ * same pinned spec and the same fake backend), in one run, all driven by the same client
+ * code (this program; the SDK rows by the MCP TypeScript SDK). Prints one table of medians
+ * (min-max over the rounds) with ratios and the targets of issue 5.
+ *
+ * usage: bench --build DIR --spec-json FILE --gen-spec FILE --exclusions FILE
+ *              [--node NODE --peer SCRIPT --sdk SCRIPT] [--rounds R] [--calls N] [--idle K]
+ * Without --peer (and --node) the peer columns stay empty.
+ */
+#define _GNU_SOURCE
+#include "bench_http.h"
+#include "child.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct stat3 {
+    double med, lo, hi;
+    int valid;
+} stat3;
+
+typedef struct opts {
+    const char *build, *spec_json, *gen_spec, *exclusions, *node, *peer, *sdk;
+    int rounds, calls;
+    size_t idle;
+} opts;
+
+static opts o = {.rounds = 5, .calls = 2000, .idle = 10000};
+static char backend_env[80];
+static int backend_port;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, int n, double p)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp);
+    int i = (int)(p * (n - 1) + 0.5);
+    return v[i < 0 ? 0 : i >= n ? n - 1 : i];
+}
+
+static stat3 stats(double *v, int n)
+{
+    stat3 s = {0};
+    if (n <= 0)
+        return s;
+    s.med = pct(v, n, 0.5);
+    s.lo = v[0];
+    s.hi = v[n - 1];
+    s.valid = 1;
+    return s;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench: %s\n", what);
+    exit(1);
+}
+
+static char *path_in(const char *dir, const char *rel)
+{
+    char *p;
+    if (asprintf(&p, "%s/%s", dir, rel) < 0)
+        die("out of memory");
+    return p;
+}
+
+/* --- servers --------------------------------------------------------------------------- */
+
+typedef enum who { MISTMCP, FLOOR, PEER } who;
+
+/* argv of a stdio server; mode/categories for mistmcp. Static storage, valid until the next
+ * call. */
+static char **stdio_argv(who w, const char *mode, const char *categories)
+{
+    static char *argv[24];
+    static char url[80];
+    int n = 0;
+    if (w == MISTMCP) {
+        argv[n++] = path_in(o.build, "mistmcp");
+        argv[n++] = "--plugin-dir";
+        argv[n++] = path_in(o.build, "plugins");
+        argv[n++] = "--mode";
+        argv[n++] = (char *)mode;
+        if (categories) {
+            argv[n++] = "--categories";
+            argv[n++] = (char *)categories;
+        }
+    } else if (w == FLOOR) {
+        argv[n++] = path_in(o.build, "tests/bench/echo_stdio");
+    } else {
+        snprintf(url, sizeof url, "http://127.0.0.1:%d", backend_port);
+        argv[n++] = (char *)o.node;
+        argv[n++] = (char *)o.peer;
+        argv[n++] = "--openapi-spec";
+        argv[n++] = (char *)o.spec_json;
+        argv[n++] = "--api-base-url";
+        argv[n++] = url;
+        argv[n++] = "--headers";
+        argv[n++] = "Authorization:Token bench";
+        argv[n++] = "--verbose";
+        argv[n++] = "false";
+    }
+    argv[n] = NULL;
+    return argv;
+}
+
+static char *server_env[] = {backend_env, "MIST_API_TOKEN=bench", "HOME=/tmp", "PATH=/usr/bin:/bin",
+                             NULL};
+
+static void spawn(mm_child *c, char **argv)
+{
+    c->stderr_path = "/dev/null";
+    if (mm_child_spawn(c, argv, server_env) != 0)
+        die("cannot start a server");
+}
+
+/* Sends req and waits for the answer with this id (notifications are skipped). Returns its
+ * byte count. */
+static size_t roundtrip(mm_child *c, const char *req, long id)
+{
+    mm_child_send(c, req);
+    for (;;) {
+        char *l = mm_child_read_line(c, 60000);
+        if (!l) {
+            fprintf(stderr, "bench: no answer to %.100s\n", req);
+            exit(1);
+        }
+        size_t n = strlen(l);
+        int mine = bh_has_id(l, id);
+        free(l);
+        if (mine)
+            return n;
+    }
+}
+
+static const char *INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                          "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":"
+                          "{\"name\":\"bench\",\"version\":\"1\"}}}";
+
+static void initialize(mm_child *c)
+{
+    roundtrip(c, INIT, 1);
+    mm_child_send(c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+}
+
+static const char *call_fmt(who w)
+{
+    switch (w) {
+    case MISTMCP:
+        return "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"tools/call\",\"params\":{\"name\":"
+               "\"listOrgWlans\",\"arguments\":{\"org_id\":\"o\"}}}";
+    case FLOOR:
+        return "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"tools/call\",\"params\":{\"name\":"
+               "\"echo\",\"arguments\":{}}}";
+    default:
+        return "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"tools/call\",\"params\":{\"name\":"
+               "\"lst-org-wlans\",\"arguments\":{\"org_id\":\"o\"}}}";
+    }
+}
+
+/* --- stdio measures -------------------------------------------------------------------- */
+
+static stat3 start_init(who w, int rounds)
+{
+    double *v = calloc((size_t)rounds, sizeof *v);
+    for (int i = 0; i < rounds; i++) {
+        static mm_child c;
+        double t0 = now_ms();
+        spawn(&c, stdio_argv(w, "managed", NULL));
+        initialize(&c);
+        v[i] = now_ms() - t0;
+        mm_child_finish(&c, 5000);
+    }
+    stat3 s = stats(v, rounds);
+    free(v);
+    return s;
+}
+
+typedef struct listing {
+    stat3 first_ms; /* the first tools/list of a fresh server */
+    size_t bytes;
+    long rss_kib; /* peak, after the list */
+} listing;
+
+static listing first_list(who w, const char *mode, int rounds)
+{
+    listing l = {0};
+    double *v = calloc((size_t)rounds, sizeof *v);
+    for (int i = 0; i < rounds; i++) {
+        static mm_child c;
+        spawn(&c, stdio_argv(w, mode, NULL));
+        initialize(&c);
+        double t0 = now_ms();
+        l.bytes = roundtrip(&c, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}", 2);
+        v[i] = now_ms() - t0;
+        long rss = mm_child_peak_rss_kib(&c);
+        if (rss > l.rss_kib)
+            l.rss_kib = rss;
+        mm_child_finish(&c, 5000);
+    }
+    l.first_ms = stats(v, rounds);
+    free(v);
+    return l;
+}
+
+typedef struct calls {
+    double per_s, p50, p90, p99;
+    int valid;
+} calls;
+
+static calls sequential(mm_child *c, const char *fmt, int n)
+{
+    double *v = calloc((size_t)n, sizeof *v);
+    char req[512];
+    double t0 = now_ms();
+    for (int i = 0; i < n; i++) {
+        snprintf(req, sizeof req, fmt, 1000L + i);
+        double a = now_ms();
+        roundtrip(c, req, 1000L + i);
+        v[i] = now_ms() - a;
+    }
+    calls r = {.per_s = n / ((now_ms() - t0) / 1e3), .valid = 1};
+    r.p50 = pct(v, n, 0.5);
+    r.p90 = pct(v, n, 0.9);
+    r.p99 = pct(v, n, 0.99);
+    free(v);
+    return r;
+}
+
+static double in_flight(mm_child *c, const char *fmt, int n, int depth)
+{
+    char req[512];
+    int sent = 0, done = 0;
+    double t0 = now_ms();
+    for (; sent < depth && sent < n; sent++) {
+        snprintf(req, sizeof req, fmt, 100000L + sent);
+        mm_child_send(c, req);
+    }
+    while (done < n) {
+        char *l = mm_child_read_line(c, 60000);
+        if (!l)
+            die("in-flight answers stopped");
+        int answer = strstr(l, "\"id\":") != NULL;
+        free(l);
+        if (!answer)
+            continue;
+        done++;
+        if (sent < n) {
+            snprintf(req, sizeof req, fmt, 100000L + sent++);
+            mm_child_send(c, req);
+        }
+    }
+    return n / ((now_ms() - t0) / 1e3);
+}
+
+typedef struct call_rows {
+    calls seq;
+    double eight;
+} call_rows;
+
+static call_rows stdio_calls(who w)
+{
+    static mm_child c;
+    spawn(&c, stdio_argv(w, "custom", "orgs_wlans"));
+    initialize(&c);
+    call_rows r;
+    sequential(&c, call_fmt(w), o.calls / 10 + 1); /* warm-up */
+    r.seq = sequential(&c, call_fmt(w), o.calls);
+    r.eight = in_flight(&c, call_fmt(w), o.calls, 8);
+    mm_child_finish(&c, 5000);
+    return r;
+}
+
+/* The category with the most tools, from --list-categories. */
+static void largest_category(char *name, size_t size, int *tools)
+{
+    char *cmd;
+    if (asprintf(&cmd, "%s/mistmcp --list-categories", o.build) < 0)
+        die("out of memory");
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    char line[1024], n[128];
+    int t, ro;
+    *tools = 0;
+    while (p && fgets(line, sizeof line, p))
+        if (sscanf(line, "%127s %d %d", n, &t, &ro) == 3 && t > *tools) {
+            *tools = t;
+            snprintf(name, size, "%s", n);
+        }
+    if (p)
+        pclose(p);
+    if (!*tools)
+        die("no categories from mistmcp --list-categories");
+}
+
+static void enable_disable(const char *category, int rounds, stat3 *enable, stat3 *disable)
+{
+    static mm_child c;
+    spawn(&c, stdio_argv(MISTMCP, "managed", NULL));
+    initialize(&c);
+    double *e = calloc((size_t)rounds, sizeof *e), *d = calloc((size_t)rounds, sizeof *d);
+    char req[512];
+    for (int i = 0; i < rounds; i++) {
+        long id = 10 + 2 * i;
+        snprintf(req, sizeof req,
+                 "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"tools/call\",\"params\":{\"name\":"
+                 "\"manageMcpTools\",\"arguments\":{\"enable_mcp_tools_categories\":[\"%s\"]}}}",
+                 id, category);
+        double t0 = now_ms();
+        roundtrip(&c, req, id); /* list_changed comes before the answer */
+        e[i] = now_ms() - t0;
+        snprintf(req, sizeof req,
+                 "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"tools/call\",\"params\":{\"name\":"
+                 "\"manageMcpTools\",\"arguments\":{\"disable_mcp_tools_categories\":[\"%s\"]}}}",
+                 id + 1, category);
+        t0 = now_ms();
+        roundtrip(&c, req, id + 1);
+        d[i] = now_ms() - t0;
+    }
+    *enable = stats(e, rounds);
+    *disable = stats(d, rounds);
+    free(e);
+    free(d);
+    mm_child_finish(&c, 5000);
+}
+
+static size_t discard(char *p, size_t s, size_t n, void *u)
+{
+    (void)p, (void)u;
+    return s * n;
+}
+
+static double backend_rtt(int n)
+{
+    CURL *h = curl_easy_init();
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/orgs/o/wlans", backend_port);
+    struct curl_slist *hd = curl_slist_append(NULL, "Authorization: Token bench");
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    double *v = calloc((size_t)n, sizeof *v);
+    for (int i = 0; i < n; i++) {
+        double a = now_ms();
+        curl_easy_perform(h);
+        v[i] = now_ms() - a;
+    }
+    double med = pct(v, n, 0.5);
+    free(v);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    return med;
+}
+
+/* --- HTTP measures --------------------------------------------------------------------- */
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+typedef struct http_server {
+    mm_child child;
+    char url[160];
+    int get_stream; /* answers calls on the GET stream (the peer) */
+} http_server;
+
+static void start_http(http_server *s, who w)
+{
+    int port = free_port();
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    char **argv;
+    if (w == FLOOR) {
+        static char *a[3];
+        a[0] = path_in(o.build, "tests/bench/echo_http");
+        a[1] = portstr;
+        argv = a;
+        snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/mcp", port);
+    } else if (w == MISTMCP) {
+        static char *a[12];
+        int n = 0;
+        a[n++] = path_in(o.build, "mistmcp");
+        a[n++] = "--transport", a[n++] = "http", a[n++] = "--port", a[n++] = portstr;
+        a[n++] = "--plugin-dir", a[n++] = path_in(o.build, "plugins");
+        a[n++] = "--max-sessions", a[n++] = "30000";
+        a[n] = NULL;
+        argv = a;
+        snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/mcp?mode=custom&categories=orgs_wlans",
+                 port);
+    } else {
+        char **base = stdio_argv(PEER, NULL, NULL);
+        static char *a[24];
+        int n = 0;
+        for (; base[n]; n++)
+            a[n] = base[n];
+        a[n++] = "--transport", a[n++] = "http", a[n++] = "--port", a[n++] = portstr;
+        a[n++] = "--host", a[n++] = "127.0.0.1", a[n++] = "--path", a[n++] = "/mcp";
+        a[n] = NULL;
+        argv = a;
+        snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/mcp", port);
+        s->get_stream = 1;
+    }
+    spawn(&s->child, argv);
+    for (int i = 0; i < 300; i++) { /* up to 30 s for the peer to parse its spec */
+        CURL *h = curl_easy_init();
+        curl_easy_setopt(h, CURLOPT_URL, s->url);
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 500L);
+        int up = curl_easy_perform(h) == CURLE_OK;
+        curl_easy_cleanup(h);
+        if (up)
+            return;
+        usleep(100000);
+    }
+    die("an HTTP server did not start");
+}
+
+static void stop_http(http_server *s)
+{
+    mm_child_finish(&s->child, 5000);
+}
+
+typedef struct http_job {
+    const http_server *srv;
+    const char *fmt;
+    int index, n;
+    double seconds;
+    int failed;
+} http_job;
+
+static void *http_worker(void *p)
+{
+    http_job *j = p;
+    char token[32], req[512];
+    snprintf(token, sizeof token, "bench-%d", j->index);
+    bh_session *s = bh_open(j->srv->url, token, j->srv->get_stream);
+    if (!s) {
+        j->failed = j->n;
+        return NULL;
+    }
+    long base = 1000000L * (j->index + 1);    /* ids unique across sessions (the peer needs it) */
+    for (int i = 0; i < j->n / 10 + 1; i++) { /* warm-up */
+        snprintf(req, sizeof req, j->fmt, base + 900000 + i);
+        bh_request(s, req, base + 900000 + i);
+    }
+    double t0 = now_ms();
+    for (int i = 0; i < j->n; i++) {
+        snprintf(req, sizeof req, j->fmt, base + i);
+        if (bh_request(s, req, base + i) < 0)
+            j->failed++;
+    }
+    j->seconds = (now_ms() - t0) / 1e3;
+    bh_stop(s);
+    bh_close(&s);
+    return NULL;
+}
+
+/* calls/s over `sessions` sessions, each making n sequential calls at once. */
+static double http_calls(const http_server *srv, who w, int sessions, int n, int *failed)
+{
+    pthread_t t[16];
+    http_job jobs[16];
+    double t0 = now_ms();
+    for (int i = 0; i < sessions; i++) {
+        jobs[i] = (http_job){.srv = srv, .fmt = call_fmt(w), .index = i, .n = n};
+        pthread_create(&t[i], NULL, http_worker, &jobs[i]);
+    }
+    double slowest = 0;
+    for (int i = 0; i < sessions; i++) {
+        pthread_join(t[i], NULL);
+        *failed += jobs[i].failed;
+        if (jobs[i].seconds > slowest)
+            slowest = jobs[i].seconds;
+    }
+    (void)t0;
+    return slowest > 0 ? sessions * n / slowest : 0;
+}
+
+static long rss_now_kib(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    long kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kib = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+typedef struct http_rows {
+    double seq, eight;
+    int failed;
+    double idle_bytes; /* per idle session */
+    size_t idle_made;
+    long peak_kib;
+    int valid;
+} http_rows;
+
+static http_rows http_measures(who w)
+{
+    http_rows r = {.valid = 1};
+    http_server srv = {0};
+    start_http(&srv, w);
+    r.seq = http_calls(&srv, w, 1, o.calls, &r.failed);
+    r.eight = http_calls(&srv, w, 8, o.calls / 4 + 1, &r.failed);
+    if (w != FLOOR && o.idle) {
+        long before = rss_now_kib(srv.child.pid);
+        r.idle_made = bh_idle_sessions(srv.url, o.idle);
+        long after = rss_now_kib(srv.child.pid);
+        r.idle_bytes = r.idle_made ? (double)(after - before) * 1024 / (double)r.idle_made : 0;
+    }
+    r.peak_kib = mm_child_peak_rss_kib(&srv.child);
+    stop_http(&srv);
+    return r;
+}
+
+/* --- SDK client rows, generator -------------------------------------------------------- */
+
+/* calls/s of the MCP TypeScript SDK client (sdk_bench.mjs), or 0. */
+static double sdk_calls(who w, const char *transport)
+{
+    if (!o.sdk || !o.node)
+        return 0;
+    http_server srv = {0};
+    char n[16], *cmd = NULL;
+    snprintf(n, sizeof n, "%d", o.calls / 4 + 1);
+    if (strcmp(transport, "http") == 0) {
+        start_http(&srv, w);
+        if (asprintf(&cmd, "'%s' '%s' http %s '%s' '%s'", o.node, o.sdk, n,
+                     w == PEER ? "lst-org-wlans" : "listOrgWlans", srv.url) < 0)
+            die("out of memory");
+    } else {
+        char **argv = stdio_argv(w, "custom", "orgs_wlans");
+        size_t len = 0;
+        char line[4096];
+        line[0] = '\0';
+        for (int i = 0; argv[i]; i++)
+            len += (size_t)snprintf(line + len, sizeof line - len, " '%s'", argv[i]);
+        if (asprintf(&cmd, "%s='%s' '%s' '%s' stdio %s '%s'%s", "MISTMCP_API_BASE_URL",
+                     backend_env + strlen("MISTMCP_API_BASE_URL="), o.node, o.sdk, n,
+                     w == PEER ? "lst-org-wlans" : "listOrgWlans", line) < 0)
+            die("out of memory");
+    }
+    FILE *p = popen(cmd, "r");
+    double rate = 0;
+    char out[256];
+    while (p && fgets(out, sizeof out, p))
+        sscanf(out, "calls/s %lf", &rate);
+    if (p && pclose(p) != 0)
+        rate = 0;
+    free(cmd);
+    if (srv.child.pid)
+        stop_http(&srv);
+    return rate;
+}
+
+static stat3 generator_ms(int rounds)
+{
+    double *v = calloc((size_t)rounds, sizeof *v);
+    char dir[] = "/tmp/mistmcp-bench-gen.XXXXXX";
+    if (!mkdtemp(dir))
+        die("mkdtemp");
+    for (int i = 0; i < rounds; i++) {
+        double t0 = now_ms();
+        pid_t pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+            dup2(null, 1);
+            dup2(null, 2);
+            char *gen = path_in(o.build, "generator/mistmcp-gen");
+            execl(gen, gen, "-q", "-x", o.exclusions, "--out", dir, o.gen_spec, (char *)NULL);
+            _exit(127);
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        v[i] = now_ms() - t0;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            die("the generator failed");
+    }
+    char *rm;
+    if (asprintf(&rm, "rm -rf '%s'", dir) >= 0 && system(rm) != 0)
+        fprintf(stderr, "bench: could not remove %s\n", dir);
+    free(rm);
+    stat3 s = stats(v, rounds);
+    free(v);
+    return s;
+}
+
+/* --- the table ------------------------------------------------------------------------- */
+
+static void cell(char *buf, size_t size, double v, const char *fmt)
+{
+    if (v > 0)
+        snprintf(buf, size, fmt, v);
+    else
+        snprintf(buf, size, "-");
+}
+
+static void row(const char *measure, const char *mine, const char *floor, const char *peer,
+                const char *vs_floor, const char *vs_peer, const char *target)
+{
+    printf("| %-44s | %16s | %14s | %14s | %9s | %9s | %-26s |\n", measure, mine, floor, peer,
+           vs_floor, vs_peer, target);
+}
+
+static const char *verdict(int ok)
+{
+    return ok ? "ok" : "MISSED";
+}
+
+static void stat_cell(char *buf, size_t size, stat3 s)
+{
+    if (!s.valid)
+        snprintf(buf, size, "-");
+    else if (s.med < 10)
+        snprintf(buf, size, "%.2f (%.2f-%.2f)", s.med, s.lo, s.hi);
+    else
+        snprintf(buf, size, "%.0f (%.0f-%.0f)", s.med, s.lo, s.hi);
+}
+
+static void usage(void)
+{
+    fputs("usage: bench --build DIR --spec-json FILE --gen-spec FILE --exclusions FILE\n"
+          "             [--node NODE --peer SCRIPT --sdk SCRIPT] [--rounds R] [--calls N] "
+          "[--idle K]\n",
+          stderr);
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v)
+            usage();
+        if (!strcmp(a, "--build"))
+            o.build = v;
+        else if (!strcmp(a, "--spec-json"))
+            o.spec_json = v;
+        else if (!strcmp(a, "--gen-spec"))
+            o.gen_spec = v;
+        else if (!strcmp(a, "--exclusions"))
+            o.exclusions = v;
+        else if (!strcmp(a, "--node"))
+            o.node = v;
+        else if (!strcmp(a, "--peer"))
+            o.peer = v;
+        else if (!strcmp(a, "--sdk"))
+            o.sdk = v;
+        else if (!strcmp(a, "--rounds"))
+            o.rounds = atoi(v);
+        else if (!strcmp(a, "--calls"))
+            o.calls = atoi(v);
+        else if (!strcmp(a, "--idle"))
+            o.idle = (size_t)atol(v);
+        else
+            usage();
+        i++;
+    }
+    if (!o.build || !o.spec_json || !o.gen_spec || !o.exclusions || o.rounds < 1 || o.calls < 1)
+        usage();
+    int peer = o.node && o.peer;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    static mm_child fake;
+    char *fargv[] = {path_in(o.build, "tests/fake_mist"), "/dev/null", "--max-seconds", "3600",
+                     NULL};
+    if (mm_child_spawn(&fake, fargv, NULL) != 0)
+        die("cannot start the fake backend");
+    char *pl = mm_child_read_line(&fake, 10000);
+    backend_port = pl ? atoi(pl + 5) : 0;
+    free(pl);
+    if (!backend_port)
+        die("the fake backend did not start");
+    snprintf(backend_env, sizeof backend_env, "MISTMCP_API_BASE_URL=http://127.0.0.1:%d",
+             backend_port);
+
+    fprintf(stderr, "bench: start-up...\n");
+    stat3 st_m = start_init(MISTMCP, o.rounds), st_f = start_init(FLOOR, o.rounds);
+    stat3 st_p = peer ? start_init(PEER, o.rounds) : (stat3){0};
+    fprintf(stderr, "bench: tools/list...\n");
+    listing lm = first_list(MISTMCP, "managed", o.rounds);
+    listing la = first_list(MISTMCP, "all", o.rounds);
+    listing lp = peer ? first_list(PEER, NULL, o.rounds) : (listing){0};
+    char largest[128];
+    int largest_tools;
+    largest_category(largest, sizeof largest, &largest_tools);
+    stat3 en, dis;
+    enable_disable(largest, o.rounds * 4, &en, &dis);
+    fprintf(stderr, "bench: stdio calls...\n");
+    call_rows cm = stdio_calls(MISTMCP), cf = stdio_calls(FLOOR);
+    call_rows cp = peer ? stdio_calls(PEER) : (call_rows){0};
+    double rtt = backend_rtt(o.calls);
+    fprintf(stderr, "bench: HTTP...\n");
+    http_rows hm = http_measures(MISTMCP), hf = http_measures(FLOOR);
+    http_rows hp = peer ? http_measures(PEER) : (http_rows){0};
+    fprintf(stderr, "bench: SDK client...\n");
+    double sdk_ms = sdk_calls(MISTMCP, "stdio"), sdk_mh = sdk_calls(MISTMCP, "http");
+    double sdk_ps = peer ? sdk_calls(PEER, "stdio") : 0,
+           sdk_ph = peer ? sdk_calls(PEER, "http") : 0;
+    fprintf(stderr, "bench: generator...\n");
+    stat3 gen = generator_ms(o.rounds);
+    mm_child_finish(&fake, 5000);
+
+    char a[64], b[64], c[64], d[32], e[32], f[64];
+    printf("| %-44s | %16s | %14s | %14s | %9s | %9s | %-26s |\n", "measure", "mistmcp", "floor",
+           "peer", "vs floor", "vs peer", "target");
+    printf("|%s|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
+           "------------------", "----------------", "----------------", "-----------",
+           "-----------", "----------------------------");
+    stat_cell(a, sizeof a, st_m);
+    stat_cell(b, sizeof b, st_f);
+    stat_cell(c, sizeof c, st_p);
+    snprintf(d, sizeof d, "%.2fx", st_m.med / st_f.med);
+    cell(e, sizeof e, peer ? st_p.med / st_m.med : 0, "%.0fx less");
+    snprintf(f, sizeof f, "<=2x floor %s%s%s", verdict(st_m.med <= 2 * st_f.med),
+             peer ? ", >=50x peer " : "", peer ? verdict(st_p.med >= 50 * st_m.med) : "");
+    row("start -> initialize, ms", a, b, c, d, e, f);
+
+    stat_cell(a, sizeof a, lm.first_ms);
+    row("first tools/list, managed mode, ms", a, "", "", "", "", "");
+    snprintf(a, sizeof a, "%zu", lm.bytes);
+    row("  bytes", a, "", "", "", "", "");
+    stat_cell(a, sizeof a, la.first_ms);
+    stat_cell(c, sizeof c, lp.first_ms);
+    cell(e, sizeof e, peer ? lp.first_ms.med / la.first_ms.med : 0, "%.0fx less");
+    snprintf(f, sizeof f, "%s%s", peer ? ">=20x peer " : "",
+             peer ? verdict(lp.first_ms.med >= 20 * la.first_ms.med) : "");
+    row("first tools/list, all mode, ms", a, "", c, "", e, f);
+    snprintf(a, sizeof a, "%zu", la.bytes);
+    cell(c, sizeof c, (double)lp.bytes, "%.0f");
+    cell(e, sizeof e, peer && la.bytes ? (double)lp.bytes / (double)la.bytes : 0, "%.1fx less");
+    row("  bytes (read-only tools)", a, "", c, "", e, "");
+
+    snprintf(a, sizeof a, "%ld", lm.rss_kib);
+    cell(c, sizeof c, (double)lp.rss_kib, "%.0f");
+    cell(e, sizeof e, peer ? (double)lp.rss_kib / (double)lm.rss_kib : 0, "%.0fx less");
+    snprintf(f, sizeof f, "%s%s", peer ? "<=1/20 peer " : "",
+             peer ? verdict(lm.rss_kib * 20 <= lp.rss_kib) : "");
+    row("peak RSS, managed mode, KiB", a, "", c, "", e, f);
+    snprintf(a, sizeof a, "%ld", la.rss_kib);
+    cell(e, sizeof e, peer ? (double)lp.rss_kib / (double)la.rss_kib : 0, "%.1fx less");
+    snprintf(f, sizeof f, "%s%s", peer ? "<=1/5 peer " : "",
+             peer ? verdict(la.rss_kib * 5 <= lp.rss_kib) : "");
+    row("peak RSS, all mode, KiB", a, "", c, "", e, f);
+
+    char what[200];
+    snprintf(what, sizeof what, "enable %s (%d tools), ms", largest, largest_tools);
+    stat_cell(a, sizeof a, en);
+    snprintf(f, sizeof f, "<=1 ms %s", verdict(en.med <= 1.0));
+    row(what, a, "", "", "", "", f);
+    stat_cell(a, sizeof a, dis);
+    row("  disable it, ms", a, "", "", "", "", "");
+
+    snprintf(b, sizeof b, "%.3f", rtt);
+    row("fake backend round trip alone, ms", "", b, "", "", "", "");
+    snprintf(a, sizeof a, "%.0f", cm.seq.per_s);
+    snprintf(b, sizeof b, "%.0f", cf.seq.per_s);
+    cell(c, sizeof c, cp.seq.per_s, "%.0f");
+    double ideal = 1e3 / (cf.seq.p50 + rtt);
+    snprintf(d, sizeof d, "%.2f ideal", cm.seq.per_s / ideal);
+    cell(e, sizeof e, peer ? cm.seq.per_s / cp.seq.per_s : 0, "%.1fx");
+    snprintf(f, sizeof f, "%s%s", peer ? ">=4x peer " : "",
+             peer ? verdict(cm.seq.per_s >= 4 * cp.seq.per_s) : "");
+    row("stdio sequential calls/s", a, b, c, d, e, f);
+    snprintf(a, sizeof a, "%.3f/%.3f/%.3f", cm.seq.p50, cm.seq.p90, cm.seq.p99);
+    snprintf(b, sizeof b, "%.3f/%.3f/%.3f", cf.seq.p50, cf.seq.p90, cf.seq.p99);
+    if (peer)
+        snprintf(c, sizeof c, "%.2f/%.2f/%.2f", cp.seq.p50, cp.seq.p90, cp.seq.p99);
+    else
+        snprintf(c, sizeof c, "-");
+    row("  latency p50/p90/p99, ms", a, b, c, "", "", "");
+    snprintf(a, sizeof a, "%.0f", cm.eight);
+    snprintf(b, sizeof b, "%.0f", cf.eight);
+    cell(c, sizeof c, cp.eight, "%.0f");
+    cell(e, sizeof e, peer ? cm.eight / cp.eight : 0, "%.1fx");
+    snprintf(f, sizeof f, "%s%s", peer ? ">=8x peer " : "",
+             peer ? verdict(cm.eight >= 8 * cp.eight) : "");
+    row("stdio 8 in flight, calls/s", a, b, c, "", e, f);
+
+    snprintf(a, sizeof a, "%.0f", hm.seq);
+    snprintf(b, sizeof b, "%.0f", hf.seq);
+    cell(c, sizeof c, hp.seq, "%.0f");
+    snprintf(d, sizeof d, "%.2fx", hm.seq / hf.seq);
+    cell(e, sizeof e, peer ? hm.seq / hp.seq : 0, "%.1fx");
+    row("HTTP one session, sequential calls/s", a, b, c, d, e, "");
+    snprintf(a, sizeof a, "%.0f", hm.eight);
+    snprintf(b, sizeof b, "%.0f", hf.eight);
+    cell(c, sizeof c, hp.eight, "%.0f");
+    snprintf(d, sizeof d, "%.2fx", hm.eight / hf.eight);
+    cell(e, sizeof e, peer ? hm.eight / hp.eight : 0, "%.1fx");
+    snprintf(f, sizeof f, "%s%s", peer ? ">=8x peer " : "",
+             peer ? verdict(hm.eight >= 8 * hp.eight) : "");
+    row("HTTP 8 sessions, calls/s", a, b, c, d, e, f);
+    snprintf(a, sizeof a, "%d", hm.failed);
+    snprintf(b, sizeof b, "%d", hf.failed);
+    snprintf(c, sizeof c, peer ? "%d" : "-", hp.failed);
+    row("  failed calls", a, b, c, "", "", "0");
+    snprintf(what, sizeof what, "per idle HTTP session (%zu), bytes", hm.idle_made);
+    cell(a, sizeof a, hm.idle_bytes, "%.0f");
+    cell(c, sizeof c, hp.idle_bytes, "%.0f");
+    snprintf(f, sizeof f, "<=4096 %s", verdict(hm.idle_bytes <= 4096));
+    row(what, a, "", c, "", "", f);
+    snprintf(a, sizeof a, "%ld", hm.peak_kib);
+    cell(c, sizeof c, (double)hp.peak_kib, "%.0f");
+    row("  peak RSS of the HTTP server, KiB", a, "", c, "", "", "");
+
+    cell(a, sizeof a, sdk_ms, "%.0f");
+    cell(c, sizeof c, sdk_ps, "%.0f");
+    cell(e, sizeof e, sdk_ms && sdk_ps ? sdk_ms / sdk_ps : 0, "%.1fx");
+    row("SDK client, stdio sequential calls/s", a, "", c, "", e, "");
+    cell(a, sizeof a, sdk_mh, "%.0f");
+    cell(c, sizeof c, sdk_ph, "%.0f");
+    cell(e, sizeof e, sdk_mh && sdk_ph ? sdk_mh / sdk_ph : 0, "%.1fx");
+    row("SDK client, HTTP sequential calls/s", a, "", c, "", e, "");
+    stat_cell(a, sizeof a, gen);
+    row("generator (995 operations), ms", a, "", "", "", "", "<=2000 ms");
+    printf("\n%d rounds, %d calls per stdio row, %d per HTTP session with 8 sessions, %zu idle "
+           "sessions; medians (min-max).\n",
+           o.rounds, o.calls, o.calls / 4 + 1, o.idle);
+    curl_global_cleanup();
+    int failed = hm.failed + hf.failed + hp.failed;
+    return failed ? 1 : 0;
+}
