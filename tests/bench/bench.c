@@ -276,9 +276,27 @@ static double in_flight(mm_child *c, const char *fmt, int n, int depth)
     return n / ((now_ms() - t0) / 1e3);
 }
 
+/* CPU time (user + system) a process has used so far, in microseconds. */
+static double cpu_us(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    unsigned long ut = 0, st = 0;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+        return 0;
+    return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
+}
+
 typedef struct call_rows {
     calls seq;
     double eight;
+    double cpu_per_call; /* server CPU per sequential call, us */
 } call_rows;
 
 static call_rows stdio_calls(who w)
@@ -288,7 +306,9 @@ static call_rows stdio_calls(who w)
     initialize(&c);
     call_rows r;
     sequential(&c, call_fmt(w), o.calls / 10 + 1); /* warm-up */
+    double cpu0 = cpu_us(c.pid);
     r.seq = sequential(&c, call_fmt(w), o.calls);
+    r.cpu_per_call = (cpu_us(c.pid) - cpu0) / o.calls;
     r.eight = in_flight(&c, call_fmt(w), o.calls, 8);
     mm_child_finish(&c, 5000);
     return r;
@@ -523,6 +543,7 @@ static long rss_now_kib(pid_t pid)
 
 typedef struct http_rows {
     double seq, eight;
+    double cpu_per_call; /* server CPU per call with 8 sessions, us */
     int failed;
     double idle_bytes; /* per idle session */
     size_t idle_made;
@@ -536,7 +557,9 @@ static http_rows http_measures(who w)
     http_server srv = {0};
     start_http(&srv, w);
     r.seq = http_calls(&srv, w, 1, o.calls, &r.failed);
+    double cpu0 = cpu_us(srv.child.pid);
     r.eight = http_calls(&srv, w, 8, o.calls / 4 + 1, &r.failed);
+    r.cpu_per_call = (cpu_us(srv.child.pid) - cpu0) / (8.0 * (o.calls / 4 + 1) * 1.1);
     if (w != FLOOR && o.idle) {
         long before = rss_now_kib(srv.child.pid);
         r.idle_made = bh_idle_sessions(srv.url, o.idle);
@@ -804,6 +827,12 @@ int main(int argc, char **argv)
     else
         snprintf(c, sizeof c, "-");
     row("  latency p50/p90/p99, ms", a, b, c, "", "", "");
+    snprintf(a, sizeof a, "%.0f", cm.seq.per_s ? cm.cpu_per_call : 0);
+    snprintf(b, sizeof b, "%.0f", cf.cpu_per_call);
+    cell(c, sizeof c, cp.cpu_per_call, "%.0f");
+    cell(e, sizeof e, peer && cm.cpu_per_call > 0 ? cp.cpu_per_call / cm.cpu_per_call : 0,
+         "%.1fx less");
+    row("  server CPU per call, us", a, b, c, "", e, "");
     snprintf(a, sizeof a, "%.0f", cm.eight);
     snprintf(b, sizeof b, "%.0f", cf.eight);
     cell(c, sizeof c, cp.eight, "%.0f");
@@ -826,6 +855,12 @@ int main(int argc, char **argv)
     snprintf(f, sizeof f, "%s%s", peer ? ">=8x peer " : "",
              peer ? verdict(hm.eight >= 8 * hp.eight) : "");
     row("HTTP 8 sessions, calls/s", a, b, c, d, e, f);
+    snprintf(a, sizeof a, "%.0f", hm.cpu_per_call);
+    snprintf(b, sizeof b, "%.0f", hf.cpu_per_call);
+    cell(c, sizeof c, hp.cpu_per_call, "%.0f");
+    cell(e, sizeof e, peer && hm.cpu_per_call > 0 ? hp.cpu_per_call / hm.cpu_per_call : 0,
+         "%.1fx less");
+    row("  server CPU per call, us", a, b, c, "", e, "");
     snprintf(a, sizeof a, "%d", hm.failed);
     snprintf(b, sizeof b, "%d", hf.failed);
     snprintf(c, sizeof c, peer ? "%d" : "-", hp.failed);
