@@ -104,23 +104,20 @@ size_t mm_utf8_seq_len(const unsigned char *s)
     return n;
 }
 
-/* 1 if none of the 8 bytes at p is zero or above 0x7F. */
-static int plain_ascii8(const unsigned char *p)
+/* 1 if none of the 8 bytes at p is above 0x7F. */
+static int ascii8(const unsigned char *p)
 {
     uint64_t v;
     memcpy(&v, p, sizeof v);
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    return ((v | ((v - ones) & ~v)) & highs) == 0;
+    return (v & 0x8080808080808080u) == 0;
 }
 
 char *mm_utf8_repair(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t bad = 0, len = 0;
-    while (p[len]) {
-        /* Runs of ASCII (most of any JSON) a word at a time; aligned reads never cross into
-         * an unmapped page past the terminator. */
-        if (((uintptr_t)(p + len) & 7) == 0 && plain_ascii8(p + len)) {
+    size_t bad = 0, len = 0, total = strlen(s);
+    while (len < total) {
+        if (len + 8 <= total && ascii8(p + len)) { /* ASCII runs (most of any JSON) */
             len += 8;
             continue;
         }
