@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,10 @@ struct mm_category {
     const mm_catalog_category *info; /* NULL for third-party plugins */
     char *file;                      /* third-party: found at index time; immutable */
     cat_state state;
-    unsigned refs;
+    /* References. Above zero only while LOADED (and the view set): a category that already
+     * has one (a session enabled it) is acquired and released with a compare-and-swap,
+     * without the registry lock; 0 <-> 1 transitions happen under the lock. */
+    atomic_uint refs;
     unsigned attempt; /* loads started, so waiters know which attempt they waited for */
     char *last_error; /* why the last load failed; NULL after a success */
     mm_loaded loaded;
@@ -267,9 +271,34 @@ static int find_file(const mm_registry *reg, const mm_category *cat, char **path
                    cat->name, reg->dir_count ? looked : "(no plugin directory configured)");
 }
 
+/* Takes a reference if there is one already (never from 0). */
+static int acquire_fast(mm_category *cat, mm_plugin_view *view)
+{
+    unsigned r = atomic_load(&cat->refs);
+    while (r > 0)
+        if (atomic_compare_exchange_weak(&cat->refs, &r, r + 1)) {
+            if (view)
+                *view = cat->view; /* set before refs left 0, unchanged while above it */
+            return 1;
+        }
+    return 0;
+}
+
+/* Drops a reference unless it is the last one. */
+static int release_fast(mm_category *cat)
+{
+    unsigned r = atomic_load(&cat->refs);
+    while (r > 1)
+        if (atomic_compare_exchange_weak(&cat->refs, &r, r - 1))
+            return 1;
+    return 0;
+}
+
 int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view, char *err,
                         size_t err_size)
 {
+    if (acquire_fast(cat, view))
+        return 0;
     pthread_mutex_lock(&reg->lock);
     unsigned waited_for = 0;
     while (cat->state == CAT_LOADING || cat->state == CAT_UNLOADING) {
@@ -285,7 +314,7 @@ int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view
         return -1;
     }
     if (cat->state == CAT_LOADED) {
-        cat->refs++;
+        atomic_fetch_add(&cat->refs, 1);
         if (view)
             *view = cat->view;
         pthread_mutex_unlock(&reg->lock);
@@ -314,7 +343,7 @@ int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view
         cat->view.path = path;
         path = NULL;
         cat->state = CAT_LOADED;
-        cat->refs = 1;
+        atomic_store(&cat->refs, 1); /* publishes the view to acquire_fast */
         free(cat->last_error);
         cat->last_error = NULL;
         reg->loaded_now++;
@@ -334,15 +363,24 @@ int mm_registry_acquire(mm_registry *reg, mm_category *cat, mm_plugin_view *view
 
 void mm_registry_release(mm_registry *reg, mm_category *cat)
 {
+    if (release_fast(cat))
+        return;
     pthread_mutex_lock(&reg->lock);
-    if (cat->state != CAT_LOADED || cat->refs == 0) {
-        pthread_mutex_unlock(&reg->lock);
-        fprintf(stderr, "mistmcp: bug: release of category %s without a reference\n", cat->name);
-        return;
-    }
-    if (--cat->refs > 0) {
-        pthread_mutex_unlock(&reg->lock);
-        return;
+    for (;;) { /* under the lock only acquire_fast/release_fast can change refs */
+        unsigned r = atomic_load(&cat->refs);
+        if (cat->state != CAT_LOADED || r == 0) {
+            pthread_mutex_unlock(&reg->lock);
+            fprintf(stderr, "mistmcp: bug: release of category %s without a reference\n",
+                    cat->name);
+            return;
+        }
+        if (r > 1 && atomic_compare_exchange_strong(&cat->refs, &r, r - 1)) {
+            pthread_mutex_unlock(&reg->lock); /* another reference came meanwhile */
+            return;
+        }
+        unsigned one = 1;
+        if (r == 1 && atomic_compare_exchange_strong(&cat->refs, &one, 0))
+            break; /* the last one: unload */
     }
     cat->state = CAT_UNLOADING;
     mm_loaded loaded = cat->loaded;
@@ -362,10 +400,8 @@ void mm_registry_release(mm_registry *reg, mm_category *cat)
 
 unsigned mm_registry_refs(mm_registry *reg, const mm_category *cat)
 {
-    pthread_mutex_lock(&reg->lock);
-    unsigned r = cat->refs;
-    pthread_mutex_unlock(&reg->lock);
-    return r;
+    (void)reg;
+    return atomic_load(&cat->refs);
 }
 
 int mm_registry_is_loaded(mm_registry *reg, const mm_category *cat)
