@@ -55,6 +55,19 @@ void mm_config_usage(FILE *out)
         "      --connect-timeout SEC    Mist connect timeout (MISTMCP_CONNECT_TIMEOUT; default "
         "10)\n"
         "      --timeout SEC            Mist request timeout (MISTMCP_TIMEOUT; default 60)\n"
+        "      --max-retries N          retries of a failed Mist request (MISTMCP_MAX_RETRIES; 3)\n"
+        "      --retry-max-time SEC     time budget of one call's retries "
+        "(MISTMCP_RETRY_MAX_TIME;\n"
+        "                               default 30)\n"
+        "      --rate-limit N           Mist calls per hour per token, 0: off "
+        "(MISTMCP_RATE_LIMIT;\n"
+        "                               default 5000, Mist's own limit)\n"
+        "      --rate-burst N           calls a token may make at once (MISTMCP_RATE_BURST; 500)\n"
+        "      --rate-limit-wait SEC    wait at most this for the limit, else answer when to "
+        "retry\n"
+        "                               (MISTMCP_RATE_LIMIT_WAIT; default 10)\n"
+        "      --max-response-bytes N   a larger Mist answer is stopped\n"
+        "                               (MISTMCP_MAX_RESPONSE_BYTES; default 33554432)\n"
         "      --max-sessions N         HTTP sessions at most (MISTMCP_MAX_SESSIONS; 10000)\n"
         "      --session-idle-timeout SEC  idle HTTP sessions end (MISTMCP_SESSION_IDLE_TIMEOUT;\n"
         "                               default 1800)\n"
@@ -63,8 +76,9 @@ void mm_config_usage(FILE *out)
         "  -h, --help                   this text\n"
         "      --version                version, Mist API spec version and plugin ABI\n"
         "\n"
-        "Credentials (stdio): MIST_API_TOKEN (or MIST_APITOKEN; with a comma-separated list the\n"
-        "first token is used), MIST_HOST or MIST_CLOUD (default api.mist.com), MIST_ORG_ID.\n"
+        "Credentials (stdio): MIST_API_TOKEN (or MIST_APITOKEN; a comma-separated list rotates\n"
+        "to the next token when Mist answers 429), MIST_HOST or MIST_CLOUD (default\n"
+        "api.mist.com), MIST_ORG_ID.\n"
         "Precedence: command line > environment > env file > default.\n",
         out);
 }
@@ -194,7 +208,13 @@ enum {
     OPT_CONNECT_TIMEOUT,
     OPT_TIMEOUT,
     OPT_MAX_SESSIONS,
-    OPT_SESSION_IDLE
+    OPT_SESSION_IDLE,
+    OPT_MAX_RETRIES,
+    OPT_RETRY_TIME,
+    OPT_RATE_LIMIT,
+    OPT_RATE_BURST,
+    OPT_RATE_WAIT,
+    OPT_MAX_RESPONSE
 };
 
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
@@ -279,6 +299,34 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         if (parse_long(v, 1, 7 * 24 * 3600, &n) != 0)
             return bad(err, "session idle timeout", v, "seconds from 1 to 604800");
         cfg->session_idle_ms = n * 1000;
+    }
+    struct {
+        int opt;
+        const char *env, *what, *expected;
+        long lo, hi, scale;
+        long *out;
+    } numbers[] = {
+        {OPT_MAX_RETRIES, "MISTMCP_MAX_RETRIES", "max retries", "a number from 0 to 10", 0, 10, 1,
+         &cfg->max_retries},
+        {OPT_RETRY_TIME, "MISTMCP_RETRY_MAX_TIME", "retry max time", "seconds from 1 to 600", 1,
+         600, 1000, &cfg->retry_max_ms},
+        {OPT_RATE_LIMIT, "MISTMCP_RATE_LIMIT", "rate limit",
+         "calls per hour per token from 0 (off) to 1000000", 0, 1000000, 1, &cfg->rate_per_hour},
+        {OPT_RATE_BURST, "MISTMCP_RATE_BURST", "rate burst", "a number of calls from 1 to 1000000",
+         1, 1000000, 1, &cfg->rate_burst},
+        {OPT_RATE_WAIT, "MISTMCP_RATE_LIMIT_WAIT", "rate limit wait", "seconds from 0 to 600", 0,
+         600, 1000, &cfg->rate_wait_ms},
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        if ((v = pick(cli[numbers[i].opt - OPT_VERSION + 128], numbers[i].env, file))) {
+            if (parse_long(v, numbers[i].lo, numbers[i].hi, &n) != 0)
+                return bad(err, numbers[i].what, v, numbers[i].expected);
+            *numbers[i].out = n * numbers[i].scale;
+        }
+    if ((v = pick(cli[OPT_MAX_RESPONSE - OPT_VERSION + 128], "MISTMCP_MAX_RESPONSE_BYTES", file))) {
+        if (parse_long(v, 1L << 16, 1L << 30, &n) != 0)
+            return bad(err, "max response bytes", v, "a number of bytes from 65536 to 1073741824");
+        cfg->max_response_bytes = (size_t)n;
     }
     if (cli_dirs->count)
         for (size_t i = 0; i < cli_dirs->count; i++)
@@ -368,6 +416,12 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
         {"session-idle-timeout", required_argument, NULL, OPT_SESSION_IDLE},
+        {"max-retries", required_argument, NULL, OPT_MAX_RETRIES},
+        {"retry-max-time", required_argument, NULL, OPT_RETRY_TIME},
+        {"rate-limit", required_argument, NULL, OPT_RATE_LIMIT},
+        {"rate-burst", required_argument, NULL, OPT_RATE_BURST},
+        {"rate-limit-wait", required_argument, NULL, OPT_RATE_WAIT},
+        {"max-response-bytes", required_argument, NULL, OPT_MAX_RESPONSE},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -377,6 +431,12 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
     cfg->timeout_ms = DEFAULT_TIMEOUT_S * 1000L;
     cfg->max_sessions = 10000;
     cfg->session_idle_ms = 30L * 60 * 1000;
+    cfg->max_retries = 3;
+    cfg->retry_max_ms = 30000;
+    cfg->rate_per_hour = 5000; /* Mist's limit per token */
+    cfg->rate_burst = 500;
+    cfg->rate_wait_ms = 10000;
+    cfg->max_response_bytes = 32u << 20;
 
     /* Short options use their letter as index, long-only ones 128 + (id - OPT_VERSION). */
     const char *cli[256] = {0};

@@ -57,6 +57,13 @@ typedef struct mm_config {
     long session_idle_ms; /* HTTP: idle sessions end after this */
     long connect_timeout_ms;
     long timeout_ms;
+    /* The Mist client's resilience (core/mist_call.c). */
+    long max_retries;          /* retries after the first attempt */
+    long retry_max_ms;         /* one call's attempts and waits together */
+    long rate_per_hour;        /* per token; 0: no client-side limit */
+    long rate_burst;           /* bucket size */
+    long rate_wait_ms;         /* longest wait for the bucket before refusing */
+    size_t max_response_bytes; /* a larger Mist answer is stopped */
     /* Credentials (stdio; HTTP sessions bring their own). */
     mm_strlist tokens;  /* secret: never printed */
     char *cloud;        /* e.g. "api.mist.com" */

@@ -307,7 +307,7 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
     mm_mist_options mo = {.base_url = base,
                           .connect_timeout_ms = cfg->connect_timeout_ms,
                           .timeout_ms = cfg->timeout_ms,
-                          .max_body_bytes = 32u << 20,
+                          .max_body_bytes = cfg->max_response_bytes,
                           .user_agent = "mistmcp/" MISTMCP_VERSION};
     s->mist = mm_mist_client_create(&mo);
     mm_session_entry *e = mm_session_store_add(h->store, s, token, sid, err, sizeof err);

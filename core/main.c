@@ -59,18 +59,20 @@ static int serve(const mm_config *cfg, mm_registry *reg)
     mm_mist_options mo = {.base_url = base,
                           .connect_timeout_ms = cfg->connect_timeout_ms,
                           .timeout_ms = cfg->timeout_ms,
-                          .max_body_bytes = 32u << 20,
+                          .max_body_bytes = cfg->max_response_bytes,
                           .user_agent = "mistmcp/" MISTMCP_VERSION};
     mm_server srv = {.cfg = cfg,
                      .registry = reg,
                      .mist = mm_mist_client_create(&mo),
                      .version = MISTMCP_VERSION,
-                     .metrics = mm_metrics_create(mm_registry_count(reg))};
+                     .metrics = mm_metrics_create(mm_registry_count(reg)),
+                     .rate_limit = mm_rate_limit_create(cfg->rate_per_hour, cfg->rate_burst)};
     mm_builtins_init(reg);
     int rc = cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv) : mm_stdio_serve(&srv, 0, 1);
     mm_builtins_free();
     mm_mist_client_destroy(&srv.mist);
     mm_metrics_destroy(&srv.metrics);
+    mm_rate_limit_destroy(&srv.rate_limit);
     mm_mist_global_cleanup();
     return rc;
 }

@@ -20,6 +20,9 @@ struct mm_metrics {
     atomic_ullong latency_count;
     atomic_ullong latency_micros; /* sum, in microseconds */
     atomic_ullong list_changed;
+    atomic_ullong retries[3]; /* 429, 5xx, network */
+    atomic_ullong rotations;
+    atomic_ullong rate_waited, rate_refused;
 };
 
 mm_metrics *mm_metrics_create(size_t category_count)
@@ -58,6 +61,22 @@ void mm_metrics_mist_request(mm_metrics *m, long status, double seconds)
     atomic_fetch_add(&m->latency_bucket[b], 1);
     atomic_fetch_add(&m->latency_count, 1);
     atomic_fetch_add(&m->latency_micros, (unsigned long long)(seconds * 1e6));
+}
+
+void mm_metrics_retry(mm_metrics *m, const char *reason)
+{
+    if (strcmp(reason, "token_rotation") == 0)
+        atomic_fetch_add(&m->rotations, 1);
+    else
+        atomic_fetch_add(&m->retries[strcmp(reason, "429") == 0   ? 0
+                                     : strcmp(reason, "5xx") == 0 ? 1
+                                                                  : 2],
+                         1);
+}
+
+void mm_metrics_rate_limited(mm_metrics *m, int waited)
+{
+    atomic_fetch_add(waited ? &m->rate_waited : &m->rate_refused, 1);
 }
 
 void mm_metrics_list_changed(mm_metrics *m)
@@ -129,6 +148,21 @@ char *mm_metrics_render(mm_metrics *m, mm_registry *reg, size_t sessions)
             "# HELP mistmcp_list_changed_total tools/list_changed notifications sent.\n"
             "# TYPE mistmcp_list_changed_total counter\nmistmcp_list_changed_total %llu\n",
             atomic_load(&m->list_changed));
+    fprintf(f,
+            "# HELP mistmcp_mist_retries_total Mist requests sent again, by reason.\n"
+            "# TYPE mistmcp_mist_retries_total counter\n"
+            "mistmcp_mist_retries_total{reason=\"429\"} %llu\n"
+            "mistmcp_mist_retries_total{reason=\"5xx\"} %llu\n"
+            "mistmcp_mist_retries_total{reason=\"network\"} %llu\n"
+            "mistmcp_mist_retries_total{reason=\"token_rotation\"} %llu\n",
+            atomic_load(&m->retries[0]), atomic_load(&m->retries[1]), atomic_load(&m->retries[2]),
+            atomic_load(&m->rotations));
+    fprintf(f,
+            "# HELP mistmcp_rate_limited_total Calls held by the client-side rate limit.\n"
+            "# TYPE mistmcp_rate_limited_total counter\n"
+            "mistmcp_rate_limited_total{outcome=\"waited\"} %llu\n"
+            "mistmcp_rate_limited_total{outcome=\"refused\"} %llu\n",
+            atomic_load(&m->rate_waited), atomic_load(&m->rate_refused));
     fclose(f);
     return buf;
 }

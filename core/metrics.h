@@ -25,6 +25,10 @@ void mm_metrics_tool_call(mm_metrics *m, size_t category, int is_error);
 /* A Mist request: HTTP status (0 when no answer arrived) and its duration. */
 void mm_metrics_mist_request(mm_metrics *m, long status, double seconds);
 void mm_metrics_list_changed(mm_metrics *m);
+/* A Mist request sent again: reason "429", "5xx", "network" or "token_rotation". */
+void mm_metrics_retry(mm_metrics *m, const char *reason);
+/* A call held by the client-side rate limit: it waited (1) or was refused (0). */
+void mm_metrics_rate_limited(mm_metrics *m, int waited);
 
 /* The Prometheus text; caller frees. sessions: active sessions now. */
 char *mm_metrics_render(mm_metrics *m, mm_registry *registry, size_t sessions);

@@ -148,6 +148,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
     }
     if (t->r->length + n + 1 > t->cap) {
         t->cap = (t->r->length + n + 1) * 2;
+        if (t->cap > t->max + 1)
+            t->cap = t->max + 1; /* never more than the bound, however the body grows */
         t->r->body = mm_xrealloc(t->r->body, t->cap);
     }
     memcpy(t->r->body + t->r->length, data, n);
@@ -203,9 +205,13 @@ void mm_mist_response_free(mistmcp_response **rp)
 
 int mm_mist_send(const mm_mist_client *c, mm_mist_conn *conn, const char *token, const char *method,
                  const char *target, const char *body, const atomic_int *cancelled,
-                 mistmcp_response **out, char *err, size_t err_size)
+                 mistmcp_response **out, mm_net_fail *why, char *err, size_t err_size)
 {
     *out = NULL;
+    mm_net_fail fail_dummy;
+    if (!why)
+        why = &fail_dummy;
+    *why = MM_NET_OTHER;
     if (!token || !*token)
         return mm_fail(err, err_size,
                        "no Mist API token is configured: set MIST_API_TOKEN (or use an env "
@@ -265,11 +271,23 @@ int mm_mist_send(const mm_mist_client *c, mm_mist_conn *conn, const char *token,
     free(auth);
     int ret = 0;
     if (rc == CURLE_OK) {
+        *why = MM_NET_OK;
         curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
         if (!r->body)
             r->body = mm_xstrdup("");
         *out = r;
     } else {
+        *why = t.too_big                         ? MM_NET_TOO_BIG
+               : rc == CURLE_ABORTED_BY_CALLBACK ? MM_NET_CANCELLED
+               : rc == CURLE_OPERATION_TIMEDOUT  ? MM_NET_TIMEOUT
+               : rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
+                       rc == CURLE_COULDNT_RESOLVE_PROXY
+                   ? MM_NET_NOT_SENT
+               : rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ? MM_NET_TLS
+               : rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+                       rc == CURLE_PARTIAL_FILE
+                   ? MM_NET_BROKEN
+                   : MM_NET_OTHER;
         if (t.too_big)
             mm_fail(err, err_size,
                     "the Mist answer was larger than %zu bytes and was stopped: narrow the query "
@@ -293,6 +311,10 @@ int mm_mist_send(const mm_mist_client *c, mm_mist_conn *conn, const char *token,
         else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR)
             mm_fail(err, err_size, "TLS with %s failed (%s): check the system's CA certificates",
                     c->base_url, curl.easy_strerror(rc));
+        else if (*why == MM_NET_BROKEN)
+            mm_fail(err, err_size,
+                    "the connection to Mist broke during %s %s (%s): try again in a moment", method,
+                    target, curl.easy_strerror(rc));
         else
             mm_fail(err, err_size, "the request to Mist failed: %s", curl.easy_strerror(rc));
         mm_mist_response_free(&r);

@@ -39,13 +39,27 @@ void mm_mist_client_destroy(mm_mist_client **client);
 mm_mist_conn *mm_mist_conn_create(void);
 void mm_mist_conn_destroy(mm_mist_conn **conn);
 
+/* Why a request got no HTTP answer (what decides whether it may be retried). */
+typedef enum mm_net_fail {
+    MM_NET_OK = 0,    /* an answer arrived */
+    MM_NET_CANCELLED, /* the client cancelled */
+    MM_NET_TOO_BIG,   /* the body passed max_body_bytes */
+    MM_NET_TIMEOUT,
+    MM_NET_NOT_SENT, /* name resolution or connect failed: the request never left */
+    MM_NET_BROKEN,   /* the connection broke after the request was (maybe) sent */
+    MM_NET_TLS,
+    MM_NET_OTHER
+} mm_net_fail;
+
 /* Sends method target (path and query) with body (JSON or NULL). cancelled (may be NULL) is
  * polled during the transfer: once nonzero, the transfer is aborted. Returns 0 with *out set
  * when an HTTP answer arrived, -1 with a one-sentence reason in err otherwise (the token is
- * never in it). */
+ * never in it); *why (may be NULL) says which kind of failure. One attempt: retries are the
+ * caller's (core/mist_call.c). */
 int mm_mist_send(const mm_mist_client *client, mm_mist_conn *conn, const char *token,
                  const char *method, const char *target, const char *body,
-                 const atomic_int *cancelled, mistmcp_response **out, char *err, size_t err_size);
+                 const atomic_int *cancelled, mistmcp_response **out, mm_net_fail *why, char *err,
+                 size_t err_size);
 
 void mm_mist_response_free(mistmcp_response **response);
 

@@ -21,6 +21,11 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
     s->write_tools = srv->cfg->enable_write_tools;
     s->enabled = mm_xcalloc(mm_registry_count(srv->registry) + 1, 1);
     s->token = token ? mm_xstrdup(token) : NULL;
+    mm_strlist list = {0};
+    if (token)
+        mm_strlist_split(&list, token, ',');
+    s->tokens = list.items;
+    s->token_count = list.count;
     s->org_id = org_id ? mm_xstrdup(org_id) : NULL;
     s->log_level = MISTMCP_LOG_WARNING;
     s->send = send;
@@ -56,6 +61,11 @@ void mm_session_destroy(mm_session **sp)
     if (s->token)
         explicit_bzero(s->token, strlen(s->token));
     free(s->token);
+    for (size_t i = 0; i < s->token_count; i++) {
+        explicit_bzero(s->tokens[i], strlen(s->tokens[i]));
+        free(s->tokens[i]);
+    }
+    free(s->tokens);
     free(s->org_id);
     free(s->enabled);
     mm_mist_client_destroy(&s->mist);
@@ -64,6 +74,22 @@ void mm_session_destroy(mm_session **sp)
     pthread_mutex_destroy(&s->lock);
     free(s);
     *sp = NULL;
+}
+
+const char *mm_session_token(mm_session *s)
+{
+    return s->token_count ? s->tokens[atomic_load(&s->token_at) % s->token_count] : NULL;
+}
+
+int mm_session_rotate_token(mm_session *s, const char *used)
+{
+    if (s->token_count < 2)
+        return 0;
+    size_t at = atomic_load(&s->token_at);
+    if (s->tokens[at % s->token_count] != used)
+        return 1;                                              /* another call rotated already */
+    atomic_compare_exchange_strong(&s->token_at, &at, at + 1); /* fails: another call did it */
+    return 1;
 }
 
 static void send_to(mm_session *s, const mm_inflight *req, cJSON *msg)

@@ -35,7 +35,10 @@ typedef struct mm_session {
     mm_mode mode;
     int write_tools;
     unsigned char *enabled; /* per registry index: holds a reference when 1 */
-    char *token;            /* secret */
+    char *token;            /* secret: as given, one token or a comma-separated list */
+    char **tokens;          /* secret: the list, each trimmed; rotated through on 429 */
+    size_t token_count;
+    atomic_size_t token_at; /* the one in use */
     char *org_id;
     char protocol_version[16];
     int initialized;
@@ -48,12 +51,19 @@ typedef struct mm_session {
     void (*on_destroy)(void *send_ctx); /* frees send_ctx with the session, may be NULL */
 } mm_session;
 
-/* Creates a session in the given mode; custom/all enable their categories at once. Returns
- * NULL with a message if a category of the mode cannot be enabled. */
+/* Creates a session in the given mode; custom/all enable their categories at once. token may
+ * be NULL, one token, or several separated by commas. Returns NULL with a message if a
+ * category of the mode cannot be enabled. */
 mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *const *categories,
                               size_t category_count, const char *token, const char *org_id,
                               mm_send_fn send, void *send_ctx, char *err, size_t err_size);
 void mm_session_destroy(mm_session **session);
+
+/* The token to send now (NULL if none). Valid for the session's life. */
+const char *mm_session_token(mm_session *s);
+/* Mist refused `used` with 429: the next call uses the next token, if there is another.
+ * Returns 1 if it rotated (concurrent callers rotate once for the same refusal). */
+int mm_session_rotate_token(mm_session *s, const char *used);
 
 /* Sends a JSON-RPC message (takes ownership of msg). */
 void mm_session_send(mm_session *s, cJSON *msg);

@@ -3,6 +3,7 @@
 
 #include "args_check.h"
 #include "host_api.h"
+#include "mist_call.h"
 #include "request_build.h"
 #include "result_shape.h"
 #include "tool_call.h"
@@ -39,8 +40,7 @@ static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, co
 {
     mm_session *s = ctx->session;
     double t0 = now_ms();
-    int rc = mm_mist_send(s->mist ? s->mist : s->srv->mist, ctx->conn, s->token, method, target,
-                          body, ctx->request ? &ctx->request->cancelled : NULL, out, err, err_size);
+    int rc = mm_mist_call(ctx, method, target, body, out, err, err_size);
     if (s->srv->metrics)
         mm_metrics_mist_request(s->srv->metrics, rc == 0 ? (*out)->status : 0,
                                 (now_ms() - t0) / 1e3);

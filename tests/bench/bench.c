@@ -111,6 +111,8 @@ static char **stdio_argv(who w, const char *mode, const char *categories)
         argv[n++] = path_in(o.build, "mistmcp");
         argv[n++] = "--plugin-dir";
         argv[n++] = path_in(o.build, "plugins");
+        argv[n++] = "--rate-limit"; /* the client-side limit would pace thousands of calls */
+        argv[n++] = "0";
         argv[n++] = "--mode";
         argv[n++] = (char *)mode;
         if (categories) {
@@ -437,12 +439,12 @@ static void start_http(http_server *s, who w)
         argv = a;
         snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/mcp", port);
     } else if (w == MISTMCP) {
-        static char *a[12];
+        static char *a[16];
         int n = 0;
         a[n++] = path_in(o.build, "mistmcp");
         a[n++] = "--transport", a[n++] = "http", a[n++] = "--port", a[n++] = portstr;
         a[n++] = "--plugin-dir", a[n++] = path_in(o.build, "plugins");
-        a[n++] = "--max-sessions", a[n++] = "30000";
+        a[n++] = "--max-sessions", a[n++] = "30000", a[n++] = "--rate-limit", a[n++] = "0";
         a[n] = NULL;
         argv = a;
         snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/mcp?mode=custom&categories=orgs_wlans",

@@ -8,18 +8,26 @@
  *   GET /api/v1/self                   a user with one org and its privileges
  * and, driven by a path segment so that real tools can reach them through an id argument
  * (e.g. org_id "slow-2000"):
- *   slow-<ms>                          waits ms milliseconds (at most 30 s) before answering
+ *   slow-<ms>                          waits ms milliseconds (at most 30 s) before answering;
+ *                                      a client that hangs up meanwhile is logged (below)
  *   status-<code>                      that status with {"detail": "injected <code>"}
+ *                                      (429 carries Retry-After: 1)
+ *   flaky-<what>x<n>                   the first n requests to this exact path fail, the
+ *                                      next ones succeed; <what> is a status code or "reset"
+ *                                      (the connection is closed without an answer)
+ *   huge-<mb>                          200 with a JSON body of mb MiB, streamed
  *   garbage                            200 with a body that is not JSON
  *   paged                              a JSON array with X-Page-* headers (total 250)
  *   anything else                      200 echoing {"method", "path", "query", "body"}
+ * A request whose client went away before the answer was complete is logged once more as
+ * {"event": "aborted", "path": ...}.
  * Paths and query values are kept as sent, %-encoding included.
  * The fault paths are for the resilience tests; the echo lets a test see exactly what the
  * server sent. It stops on SIGTERM/SIGINT, when stdin closes, or after --max-seconds.
  *
  * usage: fake_mist LOG_FILE [--max-seconds N]
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* POLLRDHUP */
 #include <cjson/cJSON.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,15 +41,92 @@
 #include <time.h>
 #include <unistd.h>
 
+#define FLAKY_MAX 256
+
 typedef struct fake {
     FILE *log;
     pthread_mutex_t lock;
+    struct {
+        char *path;
+        int seen;
+    } flaky[FLAKY_MAX]; /* requests seen per flaky path */
 } fake;
 
 typedef struct request {
     char *body;
     size_t len;
+    char *path;
+    fake *f;
 } request;
+
+static void log_line(fake *f, const char *line)
+{
+    pthread_mutex_lock(&f->lock);
+    fprintf(f->log, "%s\n", line);
+    fflush(f->log);
+    pthread_mutex_unlock(&f->lock);
+}
+
+static void log_event(fake *f, const char *event, const char *path)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "event", event);
+    cJSON_AddStringToObject(e, "path", path);
+    char *line = cJSON_PrintUnformatted(e);
+    log_line(f, line);
+    free(line);
+    cJSON_Delete(e);
+}
+
+/* How many requests to path came before this one (flaky paths). */
+static int flaky_seen(fake *f, const char *path)
+{
+    pthread_mutex_lock(&f->lock);
+    int i = 0;
+    while (i < FLAKY_MAX && f->flaky[i].path && strcmp(f->flaky[i].path, path) != 0)
+        i++;
+    int seen = 0;
+    if (i < FLAKY_MAX) {
+        if (!f->flaky[i].path)
+            f->flaky[i].path = strdup(path);
+        seen = f->flaky[i].seen++;
+    }
+    pthread_mutex_unlock(&f->lock);
+    return seen;
+}
+
+/* 1 once the client closed its end of the connection. */
+static int client_gone(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci)
+        return 0;
+    struct pollfd p = {.fd = ci->connect_fd, .events = POLLIN | POLLRDHUP};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/* A streamed body of `left` bytes: a JSON array of equal strings. */
+typedef struct huge {
+    uint64_t size;
+} huge;
+
+static ssize_t huge_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    const huge *h = cls;
+    if (pos >= h->size)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    size_t n = 0;
+    for (; n < max && pos + n < h->size; n++) {
+        uint64_t at = pos + n;
+        buf[n] = at == 0                           ? '['
+                 : at == h->size - 1               ? ']'
+                 : (at % 64 == 63)                 ? ','
+                 : (at % 64 == 0 || at % 64 == 62) ? '"'
+                                                   : 'x';
+    }
+    return (ssize_t)n;
+}
 
 static volatile sig_atomic_t stopping;
 
@@ -66,6 +151,8 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, cJSON *
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", "application/json");
+    if (status == 429)
+        MHD_add_response_header(r, "Retry-After", "1");
     if (paged) {
         MHD_add_response_header(r, "X-Page-Total", "250");
         MHD_add_response_header(r, "X-Page-Limit", "100");
@@ -95,7 +182,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     fake *f = cls;
     request *req = *state;
     if (!req) { /* first call: headers only */
-        *state = calloc(1, sizeof *req);
+        req = calloc(1, sizeof *req);
+        req->path = strdup(url);
+        req->f = f;
+        *state = req;
         return MHD_YES;
     }
     if (*upload_size) {
@@ -121,10 +211,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     cJSON_AddStringToObject(rec, "body", req->body ? req->body : "");
     char *line = cJSON_PrintUnformatted(rec);
-    pthread_mutex_lock(&f->lock);
-    fprintf(f->log, "%s\n", line);
-    fflush(f->log);
-    pthread_mutex_unlock(&f->lock);
+    log_line(f, line);
     free(line);
 
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -133,8 +220,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (tail) {
         long ms = atol(tail);
         struct timespec step = {0, 10000000};
-        for (long waited = 0; waited < ms && waited < 30000 && !stopping; waited += 10)
+        for (long waited = 0; waited < ms && waited < 30000 && !stopping; waited += 10) {
+            if (client_gone(c)) {
+                cJSON_Delete(rec);
+                return MHD_NO; /* done() logs it as aborted */
+            }
             nanosleep(&step, NULL);
+        }
+    }
+    int flaky_fails = 0;
+    char flaky_what[16] = "";
+    if ((tail = segment(url, "flaky-")) != NULL) {
+        int n = 0;
+        if (sscanf(tail, "%15[a-wyz0-9]x%d", flaky_what, &n) == 2 && flaky_seen(f, url) < n)
+            flaky_fails = 1;
     }
     if (!auth || strncmp(auth, "Token ", 6) != 0 || !auth[6]) {
         cJSON *e = cJSON_CreateObject();
@@ -151,13 +250,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                 "\"org_id\":\"9b3c2f1e-0000-4000-8000-000000000001\","
                                 "\"name\":\"Test Org\"}]}"),
                     NULL, 0);
-    } else if ((tail = segment(url, "status-")) != NULL) {
+    } else if (flaky_fails && strcmp(flaky_what, "reset") == 0) {
+        rc = MHD_NO; /* closes the connection without an answer */
+    } else if ((tail = segment(url, "status-")) != NULL || (flaky_fails && (tail = flaky_what))) {
         unsigned status = (unsigned)atoi(tail);
         cJSON *e = cJSON_CreateObject();
         char detail[64];
         snprintf(detail, sizeof detail, "injected %u", status);
         cJSON_AddStringToObject(e, "detail", detail);
         rc = answer(c, status >= 100 && status < 600 ? status : 500, e, NULL, 0);
+    } else if ((tail = segment(url, "huge-")) != NULL) {
+        huge *h = malloc(sizeof *h);
+        h->size = (uint64_t)atol(tail) << 20;
+        struct MHD_Response *r =
+            MHD_create_response_from_callback(h->size, 64 * 1024, huge_read, h, free);
+        MHD_add_response_header(r, "Content-Type", "application/json");
+        rc = MHD_queue_response(c, 200, r);
+        MHD_destroy_response(r);
     } else if (segment(url, "garbage")) {
         rc = answer(c, 200, NULL, "<html>not json</html>", 0);
     } else if (segment(url, "paged")) {
@@ -184,10 +293,13 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 static void done(void *cls, struct MHD_Connection *c, void **state,
                  enum MHD_RequestTerminationCode code)
 {
-    (void)cls, (void)c, (void)code;
+    (void)cls, (void)c;
     request *req = *state;
     if (req) {
+        if (code != MHD_REQUEST_TERMINATED_COMPLETED_OK && !stopping)
+            log_event(req->f, "aborted", req->path);
         free(req->body);
+        free(req->path);
         free(req);
     }
     *state = NULL;
@@ -202,7 +314,8 @@ int main(int argc, char **argv)
     int max_seconds = 120;
     if (argc == 4 && strcmp(argv[2], "--max-seconds") == 0)
         max_seconds = atoi(argv[3]);
-    fake f = {.log = fopen(argv[1], "w")};
+    static fake f; /* large: not on the stack */
+    f.log = fopen(argv[1], "w");
     if (!f.log) {
         perror(argv[1]);
         return 1;
@@ -241,6 +354,8 @@ int main(int argc, char **argv)
     }
     MHD_stop_daemon(d);
     fclose(f.log);
+    for (int i = 0; i < FLAKY_MAX; i++)
+        free(f.flaky[i].path);
     pthread_mutex_destroy(&f.lock);
     return 0;
 }

@@ -151,6 +151,8 @@ await check("/metrics in Prometheus text format", async () => {
   assert.ok(value(/^mistmcp_plugins_loaded (\d+)$/m) >= 1);
   assert.ok(value(/^mistmcp_plugin_references\{category="orgs_wlans"\} (\d+)$/m) >= 2);
   assert.ok(value(/^mistmcp_list_changed_total (\d+)$/m) >= 2);
+  assert.ok(value(/^mistmcp_mist_retries_total\{reason="429"\} (\d+)$/m) >= 0);
+  assert.ok(value(/^mistmcp_rate_limited_total\{outcome="refused"\} (\d+)$/m) >= 0);
 });
 await check("DNS-rebinding guards: foreign Origin or Host 403, loopback and allowed ones pass", async () => {
   assert.equal((await post({ "X-Authorization": "t", Origin: "https://evil.example" }, init)).status, 403);
@@ -266,6 +268,22 @@ await check("the SDK client's onprogress hears a call's progress over HTTP", asy
   assert.equal(res.structuredContent.path, "/api/v1/orgs/slow-200/wlans");
   assert.deepEqual(seen, [0, 1]);
   await c.client.close();
+});
+await check("DELETE of a session aborts its call in progress at once", async () => {
+  const headers = await rawSession("token-D");
+  const start = Date.now();
+  const pending = post(headers, { jsonrpc: "2.0", id: 11, method: "tools/call",
+    params: { name: "listOrgWlans", arguments: { org_id: "slow-5000-deleted" } } }).catch(() => null);
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal((await fetch(base, { method: "DELETE", headers })).status, 200);
+  let aborted = false;
+  for (let i = 0; i < 100 && !aborted; i++) {
+    aborted = requests().some((r) => r.event === "aborted" && r.path.includes("slow-5000-deleted"));
+    if (!aborted) await new Promise((ok) => setTimeout(ok, 20));
+  }
+  assert.ok(aborted, "the backend saw the transfer end");
+  assert.ok(Date.now() - start < 2500, `took ${Date.now() - start} ms`);
+  await pending;
 });
 await check("DELETE ends the session: then 404", async () => {
   const id = a.transport.sessionId;
