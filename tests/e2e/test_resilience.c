@@ -321,6 +321,33 @@ static void test_rate_limit(void)
     stop();
 }
 
+/* Failures without an HTTP answer: each one sentence naming the cause, never the token. */
+static void test_no_answer(int port)
+{
+    char saved[sizeof base_env];
+    memcpy(saved, base_env, sizeof base_env);
+    /* TLS spoken to a plain-HTTP server: the handshake fails. */
+    snprintf(base_env, sizeof base_env, "MISTMCP_API_BASE_URL=https://127.0.0.1:%d", port);
+    start("tokT", NULL);
+    int err;
+    char *t = list_org("tls", &err);
+    CHECK_MSG(err && strstr(t, "TLS") && !strstr(t, "tokT"), "TLS failure: %s", t);
+    free(t);
+    stop();
+    /* Nothing listens: connection refused; retried (it never left), then said plainly. */
+    snprintf(base_env, sizeof base_env, "MISTMCP_API_BASE_URL=http://127.0.0.1:1");
+    const char *quick[] = {"--max-retries", "2", NULL};
+    start("tokC", quick);
+    double t0 = now_s();
+    t = call("createOrgWlan", "{\"org_id\":\"o\",\"body\":{\"ssid\":\"x\"}}", &err);
+    double took = now_s() - t0;
+    CHECK_MSG(err && strstr(t, "cannot connect") && !strstr(t, "tokC") && took >= 0.25,
+              "connection refused, POST retried since it never left (%.2f s): %s", took, t);
+    free(t);
+    stop();
+    memcpy(base_env, saved, sizeof base_env);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -342,6 +369,7 @@ int main(int argc, char **argv)
     test_retries(failing_calls);
     test_rotation();
     test_rate_limit();
+    test_no_answer(port);
     mm_child_finish(&fake, 5000);
     return check_summary();
 }
