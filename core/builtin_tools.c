@@ -9,8 +9,7 @@
 #include <string.h>
 
 /* Built once at start-up, read-only afterwards: the one piece of process state here. */
-static mm_builtin builtins[2];
-static char *manage_schema;
+static mm_builtin builtins[5];
 
 static cJSON *run_get_self(mm_call_ctx *ctx, cJSON *args)
 {
@@ -60,6 +59,56 @@ static int names_of(const cJSON *v, const char *arg, mm_strlist *out, char *err,
     return 0;
 }
 
+/* The tools category index brings to the session, each with its required arguments: a model
+ * can go on with callMistTool even if its host never shows them. */
+static void add_new_tools(mm_session *s, size_t index, cJSON *into)
+{
+    mm_registry *reg = s->srv->registry;
+    mm_plugin_view v;
+    if (mm_registry_acquire(reg, mm_registry_at(reg, index), &v, NULL, 0) != 0)
+        return;
+    for (size_t k = 0; k < v.tool_count; k++) {
+        if (!mm_session_tool_visible(s, &v.tools[k]))
+            continue;
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(v.schemas[k], "required");
+        cJSON_AddItemToObject(into, v.tools[k].name,
+                              cJSON_IsArray(req) ? cJSON_Duplicate(req, 1) : cJSON_CreateArray());
+    }
+    mm_registry_release(reg, mm_registry_at(reg, index));
+}
+
+/* "name(arg, arg), ..." of new_tools, appended to text. */
+static void append_new_tools(char **text, size_t *used, size_t *cap, const cJSON *new_tools)
+{
+    const cJSON *t;
+    int first = 1;
+    cJSON_ArrayForEach(t, new_tools)
+    {
+        size_t need = *used + strlen(t->string) + 200;
+        if (need > *cap)
+            *text = mm_xrealloc(*text, *cap = need * 2);
+        *used += (size_t)snprintf(*text + *used, *cap - *used, "%s%s(",
+                                  first ? " Now available "
+                                          "(required arguments in brackets; call them directly or "
+                                          "through callMistTool): "
+                                        : ", ",
+                                  t->string);
+        const cJSON *a;
+        int first_arg = 1;
+        cJSON_ArrayForEach(a, t)
+        {
+            if (cJSON_IsString(a) && *used + strlen(a->valuestring) + 8 < *cap)
+                *used += (size_t)snprintf(*text + *used, *cap - *used, "%s%s",
+                                          first_arg ? "" : ", ", a->valuestring);
+            first_arg = 0;
+        }
+        *used += (size_t)snprintf(*text + *used, *cap - *used, ")");
+        first = 0;
+    }
+    if (!first && *used + 2 < *cap)
+        *used += (size_t)snprintf(*text + *used, *cap - *used, ".");
+}
+
 static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
 {
     mm_session *s = ctx->session;
@@ -94,6 +143,7 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
     cJSON *sc = cJSON_CreateObject();
     cJSON *unknown = cJSON_AddArrayToObject(sc, "unknown");
     cJSON *failed = cJSON_AddObjectToObject(sc, "failed");
+    cJSON *new_tools = cJSON_AddObjectToObject(sc, "new_tools");
     int changed = 0;
     for (int pass = 0; pass < 2; pass++) {
         mm_strlist *list = pass ? &on : &off; /* disable first, then enable */
@@ -111,6 +161,8 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
             int rc = mm_session_enable(s, index, err, sizeof err);
             if (rc < 0)
                 cJSON_AddStringToObject(failed, list->items[i], err);
+            if (rc > 0)
+                add_new_tools(s, index, new_tools);
             changed |= rc > 0;
         }
     }
@@ -150,6 +202,7 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
         used += (size_t)snprintf(text + used, cap - used, "%s", listing);
     }
     free(listing);
+    append_new_tools(&text, &used, &cap, new_tools);
     char *extra = NULL;
     if (cJSON_GetArraySize(unknown) || cJSON_GetArraySize(failed)) {
         char *u = cJSON_PrintUnformatted(unknown), *f = cJSON_PrintUnformatted(failed);
@@ -181,24 +234,12 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
     return res;
 }
 
+#define ALL_MODES 0xfu
+#define DISCOVERY_MODES ((1u << MM_MODE_MANAGED) | (1u << MM_MODE_CUSTOM))
+
 void mm_builtins_init(mm_registry *reg)
 {
-    cJSON *schema = cJSON_CreateObject();
-    cJSON_AddStringToObject(schema, "type", "object");
-    cJSON *props = cJSON_AddObjectToObject(schema, "properties");
-    static const char *const args[] = {"enable_mcp_tools_categories",
-                                       "disable_mcp_tools_categories"};
-    for (int i = 0; i < 2; i++) {
-        cJSON *p = cJSON_AddObjectToObject(props, args[i]);
-        cJSON_AddStringToObject(p, "type", "array");
-        cJSON *items = cJSON_AddObjectToObject(p, "items");
-        cJSON_AddStringToObject(items, "type", "string");
-        cJSON *en = cJSON_AddArrayToObject(items, "enum");
-        for (size_t k = 0; k < mm_registry_count(reg); k++)
-            cJSON_AddItemToArray(en, cJSON_CreateString(mm_category_name(mm_registry_at(reg, k))));
-    }
-    manage_schema = cJSON_PrintUnformatted(schema);
-    cJSON_Delete(schema);
+    (void)reg;
     builtins[0] = (mm_builtin){
         .tool = {.name = "getSelf",
                  .description = "Who the API token belongs to: the user, and the orgs and sites it "
@@ -207,24 +248,70 @@ void mm_builtins_init(mm_registry *reg)
                  .input_schema = "{\"type\":\"object\",\"properties\":{}}",
                  .annotations = MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT,
                  .kind = MISTMCP_TOOL_CUSTOM},
-        .run = run_get_self};
+        .run = run_get_self,
+        .modes = ALL_MODES};
     builtins[1] = (mm_builtin){
         .tool = {.name = "manageMcpTools",
-                 .description = "Enable or disable Mist tool categories for this session (e.g. "
-                                "orgs_devices, sites_stats___devices); their tools then appear "
-                                "in the tool list. Answers which categories are enabled, with "
-                                "their tools.",
-                 .input_schema = manage_schema,
+                 .description =
+                     "Enable or disable Mist tool categories for this session (e.g. "
+                     "orgs_devices, sites_stats___devices). Answers the newly available tools with "
+                     "their required arguments.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{"
+                                 "\"enable_mcp_tools_categories\":{\"type\":\"array\","
+                                 "\"items\":{\"type\":\"string\"}},"
+                                 "\"disable_mcp_tools_categories\":{\"type\":\"array\","
+                                 "\"items\":{\"type\":\"string\"}}}}",
                  .annotations = MISTMCP_ANN_NOT_DESTRUCTIVE | MISTMCP_ANN_IDEMPOTENT |
                                 MISTMCP_ANN_CLOSED_WORLD,
                  .kind = MISTMCP_TOOL_CUSTOM},
-        .run = run_manage};
+        .run = run_manage,
+        .modes = ALL_MODES};
+    builtins[2] = (mm_builtin){
+        .tool = {.name = "searchMistTools",
+                 .description = "Find Mist API tools for a task in plain words (e.g. \"APs that "
+                                "are offline\", \"wireless clients of a site\"): the best "
+                                "matches across all categories with their category, summary and "
+                                "whether they only read.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":"
+                                 "\"string\"},\"limit\":{\"type\":\"integer\",\"minimum\":1,"
+                                 "\"maximum\":25,\"default\":8}},\"required\":[\"query\"]}",
+                 .annotations =
+                     MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_search,
+        .modes = DISCOVERY_MODES};
+    builtins[3] = (mm_builtin){
+        .tool = {.name = "describeMistTool",
+                 .description = "One Mist tool in full: its HTTP operation, parameters and "
+                                "complete input schema, including the whole request body for "
+                                "write tools. Use it before callMistTool.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
+                                 "\"string\"}},\"required\":[\"name\"]}",
+                 .annotations =
+                     MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_describe,
+        .modes = DISCOVERY_MODES};
+    builtins[4] = (mm_builtin){
+        .tool = {.name = "callMistTool",
+                 .description = "Run any Mist tool by name with its arguments, even one your "
+                                "tool list does not show yet. Its category must be enabled, or "
+                                "pass enable_category: true. Same checks and limits as calling "
+                                "the tool directly; write tools only if the server allows them.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
+                                 "\"string\"},\"arguments\":{\"type\":\"object\"},"
+                                 "\"enable_category\":{\"type\":\"boolean\",\"default\":false}},"
+                                 "\"required\":[\"name\"]}",
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_call,
+        .modes = DISCOVERY_MODES};
 }
 
-void mm_builtins_free(void)
+void mm_builtins_free(void) {}
+
+int mm_builtin_visible(const mm_builtin *b, const mm_session *s)
 {
-    free(manage_schema);
-    manage_schema = NULL;
+    return (b->modes >> s->mode) & 1u;
 }
 
 size_t mm_builtin_count(void)

@@ -1,5 +1,8 @@
 /*
- * The tools every session has whatever its categories: getSelf and manageMcpTools.
+ * The tools a session has whatever its categories: getSelf and manageMcpTools in every mode;
+ * in managed and custom modes also the discovery tools searchMistTools, describeMistTool and
+ * callMistTool (core/builtin_discover.c), answered from the catalog, for hosts that never
+ * refresh their tool list after list_changed.
  * Thread-safe: they act on the session through its locked functions.
  */
 #ifndef MISTMCP_CORE_BUILTIN_TOOLS_H
@@ -12,6 +15,7 @@
 typedef struct mm_builtin {
     mistmcp_tool tool; /* custom-kind description for tools/list; handler unused */
     cJSON *(*run)(mm_call_ctx *ctx, cJSON *args);
+    unsigned modes; /* bit (1 << mm_mode) for each mode that has it */
 } mm_builtin;
 
 /* Builds the built-in tools for this registry (manageMcpTools lists the valid categories).
@@ -22,5 +26,12 @@ void mm_builtins_free(void);
 size_t mm_builtin_count(void);
 const mm_builtin *mm_builtin_at(size_t index);
 const mm_builtin *mm_builtin_find(const char *name);
+/* 1 if the session's mode has this built-in. */
+int mm_builtin_visible(const mm_builtin *b, const mm_session *s);
+
+/* The discovery tools' handlers (take ownership of args). */
+cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args);
+cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args);
+cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args);
 
 #endif

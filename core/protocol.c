@@ -59,11 +59,19 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
     cJSON_AddStringToObject(info, "version", s->srv->version);
     cJSON_AddStringToObject(
         r, "instructions",
-        "Tools for the Juniper Mist cloud API. Start with getSelf: it gives the org_id and "
-        "site_id values other tools need. Tools are grouped in categories; enable the ones you "
-        "need with manageMcpTools (e.g. orgs_devices, sites_stats___devices, "
-        "orgs_clients___wireless), then call their tools. Results are Mist's JSON; large "
-        "answers are cut with a note on how to page.");
+        s->mode == MM_MODE_MINIMAL || s->mode == MM_MODE_ALL
+            ? "Tools for the Juniper Mist cloud API. Start with getSelf: it gives the org_id and "
+              "site_id values other tools need. Tools are grouped in categories; enable the ones "
+              "you need with manageMcpTools (e.g. orgs_devices, sites_stats___devices), then call "
+              "their tools. Results are Mist's JSON; large answers are cut with a note on how to "
+              "page."
+            : "Tools for the Juniper Mist cloud API. 1. getSelf gives the org_id and site_id "
+              "values other tools need. 2. searchMistTools finds the tool for a task in plain "
+              "words and names its category. 3. Either enable that category with manageMcpTools "
+              "and call the tool, or run it at once with callMistTool (enable_category: true) - "
+              "this works even if your tool list does not refresh. describeMistTool shows a "
+              "tool's full arguments. Results are Mist's JSON; large answers are cut with a note "
+              "on how to page.");
     return result(id, r);
 }
 
@@ -91,6 +99,8 @@ static void list_tools(mm_session *s, listing *l)
     size_t builtins = mm_builtin_count();
     l->owned = mm_xcalloc(builtins + 1, sizeof *l->owned);
     for (size_t i = 0; i < builtins; i++) {
+        if (!mm_builtin_visible(mm_builtin_at(i), s))
+            continue;
         cJSON *j = mm_tool_json(&mm_builtin_at(i)->tool);
         l->owned[l->owned_count] = cJSON_PrintUnformatted(j);
         cJSON_Delete(j);
@@ -184,7 +194,7 @@ static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
 }
 
 /* Where a tool the session does not show lives, for a helpful error. */
-static void unknown_tool_message(mm_session *s, const char *name, char *out, size_t size)
+void mm_protocol_unknown_tool(mm_session *s, const char *name, char *out, size_t size)
 {
     const mm_catalog *c = &mm_generated_catalog;
     for (uint32_t i = 0; i < c->category_count; i++)
@@ -234,6 +244,8 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
     cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;
     cJSON *res = NULL;
     const mm_builtin *b = mm_builtin_find(name->valuestring);
+    if (b && !mm_builtin_visible(b, s))
+        b = NULL; /* not in this mode: unknown */
     mm_category *cat = NULL;
     if (b) {
         ctx.tool = &b->tool;
@@ -258,7 +270,7 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
                              cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError")));
     if (!ctx.tool) {
         char msg[400];
-        unknown_tool_message(s, name->valuestring, msg, sizeof msg);
+        mm_protocol_unknown_tool(s, name->valuestring, msg, sizeof msg);
         return mm_protocol_error(id, MM_INVALID_PARAMS, msg);
     }
     return result(id, res);

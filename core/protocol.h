@@ -38,6 +38,10 @@ int mm_protocol_is_slow(const cJSON *msg);
  * them with the answer (HTTP POST as an event stream) runs it so. */
 int mm_protocol_may_notify(mm_session *s, const cJSON *msg);
 
+/* Why name is not a tool of this session, for the model: which category to enable, or that
+ * write tools are off, or that no tool has that name. */
+void mm_protocol_unknown_tool(mm_session *s, const char *name, char *out, size_t size);
+
 /* An error response; id may be NULL (then "id": null). */
 cJSON *mm_protocol_error(const cJSON *id, int code, const char *message);
 

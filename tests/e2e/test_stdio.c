@@ -195,7 +195,8 @@ int main(int argc, char **argv)
     r = rpc(2, "tools/list", NULL);
     const cJSON *tools =
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "result"), "tools");
-    CHECK_MSG(cJSON_GetArraySize(tools) == 2, "%d tools", cJSON_GetArraySize(tools));
+    CHECK_MSG(cJSON_GetArraySize(tools) == 5, "%d tools (getSelf, manageMcpTools, discovery)",
+              cJSON_GetArraySize(tools));
     cJSON_Delete(r);
     CHECK(!mapped(server.pid, "/orgs_wlans.so"));
 

@@ -54,6 +54,39 @@ function connect(args, extraEnv = {}) {
 }
 const mapped = (pid, lib) => readFileSync(`/proc/${pid}/maps`, "utf8").includes(`/${lib}.so`);
 
+// --- a host that never refreshes its tool list ---------------------------------------------
+// Many hosts ignore notifications/tools/list_changed. This one lists tools once, then works
+// only through the discovery tools: search, then call by name with the category enabled on
+// the fly. It never lists tools again.
+{
+  const { client, ready } = connect([]);
+  await ready;
+  let listCalls = 0;
+  const listTools = client.listTools.bind(client);
+  client.listTools = (...a) => { listCalls++; return listTools(...a); };
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {}); // ignored
+  await check("a host that never re-lists tools works through callMistTool", async () => {
+    const { tools } = await bounded(client.listTools(), "tools/list");
+    assert.ok(!tools.some((t) => t.name === "listSiteWlans"));
+    const found = await bounded(client.callTool({ name: "searchMistTools",
+      arguments: { query: "SSIDs of a site" } }), "search");
+    const hit = found.structuredContent.results.find((h) => h.name === "listSiteWlans");
+    assert.ok(hit, JSON.stringify(found.structuredContent.results.map((h) => h.name)));
+    assert.equal(hit.category, "sites_wlans");
+    const r = await bounded(client.callTool({ name: "callMistTool", arguments: {
+      name: hit.name, arguments: { site_id: "s-42" }, enable_category: true } }), "call by name");
+    assert.equal(r.isError, undefined, JSON.stringify(r));
+    assert.equal(r.structuredContent.path, "/api/v1/sites/s-42/wlans");
+    assert.equal(lastRequest().path, "/api/v1/sites/s-42/wlans");
+    const again = await bounded(client.callTool({ name: "callMistTool", arguments: {
+      name: "listSiteWlans", arguments: {} } }), "bad arguments");
+    assert.equal(again.isError, true);
+    assert.match(again.content[0].text, /Invalid arguments for listSiteWlans.*site_id/);
+    assert.equal(listCalls, 1, "the host listed tools only once");
+  });
+  await client.close();
+}
+
 // --- managed mode -------------------------------------------------------------------------
 {
   const { client, transport, ready } = connect([]);
@@ -68,9 +101,11 @@ const mapped = (pid, lib) => readFileSync(`/proc/${pid}/maps`, "utf8").includes(
   });
   await check("managed mode lists only the built-ins", async () => {
     const { tools } = await bounded(client.listTools(), "tools/list");
-    assert.deepEqual(tools.map((t) => t.name), ["getSelf", "manageMcpTools"]);
+    assert.deepEqual(tools.map((t) => t.name),
+      ["getSelf", "manageMcpTools", "searchMistTools", "describeMistTool", "callMistTool"]);
     const manage = tools[1];
-    assert.ok(manage.inputSchema.properties.enable_mcp_tools_categories.items.enum.includes("orgs_wlans"));
+    assert.equal(manage.inputSchema.properties.enable_mcp_tools_categories.items.enum, undefined,
+      "names only: the 195 categories are found with searchMistTools, not listed in the schema");
     assert.equal(mapped(transport.pid, "orgs_wlans"), false);
   });
   await check("getSelf", async () => {

@@ -1,0 +1,274 @@
+/*
+ * The discovery tools (issue 7) over stdio against the fake backend: the context budget of
+ * managed mode, search quality on a fixed set of questions (tests/e2e/search-questions.txt),
+ * describe's complete body schema, callMistTool with and without enabling, and its errors
+ * being as clear as a direct call's; minimal mode has none of them.
+ *
+ * usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS_FILE
+ */
+#define _GNU_SOURCE
+#include "check.h"
+#include "child.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static const char *mistmcp, *plugin_dir;
+static char base_env[128];
+static mm_child server;
+static int next_id = 10;
+
+static void start(const char *mode, int write_tools)
+{
+    char *env[] = {base_env, "MIST_API_TOKEN=tokD", "HOME=/tmp", NULL};
+    char *argv[12] = {(char *)mistmcp, "--plugin-dir", (char *)plugin_dir,
+                      "--mode",        (char *)mode,   NULL};
+    if (write_tools)
+        argv[5] = "--enable-write-tools";
+    server.stderr_path = "/dev/null";
+    CHECK(mm_child_spawn(&server, argv, env) == 0);
+    mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                           "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                           "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+    char *l = mm_child_read_line(&server, 10000);
+    CHECK_MSG(l && (strcmp(mode, "managed") != 0 ||
+                    (strstr(l, "searchMistTools") && strstr(l, "callMistTool"))),
+              "the instructions explain the workflow: %.300s", l ? l : "(nothing)");
+    free(l);
+    mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+}
+
+static void stop(void)
+{
+    int st = mm_child_finish(&server, 10000);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d", st);
+}
+
+/* Sends a request (method, params JSON) and returns the raw answer line (caller frees). */
+static char *request(const char *method, const char *params)
+{
+    char req[2048];
+    int id = next_id++;
+    snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id,
+             method, params);
+    mm_child_send(&server, req);
+    char key[32];
+    snprintf(key, sizeof key, "\"id\":%d", id);
+    for (int i = 0; i < 100; i++) {
+        char *l = mm_child_read_line(&server, 10000);
+        if (!l)
+            return strdup("");
+        if (strstr(l, key))
+            return l;
+        free(l); /* a notification */
+    }
+    return strdup("");
+}
+
+/* tools/call; returns the result object (caller deletes) and its first text. */
+static cJSON *call(const char *tool, const char *args, const char **text, int *is_error)
+{
+    char params[2048];
+    snprintf(params, sizeof params, "{\"name\":\"%s\",\"arguments\":%s}", tool, args);
+    char *l = request("tools/call", params);
+    cJSON *m = cJSON_Parse(l);
+    free(l);
+    cJSON *res = cJSON_DetachItemFromObjectCaseSensitive(m, "result");
+    cJSON_Delete(m);
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "content"), 0), "text");
+    *text = cJSON_IsString(t) ? t->valuestring : "(no text)";
+    *is_error = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError"));
+    return res;
+}
+
+static void test_budget(void)
+{
+    char *l = request("tools/list", "{}");
+    size_t bytes = strlen(l);
+    cJSON *m = cJSON_Parse(l);
+    free(l);
+    const cJSON *tools =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "result"), "tools");
+    CHECK_MSG(cJSON_GetArraySize(tools) == 5, "managed mode: 5 built-in tools, got %d",
+              cJSON_GetArraySize(tools));
+    CHECK_MSG(bytes <= 3072, "managed tools/list is %zu bytes (budget 3 KB)", bytes);
+    printf("managed-mode tools/list: %zu bytes\n", bytes);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tools)
+    {
+        const char *name = cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring;
+        const char *d = cJSON_GetObjectItemCaseSensitive(t, "description")->valuestring;
+        char *schema = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(t, "inputSchema"));
+        CHECK_MSG(strlen(d) <= 600, "%s: description %zu bytes (max 600)", name, strlen(d));
+        CHECK_MSG(strlen(schema) <= 400, "%s: schema %zu bytes", name, strlen(schema));
+        printf("  %-16s description %3zu B, schema %3zu B\n", name, strlen(d), strlen(schema));
+        free(schema);
+    }
+    cJSON_Delete(m);
+}
+
+static void test_search_quality(const char *file)
+{
+    FILE *f = fopen(file, "r");
+    CHECK_MSG(f != NULL, "open %s", file);
+    char line[512];
+    int asked = 0, found = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        char *bar = strstr(line, " | ");
+        if (line[0] == '#' || !bar)
+            continue;
+        *bar = '\0';
+        char *want = bar + 3;
+        want[strcspn(want, "\r\n")] = '\0';
+        cJSON *q = cJSON_CreateObject();
+        cJSON_AddStringToObject(q, "query", line);
+        cJSON_AddNumberToObject(q, "limit", 5);
+        char *args = cJSON_PrintUnformatted(q);
+        cJSON_Delete(q);
+        const char *text;
+        int err;
+        cJSON *res = call("searchMistTools", args, &text, &err);
+        free(args);
+        const cJSON *hits = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(res, "structuredContent"), "results");
+        int hit = 0;
+        const cJSON *h;
+        cJSON_ArrayForEach(h, hits)
+        {
+            const char *name = cJSON_GetObjectItemCaseSensitive(h, "name")->valuestring;
+            char *copy = strdup(want);
+            for (char *w = strtok(copy, ","); w && !hit; w = strtok(NULL, ","))
+                hit = strcmp(w, name) == 0;
+            free(copy);
+        }
+        asked++;
+        found += hit;
+        if (!hit)
+            printf("  not in the top 5: \"%s\" (wanted %s)\n", line, want);
+        cJSON_Delete(res);
+    }
+    if (f)
+        fclose(f);
+    printf("search quality: %d of %d questions have the expected tool in the top 5\n", found,
+           asked);
+    CHECK_MSG(asked >= 30, "at least 30 questions (%d)", asked);
+    CHECK_MSG(found * 10 >= asked * 9, "%d of %d in the top 5 (need 90%%)", found, asked);
+}
+
+static void test_describe_and_call(void)
+{
+    const char *text;
+    int err;
+    /* The complete body of a write tool, where tools/list shows only its required fields. */
+    cJSON *r = call("describeMistTool", "{\"name\":\"createOrgWlan\"}", &text, &err);
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(r, "structuredContent");
+    const cJSON *body = cJSON_GetObjectItemCaseSensitive(d, "bodySchema");
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(body, "properties");
+    CHECK_MSG(!err && cJSON_GetArraySize(props) > 50 &&
+                  cJSON_GetObjectItemCaseSensitive(props, "ssid") &&
+                  cJSON_GetObjectItemCaseSensitive(props, "auth"),
+              "describe gives the whole WLAN body (%d properties)", cJSON_GetArraySize(props));
+    CHECK(strcmp(cJSON_GetObjectItemCaseSensitive(d, "method")->valuestring, "POST") == 0);
+    CHECK(strcmp(cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring,
+                 "/api/v1/orgs/{org_id}/wlans") == 0);
+    CHECK_MSG(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(d, "callable")),
+              "a write tool of a read-only server is described but not callable");
+    cJSON_Delete(r);
+    r = call("describeMistTool", "{\"name\":\"noSuchTool\"}", &text, &err);
+    CHECK_MSG(err && strstr(text, "Unknown tool") && strstr(text, "searchMistTools"), "%s", text);
+    cJSON_Delete(r);
+
+    /* Calling by name: a category not enabled is named, then enabled on the fly. */
+    r = call("callMistTool", "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"o1\"}}", &text,
+             &err);
+    CHECK_MSG(err && strstr(text, "orgs_wlans") && strstr(text, "enable_category"), "%s", text);
+    cJSON_Delete(r);
+    r = call(
+        "callMistTool",
+        "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"o1\"},\"enable_category\":true}",
+        &text, &err);
+    const cJSON *sc = cJSON_GetObjectItemCaseSensitive(r, "structuredContent");
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(sc, "path");
+    CHECK_MSG(!err && cJSON_IsString(path) &&
+                  strcmp(path->valuestring, "/api/v1/orgs/o1/wlans") == 0,
+              "called through callMistTool: %.200s", text);
+    cJSON_Delete(r);
+    /* The same checks as a direct call. */
+    r = call("callMistTool", "{\"name\":\"listOrgWlans\",\"arguments\":{}}", &text, &err);
+    CHECK_MSG(err && strstr(text, "Invalid arguments for listOrgWlans") && strstr(text, "org_id"),
+              "missing argument: %s", text);
+    cJSON_Delete(r);
+    r = call("callMistTool", "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":5}}", &text,
+             &err);
+    CHECK_MSG(err && strstr(text, "org_id") && strstr(text, "string"), "wrong type: %s", text);
+    cJSON_Delete(r);
+    r = call(
+        "callMistTool",
+        "{\"name\":\"createOrgWlan\",\"arguments\":{\"org_id\":\"o\",\"body\":{\"ssid\":\"x\"}},"
+        "\"enable_category\":true}",
+        &text, &err);
+    CHECK_MSG(err && strstr(text, "write tool") && strstr(text, "--enable-write-tools"),
+              "write tools stay off: %s", text);
+    cJSON_Delete(r);
+    r = call("callMistTool", "{\"name\":\"noSuchTool\"}", &text, &err);
+    CHECK_MSG(err && strstr(text, "Unknown tool: noSuchTool"), "%s", text);
+    cJSON_Delete(r);
+    r = call("callMistTool", "{\"name\":\"getSelf\"}", &text, &err);
+    CHECK_MSG(err && strstr(text, "directly"), "built-ins are called directly: %s", text);
+    cJSON_Delete(r);
+    r = call("searchMistTools", "{}", &text, &err);
+    CHECK_MSG(err && strstr(text, "query"), "search without a query: %s", text);
+    cJSON_Delete(r);
+
+    /* manageMcpTools tells the new tools and their required arguments. */
+    r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"sites_wlans\"]}", &text, &err);
+    CHECK_MSG(!err && strstr(text, "listSiteWlans(site_id)"), "%.400s", text);
+    cJSON_Delete(r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 6) {
+        fprintf(stderr, "usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS\n");
+        return 2;
+    }
+    mistmcp = argv[1];
+    plugin_dir = argv[3];
+    char log[512];
+    snprintf(log, sizeof log, "%s/fake-mist-discovery.jsonl", argv[4]);
+    static mm_child fake;
+    char *fargv[] = {argv[2], log, "--max-seconds", "300", NULL};
+    CHECK(mm_child_spawn(&fake, fargv, NULL) == 0);
+    char *l = mm_child_read_line(&fake, 10000);
+    snprintf(base_env, sizeof base_env, "MISTMCP_API_BASE_URL=http://127.0.0.1:%d",
+             l ? atoi(l + 5) : 0);
+    free(l);
+
+    start("managed", 0);
+    test_budget();
+    test_search_quality(argv[5]);
+    test_describe_and_call();
+    stop();
+
+    start("minimal", 0);
+    char *list = request("tools/list", "{}");
+    CHECK_MSG(!strstr(list, "\"name\":\"searchMistTools\"") &&
+                  !strstr(list, "\"name\":\"callMistTool\"") &&
+                  strstr(list, "\"name\":\"manageMcpTools\""),
+              "minimal mode: no discovery tools");
+    free(list);
+    const char *text;
+    int err;
+    cJSON *r = call("callMistTool", "{\"name\":\"listOrgWlans\"}", &text, &err);
+    char *raw = cJSON_PrintUnformatted(r);
+    CHECK_MSG(!r || strstr(raw, "Unknown tool"), "minimal mode refuses callMistTool: %s", raw);
+    free(raw);
+    cJSON_Delete(r);
+    stop();
+    mm_child_finish(&fake, 5000);
+    return check_summary();
+}
