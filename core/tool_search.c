@@ -28,6 +28,7 @@ typedef struct entry {
 static entry *entries;
 static size_t entry_count;
 static const mm_catalog *indexed;
+static _Thread_local const mm_catalog *to_index; /* hands the catalog to build_index */
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
 static const char *const stopwords[] = {
@@ -154,7 +155,7 @@ static char *words_of(const char *text, int skip_ids)
 
 static void build_index(void)
 {
-    const mm_catalog *c = indexed;
+    const mm_catalog *c = indexed = to_index;
     entries = mm_xcalloc(c->tool_count + 1, sizeof *entries);
     for (uint32_t i = 0; i < c->category_count; i++)
         for (uint32_t k = 0; k < c->categories[i].tool_count; k++) {
@@ -231,8 +232,10 @@ size_t mm_tool_search(const mm_catalog *catalog, const char *query, int include_
 {
     if (!catalog || !query || !max)
         return 0;
-    indexed = catalog; /* every caller passes the one generated catalog */
+    to_index = catalog;
     pthread_once(&index_once, build_index);
+    if (catalog != indexed)
+        return 0; /* one catalog per process: the generated one */
     char terms[MAX_TERMS][WORD_MAX];
     double weights[MAX_TERMS], idf[MAX_TERMS];
     size_t nt = terms_of(query, terms, weights);

@@ -4,7 +4,9 @@
  * stemming, a few Mist synonyms (AP, SSID, client...) and rarer words counting more.
  *
  * Thread-safety: the index is built once on first use (pthread_once) and read-only after;
- * any thread may search. Ownership: results point into the static catalog.
+ * any thread may search. The index is of the first catalog searched (a server has one: the
+ * generated catalog); another catalog finds nothing. Ownership: results point into the
+ * static catalog.
  */
 #ifndef MISTMCP_CORE_TOOL_SEARCH_H
 #define MISTMCP_CORE_TOOL_SEARCH_H
