@@ -82,21 +82,22 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
     mm_search_hit hits[SEARCH_MAX];
     mm_session *s = ctx->session;
     size_t n = mm_tool_search(&mm_generated_catalog, query, s->write_tools, hits, max);
-    size_t cap = 512 + n * 300, used = 0;
-    char *text = mm_xmalloc(cap);
+    size_t cap = 0, used = 0;
+    char *text = NULL;
     cJSON *sc = cJSON_CreateObject();
     cJSON *list = cJSON_AddArrayToObject(sc, "results");
-    used += (size_t)snprintf(text, cap,
-                             n ? "Tools for \"%.200s\", best first:\n"
-                               : "No tool matches \"%.200s\". Try other words "
-                                 "(device, client, wlan, site, stats, events, alarms).",
-                             query);
+    if (n)
+        mm_appendf(&text, &used, &cap, "Tools for \"%.200s\", best first:\n", query);
+    else
+        mm_appendf(&text, &used, &cap,
+                   "No tool matches \"%.200s\". Try other words (device, client, wlan, site, "
+                   "stats, events, alarms).",
+                   query);
     for (size_t i = 0; i < n; i++) {
         int on = category_enabled(s, hits[i].category->name);
-        used += (size_t)snprintf(text + used, cap - used, "%zu. %s [%s; %s%s] %.160s\n", i + 1,
-                                 hits[i].tool->name, hits[i].category->name,
-                                 hits[i].tool->read_only ? "read-only" : "write",
-                                 on ? "; enabled" : "", hits[i].tool->summary);
+        mm_appendf(&text, &used, &cap, "%zu. %s [%s; %s%s] %.160s\n", i + 1, hits[i].tool->name,
+                   hits[i].category->name, hits[i].tool->read_only ? "read-only" : "write",
+                   on ? "; enabled" : "", hits[i].tool->summary);
         cJSON *h = cJSON_CreateObject();
         cJSON_AddStringToObject(h, "name", hits[i].tool->name);
         cJSON_AddStringToObject(h, "category", hits[i].category->name);
@@ -106,10 +107,10 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
         cJSON_AddItemToArray(list, h);
     }
     if (n)
-        snprintf(text + used, cap - used,
-                 "Next: describeMistTool shows a tool's arguments; callMistTool runs it (with "
-                 "enable_category: true if its category is not enabled), or enable the category "
-                 "with manageMcpTools.");
+        mm_appendf(&text, &used, &cap, "%s",
+                   "Next: describeMistTool shows a tool's arguments; callMistTool runs it (with "
+                   "enable_category: true if its category is not enabled), or enable the "
+                   "category with manageMcpTools.");
     cJSON_Delete(args);
     res = mm_result_text(text, 0);
     free(text);

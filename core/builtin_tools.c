@@ -84,29 +84,24 @@ static void append_new_tools(char **text, size_t *used, size_t *cap, const cJSON
     int first = 1;
     cJSON_ArrayForEach(t, new_tools)
     {
-        size_t need = *used + strlen(t->string) + 200;
-        if (need > *cap)
-            *text = mm_xrealloc(*text, *cap = need * 2);
-        *used += (size_t)snprintf(*text + *used, *cap - *used, "%s%s(",
-                                  first ? " Now available "
-                                          "(required arguments in brackets; call them directly or "
-                                          "through callMistTool): "
-                                        : ", ",
-                                  t->string);
+        mm_appendf(text, used, cap, "%s%s(",
+                   first ? " Now available (required arguments in brackets; call them directly "
+                           "or through callMistTool): "
+                         : ", ",
+                   t->string);
         const cJSON *a;
         int first_arg = 1;
         cJSON_ArrayForEach(a, t)
         {
-            if (cJSON_IsString(a) && *used + strlen(a->valuestring) + 8 < *cap)
-                *used += (size_t)snprintf(*text + *used, *cap - *used, "%s%s",
-                                          first_arg ? "" : ", ", a->valuestring);
+            if (cJSON_IsString(a))
+                mm_appendf(text, used, cap, "%s%s", first_arg ? "" : ", ", a->valuestring);
             first_arg = 0;
         }
-        *used += (size_t)snprintf(*text + *used, *cap - *used, ")");
+        mm_appendf(text, used, cap, ")");
         first = 0;
     }
-    if (!first && *used + 2 < *cap)
-        *used += (size_t)snprintf(*text + *used, *cap - *used, ".");
+    if (!first)
+        mm_appendf(text, used, cap, ".");
 }
 
 static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
@@ -171,9 +166,8 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
 
     /* What is enabled now, with the tools this session sees. */
     cJSON *enabled = cJSON_AddObjectToObject(sc, "enabled");
-    size_t cap = 4096, used = 0;
-    char *text = mm_xmalloc(cap);
-    text[0] = '\0';
+    size_t cap = 0, used = 0;
+    char *text = NULL;
     for (size_t i = 0; i < mm_registry_count(reg); i++) {
         pthread_mutex_lock(&s->lock);
         int is_on = s->enabled[i];
@@ -192,36 +186,25 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
     }
     cJSON_AddBoolToObject(sc, "changed", changed);
     char *listing = cJSON_PrintUnformatted(enabled);
-    used += (size_t)snprintf(text + used, cap - used, "%s",
-                             cJSON_GetArraySize(enabled) ? "Enabled categories and their tools: "
-                                                         : "No category is enabled.");
-    if (cJSON_GetArraySize(enabled)) {
-        size_t need = used + strlen(listing) + 1;
-        if (need > cap)
-            text = mm_xrealloc(text, cap = need * 2);
-        used += (size_t)snprintf(text + used, cap - used, "%s", listing);
-    }
+    if (cJSON_GetArraySize(enabled))
+        mm_appendf(&text, &used, &cap, "Enabled categories and their tools: %s", listing);
+    else
+        mm_appendf(&text, &used, &cap, "No category is enabled.");
     free(listing);
     append_new_tools(&text, &used, &cap, new_tools);
-    char *extra = NULL;
     if (cJSON_GetArraySize(unknown) || cJSON_GetArraySize(failed)) {
         char *u = cJSON_PrintUnformatted(unknown), *f = cJSON_PrintUnformatted(failed);
-        size_t n = strlen(u) + strlen(f) + 200;
-        extra = mm_xmalloc(n);
-        snprintf(extra, n, "%s%s%s%s", cJSON_GetArraySize(unknown) ? " Unknown categories: " : "",
-                 cJSON_GetArraySize(unknown) ? u : "",
-                 cJSON_GetArraySize(failed) ? " Could not load: " : "",
-                 cJSON_GetArraySize(failed) ? f : "");
+        mm_appendf(&text, &used, &cap, "%s%s%s%s",
+                   cJSON_GetArraySize(unknown) ? " Unknown categories: " : "",
+                   cJSON_GetArraySize(unknown) ? u : "",
+                   cJSON_GetArraySize(failed) ? " Could not load: " : "",
+                   cJSON_GetArraySize(failed) ? f : "");
         free(u);
         free(f);
-        if (used + strlen(extra) + 1 > cap)
-            text = mm_xrealloc(text, cap = (used + strlen(extra) + 1) * 2);
-        used += (size_t)snprintf(text + used, cap - used, "%s", extra);
-        free(extra);
     }
     if (changed)
-        snprintf(text + used, cap - used, "%s",
-                 " The tool list changed; if your client does not refresh it, ask it to.");
+        mm_appendf(&text, &used, &cap,
+                   " The tool list changed; if your client does not refresh it, ask it to.");
     int failed_any = cJSON_GetArraySize(failed) > 0;
     cJSON *res = mm_result_text(text, failed_any);
     free(text);

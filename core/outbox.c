@@ -47,11 +47,12 @@ void mm_outbox_destroy(mm_outbox **op)
     *op = NULL;
 }
 
-/* Under the lock. */
-static void push_locked(mm_outbox *o, const char *message)
+/* Under the lock. A closing message (a response) is never dropped, whatever its size: the
+ * others make room for it. */
+static void push_locked(mm_outbox *o, const char *message, int closing)
 {
     size_t len = strlen(message);
-    if (len > MAX_BYTES)
+    if (len > MAX_BYTES && !closing)
         return; /* cannot be kept without breaking the bound */
     char *copy = mm_xstrdup(message);
     while (o->count == o->max || (o->count && o->bytes + len > MAX_BYTES)) { /* oldest go */
@@ -69,7 +70,7 @@ void mm_outbox_push(mm_outbox *o, const char *message)
 {
     pthread_mutex_lock(&o->lock);
     if (!o->closed) {
-        push_locked(o, message);
+        push_locked(o, message, 0);
         pthread_cond_signal(&o->ready);
     }
     pthread_mutex_unlock(&o->lock);
@@ -79,7 +80,7 @@ void mm_outbox_close(mm_outbox *o, const char *last)
 {
     pthread_mutex_lock(&o->lock);
     if (!o->closed && last)
-        push_locked(o, last);
+        push_locked(o, last, 1);
     o->closed = 1;
     pthread_cond_broadcast(&o->ready);
     pthread_mutex_unlock(&o->lock);

@@ -3,7 +3,7 @@
  * such as tools/list_changed and log messages) or one request's (a POST answered as an event
  * stream: its notifications, then its response, which closes the outbox). Bounded in
  * messages and in bytes (1 MiB): when full, the oldest go (a stream that is not read cannot
- * grow the server's memory); the closing message is the newest, so it stays. A new stream
+ * grow the server's memory); the closing message is never dropped, whatever its size. A new stream
  * takes over from an older one (a client that reconnects is not locked out).
  * Ownership: the outbox copies what is pushed; popped strings belong to the caller.
  * Thread-safety: all functions; pop may block while others push.

@@ -408,8 +408,10 @@ int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
         return 0;
     if (progress_token(params) || mm_session_client_wants_log(s, MISTMCP_LOG_DEBUG))
         return 1;
-    if (mm_builtin_find(name->valuestring)) /* manageMcpTools announces list changes */
-        return 1;
+    const mm_builtin *b = mm_builtin_find(name->valuestring);
+    if (b) /* the two that can announce list changes or run a tool that notifies */
+        return mm_builtin_visible(b, s) && (strcmp(b->tool.name, "manageMcpTools") == 0 ||
+                                            strcmp(b->tool.name, "callMistTool") == 0);
     mm_category *cat = NULL;
     const mistmcp_tool *t = mm_session_find_tool(s, name->valuestring, &cat, NULL);
     int custom = t && t->kind == MISTMCP_TOOL_CUSTOM; /* its handler may log */

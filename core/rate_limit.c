@@ -112,6 +112,8 @@ long mm_rate_limit_take(mm_rate_limit *rl, const char *token, long long now_ms)
             rl->used++;
         }
     }
+    if (now_ms < b->last_ms)
+        now_ms = b->last_ms; /* a thread that read the clock earlier came in later */
     b->tokens = refilled(rl, b, now_ms);
     b->last_ms = now_ms;
     long wait = 0;

@@ -173,10 +173,15 @@ static void build_index(void)
 static double match(const char *words, const char *term)
 {
     size_t n = strlen(term);
+    double best = 0;
     for (const char *p = strstr(words, term); p; p = strstr(p + 1, term))
-        if (p[-1] == ' ')
-            return p[n] == ' ' ? 1.0 : n >= 4 ? 0.5 : 0.0;
-    return 0;
+        if (p[-1] == ' ') {
+            if (p[n] == ' ')
+                return 1.0; /* "port" in " portal port ": the whole word wins */
+            if (n >= 4)
+                best = 0.5;
+        }
+    return best;
 }
 
 /* The query's terms: stems, synonyms added (marked as weaker). */
@@ -187,7 +192,9 @@ static size_t terms_of(const char *query, char terms[][WORD_MAX], double *weight
     char *outer = NULL, previous[WORD_MAX] = "";
     for (char *w = strtok_r(words, " ", &outer); w && count < MAX_TERMS;
          w = strtok_r(NULL, " ", &outer)) {
-        if (previous[0] && count < MAX_TERMS) { /* "ap template" is one word in aptemplates */
+        if (count + 2 > MAX_TERMS)
+            break;         /* room for this word and its joined pair, or the question ends here */
+        if (previous[0]) { /* "ap template" is one word in aptemplates */
             snprintf(terms[count], WORD_MAX, "%.15s%.15s", previous, w);
             weights[count++] = 1.0;
         }

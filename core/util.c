@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,4 +144,22 @@ char *mm_utf8_repair(const char *s)
     }
     out[k] = '\0';
     return out;
+}
+
+void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (!*buf || *used + (size_t)n + 1 > *cap) {
+        *cap = (*used + (size_t)n + 1) * 2;
+        *buf = mm_xrealloc(*buf, *cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(*buf + *used, *cap - *used, fmt, ap);
+    va_end(ap);
+    *used += (size_t)n;
 }

@@ -30,6 +30,10 @@ size_t mm_utf8_seq_len(const unsigned char *s);
  * replaced by U+FFFD, so that output stays valid however strings were cut. */
 char *mm_utf8_repair(const char *s);
 
+/* Appends printf-style text at *used in *buf (capacity *cap), growing it as needed. */
+void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* 1 if s is a valid category name: [a-z0-9_], 1 to 64 bytes. */
 int mm_valid_category_name(const char *s);
 /* 1 if s is a valid tool name: [A-Za-z0-9_.-], 1 to 128 bytes (MCP's recommendation). */

@@ -220,6 +220,12 @@ static void test_describe_and_call(void)
     r = call("callMistTool", "{\"name\":\"getSelf\"}", &text, &err);
     CHECK_MSG(err && strstr(text, "directly"), "built-ins are called directly: %s", text);
     cJSON_Delete(r);
+    r = call("searchMistTools",
+             "{\"query\":\"alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo "
+             "lima mike november oscar papa quebec romeo sierra tango wireless clients ap ssid\"}",
+             &text, &err);
+    CHECK_MSG(!err, "a long question is cut, not overflowed: %.200s", text);
+    cJSON_Delete(r);
     r = call("searchMistTools", "{}", &text, &err);
     CHECK_MSG(err && strstr(text, "query"), "search without a query: %s", text);
     cJSON_Delete(r);
