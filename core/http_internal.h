@@ -24,6 +24,10 @@ typedef struct mm_http_ctx {
     mm_session_store *store;
     pthread_key_t conn_key; /* each MHD thread's Mist connection */
     atomic_int stopping;    /* event streams end when set */
+    /* Calls running on their own threads (http_post_stream.c): shutdown waits for them. */
+    pthread_mutex_t calls_lock;
+    pthread_cond_t calls_idle;
+    unsigned calls_running;
 } mm_http_ctx;
 
 /* Adds the operator's --header lines to a response. */
@@ -43,6 +47,10 @@ char *mm_http_print(cJSON *msg);
 mm_mist_conn *mm_http_thread_conn(mm_http_ctx *h);
 mm_mist_conn *mm_http_take_conn(mm_http_ctx *h);
 void mm_http_give_conn(mm_http_ctx *h, mm_mist_conn *conn);
+
+/* Shutdown, after the daemon stopped and the sessions' calls were cancelled: returns once no
+ * call thread runs any more (they end promptly once cancelled). */
+void mm_http_wait_calls(mm_http_ctx *h);
 
 /* POST of a single request that may send notifications before its answer (see
  * mm_protocol_may_notify), from a client that accepts text/event-stream. The call runs on its

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define EVENTS_MAX 256
+#define CALL_THREADS_MAX 512 /* beyond, calls run on their connection's thread */
 
 /* Shared by the call's thread and the connection's: freed by the last of the two. */
 typedef struct post_call {
@@ -21,6 +22,7 @@ typedef struct post_call {
     mm_inflight *req;
     mm_mist_conn *conn; /* the connection thread's, lent while the call runs */
     mm_outbox *events;  /* closed with the response (or nothing, when cancelled) */
+    int threaded;       /* runs on its own thread, counted in h->calls_running */
     int ended;          /* connection side: the response was taken out */
     char *pending;      /* connection side: an event not yet fully handed to MHD */
     size_t pending_len, pending_off;
@@ -41,9 +43,36 @@ static void to_events(void *ctx, const char *line)
     mm_outbox_push(ctx, line);
 }
 
+static int call_thread_begin(mm_http_ctx *h)
+{
+    pthread_mutex_lock(&h->calls_lock);
+    int ok = !atomic_load(&h->stopping) && h->calls_running < CALL_THREADS_MAX;
+    h->calls_running += (unsigned)ok;
+    pthread_mutex_unlock(&h->calls_lock);
+    return ok;
+}
+
+static void call_thread_end(mm_http_ctx *h)
+{
+    pthread_mutex_lock(&h->calls_lock);
+    if (--h->calls_running == 0)
+        pthread_cond_broadcast(&h->calls_idle);
+    pthread_mutex_unlock(&h->calls_lock); /* the last use of h by a call thread */
+}
+
+void mm_http_wait_calls(mm_http_ctx *h)
+{
+    pthread_mutex_lock(&h->calls_lock);
+    while (h->calls_running)
+        pthread_cond_wait(&h->calls_idle, &h->calls_lock);
+    pthread_mutex_unlock(&h->calls_lock);
+}
+
 static void *run_call(void *p)
 {
     post_call *pc = p;
+    mm_http_ctx *h = pc->h;
+    int threaded = pc->threaded;
     mm_session *s = mm_session_entry_session(pc->entry);
     cJSON *out = mm_protocol_handle(s, pc->conn, pc->msg, pc->req); /* ends req */
     cJSON_Delete(pc->msg);
@@ -53,6 +82,8 @@ static void *run_call(void *p)
     mm_outbox_close(pc->events, text); /* from here on, conn is the connection side's again */
     free(text);
     post_call_unref(pc);
+    if (threaded)
+        call_thread_end(h);
     return NULL;
 }
 
@@ -81,8 +112,8 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
     (void)pos;
     post_call *pc = cls;
     for (int waited = 0; !pc->pending;) {
-        if (pc->ended)
-            return MHD_CONTENT_READER_END_OF_STREAM;
+        if (pc->ended || atomic_load(&pc->h->stopping))
+            return MHD_CONTENT_READER_END_OF_STREAM; /* shutting down: the call is cancelled */
         char *m = next_message(pc, 1000);
         if (m) {
             set_pending(pc, m);
@@ -127,14 +158,23 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
     pthread_t thread;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&thread, &attr, run_call, pc) != 0)
+    pc->threaded = call_thread_begin(h);
+    if (pc->threaded && pthread_create(&thread, &attr, run_call, pc) != 0) {
+        pc->threaded = 0;
+        call_thread_end(h);
+    }
+    if (!pc->threaded)
         run_call(pc); /* no thread to spare: the answer comes all at once */
     pthread_attr_destroy(&attr);
 
     /* Wait for the first message: the response alone is answered as plain JSON. */
     char *first = NULL;
-    while (!first && !pc->ended)
+    while (!first && !pc->ended && !atomic_load(&h->stopping))
         first = next_message(pc, 1000);
+    if (!first && !pc->ended) { /* shutting down before anything came */
+        post_call_unref(pc);
+        return mm_http_reply(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, NULL, NULL);
+    }
     if (pc->ended) {
         enum MHD_Result rc = first
                                  ? mm_http_reply(h, c, MHD_HTTP_OK, "application/json", first, NULL)

@@ -562,6 +562,8 @@ int mm_http_serve(const mm_server *srv)
                   .mhd = mhd,
                   .store = mm_session_store_create(cfg->max_sessions, cfg->session_idle_ms)};
     pthread_key_create(&h.conn_key, free_conn);
+    pthread_mutex_init(&h.calls_lock, NULL);
+    pthread_cond_init(&h.calls_idle, NULL);
     sigset_t block, old_mask; /* MHD's threads leave the signals to this one */
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
@@ -586,13 +588,18 @@ int mm_http_serve(const mm_server *srv)
             mm_session_store_expire(h.store, mm_now_ms());
         }
         atomic_store(&h.stopping, 1); /* event streams end within a second */
+        mm_session_store_cancel_all(h.store); /* calls in progress end promptly */
         h.mhd->stop_daemon(d);
+        mm_session_store_cancel_all(h.store); /* and any session made meanwhile */
+        mm_http_wait_calls(&h);
     }
     mm_session_store_destroy(&h.store);
     mm_mist_conn *own = pthread_getspecific(h.conn_key);
     if (own)
         free_conn(own);
     pthread_key_delete(h.conn_key);
+    pthread_cond_destroy(&h.calls_idle);
+    pthread_mutex_destroy(&h.calls_lock);
     mm_stop_signal_release();
     return rc;
 }

@@ -226,6 +226,14 @@ size_t mm_session_store_count(mm_session_store *st)
     return n;
 }
 
+void mm_session_store_cancel_all(mm_session_store *st)
+{
+    pthread_mutex_lock(&st->lock);
+    for (mm_session_entry *e = st->head; e; e = e->next)
+        mm_session_cancel_all(e->session); /* takes the session's lock: store, then session */
+    pthread_mutex_unlock(&st->lock);
+}
+
 void mm_session_store_destroy(mm_session_store **stp)
 {
     mm_session_store *st = *stp;

@@ -31,6 +31,9 @@ typedef enum mm_lookup {
 } mm_lookup;
 
 mm_session_store *mm_session_store_create(size_t max_sessions, long idle_timeout_ms);
+/* Shutting down: every session's requests in flight are cancelled, and later ones start
+ * cancelled. */
+void mm_session_store_cancel_all(mm_session_store *store);
 /* Removes every session (waiting users finish first) and frees the store. */
 void mm_session_store_destroy(mm_session_store **store);
 

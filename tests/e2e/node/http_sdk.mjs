@@ -21,7 +21,7 @@ const log = `${workDir}/http-fake-mist.jsonl`;
 const { child: fake, port: fakePort } = await startFake(fakeMist, log);
 const requests = () => readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
 
-const { child: server, base } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
+const { child: server, base, stderr: serverStderr } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
   "--header", "X-Frame-Options: DENY", "--allow-origin", "https://app.example.com"],
   { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` });
 
@@ -293,9 +293,27 @@ await check("DELETE ends the session: then 404", async () => {
 });
 
 await b.client.close();
+// A streamed call still running on its own thread, its client gone, when the server stops:
+// shutdown cancels it and waits for it (no use after free, no hang).
+{
+  const headers = await rawSession("token-Z");
+  const ac = new AbortController();
+  const r = await fetch(base, { method: "POST", signal: ac.signal,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 12, method: "tools/call",
+      params: { name: "listOrgWlans", arguments: { org_id: "slow-20000-shutdown" },
+        _meta: { progressToken: "z" } } }) });
+  assert.equal(r.headers.get("content-type"), "text/event-stream");
+  ac.abort();
+}
+const stopAt = Date.now();
 server.kill("SIGTERM");
 const [code] = await once(server, "exit");
-await check("clean exit on SIGTERM", async () => assert.equal(code, 0));
+await check("clean exit on SIGTERM, with a call in progress", async () => {
+  assert.equal(code, 0);
+  assert.ok(Date.now() - stopAt < 5000, `stopping took ${Date.now() - stopAt} ms`);
+  assert.doesNotMatch(serverStderr(), /still in use/, "a session was freed under a running call");
+});
 
 await check("--max-sessions (503) and --session-idle-timeout (404, plugins released)", async () => {
   const { child: small, base: url2 } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,

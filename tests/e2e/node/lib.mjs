@@ -14,8 +14,8 @@ export async function startFake(fakeMist, log) {
   return { child, port: Number(String(line).match(/PORT (\d+)/)[1]) };
 }
 
-// mistmcp --transport http on a random free port (a few tries). Resolves to { child, base }
-// where base is the /mcp URL.
+// mistmcp --transport http on a random free port (a few tries). Resolves to { child, base,
+// stderr } where base is the /mcp URL and stderr() what the server wrote there so far.
 export async function startHttp(mistmcp, args, env) {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 30000);
@@ -25,7 +25,7 @@ export async function startHttp(mistmcp, args, env) {
     let err = "";
     child.stderr.on("data", (d) => { err += d; });
     for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
-    if (/listening/.test(err)) return { child, base: `http://127.0.0.1:${port}/mcp` };
+    if (/listening/.test(err)) return { child, base: `http://127.0.0.1:${port}/mcp`, stderr: () => err };
     child.kill();
   }
   throw new Error("mistmcp did not start");
