@@ -128,6 +128,52 @@ static int check_object(const cJSON *schema, const cJSON *v, const char *path, i
     return 0;
 }
 
+/* minimum/maximum (and their exclusive forms) of numbers, minLength/maxLength of strings,
+ * minItems/maxItems of arrays: what Mist would refuse anyway, said before a request is sent. */
+static int check_bounds(const cJSON *schema, const cJSON *v, const char *path, char *err,
+                        size_t err_size)
+{
+    static const struct {
+        const char *key;
+        int below; /* 1: the value must not be below the bound */
+        int exclusive;
+    } numbers[] = {{"minimum", 1, 0},
+                   {"maximum", 0, 0},
+                   {"exclusiveMinimum", 1, 1},
+                   {"exclusiveMaximum", 0, 1}};
+    if (cJSON_IsNumber(v))
+        for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+            const cJSON *b = cJSON_GetObjectItemCaseSensitive(schema, numbers[i].key);
+            if (!cJSON_IsNumber(b))
+                continue;
+            double x = v->valuedouble, lim = b->valuedouble;
+            int bad = numbers[i].below ? (numbers[i].exclusive ? x <= lim : x < lim)
+                                       : (numbers[i].exclusive ? x >= lim : x > lim);
+            if (bad)
+                return mm_fail(err, err_size, "argument '%s' must be %s %g, got %g", path,
+                               numbers[i].below ? (numbers[i].exclusive ? "above" : "at least")
+                                                : (numbers[i].exclusive ? "below" : "at most"),
+                               lim, x);
+        }
+    size_t len = cJSON_IsString(v)  ? mm_utf8_length(v->valuestring)
+                 : cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v)
+                                    : 0;
+    const char *lo_key = cJSON_IsString(v) ? "minLength" : "minItems";
+    const char *hi_key = cJSON_IsString(v) ? "maxLength" : "maxItems";
+    const char *unit = cJSON_IsString(v) ? "characters" : "items";
+    if (cJSON_IsString(v) || cJSON_IsArray(v)) {
+        const cJSON *lo = cJSON_GetObjectItemCaseSensitive(schema, lo_key);
+        const cJSON *hi = cJSON_GetObjectItemCaseSensitive(schema, hi_key);
+        if (cJSON_IsNumber(lo) && (double)len < lo->valuedouble)
+            return mm_fail(err, err_size, "argument '%s' must have at least %g %s, got %zu", path,
+                           lo->valuedouble, unit, len);
+        if (cJSON_IsNumber(hi) && (double)len > hi->valuedouble)
+            return mm_fail(err, err_size, "argument '%s' must have at most %g %s, got %zu", path,
+                           hi->valuedouble, unit, len);
+    }
+    return 0;
+}
+
 static int check_value(const cJSON *schema, const cJSON *v, const char *path, int depth, char *err,
                        size_t err_size)
 {
@@ -161,6 +207,8 @@ static int check_value(const cJSON *schema, const cJSON *v, const char *path, in
         free(want);
         return -1;
     }
+    if (check_bounds(schema, v, path, err, err_size) != 0)
+        return -1;
     if (cJSON_IsArray(v)) {
         const cJSON *items = cJSON_GetObjectItemCaseSensitive(schema, "items");
         int i = 0;

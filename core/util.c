@@ -163,3 +163,13 @@ void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
     va_end(ap);
     *used += (size_t)n;
 }
+
+size_t mm_utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
+        size_t k = mm_utf8_seq_len(p);
+        p += k ? k : 1;
+    }
+    return n;
+}

@@ -29,6 +29,8 @@ size_t mm_utf8_seq_len(const unsigned char *s);
 /* NULL if s is valid UTF-8; else a new string (caller frees) where each invalid byte is
  * replaced by U+FFFD, so that output stays valid however strings were cut. */
 char *mm_utf8_repair(const char *s);
+/* Characters (code points) in a UTF-8 string; an invalid byte counts as one. */
+size_t mm_utf8_length(const char *s);
 
 /* Appends printf-style text at *used in *buf (capacity *cap), growing it as needed. */
 void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)

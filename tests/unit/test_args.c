@@ -15,6 +15,9 @@ static const char *schema_text =
     "\"band\":{\"type\":\"string\",\"enum\":[\"24\",\"5\",\"6\"]},"
     "\"macs\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
     "\"note\":{\"type\":[\"string\",\"null\"]},"
+    "\"name\":{\"type\":\"string\",\"minLength\":2,\"maxLength\":4},"
+    "\"tags\":{\"type\":\"array\",\"maxItems\":2},"
+    "\"rssi\":{\"type\":\"number\",\"exclusiveMaximum\":0},"
     "\"body\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{"
     "\"name\":{\"type\":\"string\"},"
     "\"port\":{\"type\":\"integer\"},"
@@ -60,7 +63,7 @@ int main(void)
     refused("{\"org_id\":null}", "missing required argument 'org_id' (string)");
     refused("{\"org_id\":\"o\",\"limti\":5}",
             "unknown argument 'limti'; expected one of: org_id, limit, ratio, band, macs, note, "
-            "body");
+            "name, tags, rssi, body");
     refused("{\"org_id\":\"o\",\"limit\":\"5\"}",
             "argument 'limit' must be an integer, got string \"5\"");
     refused("{\"org_id\":\"o\",\"limit\":2.5}",
@@ -79,6 +82,18 @@ int main(void)
     refused("{\"org_id\":\"o\",\"note\":5}",
             "argument 'note' must be a string or null, got integer 5");
     refused("[1]", "arguments must be a JSON object, got array");
+
+    /* Bounds, said before Mist would refuse them; lengths count characters, not bytes. */
+    ok("{\"org_id\":\"o\",\"limit\":0,\"name\":\"\u00e9t\u00e9!\",\"tags\":[1,2],\"rssi\":-70}",
+       NULL);
+    refused("{\"org_id\":\"o\",\"limit\":-1}", "argument 'limit' must be at least 0, got -1");
+    refused("{\"org_id\":\"o\",\"name\":\"x\"}",
+            "argument 'name' must have at least 2 characters, got 1");
+    refused("{\"org_id\":\"o\",\"name\":\"abcde\"}",
+            "argument 'name' must have at most 4 characters, got 5");
+    refused("{\"org_id\":\"o\",\"tags\":[1,2,3]}",
+            "argument 'tags' must have at most 2 items, got 3");
+    refused("{\"org_id\":\"o\",\"rssi\":0}", "argument 'rssi' must be below 0, got 0");
 
     cJSON *empty = cJSON_Parse("{\"type\":\"object\",\"properties\":{}}");
     cJSON *args = cJSON_Parse("{\"x\":1}");
