@@ -206,6 +206,11 @@ static void test_describe_and_call(void)
              &err);
     CHECK_MSG(err && strstr(text, "org_id") && strstr(text, "string"), "wrong type: %s", text);
     cJSON_Delete(r);
+    r = call("callMistTool",
+             "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"o\",\"page\":0}}", &text,
+             &err);
+    CHECK_MSG(err && strstr(text, "'page' must be at least 1"), "below the minimum: %s", text);
+    cJSON_Delete(r);
     r = call(
         "callMistTool",
         "{\"name\":\"createOrgWlan\",\"arguments\":{\"org_id\":\"o\",\"body\":{\"ssid\":\"x\"}},"
