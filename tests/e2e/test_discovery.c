@@ -235,6 +235,11 @@ static void test_describe_and_call(void)
     CHECK_MSG(err && strstr(text, "query"), "search without a query: %s", text);
     cJSON_Delete(r);
 
+    /* Its schema no longer lists the 195 names: a wrong one gets the close ones. */
+    r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"org_wlan\"]}", &text, &err);
+    CHECK_MSG(strstr(text, "Unknown categories") && strstr(text, "did you mean: orgs_wlans"),
+              "%.400s", text);
+    cJSON_Delete(r);
     /* manageMcpTools tells the new tools and their required arguments. */
     r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"sites_wlans\"]}", &text, &err);
     CHECK_MSG(!err && strstr(text, "listSiteWlans(site_id)"), "%.400s", text);
