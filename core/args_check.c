@@ -150,7 +150,7 @@ static int check_bounds(const cJSON *schema, const cJSON *v, const char *path, c
             int bad = numbers[i].below ? (numbers[i].exclusive ? x <= lim : x < lim)
                                        : (numbers[i].exclusive ? x >= lim : x > lim);
             if (bad)
-                return mm_fail(err, err_size, "argument '%s' must be %s %g, got %g", path,
+                return mm_fail(err, err_size, "argument '%s' must be %s %.15g, got %.15g", path,
                                numbers[i].below ? (numbers[i].exclusive ? "above" : "at least")
                                                 : (numbers[i].exclusive ? "below" : "at most"),
                                lim, x);
@@ -165,10 +165,10 @@ static int check_bounds(const cJSON *schema, const cJSON *v, const char *path, c
         const cJSON *lo = cJSON_GetObjectItemCaseSensitive(schema, lo_key);
         const cJSON *hi = cJSON_GetObjectItemCaseSensitive(schema, hi_key);
         if (cJSON_IsNumber(lo) && (double)len < lo->valuedouble)
-            return mm_fail(err, err_size, "argument '%s' must have at least %g %s, got %zu", path,
-                           lo->valuedouble, unit, len);
+            return mm_fail(err, err_size, "argument '%s' must have at least %.15g %s, got %zu",
+                           path, lo->valuedouble, unit, len);
         if (cJSON_IsNumber(hi) && (double)len > hi->valuedouble)
-            return mm_fail(err, err_size, "argument '%s' must have at most %g %s, got %zu", path,
+            return mm_fail(err, err_size, "argument '%s' must have at most %.15g %s, got %zu", path,
                            hi->valuedouble, unit, len);
     }
     return 0;

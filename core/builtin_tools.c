@@ -87,8 +87,6 @@ static int shares_word(const char *name, const char *w, size_t n)
         if (strncmp(p, w, m) == 0 &&
             (k == n || (k == n + 1 && p[n] == 's') || (n == k + 1 && w[k] == 's')))
             return 1;
-        if (!k)
-            p++;
     }
     return 0;
 }
@@ -108,8 +106,6 @@ static void suggest_categories(mm_registry *reg, const char *wrong, char **text,
             size_t n = strcspn(w, "_-");
             if (n >= 2 && shares_word(name, w, n))
                 sc += (int)n;
-            if (!n)
-                w++;
         }
         if (sc)
             sc = sc * 100 - (int)strlen(name); /* equal matches: the shorter name first */
@@ -256,8 +252,14 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
         free(u);
         free(f);
         const cJSON *name;
+        int suggested = 0;
         cJSON_ArrayForEach(name, unknown)
-            suggest_categories(reg, name->valuestring, &text, &used, &cap);
+        {
+            if (suggested++ == 3)
+                break; /* a few are enough; a long list of junk gets no more work */
+            if (strlen(name->valuestring) <= 64)
+                suggest_categories(reg, name->valuestring, &text, &used, &cap);
+        }
     }
     if (changed)
         mm_appendf(&text, &used, &cap,

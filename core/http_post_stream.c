@@ -19,6 +19,7 @@ typedef struct post_call {
     mm_http_ctx *h;
     mm_session_entry *entry; /* its use reference: the call's thread gives it back */
     cJSON *msg;
+    cJSON *id; /* a copy of the request's id, for an answer from the connection side */
     mm_inflight *req;
     mm_mist_conn *conn; /* the connection thread's, lent while the call runs */
     mm_outbox *events;  /* closed with the response (or nothing, when cancelled) */
@@ -34,6 +35,7 @@ static void post_call_unref(post_call *pc)
         return;
     mm_mist_conn_destroy(&pc->conn);
     mm_outbox_destroy(&pc->events);
+    cJSON_Delete(pc->id);
     free(pc->pending);
     free(pc);
 }
@@ -149,6 +151,7 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
     pc->h = h;
     pc->entry = entry;
     pc->msg = msg;
+    pc->id = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 1);
     pc->events = mm_outbox_create(EVENTS_MAX);
     pc->req = mm_session_begin_request(s, cJSON_GetObjectItemCaseSensitive(msg, "id"));
     pc->req->send = to_events;
@@ -171,9 +174,18 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
     char *first = NULL;
     while (!first && !pc->ended && !atomic_load(&h->stopping))
         first = next_message(pc, 1000);
-    if (!first && !pc->ended) { /* shutting down before anything came */
+    if (!first && !pc->ended)
+        first = next_message(pc, 0); /* an answer that came just as the server stopped */
+    if ((!first && !pc->ended) || (!first && atomic_load(&h->stopping))) {
+        /* Shutting down before an answer: say so rather than 202 for a request. */
+        cJSON *e = mm_protocol_error(pc->id, MM_INTERNAL_ERROR,
+                                     "the server is shutting down: send the request again");
+        char *text = mm_http_print(e);
         post_call_unref(pc);
-        return mm_http_reply(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, NULL, NULL);
+        enum MHD_Result rc =
+            mm_http_reply(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", text, NULL);
+        free(text);
+        return rc;
     }
     if (pc->ended) {
         enum MHD_Result rc = first

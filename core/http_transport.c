@@ -423,8 +423,14 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
         return mm_http_post_streamed(h, c, e, msg);
     cJSON *out = cJSON_IsArray(msg) ? mm_protocol_handle_batch(s, mm_http_thread_conn(h), msg)
                                     : mm_protocol_handle(s, mm_http_thread_conn(h), msg, NULL);
-    cJSON_Delete(msg);
     mm_session_store_put(h->store, e);
+    if (!out && id && atomic_load(&h->stopping)) { /* a request cut short by the shutdown */
+        enum MHD_Result rc = rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
+                                       "the server is shutting down: send the request again");
+        cJSON_Delete(msg);
+        return rc;
+    }
+    cJSON_Delete(msg);
     if (!out)
         return mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
     char *text = mm_http_print(out);
@@ -587,7 +593,7 @@ int mm_http_serve(const mm_server *srv)
             poll(&p, 1, 1000);
             mm_session_store_expire(h.store, mm_now_ms());
         }
-        atomic_store(&h.stopping, 1); /* event streams end within a second */
+        atomic_store(&h.stopping, 1);         /* event streams end within a second */
         mm_session_store_cancel_all(h.store); /* calls in progress end promptly */
         h.mhd->stop_daemon(d);
         mm_session_store_cancel_all(h.store); /* and any session made meanwhile */

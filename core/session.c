@@ -235,8 +235,9 @@ mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id)
 {
     mm_inflight *r = mm_xcalloc(1, sizeof *r);
     r->id = cJSON_Duplicate(id, 1);
-    atomic_init(&r->cancelled, atomic_load(&s->closing));
     pthread_mutex_lock(&s->lock);
+    /* Read under the lock: mm_session_cancel_all sets closing and walks the list under it. */
+    atomic_init(&r->cancelled, atomic_load(&s->closing));
     r->next = s->inflight;
     s->inflight = r;
     pthread_mutex_unlock(&s->lock);

@@ -50,11 +50,13 @@ static void stop(void)
 /* Sends a request (method, params JSON) and returns the raw answer line (caller frees). */
 static char *request(const char *method, const char *params)
 {
-    char req[2048];
+    size_t n = strlen(method) + strlen(params) + 64;
+    char *req = malloc(n);
     int id = next_id++;
-    snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id,
-             method, params);
+    snprintf(req, n, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id, method,
+             params);
     mm_child_send(&server, req);
+    free(req);
     char key[32];
     snprintf(key, sizeof key, "\"id\":%d", id);
     for (int i = 0; i < 100; i++) {
@@ -71,9 +73,11 @@ static char *request(const char *method, const char *params)
 /* tools/call; returns the result object (caller deletes) and its first text. */
 static cJSON *call(const char *tool, const char *args, const char **text, int *is_error)
 {
-    char params[2048];
-    snprintf(params, sizeof params, "{\"name\":\"%s\",\"arguments\":%s}", tool, args);
+    size_t n = strlen(tool) + strlen(args) + 32;
+    char *params = malloc(n);
+    snprintf(params, n, "{\"name\":\"%s\",\"arguments\":%s}", tool, args);
     char *l = request("tools/call", params);
+    free(params);
     cJSON *m = cJSON_Parse(l);
     free(l);
     cJSON *res = cJSON_DetachItemFromObjectCaseSensitive(m, "result");
@@ -159,6 +163,17 @@ static void test_search_quality(const char *file)
     CHECK_MSG(found * 10 >= asked * 9, "%d of %d in the top 5 (need 90%%)", found, asked);
 }
 
+/* {"enable_mcp_tools_categories":"a0,a1,...,a1999"} */
+static void junk_names(char **buf, size_t *len, size_t *cap)
+{
+    *cap = 32 + 2000 * 8;
+    *buf = malloc(*cap);
+    *len = (size_t)snprintf(*buf, *cap, "{\"enable_mcp_tools_categories\":\"");
+    for (int i = 0; i < 2000; i++)
+        *len += (size_t)snprintf(*buf + *len, *cap - *len, "%sa%d", i ? "," : "", i);
+    *len += (size_t)snprintf(*buf + *len, *cap - *len, "\"}");
+}
+
 static void test_describe_and_call(void)
 {
     const char *text;
@@ -240,6 +255,20 @@ static void test_describe_and_call(void)
     CHECK_MSG(strstr(text, "Unknown categories") && strstr(text, "did you mean: orgs_wlans"),
               "%.400s", text);
     cJSON_Delete(r);
+    r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":\"orgs__wlans,_x_,__,-\"}", &text,
+             &err);
+    CHECK_MSG(strstr(text, "For 'orgs__wlans' did you mean: orgs_wlans"), "doubled '_': %.400s",
+              text);
+    cJSON_Delete(r);
+    /* Thousands of junk names: suggestions for a few, the answer stays small. */
+    size_t junk_len = 0, junk_cap = 0;
+    char *junk = NULL;
+    junk_names(&junk, &junk_len, &junk_cap);
+    r = call("manageMcpTools", junk, &text, &err);
+    CHECK_MSG(strlen(text) < 40000 && strstr(text, "Unknown categories"), "junk answer: %zu bytes",
+              strlen(text));
+    cJSON_Delete(r);
+    free(junk);
     /* manageMcpTools tells the new tools and their required arguments. */
     r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"sites_wlans\"]}", &text, &err);
     CHECK_MSG(!err && strstr(text, "listSiteWlans(site_id)"), "%.400s", text);
