@@ -30,6 +30,18 @@ typedef struct mm_http_ctx {
     unsigned calls_running;
 } mm_http_ctx;
 
+/* An SSE event on its way to MHD, which takes it in pieces (both event streams use it). */
+typedef struct mm_sse_pending {
+    char *text; /* NULL: nothing pending */
+    size_t len, off;
+} mm_sse_pending;
+/* Makes msg (taken, freed) the pending "message" event. */
+void mm_sse_set_message(mm_sse_pending *p, char *msg);
+/* Makes a keep-alive comment the pending event (proxies keep the stream open). */
+void mm_sse_set_keepalive(mm_sse_pending *p);
+/* Hands up to max bytes of the pending event to buf; frees it once all is handed over. */
+ssize_t mm_sse_copy(mm_sse_pending *p, char *buf, size_t max);
+
 /* Adds the operator's --header lines to a response. */
 void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r);
 
@@ -37,9 +49,6 @@ void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r);
  * session is not NULL, Mcp-Session-Id. */
 enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
                               const char *content_type, const char *body, const char *session);
-
-/* A JSON-RPC message as valid UTF-8 text (caller frees); takes ownership of msg. */
-char *mm_http_print(cJSON *msg);
 
 /* The calling thread's Mist connection (created on first use). take removes it from the
  * thread (it is lent to another thread); give puts one back if the thread has none, else

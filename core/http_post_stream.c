@@ -21,12 +21,11 @@ typedef struct post_call {
     cJSON *msg;
     cJSON *id; /* a copy of the request's id, for an answer from the connection side */
     mm_inflight *req;
-    mm_mist_conn *conn; /* the connection thread's, lent while the call runs */
-    mm_outbox *events;  /* closed with the response (or nothing, when cancelled) */
-    int threaded;       /* runs on its own thread, counted in h->calls_running */
-    int ended;          /* connection side: the response was taken out */
-    char *pending;      /* connection side: an event not yet fully handed to MHD */
-    size_t pending_len, pending_off;
+    mm_mist_conn *conn;     /* the connection thread's, lent while the call runs */
+    mm_outbox *events;      /* closed with the response (or nothing, when cancelled) */
+    int threaded;           /* runs on its own thread, counted in h->calls_running */
+    int ended;              /* connection side: the response was taken out */
+    mm_sse_pending pending; /* connection side */
 } post_call;
 
 static void post_call_unref(post_call *pc)
@@ -36,7 +35,7 @@ static void post_call_unref(post_call *pc)
     mm_mist_conn_destroy(&pc->conn);
     mm_outbox_destroy(&pc->events);
     cJSON_Delete(pc->id);
-    free(pc->pending);
+    free(pc->pending.text);
     free(pc);
 }
 
@@ -79,7 +78,7 @@ static void *run_call(void *p)
     cJSON *out = mm_protocol_handle(s, pc->conn, pc->msg, pc->req); /* ends req */
     cJSON_Delete(pc->msg);
     pc->msg = NULL;
-    char *text = out ? mm_http_print(out) : NULL;
+    char *text = out ? mm_json_wire_text(out) : NULL;
     mm_session_store_put(pc->h->store, pc->entry);
     mm_outbox_close(pc->events, text); /* from here on, conn is the connection side's again */
     free(text);
@@ -100,41 +99,20 @@ static char *next_message(post_call *pc, int timeout_ms)
     return m;
 }
 
-static void set_pending(post_call *pc, char *text)
-{
-    size_t n = strlen(text) + 32;
-    pc->pending = mm_xmalloc(n);
-    pc->pending_len = (size_t)snprintf(pc->pending, n, "event: message\ndata: %s\n\n", text);
-    pc->pending_off = 0;
-    free(text);
-}
-
 static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
     post_call *pc = cls;
-    for (int waited = 0; !pc->pending;) {
+    for (int waited = 0; !pc->pending.text;) {
         if (pc->ended || atomic_load(&pc->h->stopping))
             return MHD_CONTENT_READER_END_OF_STREAM; /* shutting down: the call is cancelled */
         char *m = next_message(pc, 1000);
-        if (m) {
-            set_pending(pc, m);
-        } else if (!pc->ended && (waited += 1000) >= MM_HTTP_KEEPALIVE_MS) {
-            pc->pending = mm_xstrdup(": keep-alive\n\n");
-            pc->pending_len = strlen(pc->pending);
-            pc->pending_off = 0;
-        }
+        if (m)
+            mm_sse_set_message(&pc->pending, m);
+        else if (!pc->ended && (waited += 1000) >= MM_HTTP_KEEPALIVE_MS)
+            mm_sse_set_keepalive(&pc->pending);
     }
-    size_t n = pc->pending_len - pc->pending_off;
-    if (n > max)
-        n = max;
-    memcpy(buf, pc->pending + pc->pending_off, n);
-    pc->pending_off += n;
-    if (pc->pending_off == pc->pending_len) {
-        free(pc->pending);
-        pc->pending = NULL;
-    }
-    return (ssize_t)n;
+    return mm_sse_copy(&pc->pending, buf, max);
 }
 
 static void events_done(void *cls)
@@ -180,7 +158,7 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
         /* Shutting down before an answer: say so rather than 202 for a request. */
         cJSON *e = mm_protocol_error(pc->id, MM_INTERNAL_ERROR,
                                      "the server is shutting down: send the request again");
-        char *text = mm_http_print(e);
+        char *text = mm_json_wire_text(e);
         post_call_unref(pc);
         enum MHD_Result rc =
             mm_http_reply(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", text, NULL);
@@ -195,7 +173,7 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
         post_call_unref(pc);
         return rc;
     }
-    set_pending(pc, first);
+    mm_sse_set_message(&pc->pending, first);
     struct MHD_Response *r =
         h->mhd->create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, pc, events_done);
     if (!r) {

@@ -70,17 +70,6 @@ void mm_http_give_conn(mm_http_ctx *h, mm_mist_conn *conn)
         pthread_setspecific(h->conn_key, conn);
 }
 
-char *mm_http_print(cJSON *msg)
-{
-    char *text = cJSON_PrintUnformatted(msg);
-    cJSON_Delete(msg);
-    char *fixed = mm_utf8_repair(text);
-    if (!fixed)
-        return text;
-    free(text);
-    return fixed;
-}
-
 static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned status,
                                  const cJSON *id, int code, const char *message);
 static const char *request_token(const http_ctx *h, struct MHD_Connection *c);
@@ -103,47 +92,61 @@ typedef struct event_stream {
     mm_session_entry *entry;
     mm_outbox *outbox;
     unsigned generation; /* this stream's; a newer stream of the session replaces it */
-    char *pending;       /* an event not yet fully handed to MHD */
-    size_t pending_len, pending_off;
+    mm_sse_pending pending;
 } event_stream;
+
+void mm_sse_set_message(mm_sse_pending *p, char *msg)
+{
+    size_t n = strlen(msg) + 32;
+    p->text = mm_xmalloc(n);
+    p->len = (size_t)snprintf(p->text, n, "event: message\ndata: %s\n\n", msg);
+    p->off = 0;
+    free(msg);
+}
+
+void mm_sse_set_keepalive(mm_sse_pending *p)
+{
+    p->text = mm_xstrdup(": keep-alive\n\n");
+    p->len = strlen(p->text);
+    p->off = 0;
+}
+
+ssize_t mm_sse_copy(mm_sse_pending *p, char *buf, size_t max)
+{
+    size_t n = p->len - p->off;
+    if (n > max)
+        n = max;
+    memcpy(buf, p->text + p->off, n);
+    p->off += n;
+    if (p->off == p->len) {
+        free(p->text);
+        p->text = NULL;
+    }
+    return (ssize_t)n;
+}
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
     event_stream *es = cls;
-    for (int waited = 0; !es->pending;) {
+    for (int waited = 0; !es->pending.text;) {
         if (atomic_load(&es->h->stopping) || mm_session_entry_removed(es->h->store, es->entry) ||
             !mm_outbox_current(es->outbox, es->generation))
             return MHD_CONTENT_READER_END_OF_STREAM;
         char *msg = mm_outbox_pop(es->outbox, 1000, NULL);
-        if (msg) {
-            size_t n = strlen(msg) + 32;
-            es->pending = mm_xmalloc(n);
-            es->pending_len = (size_t)snprintf(es->pending, n, "event: message\ndata: %s\n\n", msg);
-            free(msg);
-        } else if ((waited += 1000) >= MM_HTTP_KEEPALIVE_MS) {
-            es->pending = mm_xstrdup(": keep-alive\n\n"); /* proxies keep the stream open */
-            es->pending_len = strlen(es->pending);
-        }
-        es->pending_off = 0;
+        if (msg)
+            mm_sse_set_message(&es->pending, msg);
+        else if ((waited += 1000) >= MM_HTTP_KEEPALIVE_MS)
+            mm_sse_set_keepalive(&es->pending);
     }
-    size_t n = es->pending_len - es->pending_off;
-    if (n > max)
-        n = max;
-    memcpy(buf, es->pending + es->pending_off, n);
-    es->pending_off += n;
-    if (es->pending_off == es->pending_len) {
-        free(es->pending);
-        es->pending = NULL;
-    }
-    return (ssize_t)n;
+    return mm_sse_copy(&es->pending, buf, max);
 }
 
 static void stream_done(void *cls)
 {
     event_stream *es = cls;
     mm_session_store_put(es->h->store, es->entry);
-    free(es->pending);
+    free(es->pending.text);
     free(es);
 }
 
@@ -220,7 +223,7 @@ static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned
                                  const cJSON *id, int code, const char *message)
 {
     cJSON *e = mm_protocol_error(id, code, message);
-    char *text = mm_http_print(e);
+    char *text = mm_json_wire_text(e);
     enum MHD_Result rc = mm_http_reply(h, c, status, "application/json", text, NULL);
     free(text);
     return rc;
@@ -433,7 +436,7 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
     cJSON_Delete(msg);
     if (!out)
         return mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
-    char *text = mm_http_print(out);
+    char *text = mm_json_wire_text(out);
     enum MHD_Result rc =
         mm_http_reply(h, c, MHD_HTTP_OK, "application/json", text, sid[0] ? sid : NULL);
     free(text);

@@ -94,16 +94,11 @@ int mm_session_rotate_token(mm_session *s, const char *used)
 
 static void send_to(mm_session *s, const mm_inflight *req, cJSON *msg)
 {
-    char *text = cJSON_PrintUnformatted(msg);
-    cJSON_Delete(msg);
-    /* Strings cut at a byte count (messages, Mist bodies) may end inside a character; the
-     * wire must stay valid UTF-8 or strict clients drop the connection. */
-    char *fixed = mm_utf8_repair(text);
+    char *text = mm_json_wire_text(msg);
     if (req && req->send)
-        req->send(req->send_ctx, fixed ? fixed : text);
+        req->send(req->send_ctx, text);
     else
-        s->send(s->send_ctx, fixed ? fixed : text);
-    free(fixed);
+        s->send(s->send_ctx, text);
     free(text);
 }
 

@@ -173,3 +173,14 @@ size_t mm_utf8_length(const char *s)
     }
     return n;
 }
+
+char *mm_json_wire_text(cJSON *msg)
+{
+    char *text = cJSON_PrintUnformatted(msg);
+    cJSON_Delete(msg);
+    char *fixed = mm_utf8_repair(text);
+    if (!fixed)
+        return text;
+    free(text);
+    return fixed;
+}

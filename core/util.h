@@ -29,6 +29,10 @@ size_t mm_utf8_seq_len(const unsigned char *s);
 /* NULL if s is valid UTF-8; else a new string (caller frees) where each invalid byte is
  * replaced by U+FFFD, so that output stays valid however strings were cut. */
 char *mm_utf8_repair(const char *s);
+/* A JSON-RPC message as the text that goes on the wire: unformatted and valid UTF-8 (strings
+ * cut at a byte count may end inside a character). Takes ownership of msg; caller frees. */
+struct cJSON;
+char *mm_json_wire_text(struct cJSON *msg);
 /* Characters (code points) in a UTF-8 string; an invalid byte counts as one. */
 size_t mm_utf8_length(const char *s);
 
