@@ -51,9 +51,7 @@ static int category_enabled(mm_session *s, const char *category)
     if (!cat)
         return 0;
     size_t i = mm_registry_index(s->srv->registry, cat);
-    pthread_mutex_lock(&s->lock);
-    int on = s->enabled[i];
-    pthread_mutex_unlock(&s->lock);
+    int on = mm_session_enabled(s, i);
     return on;
 }
 

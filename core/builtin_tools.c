@@ -219,9 +219,7 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
     size_t cap = 0, used = 0;
     char *text = NULL;
     for (size_t i = 0; i < mm_registry_count(reg); i++) {
-        pthread_mutex_lock(&s->lock);
-        int is_on = s->enabled[i];
-        pthread_mutex_unlock(&s->lock);
+        int is_on = mm_session_enabled(s, i);
         if (!is_on)
             continue;
         mm_category *cat = mm_registry_at(reg, i);

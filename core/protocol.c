@@ -110,9 +110,7 @@ static void list_tools(mm_session *s, listing *l)
     size_t n = mm_registry_count(reg);
     l->held = mm_xcalloc(n + 1, sizeof *l->held);
     for (size_t i = 0; i < n; i++) {
-        pthread_mutex_lock(&s->lock);
-        int on = s->enabled[i];
-        pthread_mutex_unlock(&s->lock);
+        int on = mm_session_enabled(s, i);
         mm_plugin_view v;
         if (!on || mm_registry_acquire(reg, mm_registry_at(reg, i), &v, NULL, 0) != 0)
             continue;

@@ -150,13 +150,18 @@ int mm_session_wants_log(mm_session *s, mistmcp_log_level level)
     return wanted || s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING;
 }
 
+int mm_session_enabled(mm_session *s, size_t index)
+{
+    pthread_mutex_lock(&s->lock);
+    int on = s->enabled[index];
+    pthread_mutex_unlock(&s->lock);
+    return on;
+}
+
 int mm_session_enable(mm_session *s, size_t index, char *err, size_t err_size)
 {
     mm_registry *reg = s->srv->registry;
-    pthread_mutex_lock(&s->lock);
-    int already = s->enabled[index];
-    pthread_mutex_unlock(&s->lock);
-    if (already)
+    if (mm_session_enabled(s, index))
         return 0;
     /* The load (plugin code) runs without the session lock. */
     if (mm_registry_acquire(reg, mm_registry_at(reg, index), NULL, err, err_size) != 0)
@@ -193,9 +198,7 @@ static const mistmcp_tool *find_in(mm_session *s, size_t i, const char *name, mm
                                    const cJSON **schema)
 {
     mm_registry *reg = s->srv->registry;
-    pthread_mutex_lock(&s->lock);
-    int on = s->enabled[i];
-    pthread_mutex_unlock(&s->lock);
+    int on = mm_session_enabled(s, i);
     if (!on)
         return NULL;
     mm_category *cat = mm_registry_at(reg, i);

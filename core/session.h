@@ -79,6 +79,8 @@ int mm_session_wants_log(mm_session *s, mistmcp_log_level level);
 /* 1 if the client itself asked for messages at level (logging/setLevel). */
 int mm_session_client_wants_log(mm_session *s, mistmcp_log_level level);
 
+/* 1 if the category at registry index is enabled in this session. */
+int mm_session_enabled(mm_session *s, size_t index);
 /* Enables/disables one category by registry index. Returns 1 if the set changed, 0 if not,
  * -1 with a message if the plugin could not be loaded. */
 int mm_session_enable(mm_session *s, size_t index, char *err, size_t err_size);

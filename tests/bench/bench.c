@@ -731,14 +731,9 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     static mm_child fake;
-    char *fargv[] = {path_in(o.build, "tests/fake_mist"), "/dev/null", "--max-seconds", "3600",
-                     NULL};
-    if (mm_child_spawn(&fake, fargv, NULL) != 0)
-        die("cannot start the fake backend");
-    char *pl = mm_child_read_line(&fake, 10000);
-    backend_port = pl ? atoi(pl + 5) : 0;
-    free(pl);
-    if (!backend_port)
+    backend_port =
+        mm_child_start_fake_mist(&fake, path_in(o.build, "tests/fake_mist"), "/dev/null", 3600);
+    if (backend_port <= 0)
         die("the fake backend did not start");
     snprintf(backend_env, sizeof backend_env, "MISTMCP_API_BASE_URL=http://127.0.0.1:%d",
              backend_port);

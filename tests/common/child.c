@@ -132,3 +132,17 @@ long mm_child_peak_rss_kib(const mm_child *c)
         fclose(f);
     return kib;
 }
+
+int mm_child_start_fake_mist(mm_child *c, const char *fake_mist, const char *log_path,
+                             int max_seconds)
+{
+    char seconds[16];
+    snprintf(seconds, sizeof seconds, "%d", max_seconds);
+    char *argv[] = {(char *)fake_mist, (char *)log_path, "--max-seconds", seconds, NULL};
+    if (mm_child_spawn(c, argv, NULL) != 0)
+        return -1;
+    char *line = mm_child_read_line(c, 10000); /* "PORT <n>" */
+    int port = line && strncmp(line, "PORT ", 5) == 0 ? atoi(line + 5) : 0;
+    free(line);
+    return port > 0 ? port : -1;
+}

@@ -30,6 +30,10 @@ int mm_child_send(mm_child *c, const char *line);
 char *mm_child_read_line(mm_child *c, int timeout_ms);
 /* Closes stdin, waits up to timeout_ms for exit (then SIGKILL). Returns the wait status. */
 int mm_child_finish(mm_child *c, int timeout_ms);
+/* Starts the fake Mist backend (tests/fake_mist) logging to log_path, bounded to
+ * max_seconds. Returns its port, or -1 if it did not start. */
+int mm_child_start_fake_mist(mm_child *c, const char *fake_mist, const char *log_path,
+                             int max_seconds);
 /* Peak resident set of a running child, in KiB (VmHWM), or -1. */
 long mm_child_peak_rss_kib(const mm_child *c);
 

@@ -286,12 +286,11 @@ int main(int argc, char **argv)
     char log[512];
     snprintf(log, sizeof log, "%s/fake-mist-discovery.jsonl", argv[4]);
     static mm_child fake;
-    char *fargv[] = {argv[2], log, "--max-seconds", "300", NULL};
-    CHECK(mm_child_spawn(&fake, fargv, NULL) == 0);
-    char *l = mm_child_read_line(&fake, 10000);
-    snprintf(base_env, sizeof base_env, "MISTMCP_API_BASE_URL=http://127.0.0.1:%d",
-             l ? atoi(l + 5) : 0);
-    free(l);
+    int port = mm_child_start_fake_mist(&fake, argv[2], log, 300);
+    CHECK_MSG(port > 0, "the fake backend started");
+    if (port <= 0)
+        return check_summary();
+    snprintf(base_env, sizeof base_env, "MISTMCP_API_BASE_URL=http://127.0.0.1:%d", port);
 
     start("managed", 0);
     test_budget();

@@ -359,12 +359,10 @@ int main(int argc, char **argv)
     int failing_calls = argc > 5 ? atoi(argv[5]) : 10000;
     snprintf(log_path, sizeof log_path, "%s/fake-mist-resilience.jsonl", argv[4]);
     static mm_child fake;
-    char *fargv[] = {argv[2], log_path, "--max-seconds", "600", NULL};
-    CHECK(mm_child_spawn(&fake, fargv, NULL) == 0);
-    char *l = mm_child_read_line(&fake, 10000);
-    int port = l ? atoi(l + 5) : 0;
-    free(l);
+    int port = mm_child_start_fake_mist(&fake, argv[2], log_path, 600);
     CHECK_MSG(port > 0, "the fake backend started");
+    if (port <= 0)
+        return check_summary();
     snprintf(base_env, sizeof base_env, "MISTMCP_API_BASE_URL=http://127.0.0.1:%d", port);
     test_retries(failing_calls);
     test_rotation();

@@ -152,11 +152,7 @@ int main(int argc, char **argv)
     char log[512];
     snprintf(log, sizeof log, "%s/fake-mist-requests.jsonl", argv[4]);
     static mm_child fc;
-    char *fake_argv[] = {argv[2], log, "--max-seconds", "120", NULL};
-    CHECK(mm_child_spawn(&fc, fake_argv, NULL) == 0);
-    char *port_line = mm_child_read_line(&fc, 10000);
-    int port = port_line ? atoi(port_line + 5) : 0;
-    free(port_line);
+    int port = mm_child_start_fake_mist(&fc, argv[2], log, 120);
     CHECK_MSG(port > 0, "the fake backend did not start");
     if (port <= 0)
         return check_summary();
