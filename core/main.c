@@ -3,17 +3,17 @@
  * catalog and the plugin directories, and runs the requested action.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "catalog.h"
-#include "builtin_tools.h"
-#include "config.h"
-#include "mist_client.h"
-#include "server.h"
-#include "http_transport.h"
-#include "stdio_transport.h"
-#include "host_api.h"
-#include "plugin_dirs.h"
-#include "registry.h"
-#include "util.h"
+#include "base/config.h"
+#include "base/util.h"
+#include "mcp/builtin_tools.h"
+#include "mcp/host_api.h"
+#include "mcp/server.h"
+#include "mist/client.h"
+#include "registry/catalog.h"
+#include "registry/plugin_dirs.h"
+#include "registry/registry.h"
+#include "transport/http_server.h"
+#include "transport/stdio_server.h"
 
 #include <limits.h>
 #include <stdio.h>

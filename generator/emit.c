@@ -78,8 +78,8 @@ static uint32_t annotations_of(const gen_op *op)
     }
 }
 
-/* Annotations as tools/list shows them: core/tool_json.c's rendering, repeated here because
- * the generator does not link the server core; the full-spec test checks both agree. */
+/* Annotations as tools/list shows them: core/registry/tool_json.c's rendering, repeated here
+ * because the generator does not link the server core; the full-spec test checks both agree. */
 static void gen_annotations_json(cJSON *a, uint32_t ann)
 {
     if (ann & MISTMCP_ANN_READ_ONLY) {
@@ -108,7 +108,7 @@ static void render_free(tool_render *r)
     memset(r, 0, sizeof *r);
 }
 
-/* The tool object exactly as the server lists it (core/tool_json.c builds the same). */
+/* The tool object exactly as the server lists it (core/registry/tool_json.c builds the same). */
 static size_t list_bytes(const gen_op *op, const tool_render *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -410,9 +410,9 @@ static int emit_catalog(const gen_model *m, const char *dir, char *err, size_t e
     FILE *f = open_memstream(&buf, &len);
     banner(f, m->spec_version);
     fputs("/* The category index the server reads without loading any plugin. */\n"
-          "#include \"catalog.h\"\n\n"
+          "#include \"registry/catalog.h\"\n\n"
           "#if MM_CATALOG_FORMAT != 1\n"
-          "#error \"generated for catalog format 1 (core/catalog.h): regenerate with the "
+          "#error \"generated for catalog format 1 (core/registry/catalog.h): regenerate with the "
           "matching mistmcp-gen\"\n"
           "#endif\n\n",
           f);

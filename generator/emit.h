@@ -1,7 +1,7 @@
 /*
  * Writing the generator's output into a directory:
  *   <category>.c      one plugin source per category (static const tables, one entry point)
- *   catalog.c         the category index compiled into the server (core/catalog.h)
+ *   catalog.c         the category index compiled into the server (core/registry/catalog.h)
  *   categories.txt    category names, one per line, for the build
  *   tools-list-bytes.tsv  bytes of each category's tools/list, all tools and read-only ones
  * Files are written only when their bytes change. Output is byte-stable: no timestamps,

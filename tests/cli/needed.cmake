@@ -1,5 +1,5 @@
 # A stdio start must not map libcurl, libmicrohttpd or their TLS stacks: they are loaded with
-# dlopen when first needed (core/mist_client.c, core/mhd_lib.c). Linking either one again
+# dlopen when first needed (core/mist/client.c, core/transport/mhd_lib.c). Linking either one again
 # costs every stdio start milliseconds and megabytes; this check says so at once.
 # Inputs: READELF, MISTMCP.
 execute_process(COMMAND "${READELF}" -d "${MISTMCP}" RESULT_VARIABLE rc OUTPUT_VARIABLE out)

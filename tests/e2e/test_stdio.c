@@ -8,7 +8,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "child.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -6,11 +6,11 @@
  * usage: test_fixture PLUGIN_DIR
  */
 #define _POSIX_C_SOURCE 200809L
-#include "catalog.h"
+#include "base/util.h"
 #include "check.h"
-#include "host_api.h"
-#include "registry.h"
-#include "util.h"
+#include "mcp/host_api.h"
+#include "registry/catalog.h"
+#include "registry/registry.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

@@ -6,12 +6,12 @@
  * usage: test_example EXAMPLES_DIR
  */
 #define _POSIX_C_SOURCE 200809L
+#include "base/util.h"
 #include "check.h"
-#include "host_api.h"
-#include "mist_response.h"
-#include "registry.h"
-#include "tool_call.h"
-#include "util.h"
+#include "mcp/host_api.h"
+#include "mcp/tool_call.h"
+#include "mist/response.h"
+#include "registry/registry.h"
 
 #include <stdlib.h>
 #include <string.h>

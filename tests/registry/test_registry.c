@@ -8,12 +8,12 @@
  * usage: test_registry PLUGIN_DIRS_BASE
  */
 #define _GNU_SOURCE
+#include "base/util.h"
 #include "check.h"
-#include "host_api.h"
-#include "registry.h"
-#include "tool_call.h"
-#include "tool_json.h"
-#include "util.h"
+#include "mcp/host_api.h"
+#include "mcp/tool_call.h"
+#include "registry/registry.h"
+#include "registry/tool_json.h"
 
 #include <pthread.h>
 #include <stdlib.h>

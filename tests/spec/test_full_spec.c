@@ -8,14 +8,14 @@
  * usage: test_full_spec SPEC EXCLUSIONS PLUGIN_DIR TOOLS_LIST_BYTES_TSV
  */
 #define _POSIX_C_SOURCE 200809L
-#include "catalog.h"
+#include "base/util.h"
 #include "check.h"
-#include "host_api.h"
+#include "mcp/host_api.h"
 #include "model.h"
-#include "registry.h"
+#include "registry/catalog.h"
+#include "registry/registry.h"
+#include "registry/tool_json.h"
 #include "spec.h"
-#include "tool_json.h"
-#include "util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Argument checks against a tool's input schema: every refusal names the argument and what
  * was expected; null means absent. */
-#include "args_check.h"
+#include "base/util.h"
 #include "check.h"
-#include "util.h"
+#include "mcp/args_check.h"
 
 #include <stdlib.h>
 #include <string.h>

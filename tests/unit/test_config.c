@@ -1,10 +1,10 @@
 /* Settings: dotenv parsing, precedence (command line > environment > env file > default),
  * and a one-line error naming the value for each bad input. */
 #define _POSIX_C_SOURCE 200809L
+#include "base/config.h"
+#include "base/env_file.h"
+#include "base/util.h"
 #include "check.h"
-#include "config.h"
-#include "env_file.h"
-#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 /*
- * The outbox (core/outbox.c): bounded in messages and bytes with the oldest dropped, closing
- * with a last message that is never dropped (a POST's response, however large), and the
+ * The outbox (core/transport/outbox.c): bounded in messages and bytes with the oldest dropped,
+ * closing with a last message that is never dropped (a POST's response, however large), and the
  * ended flag that tells a reader the stream is over.
  */
 #include "check.h"
-#include "outbox.h"
+#include "transport/outbox.h"
 
 #include <stdlib.h>
 #include <string.h>

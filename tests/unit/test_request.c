@@ -1,8 +1,8 @@
 /* Request building: one encoded segment per path parameter whatever the value holds,
  * query arrays in each style, JSON bodies, the default org, and refusals. */
+#include "base/util.h"
 #include "check.h"
-#include "request_build.h"
-#include "util.h"
+#include "mist/request_build.h"
 
 #include <stdlib.h>
 #include <string.h>

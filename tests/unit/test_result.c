@@ -1,9 +1,9 @@
 /* Result shaping: objects, arrays, pagination, the size bound, empty and non-JSON bodies,
  * and errors with Mist's message and a hint. */
 #define _POSIX_C_SOURCE 200809L
+#include "base/util.h"
 #include "check.h"
-#include "result_shape.h"
-#include "util.h"
+#include "mist/result_shape.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 /*
- * The Mist client's retry rule (core/mist_call.c) and the per-token rate limit
- * (core/rate_limit.c), as pure functions: which failures are retried for which methods, how
+ * The Mist client's retry rule (core/mist/call.c) and the per-token rate limit
+ * (core/mist/rate_limit.c), as pure functions: which failures are retried for which methods, how
  * long the waits are, and the token bucket's arithmetic.
  */
 #include "check.h"
-#include "mist_call.h"
-#include "rate_limit.h"
+#include "mist/call.h"
+#include "mist/rate_limit.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,10 +2,10 @@
  * expiry releasing plugins, and a session never destroyed under a running request.
  * usage: test_session_store PLUGIN_DIRS_BASE (the registry test's plugin directories) */
 #define _DEFAULT_SOURCE
+#include "base/util.h"
 #include "check.h"
-#include "host_api.h"
-#include "session_store.h"
-#include "util.h"
+#include "mcp/host_api.h"
+#include "mcp/session_store.h"
 
 #include <pthread.h>
 #include <string.h>

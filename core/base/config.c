@@ -1,0 +1,541 @@
+#define _DEFAULT_SOURCE /* explicit_bzero */
+#include "base/config.h"
+
+#include "base/env_file.h"
+#include "base/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The Mist clouds (DESIGN.md §1). */
+static const char *const mist_clouds[] = {
+    "api.mist.com",     "api.gc1.mist.com", "api.ac2.mist.com", "api.gc2.mist.com",
+    "api.gc4.mist.com", "api.eu.mist.com",  "api.gc3.mist.com", "api.ac6.mist.com",
+    "api.gc6.mist.com", "api.ac5.mist.com", "api.gc5.mist.com", "api.gc7.mist.com"};
+
+#define DEFAULT_MAX_RESULT_BYTES 102400
+#define DEFAULT_CONNECT_TIMEOUT_S 10
+#define DEFAULT_TIMEOUT_S 60
+
+void mm_config_usage(FILE *out)
+{
+    fputs(
+        "usage: mistmcp [OPTIONS]\n"
+        "\n"
+        "MCP server for the Juniper Mist API. Every Mist API operation is a tool; tools are\n"
+        "grouped in categories, loaded when a client session enables them.\n"
+        "\n"
+        "  -t, --transport stdio|http   transport (MISTMCP_TRANSPORT; default stdio)\n"
+        "  -m, --mode MODE              minimal, managed, all or custom (MISTMCP_MODE;\n"
+        "                               default managed)\n"
+        "  -c, --categories LIST        comma-separated categories for custom mode\n"
+        "                               (MISTMCP_CATEGORIES)\n"
+        "  -d, --debug                  debug logging to stderr (MISTMCP_DEBUG)\n"
+        "      --host HOST              HTTP bind address (MISTMCP_HOST; default 127.0.0.1)\n"
+        "      --port PORT              HTTP port (MISTMCP_PORT; default 8000)\n"
+        "  -e, --env-file PATH          dotenv file with MIST_API_TOKEN, MIST_HOST, MIST_ORG_ID\n"
+        "                               (MIST_ENV_FILE)\n"
+        "      --enable-write-tools     expose POST/PUT/DELETE tools (MISTMCP_ENABLE_WRITE_TOOLS;\n"
+        "                               default: read-only)\n"
+        "      --plugin-dir DIR         where category plugins live; repeatable\n"
+        "                               (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
+        "      --header 'Name: value'   extra HTTP response header; repeatable\n"
+        "      --allow-cloud HOST       add a host to the Mist cloud allow-list; repeatable\n"
+        "                               (MISTMCP_ALLOW_CLOUD, comma-separated)\n"
+        "      --allow-origin ORIGIN    a browser origin allowed to call the HTTP endpoint\n"
+        "                               besides loopback ones; repeatable (MISTMCP_ALLOW_ORIGIN)\n"
+        "      --max-result-bytes N     cut tool results beyond N bytes "
+        "(MISTMCP_MAX_RESULT_BYTES;\n"
+        "                               default 102400)\n"
+        "      --connect-timeout SEC    Mist connect timeout (MISTMCP_CONNECT_TIMEOUT; default "
+        "10)\n"
+        "      --timeout SEC            Mist request timeout (MISTMCP_TIMEOUT; default 60)\n"
+        "      --max-retries N          retries of a failed Mist request (MISTMCP_MAX_RETRIES; 3)\n"
+        "      --retry-max-time SEC     time budget of one call's retries "
+        "(MISTMCP_RETRY_MAX_TIME;\n"
+        "                               default 30)\n"
+        "      --rate-limit N           Mist calls per hour per token, 0: off "
+        "(MISTMCP_RATE_LIMIT;\n"
+        "                               default 5000, Mist's own limit)\n"
+        "      --rate-burst N           calls a token may make at once (MISTMCP_RATE_BURST; 500)\n"
+        "      --rate-limit-wait SEC    wait at most this for the limit, else answer when to "
+        "retry\n"
+        "                               (MISTMCP_RATE_LIMIT_WAIT; default 10)\n"
+        "      --max-response-bytes N   a larger Mist answer is stopped\n"
+        "                               (MISTMCP_MAX_RESPONSE_BYTES; default 33554432)\n"
+        "      --max-sessions N         HTTP sessions at most (MISTMCP_MAX_SESSIONS; 10000)\n"
+        "      --session-idle-timeout SEC  idle HTTP sessions end (MISTMCP_SESSION_IDLE_TIMEOUT;\n"
+        "                               default 1800)\n"
+        "      --list-categories        print every tool category and exit\n"
+        "      --check-plugins          load and unload every plugin once; exit 1 if one fails\n"
+        "  -h, --help                   this text\n"
+        "      --version                version, Mist API spec version and plugin ABI\n"
+        "\n"
+        "Credentials (stdio): MIST_API_TOKEN (or MIST_APITOKEN; a comma-separated list rotates\n"
+        "to the next token when Mist answers 429), MIST_HOST or MIST_CLOUD (default\n"
+        "api.mist.com), MIST_ORG_ID.\n"
+        "Precedence: command line > environment > env file > default.\n",
+        out);
+}
+
+void mm_strlist_add(mm_strlist *list, const char *item)
+{
+    list->items = mm_xrealloc(list->items, (list->count + 1) * sizeof *list->items);
+    list->items[list->count++] = mm_xstrdup(item);
+}
+
+void mm_strlist_split(mm_strlist *list, const char *text, char sep)
+{
+    for (const char *p = text; *p;) {
+        const char *end = strchr(p, sep);
+        if (!end)
+            end = p + strlen(p);
+        const char *a = p, *b = end;
+        while (a < b && isspace((unsigned char)*a))
+            a++;
+        while (b > a && isspace((unsigned char)b[-1]))
+            b--;
+        if (b > a) {
+            char *item = mm_xmalloc((size_t)(b - a) + 1);
+            memcpy(item, a, (size_t)(b - a));
+            item[b - a] = '\0';
+            list->items = mm_xrealloc(list->items, (list->count + 1) * sizeof *list->items);
+            list->items[list->count++] = item;
+        }
+        p = *end ? end + 1 : end;
+    }
+}
+
+void mm_strlist_free(mm_strlist *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
+    list->items = NULL;
+    list->count = 0;
+}
+
+const char *mm_mode_name(mm_mode mode)
+{
+    static const char *const names[] = {"minimal", "managed", "all", "custom"};
+    return (unsigned)mode < 4 ? names[mode] : "?";
+}
+
+void mm_token_fingerprint(const char *token, char *buf, size_t size)
+{
+    uint32_t h = 2166136261u; /* FNV-1a: enough to tell tokens apart in logs */
+    for (const unsigned char *p = (const unsigned char *)(token ? token : ""); *p; p++)
+        h = (h ^ *p) * 16777619u;
+    snprintf(buf, size, "token#%08x", (unsigned)h);
+}
+
+int mm_config_cloud_allowed(const mm_config *cfg, const char *host)
+{
+    for (size_t i = 0; i < cfg->clouds.count; i++)
+        if (strcasecmp(cfg->clouds.items[i], host) == 0)
+            return 1;
+    return 0;
+}
+
+/* One setting's raw text: command line, else environment, else env file. */
+static const char *pick(const char *cli, const char *env_name, const mm_env_file *file)
+{
+    if (cli)
+        return cli;
+    const char *v = getenv(env_name);
+    if (v && *v)
+        return v;
+    v = mm_env_file_get(file, env_name);
+    return v && *v ? v : NULL;
+}
+
+static int parse_bool(const char *text, int *out)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"0", "false", "no", "off", ""};
+    for (size_t i = 0; i < 4; i++)
+        if (strcasecmp(text, yes[i]) == 0)
+            return *out = 1, 0;
+    for (size_t i = 0; i < 5; i++)
+        if (strcasecmp(text, no[i]) == 0)
+            return *out = 0, 0;
+    return -1;
+}
+
+static int parse_long(const char *text, long min, long max, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || !end || end == text || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "https://api.mist.com/" -> "api.mist.com" */
+static char *cloud_host(const char *text)
+{
+    const char *p = text;
+    if (strncasecmp(p, "https://", 8) == 0)
+        p += 8;
+    char *out = mm_xstrdup(p);
+    size_t n = strlen(out);
+    while (n > 0 && out[n - 1] == '/')
+        out[--n] = '\0';
+    for (char *c = out; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return out;
+}
+
+enum {
+    OPT_VERSION = 256,
+    OPT_LIST,
+    OPT_CHECK,
+    OPT_HOST,
+    OPT_PORT,
+    OPT_WRITE,
+    OPT_PLUGIN_DIR,
+    OPT_HEADER,
+    OPT_ALLOW_CLOUD,
+    OPT_ALLOW_ORIGIN,
+    OPT_MAX_RESULT,
+    OPT_CONNECT_TIMEOUT,
+    OPT_TIMEOUT,
+    OPT_MAX_SESSIONS,
+    OPT_SESSION_IDLE,
+    OPT_MAX_RETRIES,
+    OPT_RETRY_TIME,
+    OPT_RATE_LIMIT,
+    OPT_RATE_BURST,
+    OPT_RATE_WAIT,
+    OPT_MAX_RESPONSE
+};
+
+static int bad(FILE *err, const char *what, const char *value, const char *expected)
+{
+    fprintf(err, "mistmcp: %s '%s' is not valid: expected %s\n", what, value, expected);
+    return 2;
+}
+
+static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_dirs,
+                 const mm_strlist *cli_clouds, const mm_env_file *file, FILE *err)
+{
+    const char *v;
+    if ((v = pick(cli['t'], "MISTMCP_TRANSPORT", file))) {
+        if (strcmp(v, "stdio") == 0)
+            cfg->transport = MM_TRANSPORT_STDIO;
+        else if (strcmp(v, "http") == 0)
+            cfg->transport = MM_TRANSPORT_HTTP;
+        else
+            return bad(err, "transport", v, "stdio or http");
+    }
+    if ((v = pick(cli['m'], "MISTMCP_MODE", file))) {
+        int m = -1;
+        for (int i = 0; i < 4; i++)
+            if (strcmp(v, mm_mode_name((mm_mode)i)) == 0)
+                m = i;
+        if (m < 0)
+            return bad(err, "mode", v, "minimal, managed, all or custom");
+        cfg->mode = (mm_mode)m;
+    }
+    if ((v = pick(cli['c'], "MISTMCP_CATEGORIES", file)))
+        mm_strlist_split(&cfg->categories, v, ',');
+    if (cfg->mode == MM_MODE_CUSTOM && cfg->categories.count == 0) {
+        fputs("mistmcp: mode custom needs --categories (a comma-separated list)\n", err);
+        return 2;
+    }
+    if (cfg->mode != MM_MODE_CUSTOM && cfg->categories.count > 0) {
+        fprintf(err, "mistmcp: --categories is for mode custom, not mode %s\n",
+                mm_mode_name(cfg->mode));
+        return 2;
+    }
+    if (cli['d'])
+        cfg->debug = 1;
+    else if ((v = pick(NULL, "MISTMCP_DEBUG", file)) && parse_bool(v, &cfg->debug) != 0)
+        return bad(err, "MISTMCP_DEBUG", v, "1/0, true/false, yes/no or on/off");
+    if (cli[OPT_WRITE - OPT_VERSION + 128])
+        cfg->enable_write_tools = 1;
+    else if ((v = pick(NULL, "MISTMCP_ENABLE_WRITE_TOOLS", file)) &&
+             parse_bool(v, &cfg->enable_write_tools) != 0)
+        return bad(err, "MISTMCP_ENABLE_WRITE_TOOLS", v, "1/0, true/false, yes/no or on/off");
+    cfg->host = mm_xstrdup(
+        (v = pick(cli[OPT_HOST - OPT_VERSION + 128], "MISTMCP_HOST", file)) ? v : "127.0.0.1");
+    long n;
+    if ((v = pick(cli[OPT_PORT - OPT_VERSION + 128], "MISTMCP_PORT", file))) {
+        if (parse_long(v, 1, 65535, &n) != 0)
+            return bad(err, "port", v, "a number from 1 to 65535");
+        cfg->port = (int)n;
+    }
+    if ((v = pick(cli[OPT_MAX_RESULT - OPT_VERSION + 128], "MISTMCP_MAX_RESULT_BYTES", file))) {
+        if (parse_long(v, 1024, 1L << 30, &n) != 0)
+            return bad(err, "max result bytes", v, "a number of bytes from 1024 to 1073741824");
+        cfg->max_result_bytes = (size_t)n;
+    }
+    if ((v = pick(cli[OPT_CONNECT_TIMEOUT - OPT_VERSION + 128], "MISTMCP_CONNECT_TIMEOUT", file))) {
+        if (parse_long(v, 1, 600, &n) != 0)
+            return bad(err, "connect timeout", v, "seconds from 1 to 600");
+        cfg->connect_timeout_ms = n * 1000;
+    }
+    if ((v = pick(cli[OPT_TIMEOUT - OPT_VERSION + 128], "MISTMCP_TIMEOUT", file))) {
+        if (parse_long(v, 1, 3600, &n) != 0)
+            return bad(err, "timeout", v, "seconds from 1 to 3600");
+        cfg->timeout_ms = n * 1000;
+    }
+    /* Where code is loaded from and where the token may be sent are the operator's choice:
+     * command line or environment, never an env file (which holds credentials, often shared). */
+    if ((v = pick(cli[OPT_MAX_SESSIONS - OPT_VERSION + 128], "MISTMCP_MAX_SESSIONS", file))) {
+        if (parse_long(v, 1, 1000000, &n) != 0)
+            return bad(err, "max sessions", v, "a number from 1 to 1000000");
+        cfg->max_sessions = (size_t)n;
+    }
+    if ((v = pick(cli[OPT_SESSION_IDLE - OPT_VERSION + 128], "MISTMCP_SESSION_IDLE_TIMEOUT",
+                  file))) {
+        if (parse_long(v, 1, 7 * 24 * 3600, &n) != 0)
+            return bad(err, "session idle timeout", v, "seconds from 1 to 604800");
+        cfg->session_idle_ms = n * 1000;
+    }
+    struct {
+        int opt;
+        const char *env, *what, *expected;
+        long lo, hi, scale;
+        long *out;
+    } numbers[] = {
+        {OPT_MAX_RETRIES, "MISTMCP_MAX_RETRIES", "max retries", "a number from 0 to 10", 0, 10, 1,
+         &cfg->max_retries},
+        {OPT_RETRY_TIME, "MISTMCP_RETRY_MAX_TIME", "retry max time", "seconds from 1 to 600", 1,
+         600, 1000, &cfg->retry_max_ms},
+        {OPT_RATE_LIMIT, "MISTMCP_RATE_LIMIT", "rate limit",
+         "calls per hour per token from 0 (off) to 1000000", 0, 1000000, 1, &cfg->rate_per_hour},
+        {OPT_RATE_BURST, "MISTMCP_RATE_BURST", "rate burst", "a number of calls from 1 to 1000000",
+         1, 1000000, 1, &cfg->rate_burst},
+        {OPT_RATE_WAIT, "MISTMCP_RATE_LIMIT_WAIT", "rate limit wait", "seconds from 0 to 600", 0,
+         600, 1000, &cfg->rate_wait_ms},
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        if ((v = pick(cli[numbers[i].opt - OPT_VERSION + 128], numbers[i].env, file))) {
+            if (parse_long(v, numbers[i].lo, numbers[i].hi, &n) != 0)
+                return bad(err, numbers[i].what, v, numbers[i].expected);
+            *numbers[i].out = n * numbers[i].scale;
+        }
+    if ((v = pick(cli[OPT_MAX_RESPONSE - OPT_VERSION + 128], "MISTMCP_MAX_RESPONSE_BYTES", file))) {
+        if (parse_long(v, 1L << 16, 1L << 30, &n) != 0)
+            return bad(err, "max response bytes", v, "a number of bytes from 65536 to 1073741824");
+        cfg->max_response_bytes = (size_t)n;
+    }
+    if (cli_dirs->count)
+        for (size_t i = 0; i < cli_dirs->count; i++)
+            mm_strlist_add(&cfg->plugin_dirs, cli_dirs->items[i]);
+    else if ((v = pick(NULL, "MISTMCP_PLUGIN_DIR", NULL)))
+        mm_strlist_split(&cfg->plugin_dirs, v, ':');
+
+    for (size_t i = 0; i < sizeof mist_clouds / sizeof mist_clouds[0]; i++)
+        mm_strlist_add(&cfg->clouds, mist_clouds[i]);
+    mm_strlist extra = {0};
+    if (cli_clouds->count)
+        for (size_t i = 0; i < cli_clouds->count; i++)
+            mm_strlist_split(&extra, cli_clouds->items[i], ',');
+    else if ((v = pick(NULL, "MISTMCP_ALLOW_CLOUD", NULL)))
+        mm_strlist_split(&extra, v, ',');
+    for (size_t i = 0; i < extra.count; i++) {
+        char *h = cloud_host(extra.items[i]);
+        int ok = *h && !strpbrk(h, "/?#@ ");
+        if (ok)
+            mm_strlist_add(&cfg->clouds, h);
+        free(h);
+        if (!ok) {
+            int rc = bad(err, "allowed cloud", extra.items[i], "a host name such as api.mist.com");
+            mm_strlist_free(&extra);
+            return rc;
+        }
+    }
+    mm_strlist_free(&extra);
+    if (cfg->origins.count == 0 && (v = pick(NULL, "MISTMCP_ALLOW_ORIGIN", NULL)))
+        mm_strlist_split(&cfg->origins, v, ',');
+
+    /* Credentials: environment, else env file (no command-line options: they would show in
+     * the process list). */
+    if ((v = pick(NULL, "MIST_API_TOKEN", file)) || (v = pick(NULL, "MIST_APITOKEN", file)))
+        mm_strlist_split(&cfg->tokens, v, ',');
+    if ((v = pick(NULL, "MIST_HOST", file)) || (v = pick(NULL, "MIST_CLOUD", file)))
+        cfg->cloud = cloud_host(v);
+    else
+        cfg->cloud = mm_xstrdup("api.mist.com");
+    if (!mm_config_cloud_allowed(cfg, cfg->cloud)) {
+        fprintf(err, "mistmcp: Mist cloud '%s' is not one of the allowed clouds:", cfg->cloud);
+        for (size_t i = 0; i < cfg->clouds.count; i++)
+            fprintf(err, "%s%s", i ? ", " : " ", cfg->clouds.items[i]);
+        fputs(" (add one with --allow-cloud)\n", err);
+        return 2;
+    }
+    if ((v = pick(NULL, "MIST_ORG_ID", file)))
+        cfg->org_id = mm_xstrdup(v);
+    if ((v = getenv("MISTMCP_HTTP_ANONYMOUS")) && parse_bool(v, &cfg->http_anonymous) != 0)
+        return bad(err, "MISTMCP_HTTP_ANONYMOUS", v, "1 or 0");
+    if ((v = getenv("MISTMCP_API_BASE_URL")) && *v) { /* operator-only: not from env files */
+        cfg->api_base_url = mm_xstrdup(v);
+        if (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://127.", 11) != 0 &&
+            strncasecmp(v, "http://localhost", 16) != 0 &&
+            strncasecmp(v, "http://[::1]", 12) != 0) {
+            fprintf(err,
+                    "mistmcp: MISTMCP_API_BASE_URL '%s' is not valid: expected https://, or "
+                    "http:// to a loopback address (tests)\n",
+                    v);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
+{
+    static const struct option opts[] = {
+        {"transport", required_argument, NULL, 't'},
+        {"mode", required_argument, NULL, 'm'},
+        {"categories", required_argument, NULL, 'c'},
+        {"debug", no_argument, NULL, 'd'},
+        {"env-file", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"list-categories", no_argument, NULL, OPT_LIST},
+        {"check-plugins", no_argument, NULL, OPT_CHECK},
+        {"host", required_argument, NULL, OPT_HOST},
+        {"port", required_argument, NULL, OPT_PORT},
+        {"enable-write-tools", no_argument, NULL, OPT_WRITE},
+        {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+        {"header", required_argument, NULL, OPT_HEADER},
+        {"allow-cloud", required_argument, NULL, OPT_ALLOW_CLOUD},
+        {"allow-origin", required_argument, NULL, OPT_ALLOW_ORIGIN},
+        {"max-result-bytes", required_argument, NULL, OPT_MAX_RESULT},
+        {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
+        {"session-idle-timeout", required_argument, NULL, OPT_SESSION_IDLE},
+        {"max-retries", required_argument, NULL, OPT_MAX_RETRIES},
+        {"retry-max-time", required_argument, NULL, OPT_RETRY_TIME},
+        {"rate-limit", required_argument, NULL, OPT_RATE_LIMIT},
+        {"rate-burst", required_argument, NULL, OPT_RATE_BURST},
+        {"rate-limit-wait", required_argument, NULL, OPT_RATE_WAIT},
+        {"max-response-bytes", required_argument, NULL, OPT_MAX_RESPONSE},
+        {NULL, 0, NULL, 0}};
+    memset(cfg, 0, sizeof *cfg);
+    cfg->mode = MM_MODE_MANAGED;
+    cfg->port = 8000;
+    cfg->max_result_bytes = DEFAULT_MAX_RESULT_BYTES;
+    cfg->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_S * 1000L;
+    cfg->timeout_ms = DEFAULT_TIMEOUT_S * 1000L;
+    cfg->max_sessions = 10000;
+    cfg->session_idle_ms = 30L * 60 * 1000;
+    cfg->max_retries = 3;
+    cfg->retry_max_ms = 30000;
+    cfg->rate_per_hour = 5000; /* Mist's limit per token */
+    cfg->rate_burst = 500;
+    cfg->rate_wait_ms = 10000;
+    cfg->max_response_bytes = 32u << 20;
+
+    /* Short options use their letter as index, long-only ones 128 + (id - OPT_VERSION). */
+    const char *cli[256] = {0};
+    mm_strlist dirs = {0}, clouds = {0};
+    opterr = 0;
+    optind = 1;
+    int c, rc = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, ":t:m:c:de:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': cfg->action = MM_ACTION_HELP; break;
+        case OPT_VERSION: cfg->action = MM_ACTION_VERSION; break;
+        case OPT_LIST: cfg->action = MM_ACTION_LIST_CATEGORIES; break;
+        case OPT_CHECK: cfg->action = MM_ACTION_CHECK_PLUGINS; break;
+        case OPT_PLUGIN_DIR: mm_strlist_add(&dirs, optarg); break;
+        case OPT_ALLOW_CLOUD: mm_strlist_add(&clouds, optarg); break;
+        case OPT_ALLOW_ORIGIN: mm_strlist_add(&cfg->origins, optarg); break;
+        case OPT_HEADER:
+            if (!strchr(optarg, ':') || optarg[0] == ':' || strpbrk(optarg, "\r\n")) {
+                rc = bad(err, "header", optarg, "'Name: value' on one line");
+                break;
+            }
+            mm_strlist_add(&cfg->headers, optarg);
+            break;
+        case 'd': cli['d'] = "1"; break;
+        case OPT_WRITE: cli[OPT_WRITE - OPT_VERSION + 128] = "1"; break;
+        case ':':
+            fprintf(err, "mistmcp: option %s needs a value (see --help)\n", argv[optind - 1]);
+            rc = 2;
+            break;
+        case '?':
+            fprintf(err, "mistmcp: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            rc = 2;
+            break;
+        default:
+            if (c < 128)
+                cli[c] = optarg;
+            else
+                cli[c - OPT_VERSION + 128] = optarg;
+        }
+    }
+    if (rc == 0 && optind < argc) {
+        fprintf(err, "mistmcp: unexpected argument '%s' (see --help)\n", argv[optind]);
+        rc = 2;
+    }
+    mm_env_file file = {0};
+    if (rc == 0) {
+        const char *path = cli['e'] ? cli['e'] : getenv("MIST_ENV_FILE");
+        if (path && *path) {
+            char why[512];
+            if (mm_env_file_load(path, &file, why, sizeof why) != 0) {
+                fprintf(err, "mistmcp: %s\n", why);
+                rc = 2;
+            } else {
+                cfg->env_file = mm_expand_home(path);
+            }
+        }
+    }
+    if (rc == 0)
+        rc = apply(cfg, cli, &dirs, &clouds, &file, err);
+    mm_env_file_free(&file);
+    mm_strlist_free(&dirs);
+    mm_strlist_free(&clouds);
+    if (rc != 0)
+        mm_config_free(cfg);
+    return rc;
+}
+
+int mm_config_check_categories(const mm_config *cfg, const char *const *valid, size_t count,
+                               FILE *err)
+{
+    for (size_t i = 0; i < cfg->categories.count; i++) {
+        int found = 0;
+        for (size_t k = 0; k < count && !found; k++)
+            found = strcmp(valid[k], cfg->categories.items[i]) == 0;
+        if (!found) {
+            fprintf(err,
+                    "mistmcp: unknown category '%s' in --categories (mistmcp --list-categories "
+                    "shows them all)\n",
+                    cfg->categories.items[i]);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+void mm_config_free(mm_config *cfg)
+{
+    for (size_t i = 0; i < cfg->tokens.count; i++)
+        explicit_bzero(cfg->tokens.items[i], strlen(cfg->tokens.items[i]));
+    mm_strlist_free(&cfg->categories);
+    mm_strlist_free(&cfg->plugin_dirs);
+    mm_strlist_free(&cfg->headers);
+    mm_strlist_free(&cfg->clouds);
+    mm_strlist_free(&cfg->origins);
+    mm_strlist_free(&cfg->tokens);
+    free(cfg->host);
+    free(cfg->env_file);
+    free(cfg->cloud);
+    free(cfg->org_id);
+    free(cfg->api_base_url);
+    memset(cfg, 0, sizeof *cfg);
+}

@@ -1,0 +1,99 @@
+/*
+ * The server's settings: command line, environment, env file and defaults, with the
+ * precedence command line > environment > env file > default (DESIGN.md §1).
+ *
+ * mm_config_load fills an mm_config or returns 2 after printing one line that names the bad
+ * value (the exit status for usage errors). Category names are checked later, against the
+ * registry (mm_config_check_categories). Tokens are kept in memory only; nothing here prints
+ * them (mm_token_fingerprint gives a loggable stand-in).
+ *
+ * Ownership: the config owns every string; mm_config_free releases them. Read-only after
+ * loading, so any thread may read it.
+ */
+#ifndef MISTMCP_CORE_BASE_CONFIG_H
+#define MISTMCP_CORE_BASE_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum mm_action {
+    MM_ACTION_SERVE = 0,
+    MM_ACTION_HELP,
+    MM_ACTION_VERSION,
+    MM_ACTION_LIST_CATEGORIES,
+    MM_ACTION_CHECK_PLUGINS
+} mm_action;
+
+typedef enum mm_transport { MM_TRANSPORT_STDIO = 0, MM_TRANSPORT_HTTP } mm_transport;
+
+typedef enum mm_mode {
+    MM_MODE_MINIMAL = 0, /* getSelf and manageMcpTools only */
+    MM_MODE_MANAGED,     /* plus discovery; categories enabled per session */
+    MM_MODE_ALL,         /* every category from the start */
+    MM_MODE_CUSTOM       /* the categories named by --categories, more can be enabled */
+} mm_mode;
+
+typedef struct mm_strlist {
+    char **items;
+    size_t count;
+} mm_strlist;
+
+typedef struct mm_config {
+    mm_action action;
+    mm_transport transport;
+    mm_mode mode;
+    mm_strlist categories; /* custom mode */
+    int debug;
+    char *host; /* HTTP bind address */
+    int port;
+    char *env_file; /* the file read, or NULL */
+    int enable_write_tools;
+    mm_strlist plugin_dirs; /* empty: the default directory */
+    mm_strlist headers;     /* "Name: value", HTTP responses */
+    mm_strlist clouds;      /* the allow-list: Mist's clouds plus --allow-cloud */
+    mm_strlist origins;     /* --allow-origin: browser origins allowed besides loopback ones */
+    size_t max_result_bytes;
+    size_t max_sessions;  /* HTTP */
+    long session_idle_ms; /* HTTP: idle sessions end after this */
+    long connect_timeout_ms;
+    long timeout_ms;
+    /* The Mist client's resilience (core/mist/call.c). */
+    long max_retries;          /* retries after the first attempt */
+    long retry_max_ms;         /* one call's attempts and waits together */
+    long rate_per_hour;        /* per token; 0: no client-side limit */
+    long rate_burst;           /* bucket size */
+    long rate_wait_ms;         /* longest wait for the bucket before refusing */
+    size_t max_response_bytes; /* a larger Mist answer is stopped */
+    /* Credentials (stdio; HTTP sessions bring their own). */
+    mm_strlist tokens;  /* secret: never printed */
+    char *cloud;        /* e.g. "api.mist.com" */
+    char *org_id;       /* default org, or NULL */
+    char *api_base_url; /* MISTMCP_API_BASE_URL: operator-only override, tests */
+    int http_anonymous; /* MISTMCP_HTTP_ANONYMOUS=1: HTTP requests may come without a token
+                           (the official conformance suite sends none); tests only */
+} mm_config;
+
+/* Parses argv and the environment (getenv). Returns 0, or 2 after writing one line to err. */
+int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err);
+
+/* 2 (after one line to err) if a configured category is not in the valid list, else 0. */
+int mm_config_check_categories(const mm_config *cfg, const char *const *valid, size_t count,
+                               FILE *err);
+
+void mm_config_usage(FILE *out);
+void mm_config_free(mm_config *cfg);
+
+/* 1 if host is in the cloud allow-list. */
+int mm_config_cloud_allowed(const mm_config *cfg, const char *host);
+
+const char *mm_mode_name(mm_mode mode);
+
+/* A loggable stand-in for a token: "token#" and 8 hex digits of a hash, never the token. */
+void mm_token_fingerprint(const char *token, char *buf, size_t size);
+
+/* Splits "a,b , c" into trimmed non-empty items appended to list. */
+void mm_strlist_split(mm_strlist *list, const char *text, char sep);
+void mm_strlist_add(mm_strlist *list, const char *item);
+void mm_strlist_free(mm_strlist *list);
+
+#endif

@@ -1,0 +1,186 @@
+#define _POSIX_C_SOURCE 200809L
+#include "base/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(size_t size)
+{
+    fprintf(stderr, "mistmcp: out of memory (%zu bytes)\n", size);
+    abort();
+}
+
+void *mm_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        out_of_memory(size);
+    return p;
+}
+
+void *mm_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory(count * size);
+    return p;
+}
+
+void *mm_xrealloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p)
+        out_of_memory(size);
+    return p;
+}
+
+char *mm_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = mm_xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+void mm_util_init(void)
+{
+    cJSON_Hooks hooks = {mm_xmalloc, free};
+    cJSON_InitHooks(&hooks);
+}
+
+int mm_fail(char *err, size_t err_size, const char *fmt, ...)
+{
+    if (err && err_size) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, err_size, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static int valid_chars(const char *s, size_t max, const char *extra, int upper)
+{
+    if (!s)
+        return 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 (upper && c >= 'A' && c <= 'Z') || strchr(extra, c);
+        if (!ok || n >= max)
+            return 0;
+    }
+    return n > 0;
+}
+
+int mm_valid_category_name(const char *s)
+{
+    return valid_chars(s, 64, "_", 0);
+}
+
+int mm_valid_tool_name(const char *s)
+{
+    return valid_chars(s, 128, "_.-", 1);
+}
+
+size_t mm_utf8_seq_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || s[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+        return 0; /* overlong, or a UTF-16 surrogate */
+    if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+        return 0; /* overlong, or beyond U+10FFFF */
+    return n;
+}
+
+/* 1 if none of the 8 bytes at p is above 0x7F. */
+static int ascii8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return (v & 0x8080808080808080u) == 0;
+}
+
+char *mm_utf8_repair(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t bad = 0, len = 0, total = strlen(s);
+    while (len < total) {
+        if (len + 8 <= total && ascii8(p + len)) { /* ASCII runs (most of any JSON) */
+            len += 8;
+            continue;
+        }
+        size_t n = mm_utf8_seq_len(p + len);
+        bad += n == 0;
+        len += n ? n : 1;
+    }
+    if (!bad)
+        return NULL;
+    char *out = mm_xmalloc(len + bad * 2 + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = mm_utf8_seq_len(p + i);
+        if (n) {
+            memcpy(out + k, p + i, n);
+            k += n;
+            i += n;
+        } else {
+            memcpy(out + k, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            k += 3;
+            i++;
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (!*buf || *used + (size_t)n + 1 > *cap) {
+        *cap = (*used + (size_t)n + 1) * 2;
+        *buf = mm_xrealloc(*buf, *cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(*buf + *used, *cap - *used, fmt, ap);
+    va_end(ap);
+    *used += (size_t)n;
+}
+
+size_t mm_utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
+        size_t k = mm_utf8_seq_len(p);
+        p += k ? k : 1;
+    }
+    return n;
+}
+
+char *mm_json_wire_text(cJSON *msg)
+{
+    char *text = cJSON_PrintUnformatted(msg);
+    cJSON_Delete(msg);
+    char *fixed = mm_utf8_repair(text);
+    if (!fixed)
+        return text;
+    free(text);
+    return fixed;
+}

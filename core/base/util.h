@@ -1,0 +1,48 @@
+/*
+ * Process-wide helpers of the server core.
+ *
+ * Out-of-memory policy (one for the whole core, as jq's jv_mem_alloc): mm_x* allocators and
+ * cJSON (after mm_util_init) abort the process with a message when memory runs out, so callers
+ * never test for NULL. Strings returned by mm_x* are owned by the caller (free()).
+ * All functions are thread-safe; mm_util_init must run once before threads start.
+ */
+#ifndef MISTMCP_CORE_BASE_UTIL_H
+#define MISTMCP_CORE_BASE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Routes cJSON's allocations through the aborting allocator. Call once at start-up. */
+void mm_util_init(void);
+
+void *mm_xmalloc(size_t size);
+void *mm_xcalloc(size_t count, size_t size);
+void *mm_xrealloc(void *ptr, size_t size);
+char *mm_xstrdup(const char *s);
+
+/* snprintf into an error buffer (err may be NULL, err_size 0). Returns -1, for
+ * "return mm_fail(err, n, ...);" in functions that report failure as -1. */
+int mm_fail(char *err, size_t err_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes there are not one. */
+size_t mm_utf8_seq_len(const unsigned char *s);
+/* NULL if s is valid UTF-8; else a new string (caller frees) where each invalid byte is
+ * replaced by U+FFFD, so that output stays valid however strings were cut. */
+char *mm_utf8_repair(const char *s);
+/* A JSON-RPC message as the text that goes on the wire: unformatted and valid UTF-8 (strings
+ * cut at a byte count may end inside a character). Takes ownership of msg; caller frees. */
+struct cJSON;
+char *mm_json_wire_text(struct cJSON *msg);
+/* Characters (code points) in a UTF-8 string; an invalid byte counts as one. */
+size_t mm_utf8_length(const char *s);
+
+/* Appends printf-style text at *used in *buf (capacity *cap), growing it as needed. */
+void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* 1 if s is a valid category name: [a-z0-9_], 1 to 64 bytes. */
+int mm_valid_category_name(const char *s);
+/* 1 if s is a valid tool name: [A-Za-z0-9_.-], 1 to 128 bytes (MCP's recommendation). */
+int mm_valid_tool_name(const char *s);
+
+#endif

@@ -1,0 +1,265 @@
+/* The discovery built-ins: searchMistTools, describeMistTool, callMistTool (see
+ * builtin_tools.h). They reach every tool through the catalog, so a model can work even when
+ * its host never refreshes the tool list after manageMcpTools. */
+#define _POSIX_C_SOURCE 200809L
+#include "mcp/builtin_tools.h"
+
+#include "base/util.h"
+#include "mcp/protocol.h"
+#include "mcp/tool_search.h"
+#include "mist/result_shape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEARCH_DEFAULT 8
+#define SEARCH_MAX 25
+
+static cJSON *invalid(const char *tool, const char *why)
+{
+    char text[600];
+    snprintf(text, sizeof text, "Invalid arguments for %s: %s.", tool, why);
+    return mm_result_text(text, 1);
+}
+
+/* The string argument `name` of args, or NULL. */
+static const char *string_arg(const cJSON *args, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
+    return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+/* Only the listed arguments: NULL when fine, else the first unknown one. */
+static const char *unknown_arg(const cJSON *args, const char *const *known)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, args)
+    {
+        int ok = 0;
+        for (size_t i = 0; known[i] && !ok; i++)
+            ok = strcmp(known[i], m->string) == 0;
+        if (!ok)
+            return m->string;
+    }
+    return NULL;
+}
+
+static int category_enabled(mm_session *s, const char *category)
+{
+    mm_category *cat = mm_registry_find(s->srv->registry, category);
+    if (!cat)
+        return 0;
+    size_t i = mm_registry_index(s->srv->registry, cat);
+    int on = mm_session_enabled(s, i);
+    return on;
+}
+
+cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
+{
+    static const char *const known[] = {"query", "limit", NULL};
+    const char *bad = unknown_arg(args, known);
+    const char *query = string_arg(args, "query");
+    const cJSON *limit = cJSON_GetObjectItemCaseSensitive(args, "limit");
+    char why[300];
+    cJSON *res = NULL;
+    if (bad)
+        snprintf(why, sizeof why, "unknown argument '%.100s'; expected query and limit", bad);
+    else if (!query)
+        snprintf(why, sizeof why, "query (a string of keywords) is required");
+    else if (limit &&
+             (!cJSON_IsNumber(limit) || limit->valuedouble < 1 || limit->valuedouble > SEARCH_MAX))
+        snprintf(why, sizeof why, "limit must be an integer from 1 to %d", SEARCH_MAX);
+    else
+        why[0] = '\0';
+    if (why[0]) {
+        cJSON_Delete(args);
+        return invalid("searchMistTools", why);
+    }
+    size_t max = limit ? (size_t)limit->valuedouble : SEARCH_DEFAULT;
+    mm_search_hit hits[SEARCH_MAX];
+    mm_session *s = ctx->session;
+    size_t n = mm_tool_search(&mm_generated_catalog, query, s->write_tools, hits, max);
+    size_t cap = 0, used = 0;
+    char *text = NULL;
+    cJSON *sc = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(sc, "results");
+    if (n)
+        mm_appendf(&text, &used, &cap, "Tools for \"%.200s\", best first:\n", query);
+    else
+        mm_appendf(&text, &used, &cap,
+                   "No tool matches \"%.200s\". Try other words (device, client, wlan, site, "
+                   "stats, events, alarms).",
+                   query);
+    for (size_t i = 0; i < n; i++) {
+        int on = category_enabled(s, hits[i].category->name);
+        mm_appendf(&text, &used, &cap, "%zu. %s [%s; %s%s] %.160s\n", i + 1, hits[i].tool->name,
+                   hits[i].category->name, hits[i].tool->read_only ? "read-only" : "write",
+                   on ? "; enabled" : "", hits[i].tool->summary);
+        cJSON *h = cJSON_CreateObject();
+        cJSON_AddStringToObject(h, "name", hits[i].tool->name);
+        cJSON_AddStringToObject(h, "category", hits[i].category->name);
+        cJSON_AddStringToObject(h, "summary", hits[i].tool->summary);
+        cJSON_AddBoolToObject(h, "readOnly", hits[i].tool->read_only);
+        cJSON_AddBoolToObject(h, "enabled", on);
+        cJSON_AddItemToArray(list, h);
+    }
+    if (n)
+        mm_appendf(&text, &used, &cap, "%s",
+                   "Next: describeMistTool shows a tool's arguments; callMistTool runs it (with "
+                   "enable_category: true if its category is not enabled), or enable the "
+                   "category with manageMcpTools.");
+    cJSON_Delete(args);
+    res = mm_result_text(text, 0);
+    free(text);
+    cJSON_AddItemToObject(res, "structuredContent", sc);
+    return res;
+}
+
+static const char *type_name(unsigned t)
+{
+    static const char *const names[] = {"any",     "string", "integer", "number",
+                                        "boolean", "array",  "object"};
+    return t < sizeof names / sizeof names[0] ? names[t] : "any";
+}
+
+/* The describe answer for tool t of category cat. */
+static cJSON *describe(const mistmcp_tool *t, const char *category, const cJSON *schema,
+                       int visible)
+{
+    static const char *const methods[] = {"?", "GET", "POST", "PUT", "DELETE", "PATCH"};
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "name", t->name);
+    cJSON_AddStringToObject(d, "category", category);
+    if (t->kind == MISTMCP_TOOL_DECLARATIVE) {
+        cJSON_AddStringToObject(d, "method", methods[t->method < 6 ? t->method : 0]);
+        cJSON_AddStringToObject(d, "path", t->path);
+    }
+    cJSON_AddBoolToObject(d, "readOnly", (t->annotations & MISTMCP_ANN_READ_ONLY) != 0);
+    cJSON_AddBoolToObject(d, "callable", visible);
+    cJSON_AddStringToObject(d, "description", t->description);
+    cJSON *params = cJSON_AddArrayToObject(d, "parameters");
+    for (unsigned i = 0; i < t->param_count; i++) {
+        const mistmcp_param *p = &t->params[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", p->name);
+        cJSON_AddStringToObject(o, "in", p->location == MISTMCP_PARAM_PATH ? "path" : "query");
+        cJSON_AddStringToObject(o, "type", type_name(p->type));
+        cJSON_AddBoolToObject(o, "required", p->required);
+        cJSON_AddItemToArray(params, o);
+    }
+    cJSON_AddItemToObject(d, "inputSchema",
+                          schema ? cJSON_Duplicate(schema, 1) : cJSON_Parse(t->input_schema));
+    cJSON *body = t->full_schema ? cJSON_Parse(t->full_schema) : NULL;
+    if (body)
+        cJSON_AddItemToObject(d, "bodySchema", body); /* complete, not the listing's digest */
+    return d;
+}
+
+cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
+{
+    static const char *const known[] = {"name", NULL};
+    const char *bad = unknown_arg(args, known);
+    const char *name = string_arg(args, "name");
+    if (bad || !name) {
+        cJSON *r = invalid("describeMistTool", bad ? "unknown argument; expected name"
+                                                   : "name (a tool name) is required");
+        cJSON_Delete(args);
+        return r;
+    }
+    mm_session *s = ctx->session;
+    mm_registry *reg = s->srv->registry;
+    long at = mm_registry_catalog_tool(reg, name);
+    cJSON *d = NULL;
+    char err[512] = "";
+    if (at >= 0) { /* its plugin holds the full schemas: loaded for this answer if need be */
+        mm_category *cat = mm_registry_at(reg, (size_t)at);
+        mm_plugin_view v;
+        if (mm_registry_acquire(reg, cat, &v, err, sizeof err) == 0) {
+            for (size_t k = 0; k < v.tool_count && !d; k++)
+                if (strcmp(v.tools[k].name, name) == 0)
+                    d = describe(&v.tools[k], mm_category_name(cat), v.schemas[k],
+                                 mm_session_tool_visible(s, &v.tools[k]));
+            mm_registry_release(reg, cat);
+        }
+    } else {
+        mm_category *cat = NULL;
+        const cJSON *schema = NULL;
+        const mistmcp_tool *t = mm_session_find_tool(s, name, &cat, &schema);
+        if (t) {
+            d = describe(t, mm_category_name(cat), schema, 1);
+            mm_registry_release(reg, cat);
+        }
+    }
+    cJSON_Delete(args);
+    if (!d) {
+        char text[700];
+        snprintf(text, sizeof text, "%s%s%s", err[0] ? "Cannot describe it: " : "",
+                 err[0] ? err : "Unknown tool: ",
+                 err[0] ? ""
+                        : "no Mist tool has that name; searchMistTools finds tools by "
+                          "keywords.");
+        return mm_result_text(text, 1);
+    }
+    char *json = cJSON_PrintUnformatted(d);
+    cJSON *res = mm_result_text(json, 0);
+    free(json);
+    cJSON_AddItemToObject(res, "structuredContent", d);
+    return res;
+}
+
+cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
+{
+    static const char *const known[] = {"name", "arguments", "enable_category", NULL};
+    const char *bad = unknown_arg(args, known);
+    const char *name = string_arg(args, "name");
+    const cJSON *targs = cJSON_GetObjectItemCaseSensitive(args, "arguments");
+    const cJSON *enable = cJSON_GetObjectItemCaseSensitive(args, "enable_category");
+    const char *why = bad     ? "unknown argument; expected name, arguments, enable_category"
+                      : !name ? "name (the tool to run) is required"
+                      : targs && !cJSON_IsObject(targs) && !cJSON_IsNull(targs)
+                          ? "arguments must be an object"
+                      : enable && !cJSON_IsBool(enable) ? "enable_category must be true or false"
+                      : mm_builtin_find(name) ? "built-in tools are called directly, not through "
+                                                "callMistTool"
+                                              : NULL;
+    if (why) {
+        cJSON_Delete(args);
+        return invalid("callMistTool", why);
+    }
+    mm_session *s = ctx->session;
+    mm_registry *reg = s->srv->registry;
+    long at = mm_registry_catalog_tool(reg, name);
+    char text[700];
+    if (at >= 0 && cJSON_IsTrue(enable)) {
+        char err[512];
+        int rc = mm_session_enable(s, (size_t)at, err, sizeof err);
+        if (rc < 0) {
+            snprintf(text, sizeof text, "Cannot enable category %s: %s",
+                     mm_category_name(mm_registry_at(reg, (size_t)at)), err);
+            cJSON_Delete(args);
+            return mm_result_text(text, 1);
+        }
+        if (rc > 0) {
+            mm_session_notify(s, ctx->request, "notifications/tools/list_changed", NULL);
+            if (s->srv->metrics)
+                mm_metrics_list_changed(s->srv->metrics);
+        }
+    }
+    mm_category *cat = NULL;
+    mm_call_ctx sub = *ctx;
+    sub.tool = mm_session_find_tool(s, name, &cat, &sub.schema);
+    if (!sub.tool) {
+        mm_protocol_unknown_tool(s, name, text, sizeof text);
+        if (at >= 0 && !cJSON_IsTrue(enable) && strstr(text, "not enabled"))
+            snprintf(text + strlen(text), sizeof text - strlen(text),
+                     ", or call callMistTool again with enable_category: true");
+        cJSON_Delete(args);
+        return mm_result_text(text, 1);
+    }
+    cJSON *copy = targs && cJSON_IsObject(targs) ? cJSON_Duplicate(targs, 1) : NULL;
+    cJSON_Delete(args);
+    cJSON *res = mm_tool_execute(&sub, copy); /* the same checks and limits as a direct call */
+    mm_registry_release(reg, cat);
+    return res;
+}

@@ -1,0 +1,373 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mcp/builtin_tools.h"
+
+#include "base/util.h"
+#include "mist/result_shape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Built once at start-up, read-only afterwards: the one piece of process state here. */
+static mm_builtin builtins[5];
+
+static cJSON *run_get_self(mm_call_ctx *ctx, cJSON *args)
+{
+    if (cJSON_GetArraySize(args) > 0) {
+        cJSON_Delete(args);
+        return mm_result_text("Invalid arguments for getSelf: it takes no arguments.", 1);
+    }
+    cJSON_Delete(args);
+    return mm_tool_mist_call(ctx, "GET", "/api/v1/self", NULL);
+}
+
+/* Category names from an array, a JSON-encoded array string or a comma-separated string
+ * (real clients send all three). Returns -1 with a message if the value is none of those. */
+static int names_of(const cJSON *v, const char *arg, mm_strlist *out, char *err, size_t err_size)
+{
+    if (!v || cJSON_IsNull(v))
+        return 0;
+    cJSON *parsed = NULL;
+    if (cJSON_IsString(v)) {
+        const char *s = v->valuestring;
+        while (*s == ' ')
+            s++;
+        if (*s == '[') {
+            parsed = cJSON_Parse(s);
+            if (!cJSON_IsArray(parsed)) {
+                cJSON_Delete(parsed);
+                return mm_fail(err, err_size, "'%s' looks like JSON but is not a list", arg);
+            }
+            v = parsed;
+        } else {
+            mm_strlist_split(out, s, ',');
+            return 0;
+        }
+    }
+    if (!cJSON_IsArray(v))
+        return mm_fail(err, err_size, "'%s' must be a list of category names", arg);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v)
+    {
+        if (!cJSON_IsString(it)) {
+            cJSON_Delete(parsed);
+            return mm_fail(err, err_size, "'%s' must hold category names (strings)", arg);
+        }
+        mm_strlist_split(out, it->valuestring, ',');
+    }
+    cJSON_Delete(parsed);
+    return 0;
+}
+
+/* The tools category index brings to the session, each with its required arguments: a model
+ * can go on with callMistTool even if its host never shows them. */
+static void add_new_tools(mm_session *s, size_t index, cJSON *into)
+{
+    mm_registry *reg = s->srv->registry;
+    mm_plugin_view v;
+    if (mm_registry_acquire(reg, mm_registry_at(reg, index), &v, NULL, 0) != 0)
+        return;
+    for (size_t k = 0; k < v.tool_count; k++) {
+        if (!mm_session_tool_visible(s, &v.tools[k]))
+            continue;
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(v.schemas[k], "required");
+        cJSON_AddItemToObject(into, v.tools[k].name,
+                              cJSON_IsArray(req) ? cJSON_Duplicate(req, 1) : cJSON_CreateArray());
+    }
+    mm_registry_release(reg, mm_registry_at(reg, index));
+}
+
+/* 1 if the n-letter word at w is a whole '_'-separated word of name, plurals aside
+ * ("org" and "orgs", "wlan" and "wlans"). */
+static int shares_word(const char *name, const char *w, size_t n)
+{
+    for (const char *p = name; *p; p += strcspn(p, "_"), p += *p == '_') {
+        size_t k = strcspn(p, "_");
+        size_t m = k < n ? k : n;
+        if (strncmp(p, w, m) == 0 &&
+            (k == n || (k == n + 1 && p[n] == 's') || (n == k + 1 && w[k] == 's')))
+            return 1;
+    }
+    return 0;
+}
+
+/* For an unknown category: the existing names sharing the most of its words (the schema no
+ * longer lists all 195: the tool list would not fit a model's budget). */
+static void suggest_categories(mm_registry *reg, const char *wrong, char **text, size_t *used,
+                               size_t *cap)
+{
+    enum { MAX = 5 };
+    size_t best[MAX] = {0};
+    int score[MAX] = {0};
+    for (size_t i = 0; i < mm_registry_count(reg); i++) {
+        const char *name = mm_category_name(mm_registry_at(reg, i));
+        int sc = 0;
+        for (const char *w = wrong; *w; w += strcspn(w, "_-"), w += *w == '_' || *w == '-') {
+            size_t n = strcspn(w, "_-");
+            if (n >= 2 && shares_word(name, w, n))
+                sc += (int)n;
+        }
+        if (sc)
+            sc = sc * 100 - (int)strlen(name); /* equal matches: the shorter name first */
+        for (int k = 0; k < MAX; k++)
+            if (sc > score[k]) {
+                memmove(&score[k + 1], &score[k], (MAX - 1 - (size_t)k) * sizeof *score);
+                memmove(&best[k + 1], &best[k], (MAX - 1 - (size_t)k) * sizeof *best);
+                score[k] = sc, best[k] = i;
+                break;
+            }
+    }
+    mm_appendf(text, used, cap, " For '%.60s' %s", wrong,
+               score[0] ? "did you mean:"
+                        : "no category is close; searchMistTools finds the "
+                          "category of a tool");
+    for (int k = 0; k < MAX && score[k]; k++)
+        mm_appendf(text, used, cap, "%s %s", k ? "," : "",
+                   mm_category_name(mm_registry_at(reg, best[k])));
+    mm_appendf(text, used, cap, ".");
+}
+
+/* "name(arg, arg), ..." of new_tools, appended to text. */
+static void append_new_tools(char **text, size_t *used, size_t *cap, const cJSON *new_tools)
+{
+    const cJSON *t;
+    int first = 1;
+    cJSON_ArrayForEach(t, new_tools)
+    {
+        mm_appendf(text, used, cap, "%s%s(",
+                   first ? " Now available (required arguments in brackets; call them directly "
+                           "or through callMistTool): "
+                         : ", ",
+                   t->string);
+        const cJSON *a;
+        int first_arg = 1;
+        cJSON_ArrayForEach(a, t)
+        {
+            if (cJSON_IsString(a))
+                mm_appendf(text, used, cap, "%s%s", first_arg ? "" : ", ", a->valuestring);
+            first_arg = 0;
+        }
+        mm_appendf(text, used, cap, ")");
+        first = 0;
+    }
+    if (!first)
+        mm_appendf(text, used, cap, ".");
+}
+
+static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
+{
+    mm_session *s = ctx->session;
+    mm_registry *reg = s->srv->registry;
+    mm_strlist on = {0}, off = {0};
+    char err[512];
+    const cJSON *m;
+    cJSON_ArrayForEach(m, args)
+    {
+        if (strcmp(m->string, "enable_mcp_tools_categories") != 0 &&
+            strcmp(m->string, "disable_mcp_tools_categories") != 0) {
+            snprintf(err, sizeof err,
+                     "Invalid arguments for manageMcpTools: unknown argument '%s'; expected "
+                     "enable_mcp_tools_categories and/or disable_mcp_tools_categories.",
+                     m->string);
+            cJSON_Delete(args);
+            return mm_result_text(err, 1);
+        }
+    }
+    if (names_of(cJSON_GetObjectItemCaseSensitive(args, "enable_mcp_tools_categories"),
+                 "enable_mcp_tools_categories", &on, err, sizeof err) != 0 ||
+        names_of(cJSON_GetObjectItemCaseSensitive(args, "disable_mcp_tools_categories"),
+                 "disable_mcp_tools_categories", &off, err, sizeof err) != 0) {
+        char text[600];
+        snprintf(text, sizeof text, "Invalid arguments for manageMcpTools: %s.", err);
+        mm_strlist_free(&on);
+        mm_strlist_free(&off);
+        cJSON_Delete(args);
+        return mm_result_text(text, 1);
+    }
+    cJSON_Delete(args);
+    cJSON *sc = cJSON_CreateObject();
+    cJSON *unknown = cJSON_AddArrayToObject(sc, "unknown");
+    cJSON *failed = cJSON_AddObjectToObject(sc, "failed");
+    cJSON *new_tools = cJSON_AddObjectToObject(sc, "new_tools");
+    int changed = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        mm_strlist *list = pass ? &on : &off; /* disable first, then enable */
+        for (size_t i = 0; i < list->count; i++) {
+            mm_category *cat = mm_registry_find(reg, list->items[i]);
+            if (!cat) {
+                cJSON_AddItemToArray(unknown, cJSON_CreateString(list->items[i]));
+                continue;
+            }
+            size_t index = mm_registry_index(reg, cat);
+            if (!pass) {
+                changed |= mm_session_disable(s, index) > 0;
+                continue;
+            }
+            int rc = mm_session_enable(s, index, err, sizeof err);
+            if (rc < 0)
+                cJSON_AddStringToObject(failed, list->items[i], err);
+            if (rc > 0)
+                add_new_tools(s, index, new_tools);
+            changed |= rc > 0;
+        }
+    }
+    mm_strlist_free(&on);
+    mm_strlist_free(&off);
+
+    /* What is enabled now, with the tools this session sees. */
+    cJSON *enabled = cJSON_AddObjectToObject(sc, "enabled");
+    size_t cap = 0, used = 0;
+    char *text = NULL;
+    for (size_t i = 0; i < mm_registry_count(reg); i++) {
+        int is_on = mm_session_enabled(s, i);
+        if (!is_on)
+            continue;
+        mm_category *cat = mm_registry_at(reg, i);
+        mm_plugin_view v;
+        if (mm_registry_acquire(reg, cat, &v, NULL, 0) != 0)
+            continue;
+        cJSON *names = cJSON_AddArrayToObject(enabled, mm_category_name(cat));
+        for (size_t k = 0; k < v.tool_count; k++)
+            if (mm_session_tool_visible(s, &v.tools[k]))
+                cJSON_AddItemToArray(names, cJSON_CreateString(v.tools[k].name));
+        mm_registry_release(reg, cat);
+    }
+    cJSON_AddBoolToObject(sc, "changed", changed);
+    char *listing = cJSON_PrintUnformatted(enabled);
+    if (cJSON_GetArraySize(enabled))
+        mm_appendf(&text, &used, &cap, "Enabled categories and their tools: %s", listing);
+    else
+        mm_appendf(&text, &used, &cap, "No category is enabled.");
+    free(listing);
+    append_new_tools(&text, &used, &cap, new_tools);
+    if (cJSON_GetArraySize(unknown) || cJSON_GetArraySize(failed)) {
+        char *u = cJSON_PrintUnformatted(unknown), *f = cJSON_PrintUnformatted(failed);
+        mm_appendf(&text, &used, &cap, "%s%s%s%s",
+                   cJSON_GetArraySize(unknown) ? " Unknown categories: " : "",
+                   cJSON_GetArraySize(unknown) ? u : "",
+                   cJSON_GetArraySize(failed) ? " Could not load: " : "",
+                   cJSON_GetArraySize(failed) ? f : "");
+        free(u);
+        free(f);
+        const cJSON *name;
+        int suggested = 0;
+        cJSON_ArrayForEach(name, unknown)
+        {
+            if (suggested++ == 3)
+                break; /* a few are enough; a long list of junk gets no more work */
+            if (strlen(name->valuestring) <= 64)
+                suggest_categories(reg, name->valuestring, &text, &used, &cap);
+        }
+    }
+    if (changed)
+        mm_appendf(&text, &used, &cap,
+                   " The tool list changed; if your client does not refresh it, ask it to.");
+    int failed_any = cJSON_GetArraySize(failed) > 0;
+    cJSON *res = mm_result_text(text, failed_any);
+    free(text);
+    cJSON_AddItemToObject(res, "structuredContent", sc);
+    if (changed) {
+        mm_session_notify(s, ctx->request, "notifications/tools/list_changed", NULL);
+        if (s->srv->metrics)
+            mm_metrics_list_changed(s->srv->metrics);
+    }
+    return res;
+}
+
+#define ALL_MODES 0xfu
+#define DISCOVERY_MODES ((1u << MM_MODE_MANAGED) | (1u << MM_MODE_CUSTOM))
+
+void mm_builtins_init(mm_registry *reg)
+{
+    (void)reg;
+    builtins[0] = (mm_builtin){
+        .tool = {.name = "getSelf",
+                 .description = "Who the API token belongs to: the user, and the orgs and sites it "
+                                "can reach with its privileges. Call it first to learn org_id "
+                                "and site_id values.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{}}",
+                 .annotations = MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = run_get_self,
+        .modes = ALL_MODES};
+    builtins[1] = (mm_builtin){
+        .tool = {.name = "manageMcpTools",
+                 .description =
+                     "Enable or disable Mist tool categories for this session (e.g. "
+                     "orgs_devices, sites_stats___devices). Answers the newly available tools with "
+                     "their required arguments.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{"
+                                 "\"enable_mcp_tools_categories\":{\"type\":\"array\","
+                                 "\"items\":{\"type\":\"string\"}},"
+                                 "\"disable_mcp_tools_categories\":{\"type\":\"array\","
+                                 "\"items\":{\"type\":\"string\"}}}}",
+                 .annotations = MISTMCP_ANN_NOT_DESTRUCTIVE | MISTMCP_ANN_IDEMPOTENT |
+                                MISTMCP_ANN_CLOSED_WORLD,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = run_manage,
+        .modes = ALL_MODES};
+    builtins[2] = (mm_builtin){
+        .tool = {.name = "searchMistTools",
+                 .description = "Find Mist API tools for a task in plain words (e.g. \"APs that "
+                                "are offline\", \"wireless clients of a site\"): the best "
+                                "matches across all categories with their category, summary and "
+                                "whether they only read.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":"
+                                 "\"string\"},\"limit\":{\"type\":\"integer\",\"minimum\":1,"
+                                 "\"maximum\":25,\"default\":8}},\"required\":[\"query\"]}",
+                 .annotations =
+                     MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_search,
+        .modes = DISCOVERY_MODES};
+    builtins[3] = (mm_builtin){
+        .tool = {.name = "describeMistTool",
+                 .description = "One Mist tool in full: its HTTP operation, parameters and "
+                                "complete input schema, including the whole request body for "
+                                "write tools. Use it before callMistTool.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
+                                 "\"string\"}},\"required\":[\"name\"]}",
+                 .annotations =
+                     MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_describe,
+        .modes = DISCOVERY_MODES};
+    builtins[4] = (mm_builtin){
+        .tool = {.name = "callMistTool",
+                 .description = "Run any Mist tool by name with its arguments, even one your "
+                                "tool list does not show yet. Its category must be enabled, or "
+                                "pass enable_category: true. Same checks and limits as calling "
+                                "the tool directly; write tools only if the server allows them.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
+                                 "\"string\"},\"arguments\":{\"type\":\"object\"},"
+                                 "\"enable_category\":{\"type\":\"boolean\",\"default\":false}},"
+                                 "\"required\":[\"name\"]}",
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_call,
+        .modes = DISCOVERY_MODES};
+}
+
+void mm_builtins_free(void) {}
+
+int mm_builtin_visible(const mm_builtin *b, const mm_session *s)
+{
+    return (b->modes >> s->mode) & 1u;
+}
+
+size_t mm_builtin_count(void)
+{
+    return sizeof builtins / sizeof builtins[0];
+}
+
+const mm_builtin *mm_builtin_at(size_t index)
+{
+    return index < mm_builtin_count() ? &builtins[index] : NULL;
+}
+
+const mm_builtin *mm_builtin_find(const char *name)
+{
+    for (size_t i = 0; i < mm_builtin_count(); i++)
+        if (builtins[i].tool.name && strcmp(builtins[i].tool.name, name) == 0)
+            return &builtins[i];
+    return NULL;
+}

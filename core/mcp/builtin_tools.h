@@ -1,0 +1,37 @@
+/*
+ * The tools a session has whatever its categories: getSelf and manageMcpTools in every mode;
+ * in managed and custom modes also the discovery tools searchMistTools, describeMistTool and
+ * callMistTool (core/mcp/builtin_discover.c), answered from the catalog, for hosts that never
+ * refresh their tool list after list_changed.
+ * Thread-safe: they act on the session through its locked functions.
+ */
+#ifndef MISTMCP_CORE_MCP_BUILTIN_TOOLS_H
+#define MISTMCP_CORE_MCP_BUILTIN_TOOLS_H
+
+#include "mcp/tool_exec.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct mm_builtin {
+    mistmcp_tool tool; /* custom-kind description for tools/list; handler unused */
+    cJSON *(*run)(mm_call_ctx *ctx, cJSON *args);
+    unsigned modes; /* bit (1 << mm_mode) for each mode that has it */
+} mm_builtin;
+
+/* Builds the built-in tools for this registry (manageMcpTools lists the valid categories).
+ * Call once at start-up; mm_builtins_free at exit. Not thread-safe itself. */
+void mm_builtins_init(mm_registry *registry);
+void mm_builtins_free(void);
+
+size_t mm_builtin_count(void);
+const mm_builtin *mm_builtin_at(size_t index);
+const mm_builtin *mm_builtin_find(const char *name);
+/* 1 if the session's mode has this built-in. */
+int mm_builtin_visible(const mm_builtin *b, const mm_session *s);
+
+/* The discovery tools' handlers (take ownership of args). */
+cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args);
+cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args);
+cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args);
+
+#endif

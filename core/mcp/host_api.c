@@ -1,0 +1,197 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mcp/host_api.h"
+
+#include "base/util.h"
+#include "mcp/tool_call.h"
+#include "mist/client.h"
+#include "mist/response.h"
+#include "mist/result_shape.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const level_names[] = {"debug", "info",     "notice", "warning",
+                                          "error", "critical", "alert",  "emergency"};
+
+static void host_log(mistmcp_call *call, mistmcp_log_level level, const char *message)
+{
+    if (call && call->hooks.log) {
+        call->hooks.log(call->hooks.ctx, level, message);
+        return;
+    }
+    unsigned l = (unsigned)level < 8 ? (unsigned)level : 0;
+    fprintf(stderr, "mistmcp: plugin %s: %s\n", level_names[l], message ? message : "");
+}
+
+static void *host_alloc(size_t size)
+{
+    return mm_xmalloc(size);
+}
+
+static void host_free(void *p)
+{
+    free(p);
+}
+
+static const cJSON *arg(mistmcp_call *call, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(call->args, name);
+    return cJSON_IsNull(v) ? NULL : v;
+}
+
+static const char *arg_string(mistmcp_call *call, const char *name)
+{
+    const cJSON *v = arg(call, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int arg_integer(mistmcp_call *call, const char *name, long long *out)
+{
+    const cJSON *v = arg(call, name);
+    /* Range first: converting a double outside long long's range is undefined. */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -0x1p63 && v->valuedouble < 0x1p63))
+        return 0;
+    long long i = (long long)v->valuedouble;
+    if ((double)i != v->valuedouble)
+        return 0; /* not an integer */
+    *out = i;
+    return 1;
+}
+
+static int arg_number(mistmcp_call *call, const char *name, double *out)
+{
+    const cJSON *v = arg(call, name);
+    if (!cJSON_IsNumber(v))
+        return 0;
+    *out = v->valuedouble;
+    return 1;
+}
+
+static int arg_bool(mistmcp_call *call, const char *name, int *out)
+{
+    const cJSON *v = arg(call, name);
+    if (!cJSON_IsBool(v))
+        return 0;
+    *out = cJSON_IsTrue(v);
+    return 1;
+}
+
+static const char *arg_json(mistmcp_call *call, const char *name)
+{
+    const cJSON *v = name ? arg(call, name) : call->args;
+    if (!v)
+        return NULL;
+    char *text = cJSON_PrintUnformatted(v);
+    call->strings = mm_xrealloc(call->strings, (call->string_count + 1) * sizeof *call->strings);
+    call->strings[call->string_count++] = text;
+    return text;
+}
+
+static int result_add_text(mistmcp_call *call, const char *text)
+{
+    cJSON *block = cJSON_CreateObject();
+    cJSON_AddStringToObject(block, "type", "text");
+    cJSON_AddStringToObject(block, "text", text ? text : "");
+    cJSON_AddItemToArray(call->content, block);
+    return 0;
+}
+
+static int result_add_content(mistmcp_call *call, const char *content_json)
+{
+    cJSON *block = content_json ? cJSON_Parse(content_json) : NULL;
+    if (!cJSON_IsObject(block) ||
+        !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(block, "type"))) {
+        cJSON_Delete(block);
+        return -1; /* not a content block: {"type": ..., ...} */
+    }
+    cJSON_AddItemToArray(call->content, block);
+    return 0;
+}
+
+static int result_set_structured(mistmcp_call *call, const char *object_json)
+{
+    cJSON *obj = object_json ? cJSON_Parse(object_json) : NULL;
+    if (!cJSON_IsObject(obj)) {
+        cJSON_Delete(obj);
+        return -1;
+    }
+    cJSON_Delete(call->structured);
+    call->structured = obj;
+    return 0;
+}
+
+static void result_set_error(mistmcp_call *call, int is_error)
+{
+    call->is_error = is_error != 0;
+}
+
+static void progress(mistmcp_call *call, double done, double total, const char *message)
+{
+    if (call->hooks.progress)
+        call->hooks.progress(call->hooks.ctx, done, total, message);
+}
+
+static int is_cancelled(mistmcp_call *call)
+{
+    return atomic_load(&call->cancelled) ||
+           (call->hooks.cancelled && call->hooks.cancelled(call->hooks.ctx));
+}
+
+static int mist_request(mistmcp_call *call, const char *method, const char *path, const char *query,
+                        const char *body_json, mistmcp_response **out, char *err, size_t err_size)
+{
+    *out = NULL;
+    if (!call->hooks.mist_request)
+        return mm_fail(err, err_size, "no Mist API connection is configured for this call");
+    return call->hooks.mist_request(call->hooks.ctx, method, path, query, body_json, out, err,
+                                    err_size);
+}
+
+static long response_status(const mistmcp_response *r)
+{
+    return r ? r->status : 0;
+}
+
+static const char *response_body(const mistmcp_response *r, size_t *length)
+{
+    if (length)
+        *length = r ? r->length : 0;
+    return r ? r->body : NULL;
+}
+
+static const char *response_header(const mistmcp_response *r, const char *name)
+{
+    return mm_response_header(r, name);
+}
+
+static const mistmcp_host_api host_api = {
+    .size = sizeof(mistmcp_host_api),
+    .abi_major = MISTMCP_ABI_MAJOR,
+    .abi_minor = MISTMCP_ABI_MINOR,
+    .log = host_log,
+    .alloc = host_alloc,
+    .free = host_free,
+    .arg_string = arg_string,
+    .arg_integer = arg_integer,
+    .arg_number = arg_number,
+    .arg_bool = arg_bool,
+    .arg_json = arg_json,
+    .result_add_text = result_add_text,
+    .result_add_content = result_add_content,
+    .result_set_structured = result_set_structured,
+    .result_set_error = result_set_error,
+    .progress = progress,
+    .is_cancelled = is_cancelled,
+    .mist_request = mist_request,
+    .response_status = response_status,
+    .response_body = response_body,
+    .response_header = response_header,
+    .response_free = mm_mist_response_free,
+};
+
+const mistmcp_host_api *mm_host_api(void)
+{
+    return &host_api;
+}

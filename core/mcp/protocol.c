@@ -1,0 +1,419 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mcp/protocol.h"
+
+#include "base/util.h"
+#include "mcp/builtin_tools.h"
+#include "mcp/tool_exec.h"
+#include "registry/tool_json.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOOLS_PAGE_SIZE 1000
+
+static const char *const supported_versions[] = {"2025-11-25", "2025-06-18", "2025-03-26",
+                                                 "2024-11-05"};
+
+static const char *const log_levels[] = {"debug", "info",     "notice", "warning",
+                                         "error", "critical", "alert",  "emergency"};
+
+cJSON *mm_protocol_error(const cJSON *id, int code, const char *message)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "jsonrpc", "2.0");
+    cJSON_AddItemToObject(r, "id", id ? cJSON_Duplicate(id, 1) : cJSON_CreateNull());
+    cJSON *e = cJSON_AddObjectToObject(r, "error");
+    cJSON_AddNumberToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", message);
+    return r;
+}
+
+static cJSON *result(const cJSON *id, cJSON *value)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "jsonrpc", "2.0");
+    cJSON_AddItemToObject(r, "id", cJSON_Duplicate(id, 1));
+    cJSON_AddItemToObject(r, "result", value ? value : cJSON_CreateObject());
+    return r;
+}
+
+static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, "protocolVersion");
+    const char *chosen = MM_PROTOCOL_LATEST;
+    for (size_t i = 0; cJSON_IsString(v) && i < 4; i++)
+        if (strcmp(v->valuestring, supported_versions[i]) == 0)
+            chosen = supported_versions[i];
+    pthread_mutex_lock(&s->lock);
+    snprintf(s->protocol_version, sizeof s->protocol_version, "%s", chosen);
+    pthread_mutex_unlock(&s->lock);
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "protocolVersion", chosen);
+    cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
+    cJSON_AddBoolToObject(cJSON_AddObjectToObject(caps, "tools"), "listChanged", 1);
+    cJSON_AddObjectToObject(caps, "logging");
+    cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
+    cJSON_AddStringToObject(info, "name", "mistmcp");
+    cJSON_AddStringToObject(info, "version", s->srv->version);
+    cJSON_AddStringToObject(
+        r, "instructions",
+        s->mode == MM_MODE_MINIMAL || s->mode == MM_MODE_ALL
+            ? "Tools for the Juniper Mist cloud API. Start with getSelf: it gives the org_id and "
+              "site_id values other tools need. Tools are grouped in categories; enable the ones "
+              "you need with manageMcpTools (e.g. orgs_devices, sites_stats___devices), then call "
+              "their tools. Results are Mist's JSON; large answers are cut with a note on how to "
+              "page."
+            : "Tools for the Juniper Mist cloud API. 1. getSelf gives the org_id and site_id "
+              "values other tools need. 2. searchMistTools finds the tool for a task in plain "
+              "words and names its category. 3. Either enable that category with manageMcpTools "
+              "and call the tool, or run it at once with callMistTool (enable_category: true) - "
+              "this works even if your tool list does not refresh. describeMistTool shows a "
+              "tool's full arguments. Results are Mist's JSON; large answers are cut with a note "
+              "on how to page.");
+    return result(id, r);
+}
+
+/* Every tool the session sees as tools/list texts, in a fixed order: built-ins, then enabled
+ * categories by name, each in its plugin's order. The plugins' texts are rendered once at
+ * load; the listing holds the categories' references while it points into them. */
+typedef struct listing {
+    const char **texts;
+    size_t count, cap;
+    char **owned; /* the built-ins', rendered now */
+    size_t owned_count;
+    mm_category **held;
+    size_t held_count;
+} listing;
+
+static void listing_add(listing *l, const char *text)
+{
+    if (l->count == l->cap)
+        l->texts = mm_xrealloc(l->texts, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof *l->texts);
+    l->texts[l->count++] = text;
+}
+
+static void list_tools(mm_session *s, listing *l)
+{
+    size_t builtins = mm_builtin_count();
+    l->owned = mm_xcalloc(builtins + 1, sizeof *l->owned);
+    for (size_t i = 0; i < builtins; i++) {
+        if (!mm_builtin_visible(mm_builtin_at(i), s))
+            continue;
+        cJSON *j = mm_tool_json(&mm_builtin_at(i)->tool);
+        l->owned[l->owned_count] = cJSON_PrintUnformatted(j);
+        cJSON_Delete(j);
+        listing_add(l, l->owned[l->owned_count++]);
+    }
+    mm_registry *reg = s->srv->registry;
+    size_t n = mm_registry_count(reg);
+    l->held = mm_xcalloc(n + 1, sizeof *l->held);
+    for (size_t i = 0; i < n; i++) {
+        int on = mm_session_enabled(s, i);
+        mm_plugin_view v;
+        if (!on || mm_registry_acquire(reg, mm_registry_at(reg, i), &v, NULL, 0) != 0)
+            continue;
+        l->held[l->held_count++] = mm_registry_at(reg, i);
+        for (size_t k = 0; k < v.tool_count; k++)
+            if (mm_session_tool_visible(s, &v.tools[k]))
+                listing_add(l, v.texts[k]);
+    }
+}
+
+static void listing_free(mm_session *s, listing *l)
+{
+    for (size_t i = 0; i < l->held_count; i++)
+        mm_registry_release(s->srv->registry, l->held[i]);
+    for (size_t i = 0; i < l->owned_count; i++)
+        free(l->owned[i]);
+    free(l->owned);
+    free(l->held);
+    free(l->texts);
+}
+
+/* "[t1,t2,...]" of texts [from, to). */
+static char *join_page(const listing *l, size_t from, size_t to)
+{
+    size_t len = 3;
+    for (size_t i = from; i < to; i++)
+        len += strlen(l->texts[i]) + 1;
+    char *out = mm_xmalloc(len), *p = out;
+    *p++ = '[';
+    for (size_t i = from; i < to; i++) {
+        if (i > from)
+            *p++ = ',';
+        size_t n = strlen(l->texts[i]);
+        memcpy(p, l->texts[i], n);
+        p += n;
+    }
+    *p++ = ']';
+    *p = '\0';
+    return out;
+}
+
+static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    const cJSON *cursor = cJSON_GetObjectItemCaseSensitive(params, "cursor");
+    long start = 0;
+    int bad_cursor = 0;
+    if (cursor && !cJSON_IsNull(cursor)) {
+        const char *c = cJSON_IsString(cursor) ? cursor->valuestring : "";
+        char *end = NULL;
+        errno = 0;
+        bad_cursor = strncmp(c, "mm1:", 4) != 0 || c[4] < '0' || c[4] > '9';
+        if (!bad_cursor) {
+            start = strtol(c + 4, &end, 10);
+            bad_cursor = errno != 0 || !end || *end || start < 0 || start > 1000000;
+        }
+    }
+    listing l = {0};
+    if (!bad_cursor)
+        list_tools(s, &l);
+    long total = (long)l.count;
+    if (bad_cursor || start > total) {
+        listing_free(s, &l);
+        return mm_protocol_error(id, MM_INVALID_PARAMS,
+                                 "invalid cursor: pass back the nextCursor of a previous "
+                                 "tools/list answer");
+    }
+    long end = start + TOOLS_PAGE_SIZE < total ? start + TOOLS_PAGE_SIZE : total;
+    char *page = join_page(&l, (size_t)start, (size_t)end);
+    listing_free(s, &l);
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddRawToObject(r, "tools", page);
+    free(page);
+    if (end < total) {
+        char next[32];
+        snprintf(next, sizeof next, "mm1:%ld", end);
+        cJSON_AddStringToObject(r, "nextCursor", next);
+    }
+    return result(id, r);
+}
+
+/* Where a tool the session does not show lives, for a helpful error. */
+void mm_protocol_unknown_tool(mm_session *s, const char *name, char *out, size_t size)
+{
+    const mm_catalog *c = &mm_generated_catalog;
+    for (uint32_t i = 0; i < c->category_count; i++)
+        for (uint32_t k = 0; k < c->categories[i].tool_count; k++)
+            if (strcmp(c->categories[i].tools[k].name, name) == 0) {
+                if (!c->categories[i].tools[k].read_only && !s->write_tools)
+                    snprintf(out, size,
+                             "Unknown tool: %s is a write tool (%s); mistmcp was started "
+                             "read-only (--enable-write-tools exposes write tools)",
+                             name, c->categories[i].name);
+                else
+                    snprintf(out, size,
+                             "Unknown tool: %s is in category %s, which is not enabled; call "
+                             "manageMcpTools with enable_mcp_tools_categories [\"%s\"]",
+                             name, c->categories[i].name, c->categories[i].name);
+                return;
+            }
+    snprintf(out, size, "Unknown tool: %.200s", name);
+}
+
+/* The request's progress token, or NULL. A token longer than 256 bytes gets no progress:
+ * each notification repeats it, and a client could make them huge. */
+static const cJSON *progress_token(const cJSON *params)
+{
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
+    return (cJSON_IsString(token) && strlen(token->valuestring) <= 256) || cJSON_IsNumber(token)
+               ? token
+               : NULL;
+}
+
+static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, const cJSON *params,
+                         mm_inflight *request)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
+    const cJSON *args = cJSON_GetObjectItemCaseSensitive(params, "arguments");
+    const char *bad = !cJSON_IsString(name)
+                          ? "tools/call needs params.name (the tool name, a string)"
+                      : (args && !cJSON_IsNull(args) && !cJSON_IsObject(args))
+                          ? "tools/call params.arguments must be an object"
+                          : NULL;
+    if (bad)
+        return mm_protocol_error(id, MM_INVALID_PARAMS, bad);
+    mm_call_ctx ctx = {.session = s, .conn = conn, .progress_token = progress_token(params)};
+    mm_inflight *own = request ? NULL : mm_session_begin_request(s, id);
+    ctx.request = request ? request : own;
+    cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;
+    cJSON *res = NULL;
+    const mm_builtin *b = mm_builtin_find(name->valuestring);
+    if (b && !mm_builtin_visible(b, s))
+        b = NULL; /* not in this mode: unknown */
+    mm_category *cat = NULL;
+    if (b) {
+        ctx.tool = &b->tool;
+        res = b->run(&ctx, args_copy ? args_copy : cJSON_CreateObject());
+    } else if ((ctx.tool = mm_session_find_tool(s, name->valuestring, &cat, &ctx.schema)) != NULL) {
+        res = mm_tool_execute(&ctx, args_copy);
+        mm_registry_release(s->srv->registry, cat);
+    } else {
+        cJSON_Delete(args_copy);
+    }
+    int cancelled = atomic_load(&ctx.request->cancelled);
+    if (own)
+        mm_session_end_request(s, own); /* a transport's entry is ended by mm_protocol_handle */
+    if (cancelled) {                    /* the client said it no longer wants an answer */
+        cJSON_Delete(res);
+        return NULL;
+    }
+    if (ctx.tool && s->srv->metrics)
+        mm_metrics_tool_call(s->srv->metrics,
+                             cat ? mm_registry_index(s->srv->registry, cat)
+                                 : mm_registry_count(s->srv->registry),
+                             cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError")));
+    if (!ctx.tool) {
+        char msg[400];
+        mm_protocol_unknown_tool(s, name->valuestring, msg, sizeof msg);
+        return mm_protocol_error(id, MM_INVALID_PARAMS, msg);
+    }
+    return result(id, res);
+}
+
+static cJSON *set_level(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    const cJSON *level = cJSON_GetObjectItemCaseSensitive(params, "level");
+    for (int i = 0; cJSON_IsString(level) && i < 8; i++)
+        if (strcmp(level->valuestring, log_levels[i]) == 0) {
+            pthread_mutex_lock(&s->lock);
+            s->log_level = i;
+            pthread_mutex_unlock(&s->lock);
+            return result(id, NULL);
+        }
+    return mm_protocol_error(id, MM_INVALID_PARAMS,
+                             "params.level must be one of debug, info, notice, warning, error, "
+                             "critical, alert, emergency");
+}
+
+/* Request ids: a string, or an integer JSON can carry exactly (|id| < 2^53). */
+static int valid_id(const cJSON *id)
+{
+    if (!id || cJSON_IsString(id))
+        return 1;
+    double d = id->valuedouble;
+    /* Strictly inside +-2^53: beyond it a parsed double may already differ from what was sent. */
+    return cJSON_IsNumber(id) && d > -9007199254740992.0 && d < 9007199254740992.0 &&
+           d == (double)(long long)d;
+}
+
+static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_inflight *request);
+
+cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_inflight *request)
+{
+    cJSON *reply = dispatch(s, conn, msg, request);
+    if (request)
+        mm_session_end_request(s, request);
+    return reply;
+}
+
+static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_inflight *request)
+{
+    if (!cJSON_IsObject(msg))
+        return mm_protocol_error(NULL, MM_INVALID_REQUEST, "a JSON-RPC message must be an object");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    const cJSON *jsonrpc = cJSON_GetObjectItemCaseSensitive(msg, "jsonrpc");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
+    int id_ok = (!id || cJSON_IsString(id) || cJSON_IsNumber(id)) && valid_id(id);
+    if (!cJSON_IsString(jsonrpc) || strcmp(jsonrpc->valuestring, "2.0") != 0 || !id_ok) {
+        return mm_protocol_error(id_ok ? id : NULL, MM_INVALID_REQUEST,
+                                 "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or "
+                                 "integer id)");
+    }
+    if (!method) {
+        /* A response from the client (to a request we never send yet): nothing to answer. */
+        if (cJSON_GetObjectItemCaseSensitive(msg, "result") ||
+            cJSON_GetObjectItemCaseSensitive(msg, "error"))
+            return NULL;
+        return mm_protocol_error(id, MM_INVALID_REQUEST, "the message has no method");
+    }
+    if (!cJSON_IsString(method))
+        return mm_protocol_error(id, MM_INVALID_REQUEST, "method must be a string");
+    if (params && !cJSON_IsObject(params) && !cJSON_IsNull(params))
+        return id ? mm_protocol_error(id, MM_INVALID_PARAMS, "params must be an object") : NULL;
+    const char *m = method->valuestring;
+    if (!id) { /* notifications */
+        if (strcmp(m, "notifications/initialized") == 0) {
+            pthread_mutex_lock(&s->lock);
+            s->initialized = 1;
+            pthread_mutex_unlock(&s->lock);
+        } else if (strcmp(m, "notifications/cancelled") == 0) {
+            const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
+            if (rid)
+                mm_session_cancel(s, rid);
+        }
+        return NULL; /* unknown notifications are ignored, as JSON-RPC says */
+    }
+    if (strcmp(m, "initialize") == 0)
+        return initialize(s, id, params);
+    if (strcmp(m, "ping") == 0)
+        return result(id, NULL);
+    if (strcmp(m, "tools/list") == 0)
+        return tools_list(s, id, params);
+    if (strcmp(m, "tools/call") == 0)
+        return tools_call(s, conn, id, params, request);
+    if (strcmp(m, "logging/setLevel") == 0)
+        return set_level(s, id, params);
+    char msgbuf[300];
+    snprintf(msgbuf, sizeof msgbuf, "method not found: %.200s", m);
+    return mm_protocol_error(id, MM_METHOD_NOT_FOUND, msgbuf);
+}
+
+cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch)
+{
+    pthread_mutex_lock(&s->lock);
+    int allowed = strcmp(s->protocol_version, "2025-03-26") == 0;
+    pthread_mutex_unlock(&s->lock);
+    if (!allowed)
+        return mm_protocol_error(NULL, MM_INVALID_REQUEST,
+                                 "JSON-RPC batches are only part of protocol version 2025-03-26");
+    if (cJSON_GetArraySize(batch) == 0)
+        return mm_protocol_error(NULL, MM_INVALID_REQUEST, "an empty batch");
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *m;
+    cJSON_ArrayForEach(m, batch)
+    {
+        cJSON *r = mm_protocol_handle(s, conn, m, NULL);
+        if (r)
+            cJSON_AddItemToArray(out, r);
+    }
+    if (cJSON_GetArraySize(out) == 0) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
+
+int mm_protocol_is_slow(const cJSON *msg)
+{
+    if (cJSON_IsArray(msg))
+        return 1;
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    return cJSON_IsString(method) && strcmp(method->valuestring, "tools/call") == 0;
+}
+
+int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
+{
+    if (!cJSON_IsObject(msg) || !mm_protocol_is_slow(msg))
+        return 0;
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
+    if (!cJSON_IsString(name))
+        return 0;
+    if (progress_token(params) || mm_session_client_wants_log(s, MISTMCP_LOG_DEBUG))
+        return 1;
+    const mm_builtin *b = mm_builtin_find(name->valuestring);
+    if (b) /* the two that can announce list changes or run a tool that notifies */
+        return mm_builtin_visible(b, s) && (strcmp(b->tool.name, "manageMcpTools") == 0 ||
+                                            strcmp(b->tool.name, "callMistTool") == 0);
+    mm_category *cat = NULL;
+    const mistmcp_tool *t = mm_session_find_tool(s, name->valuestring, &cat, NULL);
+    int custom = t && t->kind == MISTMCP_TOOL_CUSTOM; /* its handler may log */
+    if (cat)
+        mm_registry_release(s->srv->registry, cat);
+    return custom;
+}

@@ -1,0 +1,48 @@
+/*
+ * MCP over JSON-RPC 2.0, legacy era (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25): one
+ * parsed message in, the response out (NULL for notifications and for cancelled requests).
+ * Transport-neutral: stdio and HTTP both call it. Thread-safe: messages of one session may be
+ * handled concurrently (tools/call runs on workers).
+ */
+#ifndef MISTMCP_CORE_MCP_PROTOCOL_H
+#define MISTMCP_CORE_MCP_PROTOCOL_H
+
+#include "mcp/session.h"
+
+#include <cjson/cJSON.h>
+
+#define MM_PROTOCOL_LATEST "2025-11-25"
+
+/* JSON-RPC error codes. */
+#define MM_PARSE_ERROR -32700
+#define MM_INVALID_REQUEST -32600
+#define MM_METHOD_NOT_FOUND -32601
+#define MM_INVALID_PARAMS -32602
+#define MM_INTERNAL_ERROR -32603
+
+/* Handles one message (an object). conn is the calling worker's Mist connection. request is
+ * the in-flight entry the transport registered when it queued a tools/call (so that a cancel
+ * reaches it before it starts), or NULL; the handler ends it either way. */
+cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg,
+                          mm_inflight *request);
+
+/* A batch (array), for protocol 2025-03-26 only: returns the array of responses, NULL when
+ * there is none, or an error response when batches are not allowed. */
+cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch);
+
+/* 1 if handling msg may take long (tools/call, batches): run it on a worker. */
+int mm_protocol_is_slow(const cJSON *msg);
+
+/* 1 if a single tools/call may send notifications before its answer (a progress token, debug
+ * logs asked for, a tool that may log or announce list changes): a transport that can stream
+ * them with the answer (HTTP POST as an event stream) runs it so. */
+int mm_protocol_may_notify(mm_session *s, const cJSON *msg);
+
+/* Why name is not a tool of this session, for the model: which category to enable, or that
+ * write tools are off, or that no tool has that name. */
+void mm_protocol_unknown_tool(mm_session *s, const char *name, char *out, size_t size);
+
+/* An error response; id may be NULL (then "id": null). */
+cJSON *mm_protocol_error(const cJSON *id, int code, const char *message);
+
+#endif

@@ -1,0 +1,282 @@
+#define _DEFAULT_SOURCE /* explicit_bzero */
+#include "mcp/session.h"
+
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const level_names[] = {"debug", "info",     "notice", "warning",
+                                          "error", "critical", "alert",  "emergency"};
+
+mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *const *categories,
+                              size_t category_count, const char *token, const char *org_id,
+                              mm_send_fn send, void *send_ctx, char *err, size_t err_size)
+{
+    mm_session *s = mm_xcalloc(1, sizeof *s);
+    s->srv = srv;
+    pthread_mutex_init(&s->lock, NULL);
+    s->mode = mode;
+    s->write_tools = srv->cfg->enable_write_tools;
+    s->enabled = mm_xcalloc(mm_registry_count(srv->registry) + 1, 1);
+    s->token = token ? mm_xstrdup(token) : NULL;
+    mm_strlist list = {0};
+    if (token)
+        mm_strlist_split(&list, token, ',');
+    s->tokens = list.items;
+    s->token_count = list.count;
+    s->org_id = org_id ? mm_xstrdup(org_id) : NULL;
+    s->log_level = MISTMCP_LOG_WARNING;
+    s->send = send;
+    s->send_ctx = send_ctx;
+    size_t n = mm_registry_count(srv->registry);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = mm_category_name(mm_registry_at(srv->registry, i));
+        int wanted = mode == MM_MODE_ALL && mm_category_catalog(mm_registry_at(srv->registry, i));
+        for (size_t k = 0; mode == MM_MODE_CUSTOM && k < category_count; k++)
+            wanted |= strcmp(categories[k], name) == 0;
+        if (wanted && mm_session_enable(s, i, err, err_size) < 0) {
+            mm_session_destroy(&s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void mm_session_destroy(mm_session **sp)
+{
+    mm_session *s = *sp;
+    if (!s)
+        return;
+    for (size_t i = 0; i < mm_registry_count(s->srv->registry); i++)
+        if (s->enabled[i])
+            mm_registry_release(s->srv->registry, mm_registry_at(s->srv->registry, i));
+    while (s->inflight) {
+        mm_inflight *next = s->inflight->next;
+        cJSON_Delete(s->inflight->id);
+        free(s->inflight);
+        s->inflight = next;
+    }
+    if (s->token)
+        explicit_bzero(s->token, strlen(s->token));
+    free(s->token);
+    for (size_t i = 0; i < s->token_count; i++) {
+        explicit_bzero(s->tokens[i], strlen(s->tokens[i]));
+        free(s->tokens[i]);
+    }
+    free(s->tokens);
+    free(s->org_id);
+    free(s->enabled);
+    mm_mist_client_destroy(&s->mist);
+    if (s->on_destroy)
+        s->on_destroy(s->send_ctx);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+    *sp = NULL;
+}
+
+const char *mm_session_token(mm_session *s)
+{
+    return s->token_count ? s->tokens[atomic_load(&s->token_at) % s->token_count] : NULL;
+}
+
+int mm_session_rotate_token(mm_session *s, const char *used)
+{
+    if (s->token_count < 2)
+        return 0;
+    size_t at = atomic_load(&s->token_at);
+    if (s->tokens[at % s->token_count] != used)
+        return 1;                                              /* another call rotated already */
+    atomic_compare_exchange_strong(&s->token_at, &at, at + 1); /* fails: another call did it */
+    return 1;
+}
+
+static void send_to(mm_session *s, const mm_inflight *req, cJSON *msg)
+{
+    char *text = mm_json_wire_text(msg);
+    if (req && req->send)
+        req->send(req->send_ctx, text);
+    else
+        s->send(s->send_ctx, text);
+    free(text);
+}
+
+void mm_session_send(mm_session *s, cJSON *msg)
+{
+    send_to(s, NULL, msg);
+}
+
+void mm_session_notify(mm_session *s, const mm_inflight *req, const char *method, cJSON *params)
+{
+    cJSON *msg = cJSON_CreateObject();
+    cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
+    cJSON_AddStringToObject(msg, "method", method);
+    if (params)
+        cJSON_AddItemToObject(msg, "params", params);
+    send_to(s, req, msg);
+}
+
+void mm_session_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level,
+                    const char *text)
+{
+    pthread_mutex_lock(&s->lock);
+    int wanted = s->initialized && (int)level >= s->log_level; /* by the client */
+    pthread_mutex_unlock(&s->lock);
+    if (s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING) /* on stderr */
+        fprintf(stderr, "mistmcp: %s: %s\n", level_names[(unsigned)level < 8 ? level : 0], text);
+    if (!wanted)
+        return;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "level", level_names[(unsigned)level < 8 ? level : 0]);
+    cJSON_AddStringToObject(p, "logger", "mistmcp");
+    cJSON_AddStringToObject(p, "data", text);
+    mm_session_notify(s, req, "notifications/message", p);
+}
+
+int mm_session_client_wants_log(mm_session *s, mistmcp_log_level level)
+{
+    pthread_mutex_lock(&s->lock);
+    int wanted = s->initialized && (int)level >= s->log_level;
+    pthread_mutex_unlock(&s->lock);
+    return wanted;
+}
+
+int mm_session_wants_log(mm_session *s, mistmcp_log_level level)
+{
+    pthread_mutex_lock(&s->lock);
+    int wanted = s->initialized && (int)level >= s->log_level;
+    pthread_mutex_unlock(&s->lock);
+    return wanted || s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING;
+}
+
+int mm_session_enabled(mm_session *s, size_t index)
+{
+    pthread_mutex_lock(&s->lock);
+    int on = s->enabled[index];
+    pthread_mutex_unlock(&s->lock);
+    return on;
+}
+
+int mm_session_enable(mm_session *s, size_t index, char *err, size_t err_size)
+{
+    mm_registry *reg = s->srv->registry;
+    if (mm_session_enabled(s, index))
+        return 0;
+    /* The load (plugin code) runs without the session lock. */
+    if (mm_registry_acquire(reg, mm_registry_at(reg, index), NULL, err, err_size) != 0)
+        return -1;
+    pthread_mutex_lock(&s->lock);
+    int raced = s->enabled[index];
+    s->enabled[index] = 1;
+    pthread_mutex_unlock(&s->lock);
+    if (raced) { /* another call of this session enabled it meanwhile */
+        mm_registry_release(reg, mm_registry_at(reg, index));
+        return 0;
+    }
+    return 1;
+}
+
+int mm_session_disable(mm_session *s, size_t index)
+{
+    pthread_mutex_lock(&s->lock);
+    int was = s->enabled[index];
+    s->enabled[index] = 0;
+    pthread_mutex_unlock(&s->lock);
+    if (was)
+        mm_registry_release(s->srv->registry, mm_registry_at(s->srv->registry, index));
+    return was;
+}
+
+int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool)
+{
+    return s->write_tools || (tool->annotations & MISTMCP_ANN_READ_ONLY);
+}
+
+/* The tool in category i if it is enabled and has it: takes a reference (see below). */
+static const mistmcp_tool *find_in(mm_session *s, size_t i, const char *name, mm_category **catp,
+                                   const cJSON **schema)
+{
+    mm_registry *reg = s->srv->registry;
+    int on = mm_session_enabled(s, i);
+    if (!on)
+        return NULL;
+    mm_category *cat = mm_registry_at(reg, i);
+    mm_plugin_view v;
+    if (mm_registry_acquire(reg, cat, &v, NULL, 0) != 0)
+        return NULL;
+    for (size_t k = 0; k < v.tool_count; k++)
+        if (strcmp(v.tools[k].name, name) == 0 && mm_session_tool_visible(s, &v.tools[k])) {
+            *catp = cat;
+            if (schema)
+                *schema = v.schemas[k];
+            return &v.tools[k];
+        }
+    mm_registry_release(reg, cat);
+    return NULL;
+}
+
+const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **catp,
+                                         const cJSON **schema)
+{
+    mm_registry *reg = s->srv->registry;
+    long at = mm_registry_catalog_tool(reg, name); /* generated tools: one hash lookup */
+    const mistmcp_tool *t = at >= 0 ? find_in(s, (size_t)at, name, catp, schema) : NULL;
+    size_t n = mm_registry_count(reg);
+    for (size_t i = 0; !t && i < n; i++) /* third-party categories */
+        if (!mm_category_catalog(mm_registry_at(reg, i)))
+            t = find_in(s, i, name, catp, schema);
+    return t;
+}
+
+mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id)
+{
+    mm_inflight *r = mm_xcalloc(1, sizeof *r);
+    r->id = cJSON_Duplicate(id, 1);
+    pthread_mutex_lock(&s->lock);
+    /* Read under the lock: mm_session_cancel_all sets closing and walks the list under it. */
+    atomic_init(&r->cancelled, atomic_load(&s->closing));
+    r->next = s->inflight;
+    s->inflight = r;
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+void mm_session_end_request(mm_session *s, mm_inflight *req)
+{
+    pthread_mutex_lock(&s->lock);
+    for (mm_inflight **p = &s->inflight; *p; p = &(*p)->next)
+        if (*p == req) {
+            *p = req->next;
+            break;
+        }
+    pthread_mutex_unlock(&s->lock);
+    cJSON_Delete(req->id);
+    free(req);
+}
+
+void mm_session_cancel(mm_session *s, const cJSON *id)
+{
+    pthread_mutex_lock(&s->lock);
+    for (mm_inflight *r = s->inflight; r; r = r->next)
+        if (cJSON_Compare(r->id, id, 1))
+            atomic_store(&r->cancelled, 1);
+    pthread_mutex_unlock(&s->lock);
+}
+
+void mm_session_cancel_all(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    atomic_store(&s->closing, 1);
+    for (mm_inflight *r = s->inflight; r; r = r->next)
+        atomic_store(&r->cancelled, 1);
+    pthread_mutex_unlock(&s->lock);
+}
+
+int mm_session_is_initialized(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int r = s->initialized;
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}

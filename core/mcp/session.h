@@ -1,0 +1,107 @@
+/*
+ * One client session: its mode, enabled categories (each holding a registry reference),
+ * credentials, negotiated protocol version and log level, and the requests in flight.
+ *
+ * Outgoing messages go through the session's send callback, which must be thread-safe (the
+ * stdio transport writes under a mutex). Thread-safety: every function locks the session;
+ * plugin code and network I/O never run under that lock.
+ * Ownership: the session owns its strings and references; mm_session_destroy releases them.
+ */
+#ifndef MISTMCP_CORE_MCP_SESSION_H
+#define MISTMCP_CORE_MCP_SESSION_H
+
+#include "mcp/server.h"
+
+#include <cjson/cJSON.h>
+#include <mistmcp/plugin.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+typedef void (*mm_send_fn)(void *ctx, const char *json_line);
+
+typedef struct mm_inflight {
+    cJSON *id; /* the request id (owned copy) */
+    atomic_int cancelled;
+    /* Where notifications about this request go (an HTTP POST's event stream), set by the
+     * transport before the request runs; NULL: the session's send. */
+    mm_send_fn send;
+    void *send_ctx;
+    struct mm_inflight *next;
+} mm_inflight;
+
+typedef struct mm_session {
+    const mm_server *srv;
+    pthread_mutex_t lock;
+    mm_mode mode;
+    int write_tools;
+    unsigned char *enabled; /* per registry index: holds a reference when 1 */
+    char *token;            /* secret: as given, one token or a comma-separated list */
+    char **tokens;          /* secret: the list, each trimmed; rotated through on 429 */
+    size_t token_count;
+    atomic_size_t token_at; /* the one in use */
+    char *org_id;
+    char protocol_version[16];
+    int initialized;
+    int log_level; /* mistmcp_log_level; notifications/message at or above it */
+    mm_inflight *inflight;
+    atomic_int closing; /* shutting down: new requests start cancelled */
+    mm_send_fn send;
+    void *send_ctx;
+    mm_mist_client *mist; /* the session's own cloud (HTTP), owned; NULL: the server's */
+    void (*on_destroy)(void *send_ctx); /* frees send_ctx with the session, may be NULL */
+} mm_session;
+
+/* Creates a session in the given mode; custom/all enable their categories at once. token may
+ * be NULL, one token, or several separated by commas. Returns NULL with a message if a
+ * category of the mode cannot be enabled. */
+mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *const *categories,
+                              size_t category_count, const char *token, const char *org_id,
+                              mm_send_fn send, void *send_ctx, char *err, size_t err_size);
+void mm_session_destroy(mm_session **session);
+
+/* The token to send now (NULL if none). Valid for the session's life. */
+const char *mm_session_token(mm_session *s);
+/* Mist refused `used` with 429: the next call uses the next token, if there is another.
+ * Returns 1 if it rotated (concurrent callers rotate once for the same refusal). */
+int mm_session_rotate_token(mm_session *s, const char *used);
+
+/* Sends a JSON-RPC message (takes ownership of msg). */
+void mm_session_send(mm_session *s, cJSON *msg);
+/* Sends a notification method with params (takes ownership of params, may be NULL). req is
+ * the request it is about (its stream, if it has one, carries it), or NULL. */
+void mm_session_notify(mm_session *s, const mm_inflight *req, const char *method, cJSON *params);
+/* notifications/message when level >= the session's level; req as for mm_session_notify. */
+void mm_session_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level,
+                    const char *text);
+/* 1 if a message at level would go anywhere (client or --debug stderr): lets callers skip
+ * formatting it. */
+int mm_session_wants_log(mm_session *s, mistmcp_log_level level);
+/* 1 if the client itself asked for messages at level (logging/setLevel). */
+int mm_session_client_wants_log(mm_session *s, mistmcp_log_level level);
+
+/* 1 if the category at registry index is enabled in this session. */
+int mm_session_enabled(mm_session *s, size_t index);
+/* Enables/disables one category by registry index. Returns 1 if the set changed, 0 if not,
+ * -1 with a message if the plugin could not be loaded. */
+int mm_session_enable(mm_session *s, size_t index, char *err, size_t err_size);
+int mm_session_disable(mm_session *s, size_t index);
+
+/* Finds a visible tool by name in the enabled categories and takes a registry reference for
+ * the call (released with mm_registry_release on *cat). *schema (if schema is not NULL) gets
+ * its parsed input schema, valid while the reference is held. Returns NULL if none. */
+const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **cat,
+                                         const cJSON **schema);
+
+/* In-flight requests, for notifications/cancelled. */
+mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id);
+void mm_session_end_request(mm_session *s, mm_inflight *req);
+void mm_session_cancel(mm_session *s, const cJSON *id);
+/* 1 once the client sent notifications/initialized. */
+int mm_session_is_initialized(mm_session *s);
+/* Cancels every request in flight and every later one: the session is ending. */
+void mm_session_cancel_all(mm_session *s);
+
+/* 1 if the tool is visible in this session (write tools only with write_tools). */
+int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * The sessions of a multi-client transport (Streamable HTTP), behind one interface so that
+ * the transport holds no session state of its own (a stateless mode will share it later).
+ *
+ * Each entry: a random id (128 bits from the OS's CSPRNG, 32 hex digits), the mm_session,
+ * the token that created it (a later request must present the same one), a last-use time
+ * and an in-use count. Lookups take a use reference; an entry removed (DELETE, idle expiry,
+ * store destruction) while in use is destroyed by its last user, so a session never goes away
+ * under a running request. Expiry destroys the mm_session, which releases its plugins.
+ *
+ * Thread-safety: every function may be called from any thread (one mutex; session
+ * destruction runs outside it). Ownership: the store owns the sessions it was given.
+ */
+#ifndef MISTMCP_CORE_MCP_SESSION_STORE_H
+#define MISTMCP_CORE_MCP_SESSION_STORE_H
+
+#include "mcp/session.h"
+
+#include <stddef.h>
+
+#define MM_SESSION_ID_LEN 32
+
+typedef struct mm_session_store mm_session_store;
+typedef struct mm_session_entry mm_session_entry;
+
+/* Outcome of a lookup, in HTTP terms. */
+typedef enum mm_lookup {
+    MM_LOOKUP_OK = 200,
+    MM_LOOKUP_FORBIDDEN = 403, /* the id exists, but was created with another token */
+    MM_LOOKUP_UNKNOWN = 404    /* no such id, or it expired */
+} mm_lookup;
+
+mm_session_store *mm_session_store_create(size_t max_sessions, long idle_timeout_ms);
+/* Shutting down: every session's requests in flight are cancelled, and later ones start
+ * cancelled. */
+void mm_session_store_cancel_all(mm_session_store *store);
+/* Removes every session (waiting users finish first) and frees the store. */
+void mm_session_store_destroy(mm_session_store **store);
+
+/* Adds a session bound to token; writes its id (NUL-terminated) into id. Takes ownership of
+ * session on success. Returns the entry with a use reference, or NULL when the store is full
+ * (the caller still owns session) or the CSPRNG failed; err says which. */
+mm_session_entry *mm_session_store_add(mm_session_store *store, mm_session *session,
+                                       const char *token, char id[MM_SESSION_ID_LEN + 1], char *err,
+                                       size_t err_size);
+
+/* Finds id for a request presenting token. On MM_LOOKUP_OK returns the entry with a use
+ * reference (give it back with mm_session_store_put), else NULL and *outcome says why. */
+mm_session_entry *mm_session_store_get(mm_session_store *store, const char *id, const char *token,
+                                       mm_lookup *outcome);
+void mm_session_store_put(mm_session_store *store, mm_session_entry *entry);
+
+mm_session *mm_session_entry_session(mm_session_entry *entry);
+/* 1 once the entry was removed (DELETE, expiry): a stream holding it should end. */
+int mm_session_entry_removed(mm_session_store *store, mm_session_entry *entry);
+
+/* Ends a session (DELETE). Returns MM_LOOKUP_OK, or why it did not. */
+mm_lookup mm_session_store_remove(mm_session_store *store, const char *id, const char *token);
+
+/* Removes sessions idle for longer than the timeout at now_ms (CLOCK_MONOTONIC ms).
+ * Returns how many were removed. */
+size_t mm_session_store_expire(mm_session_store *store, long long now_ms);
+
+size_t mm_session_store_count(mm_session_store *store);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+long long mm_now_ms(void);
+
+#endif

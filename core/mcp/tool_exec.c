@@ -1,0 +1,187 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mcp/tool_exec.h"
+
+#include "base/util.h"
+#include "mcp/args_check.h"
+#include "mcp/host_api.h"
+#include "mcp/tool_call.h"
+#include "mist/call.h"
+#include "mist/request_build.h"
+#include "mist/result_shape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void mm_tool_progress(mm_call_ctx *ctx, double progress, double total, const char *message)
+{
+    if (!ctx->progress_token)
+        return;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToObject(p, "progressToken", cJSON_Duplicate(ctx->progress_token, 1));
+    cJSON_AddNumberToObject(p, "progress", progress);
+    if (total > 0)
+        cJSON_AddNumberToObject(p, "total", total);
+    if (message)
+        cJSON_AddStringToObject(p, "message", message);
+    mm_session_notify(ctx->session, ctx->request, "notifications/progress", p);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                    mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_session *s = ctx->session;
+    double t0 = now_ms();
+    int rc = mm_mist_call(ctx, method, target, body, out, err, err_size);
+    if (s->srv->metrics)
+        mm_metrics_mist_request(s->srv->metrics, rc == 0 ? (*out)->status : 0,
+                                (now_ms() - t0) / 1e3);
+    if (!mm_session_wants_log(s, MISTMCP_LOG_DEBUG))
+        return rc;
+    char line[600];
+    if (rc == 0)
+        snprintf(line, sizeof line, "%s %.400s -> HTTP %ld in %.1f ms", method, target,
+                 (*out)->status, now_ms() - t0);
+    else
+        snprintf(line, sizeof line, "%s %.400s failed: %s", method, target, err);
+    mm_session_log(s, ctx->request, MISTMCP_LOG_DEBUG, line);
+    return rc;
+}
+
+cJSON *mm_tool_mist_call(mm_call_ctx *ctx, const char *method, const char *target, const char *body)
+{
+    mistmcp_response *r = NULL;
+    char err[512];
+    mm_tool_progress(ctx, 0, 1, "calling the Mist API");
+    if (send_raw(ctx, method, target, body, &r, err, sizeof err) != 0)
+        return mm_result_text(err, 1);
+    cJSON *res = mm_result_from_response(r, ctx->session->srv->cfg->max_result_bytes);
+    mm_mist_response_free(&r);
+    mm_tool_progress(ctx, 1, 1, NULL);
+    return res;
+}
+
+/* Hooks of a custom tool's call: they reach the session through ctx. */
+static void hook_log(void *p, mistmcp_log_level level, const char *message)
+{
+    mm_call_ctx *ctx = p;
+    mm_session_log(ctx->session, ctx->request, level, message);
+}
+
+static void hook_progress(void *p, double done, double total, const char *message)
+{
+    mm_tool_progress(p, done, total, message);
+}
+
+static int hook_mist(void *p, const char *method, const char *path, const char *query,
+                     const char *body, mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_call_ctx *ctx = p;
+    if (strcmp(method, "GET") != 0 &&
+        ((ctx->tool->annotations & MISTMCP_ANN_READ_ONLY) || !ctx->session->write_tools))
+        return mm_fail(err, err_size,
+                       "%s refused: tool %s may only read (start mistmcp with "
+                       "--enable-write-tools for write tools)",
+                       method, ctx->tool->name);
+    if (!path || strncmp(path, "/api/", 5) != 0 || strpbrk(path, "?# \r\n"))
+        return mm_fail(err, err_size, "path must start with /api/ and hold no query");
+    size_t n = strlen(path) + (query ? strlen(query) : 0) + 2;
+    char *target = mm_xmalloc(n);
+    snprintf(target, n, "%s%s%s", path, query && *query ? "?" : "", query ? query : "");
+    int rc = send_raw(ctx, method, target, body, out, err, err_size);
+    free(target);
+    return rc;
+}
+
+static cJSON *invalid_args(const mistmcp_tool *t, const char *why)
+{
+    char text[700];
+    snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, why);
+    return mm_result_text(text, 1);
+}
+
+static int hook_cancelled(void *p)
+{
+    mm_call_ctx *ctx = p;
+    return ctx->request && atomic_load(&ctx->request->cancelled);
+}
+
+/* Checks args against the tool's schema; NULL when fine, else the isError result. */
+static cJSON *check_args(const mm_call_ctx *ctx, cJSON *args)
+{
+    const mistmcp_tool *t = ctx->tool;
+    char err[600];
+    cJSON *parsed = ctx->schema ? NULL : cJSON_Parse(t->input_schema);
+    int rc = mm_args_check(ctx->schema ? ctx->schema : parsed, args, err, sizeof err);
+    cJSON_Delete(parsed);
+    return rc == 0 ? NULL : invalid_args(t, err);
+}
+
+static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
+{
+    const mistmcp_tool *t = ctx->tool;
+    char err[600];
+    /* The method decides, whatever a (third-party) plugin's annotations claim. */
+    if (t->method != MISTMCP_HTTP_GET &&
+        ((t->annotations & MISTMCP_ANN_READ_ONLY) || !ctx->session->write_tools)) {
+        snprintf(err, sizeof err,
+                 "%s is refused: tool %s sends %s, and only GET is allowed here (read-only "
+                 "annotation, or mistmcp started without --enable-write-tools).",
+                 t->name, t->name, t->method == MISTMCP_HTTP_POST ? "POST" : "a write request");
+        return mm_result_text(err, 1);
+    }
+    mm_request_default_org(t, args, ctx->session->org_id);
+    cJSON *refused = check_args(ctx, args);
+    if (refused)
+        return refused;
+    mm_request req;
+    if (mm_request_build(t, args, &req, err, sizeof err) != 0)
+        return invalid_args(t, err);
+    cJSON *res = mm_tool_mist_call(ctx, req.method, req.target, req.body);
+    mm_request_free(&req);
+    return res;
+}
+
+static cJSON *run_custom(mm_call_ctx *ctx, cJSON *args)
+{
+    const mistmcp_tool *t = ctx->tool;
+    cJSON *refused = check_args(ctx, args);
+    if (refused) {
+        cJSON_Delete(args);
+        return refused;
+    }
+    mm_call_hooks hooks = {.ctx = ctx,
+                           .log = hook_log,
+                           .progress = hook_progress,
+                           .mist_request = hook_mist,
+                           .cancelled = hook_cancelled};
+    mistmcp_call *call = mm_call_create(args, &hooks);
+    int hrc = t->handler(mm_host_api(), call);
+    cJSON *res = hrc == 0 ? mm_call_take_result(call)
+                          : mm_result_text("The tool failed inside its plugin.", 1);
+    mm_call_destroy(&call);
+    return res;
+}
+
+cJSON *mm_tool_execute(mm_call_ctx *ctx, cJSON *args)
+{
+    if (!args)
+        args = cJSON_CreateObject();
+    if (!cJSON_IsObject(args)) {
+        cJSON_Delete(args);
+        return mm_result_text("Invalid arguments: 'arguments' must be a JSON object.", 1);
+    }
+    if (ctx->tool->kind == MISTMCP_TOOL_CUSTOM)
+        return run_custom(ctx, args); /* takes args */
+    cJSON *res = run_declarative(ctx, args);
+    cJSON_Delete(args);
+    return res;
+}

@@ -1,0 +1,33 @@
+/*
+ * Running one tool call of a session: argument checks, then the Mist request (declarative
+ * tools) or the plugin's handler (custom tools), then the MCP result.
+ * Thread-safe: runs on a worker thread with that worker's Mist connection; uses the session
+ * only through its locked functions.
+ */
+#ifndef MISTMCP_CORE_MCP_TOOL_EXEC_H
+#define MISTMCP_CORE_MCP_TOOL_EXEC_H
+
+#include "mcp/session.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct mm_call_ctx {
+    mm_session *session;
+    mm_mist_conn *conn;
+    mm_inflight *request;        /* for cancellation, may be NULL */
+    const cJSON *progress_token; /* may be NULL */
+    const mistmcp_tool *tool;
+    const cJSON *schema; /* the tool's parsed input schema, or NULL: parse tool->input_schema */
+} mm_call_ctx;
+
+/* Runs a plugin tool; takes ownership of args (may be NULL). Returns a CallToolResult. */
+cJSON *mm_tool_execute(mm_call_ctx *ctx, cJSON *args);
+
+/* Sends method target to Mist with the session's token and shapes the answer. */
+cJSON *mm_tool_mist_call(mm_call_ctx *ctx, const char *method, const char *target,
+                         const char *body);
+
+/* notifications/progress, if the client gave a progress token. */
+void mm_tool_progress(mm_call_ctx *ctx, double progress, double total, const char *message);
+
+#endif

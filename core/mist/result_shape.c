@@ -1,0 +1,200 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mist/result_shape.h"
+
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+cJSON *mm_result_text(const char *text, int is_error)
+{
+    cJSON *result = cJSON_CreateObject();
+    cJSON *content = cJSON_AddArrayToObject(result, "content");
+    cJSON *block = cJSON_CreateObject();
+    cJSON_AddStringToObject(block, "type", "text");
+    cJSON_AddStringToObject(block, "text", text);
+    cJSON_AddItemToArray(content, block);
+    if (is_error)
+        cJSON_AddTrueToObject(result, "isError");
+    return result;
+}
+
+const char *mm_response_header(const mistmcp_response *r, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; r && i < r->header_count; i++)
+        if (strncasecmp(r->headers[i], name, n) == 0 && r->headers[i][n] == ':') {
+            const char *v = r->headers[i] + n + 1;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            return v;
+        }
+    return NULL;
+}
+
+static void add_text(cJSON *result, const char *text)
+{
+    cJSON *block = cJSON_CreateObject();
+    cJSON_AddStringToObject(block, "type", "text");
+    cJSON_AddStringToObject(block, "text", text);
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(result, "content"), block);
+}
+
+static const char *hint_for(long status)
+{
+    switch (status) {
+    case 400: return "Check the arguments against the tool's input schema.";
+    case 401:
+        return "The API token is invalid or expired: set MIST_API_TOKEN to a valid token "
+               "(HTTP mode: send it in X-Authorization).";
+    case 403:
+        return "The token has no access to this object: call getSelf to see which orgs and "
+               "sites it can use, and check org_id/site_id.";
+    case 404:
+        return "An id in the request does not exist: check org_id, site_id and the other ids "
+               "(getSelf lists the orgs and sites of the token).";
+    case 429:
+        return "Rate limited: Mist allows 5,000 calls per hour per token. Wait and try again.";
+    default:
+        return status >= 500 ? "Mist had a server error; try again in a moment."
+                             : "Check the request.";
+    }
+}
+
+/* Mist's own message: "detail", "message" or "error" of a JSON body, else the body start. */
+static void mist_message(const mistmcp_response *r, char *out, size_t size)
+{
+    out[0] = '\0';
+    cJSON *j = r->body ? cJSON_ParseWithLength(r->body, r->length) : NULL;
+    static const char *const keys[] = {"detail", "message", "error", "reason"};
+    for (size_t i = 0; j && i < 4 && !out[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, keys[i]);
+        if (cJSON_IsString(v))
+            snprintf(out, size, "%s", v->valuestring);
+        else if (v && !cJSON_IsNull(v)) {
+            char *s = cJSON_PrintUnformatted(v);
+            snprintf(out, size, "%s", s);
+            free(s);
+        }
+    }
+    cJSON_Delete(j);
+    if (!out[0] && r->body && r->length)
+        snprintf(out, size, "%.*s", (int)(r->length < 200 ? r->length : 200), r->body);
+}
+
+static int header_long(const mistmcp_response *r, const char *name, long *out)
+{
+    const char *v = mm_response_header(r, name);
+    char *end = NULL;
+    if (!v)
+        return 0;
+    long n = strtol(v, &end, 10);
+    if (end == v)
+        return 0;
+    *out = n;
+    return 1;
+}
+
+/* {page, limit, total, next} from X-Page-* headers and a body "next", or NULL. */
+static cJSON *pagination(const mistmcp_response *r, const cJSON *body, char *note, size_t size)
+{
+    long page = 0, limit = 0, total = 0;
+    int hp = header_long(r, "X-Page-Page", &page), hl = header_long(r, "X-Page-Limit", &limit),
+        ht = header_long(r, "X-Page-Total", &total);
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(body, "next");
+    int has_next = cJSON_IsString(next) && next->valuestring[0];
+    note[0] = '\0';
+    if (!hp && !hl && !ht && !has_next)
+        return NULL;
+    cJSON *p = cJSON_CreateObject();
+    if (hp)
+        cJSON_AddNumberToObject(p, "page", (double)page);
+    if (hl)
+        cJSON_AddNumberToObject(p, "limit", (double)limit);
+    if (ht)
+        cJSON_AddNumberToObject(p, "total", (double)total);
+    if (has_next) {
+        cJSON_AddStringToObject(p, "next", next->valuestring);
+        snprintf(note, size,
+                 "More results: Mist returned a 'next' link (%.200s); call again with the "
+                 "search_after value it carries, or narrow the query.",
+                 next->valuestring);
+    } else if (ht && hl > 0 && hp > 0 && total > 0 && page < total / limit + 1 && page <= 1000000 &&
+               limit <= 1000000 && page * limit < total) {
+        snprintf(note, size,
+                 "Page %ld of %ld (limit %ld, %ld in total): call again with page=%ld for more.",
+                 page, total / limit + (total % limit != 0), limit, total, page + 1);
+    }
+    return p;
+}
+
+cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
+{
+    char msg[600], text[1200];
+    if (r->status < 200 || r->status >= 300) {
+        mist_message(r, msg, sizeof msg);
+        const char *retry = r->status == 429 ? mm_response_header(r, "Retry-After") : NULL;
+        snprintf(text, sizeof text, "Mist API error: HTTP %ld%s%s. %s%s%s%s", r->status,
+                 msg[0] ? ": " : "", msg, hint_for(r->status), retry ? " Retry after " : "",
+                 retry ? retry : "", retry ? " s." : "");
+        cJSON *res = mm_result_text(text, 1);
+        cJSON *sc = cJSON_AddObjectToObject(res, "structuredContent");
+        cJSON_AddNumberToObject(sc, "status", (double)r->status);
+        if (msg[0])
+            cJSON_AddStringToObject(sc, "message", msg);
+        return res;
+    }
+    if (!r->body || r->length == 0) {
+        snprintf(text, sizeof text, "Done: HTTP %ld, no content.", r->status);
+        return mm_result_text(text, 0);
+    }
+    cJSON *body = cJSON_ParseWithLength(r->body, r->length);
+    if (!body) {
+        snprintf(text, sizeof text,
+                 "Mist answered HTTP %ld with something that is not JSON (first bytes: %.120s). "
+                 "Try again; if it persists, the Mist API may be degraded.",
+                 r->status, r->body);
+        return mm_result_text(text, 1);
+    }
+    char note[400];
+    cJSON *paging = pagination(r, body, note, sizeof note);
+    char *json = cJSON_PrintUnformatted(body);
+    size_t len = strlen(json);
+    cJSON *res;
+    if (len > max_bytes) {
+        /* Cut on a UTF-8 boundary; leave structuredContent out so the bound holds. */
+        size_t cut = max_bytes;
+        while (cut > 0 && ((unsigned char)json[cut] & 0xC0) == 0x80)
+            cut--;
+        json[cut] = '\0';
+        res = mm_result_text(json, 0);
+        snprintf(text, sizeof text,
+                 "[Result cut at %zu of %zu bytes. Narrow the query (filters, a shorter "
+                 "start/end window, a smaller limit) or page through it (page=, limit=, or the "
+                 "'next' link).]",
+                 cut, len);
+        add_text(res, text);
+        cJSON_Delete(body);
+    } else {
+        res = mm_result_text(json, 0);
+        cJSON *sc;
+        if (cJSON_IsObject(body)) {
+            sc = body;
+        } else {
+            sc = cJSON_CreateObject();
+            cJSON_AddItemToObject(sc, cJSON_IsArray(body) ? "results" : "result", body);
+        }
+        if (paging && !cJSON_GetObjectItemCaseSensitive(sc, "pagination")) {
+            cJSON_AddItemToObject(sc, "pagination", paging);
+            paging = NULL;
+        }
+        cJSON_AddItemToObject(res, "structuredContent", sc);
+    }
+    if (note[0])
+        add_text(res, note);
+    cJSON_Delete(paging);
+    free(json);
+    return res;
+}

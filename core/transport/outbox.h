@@ -1,0 +1,31 @@
+/*
+ * Messages waiting for a client's event stream: a session's (HTTP GET /mcp: notifications
+ * such as tools/list_changed and log messages) or one request's (a POST answered as an event
+ * stream: its notifications, then its response, which closes the outbox). Bounded in
+ * messages and in bytes (1 MiB): when full, the oldest go (a stream that is not read cannot
+ * grow the server's memory); the closing message is never dropped, whatever its size. A new stream
+ * takes over from an older one (a client that reconnects is not locked out).
+ * Ownership: the outbox copies what is pushed; popped strings belong to the caller.
+ * Thread-safety: all functions; pop may block while others push.
+ */
+#ifndef MISTMCP_CORE_TRANSPORT_OUTBOX_H
+#define MISTMCP_CORE_TRANSPORT_OUTBOX_H
+
+#include <stddef.h>
+
+typedef struct mm_outbox mm_outbox;
+
+mm_outbox *mm_outbox_create(size_t max_messages);
+void mm_outbox_destroy(mm_outbox **outbox);
+void mm_outbox_push(mm_outbox *o, const char *message);
+/* The oldest message (caller frees), or NULL after timeout_ms. If ended is not NULL it is set
+ * to 1 once the outbox is closed and drained: the message returned (if any) was the last. */
+char *mm_outbox_pop(mm_outbox *o, int timeout_ms, int *ended);
+/* Pushes last (may be NULL: nothing more to say) and refuses any later push. */
+void mm_outbox_close(mm_outbox *o, const char *last);
+/* A new reading stream; returns its generation. Older streams stop being current. */
+unsigned mm_outbox_attach(mm_outbox *o);
+/* 1 while generation is the stream that attached last. */
+int mm_outbox_current(mm_outbox *o, unsigned generation);
+
+#endif

@@ -1,0 +1,207 @@
+#define _GNU_SOURCE /* pipe2 */
+#include "transport/stdio_server.h"
+
+#include "base/stop_signal.h"
+#include "base/util.h"
+#include "base/work_pool.h"
+#include "mcp/protocol.h"
+#include "mcp/session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define WORKERS 4
+
+#define MAX_LINE (64u << 20) /* a longer line is refused, not buffered */
+
+typedef struct writer {
+    pthread_mutex_t lock;
+    int fd;
+    atomic_int broken; /* the client went away; read by the reader without the lock */
+} writer;
+
+static void write_line(void *p, const char *json)
+{
+    writer *w = p;
+    pthread_mutex_lock(&w->lock);
+    /* One system call per message: the line and its newline together. */
+    struct iovec iov[2] = {{(void *)json, strlen(json)}, {"\n", 1}};
+    size_t left = iov[0].iov_len + 1;
+    int i = 0;
+    while (left > 0 && !atomic_load(&w->broken)) {
+        ssize_t n = writev(w->fd, iov + i, 2 - i);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            atomic_store(&w->broken, 1); /* the client went away */
+            break;
+        }
+        left -= (size_t)n;
+        while (i < 2 && (size_t)n >= iov[i].iov_len) {
+            n -= (ssize_t)iov[i].iov_len;
+            iov[i].iov_len = 0;
+            i++;
+        }
+        if (i < 2) {
+            iov[i].iov_base = (char *)iov[i].iov_base + n;
+            iov[i].iov_len -= (size_t)n;
+        }
+    }
+    pthread_mutex_unlock(&w->lock);
+}
+
+typedef struct slow_job {
+    mm_session *session;
+    cJSON *msg;
+    mm_inflight *request; /* registered when queued, so a cancel can reach it early */
+} slow_job;
+
+static void run_slow(void *p, mm_mist_conn *conn)
+{
+    slow_job *j = p;
+    cJSON *reply = cJSON_IsArray(j->msg) ? mm_protocol_handle_batch(j->session, conn, j->msg)
+                                         : mm_protocol_handle(j->session, conn, j->msg, j->request);
+    if (reply)
+        mm_session_send(j->session, reply);
+    cJSON_Delete(j->msg);
+    free(j);
+}
+
+/* One line of input: parsed and answered here, or queued for a worker. */
+static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, const char *line,
+                        size_t n)
+{
+    const char *end = NULL;
+    cJSON *msg = cJSON_ParseWithLengthOpts(line, n, &end, 0);
+    while (msg && end && end < line + n && (*end == ' ' || *end == '\t' || *end == '\r'))
+        end++;
+    if (!msg || (end && end < line + n)) {
+        cJSON_Delete(msg);
+        mm_session_send(s, mm_protocol_error(NULL, MM_PARSE_ERROR,
+                                             msg ? "parse error: one JSON value per line"
+                                                 : "parse error: the line is not valid JSON"));
+        return;
+    }
+    if (!mm_protocol_is_slow(msg)) {
+        cJSON *reply = mm_protocol_handle(s, conn, msg, NULL);
+        cJSON_Delete(msg);
+        if (reply)
+            mm_session_send(s, reply);
+        return;
+    }
+    slow_job *j = mm_xcalloc(1, sizeof *j);
+    j->session = s;
+    j->msg = msg;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+    if (cJSON_IsObject(msg) && (cJSON_IsString(id) || cJSON_IsNumber(id)))
+        j->request = mm_session_begin_request(s, id);
+    mm_work_pool_submit(pool, run_slow, j);
+}
+
+int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
+{
+    int wake_fd = mm_stop_signal_install();
+    if (wake_fd < 0) {
+        perror("mistmcp: pipe");
+        return 1;
+    }
+
+    writer w = {.fd = out_fd};
+    pthread_mutex_init(&w.lock, NULL);
+    const mm_config *cfg = srv->cfg;
+    char err[512];
+    size_t tokens_len = 1;
+    for (size_t i = 0; i < cfg->tokens.count; i++)
+        tokens_len += strlen(cfg->tokens.items[i]) + 1;
+    char *tokens = mm_xcalloc(1, tokens_len); /* "a,b,c": the session rotates on 429 */
+    for (size_t i = 0; i < cfg->tokens.count; i++) {
+        if (i)
+            strcat(tokens, ",");
+        strcat(tokens, cfg->tokens.items[i]);
+    }
+    mm_session *s = mm_session_create(srv, cfg->mode, (const char *const *)cfg->categories.items,
+                                      cfg->categories.count, *tokens ? tokens : NULL, cfg->org_id,
+                                      write_line, &w, err, sizeof err);
+    explicit_bzero(tokens, tokens_len);
+    free(tokens);
+    if (!s) {
+        fprintf(stderr, "mistmcp: cannot start the session: %s\n", err);
+        pthread_mutex_destroy(&w.lock);
+        mm_stop_signal_release();
+        return 1;
+    }
+    if (cfg->debug) {
+        char fp[32] = "none";
+        if (cfg->tokens.count)
+            mm_token_fingerprint(cfg->tokens.items[0], fp, sizeof fp);
+        fprintf(stderr, "mistmcp: stdio, mode %s, cloud %s, %s, write tools %s\n",
+                mm_mode_name(cfg->mode), cfg->cloud, fp, cfg->enable_write_tools ? "on" : "off");
+    }
+    /* Workers never take SIGINT/SIGTERM: the reader must be the one woken. */
+    sigset_t block, old_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+    mm_work_pool *pool = mm_work_pool_create(WORKERS);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    mm_mist_conn *conn = mm_mist_conn_create(); /* for quick requests on this thread */
+
+    size_t cap = 1 << 16, len = 0;
+    char *buf = mm_xmalloc(cap);
+    int skipping = 0; /* inside a line longer than MAX_LINE */
+    while (!mm_stop_signal_requested() && !atomic_load(&w.broken)) {
+        struct pollfd fds[2] = {{.fd = in_fd, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (fds[1].revents)
+            break; /* a signal */
+        if (len == cap) {
+            if (cap >= MAX_LINE) {
+                mm_session_send(s, mm_protocol_error(NULL, MM_INVALID_REQUEST,
+                                                     "message too long: 64 MiB at most"));
+                len = 0;
+                skipping = 1;
+            } else {
+                buf = mm_xrealloc(buf, cap *= 2);
+            }
+        }
+        ssize_t got = read(in_fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break; /* end of input */
+        len += (size_t)got;
+        size_t start = 0;
+        for (char *nl; (nl = memchr(buf + start, '\n', len - start)) != NULL;) {
+            size_t n = (size_t)(nl - (buf + start));
+            if (!skipping && n > 0)
+                handle_line(s, pool, conn, buf + start, n);
+            skipping = 0;
+            start += n + 1;
+        }
+        memmove(buf, buf + start, len - start);
+        len -= start;
+    }
+    free(buf);
+    if (mm_stop_signal_requested())
+        mm_session_cancel_all(s); /* a signal: stop the running calls; EOF lets them finish */
+    mm_work_pool_destroy(&pool);
+    mm_mist_conn_destroy(&conn);
+    mm_session_destroy(&s);
+    pthread_mutex_destroy(&w.lock);
+    mm_stop_signal_release();
+    return 0;
+}
