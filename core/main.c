@@ -1,14 +1,18 @@
 /*
- * mistmcp: entry point. Parses the command line, builds the category registry from the
- * catalog and the plugin directories, and runs the requested action.
+ * mistmcp: entry point and composition root. Parses the command line, builds the category
+ * registry from the catalog and the plugin directories, and runs the requested action; to
+ * serve, it builds what one server owns (mcp/server.h: the default Mist client, the metrics,
+ * the rate limiter, the built-in tools) and hands it to the chosen transport.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "base/config.h"
+#include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/builtin_tools.h"
 #include "mcp/host_api.h"
 #include "mcp/server.h"
 #include "mist/client.h"
+#include "mist/rate_limit.h"
 #include "registry/catalog.h"
 #include "registry/plugin_dirs.h"
 #include "registry/registry.h"
@@ -45,7 +49,7 @@ static int list_categories(mm_registry *reg)
     return 0;
 }
 
-static int serve(const mm_config *cfg, mm_registry *reg)
+static int serve(const mm_config *cfg, mm_registry *reg, const char *const *category_names)
 {
     if (mm_mist_global_init() != 0) {
         fputs("mistmcp: libcurl failed to initialise\n", stderr);
@@ -65,7 +69,7 @@ static int serve(const mm_config *cfg, mm_registry *reg)
                      .registry = reg,
                      .mist = mm_mist_client_create(&mo),
                      .version = MISTMCP_VERSION,
-                     .metrics = mm_metrics_create(mm_registry_count(reg)),
+                     .metrics = mm_metrics_create(category_names, mm_registry_count(reg)),
                      .rate_limit = mm_rate_limit_create(cfg->rate_per_hour, cfg->rate_burst)};
     mm_builtins_init(reg);
     int rc = cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv) : mm_stdio_serve(&srv, 0, 1);
@@ -136,7 +140,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < mm_registry_count(reg); i++)
         names[i] = mm_category_name(mm_registry_at(reg, i));
     rc = mm_config_check_categories(&cfg, names, mm_registry_count(reg), stderr);
-    free(names);
     if (rc != 0) {
         /* the message is out; exit 2 */
     } else if (cfg.action == MM_ACTION_LIST_CATEGORIES) {
@@ -144,8 +147,9 @@ int main(int argc, char **argv)
     } else if (cfg.action == MM_ACTION_CHECK_PLUGINS) {
         rc = check_plugins(reg);
     } else {
-        rc = serve(&cfg, reg);
+        rc = serve(&cfg, reg, names);
     }
+    free(names);
     mm_registry_destroy(&reg);
     mm_config_free(&cfg);
     return rc;

@@ -13,6 +13,7 @@ static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.
 
 struct mm_metrics {
     size_t categories;
+    const char **names;         /* categories, borrowed strings */
     atomic_ullong *calls_ok;    /* categories + 1 */
     atomic_ullong *calls_error; /* categories + 1 */
     atomic_ullong status[600];  /* by HTTP status; [0]: no answer */
@@ -25,10 +26,13 @@ struct mm_metrics {
     atomic_ullong rate_waited, rate_refused;
 };
 
-mm_metrics *mm_metrics_create(size_t category_count)
+mm_metrics *mm_metrics_create(const char *const *category_names, size_t category_count)
 {
     mm_metrics *m = mm_xcalloc(1, sizeof *m);
     m->categories = category_count;
+    m->names = mm_xcalloc(category_count + 1, sizeof *m->names);
+    for (size_t i = 0; i < category_count; i++)
+        m->names[i] = category_names[i];
     m->calls_ok = mm_xcalloc(category_count + 1, sizeof *m->calls_ok);
     m->calls_error = mm_xcalloc(category_count + 1, sizeof *m->calls_error);
     return m; /* calloc'd atomics read as zero */
@@ -39,6 +43,7 @@ void mm_metrics_destroy(mm_metrics **mp)
     mm_metrics *m = *mp;
     if (!m)
         return;
+    free(m->names);
     free(m->calls_ok);
     free(m->calls_error);
     free(m);
@@ -84,7 +89,7 @@ void mm_metrics_list_changed(mm_metrics *m)
     atomic_fetch_add(&m->list_changed, 1);
 }
 
-char *mm_metrics_render(mm_metrics *m, mm_registry *reg, size_t sessions)
+char *mm_metrics_render(mm_metrics *m, const mm_metrics_gauges *g)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -92,13 +97,13 @@ char *mm_metrics_render(mm_metrics *m, mm_registry *reg, size_t sessions)
     fprintf(f,
             "# HELP mistmcp_sessions_active Client sessions open now.\n"
             "# TYPE mistmcp_sessions_active gauge\nmistmcp_sessions_active %zu\n",
-            sessions);
+            g->sessions);
     fputs("# HELP mistmcp_tool_calls_total Tool calls by category and outcome.\n"
           "# TYPE mistmcp_tool_calls_total counter\n",
           f);
     for (size_t i = 0; i <= m->categories; i++) {
         unsigned long long ok = atomic_load(&m->calls_ok[i]), bad = atomic_load(&m->calls_error[i]);
-        const char *name = i < m->categories ? mm_category_name(mm_registry_at(reg, i)) : "builtin";
+        const char *name = i < m->categories ? m->names[i] : "builtin";
         if (ok)
             fprintf(f, "mistmcp_tool_calls_total{category=\"%s\",outcome=\"ok\"} %llu\n", name, ok);
         if (bad)
@@ -133,17 +138,14 @@ char *mm_metrics_render(mm_metrics *m, mm_registry *reg, size_t sessions)
     fprintf(f,
             "# HELP mistmcp_plugins_loaded Category plugins mapped now.\n"
             "# TYPE mistmcp_plugins_loaded gauge\nmistmcp_plugins_loaded %zu\n",
-            mm_registry_loaded_count(reg));
+            g->plugins_loaded);
     fputs("# HELP mistmcp_plugin_references References held on each mapped plugin.\n"
           "# TYPE mistmcp_plugin_references gauge\n",
           f);
-    for (size_t i = 0; i < mm_registry_count(reg); i++) {
-        mm_category *c = mm_registry_at(reg, i);
-        unsigned refs = mm_registry_refs(reg, c);
-        if (refs)
-            fprintf(f, "mistmcp_plugin_references{category=\"%s\"} %u\n", mm_category_name(c),
-                    refs);
-    }
+    for (size_t i = 0; g->plugin_refs && i < m->categories; i++)
+        if (g->plugin_refs[i])
+            fprintf(f, "mistmcp_plugin_references{category=\"%s\"} %u\n", m->names[i],
+                    g->plugin_refs[i]);
     fprintf(f,
             "# HELP mistmcp_list_changed_total tools/list_changed notifications sent.\n"
             "# TYPE mistmcp_list_changed_total counter\nmistmcp_list_changed_total %llu\n",

@@ -1,7 +1,8 @@
 /*
  * Server metrics for GET /metrics (Prometheus text format): tool calls by category and
- * outcome, Mist request latency histogram and status codes, list_changed notifications.
- * Sessions and plugins are read from their owners when rendering.
+ * outcome, Mist request latency histogram and status codes, list_changed notifications,
+ * retries and rate limiting. Gauges that other parts own (sessions, mapped plugins and their
+ * references) are read from their owners by the caller and handed to the rendering.
  *
  * Owned by the server (mm_server.metrics); counters are atomics, so recording is lock-free
  * and thread-safe; rendering reads them without stopping writers.
@@ -9,15 +10,15 @@
 #ifndef MISTMCP_CORE_BASE_METRICS_H
 #define MISTMCP_CORE_BASE_METRICS_H
 
-#include "registry/registry.h"
-
 #include <stddef.h>
 
 typedef struct mm_metrics mm_metrics;
 
-/* category_count: the registry's; calls of built-in tools are counted under index
- * category_count. */
-mm_metrics *mm_metrics_create(size_t category_count);
+/* One category name per index of the category registry (category_count of them, used as
+ * labels); calls of built-in tools are counted under index category_count, labelled
+ * "builtin". The array is copied; the strings are borrowed and must outlive the metrics (the
+ * registry's do). */
+mm_metrics *mm_metrics_create(const char *const *category_names, size_t category_count);
 void mm_metrics_destroy(mm_metrics **metrics);
 
 /* A finished tool call of category index (or category_count for built-ins). */
@@ -30,7 +31,15 @@ void mm_metrics_retry(mm_metrics *m, const char *reason);
 /* A call held by the client-side rate limit: it waited (1) or was refused (0). */
 void mm_metrics_rate_limited(mm_metrics *m, int waited);
 
-/* The Prometheus text; caller frees. sessions: active sessions now. */
-char *mm_metrics_render(mm_metrics *m, mm_registry *registry, size_t sessions);
+/* Gauges read from their owners at rendering time. */
+typedef struct mm_metrics_gauges {
+    size_t sessions;             /* client sessions open now */
+    size_t plugins_loaded;       /* category plugins mapped now */
+    const unsigned *plugin_refs; /* references held per category index (category_count of
+                                    them), or NULL */
+} mm_metrics_gauges;
+
+/* The Prometheus text; caller frees. */
+char *mm_metrics_render(mm_metrics *m, const mm_metrics_gauges *gauges);
 
 #endif

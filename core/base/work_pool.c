@@ -19,12 +19,14 @@ struct mm_work_pool {
     int stopping;
     size_t count;
     pthread_t *threads;
+    void *(*state_create)(void);
+    void (*state_destroy)(void *);
 };
 
 static void *worker(void *p)
 {
     mm_work_pool *pool = p;
-    mm_mist_conn *conn = mm_mist_conn_create();
+    void *state = pool->state_create ? pool->state_create() : NULL;
     for (;;) {
         pthread_mutex_lock(&pool->lock);
         while (!pool->head && !pool->stopping)
@@ -38,16 +40,20 @@ static void *worker(void *p)
         pthread_mutex_unlock(&pool->lock);
         if (!j)
             break; /* stopping and nothing left */
-        j->fn(j->arg, conn);
+        j->fn(j->arg, state);
         free(j);
     }
-    mm_mist_conn_destroy(&conn);
+    if (pool->state_destroy)
+        pool->state_destroy(state);
     return NULL;
 }
 
-mm_work_pool *mm_work_pool_create(size_t threads)
+mm_work_pool *mm_work_pool_create(size_t threads, void *(*state_create)(void),
+                                  void (*state_destroy)(void *state))
 {
     mm_work_pool *pool = mm_xcalloc(1, sizeof *pool);
+    pool->state_create = state_create;
+    pool->state_destroy = state_destroy;
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->ready, NULL);
     pool->count = threads ? threads : 1;

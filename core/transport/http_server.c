@@ -1,9 +1,11 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "transport/http_server.h"
 
+#include "base/metrics.h"
 #include "base/stop_signal.h"
 #include "base/util.h"
 #include "mcp/protocol.h"
+#include "registry/registry.h"
 #include "transport/http_internal.h"
 #include "transport/outbox.h"
 
@@ -443,6 +445,22 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
     return rc;
 }
 
+/* GET /metrics: the counters, with the gauges read from the store and the registry now. */
+static char *metrics_text(http_ctx *h)
+{
+    mm_registry *reg = h->srv->registry;
+    size_t n = mm_registry_count(reg);
+    unsigned *refs = mm_xcalloc(n + 1, sizeof *refs);
+    for (size_t i = 0; i < n; i++)
+        refs[i] = mm_registry_refs(reg, mm_registry_at(reg, i));
+    mm_metrics_gauges g = {.sessions = mm_session_store_count(h->store),
+                           .plugins_loaded = mm_registry_loaded_count(reg),
+                           .plugin_refs = refs};
+    char *text = mm_metrics_render(h->srv->metrics, &g);
+    free(refs);
+    return text;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *data,
                               size_t *data_size, void **state)
@@ -508,8 +526,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return rc;
     }
     if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 && h->srv->metrics) {
-        char *text =
-            mm_metrics_render(h->srv->metrics, h->srv->registry, mm_session_store_count(h->store));
+        char *text = metrics_text(h);
         enum MHD_Result rc =
             mm_http_reply(h, c, MHD_HTTP_OK, "text/plain; version=0.0.4", text, NULL);
         free(text);

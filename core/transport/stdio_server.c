@@ -6,6 +6,7 @@
 #include "base/work_pool.h"
 #include "mcp/protocol.h"
 #include "mcp/session.h"
+#include "mist/client.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,9 +66,22 @@ typedef struct slow_job {
     mm_inflight *request; /* registered when queued, so a cancel can reach it early */
 } slow_job;
 
-static void run_slow(void *p, mm_mist_conn *conn)
+/* Each worker's state: its own Mist connection. */
+static void *worker_conn_create(void)
+{
+    return mm_mist_conn_create();
+}
+
+static void worker_conn_destroy(void *state)
+{
+    mm_mist_conn *conn = state;
+    mm_mist_conn_destroy(&conn);
+}
+
+static void run_slow(void *p, void *worker_state)
 {
     slow_job *j = p;
+    mm_mist_conn *conn = worker_state;
     cJSON *reply = cJSON_IsArray(j->msg) ? mm_protocol_handle_batch(j->session, conn, j->msg)
                                          : mm_protocol_handle(j->session, conn, j->msg, j->request);
     if (reply)
@@ -152,7 +166,7 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old_mask);
-    mm_work_pool *pool = mm_work_pool_create(WORKERS);
+    mm_work_pool *pool = mm_work_pool_create(WORKERS, worker_conn_create, worker_conn_destroy);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     mm_mist_conn *conn = mm_mist_conn_create(); /* for quick requests on this thread */
 
