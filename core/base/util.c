@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void out_of_memory(size_t size)
 {
@@ -61,6 +62,13 @@ int mm_fail(char *err, size_t err_size, const char *fmt, ...)
         va_end(ap);
     }
     return -1;
+}
+
+long long mm_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int valid_chars(const char *s, size_t max, const char *extra, int upper)

@@ -45,4 +45,7 @@ int mm_valid_category_name(const char *s);
 /* 1 if s is a valid tool name: [A-Za-z0-9_.-], 1 to 128 bytes (MCP's recommendation). */
 int mm_valid_tool_name(const char *s);
 
+/* CLOCK_MONOTONIC in milliseconds. */
+long long mm_now_ms(void);
+
 #endif

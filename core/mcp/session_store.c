@@ -34,13 +34,6 @@ struct mm_session_store {
     long idle_ms;
 };
 
-long long mm_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 mm_session_store *mm_session_store_create(size_t max_sessions, long idle_timeout_ms)
 {
     mm_session_store *st = mm_xcalloc(1, sizeof *st);

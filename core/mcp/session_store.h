@@ -63,7 +63,4 @@ size_t mm_session_store_expire(mm_session_store *store, long long now_ms);
 
 size_t mm_session_store_count(mm_session_store *store);
 
-/* CLOCK_MONOTONIC in milliseconds. */
-long long mm_now_ms(void);
-
 #endif

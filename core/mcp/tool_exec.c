@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/tool_exec.h"
 
+#include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/args_check.h"
 #include "mcp/host_api.h"
@@ -35,12 +36,35 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+static const char *session_token(void *s)
+{
+    return mm_session_token(s);
+}
+
+static int session_rotate_token(void *s, const char *used)
+{
+    return mm_session_rotate_token(s, used);
+}
+
 static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
                     mistmcp_response **out, char *err, size_t err_size)
 {
     mm_session *s = ctx->session;
+    const mm_server *srv = s->srv;
+    const mm_mist_caller caller = {.client = s->mist ? s->mist : srv->mist,
+                                   .conn = ctx->conn,
+                                   .cancelled = ctx->request ? &ctx->request->cancelled : NULL,
+                                   .rate_limit = srv->rate_limit,
+                                   .metrics = srv->metrics,
+                                   .max_retries = srv->cfg->max_retries,
+                                   .retry_max_ms = srv->cfg->retry_max_ms,
+                                   .rate_wait_ms = srv->cfg->rate_wait_ms,
+                                   .token = session_token,
+                                   .rotate_token = session_rotate_token,
+                                   .token_ctx = s,
+                                   .token_count = s->token_count};
     double t0 = now_ms();
-    int rc = mm_mist_call(ctx, method, target, body, out, err, err_size);
+    int rc = mm_mist_call(&caller, method, target, body, out, err, err_size);
     if (s->srv->metrics)
         mm_metrics_mist_request(s->srv->metrics, rc == 0 ? (*out)->status : 0,
                                 (now_ms() - t0) / 1e3);

@@ -2,9 +2,8 @@
 #include "mist/call.h"
 
 #include "base/util.h"
-#include "mcp/session_store.h"
-#include "mist/rate_limit.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,83 +51,82 @@ long mm_retry_after_ms(const mistmcp_response *r)
     return -1;
 }
 
+static int cancelled(const mm_mist_caller *c)
+{
+    return c->cancelled && atomic_load(c->cancelled);
+}
+
 /* Sleeps ms unless the call is cancelled first. Returns 0, or -1 if cancelled. */
-static int pause_ms(const mm_call_ctx *ctx, long ms)
+static int pause_ms(const mm_mist_caller *c, long ms)
 {
     for (long left = ms; left > 0; left -= 20) {
-        if (ctx->request && atomic_load(&ctx->request->cancelled))
+        if (cancelled(c))
             return -1;
         struct timespec step = {0, (left < 20 ? left : 20) * 1000000L};
         nanosleep(&step, NULL);
     }
-    return ctx->request && atomic_load(&ctx->request->cancelled) ? -1 : 0;
+    return cancelled(c) ? -1 : 0;
 }
 
 /* Waits for the token's rate limit. Returns 0 when a call may go, else -1 with the message. */
-static int rate_limit(mm_call_ctx *ctx, const char *token, long long deadline, char *err,
+static int rate_limit(const mm_mist_caller *c, const char *token, long long deadline, char *err,
                       size_t err_size)
 {
-    const mm_server *srv = ctx->session->srv;
-    if (!srv->rate_limit)
+    if (!c->rate_limit)
         return 0;
     for (int waits = 0; waits < 1000; waits++) {
         long long now = mm_now_ms();
-        long wait = mm_rate_limit_take(srv->rate_limit, token, now);
+        long wait = mm_rate_limit_take(c->rate_limit, token, now);
         if (wait == 0)
             return 0;
-        if (wait > srv->cfg->rate_wait_ms || now + wait > deadline) {
-            if (srv->metrics)
-                mm_metrics_rate_limited(srv->metrics, 0);
+        if (wait > c->rate_wait_ms || now + wait > deadline) {
+            if (c->metrics)
+                mm_metrics_rate_limited(c->metrics, 0);
             return mm_fail(err, err_size,
                            "mistmcp's client-side rate limit for this token is reached (%ld "
                            "calls per hour, --rate-limit): retry in %ld s, or make fewer calls "
                            "(wider queries, filters)",
-                           mm_rate_limit_per_hour(srv->rate_limit), (wait + 999) / 1000);
+                           mm_rate_limit_per_hour(c->rate_limit), (wait + 999) / 1000);
         }
-        if (srv->metrics && waits == 0)
-            mm_metrics_rate_limited(srv->metrics, 1);
-        if (pause_ms(ctx, wait) != 0)
+        if (c->metrics && waits == 0)
+            mm_metrics_rate_limited(c->metrics, 1);
+        if (pause_ms(c, wait) != 0)
             return mm_fail(err, err_size, "the request was cancelled");
     }
     return mm_fail(err, err_size, "the rate limit kept the call waiting too long");
 }
 
-int mm_mist_call(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+int mm_mist_call(const mm_mist_caller *c, const char *method, const char *target, const char *body,
                  mistmcp_response **out, char *err, size_t err_size)
 {
-    mm_session *s = ctx->session;
-    const mm_config *cfg = s->srv->cfg;
-    const mm_mist_client *client = s->mist ? s->mist : s->srv->mist;
-    const atomic_int *cancelled = ctx->request ? &ctx->request->cancelled : NULL;
-    long long deadline = mm_now_ms() + cfg->retry_max_ms;
-    unsigned seed = (unsigned)mm_now_ms() ^ (unsigned)(uintptr_t)ctx;
+    long long deadline = mm_now_ms() + c->retry_max_ms;
+    unsigned seed = (unsigned)mm_now_ms() ^ (unsigned)(uintptr_t)c;
     *out = NULL;
     for (int retry = 0;; retry++) {
-        const char *token = mm_session_token(s);
-        if (token && rate_limit(ctx, token, deadline, err, err_size) != 0)
+        const char *token = c->token ? c->token(c->token_ctx) : NULL;
+        if (token && rate_limit(c, token, deadline, err, err_size) != 0)
             return -1;
         mm_net_fail fail = MM_NET_OTHER;
-        int rc = mm_mist_send(client, ctx->conn, token, method, target, body, cancelled, out, &fail,
-                              err, err_size);
+        int rc = mm_mist_send(c->client, c->conn, token, method, target, body, c->cancelled, out,
+                              &fail, err, err_size);
         long status = rc == 0 ? (*out)->status : 0;
-        if (rc == 0 && status == 429 && mm_session_rotate_token(s, token) &&
-            retry < (int)s->token_count - 1 && retry < cfg->max_retries) {
-            if (s->srv->metrics)
-                mm_metrics_retry(s->srv->metrics, "token_rotation");
+        if (rc == 0 && status == 429 && c->rotate_token && c->rotate_token(c->token_ctx, token) &&
+            retry < (int)c->token_count - 1 && retry < c->max_retries) {
+            if (c->metrics)
+                mm_metrics_retry(c->metrics, "token_rotation");
             mm_mist_response_free(out); /* straight to the next token: no wait */
             continue;
         }
-        long delay =
-            retry < cfg->max_retries
-                ? mm_retry_delay(method, status, fail, mm_retry_after_ms(*out), retry, &seed)
-                : -1;
+        long delay = retry < c->max_retries ? mm_retry_delay(method, status, fail,
+                                                             mm_retry_after_ms(*out), retry, &seed)
+                                            : -1;
         if (delay < 0 || mm_now_ms() + delay > deadline)
             return rc; /* the last answer (the model sees Mist's status) or the error */
-        if (s->srv->metrics)
-            mm_metrics_retry(s->srv->metrics, status == 429 ? "429" : status ? "5xx" : "network");
+        if (c->metrics)
+            mm_metrics_retry(c->metrics, status == 429 ? "429" : status ? "5xx" : "network");
         if (rc == 0)
             mm_mist_response_free(out);
-        if (pause_ms(ctx, delay) != 0)
+        if (pause_ms(c, delay) != 0)
             return mm_fail(err, err_size, "the request was cancelled");
     }
 }
