@@ -71,31 +71,6 @@ long long mm_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int valid_chars(const char *s, size_t max, const char *extra, int upper)
-{
-    if (!s)
-        return 0;
-    size_t n = 0;
-    for (; s[n]; n++) {
-        char c = s[n];
-        int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 (upper && c >= 'A' && c <= 'Z') || strchr(extra, c);
-        if (!ok || n >= max)
-            return 0;
-    }
-    return n > 0;
-}
-
-int mm_valid_category_name(const char *s)
-{
-    return valid_chars(s, 64, "_", 0);
-}
-
-int mm_valid_tool_name(const char *s)
-{
-    return valid_chars(s, 128, "_.-", 1);
-}
-
 size_t mm_utf8_seq_len(const unsigned char *s)
 {
     if (s[0] < 0x80)

@@ -29,8 +29,8 @@ size_t mm_utf8_seq_len(const unsigned char *s);
 /* NULL if s is valid UTF-8; else a new string (caller frees) where each invalid byte is
  * replaced by U+FFFD, so that output stays valid however strings were cut. */
 char *mm_utf8_repair(const char *s);
-/* A JSON-RPC message as the text that goes on the wire: unformatted and valid UTF-8 (strings
- * cut at a byte count may end inside a character). Takes ownership of msg; caller frees. */
+/* A JSON value as the text that goes on a wire: unformatted and valid UTF-8 (strings cut at
+ * a byte count may end inside a character). Takes ownership of msg; caller frees. */
 struct cJSON;
 char *mm_json_wire_text(struct cJSON *msg);
 /* Characters (code points) in a UTF-8 string; an invalid byte counts as one. */
@@ -39,11 +39,6 @@ size_t mm_utf8_length(const char *s);
 /* Appends printf-style text at *used in *buf (capacity *cap), growing it as needed. */
 void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-
-/* 1 if s is a valid category name: [a-z0-9_], 1 to 64 bytes. */
-int mm_valid_category_name(const char *s);
-/* 1 if s is a valid tool name: [A-Za-z0-9_.-], 1 to 128 bytes (MCP's recommendation). */
-int mm_valid_tool_name(const char *s);
 
 /* CLOCK_MONOTONIC in milliseconds. */
 long long mm_now_ms(void);

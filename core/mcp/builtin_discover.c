@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/builtin_tools.h"
 
+#include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/protocol.h"
 #include "mcp/tool_search.h"

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/builtin_tools.h"
 
+#include "base/metrics.h"
 #include "base/util.h"
 #include "mist/result_shape.h"
 

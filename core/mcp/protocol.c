@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/protocol.h"
 
+#include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/builtin_tools.h"
 #include "mcp/tool_exec.h"

@@ -8,6 +8,7 @@
 #define MISTMCP_CORE_MCP_PROTOCOL_H
 
 #include "mcp/session.h"
+#include "mist/client.h"
 
 #include <cjson/cJSON.h>
 

@@ -1,24 +1,33 @@
 /*
- * What every session of one server process shares: settings, the category registry and the
- * Mist client. Created in main, read-only afterwards (the registry, the metrics and the rate
- * limiter have their own locks or atomics), so any thread may use it. Owned by main.
+ * What every session of one MCP server process shares: the settings, the category registry,
+ * the default Mist client, the metrics and the per-token rate limit. Sessions (mcp/session.h)
+ * read it; the transports hand it to the sessions they create; main builds it (the
+ * composition root) and owns it and everything it points to.
+ *
+ * The parts are named here, not included: a file that uses one includes that part's own
+ * header, so that seeing the server (every session does) does not pull in the Mist client,
+ * the metrics or the rate limiter.
+ *
+ * Read-only once serving (the registry, the metrics and the rate limiter have their own locks
+ * or atomics), so any thread may use it.
  */
 #ifndef MISTMCP_CORE_MCP_SERVER_H
 #define MISTMCP_CORE_MCP_SERVER_H
 
 #include "base/config.h"
-#include "base/metrics.h"
-#include "mist/client.h"
-#include "mist/rate_limit.h"
-#include "registry/registry.h"
+
+struct mm_registry;
+struct mm_mist_client;
+struct mm_metrics;
+struct mm_rate_limit;
 
 typedef struct mm_server {
     const mm_config *cfg;
-    mm_registry *registry;
-    mm_mist_client *mist;
-    const char *version;       /* mistmcp's version */
-    mm_metrics *metrics;       /* may be NULL (then nothing is counted) */
-    mm_rate_limit *rate_limit; /* per-token client-side limit; NULL: off */
+    struct mm_registry *registry;
+    struct mm_mist_client *mist; /* the default cloud's client (stdio; HTTP sessions own one) */
+    const char *version;         /* mistmcp's version */
+    struct mm_metrics *metrics;  /* may be NULL (then nothing is counted) */
+    struct mm_rate_limit *rate_limit; /* per-token client-side limit; NULL: off */
 } mm_server;
 
 #endif

@@ -2,6 +2,7 @@
 #include "mcp/session.h"
 
 #include "base/util.h"
+#include "mist/client.h"
 
 #include <stdio.h>
 #include <stdlib.h>

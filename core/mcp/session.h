@@ -11,6 +11,7 @@
 #define MISTMCP_CORE_MCP_SESSION_H
 
 #include "mcp/server.h"
+#include "registry/registry.h"
 
 #include <cjson/cJSON.h>
 #include <mistmcp/plugin.h>
@@ -47,7 +48,7 @@ typedef struct mm_session {
     atomic_int closing; /* shutting down: new requests start cancelled */
     mm_send_fn send;
     void *send_ctx;
-    mm_mist_client *mist; /* the session's own cloud (HTTP), owned; NULL: the server's */
+    struct mm_mist_client *mist; /* the session's own cloud (HTTP), owned; NULL: the server's */
     void (*on_destroy)(void *send_ctx); /* frees send_ctx with the session, may be NULL */
 } mm_session;
 

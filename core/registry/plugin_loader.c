@@ -22,6 +22,31 @@ _Static_assert(MM_PLUGIN_SIZE_1_0 == sizeof(mistmcp_plugin) &&
                    MM_PARAM_SIZE_1_0 == sizeof(mistmcp_param),
                "ABI 1.0 sizes: when a struct grows, bump MISTMCP_ABI_MINOR and keep these");
 
+static int valid_chars(const char *s, size_t max, const char *extra, int upper)
+{
+    if (!s)
+        return 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 (upper && c >= 'A' && c <= 'Z') || strchr(extra, c);
+        if (!ok || n >= max)
+            return 0;
+    }
+    return n > 0;
+}
+
+int mm_valid_category_name(const char *s)
+{
+    return valid_chars(s, 64, "_", 0);
+}
+
+int mm_valid_tool_name(const char *s)
+{
+    return valid_chars(s, 128, "_.-", 1);
+}
+
 static int all_null(const void *const *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)

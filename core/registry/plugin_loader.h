@@ -36,6 +36,11 @@ int mm_plugin_open(const char *path, const char *expected_category, const mistmc
 /* Calls fini, unmaps, frees the copies; *p is zeroed. Safe on a zeroed mm_loaded. */
 void mm_plugin_close(mm_loaded *p);
 
+/* 1 if s is a valid category name: [a-z0-9_], 1 to 64 bytes. */
+int mm_valid_category_name(const char *s);
+/* 1 if s is a valid tool name: [A-Za-z0-9_.-], 1 to 128 bytes (MCP's recommendation). */
+int mm_valid_tool_name(const char *s);
+
 /* Checks a descriptor (already copied to host size) and its tools; exposed for tests.
  * Returns 0, or -1 with a message naming what is wrong. */
 int mm_plugin_check(const mistmcp_plugin *desc, const mistmcp_tool *tools, char *err,

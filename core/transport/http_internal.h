@@ -9,6 +9,7 @@
 
 #include "mcp/server.h"
 #include "mcp/session_store.h"
+#include "mist/client.h"
 #include "transport/mhd_lib.h"
 
 #include <cjson/cJSON.h>
