@@ -1,10 +1,10 @@
 #define _DEFAULT_SOURCE /* explicit_bzero */
 #include "mist/client.h"
 
+#include "base/system_lib.h"
 #include "base/util.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,35 +43,21 @@ static char curl_error[300];
 
 static void load_curl(void)
 {
-    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(curl_error, sizeof curl_error,
-                 "libcurl could not be loaded (%s): install libcurl4", e ? e : "unknown");
+    const mm_system_symbol fns[] = {{"curl_global_init", (void **)&curl.global_init},
+                                    {"curl_global_cleanup", (void **)&curl.global_cleanup},
+                                    {"curl_easy_init", (void **)&curl.easy_init},
+                                    {"curl_easy_setopt", (void **)&curl.easy_setopt},
+                                    {"curl_easy_perform", (void **)&curl.easy_perform},
+                                    {"curl_easy_getinfo", (void **)&curl.easy_getinfo},
+                                    {"curl_easy_cleanup", (void **)&curl.easy_cleanup},
+                                    {"curl_easy_reset", (void **)&curl.easy_reset},
+                                    {"curl_easy_strerror", (void **)&curl.easy_strerror},
+                                    {"curl_slist_append", (void **)&curl.slist_append},
+                                    {"curl_slist_free_all", (void **)&curl.slist_free_all}};
+    const mm_system_lib lib = {"libcurl.so.4", "libcurl", "libcurl4"};
+    size_t n = sizeof fns / sizeof fns[0];
+    if (mm_system_lib_load(&lib, fns, n, curl_error, sizeof curl_error) != 0)
         return;
-    }
-    struct {
-        const char *name;
-        void **slot;
-    } fns[] = {{"curl_global_init", (void **)&curl.global_init},
-               {"curl_global_cleanup", (void **)&curl.global_cleanup},
-               {"curl_easy_init", (void **)&curl.easy_init},
-               {"curl_easy_setopt", (void **)&curl.easy_setopt},
-               {"curl_easy_perform", (void **)&curl.easy_perform},
-               {"curl_easy_getinfo", (void **)&curl.easy_getinfo},
-               {"curl_easy_cleanup", (void **)&curl.easy_cleanup},
-               {"curl_easy_reset", (void **)&curl.easy_reset},
-               {"curl_easy_strerror", (void **)&curl.easy_strerror},
-               {"curl_slist_append", (void **)&curl.slist_append},
-               {"curl_slist_free_all", (void **)&curl.slist_free_all}};
-    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        *fns[i].slot = dlsym(h, fns[i].name);
-        if (!*fns[i].slot) {
-            snprintf(curl_error, sizeof curl_error, "libcurl has no %s", fns[i].name);
-            memset(&curl, 0, sizeof curl);
-            return;
-        }
-    }
     if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(curl_error, sizeof curl_error, "libcurl failed to initialise");
         memset(&curl, 0, sizeof curl);
