@@ -90,7 +90,7 @@ static char *path_in(const char *dir, const char *rel)
         if (strncmp(b, dir, strlen(dir)) == 0 && strcmp(b + strlen(dir) + 1, rel) == 0)
             return built[i];
     }
-    char *p;
+    char *p = NULL;
     if (built_count == sizeof built / sizeof built[0] || asprintf(&p, "%s/%s", dir, rel) < 0)
         die("out of memory");
     return built[built_count++] = p;
@@ -697,7 +697,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* each option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             usage();
@@ -723,7 +723,6 @@ int main(int argc, char **argv)
             o.idle = (size_t)atol(v);
         else
             usage();
-        i++;
     }
     if (!o.build || !o.spec_json || !o.gen_spec || !o.exclusions || o.rounds < 1 || o.calls < 1)
         usage();
