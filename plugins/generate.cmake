@@ -15,6 +15,7 @@ set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_D
 if(NOT EXISTS "${_boot}/CMakeCache.txt")
   execute_process(COMMAND ${CMAKE_COMMAND} -S "${PROJECT_SOURCE_DIR}/generator" -B "${_boot}"
                           -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
+                          -DMISTMCP_WERROR=${MISTMCP_WERROR}
                   RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
   if(NOT _rc EQUAL 0)
     message(FATAL_ERROR "bootstrapping mistmcp-gen failed:\n${_out}")

@@ -147,7 +147,11 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, cJSON *json,
                               const char *raw, int paged)
 {
-    char *text = json ? cJSON_PrintUnformatted(json) : strdup(raw);
+    char *text = json ? cJSON_PrintUnformatted(json) : strdup(raw ? raw : "");
+    if (!text) {
+        cJSON_Delete(json);
+        return MHD_NO; /* out of memory: the connection is dropped */
+    }
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", "application/json");
