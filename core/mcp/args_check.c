@@ -249,8 +249,7 @@ static int check_value(const cJSON *schema, const cJSON *v, const char *path, in
     return 0;
 }
 
-/* Removes null members at the top level: null means "absent". */
-static void drop_nulls(cJSON *args)
+void mm_args_drop_nulls(cJSON *args)
 {
     cJSON *m = args->child;
     while (m) {
@@ -265,6 +264,6 @@ int mm_args_check(const cJSON *schema, cJSON *args, char *err, size_t err_size)
 {
     if (!cJSON_IsObject(args))
         return mm_fail(err, err_size, "arguments must be a JSON object, got %s", json_type(args));
-    drop_nulls(args);
+    mm_args_drop_nulls(args);
     return check_object(schema, args, "", 0, 1, err, err_size);
 }

@@ -18,4 +18,10 @@
  * with a message for the model in err. */
 int mm_args_check(const cJSON *schema, cJSON *args, char *err, size_t err_size);
 
+/* Removes the members of the object args whose value is null, at the top level only: an
+ * argument given as null is an argument not given (hosts send null for optional arguments
+ * they leave out); deeper down, null is a value (a body field set to null). The built-in
+ * tools, which check their own arguments, get them so too. */
+void mm_args_drop_nulls(cJSON *args);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "base/metrics.h"
 #include "base/util.h"
+#include "mcp/args_check.h"
 #include "mcp/protocol.h"
 #include "mcp/tool_search.h"
 #include "mist/result_shape.h"
@@ -221,12 +222,23 @@ cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
                       : targs && !cJSON_IsObject(targs) && !cJSON_IsNull(targs)
                           ? "arguments must be an object"
                       : enable && !cJSON_IsBool(enable) ? "enable_category must be true or false"
-                      : mm_builtin_find(name) ? "built-in tools are called directly, not through "
-                                                "callMistTool"
-                                              : NULL;
+                                                        : NULL;
+    const mm_builtin *b = name && !why ? mm_builtin_find(name) : NULL;
+    if (b && strcmp(b->tool.name, "getSelf") != 0)
+        why = "the discovery and management tools are called directly, not through "
+              "callMistTool";
     if (why) {
         cJSON_Delete(args);
         return invalid("callMistTool", why);
+    }
+    if (b) { /* getSelf is a Mist call like any other: a host that lists only us reaches it */
+        cJSON *copy = cJSON_IsObject(targs) ? cJSON_Duplicate(targs, 1) : cJSON_CreateObject();
+        cJSON_Delete(args);
+        mm_call_ctx sub = *ctx;
+        sub.tool = &b->tool;
+        sub.schema = NULL;
+        mm_args_drop_nulls(copy);
+        return b->run(&sub, copy);
     }
     mm_session *s = ctx->session;
     mm_registry *reg = s->srv->registry;

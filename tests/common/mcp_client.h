@@ -1,0 +1,35 @@
+/*
+ * An MCP client over stdio for the C end-to-end tests: starts a server (initialize and
+ * notifications/initialized done), sends requests and waits for their answers, skipping the
+ * notifications in between, and ends the server.
+ * Ownership: the caller owns the client struct, the lines and the cJSON values returned.
+ * Single-threaded. Every wait is bounded (timeout_ms).
+ */
+#ifndef MISTMCP_TEST_MCP_CLIENT_H
+#define MISTMCP_TEST_MCP_CLIENT_H
+
+#include "child.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct mm_mcp_client {
+    mm_child child;
+    int next_id;
+    int timeout_ms; /* per answer; 0: 10 s */
+} mm_mcp_client;
+
+/* Spawns argv with envp and initializes the session (protocol 2025-06-18). Returns 0, or -1
+ * if the server did not answer initialize. */
+int mm_mcp_start(mm_mcp_client *c, char *const argv[], char *const envp[]);
+/* The answer to method with params (a JSON text), parsed; NULL if none came in time. */
+cJSON *mm_mcp_request(mm_mcp_client *c, const char *method, const char *params_json);
+/* tools/call of tool with args (a JSON value, not taken); the result object, or NULL. */
+cJSON *mm_mcp_call(mm_mcp_client *c, const char *tool, const cJSON *args);
+/* The tools of tools/list, every page followed (an array), or NULL. */
+cJSON *mm_mcp_list_tools(mm_mcp_client *c);
+/* The first text block of a tool result, or "" (valid while result is). */
+const char *mm_mcp_result_text(const cJSON *result);
+/* Closes the server's stdin and waits for it; returns the wait status. */
+int mm_mcp_stop(mm_mcp_client *c);
+
+#endif
