@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "base/util.h"
 
+#include "base/json_exact.h"
+
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -159,7 +161,7 @@ size_t mm_utf8_length(const char *s)
 
 char *mm_json_wire_text(cJSON *msg)
 {
-    char *text = cJSON_PrintUnformatted(msg);
+    char *text = mm_json_print_exact(msg); /* numbers as they were written */
     cJSON_Delete(msg);
     char *fixed = mm_utf8_repair(text);
     if (!fixed)

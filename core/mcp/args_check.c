@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/args_check.h"
 
+#include "base/json_exact.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -14,11 +15,15 @@ static const char *json_type(const cJSON *v)
 {
     if (cJSON_IsString(v))
         return "string";
-    if (cJSON_IsNumber(v))
-        return v->valuedouble == floor(v->valuedouble) &&
-                       fabs(v->valuedouble) < 9.007199254740992e15
-                   ? "integer"
-                   : "number";
+    if (cJSON_IsNumber(v)) {
+        /* Digits alone are an integer however many (the text is kept, see json_exact.h); else
+         * a number with no fraction is one too, as JSON Schema says (1.0, 1e3). */
+        const char *text = mm_json_number_text(v);
+        if (text && !strpbrk(text, ".eE"))
+            return "integer";
+        return isfinite(v->valuedouble) && v->valuedouble == floor(v->valuedouble) ? "integer"
+                                                                                   : "number";
+    }
     if (cJSON_IsBool(v))
         return "boolean";
     if (cJSON_IsArray(v))
@@ -76,7 +81,7 @@ static int check_enum(const cJSON *schema, const cJSON *v, const char *path, cha
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", s);
         free(s);
     }
-    char *got = cJSON_PrintUnformatted(v);
+    char *got = mm_json_print_exact(v);
     mm_fail(err, err_size, "argument '%s' is %.60s; expected one of: %s", path, got, list);
     free(got);
     return -1;
@@ -191,7 +196,7 @@ static int check_value(const cJSON *schema, const cJSON *v, const char *path, in
         if (!ok) {
             char want[64];
             describe_type(t, want, sizeof want);
-            char *got = cJSON_PrintUnformatted(v);
+            char *got = mm_json_print_exact(v);
             mm_fail(err, err_size, "argument '%s' must be %s %s, got %s %.40s", path,
                     strchr("aeiou", want[0]) ? "an" : "a", want, json_type(v), got);
             free(got);

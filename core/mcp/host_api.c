@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/host_api.h"
 
+#include "base/json_exact.h"
 #include "base/util.h"
 #include "mcp/tool_call.h"
 #include "mist/client.h"
@@ -8,6 +9,7 @@
 #include "mist/result_shape.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,13 +52,23 @@ static const char *arg_string(mistmcp_call *call, const char *name)
 static int arg_integer(mistmcp_call *call, const char *name, long long *out)
 {
     const cJSON *v = arg(call, name);
-    /* Range first: converting a double outside long long's range is undefined. */
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -0x1p63 && v->valuedouble < 0x1p63))
+    if (!cJSON_IsNumber(v))
         return 0;
-    long long i = (long long)v->valuedouble;
-    if ((double)i != v->valuedouble)
-        return 0; /* not an integer */
-    *out = i;
+    const char *text = mm_json_number_text(v); /* the digits as sent, when a double lost them */
+    if (text && !strpbrk(text, ".eE")) {
+        errno = 0;
+        char *end;
+        long long i = strtoll(text, &end, 10);
+        if (errno == ERANGE || *end)
+            return 0; /* beyond long long: arg_json has the digits */
+        *out = i;
+        return 1;
+    }
+    /* Otherwise a double: an integer only where it is exact (|v| <= 2^53). */
+    double d = v->valuedouble;
+    if (!(d >= -0x1p53 && d <= 0x1p53) || d != (double)(long long)d)
+        return 0;
+    *out = (long long)d;
     return 1;
 }
 
@@ -83,7 +95,7 @@ static const char *arg_json(mistmcp_call *call, const char *name)
     const cJSON *v = name ? arg(call, name) : call->args;
     if (!v)
         return NULL;
-    char *text = cJSON_PrintUnformatted(v);
+    char *text = mm_json_print_exact(v);
     call->strings = mm_xrealloc(call->strings, (call->string_count + 1) * sizeof *call->strings);
     call->strings[call->string_count++] = text;
     return text;
@@ -100,7 +112,8 @@ static int result_add_text(mistmcp_call *call, const char *text)
 
 static int result_add_content(mistmcp_call *call, const char *content_json)
 {
-    cJSON *block = content_json ? cJSON_Parse(content_json) : NULL;
+    cJSON *block =
+        content_json ? mm_json_parse_exact(content_json, strlen(content_json), NULL) : NULL;
     if (!cJSON_IsObject(block) ||
         !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(block, "type"))) {
         cJSON_Delete(block);
@@ -112,7 +125,7 @@ static int result_add_content(mistmcp_call *call, const char *content_json)
 
 static int result_set_structured(mistmcp_call *call, const char *object_json)
 {
-    cJSON *obj = object_json ? cJSON_Parse(object_json) : NULL;
+    cJSON *obj = object_json ? mm_json_parse_exact(object_json, strlen(object_json), NULL) : NULL;
     if (!cJSON_IsObject(obj)) {
         cJSON_Delete(obj);
         return -1;

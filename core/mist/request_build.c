@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mist/request_build.h"
 
+#include "base/json_exact.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -58,6 +59,8 @@ static char *scalar_text(const cJSON *v)
     if (cJSON_IsBool(v))
         return mm_xstrdup(cJSON_IsTrue(v) ? "true" : "false");
     if (cJSON_IsNumber(v)) {
+        if (mm_json_number_text(v))
+            return mm_xstrdup(mm_json_number_text(v)); /* the digits the model sent */
         double d = v->valuedouble;
         if (d == floor(d) && fabs(d) < 9.007199254740992e15)
             snprintf(tmp, sizeof tmp, "%.0f", d);
@@ -66,7 +69,7 @@ static char *scalar_text(const cJSON *v)
         return mm_xstrdup(tmp);
     }
     if (cJSON_IsObject(v))
-        return cJSON_PrintUnformatted(v); /* no OpenAPI style for these in Mist: send JSON */
+        return mm_json_print_exact(v); /* no OpenAPI style for these in Mist: send JSON */
     return NULL;
 }
 
@@ -189,7 +192,7 @@ int mm_request_build(const mistmcp_tool *tool, const cJSON *args, mm_request *ou
                          "dashboard for file uploads",
                          tool->name, tool->body_content_type);
         else
-            out->body = cJSON_PrintUnformatted(body);
+            out->body = mm_json_print_exact(body);
     }
     if (rc != 0) {
         free(path.data);

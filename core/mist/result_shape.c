@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mist/result_shape.h"
 
+#include "base/json_exact.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -150,8 +151,16 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
         snprintf(text, sizeof text, "Done: HTTP %ld, no content.", r->status);
         return mm_result_text(text, 0);
     }
-    cJSON *body = cJSON_ParseWithLength(r->body, r->length);
-    if (!body) {
+    /* Parsed to validate it and to read its paging; what goes out is Mist's own text (white
+     * space between tokens aside), so every number keeps its digits. */
+    const char *end = NULL;
+    cJSON *body = memchr(r->body, '\0', r->length)
+                      ? NULL
+                      : cJSON_ParseWithLengthOpts(r->body, r->length, &end, 0);
+    while (body && end && end < r->body + r->length && strchr(" \t\r\n", *end))
+        end++;
+    if (!body || (end && end < r->body + r->length)) {
+        cJSON_Delete(body);
         snprintf(text, sizeof text,
                  "Mist answered HTTP %ld with something that is not JSON (first bytes: %.120s). "
                  "Try again; if it persists, the Mist API may be degraded.",
@@ -160,8 +169,13 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
     }
     char note[400];
     cJSON *paging = pagination(r, body, note, sizeof note);
-    char *json = cJSON_PrintUnformatted(body);
-    size_t len = strlen(json);
+    int object = cJSON_IsObject(body), array = cJSON_IsArray(body);
+    int own_pagination = object && cJSON_GetObjectItemCaseSensitive(body, "pagination");
+    cJSON_Delete(body);
+    /* Invalid UTF-8 (a string Mist cut mid-character) is replaced on the way out, with the rest
+     * of the message (mm_json_wire_text). */
+    char *json = mm_xmalloc(r->length + 1);
+    size_t len = mm_json_minify(r->body, r->length, json);
     cJSON *res;
     if (len > max_bytes) {
         /* Cut on a UTF-8 boundary; leave structuredContent out so the bound holds. */
@@ -176,19 +190,28 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
                  "'next' link).]",
                  cut, len);
         add_text(res, text);
-        cJSON_Delete(body);
     } else {
         res = mm_result_text(json, 0);
         cJSON *sc;
-        if (cJSON_IsObject(body)) {
-            sc = body;
+        if (object && paging && !own_pagination) {
+            /* Mist's object with our "pagination" member after its own (json ends in '}'). */
+            char *p = cJSON_PrintUnformatted(paging);
+            size_t n = len + strlen(p) + 16;
+            char *joined = mm_xmalloc(n);
+            snprintf(joined, n, "%.*s%s\"pagination\":%s}", (int)(len - 1), json,
+                     len > 2 ? "," : "", p);
+            free(p);
+            sc = cJSON_CreateRaw(joined);
+            free(joined);
+        } else if (object) {
+            sc = cJSON_CreateRaw(json);
         } else {
             sc = cJSON_CreateObject();
-            cJSON_AddItemToObject(sc, cJSON_IsArray(body) ? "results" : "result", body);
-        }
-        if (paging && !cJSON_GetObjectItemCaseSensitive(sc, "pagination")) {
-            cJSON_AddItemToObject(sc, "pagination", paging);
-            paging = NULL;
+            cJSON_AddItemToObject(sc, array ? "results" : "result", cJSON_CreateRaw(json));
+            if (paging) {
+                cJSON_AddItemToObject(sc, "pagination", paging);
+                paging = NULL;
+            }
         }
         cJSON_AddItemToObject(res, "structuredContent", sc);
     }

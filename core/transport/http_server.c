@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "transport/http_server.h"
 
+#include "base/json_exact.h"
 #include "base/metrics.h"
 #include "base/stop_signal.h"
 #include "base/util.h"
@@ -390,7 +391,7 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
         strcmp(version, "2025-03-26") != 0 && strcmp(version, "2024-11-05") != 0)
         return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
                          "unsupported MCP-Protocol-Version");
-    cJSON *msg = u->data ? cJSON_ParseWithLength(u->data, u->len) : NULL;
+    cJSON *msg = u->data ? mm_json_parse_exact(u->data, u->len, NULL) : NULL;
     if (!msg)
         return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_PARSE_ERROR,
                          "parse error: the body is not valid JSON");

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "transport/stdio_server.h"
 
+#include "base/json_exact.h"
 #include "base/stop_signal.h"
 #include "base/util.h"
 #include "base/work_pool.h"
@@ -95,7 +96,7 @@ static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, c
                         size_t n)
 {
     const char *end = NULL;
-    cJSON *msg = cJSON_ParseWithLengthOpts(line, n, &end, 0);
+    cJSON *msg = mm_json_parse_exact(line, n, &end);
     while (msg && end && end < line + n && (*end == ' ' || *end == '\t' || *end == '\r'))
         end++;
     if (!msg || (end && end < line + n)) {

@@ -193,15 +193,23 @@ struct mistmcp_host_api {
     void (*free)(void *ptr);
 
     /* Arguments of the call. Strings are owned by the call. A missing or null argument:
-     * arg_string returns NULL, the others return 0 and leave *out unchanged. */
+     * arg_string returns NULL, the others return 0 and leave *out unchanged.
+     * Numbers: arg_integer gives an integer exactly as the client wrote it, past 2^53 too
+     * (1915883588174806058), and returns 0 for one beyond long long or with a fraction; a
+     * number written with an exponent or a decimal point counts only where a double holds it
+     * exactly (|value| <= 2^53). arg_number gives the nearest double. arg_json always has the
+     * client's own digits: use it for integers beyond long long. */
     const char *(*arg_string)(mistmcp_call *call, const char *name);
     int (*arg_integer)(mistmcp_call *call, const char *name, long long *out);
     int (*arg_number)(mistmcp_call *call, const char *name, double *out);
     int (*arg_bool)(mistmcp_call *call, const char *name, int *out);
-    /* The whole arguments object, or one argument, as JSON text; NULL if absent. */
+    /* The whole arguments object, or one argument, as JSON text, numbers as the client wrote
+     * them; NULL if absent. */
     const char *(*arg_json)(mistmcp_call *call, const char *name_or_null);
 
-    /* Result building. Content blocks are MCP content objects given as JSON text. */
+    /* Result building. Content blocks are MCP content objects given as JSON text. The numbers
+     * in result_add_content's and result_set_structured's JSON reach the client with the
+     * digits they were written with (nothing is rounded through a double). */
     int (*result_add_text)(mistmcp_call *call, const char *text);
     int (*result_add_content)(mistmcp_call *call, const char *content_json);
     int (*result_set_structured)(mistmcp_call *call, const char *object_json);

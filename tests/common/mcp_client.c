@@ -25,7 +25,8 @@ int mm_mcp_start(mm_mcp_client *c, char *const argv[], char *const envp[])
     return ok ? 0 : -1;
 }
 
-static cJSON *send_and_wait(mm_mcp_client *c, char *request, int id)
+/* The answer line with this id, notifications before it skipped; NULL if none in time. */
+static char *send_and_wait(mm_mcp_client *c, const char *request, int id)
 {
     mm_child_send(&c->child, request);
     for (int i = 0; i < 10000; i++) { /* notifications before the answer, bounded */
@@ -33,25 +34,34 @@ static cJSON *send_and_wait(mm_mcp_client *c, char *request, int id)
         if (!line)
             return NULL;
         cJSON *m = cJSON_Parse(line);
-        free(line);
         const cJSON *mid = cJSON_GetObjectItemCaseSensitive(m, "id");
-        if (cJSON_IsNumber(mid) && mid->valueint == id)
-            return m;
+        int mine = cJSON_IsNumber(mid) && mid->valueint == id;
         cJSON_Delete(m);
+        if (mine)
+            return line;
+        free(line);
     }
     return NULL;
 }
 
-cJSON *mm_mcp_request(mm_mcp_client *c, const char *method, const char *params_json)
+char *mm_mcp_request_raw(mm_mcp_client *c, const char *method, const char *params_json)
 {
     int id = c->next_id++;
     size_t n = strlen(method) + strlen(params_json) + 64;
     char *req = malloc(n);
     snprintf(req, n, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id, method,
              params_json);
-    cJSON *answer = send_and_wait(c, req, id);
+    char *answer = send_and_wait(c, req, id);
     free(req);
     return answer;
+}
+
+cJSON *mm_mcp_request(mm_mcp_client *c, const char *method, const char *params_json)
+{
+    char *line = mm_mcp_request_raw(c, method, params_json);
+    cJSON *m = line ? cJSON_Parse(line) : NULL;
+    free(line);
+    return m;
 }
 
 cJSON *mm_mcp_call(mm_mcp_client *c, const char *tool, const cJSON *args)

@@ -23,6 +23,9 @@ typedef struct mm_mcp_client {
 int mm_mcp_start(mm_mcp_client *c, char *const argv[], char *const envp[]);
 /* The answer to method with params (a JSON text), parsed; NULL if none came in time. */
 cJSON *mm_mcp_request(mm_mcp_client *c, const char *method, const char *params_json);
+/* The same answer as the line the server wrote (caller frees), for checks a parser would blur
+ * (numbers past 2^53); NULL if none came in time. */
+char *mm_mcp_request_raw(mm_mcp_client *c, const char *method, const char *params_json);
 /* tools/call of tool with args (a JSON value, not taken); the result object, or NULL. */
 cJSON *mm_mcp_call(mm_mcp_client *c, const char *tool, const cJSON *args);
 /* The tools of tools/list, every page followed (an array), or NULL. */

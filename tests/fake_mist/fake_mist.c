@@ -16,7 +16,12 @@
  *                                      next ones succeed; <what> is a status code or "reset"
  *                                      (the connection is closed without an answer)
  *   huge-<mb>                          200 with a JSON body of mb MiB, streamed
+ *   sized-<kb>                         200 with an array of device-like objects of about kb KiB
+ *                                      (at most 64 MiB), numbers past 2^53 among them
  *   garbage                            200 with a body that is not JSON
+ *   numbers-<kind>                     200 with numbers no double holds, written as Mist would
+ *                                      (NUMBERS_OBJECT, _ARRAY, _SCALAR below); "paged-object"
+ *                                      also sends X-Page-* headers
  *   paged                              a JSON array with X-Page-* headers (total 250)
  *   anything else                      200 echoing {"method", "path", "query", "body"}
  * A request whose client went away before the answer was complete is logged once more as
@@ -127,6 +132,18 @@ static ssize_t huge_read(void *cls, uint64_t pos, char *buf, size_t max)
     }
     return (ssize_t)n;
 }
+
+/* Numbers as Mist writes them that a double cannot carry or that a re-print would change: ids
+ * and counters past 2^53, long decimals, exponents, trailing zeros, -0; pretty-printed, as
+ * some endpoints answer. */
+#define NUMBERS_OBJECT                                                                             \
+    "{\n  \"id\": 1915883588174806058,\n  \"tx_bytes\": 12345678901234567,\n"                      \
+    "  \"rx_bytes\": 18446744073709551615,\n  \"lat\": 37.29583312345678,\n"                       \
+    "  \"ratio\": 1.50,\n  \"scale\": 1e3,\n  \"tiny\": 2.5e-7,\n  \"neg\": -0.0,\n"               \
+    "  \"big\": -9223372036854775809,\n  \"list\": [9007199254740993, 0.30000000000000004],\n"     \
+    "  \"name\": \"ap 12345678901234567\"\n}\n"
+#define NUMBERS_ARRAY "[{\"id\":1915883588174806058,\"n\":1.0},{\"id\":1915883588174806059}]"
+#define NUMBERS_SCALAR "12345678901234567"
 
 static volatile sig_atomic_t stopping;
 
@@ -271,6 +288,26 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         MHD_add_response_header(r, "Content-Type", "application/json");
         rc = MHD_queue_response(c, 200, r);
         MHD_destroy_response(r);
+    } else if ((tail = segment(url, "sized-")) != NULL) {
+        size_t want = (size_t)atol(tail) * 1024, cap = want + 256, len = 1;
+        if (want > (size_t)64 << 20)
+            want = (size_t)64 << 20, cap = want + 256;
+        char *body = malloc(cap);
+        body[0] = '[';
+        for (unsigned long i = 0; len < want; i++)
+            len += (size_t)snprintf(body + len, cap - len,
+                                    "%s{\"id\":%lu,\"name\":\"ap-%lu\",\"tx_bytes\":%llu,"
+                                    "\"lat\":37.29583312345678,\"ok\":true}",
+                                    i ? "," : "", 1915883588174806058UL + i, i,
+                                    12345678901234567ULL + i);
+        snprintf(body + len, cap - len, "]");
+        rc = answer(c, 200, NULL, body, 0);
+        free(body);
+    } else if ((tail = segment(url, "numbers-")) != NULL) {
+        const char *body = strncmp(tail, "array", 5) == 0    ? NUMBERS_ARRAY
+                           : strncmp(tail, "scalar", 6) == 0 ? NUMBERS_SCALAR
+                                                             : NUMBERS_OBJECT;
+        rc = answer(c, 200, NULL, body, strncmp(tail, "paged-object", 12) == 0);
     } else if (segment(url, "garbage")) {
         rc = answer(c, 200, NULL, "<html>not json</html>", 0);
     } else if (segment(url, "paged")) {

@@ -1,5 +1,7 @@
 /* Request building: one encoded segment per path parameter whatever the value holds,
- * query arrays in each style, JSON bodies, the default org, and refusals. */
+ * query arrays in each style, JSON bodies, numbers with the digits the model sent, the default
+ * org, and refusals. */
+#include "base/json_exact.h"
 #include "base/util.h"
 #include "check.h"
 #include "mist/request_build.h"
@@ -51,7 +53,7 @@ static const mistmcp_tool tool = {
 
 static void built(const char *args_json, const char *target, const char *body)
 {
-    cJSON *args = cJSON_Parse(args_json);
+    cJSON *args = mm_json_parse_exact(args_json, strlen(args_json), NULL); /* as a request is */
     mm_request req;
     char err[256] = "";
     int rc = mm_request_build(&tool, args, &req, err, sizeof err);
@@ -69,7 +71,7 @@ static void built(const char *args_json, const char *target, const char *body)
 
 static void refused(const char *args_json, const char *message)
 {
-    cJSON *args = cJSON_Parse(args_json);
+    cJSON *args = mm_json_parse_exact(args_json, strlen(args_json), NULL);
     mm_request req;
     char err[256] = "";
     CHECK_MSG(mm_request_build(&tool, args, &req, err, sizeof err) != 0, "%s built", args_json);
@@ -103,6 +105,16 @@ int main(void)
           NULL);
     built("{\"site_id\":\"s\",\"image_number\":1,\"body\":{\"name\":\"x\",\"n\":[1,2]}}",
           "/api/v1/sites/s/devices/image1", "{\"name\":\"x\",\"n\":[1,2]}");
+    /* Numbers go out with the model's digits, in the path, the query and the body. */
+    built("{\"site_id\":\"s\",\"image_number\":12345678901234567,\"limit\":1915883588174806058}",
+          "/api/v1/sites/s/devices/image12345678901234567?limit=1915883588174806058", NULL);
+    built("{\"site_id\":\"s\",\"image_number\":1e3,\"limit\":-0}",
+          "/api/v1/sites/s/devices/image1e3?limit=-0", NULL);
+    built("{\"site_id\":\"s\",\"image_number\":1,\"body\":{\"tx\":12345678901234567,\"r\":1.50,"
+          "\"a\":[0.30000000000000004,{\"id\":1915883588174806058}],\"e\":2.5e-7}}",
+          "/api/v1/sites/s/devices/image1",
+          "{\"tx\":12345678901234567,\"r\":1.50,\"a\":[0.30000000000000004,"
+          "{\"id\":1915883588174806058}],\"e\":2.5e-7}");
     /* Refusals. */
     refused("{\"image_number\":1}", "missing required argument 'site_id' (a string)");
     refused("{\"site_id\":\"..\",\"image_number\":1}",

@@ -1,0 +1,39 @@
+/*
+ * JSON numbers exactly as they were written. cJSON keeps a number as a double and prints it
+ * again from that double, so 1915883588174806058 (a Mist id) or 12345678901234567 (a byte
+ * counter past 2^53) come out with other digits, and 1.50 or 1e3 in another form. Here a parsed
+ * number whose text cJSON would not print back character for character keeps its text (in the
+ * node's valuestring, which cJSON frees and duplicates with the node), and printing uses that
+ * text. Numbers cJSON prints back unchanged (most: short integers, short decimals) cost
+ * nothing.
+ *
+ * Ownership: trees are cJSON's (cJSON_Delete); strings returned are the caller's (free).
+ * Thread-safety: no state; a tree may be printed from several threads at once (printing
+ * does not change it).
+ */
+#ifndef MISTMCP_CORE_BASE_JSON_EXACT_H
+#define MISTMCP_CORE_BASE_JSON_EXACT_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* Parses text[0..len) as one JSON value and keeps the text of each number as described above.
+ * end (may be NULL) gets where the value ended (white space after it is the caller's to judge).
+ * Returns NULL if text does not start with a JSON value. */
+cJSON *mm_json_parse_exact(const char *text, size_t len, const char **end);
+
+/* The characters a parsed number was written with, when cJSON would print its value otherwise;
+ * NULL when cJSON's own print gives them back (or item is not such a number). */
+const char *mm_json_number_text(const cJSON *item);
+
+/* item as unformatted JSON text, every number as it was written (a tree holding numbers that
+ * keep their text is copied for the printing: the common case prints directly). Caller frees;
+ * NULL if item is NULL or cJSON cannot print it. */
+char *mm_json_print_exact(const cJSON *item);
+
+/* The valid JSON text[0..len) without the white space between its tokens: every other byte,
+ * numbers and string escapes included, stays as it was. out must have room for len + 1 bytes;
+ * it is NUL-terminated. Returns the length written. */
+size_t mm_json_minify(const char *text, size_t len, char *out);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * Numbers exactly as written (core/base/json_exact.c): whatever its size, sign, exponent or
+ * decimals, a number parsed with mm_json_parse_exact prints back with its own characters, in
+ * any position (top level, arrays, objects, after strings holding digits, quotes and escapes);
+ * numbers cJSON prints back anyway keep no text; and minifying changes nothing but the white
+ * space between tokens.
+ */
+#include "base/json_exact.h"
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Numbers a double cannot carry, or that cJSON would write otherwise. */
+static const char *const awkward[] = {
+    "1915883588174806058",  /* a Mist id */
+    "12345678901234567",    /* a byte counter past 2^53 */
+    "9007199254740993",     /* 2^53 + 1 */
+    "-9223372036854775809", /* below long long */
+    "18446744073709551616", /* 2^64 */
+    "123456789012345678901234567890",
+    "0.30000000000000004",
+    "3.141592653589793238462643383279",
+    "37.29583312345678",
+    "1.50",
+    "1.0",
+    "-0",
+    "-0.0",
+    "1e3",
+    "1E+2",
+    "2.5e-7",
+    "1.5e300",
+    "4.9e-324",
+    "1e400",
+    "-1e400",
+    "100000000000000000000",
+    "0.1e1",
+};
+
+/* Numbers cJSON prints back as written: they must keep no text (no allocation). */
+static const char *const plain[] = {"0",   "1",       "-1",    "42",      "123456789012345",
+                                    "0.5", "37.2958", "-3.25", "1000000", "-999999999999999"};
+
+static void round_trip(const char *json)
+{
+    cJSON *v = mm_json_parse_exact(json, strlen(json), NULL);
+    char *back = v ? mm_json_print_exact(v) : NULL;
+    CHECK_MSG(back && strcmp(back, json) == 0, "%s came back as %s", json, back ? back : "(none)");
+    free(back);
+    cJSON_Delete(v);
+}
+
+int main(void)
+{
+    char json[512];
+    size_t n_awkward = sizeof awkward / sizeof awkward[0];
+    for (size_t i = 0; i < n_awkward; i++) {
+        const char *a = awkward[i];
+        round_trip(a);
+        snprintf(json, sizeof json, "[%s]", a);
+        round_trip(json);
+        snprintf(json, sizeof json, "{\"id\":%s,\"n\":[1,{\"x\":%s}],\"s\":\"7\\\"%s\"}", a, a, a);
+        round_trip(json);
+        cJSON *v = mm_json_parse_exact(a, strlen(a), NULL);
+        const char *kept = mm_json_number_text(v);
+        CHECK_MSG(v && (!kept || strcmp(kept, a) == 0), "%s keeps its own text if any", a);
+        cJSON_Delete(v);
+    }
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        round_trip(plain[i]);
+        cJSON *v = mm_json_parse_exact(plain[i], strlen(plain[i]), NULL);
+        CHECK_MSG(v && !mm_json_number_text(v), "%s needs no kept text", plain[i]);
+        cJSON_Delete(v);
+    }
+
+    /* Mixed: strings full of digits, escapes and quotes, keys that look like numbers, the
+     * awkward numbers among plain ones; a duplicate of the tree prints the same. */
+    const char *mixed =
+        "{\"1e3\":\"12345678901234567\",\"a\\\\\":[0,1915883588174806058,\"-1\",-0.0,"
+        "{\"\\\"q\\\"\":1.50,\"u\":\"\\t "
+        "9\"},true,null,false,1e400],\"z\":0.30000000000000004}";
+    round_trip(mixed);
+    cJSON *v = mm_json_parse_exact(mixed, strlen(mixed), NULL);
+    cJSON *copy = cJSON_Duplicate(v, 1);
+    char *a = mm_json_print_exact(v), *b = mm_json_print_exact(copy);
+    CHECK_MSG(a && b && strcmp(a, b) == 0 && strcmp(a, mixed) == 0, "a copy prints the same");
+    free(a);
+    free(b);
+    cJSON_Delete(copy);
+    cJSON_Delete(v);
+
+    /* Parsing stops after the value; end says where. */
+    const char *two = "{\"a\":12345678901234567} {\"b\":2}";
+    const char *end = NULL;
+    v = mm_json_parse_exact(two, strlen(two), &end);
+    CHECK(v && end == two + 23);
+    char *p = mm_json_print_exact(v);
+    CHECK_MSG(p && strcmp(p, "{\"a\":12345678901234567}") == 0, "%s", p ? p : "");
+    free(p);
+    cJSON_Delete(v);
+    CHECK(mm_json_parse_exact("[1,", 3, NULL) == NULL);
+    CHECK(mm_json_print_exact(NULL) == NULL);
+
+    /* Minify: white space between tokens goes, nothing else (inside strings it stays). */
+    const char *pretty = "{\n  \"id\" : 1915883588174806058,\r\n\t\"s\": \" a \\\" b \",\n"
+                         "  \"x\": [ 1.50 , -0 ]\n}\n";
+    char out[256];
+    size_t len = mm_json_minify(pretty, strlen(pretty), out);
+    const char *want = "{\"id\":1915883588174806058,\"s\":\" a \\\" b \",\"x\":[1.50,-0]}";
+    CHECK_MSG(len == strlen(want) && strcmp(out, want) == 0, "minified: %s", out);
+    return check_summary();
+}
