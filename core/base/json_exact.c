@@ -3,6 +3,7 @@
 
 #include "base/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,25 +32,60 @@ static const char *next_number(const char *p, const char *end, size_t *n)
     return NULL;
 }
 
-/* An integer of at most 15 digits without a leading zero: cJSON prints these back as written
- * (a double holds them exactly and %1.15g or %d writes them out in full). */
-static int plain_integer(const char *s, size_t n)
+static int digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* 1 if s[0..n) is a number as JSON writes one: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+ * (cJSON also reads 01, 1. and -.5, which no other JSON parser takes). */
+static int json_number(const char *s, size_t n)
 {
     size_t i = s[0] == '-';
-    if (n <= i || n - i > 15 || (s[i] == '0' && (n - i > 1 || i))) /* "007", "-0" */
+    if (i >= n || !digit(s[i]))
         return 0;
-    for (; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
+    if (s[i] == '0')
+        i++;
+    else
+        while (i < n && digit(s[i]))
+            i++;
+    if (i < n && s[i] == '.') {
+        if (++i >= n || !digit(s[i]))
             return 0;
-    return 1;
+        while (i < n && digit(s[i]))
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        if (++i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || !digit(s[i]))
+            return 0;
+        while (i < n && digit(s[i]))
+            i++;
+    }
+    return i == n;
+}
+
+/* Digits only (a sign allowed): how many digits, else 0. */
+static size_t integer_digits(const char *s, size_t n)
+{
+    size_t i = s[0] == '-';
+    for (size_t k = i; k < n; k++)
+        if (!digit(s[k]))
+            return 0;
+    return n - i;
 }
 
 static void keep_text(cJSON *item, const char *s, size_t n)
 {
-    if (plain_integer(s, n))
-        return;
+    if (!json_number(s, n))
+        return; /* not JSON's way to write it: printed from its value, cJSON's way */
+    size_t digits = integer_digits(s, n);
+    if (digits > 0 && digits <= 15 && !(s[0] == '-' && s[1] == '0'))
+        return; /* up to 15 digits a double holds an integer and cJSON writes it in full */
     char printed[64];
-    if (cJSON_PrintPreallocated(item, printed, (int)sizeof printed, 0) && strlen(printed) == n &&
+    if (digits == 0 && /* longer integers keep their digits even when cJSON would print them */
+        cJSON_PrintPreallocated(item, printed, (int)sizeof printed, 0) && strlen(printed) == n &&
         memcmp(printed, s, n) == 0)
         return;
     char *text = mm_xmalloc(n + 1);
@@ -111,7 +147,7 @@ static void to_raw(cJSON *item)
 {
     for (; item; item = item->next) {
         if (cJSON_IsNumber(item) && item->valuestring)
-            item->type = cJSON_Raw;
+            item->type = cJSON_Raw | (item->type & cJSON_StringIsConst);
         else if (item->child)
             to_raw(item->child);
     }
@@ -132,24 +168,82 @@ char *mm_json_print_exact(const cJSON *item)
     return text;
 }
 
-size_t mm_json_minify(const char *text, size_t len, char *out)
+char *mm_json_take_text(cJSON *item)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        if (c == '"') {
-            out[o++] = c;
+    if (!item)
+        return NULL;
+    char *text;
+    if (cJSON_IsNumber(item) && item->valuestring) {
+        text = mm_xstrdup(item->valuestring);
+    } else {
+        if (item->child)
+            to_raw(item->child); /* the tree is ours to change: no copy */
+        text = cJSON_PrintUnformatted(item);
+    }
+    cJSON_Delete(item);
+    return text;
+}
+
+typedef struct out_buf {
+    char *data;
+    size_t len, cap;
+} out_buf;
+
+static void out_reserve(out_buf *o, size_t more)
+{
+    if (o->len + more + 1 > o->cap) {
+        o->cap = (o->len + more + 1) * 2;
+        o->data = mm_xrealloc(o->data, o->cap);
+    }
+}
+
+char *mm_json_strict_text(const char *text, size_t len, size_t *out_len)
+{
+    out_buf o = {mm_xmalloc(len + 1), 0, len + 1};
+    size_t i = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3; /* a byte order mark, which cJSON skips */
+    while (i < len) {
+        unsigned char c = (unsigned char)text[i];
+        if (c <= 0x20) {
+            i++; /* white space to cJSON */
+        } else if (c == '"') {
+            out_reserve(&o, 1);
+            o.data[o.len++] = '"';
             for (i++; i < len && text[i] != '"'; i++) {
-                out[o++] = text[i];
-                if (text[i] == '\\' && i + 1 < len)
-                    out[o++] = text[++i];
+                unsigned char b = (unsigned char)text[i];
+                out_reserve(&o, 6);
+                if (b == '\\' && i + 1 < len) {
+                    o.data[o.len++] = '\\';
+                    o.data[o.len++] = text[++i];
+                } else if (b < 0x20) { /* a raw control character cJSON let through */
+                    o.len += (size_t)snprintf(o.data + o.len, 7, "\\u%04x", b);
+                } else {
+                    o.data[o.len++] = (char)b;
+                }
             }
-            if (i < len)
-                out[o++] = '"';
-        } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-            out[o++] = c;
+            out_reserve(&o, 1);
+            o.data[o.len++] = '"';
+            i++;
+        } else if (c == '-' || digit((char)c)) {
+            size_t start = i;
+            while (i < len && (digit(text[i]) || (text[i] && strchr("+-.eE", text[i]))))
+                i++;
+            if (!json_number(text + start, i - start)) {
+                free(o.data);
+                return NULL;
+            }
+            out_reserve(&o, i - start);
+            memcpy(o.data + o.len, text + start, i - start);
+            o.len += i - start;
+        } else {
+            out_reserve(&o, 1);
+            o.data[o.len++] = (char)c;
+            i++;
         }
     }
-    out[o] = '\0';
-    return o;
+    o.data[o.len] = '\0';
+    if (out_len)
+        *out_len = o.len;
+    return o.data;
 }

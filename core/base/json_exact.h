@@ -31,9 +31,17 @@ const char *mm_json_number_text(const cJSON *item);
  * NULL if item is NULL or cJSON cannot print it. */
 char *mm_json_print_exact(const cJSON *item);
 
-/* The valid JSON text[0..len) without the white space between its tokens: every other byte,
- * numbers and string escapes included, stays as it was. out must have room for len + 1 bytes;
- * it is NUL-terminated. Returns the length written. */
-size_t mm_json_minify(const char *text, size_t len, char *out);
+/* Prints item like mm_json_print_exact and deletes it: the tree is changed in place instead of
+ * copied (for a message on its way out). Caller frees the text; NULL if item is NULL or cJSON
+ * cannot print it (item is deleted either way). */
+char *mm_json_take_text(cJSON *item);
+
+/* text[0..len), which cJSON parsed, as JSON text every strict parser takes, with its own
+ * characters otherwise: the white space between tokens dropped (every byte up to 0x20 and a
+ * leading byte order mark, which cJSON skips), control characters inside strings escaped
+ * (\u00XX). Returns a new string (caller frees; *out_len, if not NULL, gets its length), or NULL
+ * when a number is not written as JSON writes numbers (cJSON also reads 01, 1., -.5): the
+ * caller then prints from a parse. */
+char *mm_json_strict_text(const char *text, size_t len, size_t *out_len);
 
 #endif

@@ -161,8 +161,7 @@ size_t mm_utf8_length(const char *s)
 
 char *mm_json_wire_text(cJSON *msg)
 {
-    char *text = mm_json_print_exact(msg); /* numbers as they were written */
-    cJSON_Delete(msg);
+    char *text = mm_json_take_text(msg); /* numbers as they were written */
     char *fixed = mm_utf8_repair(text);
     if (!fixed)
         return text;

@@ -59,8 +59,11 @@ static char *scalar_text(const cJSON *v)
     if (cJSON_IsBool(v))
         return mm_xstrdup(cJSON_IsTrue(v) ? "true" : "false");
     if (cJSON_IsNumber(v)) {
-        if (mm_json_number_text(v))
-            return mm_xstrdup(mm_json_number_text(v)); /* the digits the model sent */
+        /* An integer past what a double holds goes with the digits the model sent; any other
+         * number in its plain form (2.0 -> 2, 1e3 -> 1000), as URLs have always carried it. */
+        const char *text = mm_json_number_text(v);
+        if (text && !strpbrk(text, ".eE"))
+            return mm_xstrdup(text);
         double d = v->valuedouble;
         if (d == floor(d) && fabs(d) < 9.007199254740992e15)
             snprintf(tmp, sizeof tmp, "%.0f", d);

@@ -5,8 +5,9 @@
  * [A-Za-z0-9-._~] is escaped, so '/', '?', '#', '%', CR and LF cannot change the URL's
  * shape, and the values "." and ".." (which servers fold into the path) are refused. Query
  * parameters are encoded the same way, arrays in the style the tool declares. A JSON body
- * is serialised compactly. Numbers go out with the digits the model sent (arguments parsed
- * with mm_json_parse_exact keep them): an id or a counter past 2^53 is not rounded.
+ * is serialised compactly. Numbers keep the digits the model sent (arguments parsed with
+ * mm_json_parse_exact keep them): in the body as written, in the path and the query an integer
+ * past 2^53 digit for digit and other numbers in their plain form (2.0 as 2, 1e3 as 1000).
  *
  * Ownership: the request owns its strings; mm_request_free releases them. Thread-safe.
  */

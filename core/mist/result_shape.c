@@ -153,13 +153,11 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
     }
     /* Parsed to validate it and to read its paging; what goes out is Mist's own text (white
      * space between tokens aside), so every number keeps its digits. */
-    const char *end = NULL;
-    cJSON *body = memchr(r->body, '\0', r->length)
-                      ? NULL
-                      : cJSON_ParseWithLengthOpts(r->body, r->length, &end, 0);
-    while (body && end && end < r->body + r->length && strchr(" \t\r\n", *end))
-        end++;
-    if (!body || (end && end < r->body + r->length)) {
+    const char *end = NULL, *stop = r->body + r->length;
+    cJSON *body = cJSON_ParseWithLengthOpts(r->body, r->length, &end, 0);
+    while (body && end && end < stop && (unsigned char)*end <= 0x20)
+        end++; /* white space after the value, as cJSON counts it */
+    if (!body || (end && end < stop)) {
         cJSON_Delete(body);
         snprintf(text, sizeof text,
                  "Mist answered HTTP %ld with something that is not JSON (first bytes: %.120s). "
@@ -172,10 +170,16 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
     int object = cJSON_IsObject(body), array = cJSON_IsArray(body);
     int own_pagination = object && cJSON_GetObjectItemCaseSensitive(body, "pagination");
     cJSON_Delete(body);
-    /* Invalid UTF-8 (a string Mist cut mid-character) is replaced on the way out, with the rest
-     * of the message (mm_json_wire_text). */
-    char *json = mm_xmalloc(r->length + 1);
-    size_t len = mm_json_minify(r->body, r->length, json);
+    /* Mist's text as strict JSON (cJSON reads more than JSON allows). Invalid UTF-8 (a string
+     * Mist cut mid-character) is replaced on the way out, with the rest of the message. */
+    size_t len = 0;
+    char *json = mm_json_strict_text(r->body, r->length, &len);
+    if (!json) { /* a number JSON does not allow (01, 1.): printed from its value instead */
+        cJSON *again = mm_json_parse_exact(r->body, r->length, NULL);
+        json = mm_json_print_exact(again);
+        cJSON_Delete(again);
+        len = strlen(json);
+    }
     cJSON *res;
     if (len > max_bytes) {
         /* Cut on a UTF-8 boundary; leave structuredContent out so the bound holds. */
@@ -196,10 +200,14 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
         if (object && paging && !own_pagination) {
             /* Mist's object with our "pagination" member after its own (json ends in '}'). */
             char *p = cJSON_PrintUnformatted(paging);
-            size_t n = len + strlen(p) + 16;
-            char *joined = mm_xmalloc(n);
-            snprintf(joined, n, "%.*s%s\"pagination\":%s}", (int)(len - 1), json,
-                     len > 2 ? "," : "", p);
+            size_t plen = strlen(p), at = len - 1;
+            char *joined = mm_xmalloc(len + plen + 16);
+            memcpy(joined, json, at);
+            if (len > 2)
+                joined[at++] = ',';
+            memcpy(joined + at, "\"pagination\":", 13);
+            memcpy(joined + at + 13, p, plen);
+            memcpy(joined + at + 13 + plen, "}", 2);
             free(p);
             sc = cJSON_CreateRaw(joined);
             free(joined);

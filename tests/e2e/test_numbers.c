@@ -7,13 +7,17 @@
  *   - the model to Mist: a query argument and body fields past 2^53, with exponents, trailing
  *     zeros and long decimals, directly and through callMistTool, as the request the fake
  *     backend recorded;
- *   - an integer argument past 2^53 is an integer (not refused as a "number").
+ *   - an integer argument past 2^53 is an integer (not refused as a "number");
+ *   - what cJSON reads but JSON forbids (raw control characters, a byte order mark, form
+ *     feeds, 01 and 1., in a Mist body or a request id) goes out as JSON: every answer line is
+ *     checked with a strict parser (tests/common/json_strict.c).
  *
  * usage: test_numbers MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
  */
 #define _GNU_SOURCE
 #include "check.h"
 #include "child.h"
+#include "json_strict.h"
 #include "mcp_client.h"
 
 #include <cjson/cJSON.h>
@@ -45,6 +49,8 @@ static char *call_raw(mm_mcp_client *c, const char *name, const char *args)
     snprintf(params, n, "{\"name\":\"%s\",\"arguments\":%s}", name, args);
     char *line = mm_mcp_request_raw(c, "tools/call", params);
     free(params);
+    CHECK_MSG(line && mm_json_strict(line), "%s %s: the answer is JSON every parser takes: %.400s",
+              name, args, line ? line : "(none)");
     return line ? line : strdup("");
 }
 
@@ -60,11 +66,12 @@ static void escaped(const char *token, char *out, size_t size)
     out[o] = '\0';
 }
 
-/* The part of line from "structuredContent": onwards ("" if none). */
-static const char *structured(const char *line)
+/* structuredContent's value in line, copied (caller frees; "" if none). */
+static char *structured(const char *line)
 {
     const char *s = strstr(line, "\"structuredContent\":");
-    return s ? s : "";
+    const char *end = s ? mm_json_strict_value(s + 20) : NULL;
+    return end ? strndup(s + 20, (size_t)(end - (s + 20))) : strdup("");
 }
 
 static void test_from_mist(mm_mcp_client *c)
@@ -78,7 +85,7 @@ static void test_from_mist(mm_mcp_client *c)
         CHECK_MSG(m && !strstr(line, "\"isError\":true"), "%s: a valid answer: %.300s", ids[k],
                   line);
         cJSON_Delete(m);
-        const char *sc = structured(line);
+        char *sc = structured(line);
         for (size_t i = 0; i < sizeof object_numbers / sizeof object_numbers[0]; i++) {
             char text_form[200];
             escaped(object_numbers[i], text_form, sizeof text_form);
@@ -92,6 +99,7 @@ static void test_from_mist(mm_mcp_client *c)
         if (k == 1)
             CHECK_MSG(strstr(sc, "\"name\":\"ap 12345678901234567\",\"pagination\":{\"page\":1,"),
                       "paging sits beside Mist's own members: %.200s", sc);
+        free(sc);
         free(line);
     }
     char *line = call_raw(c, "getOrg", "{\"org_id\":\"numbers-array\"}");
@@ -122,6 +130,33 @@ static char *recorded(const char *part)
     if (f)
         fclose(f);
     return last ? last : strdup("");
+}
+
+/* Bodies cJSON reads but JSON forbids go out as JSON (call_raw checks every answer). */
+static void test_lenient(mm_mcp_client *c)
+{
+    const char *kinds[][2] = {
+        {"lenient-ctl", "{\"a\":\"line1\\u000aline2\",\"t\":\"x\\u0009y\",\"c\":\"\\u0001\"}"},
+        {"lenient-bom", "{\"a\":1}"},
+        {"lenient-ff", "{\"a\":1}"},
+        {"lenient-numbers", "{\"a\":1,\"b\":1,\"c\":-0.5,\"id\":1915883588174806058}"},
+        {"lenient-empty-paged", "{\"pagination\":{\"page\":1,"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        char args[128];
+        snprintf(args, sizeof args, "{\"org_id\":\"%s\"}", kinds[k][0]);
+        char *line = call_raw(c, "getOrg", args);
+        char *sc = structured(line);
+        CHECK_MSG(strncmp(sc, kinds[k][1], strlen(kinds[k][1])) == 0, "%s: %s", kinds[k][0], sc);
+        free(sc);
+        free(line);
+    }
+    /* A request id cJSON reads but JSON forbids is answered in JSON. */
+    mm_child_send(&c->child, "{\"jsonrpc\":\"2.0\",\"id\":01,\"method\":\"ping\"}");
+    char *line = mm_child_read_line(&c->child, 10000);
+    CHECK_MSG(line && mm_json_strict(line) && strstr(line, "\"id\":1,"), "id 01: %s",
+              line ? line : "(none)");
+    free(line);
 }
 
 static void test_to_mist(mm_mcp_client *c)
@@ -189,6 +224,7 @@ int main(int argc, char **argv)
     mm_mcp_client c = {.child.stderr_path = "/dev/null"};
     CHECK(mm_mcp_start(&c, args, env) == 0);
     test_from_mist(&c);
+    test_lenient(&c);
     test_to_mist(&c);
     int st = mm_mcp_stop(&c);
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d", st);

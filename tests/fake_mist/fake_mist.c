@@ -18,6 +18,10 @@
  *   huge-<mb>                          200 with a JSON body of mb MiB, streamed
  *   sized-<kb>                         200 with an array of device-like objects of about kb KiB
  *                                      (at most 64 MiB), numbers past 2^53 among them
+ *   lenient-<kind>                     200 with a body cJSON reads but JSON forbids: raw control
+ *                                      characters in strings (ctl), a byte order mark (bom),
+ *                                      form feeds between tokens (ff), numbers written 01, 1.,
+ *                                      -.5 (numbers), "{\f}" with X-Page-* headers (empty-paged)
  *   garbage                            200 with a body that is not JSON
  *   numbers-<kind>                     200 with numbers no double holds, written as Mist would
  *                                      (NUMBERS_OBJECT, _ARRAY, _SCALAR below); "paged-object"
@@ -303,6 +307,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         snprintf(body + len, cap - len, "]");
         rc = answer(c, 200, NULL, body, 0);
         free(body);
+    } else if ((tail = segment(url, "lenient-")) != NULL) {
+        const char *body = strncmp(tail, "ctl", 3) == 0 ? "{\"a\":\"line1\nline2\",\"t\":\"x\ty\","
+                                                          "\"c\":\"\x01\"}"
+                           : strncmp(tail, "bom", 3) == 0 ? "\xEF\xBB\xBF{\"a\":1}"
+                           : strncmp(tail, "ff", 2) == 0  ? "{\f\"a\":\f1\f}\f"
+                           : strncmp(tail, "numbers", 7) == 0
+                               ? "{\"a\":01,\"b\":1.,\"c\":-.5,\"id\":1915883588174806058}"
+                               : "{\f}";
+        rc = answer(c, 200, NULL, body, strncmp(tail, "empty-paged", 11) == 0);
     } else if ((tail = segment(url, "numbers-")) != NULL) {
         const char *body = strncmp(tail, "array", 5) == 0    ? NUMBERS_ARRAY
                            : strncmp(tail, "scalar", 6) == 0 ? NUMBERS_SCALAR

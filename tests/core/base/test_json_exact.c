@@ -2,8 +2,9 @@
  * Numbers exactly as written (core/base/json_exact.c): whatever its size, sign, exponent or
  * decimals, a number parsed with mm_json_parse_exact prints back with its own characters, in
  * any position (top level, arrays, objects, after strings holding digits, quotes and escapes);
- * numbers cJSON prints back anyway keep no text; and minifying changes nothing but the white
- * space between tokens.
+ * numbers cJSON prints back anyway keep no text, long integers always do, numbers JSON does not
+ * allow go out as JSON writes them; and the strict text of a body changes nothing but the white
+ * space between tokens and raw control characters in strings.
  */
 #include "base/json_exact.h"
 #include "check.h"
@@ -101,12 +102,51 @@ int main(void)
     CHECK(mm_json_parse_exact("[1,", 3, NULL) == NULL);
     CHECK(mm_json_print_exact(NULL) == NULL);
 
-    /* Minify: white space between tokens goes, nothing else (inside strings it stays). */
-    const char *pretty = "{\n  \"id\" : 1915883588174806058,\r\n\t\"s\": \" a \\\" b \",\n"
-                         "  \"x\": [ 1.50 , -0 ]\n}\n";
-    char out[256];
-    size_t len = mm_json_minify(pretty, strlen(pretty), out);
-    const char *want = "{\"id\":1915883588174806058,\"s\":\" a \\\" b \",\"x\":[1.50,-0]}";
-    CHECK_MSG(len == strlen(want) && strcmp(out, want) == 0, "minified: %s", out);
+    /* Integers past 15 digits keep their digits even where cJSON would print them right: a
+     * plugin's arg_integer reads them exactly. */
+    const char *long_ints[] = {"12345678901234568", "9007199254740994", "18014398509481984"};
+    for (int k = 0; k < 3; k++) {
+        v = mm_json_parse_exact(long_ints[k], strlen(long_ints[k]), NULL);
+        CHECK_MSG(v && mm_json_number_text(v) && strcmp(mm_json_number_text(v), long_ints[k]) == 0,
+                  "%s keeps its digits", long_ints[k]);
+        cJSON_Delete(v);
+    }
+    /* Numbers cJSON reads but JSON does not allow keep no text: they go out as JSON writes
+     * them, so the wire stays valid for strict parsers. */
+    const char *lenient[][2] = {
+        {"[01]", "[1]"}, {"[1.]", "[1]"}, {"[-.5]", "[-0.5]"}, {"{\"id\":00}", "{\"id\":0}"}};
+    for (int k = 0; k < 4; k++) {
+        v = mm_json_parse_exact(lenient[k][0], strlen(lenient[k][0]), NULL);
+        char *out = v ? mm_json_take_text(v) : NULL;
+        CHECK_MSG(out && strcmp(out, lenient[k][1]) == 0, "%s went out as %s", lenient[k][0],
+                  out ? out : "(none)");
+        free(out);
+    }
+    /* take_text prints as print_exact does, and frees. */
+    v = mm_json_parse_exact(mixed, strlen(mixed), NULL);
+    char *taken = mm_json_take_text(v);
+    CHECK_MSG(taken && strcmp(taken, mixed) == 0, "take_text: %s", taken ? taken : "");
+    free(taken);
+
+    /* Strict text: white space between tokens goes (every byte up to 0x20, a byte order
+     * mark), control characters in strings are escaped, nothing else changes. */
+    const char *pretty =
+        "\xEF\xBB\xBF{\n  \"id\" : 1915883588174806058,\r\n\t\"s\": \" a \\\" b \",\f\n"
+        "  \"x\": [ 1.50 , -0 ],\"c\":\"tab\there\x01\",\"n\":\"nul\"\x0b}\n";
+    size_t len = 0;
+    char *strict = mm_json_strict_text(pretty, strlen(pretty), &len);
+    const char *want = "{\"id\":1915883588174806058,\"s\":\" a \\\" b \",\"x\":[1.50,-0],"
+                       "\"c\":\"tab\\u0009here\\u0001\",\"n\":\"nul\"}";
+    CHECK_MSG(strict && len == strlen(want) && strcmp(strict, want) == 0, "strict: %s",
+              strict ? strict : "(none)");
+    free(strict);
+    const char nul_in_string[] = "{\"a\":\"x\0y\"}";
+    strict = mm_json_strict_text(nul_in_string, sizeof nul_in_string - 1, &len);
+    CHECK_MSG(strict && strcmp(strict, "{\"a\":\"x\\u0000y\"}") == 0, "a NUL byte: %s",
+              strict ? strict : "(none)");
+    free(strict);
+    for (int k = 0; k < 4; k++)
+        CHECK_MSG(!mm_json_strict_text(lenient[k][0], strlen(lenient[k][0]), NULL),
+                  "%s: no strict text (the caller prints from a parse)", lenient[k][0]);
     return check_summary();
 }

@@ -105,11 +105,12 @@ int main(void)
           NULL);
     built("{\"site_id\":\"s\",\"image_number\":1,\"body\":{\"name\":\"x\",\"n\":[1,2]}}",
           "/api/v1/sites/s/devices/image1", "{\"name\":\"x\",\"n\":[1,2]}");
-    /* Numbers go out with the model's digits, in the path, the query and the body. */
+    /* Numbers keep the model's digits: integers past 2^53 in the path and the query, any number
+     * in the body; in a URL other numbers take their plain form, as they always have. */
     built("{\"site_id\":\"s\",\"image_number\":12345678901234567,\"limit\":1915883588174806058}",
           "/api/v1/sites/s/devices/image12345678901234567?limit=1915883588174806058", NULL);
-    built("{\"site_id\":\"s\",\"image_number\":1e3,\"limit\":-0}",
-          "/api/v1/sites/s/devices/image1e3?limit=-0", NULL);
+    built("{\"site_id\":\"s\",\"image_number\":1e3,\"limit\":2.0}",
+          "/api/v1/sites/s/devices/image1000?limit=2", NULL);
     built("{\"site_id\":\"s\",\"image_number\":1,\"body\":{\"tx\":12345678901234567,\"r\":1.50,"
           "\"a\":[0.30000000000000004,{\"id\":1915883588174806058}],\"e\":2.5e-7}}",
           "/api/v1/sites/s/devices/image1",
