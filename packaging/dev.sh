@@ -64,8 +64,9 @@ test)
     # shellcheck disable=SC2086
     install_missing $build_deps $test_deps
     install_node_clients
-    # Release as packagers build it (-O3: gcc warns about more there), warnings as errors.
-    build build -DCMAKE_BUILD_TYPE=Release -DMISTMCP_WERROR=ON
+    # Release as packagers build it (-O3: gcc warns about more there), warnings as errors; -g
+    # changes no code and gives the valgrind runs their line numbers.
+    build build -DCMAKE_BUILD_TYPE=Release -DMISTMCP_WERROR=ON -DCMAKE_C_FLAGS=-g
     (cd build && ctest --output-on-failure -j "$jobs")
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DMISTMCP_SANITIZE=ON -DMISTMCP_WERROR=ON
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

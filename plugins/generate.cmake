@@ -12,10 +12,20 @@ set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_D
              ${_gen_sources} "${PROJECT_SOURCE_DIR}/include/mistmcp/plugin.h"
              "${MISTMCP_EXCLUSIONS}" "${MISTMCP_SPEC_FILE}")
 
-if(NOT EXISTS "${_boot}/CMakeCache.txt")
+# Configured once, and again whenever MISTMCP_WERROR changes (the bootstrap follows it).
+if(MISTMCP_WERROR)
+  set(_werror ON)
+else()
+  set(_werror OFF)
+endif()
+set(_boot_werror "")
+if(EXISTS "${_boot}/CMakeCache.txt")
+  file(STRINGS "${_boot}/CMakeCache.txt" _boot_werror REGEX "^MISTMCP_WERROR:BOOL=")
+endif()
+if(NOT _boot_werror STREQUAL "MISTMCP_WERROR:BOOL=${_werror}")
   execute_process(COMMAND ${CMAKE_COMMAND} -S "${PROJECT_SOURCE_DIR}/generator" -B "${_boot}"
                           -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
-                          -DMISTMCP_WERROR=${MISTMCP_WERROR}
+                          -DMISTMCP_WERROR=${_werror}
                   RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
   if(NOT _rc EQUAL 0)
     message(FATAL_ERROR "bootstrapping mistmcp-gen failed:\n${_out}")
