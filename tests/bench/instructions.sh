@@ -15,7 +15,8 @@ call=${3:-'{"name":"getSelf","arguments":{}}'}
 mode=${4:-managed}
 command -v valgrind >/dev/null || { echo "instructions.sh: needs valgrind" >&2; exit 1; }
 work=$(mktemp -d)
-trap 'kill "$fake" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+fake=""
+trap '[ -n "$fake" ] && kill "$fake" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 mkfifo "$work/port" "$work/hold"
 exec 3<>"$work/hold" # the fake backend runs while its stdin stays open
 "${FAKE_MIST:-$build/tests/fake_mist}" /dev/null --max-seconds 600 >"$work/port" <&3 &
@@ -36,8 +37,9 @@ count() { # count CALLS: total instructions of one server run answering CALLS ca
     MIST_API_TOKEN=bench MISTMCP_API_BASE_URL="http://127.0.0.1:$port" \
         valgrind --tool=callgrind --callgrind-out-file="$work/cg" \
         "$build/mistmcp" --rate-limit 0 --mode "$mode" <"$work/in" >"$work/out" 2>/dev/null
-    answers=$(grep -c '"result"' "$work/out" || true)
-    [ "$answers" -eq $(($1 + 1)) ] || { echo "instructions.sh: $answers answers for $1 calls" >&2; exit 1; }
+    # Every call must have succeeded: an error path would be measured instead.
+    answers=$(grep '"result"' "$work/out" | grep -vc '"isError":true' || true)
+    [ "$answers" -eq $(($1 + 1)) ] || { echo "instructions.sh: $answers good answers for $1 calls" >&2; exit 1; }
     sed -n 's/^summary: //p' "$work/cg"
 }
 [ "$n" -ge 2 ] || { echo "instructions.sh: N must be at least 2" >&2; exit 2; }
