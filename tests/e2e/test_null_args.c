@@ -7,7 +7,7 @@
  *     optional argument null: the call must not be refused for its arguments;
  *   - with each required argument null in turn: the call must be refused, naming it.
  *
- * usage: test_null_args MISTMCP FAKE_MIST PLUGIN_DIR EXAMPLE_PLUGIN_DIR WORK_DIR
+ * usage: test_null_args MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR EXAMPLE_PLUGIN_DIR
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -169,12 +169,12 @@ static void check_examples(mm_mcp_client *c)
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fputs("usage: test_null_args MISTMCP FAKE_MIST PLUGIN_DIR EXAMPLE_PLUGIN_DIR WORK_DIR\n",
+        fputs("usage: test_null_args MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR EXAMPLE_PLUGIN_DIR\n",
               stderr);
         return 2;
     }
     char log_path[512], base_env[128];
-    snprintf(log_path, sizeof log_path, "%s/null-args-requests.log", argv[5]);
+    snprintf(log_path, sizeof log_path, "%s/null-args-requests.log", argv[4]);
     mm_child fake = {0};
     int port = mm_child_start_fake_mist(&fake, argv[2], log_path, 600);
     CHECK_MSG(port > 0, "the fake backend starts");
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
          900},
         {"managed mode", {argv[1], "--plugin-dir", argv[3], "--mode", "managed", NULL}, 5},
         {"a custom plugin",
-         {argv[1], "--plugin-dir", argv[3], "--plugin-dir", argv[4], "--mode", "custom",
+         {argv[1], "--plugin-dir", argv[3], "--plugin-dir", argv[5], "--mode", "custom",
           "--categories", "example_site_count", NULL},
          6},
     };
