@@ -7,22 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The end of the number token at p: the characters cJSON takes into a number. */
+static const char *number_end(const char *p, const char *end)
+{
+    while (p < end && (digit(*p) || *p == '-' || *p == '+' || *p == '.' || *p == 'e' || *p == 'E'))
+        p++;
+    return p;
+}
+
 /* The next number token at or after p, outside strings: its start (and *n its length), or
  * NULL. The text is valid JSON (cJSON parsed it). */
 static const char *next_number(const char *p, const char *end, size_t *n)
 {
     while (p < end) {
-        char c = *p;
-        if (c == '"') {
+        if (*p == '"') {
             for (p++; p < end && *p != '"'; p++)
                 if (*p == '\\')
                     p++; /* the escaped character */
             p++;
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
+        } else if (*p == '-' || digit(*p)) {
             const char *start = p;
-            while (p < end && ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == '.' ||
-                               *p == 'e' || *p == 'E'))
-                p++;
+            p = number_end(p, end);
             *n = (size_t)(p - start);
             return start;
         } else {
@@ -30,11 +40,6 @@ static const char *next_number(const char *p, const char *end, size_t *n)
         }
     }
     return NULL;
-}
-
-static int digit(char c)
-{
-    return c >= '0' && c <= '9';
 }
 
 /* 1 if s[0..n) is a number as JSON writes one: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -94,22 +99,20 @@ static void keep_text(cJSON *item, const char *s, size_t n)
     item->valuestring = text;
 }
 
-/* Walks item and its siblings in document order beside the text (*cur): the k-th number node
+/* Walks v and what is below it in document order beside the text (*cur): the k-th number node
  * is the k-th number token. */
-static void mark_numbers(cJSON *item, const char **cur, const char *end)
+static void mark_numbers(cJSON *v, const char **cur, const char *end)
 {
-    for (; item; item = item->next) {
-        if (cJSON_IsNumber(item)) {
-            size_t n = 0;
-            const char *s = next_number(*cur, end, &n);
-            if (!s)
-                return; /* cannot happen for text cJSON parsed */
+    if (cJSON_IsNumber(v)) {
+        size_t n = 0;
+        const char *s = next_number(*cur, end, &n);
+        if (s) { /* always, for text cJSON parsed */
             *cur = s + n;
-            keep_text(item, s, n);
-        } else if (item->child) {
-            mark_numbers(item->child, cur, end);
+            keep_text(v, s, n);
         }
     }
+    for (cJSON *c = v->child; c; c = c->next)
+        mark_numbers(c, cur, end);
 }
 
 cJSON *mm_json_parse_exact(const char *text, size_t len, const char **end)
@@ -121,10 +124,7 @@ cJSON *mm_json_parse_exact(const char *text, size_t len, const char **end)
     if (!root)
         return NULL;
     const char *cur = text;
-    /* A lone number at the top has no siblings to walk; a container's come from child. */
-    cJSON *first = cJSON_IsNumber(root) ? root : root->child;
-    if (first)
-        mark_numbers(first, &cur, stop ? stop : text + len);
+    mark_numbers(root, &cur, stop ? stop : text + len);
     return root;
 }
 
@@ -133,116 +133,83 @@ const char *mm_json_number_text(const cJSON *item)
     return cJSON_IsNumber(item) ? item->valuestring : NULL;
 }
 
-/* 1 if a number below item (or item itself, at the top) keeps its text. */
-static int keeps_text(const cJSON *item)
+/* 1 if v or a number below it keeps its text. */
+static int keeps_text(const cJSON *v)
 {
-    for (; item; item = item->next)
-        if ((cJSON_IsNumber(item) && item->valuestring) || (item->child && keeps_text(item->child)))
+    if (cJSON_IsNumber(v))
+        return v->valuestring != NULL;
+    for (const cJSON *c = v->child; c; c = c->next)
+        if (keeps_text(c))
             return 1;
     return 0;
 }
 
-/* Turns each number that keeps its text into a raw value: cJSON prints those as they are. */
-static void to_raw(cJSON *item)
+/* Turns v, and each number below it, that keeps its text into a raw value: cJSON prints those
+ * as they are. */
+static void to_raw(cJSON *v)
 {
-    for (; item; item = item->next) {
-        if (cJSON_IsNumber(item) && item->valuestring)
-            item->type = cJSON_Raw | (item->type & cJSON_StringIsConst);
-        else if (item->child)
-            to_raw(item->child);
-    }
+    if (cJSON_IsNumber(v) && v->valuestring)
+        v->type = cJSON_Raw | (v->type & cJSON_StringIsConst);
+    for (cJSON *c = v->child; c; c = c->next)
+        to_raw(c);
 }
 
 char *mm_json_print_exact(const cJSON *item)
 {
     if (!item)
         return NULL;
-    if (cJSON_IsNumber(item) && item->valuestring)
-        return mm_xstrdup(item->valuestring);
-    if (!item->child || !keeps_text(item->child))
+    if (!keeps_text(item))
         return cJSON_PrintUnformatted(item); /* the common case: nothing to keep */
-    cJSON *copy = cJSON_Duplicate(item, 1);
-    to_raw(copy->child);
-    char *text = cJSON_PrintUnformatted(copy);
-    cJSON_Delete(copy);
-    return text;
+    return mm_json_take_text(cJSON_Duplicate(item, 1));
 }
 
 char *mm_json_take_text(cJSON *item)
 {
     if (!item)
         return NULL;
-    char *text;
-    if (cJSON_IsNumber(item) && item->valuestring) {
-        text = mm_xstrdup(item->valuestring);
-    } else {
-        if (item->child)
-            to_raw(item->child); /* the tree is ours to change: no copy */
-        text = cJSON_PrintUnformatted(item);
-    }
+    to_raw(item); /* the tree is ours to change: no copy */
+    char *text = cJSON_PrintUnformatted(item);
     cJSON_Delete(item);
     return text;
 }
 
-typedef struct out_buf {
-    char *data;
-    size_t len, cap;
-} out_buf;
-
-static void out_reserve(out_buf *o, size_t more)
-{
-    if (o->len + more + 1 > o->cap) {
-        o->cap = (o->len + more + 1) * 2;
-        o->data = mm_xrealloc(o->data, o->cap);
-    }
-}
-
 char *mm_json_strict_text(const char *text, size_t len, size_t *out_len)
 {
-    out_buf o = {mm_xmalloc(len + 1), 0, len + 1};
-    size_t i = 0;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        i = 3; /* a byte order mark, which cJSON skips */
-    while (i < len) {
-        unsigned char c = (unsigned char)text[i];
-        if (c <= 0x20) {
-            i++; /* white space to cJSON */
-        } else if (c == '"') {
-            out_reserve(&o, 1);
-            o.data[o.len++] = '"';
-            for (i++; i < len && text[i] != '"'; i++) {
-                unsigned char b = (unsigned char)text[i];
-                out_reserve(&o, 6);
-                if (b == '\\' && i + 1 < len) {
-                    o.data[o.len++] = '\\';
-                    o.data[o.len++] = text[++i];
-                } else if (b < 0x20) { /* a raw control character cJSON let through */
-                    o.len += (size_t)snprintf(o.data + o.len, 7, "\\u%04x", b);
-                } else {
-                    o.data[o.len++] = (char)b;
+    mm_buf o = {0};
+    mm_buf_put(&o, "", 0); /* "" for an empty text */
+    const char *p = text, *end = text + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* a byte order mark, which cJSON skips */
+    /* Bytes are copied in runs: a compact body, the common case, is one copy. */
+    const char *run = p;
+    while (p < end) {
+        if ((unsigned char)*p <= 0x20) { /* white space to cJSON */
+            mm_buf_put(&o, run, (size_t)(p - run));
+            run = ++p;
+        } else if (*p == '"') {
+            for (p++; p < end && *p != '"'; p++) {
+                if (*p == '\\' && p + 1 < end) {
+                    p++;                               /* an escape: kept as it is */
+                } else if ((unsigned char)*p < 0x20) { /* a raw control character cJSON let in */
+                    char esc[7];
+                    mm_buf_put(&o, run, (size_t)(p - run));
+                    mm_buf_put(&o, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p));
+                    run = p + 1;
                 }
             }
-            out_reserve(&o, 1);
-            o.data[o.len++] = '"';
-            i++;
-        } else if (c == '-' || digit((char)c)) {
-            size_t start = i;
-            while (i < len && (digit(text[i]) || (text[i] && strchr("+-.eE", text[i]))))
-                i++;
-            if (!json_number(text + start, i - start)) {
+            p += p < end; /* the closing quote */
+        } else if (*p == '-' || digit(*p)) {
+            const char *start = p;
+            p = number_end(p, end);
+            if (!json_number(start, (size_t)(p - start))) {
                 free(o.data);
                 return NULL;
             }
-            out_reserve(&o, i - start);
-            memcpy(o.data + o.len, text + start, i - start);
-            o.len += i - start;
         } else {
-            out_reserve(&o, 1);
-            o.data[o.len++] = (char)c;
-            i++;
+            p++;
         }
     }
-    o.data[o.len] = '\0';
+    mm_buf_put(&o, run, (size_t)(p - run));
     if (out_len)
         *out_len = o.len;
     return o.data;

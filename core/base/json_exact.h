@@ -4,8 +4,10 @@
  * counter past 2^53) come out with other digits, and 1.50 or 1e3 in another form. Here a parsed
  * number whose text cJSON would not print back character for character keeps its text (in the
  * node's valuestring, which cJSON frees and duplicates with the node), and printing uses that
- * text. Numbers cJSON prints back unchanged (most: short integers, short decimals) cost
- * nothing.
+ * text; an integer of more than 15 digits always keeps it (its exact digits are then at hand).
+ * Only numbers written as JSON writes them keep text: cJSON also reads 01, 1. and -.5, and
+ * those go out in cJSON's form, so the output is always JSON. Numbers cJSON prints back
+ * unchanged (most: short integers, short decimals) cost nothing.
  *
  * Ownership: trees are cJSON's (cJSON_Delete); strings returned are the caller's (free).
  * Thread-safety: no state; a tree may be printed from several threads at once (printing

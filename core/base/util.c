@@ -131,6 +131,17 @@ char *mm_utf8_repair(const char *s)
     return out;
 }
 
+void mm_buf_put(mm_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->data = mm_xrealloc(b->data, b->cap);
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
 void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
 {
     va_list ap;

@@ -36,6 +36,15 @@ char *mm_json_wire_text(struct cJSON *msg);
 /* Characters (code points) in a UTF-8 string; an invalid byte counts as one. */
 size_t mm_utf8_length(const char *s);
 
+/* A growing byte string, NUL-terminated once anything was put in it; {0} is empty. The caller
+ * owns data (free). */
+typedef struct mm_buf {
+    char *data;
+    size_t len, cap;
+} mm_buf;
+/* Appends n bytes of s. */
+void mm_buf_put(mm_buf *b, const char *s, size_t n);
+
 /* Appends printf-style text at *used in *buf (capacity *cap), growing it as needed. */
 void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -9,37 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct buf {
-    char *data;
-    size_t len, cap;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
+static void puts_(mm_buf *b, const char *s)
 {
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->data = mm_xrealloc(b->data, b->cap);
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    mm_buf_put(b, s, strlen(s));
 }
 
-static void puts_(buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
-static void put_encoded(buf *b, const char *s)
+static void put_encoded(mm_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
             *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-            put(b, (const char *)p, 1);
+            mm_buf_put(b, (const char *)p, 1);
         } else {
             char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            put(b, esc, 3);
+            mm_buf_put(b, esc, 3);
         }
     }
 }
@@ -94,7 +78,7 @@ int mm_request_default_org(const mistmcp_tool *tool, cJSON *args, const char *de
     return 0;
 }
 
-static int add_query(buf *q, const mistmcp_param *p, const cJSON *v, char *err, size_t err_size)
+static int add_query(mm_buf *q, const mistmcp_param *p, const cJSON *v, char *err, size_t err_size)
 {
     if (!cJSON_IsArray(v)) {
         char *text = scalar_text(v);
@@ -151,7 +135,7 @@ int mm_request_build(const mistmcp_tool *tool, const cJSON *args, mm_request *ou
                      size_t err_size)
 {
     memset(out, 0, sizeof *out);
-    buf path = {0}, query = {0};
+    mm_buf path = {0}, query = {0};
     int rc = 0;
     for (const char *s = tool->path; *s && rc == 0;) {
         const char *open = strchr(s, '{');
@@ -159,7 +143,7 @@ int mm_request_build(const mistmcp_tool *tool, const cJSON *args, mm_request *ou
             puts_(&path, s);
             break;
         }
-        put(&path, s, (size_t)(open - s));
+        mm_buf_put(&path, s, (size_t)(open - s));
         const char *close = strchr(open, '}');
         if (!close) {
             rc = mm_fail(err, err_size, "tool %s: malformed path template", tool->name);

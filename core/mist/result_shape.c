@@ -175,9 +175,7 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
     size_t len = 0;
     char *json = mm_json_strict_text(r->body, r->length, &len);
     if (!json) { /* a number JSON does not allow (01, 1.): printed from its value instead */
-        cJSON *again = mm_json_parse_exact(r->body, r->length, NULL);
-        json = mm_json_print_exact(again);
-        cJSON_Delete(again);
+        json = mm_json_take_text(mm_json_parse_exact(r->body, r->length, NULL));
         len = strlen(json);
     }
     cJSON *res;
@@ -200,17 +198,16 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
         if (object && paging && !own_pagination) {
             /* Mist's object with our "pagination" member after its own (json ends in '}'). */
             char *p = cJSON_PrintUnformatted(paging);
-            size_t plen = strlen(p), at = len - 1;
-            char *joined = mm_xmalloc(len + plen + 16);
-            memcpy(joined, json, at);
-            if (len > 2)
-                joined[at++] = ',';
-            memcpy(joined + at, "\"pagination\":", 13);
-            memcpy(joined + at + 13, p, plen);
-            memcpy(joined + at + 13 + plen, "}", 2);
+            mm_buf joined = {0};
+            mm_buf_put(&joined, json, len - 1);
+            if (len > 2) /* Mist's object has members */
+                mm_buf_put(&joined, ",", 1);
+            mm_buf_put(&joined, "\"pagination\":", 13);
+            mm_buf_put(&joined, p, strlen(p));
+            mm_buf_put(&joined, "}", 1);
             free(p);
-            sc = cJSON_CreateRaw(joined);
-            free(joined);
+            sc = cJSON_CreateRaw(joined.data);
+            free(joined.data);
         } else if (object) {
             sc = cJSON_CreateRaw(json);
         } else {
