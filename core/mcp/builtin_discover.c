@@ -6,7 +6,6 @@
 
 #include "base/metrics.h"
 #include "base/util.h"
-#include "mcp/args_check.h"
 #include "mcp/protocol.h"
 #include "mcp/tool_search.h"
 #include "mist/result_shape.h"
@@ -232,13 +231,10 @@ cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
         return invalid("callMistTool", why);
     }
     if (b) { /* getSelf is a Mist call like any other: a host that lists only us reaches it */
-        cJSON *copy = cJSON_IsObject(targs) ? cJSON_Duplicate(targs, 1) : cJSON_CreateObject();
+        cJSON *copy = cJSON_IsObject(targs) ? cJSON_Duplicate(targs, 1) : NULL;
         cJSON_Delete(args);
         mm_call_ctx sub = *ctx;
-        sub.tool = &b->tool;
-        sub.schema = NULL;
-        mm_args_drop_nulls(copy);
-        return b->run(&sub, copy);
+        return mm_builtin_run(b, &sub, copy);
     }
     mm_session *s = ctx->session;
     mm_registry *reg = s->srv->registry;

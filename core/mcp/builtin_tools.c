@@ -3,6 +3,7 @@
 
 #include "base/metrics.h"
 #include "base/util.h"
+#include "mcp/args_check.h"
 #include "mist/result_shape.h"
 
 #include <stdio.h>
@@ -363,6 +364,16 @@ size_t mm_builtin_count(void)
 const mm_builtin *mm_builtin_at(size_t index)
 {
     return index < mm_builtin_count() ? &builtins[index] : NULL;
+}
+
+cJSON *mm_builtin_run(const mm_builtin *b, mm_call_ctx *ctx, cJSON *args)
+{
+    ctx->tool = &b->tool;
+    ctx->schema = NULL;
+    if (!args)
+        args = cJSON_CreateObject();
+    mm_args_drop_nulls(args); /* null means absent */
+    return b->run(ctx, args);
 }
 
 const mm_builtin *mm_builtin_find(const char *name)

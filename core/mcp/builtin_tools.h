@@ -28,6 +28,10 @@ const mm_builtin *mm_builtin_at(size_t index);
 const mm_builtin *mm_builtin_find(const char *name);
 /* 1 if the session's mode has this built-in. */
 int mm_builtin_visible(const mm_builtin *b, const mm_session *s);
+/* Runs b as the tool of the call in ctx (ctx->tool becomes b's): args (taken; NULL: none) get
+ * their top-level nulls dropped first, as every tool's do (mm_args_drop_nulls). Returns the
+ * CallToolResult. */
+cJSON *mm_builtin_run(const mm_builtin *b, mm_call_ctx *ctx, cJSON *args);
 
 /* The discovery tools' handlers (take ownership of args). */
 cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args);

@@ -3,7 +3,6 @@
 
 #include "base/metrics.h"
 #include "base/util.h"
-#include "mcp/args_check.h"
 #include "mcp/builtin_tools.h"
 #include "mcp/tool_exec.h"
 #include "registry/tool_json.h"
@@ -248,11 +247,7 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
         b = NULL; /* not in this mode: unknown */
     mm_category *cat = NULL;
     if (b) {
-        ctx.tool = &b->tool;
-        if (!args_copy)
-            args_copy = cJSON_CreateObject();
-        mm_args_drop_nulls(args_copy); /* as for every other tool: null means absent */
-        res = b->run(&ctx, args_copy);
+        res = mm_builtin_run(b, &ctx, args_copy);
     } else if ((ctx.tool = mm_session_find_tool(s, name->valuestring, &cat, &ctx.schema)) != NULL) {
         res = mm_tool_execute(&ctx, args_copy);
         mm_registry_release(s->srv->registry, cat);
