@@ -86,9 +86,10 @@ macro(load_compile_commands)
   endif()
 endmacro()
 
-# The flags to preprocess a file of the tree at root with: its own (looked up by its path in
-# the checkout) or fallback's. Paths of the checkout in them become paths of root.
-function(flags_for root file fallback out)
+# The flags to preprocess a file of the tree being checked (ROOT_REAL) with: its own (looked up
+# by its path in the checkout) or fallback's. Paths of the checkout in them become paths of the
+# tree being checked.
+function(flags_for file fallback out)
   file(RELATIVE_PATH rel "${ROOT_REAL}" "${file}")
   string(MD5 key "${ROOT}/${rel}")
   if(DEFINED FLAGS_${key})
@@ -152,7 +153,7 @@ function(check_walls root rel layer out)
   else()
     set(fallback "${LAYER_FLAGS_${layer}}")
   endif()
-  flags_for("${root}" "${ROOT_REAL}/core/${rel}" "${fallback}" flags)
+  flags_for("${ROOT_REAL}/core/${rel}" "${fallback}" flags)
   direct_includes("${ROOT_REAL}/core/${rel}" "core/${rel}" "${flags}" deps v)
   get_filename_component(core "${root}/core" REALPATH)
   get_filename_component(public "${root}/include" REALPATH)
@@ -220,7 +221,7 @@ endfunction()
 function(check_plugin_source root file shown out)
   set(v "${${out}}")
   get_filename_component(file "${file}" REALPATH)
-  flags_for("${root}" "${file}" "${PLUGIN_FLAGS}" flags)
+  flags_for("${file}" "${PLUGIN_FLAGS}" flags)
   direct_includes("${file}" "${shown}" "${flags}" deps v)
   get_filename_component(abi "${root}/include/mistmcp/plugin.h" REALPATH)
   foreach(dep IN LISTS deps)
@@ -237,6 +238,7 @@ endfunction()
 # Sets out to the list of violations.
 function(check_tree root generated out)
   set(v "")
+  # The tree being checked, as the functions called from here read it (CMake's dynamic scope).
   get_filename_component(ROOT_REAL "${root}" REALPATH)
   file(GLOB entries RELATIVE "${root}/core" "${root}/core/*")
   foreach(e IN LISTS entries)
