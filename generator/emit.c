@@ -85,8 +85,11 @@ static void gen_annotations_json(cJSON *a, uint32_t ann)
     if (ann & MISTMCP_ANN_READ_ONLY) {
         cJSON_AddTrueToObject(a, "readOnlyHint");
     } else {
+        /* idempotentHint only when true: false is MCP's default (2025-11-25, server/tools
+         * #toolannotations), and left out it saves 23 bytes a POST tool in tools/list. */
         cJSON_AddBoolToObject(a, "destructiveHint", !(ann & MISTMCP_ANN_NOT_DESTRUCTIVE));
-        cJSON_AddBoolToObject(a, "idempotentHint", (ann & MISTMCP_ANN_IDEMPOTENT) != 0);
+        if (ann & MISTMCP_ANN_IDEMPOTENT)
+            cJSON_AddTrueToObject(a, "idempotentHint");
     }
     if (ann & MISTMCP_ANN_CLOSED_WORLD)
         cJSON_AddFalseToObject(a, "openWorldHint");

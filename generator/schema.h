@@ -1,13 +1,25 @@
 /*
  * Input schemas: the compact one each tool shows the model in tools/list, and the full body
- * schema kept for on-demand use.
+ * schema kept for on-demand use (describeMistTool).
  *
  * Compaction resolves $refs, drops examples and readOnly properties, shortens descriptions and
- * stops expanding below a depth; a level (gen_level) says how far. Every required flag, type,
- * enum and format within the kept depth survives. Recursive references end in a plain
- * {"type":"object"} (compact) or a {"$comment": "recursive: <ref>"} node (full).
+ * stops expanding below a depth; a level (gen_level) says how far. Every required flag, type
+ * and enum within the kept depth survives. The result is one schema every host family accepts
+ * (the rules, with their sources: tests/e2e/node/host_rules.mjs):
+ * - every schema has one type ("null" dropped: null means absent), inferred from its keywords
+ *   where the spec leaves it out; a schema that says nothing is an object;
+ * - an array always has items, at least a typed stub, even below the depth limit;
+ * - an object cut at the depth limit, or a recursive reference, is {"type":"object"} whose
+ *   description points to describeMistTool; an object with no settable property lists none;
+ * - formats other than date-time, int32/int64 and float/double, and enums of numbers, are said
+ *   in the description ("UUID."), since Gemini refuses them as keywords;
+ * - oneOf becomes anyOf, const a one-value enum, additionalProperties a sentence.
+ * The full schema is JSON Schema 2020-12: OpenAPI's own keywords (discriminator, x-*) dropped,
+ * missing types supplied, keywords that cannot apply to the type dropped, recursion marked
+ * with {"type":"object","$comment":"recursive: <ref>"}.
  *
  * Returned trees are owned by the caller (cJSON_Delete). They do not point into the spec.
+ * Not thread-safe in the sense that the generator is single-threaded; no state is kept.
  */
 #ifndef MISTMCP_GEN_SCHEMA_H
 #define MISTMCP_GEN_SCHEMA_H

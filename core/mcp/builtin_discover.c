@@ -173,7 +173,10 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
     long at = mm_registry_catalog_tool(reg, name);
     cJSON *d = NULL;
     char err[512] = "";
-    if (at >= 0) { /* its plugin holds the full schemas: loaded for this answer if need be */
+    const mm_builtin *b = mm_builtin_find(name);
+    if (b) { /* getSelf is reached through callMistTool too; the others are listed */
+        d = describe(&b->tool, "built-in", NULL, mm_builtin_visible(b, s));
+    } else if (at >= 0) { /* its plugin holds the full schemas: loaded for this answer if need be */
         mm_category *cat = mm_registry_at(reg, (size_t)at);
         mm_plugin_view v;
         if (mm_registry_acquire(reg, cat, &v, err, sizeof err) == 0) {

