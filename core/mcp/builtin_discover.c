@@ -1,6 +1,6 @@
-/* The discovery built-ins: searchMistTools, describeMistTool, callMistTool (see
- * builtin_tools.h). They reach every tool through the catalog, so a model can work even when
- * its host never refreshes the tool list after manageMcpTools. */
+/* The discovery built-ins: searchMistTools, describeMistTool, callMistTool and
+ * callMistWriteTool (see builtin_tools.h). They reach every tool through the catalog, so a model
+ * can work even when its host never refreshes the tool list after manageMcpTools. */
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/builtin_tools.h"
 
@@ -9,6 +9,7 @@
 #include "mcp/protocol.h"
 #include "mcp/tool_search.h"
 #include "mist/result_shape.h"
+#include "registry/catalog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,9 +108,9 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
     }
     if (n)
         mm_appendf(&text, &used, &cap, "%s",
-                   "Next: describeMistTool shows a tool's arguments; callMistTool runs it (with "
-                   "enable_category: true if its category is not enabled), or enable the "
-                   "category with manageMcpTools.");
+                   "Next: describeMistTool shows a tool's arguments; callMistTool runs a "
+                   "read-only one, callMistWriteTool a write one (with enable_category: true if "
+                   "its category is not enabled), or enable the category with manageMcpTools.");
     cJSON_Delete(args);
     res = mm_result_text(text, 0);
     free(text);
@@ -212,8 +213,37 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
     return res;
 }
 
-cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
+/* 1 if the catalog knows `name` as a read-only tool, 0 if as a write tool, -1 if it does not
+ * know it (a third-party plugin's tool: its annotations decide once it is found). */
+static int catalog_read_only(const char *name)
 {
+    const mm_catalog *c = &mm_generated_catalog;
+    for (uint32_t i = 0; i < c->category_count; i++)
+        for (uint32_t k = 0; k < c->categories[i].tool_count; k++)
+            if (strcmp(c->categories[i].tools[k].name, name) == 0)
+                return c->categories[i].tools[k].read_only;
+    return -1;
+}
+
+/* Why the dispatcher `self` does not run a tool whose read-only flag is read_only, or NULL
+ * when it does. Reads and writes go through different tools so that a host's confirmation
+ * prompt asks for exactly the writes (callMistTool is read-only, callMistWriteTool
+ * destructive). */
+static const char *wrong_dispatcher(int write, int read_only, int writes_allowed)
+{
+    if (!write && !read_only)
+        return writes_allowed ? "it changes Mist: run it with callMistWriteTool"
+                              : "it is a write tool (it changes Mist), and this server is "
+                                "read-only (started without --enable-write-tools)";
+    if (write && read_only)
+        return "it only reads: run it with callMistTool";
+    return NULL;
+}
+
+/* callMistTool (write 0) and callMistWriteTool (write 1). */
+static cJSON *dispatch(mm_call_ctx *ctx, cJSON *args, int write)
+{
+    const char *self = write ? "callMistWriteTool" : "callMistTool";
     static const char *const known[] = {"name", "arguments", "enable_category", NULL};
     const char *bad = unknown_arg(args, known);
     const char *name = string_arg(args, "name");
@@ -227,11 +257,18 @@ cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
                                                         : NULL;
     const mm_builtin *b = name && !why ? mm_builtin_find(name) : NULL;
     if (b && strcmp(b->tool.name, "getSelf") != 0)
-        why = "the discovery and management tools are called directly, not through "
-              "callMistTool";
+        why = "the discovery and management tools are called directly, not through a "
+              "dispatcher";
+    mm_session *s = ctx->session;
+    int ro = b ? 1 : name && !why ? catalog_read_only(name) : -1;
+    if (!why && ro >= 0)
+        why = wrong_dispatcher(write, ro, s->write_tools);
+    char text[700];
     if (why) {
+        snprintf(text, sizeof text, "%s%s%s", name && ro >= 0 ? name : "",
+                 name && ro >= 0 ? ": " : "", why);
         cJSON_Delete(args);
-        return invalid("callMistTool", why);
+        return invalid(self, text);
     }
     if (b) { /* getSelf is a Mist call like any other: a host that lists only us reaches it */
         cJSON *copy = cJSON_IsObject(targs) ? cJSON_Duplicate(targs, 1) : NULL;
@@ -239,10 +276,8 @@ cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
         mm_call_ctx sub = *ctx;
         return mm_builtin_run(b, &sub, copy);
     }
-    mm_session *s = ctx->session;
     mm_registry *reg = s->srv->registry;
     long at = mm_registry_catalog_tool(reg, name);
-    char text[700];
     if (at >= 0 && cJSON_IsTrue(enable)) {
         char err[512];
         int rc = mm_session_enable(s, (size_t)at, err, sizeof err);
@@ -265,13 +300,31 @@ cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
         mm_protocol_unknown_tool(s, name, text, sizeof text);
         if (at >= 0 && !cJSON_IsTrue(enable) && strstr(text, "not enabled"))
             snprintf(text + strlen(text), sizeof text - strlen(text),
-                     ", or call callMistTool again with enable_category: true");
+                     ", or call %s again with enable_category: true", self);
         cJSON_Delete(args);
         return mm_result_text(text, 1);
+    }
+    why = wrong_dispatcher(write, (sub.tool->annotations & MISTMCP_ANN_READ_ONLY) != 0,
+                           s->write_tools);
+    if (why) { /* a plugin tool the catalog does not know */
+        mm_registry_release(reg, cat);
+        snprintf(text, sizeof text, "%s: %s", name, why);
+        cJSON_Delete(args);
+        return invalid(self, text);
     }
     cJSON *copy = targs && cJSON_IsObject(targs) ? cJSON_Duplicate(targs, 1) : NULL;
     cJSON_Delete(args);
     cJSON *res = mm_tool_execute(&sub, copy); /* the same checks and limits as a direct call */
     mm_registry_release(reg, cat);
     return res;
+}
+
+cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
+{
+    return dispatch(ctx, args, 0);
+}
+
+cJSON *mm_builtin_call_write(mm_call_ctx *ctx, cJSON *args)
+{
+    return dispatch(ctx, args, 1);
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* Built once at start-up, read-only afterwards: the one piece of process state here. */
-static mm_builtin builtins[5];
+static mm_builtin builtins[6];
 
 static cJSON *run_get_self(mm_call_ctx *ctx, cJSON *args)
 {
@@ -277,12 +277,75 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
 }
 
 #define ALL_MODES 0xfu
-#define DISCOVERY_MODES ((1u << MM_MODE_MANAGED) | (1u << MM_MODE_CUSTOM))
+#define DISCOVERY_MODES ((1u << MM_MODE_MANAGED) | (1u << MM_MODE_CUSTOM) | (1u << MM_MODE_ALL))
+
+/* The dispatchers' common arguments. */
+#define DISPATCH_SCHEMA                                                                            \
+    "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":"          \
+    "\"The tool to run, as searchMistTools names it.\"},\"arguments\":{\"type\":\"object\","       \
+    "\"description\":\"Its arguments, as describeMistTool shows them.\"},\"enable_category\":"     \
+    "{\"type\":\"boolean\",\"default\":false,\"description\":\"Enable the tool's category "        \
+    "first if it is not.\"}},\"required\":[\"name\"]}"
 
 void mm_builtins_init(mm_registry *reg)
 {
     (void)reg;
+    /* The discovery tools come first: a host that keeps only the first tools of a long list
+     * (Cursor keeps 40) still reaches every tool through them. */
     builtins[0] = (mm_builtin){
+        .tool = {.name = "searchMistTools",
+                 .description = "Find Mist API tools for a task in plain words (e.g. \"APs that "
+                                "are offline\", \"wireless clients of a site\"): the best "
+                                "matches across all categories with their category, summary and "
+                                "whether they only read.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":"
+                                 "\"string\",\"description\":\"Keywords or a question.\"},"
+                                 "\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":25,"
+                                 "\"default\":8,\"description\":\"Most results.\"}},"
+                                 "\"required\":[\"query\"]}",
+                 .annotations =
+                     MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_search,
+        .modes = DISCOVERY_MODES};
+    builtins[1] = (mm_builtin){
+        .tool = {.name = "describeMistTool",
+                 .description = "One Mist tool in full: its HTTP operation, parameters and "
+                                "complete input schema, including the whole request body for "
+                                "write tools. Use it before callMistTool or callMistWriteTool.",
+                 .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
+                                 "\"string\",\"description\":\"A tool name.\"}},"
+                                 "\"required\":[\"name\"]}",
+                 .annotations =
+                     MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_describe,
+        .modes = DISCOVERY_MODES};
+    builtins[2] = (mm_builtin){
+        .tool = {.name = "callMistTool",
+                 .description = "Run any read-only Mist tool by name with its arguments, even "
+                                "one your tool list does not show. Its category must be "
+                                "enabled, or pass enable_category: true. Same checks and limits "
+                                "as calling the tool directly. Write tools go through "
+                                "callMistWriteTool.",
+                 .input_schema = DISPATCH_SCHEMA,
+                 .annotations = MISTMCP_ANN_READ_ONLY,
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_call,
+        .modes = DISCOVERY_MODES};
+    builtins[3] = (mm_builtin){
+        .tool = {.name = "callMistWriteTool",
+                 .description = "Run a Mist write tool (create, update, delete, or an action "
+                                "such as a restart) by name with its arguments. It changes the "
+                                "network: check the arguments with describeMistTool first. "
+                                "Read-only tools go through callMistTool.",
+                 .input_schema = DISPATCH_SCHEMA,
+                 .annotations = 0, /* MCP's defaults: destructive, not idempotent, open world */
+                 .kind = MISTMCP_TOOL_CUSTOM},
+        .run = mm_builtin_call_write,
+        .modes = DISCOVERY_MODES,
+        .write = 1};
+    builtins[4] = (mm_builtin){
         .tool = {.name = "getSelf",
                  .description = "Who the API token belongs to: the user, and the orgs and sites it "
                                 "can reach with its privileges. Call it first to learn org_id "
@@ -292,7 +355,7 @@ void mm_builtins_init(mm_registry *reg)
                  .kind = MISTMCP_TOOL_CUSTOM},
         .run = run_get_self,
         .modes = ALL_MODES};
-    builtins[1] = (mm_builtin){
+    builtins[5] = (mm_builtin){
         .tool = {.name = "manageMcpTools",
                  .description =
                      "Enable or disable Mist tool categories for this session (e.g. "
@@ -300,60 +363,23 @@ void mm_builtins_init(mm_registry *reg)
                      "their required arguments.",
                  .input_schema = "{\"type\":\"object\",\"properties\":{"
                                  "\"enable_mcp_tools_categories\":{\"type\":\"array\","
-                                 "\"items\":{\"type\":\"string\"}},"
+                                 "\"items\":{\"type\":\"string\"},\"description\":\"Categories "
+                                 "to enable.\"},"
                                  "\"disable_mcp_tools_categories\":{\"type\":\"array\","
-                                 "\"items\":{\"type\":\"string\"}}}}",
+                                 "\"items\":{\"type\":\"string\"},\"description\":\"Categories "
+                                 "to disable.\"}}}",
                  .annotations = MISTMCP_ANN_NOT_DESTRUCTIVE | MISTMCP_ANN_IDEMPOTENT |
                                 MISTMCP_ANN_CLOSED_WORLD,
                  .kind = MISTMCP_TOOL_CUSTOM},
         .run = run_manage,
         .modes = ALL_MODES};
-    builtins[2] = (mm_builtin){
-        .tool = {.name = "searchMistTools",
-                 .description = "Find Mist API tools for a task in plain words (e.g. \"APs that "
-                                "are offline\", \"wireless clients of a site\"): the best "
-                                "matches across all categories with their category, summary and "
-                                "whether they only read.",
-                 .input_schema = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":"
-                                 "\"string\"},\"limit\":{\"type\":\"integer\",\"minimum\":1,"
-                                 "\"maximum\":25,\"default\":8}},\"required\":[\"query\"]}",
-                 .annotations =
-                     MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,
-                 .kind = MISTMCP_TOOL_CUSTOM},
-        .run = mm_builtin_search,
-        .modes = DISCOVERY_MODES};
-    builtins[3] = (mm_builtin){
-        .tool = {.name = "describeMistTool",
-                 .description = "One Mist tool in full: its HTTP operation, parameters and "
-                                "complete input schema, including the whole request body for "
-                                "write tools. Use it before callMistTool.",
-                 .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
-                                 "\"string\"}},\"required\":[\"name\"]}",
-                 .annotations =
-                     MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,
-                 .kind = MISTMCP_TOOL_CUSTOM},
-        .run = mm_builtin_describe,
-        .modes = DISCOVERY_MODES};
-    builtins[4] = (mm_builtin){
-        .tool = {.name = "callMistTool",
-                 .description = "Run any Mist tool by name with its arguments, even one your "
-                                "tool list does not show yet. Its category must be enabled, or "
-                                "pass enable_category: true. Same checks and limits as calling "
-                                "the tool directly; write tools only if the server allows them.",
-                 .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
-                                 "\"string\"},\"arguments\":{\"type\":\"object\"},"
-                                 "\"enable_category\":{\"type\":\"boolean\",\"default\":false}},"
-                                 "\"required\":[\"name\"]}",
-                 .kind = MISTMCP_TOOL_CUSTOM},
-        .run = mm_builtin_call,
-        .modes = DISCOVERY_MODES};
 }
 
 void mm_builtins_free(void) {}
 
 int mm_builtin_visible(const mm_builtin *b, const mm_session *s)
 {
-    return (b->modes >> s->mode) & 1u;
+    return ((b->modes >> s->mode) & 1u) && (!b->write || s->write_tools);
 }
 
 size_t mm_builtin_count(void)

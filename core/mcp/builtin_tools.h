@@ -1,8 +1,10 @@
 /*
- * The tools a session has whatever its categories: getSelf and manageMcpTools in every mode;
- * in managed and custom modes also the discovery tools searchMistTools, describeMistTool and
- * callMistTool (core/mcp/builtin_discover.c), answered from the catalog, for hosts that never
- * refresh their tool list after list_changed.
+ * The tools a session has whatever its categories, listed first in this order: in every mode
+ * but minimal the discovery tools searchMistTools, describeMistTool, callMistTool (read-only
+ * tools) and, with write tools on, callMistWriteTool (write tools, annotated destructive)
+ * (core/mcp/builtin_discover.c), answered from the catalog, for hosts that never refresh
+ * their tool list after list_changed or keep only its first tools; then getSelf and
+ * manageMcpTools, in every mode (DESIGN.md section 4).
  * Thread-safe: they act on the session through its locked functions.
  */
 #ifndef MISTMCP_CORE_MCP_BUILTIN_TOOLS_H
@@ -16,6 +18,7 @@ typedef struct mm_builtin {
     mistmcp_tool tool; /* custom-kind description for tools/list; handler unused */
     cJSON *(*run)(mm_call_ctx *ctx, cJSON *args);
     unsigned modes; /* bit (1 << mm_mode) for each mode that has it */
+    int write;      /* 1: only in sessions with write tools (callMistWriteTool) */
 } mm_builtin;
 
 /* Builds the built-in tools for this registry (manageMcpTools lists the valid categories).
@@ -26,7 +29,8 @@ void mm_builtins_free(void);
 size_t mm_builtin_count(void);
 const mm_builtin *mm_builtin_at(size_t index);
 const mm_builtin *mm_builtin_find(const char *name);
-/* 1 if the session's mode has this built-in. */
+/* 1 if the session has this built-in: its mode does, and write tools are on where it needs
+ * them. */
 int mm_builtin_visible(const mm_builtin *b, const mm_session *s);
 /* Runs b as the tool of the call in ctx (ctx->tool becomes b's): args (taken; NULL: none) get
  * their top-level nulls dropped first, as every tool's do (mm_args_drop_nulls). Returns the
@@ -36,6 +40,7 @@ cJSON *mm_builtin_run(const mm_builtin *b, mm_call_ctx *ctx, cJSON *args);
 /* The discovery tools' handlers (take ownership of args). */
 cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args);
 cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args);
-cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args);
+cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args);       /* read-only tools only */
+cJSON *mm_builtin_call_write(mm_call_ctx *ctx, cJSON *args); /* write tools only */
 
 #endif

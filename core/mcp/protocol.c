@@ -40,6 +40,44 @@ static cJSON *result(const cJSON *id, cJSON *value)
     return r;
 }
 
+/* The initialize answer's instructions for the model (MCP 2025-11-25 basic/lifecycle
+ * "instructions"): how to start, how to reach tools, and, in all mode, that hosts which keep
+ * only part of a long tool list still reach everything through the discovery tools. Returns a
+ * new string (free). */
+static char *instructions(const mm_session *s)
+{
+    char *text = NULL;
+    size_t used = 0, cap = 0;
+    mm_appendf(&text, &used, &cap, "Tools for the Juniper Mist cloud API. ");
+    if (s->mode == MM_MODE_MINIMAL) {
+        mm_appendf(&text, &used, &cap,
+                   "Start with getSelf: it gives the org_id and site_id values other tools need. "
+                   "Tools are grouped in categories; enable the ones you need with "
+                   "manageMcpTools (e.g. orgs_devices, sites_stats___devices), then call their "
+                   "tools. ");
+    } else {
+        if (s->mode == MM_MODE_ALL)
+            mm_appendf(&text, &used, &cap,
+                       "Every Mist tool is listed. Some hosts keep only part of a long tool list "
+                       "(OpenAI and VS Code 128 tools, Gemini 512, Cursor the first 40): if a "
+                       "tool you need is missing, use the discovery tools, listed first. ");
+        mm_appendf(&text, &used, &cap,
+                   "1. getSelf gives the org_id and site_id values other tools need. "
+                   "2. searchMistTools finds the tool for a task in plain words and names its "
+                   "category. 3. Either enable that category with manageMcpTools and call the "
+                   "tool, or run it at once with callMistTool (enable_category: true) - this works "
+                   "even if your tool list does not refresh. describeMistTool shows a tool's full "
+                   "arguments. ");
+        if (s->write_tools)
+            mm_appendf(&text, &used, &cap,
+                       "Tools that change the network run through callMistWriteTool, never "
+                       "callMistTool. ");
+    }
+    mm_appendf(&text, &used, &cap,
+               "Results are Mist's JSON; large answers are cut with a note on how to page.");
+    return text;
+}
+
 static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, "protocolVersion");
@@ -58,21 +96,9 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
     cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
     cJSON_AddStringToObject(info, "name", "mistmcp");
     cJSON_AddStringToObject(info, "version", s->srv->version);
-    cJSON_AddStringToObject(
-        r, "instructions",
-        s->mode == MM_MODE_MINIMAL || s->mode == MM_MODE_ALL
-            ? "Tools for the Juniper Mist cloud API. Start with getSelf: it gives the org_id and "
-              "site_id values other tools need. Tools are grouped in categories; enable the ones "
-              "you need with manageMcpTools (e.g. orgs_devices, sites_stats___devices), then call "
-              "their tools. Results are Mist's JSON; large answers are cut with a note on how to "
-              "page."
-            : "Tools for the Juniper Mist cloud API. 1. getSelf gives the org_id and site_id "
-              "values other tools need. 2. searchMistTools finds the tool for a task in plain "
-              "words and names its category. 3. Either enable that category with manageMcpTools "
-              "and call the tool, or run it at once with callMistTool (enable_category: true) - "
-              "this works even if your tool list does not refresh. describeMistTool shows a "
-              "tool's full arguments. Results are Mist's JSON; large answers are cut with a note "
-              "on how to page.");
+    char *text = instructions(s);
+    cJSON_AddStringToObject(r, "instructions", text);
+    free(text);
     return result(id, r);
 }
 
@@ -409,7 +435,8 @@ int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
     const mm_builtin *b = mm_builtin_find(name->valuestring);
     if (b) /* the two that can announce list changes or run a tool that notifies */
         return mm_builtin_visible(b, s) && (strcmp(b->tool.name, "manageMcpTools") == 0 ||
-                                            strcmp(b->tool.name, "callMistTool") == 0);
+                                            strcmp(b->tool.name, "callMistTool") == 0 ||
+                                            strcmp(b->tool.name, "callMistWriteTool") == 0);
     mm_category *cat = NULL;
     const mistmcp_tool *t = mm_session_find_tool(s, name->valuestring, &cat, NULL);
     int custom = t && t->kind == MISTMCP_TOOL_CUSTOM; /* its handler may log */

@@ -5,7 +5,7 @@
  *     paging headers (our "pagination" added beside Mist's members), an array and a lone
  *     number, each in the text content and in structuredContent, digit for digit;
  *   - the model to Mist: a query argument and body fields past 2^53, with exponents, trailing
- *     zeros and long decimals, directly and through callMistTool, as the request the fake
+ *     zeros and long decimals, directly and through the dispatchers, as the request the fake
  *     backend recorded;
  *   - an integer argument past 2^53 is an integer (not refused as a "number");
  *   - what cJSON reads but JSON forbids (raw control characters, a byte order mark, form
@@ -172,7 +172,7 @@ static void test_to_mist(mm_mcp_client *c)
               rec);
     free(rec);
 
-    /* Body fields, directly and through callMistTool. */
+    /* Body fields, directly and through callMistWriteTool. */
     const char *body = "{\"ssid\":\"x\",\"vlan_id\":12345678901234567,\"ratio\":1.50,"
                        "\"scale\":1e3,\"ids\":[1915883588174806058,-0.0],"
                        "\"lat\":37.29583312345678}";
@@ -185,7 +185,7 @@ static void test_to_mist(mm_mcp_client *c)
             snprintf(args, sizeof args,
                      "{\"name\":\"createOrgWlan\",\"arguments\":{\"org_id\":\"%s\",\"body\":%s}}",
                      org[k], body);
-        line = call_raw(c, k == 0 ? "createOrgWlan" : "callMistTool", args);
+        line = call_raw(c, k == 0 ? "createOrgWlan" : "callMistWriteTool", args);
         free(line);
         rec = recorded(org[k]);
         char want[600];

@@ -40,7 +40,8 @@ check("tools/list in custom mode", () => {
   const r = inspector(["--method", "tools/list"], ["--mode", "custom", "--categories", "orgs_wlans"]);
   assert.equal(r.status, 0, r.stderr);
   const names = r.out.tools.map((t) => t.name);
-  assert.deepEqual(names.slice(0, 2), ["getSelf", "manageMcpTools"]);
+  assert.deepEqual(names.slice(0, 5),
+    ["searchMistTools", "describeMistTool", "callMistTool", "getSelf", "manageMcpTools"]);
   assert.ok(names.includes("listOrgWlans"));
 });
 check("tools/call reaches Mist", () => {

@@ -102,8 +102,8 @@ const mapped = (pid, lib) => readFileSync(`/proc/${pid}/maps`, "utf8").includes(
   await check("managed mode lists only the built-ins", async () => {
     const { tools } = await bounded(client.listTools(), "tools/list");
     assert.deepEqual(tools.map((t) => t.name),
-      ["getSelf", "manageMcpTools", "searchMistTools", "describeMistTool", "callMistTool"]);
-    const manage = tools[1];
+      ["searchMistTools", "describeMistTool", "callMistTool", "getSelf", "manageMcpTools"]);
+    const manage = tools[4];
     assert.equal(manage.inputSchema.properties.enable_mcp_tools_categories.items.enum, undefined,
       "names only: the 195 categories are found with searchMistTools, not listed in the schema");
     assert.equal(mapped(transport.pid, "orgs_wlans"), false);
@@ -185,6 +185,79 @@ await check("custom mode with write tools", async () => {
   assert.equal(req.path, "/api/v1/orgs/org-9/wlans");
   assert.deepEqual(JSON.parse(req.body), { ssid: "guest" });
   assert.equal(req.headers["Content-Type"], "application/json");
+  await client.close();
+});
+// --- hosts that cap the list, and confirmation prompts (issue 12 part 3) --------------------
+// A host that keeps only the first tools (Cursor keeps 40) must still reach every tool: every
+// mode but minimal lists the discovery tools first. Reads and writes go through different
+// dispatchers so that a host asks the user to confirm exactly the writes.
+const DISCOVERY = ["searchMistTools", "describeMistTool", "callMistTool"];
+for (const [mode, args, first] of [
+  ["minimal", ["--mode", "minimal"], ["getSelf", "manageMcpTools"]],
+  ["managed", [], [...DISCOVERY, "getSelf", "manageMcpTools"]],
+  ["managed+write", ["--enable-write-tools"], [...DISCOVERY, "callMistWriteTool", "getSelf", "manageMcpTools"]],
+  ["custom", ["--mode", "custom", "--categories", "orgs_wlans"], [...DISCOVERY, "getSelf", "manageMcpTools"]],
+  ["all", ["--mode", "all"], [...DISCOVERY, "getSelf", "manageMcpTools"]],
+  ["all+write", ["--mode", "all", "--enable-write-tools"], [...DISCOVERY, "callMistWriteTool", "getSelf", "manageMcpTools"]],
+]) {
+  await check(`${mode}: the first tools listed`, async () => {
+    const { client, ready } = connect(args);
+    await ready;
+    const { tools } = await bounded(client.listTools(), `tools/list ${mode}`);
+    assert.deepEqual(tools.slice(0, first.length).map((t) => t.name), first);
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
+    if (byName.callMistTool) { // it runs reads only: a host need not confirm it
+      assert.equal(byName.callMistTool.annotations.readOnlyHint, true);
+      assert.equal(byName.callMistTool.annotations.destructiveHint, undefined);
+    }
+    if (byName.callMistWriteTool) { // it changes the network: a host confirms it
+      assert.equal(byName.callMistWriteTool.annotations.readOnlyHint, undefined);
+      assert.equal(byName.callMistWriteTool.annotations.destructiveHint, true);
+    }
+    const text = client.getInstructions();
+    if (mode.startsWith("all"))
+      assert.match(text, /OpenAI and VS Code 128 tools, Gemini 512, Cursor the first 40/);
+    assert.equal(/callMistWriteTool/.test(text), mode.endsWith("+write"), text);
+    await client.close();
+  });
+}
+await check("reads and writes each through their own dispatcher", async () => {
+  const { client, ready } = connect(["--enable-write-tools"], { MIST_ORG_ID: "org-9" });
+  await ready;
+  const call = (name, args) => bounded(client.callTool({ name, arguments: args }), name);
+  let r = await call("callMistTool", { name: "createOrgWlan", enable_category: true,
+    arguments: { org_id: "org-9", body: { ssid: "x" } } });
+  assert.equal(r.isError, true);
+  assert.match(r.content[0].text, /createOrgWlan: it changes Mist: run it with callMistWriteTool/);
+  let { tools } = await client.listTools();
+  assert.ok(!tools.some((t) => t.name === "createOrgWlan"), "a refused call enables nothing");
+  r = await call("callMistWriteTool", { name: "listOrgWlans", arguments: { org_id: "org-9" } });
+  assert.equal(r.isError, true);
+  assert.match(r.content[0].text, /listOrgWlans: it only reads: run it with callMistTool/);
+  r = await call("callMistWriteTool", { name: "createOrgWlan", enable_category: true,
+    arguments: { org_id: "org-9", body: { ssid: "via-dispatcher" } } });
+  assert.equal(r.isError, undefined, JSON.stringify(r));
+  let req = lastRequest();
+  assert.equal(req.method, "POST");
+  assert.deepEqual(JSON.parse(req.body), { ssid: "via-dispatcher" });
+  r = await call("callMistTool", { name: "listOrgWlans", arguments: { org_id: "org-9" } });
+  assert.equal(r.isError, undefined, JSON.stringify(r));
+  req = lastRequest();
+  assert.equal(req.method, "GET");
+  assert.equal(req.path, "/api/v1/orgs/org-9/wlans");
+  r = await call("callMistTool", { name: "getSelf" }); // a built-in Mist call: a read
+  assert.equal(r.isError, undefined, JSON.stringify(r));
+  await client.close();
+});
+await check("read-only server: a write is refused naming the option", async () => {
+  const { client, ready } = connect([]);
+  await ready;
+  const r = await bounded(client.callTool({ name: "callMistTool", arguments: { name: "deleteOrgWlan",
+    arguments: { org_id: "o", wlan_id: "w" } } }), "callMistTool");
+  assert.equal(r.isError, true);
+  assert.match(r.content[0].text, /deleteOrgWlan: it is a write tool.*--enable-write-tools/);
+  await assert.rejects(client.callTool({ name: "callMistWriteTool", arguments: { name: "deleteOrgWlan" } }),
+    (e) => e.code === -32602, "no write dispatcher on a read-only server");
   await client.close();
 });
 await check("bad options: exit status 2 and one line naming the value", async () => {
