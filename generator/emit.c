@@ -4,6 +4,7 @@
 #include "gen_util.h"
 #include "schema.h"
 #include "text.h"
+#include "tool_text.h"
 
 #include <mistmcp/plugin.h>
 
@@ -134,13 +135,7 @@ static void render(const cJSON *spec, const gen_op *op, int level, tool_render *
     const gen_level *lv = &gen_levels[level];
     /* No title: it would only respell the name, at 33 KB for the whole list. */
     r->title = NULL;
-    const char *src = op->description ? op->description : op->summary;
-    char *d = gen_text_short(src, (size_t)lv->tool_desc_len);
-    if (!*d) {
-        free(d);
-        d = gen_xstrdup(op->summary);
-    }
-    r->description = d;
+    r->description = gen_tool_description(spec, op, (size_t)lv->tool_desc_len);
     cJSON *schema = gen_input_schema(spec, op, lv);
     r->input_schema = cJSON_PrintUnformatted(schema);
     cJSON_Delete(schema);

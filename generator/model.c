@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "model.h"
 
+#include "tool_text.h"
+
 #include "gen_util.h"
 #include "spec.h"
 #include "text.h"
@@ -311,6 +313,11 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
         free(op->summary);
         op->summary = gen_text_title(id);
     }
+    if (gen_summary_contradicts(op))
+        fprintf(stderr,
+                "mistmcp-gen: note: %s: the spec's summary \"%s\" contradicts its method %s; "
+                "the description follows the method\n",
+                id, op->summary, op->method);
     build_body(root, op, opnode);
     if (build_params(root, op, item, opnode, &m->shadowed_params, err, err_size) != 0)
         return -1;

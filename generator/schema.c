@@ -12,7 +12,8 @@
 
 const gen_level gen_levels[] = {
     {3, 100, 1, 300, 1}, {2, 80, 1, 240, 1}, {2, 0, 0, 200, 1}, {1, 0, 0, 160, 0},
-    {1, 0, 0, 100, 0},   {0, 0, 0, 80, 0}, /* the last: a body shows its required fields only */
+    {1, 0, 0, 100, 0},   {0, 0, 0, 80, 0}, /* the last two: a body shows its required fields */
+    {0, 0, 0, 64, 0},
 };
 const int gen_level_count = (int)(sizeof gen_levels / sizeof gen_levels[0]);
 
@@ -378,7 +379,7 @@ static cJSON *compact(walk *w, const cJSON *node, int depth, int is_param)
                 cJSON_AddItemToArray(req, cJSON_CreateString(p->string));
         }
         if (required_only)
-            add_note(out, "More fields: describeMistTool.");
+            add_note(out, CUT_NOTE);
         if (cJSON_GetArraySize(req) > 0)
             cJSON_AddItemToObject(out, "required", req);
         else

@@ -10,9 +10,9 @@
 static char *plain_first_paragraph(const char *s)
 {
     size_t n = strlen(s);
-    char *out = gen_xmalloc(n + 1);
+    char *out = gen_xmalloc(n + 2); /* + the "." a title line may get */
     size_t k = 0;
-    int pending_space = 0;
+    int pending_space = 0, first_line_done = 0;
     for (size_t i = 0; i < n;) {
         char c = s[i];
         if (c == '\n' && k > 0) {
@@ -22,6 +22,10 @@ static char *plain_first_paragraph(const char *s)
                 j++;
             if (j >= n || s[j] == '\n' || s[j] == '|' || s[j] == '#')
                 break;
+            /* A title line ("Create Org API Token") then the text: two sentences. */
+            if (!first_line_done && !strchr(".!?:,;", out[k - 1]) && isupper((unsigned char)s[j]))
+                out[k++] = '.';
+            first_line_done = 1;
         }
         if (c == '[') {
             const char *close = strchr(s + i, ']');
@@ -61,7 +65,7 @@ static char *plain_first_paragraph(const char *s)
     return out;
 }
 
-static int is_sentence_end(const char *s, size_t i)
+int gen_text_sentence_end(const char *s, size_t i)
 {
     return (s[i] == '.' || s[i] == '!' || s[i] == '?') && (s[i + 1] == ' ' || s[i + 1] == '\0') &&
            !(i >= 2 && s[i - 2] == 'e' && s[i - 1] == '.') && /* "i.e." */
@@ -79,7 +83,7 @@ static char *cut(char *text, size_t max)
     }
     size_t best = 0;
     for (size_t i = max / 3; i + 1 <= max && i < n; i++)
-        if (is_sentence_end(text, i))
+        if (gen_text_sentence_end(text, i))
             best = i + 1;
     if (best) {
         text[best] = '\0';
@@ -108,7 +112,7 @@ char *gen_text_sentence(const char *markdown, size_t max)
 {
     char *text = plain_first_paragraph(markdown ? markdown : "");
     for (size_t i = 0; text[i]; i++) {
-        if (is_sentence_end(text, i)) {
+        if (gen_text_sentence_end(text, i)) {
             text[i + 1] = '\0';
             break;
         }

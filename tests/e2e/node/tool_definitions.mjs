@@ -4,9 +4,11 @@
 // model follows to call the tool through callMistTool, so it obeys the same rules, and its
 // bodySchema is valid JSON Schema 2020-12 with every array's items and every property's type.
 //
-// Prints, per family and mode, how many tools it rejects; fails if any rejects one.
+// Prints, per family and mode, how many tools it rejects; fails if any rejects one. Then the
+// descriptions: none only respells the tool's name, none ends cut ("..."), and the GET whose
+// spec summary says "Delete HA Cluster" is described as what it does.
 //
-// usage: node tool_schemas.mjs MISTMCP PLUGIN_DIR
+// usage: node tool_definitions.mjs MISTMCP PLUGIN_DIR
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ruleSets, walk } from "./host_rules.mjs";
@@ -128,6 +130,30 @@ for (const b of bodies) {
 }
 console.log(`describeMistTool bodySchema: ${badBodies}/${bodies.length} rejected`);
 failures += badBodies;
+
+// Descriptions, in every listing. The name rule is written again here, independently of the
+// generator's: every word of the description is a camelCase word of the name (plurals aside).
+const words = (s) => s.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+const onlyTheName = (t) => {
+  const n = new Set(words(t.name));
+  return words(t.description).every((w) => n.has(w) || n.has(`${w}s`) || n.has(w.replace(/s$/, "")));
+};
+let badDescriptions = 0;
+for (const [mode, tools] of listings) {
+  if (mode.startsWith("describe")) continue;
+  for (const t of tools) {
+    const why = !t.description ? "no description"
+      : onlyTheName(t) ? "only respells the name"
+      : /(\.\.\.|\u2026)$/.test(t.description) ? "ends cut"
+      : t.name === "GetSiteDeviceHaClusterNode" && !/^Returns /.test(t.description) ? "not what a GET does"
+      : null;
+    if (why) {
+      if (badDescriptions++ < 6) console.error(`${mode}: ${t.name}: "${t.description}": ${why}`);
+    }
+  }
+}
+console.log(`descriptions: ${badDescriptions} bad`);
+failures += badDescriptions;
 
 const total = [...listings.values()].reduce((n, l) => n + l.length, 0);
 console.log(`${total} tool definitions checked against ${ruleSets.length} rule sets`);

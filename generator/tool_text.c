@@ -1,0 +1,302 @@
+#define _POSIX_C_SOURCE 200809L
+#include "tool_text.h"
+
+#include "gen_util.h"
+#include "spec.h"
+#include "text.h"
+
+#include <mistmcp/plugin.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Lower-case words of a camelCase or spaced text, for comparisons: "getOrgNacTag" and
+ * "Get Org NAC Tag" both give "get org nac tag". Returns the number of words put in words[]
+ * (at most max); the words point into buf. */
+static size_t words_of(const char *s, char *buf, size_t buf_size, char **words, size_t max)
+{
+    size_t n = 0, k = 0;
+    int in_word = 0;
+    for (size_t i = 0; s[i] && k + 2 < buf_size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int boundary = i > 0 && isupper(c) && islower((unsigned char)s[i - 1]);
+        if (!isalnum(c) || boundary) {
+            if (in_word)
+                buf[k++] = '\0';
+            in_word = 0;
+            if (!isalnum(c))
+                continue;
+        }
+        if (!in_word) {
+            if (n == max)
+                break;
+            words[n++] = buf + k;
+            in_word = 1;
+        }
+        buf[k++] = (char)tolower(c);
+    }
+    buf[k] = '\0';
+    return n;
+}
+
+/* 1 if word w is among the n words, a plural 's' aside. */
+static int has_word(char *const *words, size_t n, const char *w)
+{
+    size_t lw = strlen(w);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(words[i]);
+        if (strcmp(words[i], w) == 0 ||
+            (l == lw + 1 && words[i][lw] == 's' && strncmp(words[i], w, lw) == 0) ||
+            (lw == l + 1 && w[l] == 's' && strncmp(words[i], w, l) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+int gen_text_restates_name(const char *text, const char *name)
+{
+    char nb[256], tb[512];
+    char *nw[32], *tw[64];
+    size_t nn = words_of(name, nb, sizeof nb, nw, 32);
+    size_t tn = words_of(text, tb, sizeof tb, tw, 64);
+    if (tn == 0 || tn == 64)
+        return tn == 0;
+    for (size_t i = 0; i < tn; i++)
+        if (!has_word(nw, nn, tw[i]))
+            return 0;
+    return 1;
+}
+
+/* What a summary's first word says the operation does. */
+typedef enum { DOES_OTHER, DOES_READ, DOES_CREATE, DOES_UPDATE, DOES_DELETE } does;
+
+static does verb_does(const char *verb)
+{
+    static const struct {
+        const char *verb;
+        does d;
+    } verbs[] = {{"get", DOES_READ},       {"list", DOES_READ},     {"search", DOES_READ},
+                 {"count", DOES_READ},     {"counts", DOES_READ},   {"retrieve", DOES_READ},
+                 {"retrieves", DOES_READ}, {"returns", DOES_READ},  {"obtain", DOES_READ},
+                 {"create", DOES_CREATE},  {"add", DOES_CREATE},    {"update", DOES_UPDATE},
+                 {"updates", DOES_UPDATE}, {"delete", DOES_DELETE}, {"deletes", DOES_DELETE},
+                 {"remove", DOES_DELETE}};
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcasecmp(verb, verbs[i].verb) == 0)
+            return verbs[i].d;
+    return DOES_OTHER;
+}
+
+/* The first word of s in buf (letters only). */
+static void first_word(const char *s, char *buf, size_t size)
+{
+    size_t k = 0;
+    while (*s && !isalpha((unsigned char)*s))
+        s++;
+    while (*s && isalpha((unsigned char)*s) && k + 1 < size)
+        buf[k++] = *s++;
+    buf[k] = '\0';
+}
+
+int gen_summary_contradicts(const gen_op *op)
+{
+    char verb[32];
+    first_word(op->summary, verb, sizeof verb);
+    does d = verb_does(verb);
+    switch (op->method_id) {
+    case MISTMCP_HTTP_GET: return d == DOES_CREATE || d == DOES_UPDATE || d == DOES_DELETE;
+    case MISTMCP_HTTP_DELETE: return d == DOES_READ || d == DOES_CREATE || d == DOES_UPDATE;
+    case MISTMCP_HTTP_PUT: return d == DOES_READ || d == DOES_DELETE;
+    default: return 0; /* POST: actions of every kind, searches included */
+    }
+}
+
+/* The summary's first clause (up to a comma, a bracket, a colon) if it reads as a title: a
+ * verb and a noun phrase of a few words ("Get Org NAC Tag", "Clear all learned MAC
+ * addresses"), else NULL. Caller frees. */
+static char *summary_title(const gen_op *op)
+{
+    size_t n = strcspn(op->summary, "(),;:");
+    while (n && strchr(". ", op->summary[n - 1]))
+        n--;
+    size_t words = n > 0;
+    for (size_t i = 0; i < n; i++)
+        words += op->summary[i] == ' ';
+    if (words < 2 || words > 8 || !isalpha((unsigned char)op->summary[0]))
+        return NULL;
+    /* It starts with a verb: a known one, or the operationId's own ("Clear" for clearAll...). */
+    char verb[32];
+    first_word(op->summary, verb, sizeof verb);
+    size_t vl = strlen(verb);
+    int names_verb = 0;
+    for (size_t l = vl; l + 1 >= vl && l > 0 && !names_verb; l--) /* "Converts": convertSite */
+        names_verb = strncasecmp(op->name, verb, l) == 0 && !islower((unsigned char)op->name[l]) &&
+                     (l == vl || verb[l] == 's');
+    if (verb_does(verb) == DOES_OTHER && !names_verb)
+        return NULL;
+    char *t = gen_xstrdup(op->summary);
+    t[n] = '\0';
+    return t;
+}
+
+/* The operation's verb ("Get", "Ack") and what it acts on ("Org NAC Tag"): from the summary
+ * when it reads as a title, else from the operationId ("createInstallerVirtualChassis" ->
+ * "Create", "Installer Virtual Chassis"). Caller frees *noun. */
+static void verb_and_noun(const gen_op *op, char *verb, size_t verb_size, char **noun)
+{
+    char *title = summary_title(op);
+    if (!title)
+        title = gen_text_title(op->name);
+    size_t v = strcspn(title, " ");
+    snprintf(verb, verb_size, "%.*s", (int)(v < verb_size ? v : verb_size - 1), title);
+    verb[0] = (char)toupper((unsigned char)verb[0]);
+    const char *rest = title + v;
+    while (*rest == ' ')
+        rest++;
+    *noun = gen_xstrdup(*rest ? rest : title);
+    free(title);
+}
+
+/* The last literal segment of the path, its last {parameter}, and whether the path ends
+ * with that parameter (an item) or not (a collection or a singleton of the parent). */
+static void path_shape(const char *path, char *last, size_t size, char *param, size_t psize,
+                       int *item)
+{
+    last[0] = param[0] = '\0';
+    *item = 0;
+    for (const char *p = path; *p; p++) {
+        if (*p != '/' || !p[1])
+            continue;
+        size_t n = strcspn(p + 1, "/");
+        *item = p[1] == '{';
+        if (*item)
+            snprintf(param, psize, "%.*s", (int)(n > 2 ? n - 2 : 0), p + 2);
+        else
+            snprintf(last, size, "%.*s", (int)n, p + 1);
+    }
+}
+
+/* The JSON type of the operation's 200/201 answer, from the spec, or NULL. */
+static const char *answer_type(const cJSON *spec, const gen_op *op)
+{
+    char method[8];
+    size_t i = 0;
+    for (; op->method[i] && i + 1 < sizeof method; i++)
+        method[i] = (char)tolower((unsigned char)op->method[i]);
+    method[i] = '\0';
+    const cJSON *o = gen_obj(gen_obj(gen_obj(spec, "paths"), op->path), method);
+    const cJSON *responses = gen_obj(o, "responses");
+    const cJSON *r = gen_spec_deref(spec, gen_obj(responses, "200"));
+    if (!r)
+        r = gen_spec_deref(spec, gen_obj(responses, "201"));
+    const cJSON *schema =
+        gen_spec_deref(spec, gen_obj(gen_obj(gen_obj(r, "content"), "application/json"), "schema"));
+    return gen_str(schema, "type");
+}
+
+static int has_param(const gen_op *op, const char *name)
+{
+    for (size_t i = 0; i < op->param_count; i++)
+        if (strcmp(op->params[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* "Returns one X, given by x_id." and the like: what the operation returns or changes, from
+ * its method, path and answer. Caller frees. */
+static char *action_sentence(const cJSON *spec, const gen_op *op, int with_argument)
+{
+    char last[64], param[64], verb[32], *noun, *s;
+    int item;
+    path_shape(op->path, last, sizeof last, param, sizeof param, &item);
+    verb_and_noun(op, verb, sizeof verb, &noun);
+    /* which argument names the object: "given by wlan_id", "of the given site_id" */
+    char *by = !param[0] || !with_argument ? gen_xstrdup("")
+               : item                      ? gen_xasprintf(", given by %s", param)
+                                           : gen_xasprintf(" of the given %s", param);
+    const char *answer = answer_type(spec, op);
+    switch (op->method_id) {
+    case MISTMCP_HTTP_GET:
+        if (strcmp(last, "search") == 0)
+            s = gen_xasprintf("Searches %s; returns the matches.", noun);
+        else if (strcmp(last, "count") == 0)
+            s = gen_xasprintf("Counts %s per value of a field.", noun);
+        else if (answer && strcmp(answer, "array") == 0)
+            s = gen_xasprintf("Returns a list of %s%s.", noun,
+                              has_param(op, "page") ? ", paged" : "");
+        else
+            s = gen_xasprintf("Returns %s%s%s.", item ? "one " : "", noun, by);
+        break;
+    case MISTMCP_HTTP_DELETE: s = gen_xasprintf("Deletes %s%s.", noun, by); break;
+    case MISTMCP_HTTP_PUT: s = gen_xasprintf("Updates %s%s.", noun, by); break;
+    default:
+        if (verb_does(verb) == DOES_CREATE)
+            s = gen_xasprintf("Creates %s; returns its id.", noun);
+        else /* an action: its own verb says which */
+            s = gen_xasprintf("%s %s%s.", verb, noun, by);
+    }
+    free(by);
+    free(noun);
+    return s;
+}
+
+char *gen_tool_description(const cJSON *spec, const gen_op *op, size_t max)
+{
+    char *text = gen_text_short(op->description ? op->description : op->summary, 0);
+    /* The spec's sentences, whole: a cut one would leave the model half a statement. */
+    size_t first_end = 0, fits = 0;
+    for (size_t i = 0; text[i]; i++) {
+        if (!gen_text_sentence_end(text, i))
+            continue;
+        if (!first_end)
+            first_end = i + 1;
+        if (i + 1 <= max)
+            fits = i + 1;
+    }
+    size_t len = strlen(text);
+    if (!first_end) /* one sentence without a final stop */
+        first_end = len;
+    if (len <= max)
+        fits = len;
+    char saved = text[first_end];
+    text[first_end] = '\0';
+    int weak =
+        gen_text_restates_name(text, op->name) || gen_summary_contradicts(op) || first_end > max;
+    text[first_end] = saved;
+    char *out;
+    if (!weak) {
+        text[fits] = '\0';
+        out = gen_xstrdup(text);
+    } else {
+        /* The first sentence only respells the name, says the wrong thing or does not fit:
+         * say what the tool returns or changes, then whatever else of the spec's fits. */
+        char *lead = action_sentence(spec, op, 1);
+        if (strlen(lead) > max) { /* a long name: without the argument that names the object */
+            free(lead);
+            lead = action_sentence(spec, op, 0);
+        }
+        const char *more = text + first_end;
+        while (*more == ' ')
+            more++;
+        size_t room = max > strlen(lead) + 1 ? max - strlen(lead) - 1 : 0, take = 0;
+        for (size_t i = 0; more[i] && i < room; i++)
+            if (gen_text_sentence_end(more, i))
+                take = i + 1;
+        if (take && !gen_summary_contradicts(op))
+            out = gen_xasprintf("%s %.*s", lead, (int)take, more);
+        else
+            out = gen_xstrdup(lead);
+        free(lead);
+    }
+    free(text);
+    if (strlen(out) > max) { /* a lead longer than the budget: the word boundary before it */
+        size_t end = max;
+        while (end > 0 && out[end] != ' ')
+            end--;
+        out[end ? end : max] = '\0';
+    }
+    return out;
+}
