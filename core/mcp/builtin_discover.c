@@ -213,16 +213,22 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
     return res;
 }
 
-/* 1 if the catalog knows `name` as a read-only tool, 0 if as a write tool, -1 if it does not
- * know it (a third-party plugin's tool: its annotations decide once it is found). */
-static int catalog_read_only(const char *name)
+static int catalog_tool_cmp(const void *key, const void *tool)
 {
-    const mm_catalog *c = &mm_generated_catalog;
-    for (uint32_t i = 0; i < c->category_count; i++)
-        for (uint32_t k = 0; k < c->categories[i].tool_count; k++)
-            if (strcmp(c->categories[i].tools[k].name, name) == 0)
-                return c->categories[i].tools[k].read_only;
-    return -1;
+    return strcmp(key, ((const mm_catalog_tool *)tool)->name);
+}
+
+/* 1 if the catalog knows `name` as a read-only tool, 0 if as a write tool, -1 if it does not
+ * know it (a third-party plugin's tool: its annotations decide once it is found). One hash
+ * lookup and a binary search in the category: this runs on every dispatched call. */
+static int catalog_read_only(mm_registry *reg, const char *name)
+{
+    long at = mm_registry_catalog_tool(reg, name);
+    const mm_catalog_category *c =
+        at >= 0 ? mm_category_catalog(mm_registry_at(reg, (size_t)at)) : NULL;
+    const mm_catalog_tool *t =
+        c ? bsearch(name, c->tools, c->tool_count, sizeof *c->tools, catalog_tool_cmp) : NULL;
+    return t ? t->read_only : -1;
 }
 
 /* Why the dispatcher `self` does not run a tool whose read-only flag is read_only, or NULL
@@ -260,7 +266,7 @@ static cJSON *dispatch(mm_call_ctx *ctx, cJSON *args, int write)
         why = "the discovery and management tools are called directly, not through a "
               "dispatcher";
     mm_session *s = ctx->session;
-    int ro = b ? 1 : name && !why ? catalog_read_only(name) : -1;
+    int ro = b ? 1 : name && !why ? catalog_read_only(s->srv->registry, name) : -1;
     if (!why && ro >= 0)
         why = wrong_dispatcher(write, ro, s->write_tools);
     char text[700];
