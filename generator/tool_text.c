@@ -179,8 +179,8 @@ static void path_shape(const char *path, char *last, size_t size, char *param, s
     }
 }
 
-/* The JSON type of the operation's 200/201 answer, from the spec, or NULL. */
-static const char *answer_type(const cJSON *spec, const gen_op *op)
+/* The schema of the operation's 200/201 answer, from the spec, or NULL. */
+static const cJSON *answer_schema(const cJSON *spec, const gen_op *op)
 {
     char method[8];
     size_t i = 0;
@@ -192,9 +192,36 @@ static const char *answer_type(const cJSON *spec, const gen_op *op)
     const cJSON *r = gen_spec_deref(spec, gen_obj(responses, "200"));
     if (!r)
         r = gen_spec_deref(spec, gen_obj(responses, "201"));
-    const cJSON *schema =
-        gen_spec_deref(spec, gen_obj(gen_obj(gen_obj(r, "content"), "application/json"), "schema"));
-    return gen_str(schema, "type");
+    return gen_spec_deref(spec,
+                          gen_obj(gen_obj(gen_obj(r, "content"), "application/json"), "schema"));
+}
+
+/* 1 if the answer is an object with an "id" property: directly, in an allOf member, or in
+ * every oneOf/anyOf alternative. depth bounds recursive schemas. */
+static int answer_has_id(const cJSON *spec, const cJSON *schema, int depth)
+{
+    if (!schema || depth > 8)
+        return 0;
+    if (gen_obj(gen_obj(schema, "properties"), "id"))
+        return 1;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, gen_obj(schema, "allOf"))
+    {
+        if (answer_has_id(spec, gen_spec_deref(spec, m), depth + 1))
+            return 1;
+    }
+    static const char *const alternatives[] = {"oneOf", "anyOf"};
+    for (int a = 0; a < 2; a++) {
+        const cJSON *alts = gen_obj(schema, alternatives[a]);
+        int all = alts && alts->child;
+        cJSON_ArrayForEach(m, alts)
+        {
+            all &= answer_has_id(spec, gen_spec_deref(spec, m), depth + 1);
+        }
+        if (all)
+            return 1;
+    }
+    return 0;
 }
 
 static int has_param(const gen_op *op, const char *name)
@@ -217,7 +244,8 @@ static char *action_sentence(const cJSON *spec, const gen_op *op, int with_argum
     char *by = !param[0] || !with_argument ? gen_xstrdup("")
                : item                      ? gen_xasprintf(", given by %s", param)
                                            : gen_xasprintf(" of the given %s", param);
-    const char *answer = answer_type(spec, op);
+    const cJSON *answer_node = answer_schema(spec, op);
+    const char *answer = gen_str(answer_node, "type");
     switch (op->method_id) {
     case MISTMCP_HTTP_GET:
         if (strcmp(last, "search") == 0)
@@ -234,7 +262,9 @@ static char *action_sentence(const cJSON *spec, const gen_op *op, int with_argum
     case MISTMCP_HTTP_PUT: s = gen_xasprintf("Updates %s%s.", noun, by); break;
     default:
         if (verb_does(verb) == DOES_CREATE)
-            s = gen_xasprintf("Creates %s; returns its id.", noun);
+            s = answer_has_id(spec, answer_node, 0)
+                    ? gen_xasprintf("Creates %s%s; returns its id.", noun, by)
+                    : gen_xasprintf("Creates %s%s.", noun, by);
         else /* an action: its own verb says which */
             s = gen_xasprintf("%s %s%s.", verb, noun, by);
     }

@@ -85,10 +85,15 @@ static void expect(const cJSON *spec, const gen_op *op, size_t max, const char *
 
 static void crafted(void)
 {
-    /* the answer of GET /api/v1/orgs/{org_id}/nactags is a list */
+    /* GET /api/v1/orgs/{org_id}/nactags answers a list; POST .../wlans the WLAN, with its id */
     cJSON *spec = cJSON_Parse(
         "{\"paths\":{\"/api/v1/orgs/{org_id}/nactags\":{\"get\":{\"responses\":{\"200\":{"
-        "\"content\":{\"application/json\":{\"schema\":{\"type\":\"array\"}}}}}}}}}");
+        "\"content\":{\"application/json\":{\"schema\":{\"type\":\"array\"}}}}}}},"
+        "\"/api/v1/orgs/{org_id}/wlans\":{\"post\":{\"responses\":{\"200\":{\"content\":{"
+        "\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/wlan\"}}}}}}}},"
+        "\"components\":{\"schemas\":{\"wlan\":{\"type\":\"object\",\"properties\":{"
+        "\"id\":{\"type\":\"string\"}}}}}}");
+    CHECK(spec != NULL);
     gen_param page = {.name = "page"};
 
     /* Only the name respelled: the method and path say what it returns or changes. */
@@ -108,7 +113,7 @@ static void crafted(void)
     expect(spec, &op, 300, "Deletes MSP Logo of the given msp_id.");
     op = op_of("createOrgWlan", "POST", MISTMCP_HTTP_POST, "/api/v1/orgs/{org_id}/wlans",
                "Create Org Wlan", "Create Org Wlan");
-    expect(spec, &op, 300, "Creates Org Wlan; returns its id.");
+    expect(spec, &op, 300, "Creates Org Wlan of the given org_id; returns its id.");
 
     /* A summary that contradicts the method: the method wins, and the generator says so. */
     op = op_of("GetSiteDeviceHaClusterNode", "GET", MISTMCP_HTTP_GET,
@@ -134,19 +139,20 @@ static void crafted(void)
                "For models (e.g. EX3400 and up) having dedicated VC ports, it is easier to form "
                "a VC by just connecting cables with the dedicated VC ports. Cloud will detect "
                "the new VC.");
-    expect(spec, &op, 80,
-           "Creates Installer Virtual Chassis; returns its id. Cloud will detect the new VC.");
-    expect(spec, &op, 60, "Creates Installer Virtual Chassis; returns its id.");
+    expect(spec, &op, 80, "Creates Installer Virtual Chassis of the given fpc0_mac.");
+    expect(spec, &op, 95, /* no word of an id: the answer's schema does not say there is one */
+           "Creates Installer Virtual Chassis of the given fpc0_mac. Cloud will detect the new "
+           "VC.");
     /* A title line, then the text: two sentences; the first only respells the name, so the
      * lead replaces it. */
     op = op_of("createOrgApiToken", "POST", MISTMCP_HTTP_POST, "/api/v1/orgs/{org_id}/apitokens",
                "Create Org API Token",
                "Create Org API Token\nNote that the key is only shown when it is created.");
     expect(spec, &op, 300,
-           "Creates Org API Token; returns its id. Note that the key is only shown when it is "
-           "created.");
-    expect(spec, &op, 60, "Creates Org API Token; returns its id.");
-
+           "Creates Org API Token of the given org_id. Note that the key is only shown when it "
+           "is created.");
+    expect(spec, &op, 45, "Creates Org API Token of the given org_id.");
+    expect(spec, &op, 40, "Creates Org API Token.");
     /* A long name: the lead without the argument rather than half a sentence. */
     op = op_of("clearAllLearnedMacsFromPortOnSwitch", "POST", MISTMCP_HTTP_POST,
                "/api/v1/sites/{site_id}/devices/{device_id}/clear_macs", "Clear all learned MACs",
