@@ -13,11 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Size budgets of a category's tools/list (bytes). The issue's hard limit is 16 KB a
- * category; we aim below it so that a small spec change does not break the build. */
+/* Size budgets of a category's tools/list (bytes). The hard limits (issue 2, a test) are
+ * 16 KB a category and 400 KB in all; we aim a little below so that a small spec change does
+ * not break the build (the spec is pinned: a new one is generated and measured on purpose). */
 #define TOOL_TARGET 4096
 #define CATEGORY_TARGET 15000
-#define TOTAL_TARGET 390000
+#define TOTAL_TARGET 396000
 
 /* Spec text for a C comment: only characters that cannot end the comment or form a trigraph. */
 static void comment_text(FILE *f, const char *s)

@@ -313,11 +313,18 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
         free(op->summary);
         op->summary = gen_text_title(id);
     }
-    if (gen_summary_contradicts(op))
+    if (gen_summary_contradicts(op)) {
+        /* Searches show the summary too: it says what the operation does, not what the
+         * spec's text wrongly said. */
+        char *said = op->summary;
+        op->misleading = 1;
+        op->summary = gen_tool_description(root, op, SUMMARY_MAX);
         fprintf(stderr,
-                "mistmcp-gen: note: %s: the spec's summary \"%s\" contradicts its method %s; "
-                "the description follows the method\n",
-                id, op->summary, op->method);
+                "mistmcp-gen: note: %s (%s %s): the spec's summary \"%s\" says another "
+                "action; described as \"%s\"\n",
+                id, op->method, path, said, op->summary);
+        free(said);
+    }
     build_body(root, op, opnode);
     if (build_params(root, op, item, opnode, &m->shadowed_params, err, err_size) != 0)
         return -1;

@@ -30,6 +30,7 @@ typedef struct gen_op {
     int method_id;  /* mistmcp_http_method */
     char *path;
     char *summary;     /* one line for the catalog */
+    int misleading;    /* the spec's summary contradicted the method or name: replaced */
     char *description; /* raw markdown, may be NULL */
     gen_param *params;
     size_t param_count;

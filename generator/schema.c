@@ -130,8 +130,18 @@ static cJSON *compact_ref(walk *w, const cJSON *node, int depth, int is_param)
  * declared type ("null" aside: null means absent, see DESIGN.md), else the type its keywords
  * imply, else the type every allOf member or every oneOf/anyOf alternative agrees on. The
  * spec leaves "type" out of some object and array schemas. */
+static const char *schema_type_at(const cJSON *spec, const cJSON *node, int depth);
+
 static const char *gen_schema_type(const cJSON *spec, const cJSON *node)
 {
+    return schema_type_at(spec, node, 0);
+}
+
+/* depth bounds self-referencing alternatives (A: anyOf [$ref A, ...]). */
+static const char *schema_type_at(const cJSON *spec, const cJSON *node, int depth)
+{
+    if (depth > 16)
+        return NULL;
     node = gen_spec_deref(spec, node);
     const cJSON *t = gen_obj(node, "type");
     if (cJSON_IsString(t))
@@ -166,11 +176,14 @@ static const char *gen_schema_type(const cJSON *spec, const cJSON *node)
                : cJSON_IsNumber(v) ? "number"
                                    : NULL;
     }
-    if (cJSON_IsString(gen_obj(node, "format")))
-        return "string";
+    const char *f = gen_str(node, "format");
+    if (f)
+        return strcmp(f, "int32") == 0 || strcmp(f, "int64") == 0    ? "integer"
+               : strcmp(f, "float") == 0 || strcmp(f, "double") == 0 ? "number"
+                                                                     : "string";
     cJSON_ArrayForEach(it, gen_obj(node, "allOf"))
     {
-        const char *m = gen_schema_type(spec, it);
+        const char *m = schema_type_at(spec, it, depth + 1);
         if (m)
             return m;
     }
@@ -179,7 +192,7 @@ static const char *gen_schema_type(const cJSON *spec, const cJSON *node)
         const char *agreed = NULL;
         cJSON_ArrayForEach(it, gen_obj(node, alternatives[a]))
         {
-            const char *m = gen_schema_type(spec, it);
+            const char *m = schema_type_at(spec, it, depth + 1);
             if (!m || (agreed && strcmp(agreed, m) != 0))
                 return NULL;
             agreed = m;
@@ -311,6 +324,37 @@ static cJSON *stub(walk *w, const cJSON *node, int levels)
     return out;
 }
 
+/* For a schema that is not of one type: "anyOf" of each type it allows (["string",
+ * "integer"]); with no type at all (any value), an object for a request body (what Mist
+ * takes there) and any of the JSON types elsewhere. Gemini takes one type or an anyOf. */
+static void add_types(cJSON *out, const cJSON *node, int depth)
+{
+    static const char *const any[] = {"string", "number", "boolean", "object"};
+    const char *list[8];
+    size_t n = 0;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, gen_obj(node, "type"))
+    {
+        if (cJSON_IsString(t) && strcmp(t->valuestring, "null") != 0 && n < 8)
+            list[n++] = t->valuestring;
+    }
+    if (n == 0 && depth == 0) {
+        cJSON_AddStringToObject(out, "type", "object");
+        return;
+    }
+    if (n == 0)
+        for (; n < sizeof any / sizeof any[0]; n++)
+            list[n] = any[n];
+    cJSON *alts = cJSON_AddArrayToObject(out, "anyOf");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *a = cJSON_CreateObject();
+        cJSON_AddStringToObject(a, "type", list[i]);
+        if (strcmp(list[i], "array") == 0)
+            cJSON_AddItemToObject(a, "items", string_schema());
+        cJSON_AddItemToArray(alts, a);
+    }
+}
+
 static cJSON *compact(walk *w, const cJSON *node, int depth, int is_param)
 {
     if (gen_str(node, "$ref"))
@@ -336,15 +380,16 @@ static cJSON *compact(walk *w, const cJSON *node, int depth, int is_param)
     add_description(w, out, node, depth);
     add_enum(out, node);
     const cJSON *c = gen_obj(node, "const");
-    if (cJSON_IsString(c)) { /* as a one-value enum: Gemini's schema has no "const" */
+    if (cJSON_IsString(c) && !gen_obj(node, "enum")) { /* a one-value enum: Gemini has no const */
         const char *one[] = {c->valuestring};
         cJSON_AddItemToObject(out, "enum", cJSON_CreateStringArray(one, 1));
     }
     add_format(out, node, type);
     if (is_param)
         copy_member(out, node, "default");
-    if (is_param && w->level->param_bounds && type &&
-        (strcmp(type, "integer") == 0 || strcmp(type, "number") == 0)) {
+    /* Bounds at every level: the server checks arguments against this very schema, so a bound
+     * left out would let page=0 reach Mist. */
+    if (is_param && type && (strcmp(type, "integer") == 0 || strcmp(type, "number") == 0)) {
         copy_member(out, node, "minimum");
         copy_member(out, node, "maximum");
     }
@@ -394,7 +439,9 @@ static cJSON *compact(walk *w, const cJSON *node, int depth, int is_param)
     const cJSON *ap = gen_obj(node, "additionalProperties");
     if (cJSON_IsObject(ap) && !props) {
         const char *vt = gen_schema_type(w->spec, ap);
-        char *s = gen_xasprintf("An object of name: %s pairs.", vt ? vt : "value");
+        char *s = vt ? gen_xasprintf("Keys are names, values %s%s.",
+                                     strchr("aeiou", vt[0]) ? "an " : "a ", vt)
+                     : gen_xstrdup("Keys are names.");
         add_note(out, s);
         free(s);
     }
@@ -421,8 +468,7 @@ static cJSON *compact(walk *w, const cJSON *node, int depth, int is_param)
     }
     if (!cJSON_GetObjectItemCaseSensitive(out, "type") &&
         !cJSON_GetObjectItemCaseSensitive(out, "anyOf"))
-        cJSON_AddStringToObject(out, "type", "object"); /* {}: any value; an object is what
-                                                         * Mist takes where the spec says so */
+        add_types(out, node, depth);
     return out;
 }
 

@@ -67,9 +67,16 @@ static char *plain_first_paragraph(const char *s)
 
 int gen_text_sentence_end(const char *s, size_t i)
 {
-    return (s[i] == '.' || s[i] == '!' || s[i] == '?') && (s[i + 1] == ' ' || s[i + 1] == '\0') &&
-           !(i >= 2 && s[i - 2] == 'e' && s[i - 1] == '.') && /* "i.e." */
-           !(i >= 3 && strncmp(s + i - 3, "e.g", 3) == 0);
+    if (!((s[i] == '.' || s[i] == '!' || s[i] == '?') && (s[i + 1] == ' ' || s[i + 1] == '\0')))
+        return 0;
+    /* Not after a one-character word ("1.", "N.B.") or an abbreviation with inner stops
+     * ("e.g.", "i.e."): those are not sentence ends. */
+    size_t j = i;
+    while (j > 0 && s[j - 1] != ' ')
+        j--;
+    if (s[i] == '.' && (i - j == 1 || memchr(s + j, '.', i - j)))
+        return 0;
+    return 1;
 }
 
 static char *cut(char *text, size_t max)

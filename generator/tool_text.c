@@ -83,7 +83,7 @@ static does verb_does(const char *verb)
                  {"retrieves", DOES_READ}, {"returns", DOES_READ},  {"obtain", DOES_READ},
                  {"create", DOES_CREATE},  {"add", DOES_CREATE},    {"update", DOES_UPDATE},
                  {"updates", DOES_UPDATE}, {"delete", DOES_DELETE}, {"deletes", DOES_DELETE},
-                 {"remove", DOES_DELETE}};
+                 {"remove", DOES_DELETE},  {"revoke", DOES_DELETE}, {"upload", DOES_CREATE}};
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (strcasecmp(verb, verbs[i].verb) == 0)
             return verbs[i].d;
@@ -101,17 +101,36 @@ static void first_word(const char *s, char *buf, size_t size)
     buf[k] = '\0';
 }
 
+/* 1 if an operation cannot do both a and b: reading and changing, or deleting and creating.
+ * Creating and updating go together ("Create or update"); an unknown verb conflicts with
+ * nothing. */
+static int conflict(does a, does b)
+{
+    if (a == DOES_OTHER || b == DOES_OTHER || a == b)
+        return 0;
+    return !((a == DOES_CREATE && b == DOES_UPDATE) || (a == DOES_UPDATE && b == DOES_CREATE));
+}
+
 int gen_summary_contradicts(const gen_op *op)
 {
-    char verb[32];
+    char verb[32], own[32];
     first_word(op->summary, verb, sizeof verb);
-    does d = verb_does(verb);
-    switch (op->method_id) {
-    case MISTMCP_HTTP_GET: return d == DOES_CREATE || d == DOES_UPDATE || d == DOES_DELETE;
-    case MISTMCP_HTTP_DELETE: return d == DOES_READ || d == DOES_CREATE || d == DOES_UPDATE;
-    case MISTMCP_HTTP_PUT: return d == DOES_READ || d == DOES_DELETE;
-    default: return 0; /* POST: actions of every kind, searches included */
-    }
+    size_t n = 0; /* the operationId's own verb: its first camelCase word */
+    while (op->name[n] && n + 1 < sizeof own && (n == 0 || islower((unsigned char)op->name[n])))
+        own[n] = op->name[n], n++;
+    own[n] = '\0';
+    does said = verb_does(verb);
+    does by_method = op->method_id == MISTMCP_HTTP_GET      ? DOES_READ
+                     : op->method_id == MISTMCP_HTTP_DELETE ? DOES_DELETE
+                     : op->method_id == MISTMCP_HTTP_PUT    ? DOES_UPDATE
+                                                            : DOES_OTHER; /* POST does it all */
+    return conflict(said, by_method) || conflict(said, verb_does(own));
+}
+
+/* 1 if the summary says another action than the operation does. */
+static int misleading(const gen_op *op)
+{
+    return op->misleading || gen_summary_contradicts(op);
 }
 
 /* The summary's first clause (up to a comma, a bracket, a colon) if it reads as a title: a
@@ -147,7 +166,7 @@ static char *summary_title(const gen_op *op)
  * "Create", "Installer Virtual Chassis"). Caller frees *noun. */
 static void verb_and_noun(const gen_op *op, char *verb, size_t verb_size, char **noun)
 {
-    char *title = summary_title(op);
+    char *title = misleading(op) ? NULL : summary_title(op);
     if (!title)
         title = gen_text_title(op->name);
     size_t v = strcspn(title, " ");
@@ -241,8 +260,14 @@ static char *action_sentence(const cJSON *spec, const gen_op *op, int with_argum
     path_shape(op->path, last, sizeof last, param, sizeof param, &item);
     verb_and_noun(op, verb, sizeof verb, &noun);
     /* which argument names the object: "given by wlan_id", "of the given site_id" */
+    size_t pl = strlen(param);
+    int id_like =
+        pl >= 2 &&
+        (strcmp(param + pl - 2, "id") == 0 ||
+         (pl > 4 && (strcmp(param + pl - 4, "_mac") == 0 || strcmp(param + pl - 5, "_name") == 0)));
     char *by = !param[0] || !with_argument ? gen_xstrdup("")
-               : item                      ? gen_xasprintf(", given by %s", param)
+               : item && id_like           ? gen_xasprintf(", given by %s", param)
+               : item                      ? gen_xasprintf(" for the given %s", param)
                                            : gen_xasprintf(" of the given %s", param);
     const cJSON *answer_node = answer_schema(spec, op);
     const char *answer = gen_str(answer_node, "type");
@@ -256,10 +281,16 @@ static char *action_sentence(const cJSON *spec, const gen_op *op, int with_argum
             s = gen_xasprintf("Returns a list of %s%s.", noun,
                               has_param(op, "page") ? ", paged" : "");
         else
-            s = gen_xasprintf("Returns %s%s%s.", item ? "one " : "", noun, by);
+            s = gen_xasprintf("Returns %s%s%s.", item && id_like ? "one " : "", noun, by);
         break;
-    case MISTMCP_HTTP_DELETE: s = gen_xasprintf("Deletes %s%s.", noun, by); break;
-    case MISTMCP_HTTP_PUT: s = gen_xasprintf("Updates %s%s.", noun, by); break;
+    case MISTMCP_HTTP_DELETE: /* "Unlink", "Unassign", "Revoke": their own verb */
+        s = verb_does(verb) == DOES_OTHER ? gen_xasprintf("%s %s%s.", verb, noun, by)
+                                          : gen_xasprintf("Deletes %s%s.", noun, by);
+        break;
+    case MISTMCP_HTTP_PUT: /* "Assign", "Move or delete": their own verb */
+        s = verb_does(verb) == DOES_OTHER ? gen_xasprintf("%s %s%s.", verb, noun, by)
+                                          : gen_xasprintf("Updates %s%s.", noun, by);
+        break;
     default:
         if (verb_does(verb) == DOES_CREATE)
             s = answer_has_id(spec, answer_node, 0)
@@ -273,31 +304,56 @@ static char *action_sentence(const cJSON *spec, const gen_op *op, int with_argum
     return s;
 }
 
-char *gen_tool_description(const cJSON *spec, const gen_op *op, size_t max)
+/* Bytes a write tool's first sentence may take beyond its level's budget: what it destroys or
+ * sets off ("Deleting MSP removes the MSP and OrgGroup under the MSP as well as all its
+ * orgs") is worth more than schema detail. */
+#define WRITE_FIRST_MAX 160
+
+static size_t word_count(const char *s, size_t n)
 {
-    char *text = gen_text_short(op->description ? op->description : op->summary, 0);
-    /* The spec's sentences, whole: a cut one would leave the model half a statement. */
-    size_t first_end = 0, fits = 0;
+    size_t words = 0;
+    for (size_t i = 0; i < n; i++)
+        words += !isspace((unsigned char)s[i]) && (i == 0 || isspace((unsigned char)s[i - 1]));
+    return words;
+}
+
+/* End of the last whole sentence of text within max bytes (0: none), and of the first one. */
+static size_t sentences_within(const char *text, size_t max, size_t *first_end)
+{
+    size_t fits = 0;
+    *first_end = 0;
     for (size_t i = 0; text[i]; i++) {
         if (!gen_text_sentence_end(text, i))
             continue;
-        if (!first_end)
-            first_end = i + 1;
+        if (!*first_end)
+            *first_end = i + 1;
         if (i + 1 <= max)
             fits = i + 1;
     }
     size_t len = strlen(text);
-    if (!first_end) /* one sentence without a final stop */
-        first_end = len;
-    if (len <= max)
-        fits = len;
+    if (!*first_end) /* one sentence without a final stop */
+        *first_end = len;
+    return len <= max ? len : fits;
+}
+
+char *gen_tool_description(const cJSON *spec, const gen_op *op, size_t max)
+{
+    char *text = gen_text_short(op->description ? op->description : op->summary, 0);
+    /* The spec's sentences, whole: a cut one would leave the model half a statement. */
+    size_t first_end, fits = sentences_within(text, max, &first_end);
     char saved = text[first_end];
     text[first_end] = '\0';
-    int weak =
-        gen_text_restates_name(text, op->name) || gen_summary_contradicts(op) || first_end > max;
+    /* A first sentence worth leading with says more than the name, agrees with the method
+     * and has some substance ("1." or "For Wired SLEs." has not). */
+    int good = !gen_text_restates_name(text, op->name) && !misleading(op) &&
+               word_count(text, first_end) >= 4;
     text[first_end] = saved;
+    size_t limit = max;
+    if (good && first_end > max && op->method_id != MISTMCP_HTTP_GET &&
+        first_end <= WRITE_FIRST_MAX)
+        fits = sentences_within(text, limit = first_end, &first_end);
     char *out;
-    if (!weak) {
+    if (good && fits >= first_end) {
         text[fits] = '\0';
         out = gen_xstrdup(text);
     } else {
@@ -315,18 +371,18 @@ char *gen_tool_description(const cJSON *spec, const gen_op *op, size_t max)
         for (size_t i = 0; more[i] && i < room; i++)
             if (gen_text_sentence_end(more, i))
                 take = i + 1;
-        if (take && !gen_summary_contradicts(op))
+        if (take && !misleading(op))
             out = gen_xasprintf("%s %.*s", lead, (int)take, more);
         else
             out = gen_xstrdup(lead);
         free(lead);
     }
     free(text);
-    if (strlen(out) > max) { /* a lead longer than the budget: the word boundary before it */
-        size_t end = max;
+    if (strlen(out) > limit) { /* a lead longer than the budget: cut at a word */
+        size_t end = limit;
         while (end > 0 && out[end] != ' ')
             end--;
-        out[end ? end : max] = '\0';
+        out[end ? end : limit] = '\0';
     }
     return out;
 }

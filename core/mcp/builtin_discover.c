@@ -107,10 +107,11 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
         cJSON_AddItemToArray(list, h);
     }
     if (n)
-        mm_appendf(&text, &used, &cap, "%s",
+        mm_appendf(&text, &used, &cap,
                    "Next: describeMistTool shows a tool's arguments; callMistTool runs a "
-                   "read-only one, callMistWriteTool a write one (with enable_category: true if "
-                   "its category is not enabled), or enable the category with manageMcpTools.");
+                   "read-only one%s (with enable_category: true if its category is not enabled), "
+                   "or enable the category with manageMcpTools.",
+                   s->write_tools ? ", callMistWriteTool a write one" : "");
     cJSON_Delete(args);
     res = mm_result_text(text, 0);
     free(text);
@@ -238,8 +239,10 @@ static int catalog_read_only(mm_registry *reg, const char *name)
 static const char *wrong_dispatcher(int write, int read_only, int writes_allowed)
 {
     if (!write && !read_only)
-        return writes_allowed ? "it changes Mist: run it with callMistWriteTool"
-                              : "it is a write tool (it changes Mist), and this server is "
+        return writes_allowed ? "it is a write tool (POST, PUT or DELETE; some POSTs, such as the "
+                                "show commands, only read, but Mist does not say which): run it "
+                                "with callMistWriteTool"
+                              : "it is a write tool (POST, PUT or DELETE), and this server is "
                                 "read-only (started without --enable-write-tools)";
     if (write && read_only)
         return "it only reads: run it with callMistTool";

@@ -58,9 +58,10 @@ static char *instructions(const mm_session *s)
     } else {
         if (s->mode == MM_MODE_ALL)
             mm_appendf(&text, &used, &cap,
-                       "Every Mist tool is listed. Some hosts keep only part of a long tool list "
-                       "(OpenAI and VS Code 128 tools, Gemini 512, Cursor the first 40): if a "
-                       "tool you need is missing, use the discovery tools, listed first. ");
+                       "Every %sMist tool is listed. Some hosts pass only the first tools of a "
+                       "long list to the model (Cursor): if a tool you need is missing, use the "
+                       "discovery tools, listed first. ",
+                       s->write_tools ? "" : "read-only ");
         mm_appendf(&text, &used, &cap,
                    "1. getSelf gives the org_id and site_id values other tools need. "
                    "2. searchMistTools finds the tool for a task in plain words and names its "
@@ -70,8 +71,8 @@ static char *instructions(const mm_session *s)
                    "arguments. ");
         if (s->write_tools)
             mm_appendf(&text, &used, &cap,
-                       "Tools that change the network run through callMistWriteTool, never "
-                       "callMistTool. ");
+                       "callMistTool runs read-only tools only; a write tool you do not have in "
+                       "your list runs through callMistWriteTool. ");
     }
     mm_appendf(&text, &used, &cap,
                "Results are Mist's JSON; large answers are cut with a note on how to page.");

@@ -120,19 +120,27 @@ typedef struct mistmcp_call mistmcp_call; /* opaque, owned by the host */
 typedef int (*mistmcp_tool_handler)(const mistmcp_host_api *host, mistmcp_call *call);
 
 typedef struct mistmcp_tool {
-    const char *name;         /* unique across all categories; [A-Za-z0-9_.-]{1,128} */
-    const char *title;        /* short human title, may be NULL */
-    const char *description;  /* written for the model */
-    const char *input_schema; /* JSON text of a JSON Schema object; "{}" means no arguments */
-    const char *full_schema;  /* JSON text of the full request body schema, or NULL */
-    uint32_t annotations;     /* MISTMCP_ANN_* bits */
-    uint8_t kind;             /* mistmcp_tool_kind */
-    uint8_t method;           /* mistmcp_http_method (declarative) */
-    uint16_t param_count;     /* entries in params (declarative) */
-    uint32_t param_size;      /* sizeof(mistmcp_param) as the plugin saw it: the stride of
-                                 params (declarative tools with parameters) */
-    uint32_t reserved0;       /* must be 0 */
-    const char *path;         /* path template, e.g. "/api/v1/orgs/{org_id}/sites" */
+    /* Unique across all categories; [A-Za-z0-9_.-]{1,128} (MCP's rule). LLM hosts take less:
+     * OpenAI, Anthropic and Gemini refuse a whole request with a name outside
+     * [A-Za-z0-9_-]{1,64}, so keep to that. */
+    const char *name;
+    const char *title;       /* short human title, may be NULL */
+    const char *description; /* written for the model */
+    /* JSON text of a JSON Schema object; "{}" means no arguments. Write it so that every host
+     * takes it (tests/e2e/node/host_rules.mjs has each one's rules and sources): "type":
+     * "object" at the root, one type per property, "items" on every array, no empty
+     * "properties" below the root, formats other than date-time, int32/int64 and float/double
+     * said in the description ("A UUID."), anyOf rather than oneOf. */
+    const char *input_schema;
+    const char *full_schema; /* JSON text of the full request body schema, or NULL */
+    uint32_t annotations;    /* MISTMCP_ANN_* bits */
+    uint8_t kind;            /* mistmcp_tool_kind */
+    uint8_t method;          /* mistmcp_http_method (declarative) */
+    uint16_t param_count;    /* entries in params (declarative) */
+    uint32_t param_size;     /* sizeof(mistmcp_param) as the plugin saw it: the stride of
+                                params (declarative tools with parameters) */
+    uint32_t reserved0;      /* must be 0 */
+    const char *path;        /* path template, e.g. "/api/v1/orgs/{org_id}/sites" */
     const mistmcp_param *params;
     const char *body_content_type; /* "application/json", "multipart/form-data" or NULL */
     mistmcp_tool_handler handler;  /* custom tools only */

@@ -110,8 +110,10 @@ static const mistmcp_tool tools[] = {{
     .name = "exampleCountOrgSites",
     .title = "Count an organisation's sites",
     .description = "How many sites an organisation has, with their names.",
+    /* A format every host accepts is a word in the description: Gemini refuses "uuid"
+     * (tests/e2e/node/host_rules.mjs has each host's rules). */
     .input_schema = "{\"type\":\"object\",\"properties\":{\"org_id\":{\"type\":\"string\","
-                    "\"format\":\"uuid\"}},\"required\":[\"org_id\"]}",
+                    "\"description\":\"The org, a UUID.\"}},\"required\":[\"org_id\"]}",
     .annotations = MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT,
     .kind = MISTMCP_TOOL_CUSTOM,
     .handler = site_count,

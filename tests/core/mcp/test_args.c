@@ -58,6 +58,9 @@ int main(void)
     ok("{\"org_id\":\"o\",\"ratio\":2.5}", NULL);
     ok("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"extra\":true,\"mode\":\"auto\"}}", NULL);
     ok("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"mode\":3}}", NULL);
+    /* inside a body null clears a field (Mist's PUT): it reaches Mist as written */
+    ok("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"port\":null}}",
+       "{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"port\":null}}");
 
     refused("{}", "missing required argument 'org_id' (string)");
     refused("{\"org_id\":null}", "missing required argument 'org_id' (string)");

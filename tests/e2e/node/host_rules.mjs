@@ -25,6 +25,13 @@ function walk(schema, fn, path = "", key = null) {
       schema[list].forEach((v, i) => walk(v, fn, `${path}/${list}/${i}`, list));
 }
 
+// A rule two host families contradict: a tool without arguments needs "properties": {} at the
+// root for OpenAI ("object schema missing properties") and cannot have it for Gemini's older
+// form (agno-agi/agno#2112 is that very case). No one schema satisfies both; hosts that use
+// the older Gemini form drop "parameters" for such tools themselves (agno-agi/agno#2113,
+// AIGNE-io/aigne-hub#278). Violations starting with CONFLICT are reported, not failed.
+export const CONFLICT = "known conflict:";
+
 const typesOf = (s) => (Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type]);
 
 // The tool-name rule every family shares, in its strictest common form:
@@ -137,8 +144,8 @@ const geminiOpenApi = {
       else if (s.type !== undefined && !GEMINI_TYPES.includes(s.type)) bad(`type ${s.type}`);
       if (s.format !== undefined && !(GEMINI_FORMATS[s.type] || []).includes(s.format))
         bad(`format ${s.format} on a ${s.type}`);
-      // Schema.enum is "enum[] string": numbers and booleans are refused (microsoft/vscode
-      // #328147 drops them for Gemini for that reason).
+      // Schema.enum is "enum[] string" (ai.google.dev/api/caching#Schema): numbers and booleans
+      // are refused (microsoft/vscode#328147 drops them for Gemini for that reason).
       if (Array.isArray(s.enum) && s.enum.some((v) => typeof v !== "string"))
         bad("enum with a value that is not a string");
       arraysHaveItems(s, path, key, bad);
@@ -146,13 +153,9 @@ const geminiOpenApi = {
       if (s.items !== undefined && s.type !== "array") bad("items on a non-array");
       // "...properties: should be non-empty for OBJECT type" (agno-agi/agno#2112,
       // containers/kubernetes-mcp-server#340): an object lists properties or none at all.
-      if (s.properties && typeof s.properties === "object" && Object.keys(s.properties).length === 0 &&
-          path !== "/")
-        bad("empty properties");
+      if (s.properties && typeof s.properties === "object" && Object.keys(s.properties).length === 0)
+        bad(path === "/" ? `${CONFLICT} empty properties at the root` : "empty properties");
     });
-    // The root of a tool without arguments: hosts send such a tool without "parameters"
-    // (the Gemini docs make the field optional; agno-agi/agno#2113, AIGNE-io/aigne-hub#278),
-    // so the root alone may list no properties.
     return out;
   },
 };
@@ -167,13 +170,9 @@ const geminiJson = {
     nameRule(tool, out);
     if (!/^[a-zA-Z_]/.test(tool.name)) out.push("name: must start with a letter or an underscore");
     rootIsObject(tool, out);
-    everySchema(tool, out, (s, path, key, bad) => {
-      arraysHaveItems(s, path, key, bad);
-      // Numeric and boolean enum values are refused (microsoft/vscode#328147 drops them from
-      // the schemas it sends Gemini for that reason).
-      if (Array.isArray(s.enum) && s.enum.some((v) => typeof v !== "string"))
-        bad("enum with a value that is not a string");
-    });
+    // Arrays need items here too: "items: missing field" (systemprompt-models
+    // gemini_invariants.rs lists the production error for Gemini function declarations).
+    everySchema(tool, out, arraysHaveItems);
     jsonSchemaValid(tool, out, false);
     return out;
   },

@@ -216,7 +216,8 @@ for (const [mode, args, first] of [
     }
     const text = client.getInstructions();
     if (mode.startsWith("all"))
-      assert.match(text, /OpenAI and VS Code 128 tools, Gemini 512, Cursor the first 40/);
+      assert.match(text, mode.endsWith("+write") ? /Every Mist tool is listed\. Some hosts pass only the first tools/
+        : /Every read-only Mist tool is listed\. Some hosts pass only the first tools/);
     assert.equal(/callMistWriteTool/.test(text), mode.endsWith("+write"), text);
     await client.close();
   });
@@ -228,7 +229,7 @@ await check("reads and writes each through their own dispatcher", async () => {
   let r = await call("callMistTool", { name: "createOrgWlan", enable_category: true,
     arguments: { org_id: "org-9", body: { ssid: "x" } } });
   assert.equal(r.isError, true);
-  assert.match(r.content[0].text, /createOrgWlan: it changes Mist: run it with callMistWriteTool/);
+  assert.match(r.content[0].text, /createOrgWlan: it is a write tool \(POST, PUT or DELETE.*run it with callMistWriteTool/);
   let { tools } = await client.listTools();
   assert.ok(!tools.some((t) => t.name === "createOrgWlan"), "a refused call enables nothing");
   r = await call("callMistWriteTool", { name: "listOrgWlans", arguments: { org_id: "org-9" } });
