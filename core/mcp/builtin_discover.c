@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/builtin_tools.h"
 
+#include "mcp/body_schema.h"
+
 #include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/protocol.h"
@@ -127,9 +129,30 @@ static const char *type_name(unsigned t)
 }
 
 /* The describe answer for tool t of category cat. */
+/* Bytes of body schema one describe answer carries at most (it goes out twice, as text and
+ * as structuredContent, under the default 100 KB result limit). */
+#define DESCRIBE_BODY_MAX 32768
+
+/* The describe answer for tool t of category cat; path: the body field to show ("" the whole
+ * body). NULL with a message in err if the path names no field. */
 static cJSON *describe(const mistmcp_tool *t, const char *category, const cJSON *schema,
-                       int visible)
+                       int visible, const char *path, char *err, size_t err_size)
 {
+    cJSON *body = t->full_schema ? cJSON_Parse(t->full_schema) : NULL;
+    const cJSON *at = body;
+    if (*path) {
+        char fields[300];
+        at = body ? mm_body_schema_at(body, path, fields, sizeof fields) : NULL;
+        if (!at) {
+            if (!body)
+                snprintf(err, err_size, "%s has no request body, so no path", t->name);
+            else
+                snprintf(err, err_size, "no field at path '%.100s' of %s's body; fields there: %s",
+                         path, t->name, fields[0] ? fields : "none");
+            cJSON_Delete(body);
+            return NULL;
+        }
+    }
     static const char *const methods[] = {"?", "GET", "POST", "PUT", "DELETE", "PATCH"};
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", t->name);
@@ -153,23 +176,34 @@ static cJSON *describe(const mistmcp_tool *t, const char *category, const cJSON 
     }
     cJSON_AddItemToObject(d, "inputSchema",
                           schema ? cJSON_Duplicate(schema, 1) : cJSON_Parse(t->input_schema));
-    cJSON *body = t->full_schema ? cJSON_Parse(t->full_schema) : NULL;
-    if (body)
-        cJSON_AddItemToObject(d, "bodySchema", body); /* complete, not the listing's digest */
+    if (at) { /* complete, not the listing's digest, unless too big: then by depth */
+        int kept = 0;
+        cJSON *shown = mm_body_schema_pruned(at, path, DESCRIBE_BODY_MAX, &kept);
+        if (*path)
+            cJSON_AddStringToObject(d, "bodyPath", path);
+        cJSON_AddItemToObject(d, "bodySchema", shown);
+        if (kept)
+            cJSON_AddNumberToObject(d, "bodySchemaDepth", kept);
+    }
+    cJSON_Delete(body);
     return d;
 }
 
 cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
 {
-    static const char *const known[] = {"name", NULL};
+    static const char *const known[] = {"name", "path", NULL};
     const char *bad = unknown_arg(args, known);
     const char *name = string_arg(args, "name");
-    if (bad || !name) {
-        cJSON *r = invalid("describeMistTool", bad ? "unknown argument; expected name"
-                                                   : "name (a tool name) is required");
+    const cJSON *pv = cJSON_GetObjectItemCaseSensitive(args, "path");
+    if (bad || !name || (pv && !cJSON_IsString(pv))) {
+        cJSON *r = invalid("describeMistTool", bad     ? "unknown argument; expected name, path"
+                                               : !name ? "name (a tool name) is required"
+                                                       : "path must be a string like "
+                                                         "\"radius_config.auth_servers\"");
         cJSON_Delete(args);
         return r;
     }
+    const char *path = pv ? pv->valuestring : "";
     mm_session *s = ctx->session;
     mm_registry *reg = s->srv->registry;
     long at = mm_registry_catalog_tool(reg, name);
@@ -177,7 +211,7 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
     char err[512] = "";
     const mm_builtin *b = mm_builtin_find(name);
     if (b) { /* getSelf is reached through callMistTool too; the others are listed */
-        d = describe(&b->tool, "built-in", NULL, mm_builtin_visible(b, s));
+        d = describe(&b->tool, "built-in", NULL, mm_builtin_visible(b, s), path, err, sizeof err);
     } else if (at >= 0) { /* its plugin holds the full schemas: loaded for this answer if need be */
         mm_category *cat = mm_registry_at(reg, (size_t)at);
         mm_plugin_view v;
@@ -185,7 +219,7 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
             for (size_t k = 0; k < v.tool_count && !d; k++)
                 if (strcmp(v.tools[k].name, name) == 0)
                     d = describe(&v.tools[k], mm_category_name(cat), v.schemas[k],
-                                 mm_session_tool_visible(s, &v.tools[k]));
+                                 mm_session_tool_visible(s, &v.tools[k]), path, err, sizeof err);
             mm_registry_release(reg, cat);
         }
     } else {
@@ -193,7 +227,7 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
         const cJSON *schema = NULL;
         const mistmcp_tool *t = mm_session_find_tool(s, name, &cat, &schema);
         if (t) {
-            d = describe(t, mm_category_name(cat), schema, 1);
+            d = describe(t, mm_category_name(cat), schema, 1, path, err, sizeof err);
             mm_registry_release(reg, cat);
         }
     }

@@ -311,10 +311,13 @@ void mm_builtins_init(mm_registry *reg)
     builtins[1] = (mm_builtin){
         .tool = {.name = "describeMistTool",
                  .description = "One Mist tool in full: its HTTP operation, parameters and "
-                                "complete input schema, including the whole request body for "
-                                "write tools. Use it before callMistTool or callMistWriteTool.",
+                                "complete input schema, including the request body of write "
+                                "tools (a large body by depth: path shows any field in full). "
+                                "Use it before callMistTool or callMistWriteTool.",
                  .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
-                                 "\"string\",\"description\":\"A tool name.\"}},"
+                                 "\"string\",\"description\":\"A tool name.\"},\"path\":{"
+                                 "\"type\":\"string\",\"description\":\"A body field to show "
+                                 "in full, e.g. radius_config.auth_servers.\"}},"
                                  "\"required\":[\"name\"]}",
                  .annotations =
                      MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,

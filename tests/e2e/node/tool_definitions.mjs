@@ -70,6 +70,7 @@ for (const write of [false, true]) {
 const every = listings.get("all+write");
 if (every.length < 900) throw new Error(`all+write lists ${every.length} tools, expected the whole spec`);
 const described = [], bodies = [];
+let cutBodies = 0;
 {
   const c = await session(["--enable-write-tools"]);
   for (const t of every) {
@@ -79,6 +80,20 @@ const described = [], bodies = [];
     const d = r.structuredContent;
     described.push({ name: t.name, inputSchema: d.inputSchema });
     if (d.bodySchema) bodies.push({ name: t.name, schema: d.bodySchema });
+    // An answer fits the default 100 KB result limit; a body cut by depth points to paths
+    // that show the rest, and the first such path answers in turn.
+    const size = JSON.stringify(r).length;
+    if (size > 100 * 1024) throw new Error(`describeMistTool ${t.name}: ${size} bytes`);
+    const pointer = d.bodySchemaDepth && JSON.stringify(d.bodySchema).match(/describeMistTool with path \\"([^\\]+)\\"/);
+    if (d.bodySchemaDepth) {
+      if (!pointer) throw new Error(`describeMistTool ${t.name}: cut at depth ${d.bodySchemaDepth} without a path`);
+      const p = await deadline(c.callTool({ name: "describeMistTool", arguments: { name: t.name, path: pointer[1] } }),
+        `describe ${t.name} ${pointer[1]}`);
+      if (p.isError || p.structuredContent.bodyPath !== pointer[1] || !p.structuredContent.bodySchema)
+        throw new Error(`describeMistTool ${t.name} path ${pointer[1]}: ${JSON.stringify(p.content).slice(0, 300)}`);
+      bodies.push({ name: `${t.name} ${pointer[1]}`, schema: p.structuredContent.bodySchema });
+      cutBodies++;
+    }
   }
   await c.close();
 }
@@ -138,7 +153,7 @@ for (const b of bodies) {
     badBodies++;
   }
 }
-console.log(`describeMistTool bodySchema: ${badBodies}/${bodies.length} rejected`);
+console.log(`describeMistTool bodySchema: ${badBodies}/${bodies.length} rejected (${cutBodies} cut by depth, each followed to a path)`);
 failures += badBodies;
 
 // Descriptions, in every listing. The name rule is written again here, independently of the
