@@ -95,7 +95,12 @@ static int check_object(const cJSON *schema, const cJSON *v, const char *path, i
     const cJSON *r;
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(schema, "required"))
     {
-        if (cJSON_IsString(r) && !cJSON_GetObjectItemCaseSensitive(v, r->valuestring)) {
+        const cJSON *given =
+            cJSON_IsString(r) ? cJSON_GetObjectItemCaseSensitive(v, r->valuestring) : NULL;
+        if (given && cJSON_IsNull(given)) /* null may clear an optional field, not this one */
+            return mm_fail(err, err_size, "required argument '%s%s%s' is null", path,
+                           *path ? "." : "", r->valuestring);
+        if (cJSON_IsString(r) && !given) {
             const cJSON *ps = cJSON_GetObjectItemCaseSensitive(props, r->valuestring);
             char t[64] = "a value";
             describe_type(cJSON_GetObjectItemCaseSensitive(ps, "type"), t, sizeof t);

@@ -22,67 +22,115 @@ static const cJSON *past_items(const cJSON *node)
     return node;
 }
 
-/* The field `name` of node: its properties, or an alternative's, depth-limited. */
+/* The alternatives of node that a "[N]" segment picks from: its oneOf, else its anyOf. */
+static const cJSON *alternatives(const cJSON *node)
+{
+    const cJSON *a = member(node, "oneOf");
+    return cJSON_IsArray(a) ? a : member(node, "anyOf");
+}
+
+/* N of a "[N]" segment, or -1. */
+static int selector(const char *seg)
+{
+    char *end;
+    if (seg[0] != '[' || seg[1] < '0' || seg[1] > '9')
+        return -1;
+    long n = strtol(seg + 1, &end, 10);
+    return end[0] == ']' && end[1] == '\0' && n < 1000 ? (int)n : -1;
+}
+
+/* The field `name` of node: one of its properties ("*": its map values), else the first
+ * alternative's that has it, depth-limited. "[N]" picks alternative N itself. */
 static const cJSON *field(const cJSON *node, const char *name, int depth)
 {
     node = past_items(node);
-    if (strcmp(name, "*") == 0)
-        return cJSON_IsObject(member(node, "additionalProperties"))
-                   ? member(node, "additionalProperties")
-                   : NULL;
-    const cJSON *f = member(member(node, "properties"), name);
-    if (f || depth >= ALTERNATIVES_DEPTH)
-        return f;
+    int pick = selector(name);
+    if (pick >= 0)
+        return cJSON_GetArrayItem(alternatives(node), pick);
+    const cJSON *f = strcmp(name, "*") == 0 ? member(node, "additionalProperties")
+                                            : member(member(node, "properties"), name);
+    if (cJSON_IsObject(f) || depth >= ALTERNATIVES_DEPTH)
+        return cJSON_IsObject(f) ? f : NULL;
     static const char *const alts[] = {"allOf", "anyOf", "oneOf"};
-    for (int a = 0; a < 3 && !f; a++) {
+    for (int a = 0; a < 3; a++) {
         const cJSON *m;
         cJSON_ArrayForEach(m, member(node, alts[a]))
         {
             if ((f = field(m, name, depth + 1)))
-                break;
+                return f;
         }
     }
-    return f;
+    return NULL;
 }
 
-/* The field names of node (and of its alternatives), comma-separated, into buf. */
-static void list_fields(const cJSON *node, char *buf, size_t size, size_t *used, int depth)
+/* The field names of node and its allOf members, "*" for a map, "[N]" for each alternative:
+ * what a path may say next. */
+static void list_fields(const cJSON *node, char **buf, size_t *used, size_t *cap, int depth)
 {
     node = past_items(node);
     const cJSON *p;
     cJSON_ArrayForEach(p, member(node, "properties"))
     {
-        if (*used + strlen(p->string) + 3 < size)
-            *used +=
-                (size_t)snprintf(buf + *used, size - *used, "%s%s", *used ? ", " : "", p->string);
+        mm_appendf(buf, used, cap, "%s%s", *used ? ", " : "", p->string);
     }
-    if (cJSON_IsObject(member(node, "additionalProperties")) && *used + 4 < size)
-        *used += (size_t)snprintf(buf + *used, size - *used, "%s*", *used ? ", " : "");
+    if (cJSON_IsObject(member(node, "additionalProperties")))
+        mm_appendf(buf, used, cap, "%s*", *used ? ", " : "");
     if (depth >= ALTERNATIVES_DEPTH)
         return;
-    static const char *const alts[] = {"allOf", "anyOf", "oneOf"};
-    for (int a = 0; a < 3; a++) {
-        const cJSON *m;
-        cJSON_ArrayForEach(m, member(node, alts[a])) list_fields(m, buf, size, used, depth + 1);
-    }
+    cJSON_ArrayForEach(p, member(node, "allOf")) list_fields(p, buf, used, cap, depth + 1);
+    for (int i = 0; i < cJSON_GetArraySize(alternatives(node)); i++)
+        mm_appendf(buf, used, cap, "%s[%d]", *used ? ", " : "", i);
 }
 
-const cJSON *mm_body_schema_at(const cJSON *schema, const char *path, char *fields, size_t size)
+/* The next segment of path at *p into seg (unescaped: "\." is a dot, "\\" a backslash),
+ * *p moved past it and its dot; *more: a dot followed. Returns -1 for an empty segment. */
+static int next_segment(const char **p, char *seg, size_t size, int *more)
 {
-    if (size)
-        fields[0] = '\0';
+    size_t k = 0;
+    const char *s = *p;
+    for (; *s && *s != '.'; s++) {
+        if (*s == '\\' && (s[1] == '.' || s[1] == '\\'))
+            s++;
+        if (k + 1 < size)
+            seg[k++] = *s;
+    }
+    seg[k] = '\0';
+    *more = *s == '.';
+    *p = *more ? s + 1 : s;
+    return k ? 0 : -1;
+}
+
+const cJSON *mm_body_schema_at(const cJSON *schema, const char *path, char **why)
+{
+    *why = NULL;
     const cJSON *node = schema;
-    char *copy = mm_xstrdup(path), *save = NULL;
-    for (char *seg = strtok_r(copy, ".", &save); seg && node; seg = strtok_r(NULL, ".", &save)) {
+    char seg[256];
+    const char *p = path;
+    int more = *p != '\0';
+    while (more) {
+        const char *start = p;
+        if (next_segment(&p, seg, sizeof seg, &more) != 0 || (more && !*p)) {
+            *why = mm_xstrdup("a path has no empty field names (no two dots, no dot at an end)");
+            return NULL;
+        }
         const cJSON *next = field(node, seg, 0);
         if (!next) {
-            size_t used = 0;
-            if (size)
-                list_fields(node, fields, size, &used, 0);
+            char *list = NULL;
+            size_t used = 0, cap = 0, wu = 0, wc = 0;
+            list_fields(node, &list, &used, &cap, 0);
+            size_t at = (size_t)(start - path);
+            if (at)
+                mm_appendf(why, &wu, &wc, "no field '%.100s' after '%.*s'", seg, (int)(at - 1),
+                           path);
+            else
+                mm_appendf(why, &wu, &wc, "no field '%.100s' at the top", seg);
+            mm_appendf(why, &wu, &wc, "; what may follow there: %s",
+                       list ? list : "nothing (not an object)");
+            free(list);
+            return NULL;
         }
         node = next;
     }
-    free(copy);
     return node;
 }
 
@@ -104,11 +152,14 @@ static void point(cJSON *node, const char *path)
     free(text);
 }
 
+/* base.name with '.' and '\' in name escaped, so that the path reads back to this field. */
 static char *join(const char *base, const char *name)
 {
     char *out = NULL;
     size_t used = 0, cap = 0;
-    mm_appendf(&out, &used, &cap, "%s%s%s", base, *base ? "." : "", name);
+    mm_appendf(&out, &used, &cap, "%s%s", base, *base ? "." : "");
+    for (const char *c = name; *c; c++)
+        mm_appendf(&out, &used, &cap, "%s%c", *c == '.' || *c == '\\' ? "\\" : "", *c);
     return out;
 }
 
@@ -120,7 +171,9 @@ static int cut_below(cJSON *node, const char *path, int depth, int keep)
     int cut = 0;
     cJSON *props = cJSON_GetObjectItemCaseSensitive(node, "properties");
     cJSON *map = cJSON_GetObjectItemCaseSensitive(node, "additionalProperties");
-    if ((cJSON_IsObject(props) && props->child) || (cJSON_IsObject(map) && map->child)) {
+    cJSON *pattern = cJSON_GetObjectItemCaseSensitive(node, "patternProperties");
+    if ((cJSON_IsObject(props) && props->child) || (cJSON_IsObject(map) && map->child) ||
+        (cJSON_IsObject(pattern) && pattern->child)) {
         if (depth >= keep) {
             static const char *const gone[] = {
                 "properties", "required", "additionalProperties", "patternProperties", "anyOf",
@@ -142,43 +195,78 @@ static int cut_below(cJSON *node, const char *path, int depth, int keep)
             cut |= cut_below(map, sub, depth + 1, keep);
             free(sub);
         }
+        cJSON_ArrayForEach(p, pattern) /* no path reaches them: keep them small */
+        {
+            cut |= cut_below(p, path, keep, keep);
+        }
     }
     cJSON *items = cJSON_GetObjectItemCaseSensitive(node, "items");
     if (cJSON_IsObject(items)) /* items have no path segment of their own: the same depth */
         cut |= cut_below(items, path, depth, keep);
-    static const char *const alts[] = {"allOf", "anyOf", "oneOf"};
-    for (int a = 0; a < 3; a++) {
-        cJSON *m;
-        cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(node, alts[a]))
-        {
-            cut |= cut_below(m, path, depth, keep);
-        }
+    cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(node, "allOf"))
+    {
+        cut |= cut_below(m, path, depth, keep); /* one object with the others' fields */
+    }
+    /* Alternatives: each under its own "[N]" segment, so that a pointer inside one reads back
+     * to that one and not to the first alternative with a field of that name. */
+    cJSON *alts = (cJSON *)alternatives(node);
+    int i = 0;
+    cJSON_ArrayForEach(m, alts)
+    {
+        char sel[16];
+        snprintf(sel, sizeof sel, "[%d]", i++);
+        char *sub = NULL;
+        size_t used = 0, cap = 0;
+        mm_appendf(&sub, &used, &cap, "%s%s%s", path, *path ? "." : "", sel);
+        cut |= cut_below(m, sub, depth, keep);
+        free(sub);
     }
     return cut;
+}
+
+/* Only names and types: what is left when even the top fields are over the budget. */
+static void names_and_types(cJSON *node)
+{
+    static const char *const gone[] = {"description", "enum",    "default", "examples",
+                                       "minimum",     "maximum", "pattern", "format"};
+    cJSON *props = cJSON_GetObjectItemCaseSensitive(node, "properties");
+    cJSON *p;
+    cJSON_ArrayForEach(p, props)
+    {
+        for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
+            cJSON_DeleteItemFromObjectCaseSensitive(p, gone[i]);
+    }
+}
+
+static size_t printed_size(const cJSON *node)
+{
+    char *text = cJSON_PrintUnformatted(node);
+    size_t n = text ? strlen(text) : 0;
+    free(text);
+    return n;
 }
 
 cJSON *mm_body_schema_pruned(const cJSON *node, const char *base, size_t max_bytes, int *depth_kept)
 {
     *depth_kept = 0;
-    cJSON *whole = cJSON_Duplicate(node, 1);
-    char *text = cJSON_PrintUnformatted(whole);
-    size_t n = text ? strlen(text) : 0;
-    free(text);
-    if (n <= max_bytes)
-        return whole;
-    /* The deepest cut that fits; depth 1 (the top fields only) whatever its size. */
-    for (int keep = 12; keep >= 1; keep--) {
+    if (printed_size(node) <= max_bytes)
+        return cJSON_Duplicate(node, 1);
+    /* The deepest cut that fits; at depth 1 (the top fields) over the budget, their names and
+     * types only. */
+    for (int keep = 12;; keep--) {
         cJSON *copy = cJSON_Duplicate(node, 1);
         cut_below(copy, base, 0, keep);
-        text = cJSON_PrintUnformatted(copy);
-        n = text ? strlen(text) : 0;
-        free(text);
-        if (n <= max_bytes || keep == 1) {
-            cJSON_Delete(whole);
+        if (keep == 1 && printed_size(copy) > max_bytes) {
+            cJSON_Delete(copy);
+            copy = cJSON_Duplicate(node, 1);
+            names_and_types(copy); /* before the cut: the pointers stay */
+            cut_below(copy, base, 0, keep);
+        }
+        if (keep == 1 || printed_size(copy) <= max_bytes) {
             *depth_kept = keep;
             return copy;
         }
         cJSON_Delete(copy);
     }
-    return whole; /* not reached */
 }

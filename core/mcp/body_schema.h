@@ -3,9 +3,11 @@
  * byte budget by depth. Some Mist bodies are huge (a site's settings: 530 KB of schema); a
  * model gets the top levels, and each object cut off says which path shows its fields.
  *
- * Paths are field names joined by '.': "radius_config.auth_servers". An array's items are
- * entered without a segment; "*" enters a map's values (additionalProperties); a name is also
- * looked for in the anyOf/oneOf/allOf alternatives.
+ * Paths are field names joined by '.': "radius_config.auth_servers" ('.' in a name is "\.").
+ * An array's items are entered without a segment; "*" enters a map's values
+ * (additionalProperties); "[N]" picks alternative N of a oneOf/anyOf; a name is also looked
+ * for in the alternatives (the first that has it). Pointers written by pruning name the
+ * alternative they are in, so each reads back to its own field.
  *
  * Pure functions on cJSON trees: thread-safe, no state.
  */
@@ -15,10 +17,10 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-/* The schema node at path in schema (borrowed from it), or NULL when a segment names no
- * field; then `fields` (size bytes) lists the fields where the walk stopped, comma-separated
- * ("" if none). path "" is schema itself. */
-const cJSON *mm_body_schema_at(const cJSON *schema, const char *path, char *fields, size_t size);
+/* The schema node at path in schema (borrowed from it), or NULL with *why (owned, free())
+ * saying which segment names no field and what may follow there ("a, b, *, [0], [1]"), or
+ * that the path has an empty segment. path "" is schema itself. */
+const cJSON *mm_body_schema_at(const cJSON *schema, const char *path, char **why);
 
 /* A copy of node (owned by the caller) whose serialized size is at most max_bytes where depth
  * allows: objects below the deepest depth that fits keep their type and description, lose

@@ -141,14 +141,12 @@ static cJSON *describe(const mistmcp_tool *t, const char *category, const cJSON 
     cJSON *body = t->full_schema ? cJSON_Parse(t->full_schema) : NULL;
     const cJSON *at = body;
     if (*path) {
-        char fields[300];
-        at = body ? mm_body_schema_at(body, path, fields, sizeof fields) : NULL;
+        char *why = NULL;
+        at = body ? mm_body_schema_at(body, path, &why) : NULL;
         if (!at) {
-            if (!body)
-                snprintf(err, err_size, "%s has no request body, so no path", t->name);
-            else
-                snprintf(err, err_size, "no field at path '%.100s' of %s's body; fields there: %s",
-                         path, t->name, fields[0] ? fields : "none");
+            snprintf(err, err_size, "%s%s%s", body ? "" : t->name,
+                     body ? "" : " has no request body, so no path", why ? why : "");
+            free(why);
             cJSON_Delete(body);
             return NULL;
         }
@@ -208,7 +206,7 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
     mm_registry *reg = s->srv->registry;
     long at = mm_registry_catalog_tool(reg, name);
     cJSON *d = NULL;
-    char err[512] = "";
+    char err[4096] = ""; /* a wrong path lists the fields there: a site's settings has 95 */
     const mm_builtin *b = mm_builtin_find(name);
     if (b) { /* getSelf is reached through callMistTool too; the others are listed */
         d = describe(&b->tool, "built-in", NULL, mm_builtin_visible(b, s), path, err, sizeof err);
@@ -233,7 +231,7 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
     }
     cJSON_Delete(args);
     if (!d) {
-        char text[700];
+        char text[sizeof err + 100];
         snprintf(text, sizeof text, "%s%s%s", err[0] ? "Cannot describe it: " : "",
                  err[0] ? err : "Unknown tool: ",
                  err[0] ? ""

@@ -77,6 +77,7 @@ int main(void)
     refused("{\"org_id\":\"o\",\"macs\":[\"a\",1]}",
             "argument 'macs[1]' must be a string, got integer 1");
     refused("{\"org_id\":\"o\",\"body\":{}}", "missing required argument 'body.name' (string)");
+    refused("{\"org_id\":\"o\",\"body\":{\"name\":null}}", "required argument 'body.name' is null");
     refused("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"port\":\"80\"}}",
             "argument 'body.port' must be an integer, got string \"80\"");
     refused("{\"org_id\":\"o\",\"body\":{\"name\":\"x\",\"mode\":\"manual\"}}",

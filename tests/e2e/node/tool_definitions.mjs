@@ -70,7 +70,7 @@ for (const write of [false, true]) {
 const every = listings.get("all+write");
 if (every.length < 900) throw new Error(`all+write lists ${every.length} tools, expected the whole spec`);
 const described = [], bodies = [];
-let cutBodies = 0;
+let cutBodies = 0, followed = 0;
 {
   const c = await session(["--enable-write-tools"]);
   for (const t of every) {
@@ -81,18 +81,31 @@ let cutBodies = 0;
     described.push({ name: t.name, inputSchema: d.inputSchema });
     if (d.bodySchema) bodies.push({ name: t.name, schema: d.bodySchema });
     // An answer fits the default 100 KB result limit; a body cut by depth points to paths
-    // that show the rest, and the first such path answers in turn.
+    // that show the rest, and every pointer reads back to the very field it stands for: the
+    // answer for its path has the description the cut field had (inside oneOf alternatives
+    // too, where fields share names).
     const size = JSON.stringify(r).length;
     if (size > 100 * 1024) throw new Error(`describeMistTool ${t.name}: ${size} bytes`);
-    const pointer = d.bodySchemaDepth && JSON.stringify(d.bodySchema).match(/describeMistTool with path \\"([^\\]+)\\"/);
-    if (d.bodySchemaDepth) {
-      if (!pointer) throw new Error(`describeMistTool ${t.name}: cut at depth ${d.bodySchemaDepth} without a path`);
-      const p = await deadline(c.callTool({ name: "describeMistTool", arguments: { name: t.name, path: pointer[1] } }),
-        `describe ${t.name} ${pointer[1]}`);
-      if (p.isError || p.structuredContent.bodyPath !== pointer[1] || !p.structuredContent.bodySchema)
-        throw new Error(`describeMistTool ${t.name} path ${pointer[1]}: ${JSON.stringify(p.content).slice(0, 300)}`);
-      bodies.push({ name: `${t.name} ${pointer[1]}`, schema: p.structuredContent.bodySchema });
-      cutBodies++;
+    if (!d.bodySchemaDepth) continue;
+    cutBodies++;
+    const pointers = [];
+    walk(d.bodySchema, (s) => {
+      const m = typeof s.description === "string" && s.description.match(/^(.*?)\s*Fields: describeMistTool with path "(.+)"\.$/s);
+      if (m) pointers.push({ said: m[1].replace(/\.$/, ""), path: m[2] });
+    });
+    if (!pointers.length) throw new Error(`describeMistTool ${t.name}: cut at depth ${d.bodySchemaDepth} without a path`);
+    for (const p of pointers) {
+      const a = await deadline(c.callTool({ name: "describeMistTool", arguments: { name: t.name, path: p.path } }),
+        `describe ${t.name} ${p.path}`);
+      const got = a.structuredContent && a.structuredContent.bodySchema;
+      // the path names the field; the cut node may be its array's items or an allOf member
+      const says = (n) => !!n && (String(n.description || "").startsWith(p.said) || says(n.items) ||
+        (n.allOf || []).some(says));
+      if (a.isError || a.structuredContent.bodyPath !== p.path || !got || (p.said && !says(got)))
+        throw new Error(`describeMistTool ${t.name} path ${p.path} (a field described "${p.said}"): ` +
+          `${a.isError ? JSON.stringify(a.content).slice(0, 300) : JSON.stringify(got && got.description)}`);
+      if (JSON.stringify(a).length > 100 * 1024) throw new Error(`describeMistTool ${t.name} path ${p.path}: too big`);
+      followed++;
     }
   }
   await c.close();
@@ -153,7 +166,7 @@ for (const b of bodies) {
     badBodies++;
   }
 }
-console.log(`describeMistTool bodySchema: ${badBodies}/${bodies.length} rejected (${cutBodies} cut by depth, each followed to a path)`);
+console.log(`describeMistTool bodySchema: ${badBodies}/${bodies.length} rejected (${cutBodies} cut by depth; ${followed} pointers followed, each to its own field)`);
 failures += badBodies;
 
 // Descriptions, in every listing. The name rule is written again here, independently of the
