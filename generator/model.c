@@ -313,7 +313,10 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
         free(op->summary);
         op->summary = gen_text_title(id);
     }
-    if (gen_summary_contradicts(op)) {
+    build_body(root, op, opnode);
+    if (build_params(root, op, item, opnode, &m->shadowed_params, err, err_size) != 0)
+        return -1;
+    if (gen_summary_contradicts(op)) { /* after the parameters: the lead may name them */
         /* Searches show the summary too: it says what the operation does, not what the
          * spec's text wrongly said. */
         char *said = op->summary;
@@ -325,9 +328,6 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
                 id, op->method, path, said, op->summary);
         free(said);
     }
-    build_body(root, op, opnode);
-    if (build_params(root, op, item, opnode, &m->shadowed_params, err, err_size) != 0)
-        return -1;
     return 0;
 }
 

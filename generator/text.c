@@ -15,6 +15,11 @@ static char *plain_first_paragraph(const char *s)
     int pending_space = 0, first_line_done = 0;
     for (size_t i = 0; i < n;) {
         char c = s[i];
+        if (c == '#' && k == 0) { /* a markdown heading before the text: not a sentence */
+            while (i < n && s[i] != '\n')
+                i++;
+            continue;
+        }
         if (c == '\n' && k > 0) {
             /* A blank line ends the paragraph; so does a markdown table or list after text. */
             size_t j = i + 1;
@@ -30,7 +35,9 @@ static char *plain_first_paragraph(const char *s)
         if (c == '[') {
             const char *close = strchr(s + i, ']');
             if (close && close[1] == '(' && strchr(close, ')')) {
-                /* [text](url) -> text */
+                /* [text](url) -> text, after the space before it */
+                if (pending_space && close > s + i + 1)
+                    out[k++] = ' ';
                 for (const char *p = s + i + 1; p < close; p++)
                     out[k++] = *p, pending_space = 0;
                 i = (size_t)(strchr(close, ')') - s) + 1;

@@ -78,12 +78,15 @@ static does verb_does(const char *verb)
     static const struct {
         const char *verb;
         does d;
-    } verbs[] = {{"get", DOES_READ},       {"list", DOES_READ},     {"search", DOES_READ},
-                 {"count", DOES_READ},     {"counts", DOES_READ},   {"retrieve", DOES_READ},
-                 {"retrieves", DOES_READ}, {"returns", DOES_READ},  {"obtain", DOES_READ},
-                 {"create", DOES_CREATE},  {"add", DOES_CREATE},    {"update", DOES_UPDATE},
-                 {"updates", DOES_UPDATE}, {"delete", DOES_DELETE}, {"deletes", DOES_DELETE},
-                 {"remove", DOES_DELETE},  {"revoke", DOES_DELETE}, {"upload", DOES_CREATE}};
+    } verbs[] = {{"get", DOES_READ},       {"list", DOES_READ},      {"search", DOES_READ},
+                 {"count", DOES_READ},     {"counts", DOES_READ},    {"retrieve", DOES_READ},
+                 {"retrieves", DOES_READ}, {"returns", DOES_READ},   {"obtain", DOES_READ},
+                 {"create", DOES_CREATE},  {"add", DOES_CREATE},     {"update", DOES_UPDATE},
+                 {"updates", DOES_UPDATE}, {"delete", DOES_DELETE},  {"deletes", DOES_DELETE},
+                 {"remove", DOES_DELETE},  {"revoke", DOES_DELETE},  {"lists", DOES_READ},
+                 {"gets", DOES_READ},      {"provides", DOES_READ},  {"creates", DOES_CREATE},
+                 {"adds", DOES_CREATE},    {"removes", DOES_DELETE}, {"deleting", DOES_DELETE},
+                 {"replace", DOES_UPDATE}};
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (strcasecmp(verb, verbs[i].verb) == 0)
             return verbs[i].d;
@@ -111,20 +114,63 @@ static int conflict(does a, does b)
     return !((a == DOES_CREATE && b == DOES_UPDATE) || (a == DOES_UPDATE && b == DOES_CREATE));
 }
 
+/* The operationId's own verb: its first camelCase word ("create" of createOrgWlan). */
+static void own_verb(const gen_op *op, char *own, size_t size)
+{
+    size_t n = 0;
+    while (op->name[n] && n + 1 < size && (n == 0 || islower((unsigned char)op->name[n])))
+        own[n] = op->name[n], n++;
+    own[n] = '\0';
+}
+
+/* What the operationId's verb says it does; an upload creates something on Mist. */
+static does own_does(const char *own)
+{
+    return strcasecmp(own, "upload") == 0 ? DOES_CREATE : verb_does(own);
+}
+
 int gen_summary_contradicts(const gen_op *op)
 {
     char verb[32], own[32];
     first_word(op->summary, verb, sizeof verb);
-    size_t n = 0; /* the operationId's own verb: its first camelCase word */
-    while (op->name[n] && n + 1 < sizeof own && (n == 0 || islower((unsigned char)op->name[n])))
-        own[n] = op->name[n], n++;
-    own[n] = '\0';
+    own_verb(op, own, sizeof own);
     does said = verb_does(verb);
     does by_method = op->method_id == MISTMCP_HTTP_GET      ? DOES_READ
                      : op->method_id == MISTMCP_HTTP_DELETE ? DOES_DELETE
                      : op->method_id == MISTMCP_HTTP_PUT    ? DOES_UPDATE
                                                             : DOES_OTHER; /* POST does it all */
-    return conflict(said, by_method) || conflict(said, verb_does(own));
+    return conflict(said, by_method) || conflict(said, own_does(own));
+}
+
+/* 1 if the first n bytes of text say the operation's action: a verb of the same kind as the
+ * operationId's ("Get List of Org WLANs" for listOrgWlans), or the verb itself ("Troubleshoot
+ * a site" for troubleshootSite, "Restarts" for restart...). "Org admin can invite people to
+ * manage the org" says nothing of createOrg's. */
+static int mentions_action(const gen_op *op, const char *text, size_t n)
+{
+    char own[32], word[32];
+    own_verb(op, own, sizeof own);
+    does kind = own_does(own);
+    if (kind == DOES_OTHER) /* "Allows validation of..." for testX: no judging synonyms */
+        return 1;
+    size_t stem = strlen(own) < 5 ? strlen(own) : 5;
+    for (size_t i = 0; i < n;) {
+        while (i < n && !isalpha((unsigned char)text[i]))
+            i++;
+        size_t k = 0;
+        while (i < n && isalpha((unsigned char)text[i]))
+            if (k + 1 < sizeof word)
+                word[k++] = text[i++];
+            else
+                i++;
+        word[k] = '\0';
+        if (!k)
+            break;
+        if ((kind != DOES_OTHER && verb_does(word) == kind) ||
+            (stem && k >= stem && strncasecmp(word, own, stem) == 0))
+            return 1;
+    }
+    return 0;
 }
 
 /* 1 if the summary says another action than the operation does. */
@@ -156,6 +202,15 @@ static char *summary_title(const gen_op *op)
                      (l == vl || verb[l] == 's');
     if (verb_does(verb) == DOES_OTHER && !names_verb)
         return NULL;
+    /* ...and names what it acts on: not "Stop it" */
+    const char *rest = op->summary + strcspn(op->summary, " ");
+    while (*rest == ' ')
+        rest++;
+    size_t rl = n - (size_t)(rest - op->summary);
+    static const char *const pronouns[] = {"it", "them", "this", "that", "these", "those"};
+    for (size_t i = 0; i < sizeof pronouns / sizeof pronouns[0]; i++)
+        if (rl == strlen(pronouns[i]) && strncasecmp(rest, pronouns[i], rl) == 0)
+            return NULL;
     char *t = gen_xstrdup(op->summary);
     t[n] = '\0';
     return t;
@@ -280,6 +335,8 @@ static char *action_sentence(const cJSON *spec, const gen_op *op, int with_argum
         else if (answer && strcmp(answer, "array") == 0)
             s = gen_xasprintf("Returns a list of %s%s.", noun,
                               has_param(op, "page") ? ", paged" : "");
+        else if (verb_does(verb) == DOES_OTHER) /* "Troubleshoot", "Optimize": their own verb */
+            s = gen_xasprintf("%s %s%s.", verb, noun, by);
         else
             s = gen_xasprintf("Returns %s%s%s.", item && id_like ? "one " : "", noun, by);
         break;
@@ -345,8 +402,9 @@ char *gen_tool_description(const cJSON *spec, const gen_op *op, size_t max)
     text[first_end] = '\0';
     /* A first sentence worth leading with says more than the name, agrees with the method
      * and has some substance ("1." or "For Wired SLEs." has not). */
-    int good = !gen_text_restates_name(text, op->name) && !misleading(op) &&
-               word_count(text, first_end) >= 4;
+    int restates = gen_text_restates_name(text, op->name);
+    int good = !restates && !misleading(op) && word_count(text, first_end) >= 4 &&
+               mentions_action(op, text, first_end);
     text[first_end] = saved;
     size_t limit = max;
     if (good && first_end > max && op->method_id != MISTMCP_HTTP_GET &&
@@ -364,13 +422,25 @@ char *gen_tool_description(const cJSON *spec, const gen_op *op, size_t max)
             free(lead);
             lead = action_sentence(spec, op, 0);
         }
-        const char *more = text + first_end;
+        /* After the lead, the spec's text from its first sentence on when that one has content
+         * (it only lacked the action), else from the second. */
+        int keep_first = !restates && !misleading(op) && word_count(text, first_end) >= 4;
+        const char *more = keep_first ? text : text + first_end;
         while (*more == ' ')
             more++;
         size_t room = max > strlen(lead) + 1 ? max - strlen(lead) - 1 : 0, take = 0;
-        for (size_t i = 0; more[i] && i < room; i++)
-            if (gen_text_sentence_end(more, i))
-                take = i + 1;
+        for (int pass = 0; pass < 2 && !take; pass++) {
+            if (pass == 1) { /* the first does not fit: from the second on */
+                if (more != text)
+                    break;
+                more = text + first_end;
+                while (*more == ' ')
+                    more++;
+            }
+            for (size_t i = 0; more[i] && i < room; i++)
+                if (gen_text_sentence_end(more, i))
+                    take = i + 1;
+        }
         if (take && !misleading(op))
             out = gen_xasprintf("%s %.*s", lead, (int)take, more);
         else

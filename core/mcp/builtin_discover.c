@@ -111,9 +111,9 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
     if (n)
         mm_appendf(&text, &used, &cap,
                    "Next: describeMistTool shows a tool's arguments; callMistTool runs a "
-                   "read-only one%s (with enable_category: true if its category is not enabled), "
+                   "read-only one%s; pass enable_category: true if its category is not enabled, "
                    "or enable the category with manageMcpTools.",
-                   s->write_tools ? ", callMistWriteTool a write one" : "");
+                   s->write_tools ? " and callMistWriteTool a write one" : "");
     cJSON_Delete(args);
     res = mm_result_text(text, 0);
     free(text);
@@ -254,13 +254,14 @@ static int catalog_tool_cmp(const void *key, const void *tool)
 /* 1 if the catalog knows `name` as a read-only tool, 0 if as a write tool, -1 if it does not
  * know it (a third-party plugin's tool: its annotations decide once it is found). One hash
  * lookup and a binary search in the category: this runs on every dispatched call. */
-static int catalog_read_only(mm_registry *reg, const char *name)
+static int catalog_read_only(mm_registry *reg, const char *name, int *method)
 {
     long at = mm_registry_catalog_tool(reg, name);
     const mm_catalog_category *c =
         at >= 0 ? mm_category_catalog(mm_registry_at(reg, (size_t)at)) : NULL;
     const mm_catalog_tool *t =
         c ? bsearch(name, c->tools, c->tool_count, sizeof *c->tools, catalog_tool_cmp) : NULL;
+    *method = t ? t->method : 0;
     return t ? t->read_only : -1;
 }
 
@@ -268,14 +269,19 @@ static int catalog_read_only(mm_registry *reg, const char *name)
  * when it does. Reads and writes go through different tools so that a host's confirmation
  * prompt asks for exactly the writes (callMistTool is read-only, callMistWriteTool
  * destructive). */
-static const char *wrong_dispatcher(int write, int read_only, int writes_allowed)
+static const char *wrong_dispatcher(int write, int read_only, int method, int writes_allowed)
 {
-    if (!write && !read_only)
-        return writes_allowed ? "it is a write tool (POST, PUT or DELETE; some POSTs, such as the "
-                                "show commands, only read, but Mist does not say which): run it "
-                                "with callMistWriteTool"
-                              : "it is a write tool (POST, PUT or DELETE), and this server is "
+    if (!write && !read_only && method == MISTMCP_HTTP_POST)
+        return writes_allowed ? "it is a write tool (a POST; some POSTs, such as the show "
+                                "commands, only read, but Mist does not say which): run it with "
+                                "callMistWriteTool"
+                              : "it is a write tool (a POST; some, such as the show commands, "
+                                "only read, but Mist does not say which), and this server is "
                                 "read-only (started without --enable-write-tools)";
+    if (!write && !read_only)
+        return writes_allowed ? "it is a write tool: run it with callMistWriteTool"
+                              : "it is a write tool, and this server is read-only (started "
+                                "without --enable-write-tools)";
     if (write && read_only)
         return "it only reads: run it with callMistTool";
     return NULL;
@@ -301,9 +307,10 @@ static cJSON *dispatch(mm_call_ctx *ctx, cJSON *args, int write)
         why = "the discovery and management tools are called directly, not through a "
               "dispatcher";
     mm_session *s = ctx->session;
-    int ro = b ? 1 : name && !why ? catalog_read_only(s->srv->registry, name) : -1;
+    int method = 0;
+    int ro = b ? 1 : name && !why ? catalog_read_only(s->srv->registry, name, &method) : -1;
     if (!why && ro >= 0)
-        why = wrong_dispatcher(write, ro, s->write_tools);
+        why = wrong_dispatcher(write, ro, method, s->write_tools);
     char text[700];
     if (why) {
         snprintf(text, sizeof text, "%s%s%s", name && ro >= 0 ? name : "",
@@ -346,6 +353,7 @@ static cJSON *dispatch(mm_call_ctx *ctx, cJSON *args, int write)
         return mm_result_text(text, 1);
     }
     why = wrong_dispatcher(write, (sub.tool->annotations & MISTMCP_ANN_READ_ONLY) != 0,
+                           sub.tool->kind == MISTMCP_TOOL_DECLARATIVE ? sub.tool->method : 0,
                            s->write_tools);
     if (why) { /* a plugin tool the catalog does not know */
         mm_registry_release(reg, cat);

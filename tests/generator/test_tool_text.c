@@ -129,7 +129,7 @@ static void crafted(void)
                "/api/v1/orgs/{org_id}/tickets/{ticket_id}/attachments", "Get Org ticket Attachment",
                NULL);
     CHECK(gen_summary_contradicts(&op)); /* ...but not the reverse of its own name */
-    expect(spec, &op, 300, "Creates Org Ticket Attachment of the given ticket_id.");
+    expect(spec, &op, 300, "Upload Org Ticket Attachment of the given ticket_id.");
     op = op_of("createOrUpdateX", "PUT", MISTMCP_HTTP_PUT, "/api/v1/x", "Create or update X", NULL);
     CHECK(!gen_summary_contradicts(&op)); /* creating and updating go together */
 
@@ -175,10 +175,9 @@ static void crafted(void)
                "For models (e.g. EX3400 and up) having dedicated VC ports, it is easier to form "
                "a VC by just connecting cables with the dedicated VC ports. Cloud will detect "
                "the new VC.");
-    /* a write tool: its first sentence whole, up to 160 bytes, whatever the level */
-    expect(spec, &op, 80,
-           "For models (e.g. EX3400 and up) having dedicated VC ports, it is easier to form a VC "
-           "by just connecting cables with the dedicated VC ports.");
+    /* a first sentence that does not say the action (create) does not lead: the lead does,
+     * then whatever of the spec's fits */
+    expect(spec, &op, 80, "Creates Installer Virtual Chassis of the given fpc0_mac.");
     op.method = "GET", op.method_id = MISTMCP_HTTP_GET, op.name = "getInstallerVirtualChassis";
     expect(spec, &op, 80, /* a read tool: the lead, then what else fits */
            "Returns Installer Virtual Chassis of the given fpc0_mac.");

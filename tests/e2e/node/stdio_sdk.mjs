@@ -229,7 +229,7 @@ await check("reads and writes each through their own dispatcher", async () => {
   let r = await call("callMistTool", { name: "createOrgWlan", enable_category: true,
     arguments: { org_id: "org-9", body: { ssid: "x" } } });
   assert.equal(r.isError, true);
-  assert.match(r.content[0].text, /createOrgWlan: it is a write tool \(POST, PUT or DELETE.*run it with callMistWriteTool/);
+  assert.match(r.content[0].text, /createOrgWlan: it is a write tool \(a POST; some POSTs, such as the show commands, only read.*run it with callMistWriteTool/);
   let { tools } = await client.listTools();
   assert.ok(!tools.some((t) => t.name === "createOrgWlan"), "a refused call enables nothing");
   r = await call("callMistWriteTool", { name: "listOrgWlans", arguments: { org_id: "org-9" } });
