@@ -361,9 +361,9 @@ static char *action_sentence(const cJSON *spec, const gen_op *op, int with_argum
     return s;
 }
 
-/* Bytes a write tool's first sentence may take beyond its level's budget: what it destroys or
- * sets off ("Deleting MSP removes the MSP and OrgGroup under the MSP as well as all its
- * orgs") is worth more than schema detail. */
+/* Bytes a write tool's first sentence may take beyond its level's budget: what it removes
+ * or sets off ("Deleting MSP removes the MSP and OrgGroup under the MSP ...") is worth more
+ * than schema detail. */
 #define WRITE_FIRST_MAX 160
 
 static size_t word_count(const char *s, size_t n)
