@@ -19,6 +19,7 @@ static const char *const mist_clouds[] = {
     "api.gc6.mist.com", "api.ac5.mist.com", "api.gc5.mist.com", "api.gc7.mist.com"};
 
 #define DEFAULT_MAX_RESULT_BYTES 102400
+#define DEFAULT_MAX_BATCH 100 /* a batch of 100 tools/list in all mode is 40 MB of answer */
 #define DEFAULT_CONNECT_TIMEOUT_S 10
 #define DEFAULT_TIMEOUT_S 60
 
@@ -72,6 +73,8 @@ void mm_config_usage(FILE *out)
         "                               (MISTMCP_RATE_LIMIT_WAIT; default 10)\n"
         "      --max-response-bytes N   a larger Mist answer is stopped\n"
         "                               (MISTMCP_MAX_RESPONSE_BYTES; default 33554432)\n"
+        "      --max-batch N            messages in one JSON-RPC batch at most (protocol\n"
+        "                               2025-03-26; MISTMCP_MAX_BATCH; default 100)\n"
         "      --max-sessions N         HTTP sessions at most (MISTMCP_MAX_SESSIONS; 10000)\n"
         "      --session-idle-timeout SEC  idle HTTP sessions end (MISTMCP_SESSION_IDLE_TIMEOUT;\n"
         "                               default 1800)\n"
@@ -218,7 +221,8 @@ enum {
     OPT_RATE_LIMIT,
     OPT_RATE_BURST,
     OPT_RATE_WAIT,
-    OPT_MAX_RESPONSE
+    OPT_MAX_RESPONSE,
+    OPT_MAX_BATCH
 };
 
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
@@ -332,6 +336,11 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
             return bad(err, "max response bytes", v, "a number of bytes from 65536 to 1073741824");
         cfg->max_response_bytes = (size_t)n;
     }
+    if ((v = pick(cli[OPT_MAX_BATCH - OPT_VERSION + 128], "MISTMCP_MAX_BATCH", file))) {
+        if (parse_long(v, 1, 10000, &n) != 0)
+            return bad(err, "max batch", v, "a number of messages from 1 to 10000");
+        cfg->max_batch = (size_t)n;
+    }
     if (cli_dirs->count)
         for (size_t i = 0; i < cli_dirs->count; i++)
             mm_strlist_add(&cfg->plugin_dirs, cli_dirs->items[i]);
@@ -426,6 +435,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"rate-burst", required_argument, NULL, OPT_RATE_BURST},
         {"rate-limit-wait", required_argument, NULL, OPT_RATE_WAIT},
         {"max-response-bytes", required_argument, NULL, OPT_MAX_RESPONSE},
+        {"max-batch", required_argument, NULL, OPT_MAX_BATCH},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -434,6 +444,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
     cfg->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_S * 1000L;
     cfg->timeout_ms = DEFAULT_TIMEOUT_S * 1000L;
     cfg->max_sessions = 10000;
+    cfg->max_batch = DEFAULT_MAX_BATCH;
     cfg->session_idle_ms = 30L * 60 * 1000;
     cfg->max_retries = 3;
     cfg->retry_max_ms = 30000;

@@ -54,6 +54,7 @@ typedef struct mm_config {
     mm_strlist origins;     /* --allow-origin: browser origins allowed besides loopback ones */
     size_t max_result_bytes;
     size_t max_sessions;  /* HTTP */
+    size_t max_batch;     /* messages in one JSON-RPC batch (2025-03-26) */
     long session_idle_ms; /* HTTP: idle sessions end after this */
     long connect_timeout_ms;
     long timeout_ms;

@@ -173,6 +173,8 @@ size_t mm_utf8_length(const char *s)
 char *mm_json_wire_text(cJSON *msg)
 {
     char *text = mm_json_take_text(msg); /* numbers as they were written */
+    if (!text)
+        return NULL; /* cJSON could not print it: past 2 GiB, or out of memory */
     char *fixed = mm_utf8_repair(text);
     if (!fixed)
         return text;

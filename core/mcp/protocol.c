@@ -400,6 +400,17 @@ cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *
                                  "JSON-RPC batches are only part of protocol version 2025-03-26");
     if (cJSON_GetArraySize(batch) == 0)
         return mm_protocol_error(NULL, MM_INVALID_REQUEST, "an empty batch");
+    /* A bound on the work and on the answer one message can ask for: 10,500 tools/list in
+     * all mode once made an answer past 2 GiB. */
+    size_t max = s->srv->cfg ? s->srv->cfg->max_batch : 0;
+    if (max && (size_t)cJSON_GetArraySize(batch) > max) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "a batch of %d messages; at most %zu (--max-batch): send them in smaller "
+                 "batches",
+                 cJSON_GetArraySize(batch), max);
+        return mm_protocol_error(NULL, MM_INVALID_REQUEST, text);
+    }
     cJSON *out = cJSON_CreateArray();
     const cJSON *m;
     cJSON_ArrayForEach(m, batch)

@@ -96,10 +96,11 @@ int mm_session_rotate_token(mm_session *s, const char *used)
 static void send_to(mm_session *s, const mm_inflight *req, cJSON *msg)
 {
     char *text = mm_json_wire_text(msg);
+    const char *wire = text ? text : MM_WIRE_TEXT_FAILED; /* too large: an error, not a crash */
     if (req && req->send)
-        req->send(req->send_ctx, text);
+        req->send(req->send_ctx, wire);
     else
-        s->send(s->send_ctx, text);
+        s->send(s->send_ctx, wire);
     free(text);
 }
 

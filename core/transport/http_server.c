@@ -227,7 +227,8 @@ static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned
 {
     cJSON *e = mm_protocol_error(id, code, message);
     char *text = mm_json_wire_text(e);
-    enum MHD_Result rc = mm_http_reply(h, c, status, "application/json", text, NULL);
+    enum MHD_Result rc =
+        mm_http_reply(h, c, status, "application/json", text ? text : MM_WIRE_TEXT_FAILED, NULL);
     free(text);
     return rc;
 }
@@ -440,8 +441,8 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
     if (!out)
         return mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
     char *text = mm_json_wire_text(out);
-    enum MHD_Result rc =
-        mm_http_reply(h, c, MHD_HTTP_OK, "application/json", text, sid[0] ? sid : NULL);
+    enum MHD_Result rc = mm_http_reply(h, c, MHD_HTTP_OK, "application/json",
+                                       text ? text : MM_WIRE_TEXT_FAILED, sid[0] ? sid : NULL);
     free(text);
     return rc;
 }

@@ -144,6 +144,32 @@ int main(int argc, char **argv)
     cJSON_Delete(r);
     mm_child_finish(&c, 5000);
 
+    /* Issue 13, row 1: 10,500 tools/list in one all-mode batch once made an answer past 2 GiB
+     * and a crash (every session lost). Batches are bounded (--max-batch, default 100): the
+     * batch gets a clear error and the server goes on; a batch within the bound is answered. */
+    start(&c, "all");
+    init(&c, "2025-03-26", "2025-03-26");
+    size_t cap = 10500 * 60 + 16, used = 0;
+    char *batch = malloc(cap);
+    batch[used++] = '[';
+    for (int i = 0; i < 10500; i++)
+        used += (size_t)snprintf(batch + used, cap - used,
+                                 "%s{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/list\"}",
+                                 i ? "," : "", 100 + i);
+    snprintf(batch + used, cap - used, "]");
+    r = ask(&c, batch);
+    free(batch);
+    CHECK_MSG(code(r) == -32600 && strstr(s_at(r, "error", "message"),
+                                          "a batch of 10500 messages; at most 100 (--max-batch)"),
+              "the batch is refused: %s", s_at(r, "error", "message"));
+    cJSON_Delete(r);
+    r = ask(&c, "[{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"},"
+                "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/list\"}]");
+    CHECK_MSG(cJSON_IsArray(r) && cJSON_GetArraySize(r) == 2, "a batch within the bound");
+    cJSON_Delete(r);
+    status = mm_child_finish(&c, 5000);
+    CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server never stopped");
+
     /* tools/list in all mode with write tools: one page, cursors checked. */
     start(&c, "all");
     init(&c, "2025-06-18", "2025-06-18");

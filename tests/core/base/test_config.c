@@ -126,7 +126,7 @@ static void test_precedence(void)
     CHECK(cfg.mode == MM_MODE_MANAGED && cfg.transport == MM_TRANSPORT_STDIO && cfg.port == 8000);
     CHECK(strcmp(cfg.host, "127.0.0.1") == 0 && strcmp(cfg.cloud, "api.mist.com") == 0);
     CHECK(cfg.tokens.count == 0 && !cfg.org_id && !cfg.enable_write_tools && !cfg.debug);
-    CHECK(cfg.max_result_bytes == 102400 && cfg.timeout_ms == 60000);
+    CHECK(cfg.max_result_bytes == 102400 && cfg.timeout_ms == 60000 && cfg.max_batch == 100);
     CHECK(cfg.clouds.count == 12);
     mm_config_free(&cfg);
 
@@ -227,6 +227,8 @@ static void test_bad_values(void)
     expect_bad((const char *[]){"-c", "orgs", NULL}, "--categories is for mode custom");
     expect_bad((const char *[]){"--timeout", "-1", NULL}, "timeout '-1' is not valid");
     expect_bad((const char *[]){"--max-result-bytes", "12", NULL}, "max result bytes '12'");
+    expect_bad((const char *[]){"--max-batch", "0", NULL},
+               "max batch '0' is not valid: expected a number of messages from 1 to 10000");
     expect_bad((const char *[]){"--header", "NoColon", NULL}, "header 'NoColon' is not valid");
     expect_bad((const char *[]){"--allow-cloud", "evil.com/path", NULL},
                "allowed cloud 'evil.com/path' is not valid");

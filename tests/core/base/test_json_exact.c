@@ -7,6 +7,7 @@
  * space between tokens and raw control characters in strings.
  */
 #include "base/json_exact.h"
+#include "base/util.h"
 #include "check.h"
 
 #include <stdlib.h>
@@ -53,6 +54,9 @@ static void round_trip(const char *json)
 
 int main(void)
 {
+    /* Nothing to print gives no text, not a crash (issue 13, row 1: an answer past 2 GiB made
+     * cJSON_PrintUnformatted return NULL, and the UTF-8 repair read it). */
+    CHECK(mm_json_wire_text(NULL) == NULL);
     char json[512];
     size_t n_awkward = sizeof awkward / sizeof awkward[0];
     for (size_t i = 0; i < n_awkward; i++) {
