@@ -225,6 +225,19 @@ enum {
     OPT_MAX_BATCH
 };
 
+const char *mm_token_problem(const char *token)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)token; *p; p++, n++)
+        if (*p <= 0x20 || *p == 0x7f)
+            return "it holds a space or a control character";
+    if (n == 0)
+        return "it is empty";
+    if (n > MM_TOKEN_MAX)
+        return "it is longer than 512 bytes";
+    return NULL;
+}
+
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
 {
     fprintf(err, "mistmcp: %s '%s' is not valid: expected %s\n", what, value, expected);
@@ -375,6 +388,14 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
      * the process list). */
     if ((v = pick(NULL, "MIST_API_TOKEN", file)) || (v = pick(NULL, "MIST_APITOKEN", file)))
         mm_strlist_split(&cfg->tokens, v, ',');
+    for (size_t i = 0; i < cfg->tokens.count; i++) {
+        const char *why = mm_token_problem(cfg->tokens.items[i]);
+        if (why) { /* never the token itself: it is a secret */
+            fprintf(err, "mistmcp: MIST_API_TOKEN: token %zu of %zu is not valid: %s\n", i + 1,
+                    cfg->tokens.count, why);
+            return 2;
+        }
+    }
     if ((v = pick(NULL, "MIST_HOST", file)) || (v = pick(NULL, "MIST_CLOUD", file)))
         cfg->cloud = cloud_host(v);
     else

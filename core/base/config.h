@@ -87,6 +87,13 @@ void mm_config_free(mm_config *cfg);
 /* 1 if host is in the cloud allow-list. */
 int mm_config_cloud_allowed(const mm_config *cfg, const char *host);
 
+/* Longest Mist API token accepted, in bytes: Mist's are 64 characters. */
+#define MM_TOKEN_MAX 512
+/* NULL if token can be a Mist API token, else why not (a static string that never quotes the
+ * token): empty, longer than MM_TOKEN_MAX, or holding a space or control byte, which would
+ * go raw into the Authorization header sent to Mist. Thread-safe. */
+const char *mm_token_problem(const char *token);
+
 const char *mm_mode_name(mm_mode mode);
 
 /* A loggable stand-in for a token: "token#" and 8 hex digits of a hash, never the token. */

@@ -330,6 +330,9 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
 static int loopback_host(const char *hostport)
 {
     char host[256];
+    struct in6_addr bare;
+    if (inet_pton(AF_INET6, hostport, &bare) == 1) /* "::1" as given to --host */
+        return IN6_IS_ADDR_LOOPBACK(&bare);
     if (hostport[0] == '[') {
         size_t n = strcspn(hostport + 1, "]");
         snprintf(host, sizeof host, "%.*s", (int)n, hostport + 1);
@@ -484,6 +487,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
                              "no Mist API token: send it in the X-Authorization header (or "
                              "Authorization: Bearer <token>)");
+        /* Before anything is stored or sent on: a control byte would go raw into Mist's
+         * Authorization header, a long token costs every later token comparison. */
+        const char *token = mcp ? request_token(h, c) : NULL;
+        const char *why = token && *token ? mm_token_problem(token) : NULL;
+        if (why) {
+            char text[160];
+            snprintf(text, sizeof text, "the Mist API token is not valid: %s", why);
+            return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, text);
+        }
     }
     if (strcmp(method, "POST") == 0 && mcp) {
         upload *u = *state;

@@ -229,6 +229,18 @@ static void test_bad_values(void)
     expect_bad((const char *[]){"--max-result-bytes", "12", NULL}, "max result bytes '12'");
     expect_bad((const char *[]){"--max-batch", "0", NULL},
                "max batch '0' is not valid: expected a number of messages from 1 to 10000");
+    /* A token with a control byte would go raw into Mist's Authorization header (issue 13,
+     * row 6); the message never quotes a token. */
+    setenv("MIST_API_TOKEN", "good,sec\rret", 1);
+    expect_bad((const char *[]){"--version", NULL},
+               "MIST_API_TOKEN: token 2 of 2 is not valid: it holds a space or a control "
+               "character");
+    {
+        mm_config cfg;
+        char errbuf[1024] = "";
+        CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 2 && !strstr(errbuf, "sec"));
+    }
+    unsetenv("MIST_API_TOKEN");
     expect_bad((const char *[]){"--header", "NoColon", NULL}, "header 'NoColon' is not valid");
     expect_bad((const char *[]){"--allow-cloud", "evil.com/path", NULL},
                "allowed cloud 'evil.com/path' is not valid");

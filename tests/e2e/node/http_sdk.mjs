@@ -7,6 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { startFake, startHttp } from "./lib.mjs";
@@ -172,6 +173,71 @@ await check("DNS-rebinding guards: foreign Origin or Host 403, loopback and allo
   assert.equal(status, 403);
   // A DNS name that starts like a loopback address is still a DNS name.
   assert.equal((await post({ "X-Authorization": "t", Origin: "http://127.0.0.1.nip.io:80" }, init)).status, 403);
+});
+// Issue 13, rows 5 and 6: a token with a control byte went raw into Mist's Authorization
+// header; 30 KB tokens made every initialize scan slow. Both are refused before anything else.
+await check("tokens with control bytes or past 512 bytes: 400, nothing reaches Mist", async () => {
+  const before = requests().length;
+  for (const token of ["tok\tX-Injected: 1", "tok en", "t".repeat(513)]) {
+    const r = await post({ "X-Authorization": token }, init);
+    assert.equal(r.status, 400, token.slice(0, 20));
+    assert.match((await r.json()).error.message, /the Mist API token is not valid: it (holds a space or a control character|is longer than 512 bytes)/);
+  }
+  assert.equal((await post({ "X-Authorization": "t".repeat(512) }, init)).status, 200);
+  // A bare CR, which fetch() will not send: a raw request.
+  const { connect: tcp } = await import("node:net");
+  const url = new URL(base);
+  const answer = await new Promise((ok, fail) => {
+    const sock = tcp(Number(url.port), "127.0.0.1", () => {
+      const body = JSON.stringify(init);
+      sock.end(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Authorization: tok\rX-Injected: 1\r\n` +
+        `Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+    let got = "";
+    sock.on("data", (d) => { got += d; });
+    sock.on("end", () => ok(got));
+    sock.on("error", fail);
+    setTimeout(() => { sock.destroy(); ok(got); }, 5000).unref();
+  });
+  assert.match(answer, /^HTTP\/1\.1 400/, answer.slice(0, 200));
+  assert.equal(requests().length, before, "nothing was sent to Mist");
+});
+// Issue 13, row 7: bound to ::1, the DNS-rebinding guard was off (the Host check parsed
+// "::1" as "" before its port).
+await check("DNS-rebinding guard on IPv6 loopback (--host ::1)", async () => {
+  const { request } = await import("node:http");
+  let v6;
+  for (let attempt = 0; attempt < 3 && !v6; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 30000);
+    const child = spawn(mistmcp, ["--transport", "http", "--host", "::1", "--port", String(port),
+      "--plugin-dir", pluginDir], { stdio: ["ignore", "ignore", "pipe"], env: { PATH: process.env.PATH, HOME: "/tmp" } });
+    let err = "";
+    child.stderr.on("data", (d) => { err += d; });
+    for (let i = 0; i < 50 && !/listening|cannot listen/.test(err); i++) await new Promise((ok) => setTimeout(ok, 20));
+    if (/listening/.test(err)) v6 = { child, port };
+    else child.kill();
+    if (/Address family not supported|Cannot assign requested address/i.test(err)) break;
+  }
+  if (!v6) {
+    console.log("skipped: DNS-rebinding guard on ::1 (no IPv6 loopback on this machine)");
+    return;
+  }
+  const status = (host) => new Promise((ok, fail) => {
+    const req = request({ host: "::1", port: v6.port, path: "/mcp", method: "POST",
+      headers: { Host: host, "X-Authorization": "t", "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream" } },
+    (res) => { res.resume(); ok(res.statusCode); });
+    req.on("error", fail);
+    req.end(JSON.stringify(init));
+  });
+  try {
+    assert.equal(await status("rebind.attacker.example"), 403);
+    assert.equal(await status(`[::1]:${v6.port}`), 200);
+    assert.equal(await status(`localhost:${v6.port}`), 200);
+  } finally {
+    v6.child.kill();
+  }
 });
 await check("initialize as a notification creates nothing", async () => {
   const { id, ...notification } = init;
