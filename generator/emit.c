@@ -72,8 +72,10 @@ void gen_emit_cstr(FILE *f, const char *s)
 
 static uint32_t annotations_of(const gen_op *op)
 {
+    if (op->method_id == MISTMCP_HTTP_GET) /* a GET that acts (/cancel): destructive, idempotent */
+        return op->read_only ? MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT
+                             : MISTMCP_ANN_IDEMPOTENT;
     switch (op->method_id) {
-    case MISTMCP_HTTP_GET: return MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT;
     case MISTMCP_HTTP_PUT:
     case MISTMCP_HTTP_DELETE: return MISTMCP_ANN_IDEMPOTENT; /* destructive, idempotent */
     default: return 0; /* POST: MCP's defaults, destructive and not idempotent */
@@ -173,7 +175,7 @@ static void choose_levels(const cJSON *spec, const gen_model *m, tool_render *r,
             for (int pass = 0; pass < 2 && worst == m->op_count; pass++)
                 for (size_t k = 0; k < n; k++) {
                     size_t i = cat ? cat->ops[k] : k;
-                    int is_write = m->ops[i].method_id != MISTMCP_HTTP_GET;
+                    int is_write = !m->ops[i].read_only;
                     if (level[i] < gen_level_count - 1 && (pass == 1 || is_write) &&
                         (worst == m->op_count || r[i].list_bytes > r[worst].list_bytes))
                         worst = i;
@@ -427,8 +429,7 @@ static int emit_catalog(const gen_model *m, const char *dir, char *err, size_t e
             gen_emit_cstr(f, op->summary);
             fputs(", ", f);
             gen_emit_cstr(f, op->path);
-            fprintf(f, ", %s, %d},\n", method_name(op->method_id),
-                    op->method_id == MISTMCP_HTTP_GET);
+            fprintf(f, ", %s, %d},\n", method_name(op->method_id), op->read_only);
         }
         fputs("};\n\n", f);
         tools += cat->op_count;
@@ -438,7 +439,7 @@ static int emit_catalog(const gen_model *m, const char *dir, char *err, size_t e
         const gen_category *cat = &m->categories[c];
         size_t ro = 0;
         for (size_t i = 0; i < cat->op_count; i++)
-            ro += m->ops[cat->ops[i]].method_id == MISTMCP_HTTP_GET;
+            ro += m->ops[cat->ops[i]].read_only;
         fputs("    {", f);
         gen_emit_cstr(f, cat->name);
         fputs(", ", f);
@@ -475,7 +476,7 @@ int gen_emit(const cJSON *spec, const gen_model *m, const char *dir, gen_sizes *
         const gen_category *cat = &m->categories[c];
         size_t ro = 0;
         for (size_t i = 0; i < cat->op_count; i++)
-            ro += m->ops[cat->ops[i]].method_id == MISTMCP_HTTP_GET;
+            ro += m->ops[cat->ops[i]].read_only;
         fprintf(nf, "%s\n", cat->name);
         fprintf(tf, "%s\t%zu\t%zu\t%zu\t%zu\n", cat->name, cat->op_count, ro, sizes->all[c],
                 sizes->read_only[c]);

@@ -31,6 +31,7 @@ typedef struct gen_op {
     char *path;
     char *summary;     /* one line for the catalog */
     int misleading;    /* the spec's summary contradicted the method or name: replaced */
+    int read_only;     /* a GET that does not act (see acting_get in model.c) */
     char *description; /* raw markdown, may be NULL */
     gen_param *params;
     size_t param_count;

@@ -4,7 +4,8 @@
  * pinned spec, every operation at every compaction level's budget is checked: at most the
  * budget, never only the tool's name respelled, never a cut sentence, and the one summary that
  * contradicts its method (GetSiteDeviceHaClusterNode, a GET that says "Delete HA Cluster") is
- * the only one flagged and is described by its method.
+ * flagged and described by its method; and the GETs that act (a path ending in /cancel) are
+ * write tools.
  *
  * usage: test_tool_text [SPEC EXCLUSIONS]
  */
@@ -244,6 +245,14 @@ static void on_spec(const char *spec_path, const char *exclusions)
                       "%s: the catalog's summary \"%s\" still says the wrong action", op->name,
                       op->summary);
         }
+        /* GETs that act are write tools (issue 13): exactly these two in the pinned spec */
+        int acting = strcmp(op->name, "getOrgSsrUpgrade") == 0 ||
+                     strcmp(op->name, "optimizeInstallerRrm") == 0;
+        if (op->method_id == MISTMCP_HTTP_GET)
+            CHECK_MSG(op->read_only == !acting, "%s (GET %s): read_only %d", op->name, op->path,
+                      op->read_only);
+        else
+            CHECK_MSG(!op->read_only, "%s: a %s is never read-only", op->name, op->method);
         char *plain = gen_text_short(op->description ? op->description : op->summary, 0);
         for (int l = 0; l < gen_level_count; l++) {
             size_t max = (size_t)gen_levels[l].tool_desc_len;

@@ -94,7 +94,12 @@ static void check_operations(const char *spec_path, const char *exclusions_path)
             free(want_cat);
             CHECK_MSG(strcmp(t->path, path->string) == 0, "%s path %s", id, t->path);
             CHECK_MSG(t->method == m + 1, "%s method %u", id, t->method);
-            CHECK_MSG(t->read_only == (m == 0), "%s read-only flag", id);
+            /* read-only: the GETs, but for those whose path ends in an action (written again
+             * here: the two of the pinned spec, issue 13) */
+            size_t pl = strlen(path->string);
+            int acting = (pl > 7 && strcmp(path->string + pl - 7, "/cancel") == 0) ||
+                         (pl > 9 && strcmp(path->string + pl - 9, "/optimize") == 0);
+            CHECK_MSG(t->read_only == (m == 0 && !acting), "%s read-only flag", id);
         }
     }
     for (size_t i = 0; i < ex.exclusion_count; i++)
