@@ -5,6 +5,7 @@
 #include "base/util.h"
 
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -238,6 +239,49 @@ const char *mm_token_problem(const char *token)
     return NULL;
 }
 
+/* 1 if v is https://host[:port][/path], or http:// to a loopback host (127.0.0.0/8,
+ * localhost, [::1]) for tests; never with a user part ("http://127.0.0.1@evil.example" is a
+ * request to evil.example, in plain text, with the token). */
+static int base_url_ok(const char *v)
+{
+    int tls = strncasecmp(v, "https://", 8) == 0;
+    if (!tls && strncasecmp(v, "http://", 7) != 0)
+        return 0;
+    const char *auth = v + (tls ? 8 : 7);
+    size_t n = strcspn(auth, "/?#");
+    if (n == 0 || memchr(auth, '@', n) || memchr(auth, '\\', n))
+        return 0;
+    for (size_t i = 0; i < n; i++) /* visible characters only */
+        if ((unsigned char)auth[i] <= 0x20 || (unsigned char)auth[i] >= 0x7f)
+            return 0;
+    if (tls)
+        return 1;
+    char host[64];
+    size_t h;
+    if (auth[0] == '[') {
+        h = strcspn(auth, "]");
+        if (h >= n || h - 1 >= sizeof host)
+            return 0;
+        snprintf(host, sizeof host, "%.*s", (int)(h - 1), auth + 1);
+        h++;
+    } else {
+        h = strcspn(auth, ":/?#");
+        if (h >= sizeof host)
+            return 0;
+        snprintf(host, sizeof host, "%.*s", (int)h, auth);
+    }
+    for (size_t i = h + (auth[h] == ':'); i < n; i++) /* a port: digits */
+        if (auth[h] != ':' || auth[i] < '0' || auth[i] > '9')
+            return 0;
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (auth[0] == '[' && inet_pton(AF_INET6, host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6);
+    return strcasecmp(host, "localhost") == 0;
+}
+
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
 {
     fprintf(err, "mistmcp: %s '%s' is not valid: expected %s\n", what, value, expected);
@@ -413,12 +457,10 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         return bad(err, "MISTMCP_HTTP_ANONYMOUS", v, "1 or 0");
     if ((v = getenv("MISTMCP_API_BASE_URL")) && *v) { /* operator-only: not from env files */
         cfg->api_base_url = mm_xstrdup(v);
-        if (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://127.", 11) != 0 &&
-            strncasecmp(v, "http://localhost", 16) != 0 &&
-            strncasecmp(v, "http://[::1]", 12) != 0) {
+        if (!base_url_ok(v)) {
             fprintf(err,
-                    "mistmcp: MISTMCP_API_BASE_URL '%s' is not valid: expected https://, or "
-                    "http:// to a loopback address (tests)\n",
+                    "mistmcp: MISTMCP_API_BASE_URL '%s' is not valid: expected https://host, "
+                    "or http:// to a loopback address (tests), with no user part\n",
                     v);
             return 2;
         }

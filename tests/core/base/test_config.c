@@ -241,6 +241,27 @@ static void test_bad_values(void)
         CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 2 && !strstr(errbuf, "sec"));
     }
     unsetenv("MIST_API_TOKEN");
+    /* The test base URL: https anywhere, plain http only to loopback, never a user part
+     * (issue 13, row 11: http://127.0.0.1@evil.example sends the token to evil.example). */
+    static const char *const base_ok[] = {"https://api.mist.com",  "https://127.0.0.1:8443/x",
+                                          "http://127.0.0.1:8080", "http://127.9.9.9",
+                                          "http://[::1]:9",        "http://localhost:80/api"};
+    for (size_t i = 0; i < sizeof base_ok / sizeof base_ok[0]; i++) {
+        setenv("MISTMCP_API_BASE_URL", base_ok[i], 1);
+        mm_config cfg;
+        char errbuf[1024] = "";
+        CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, NULL) == 0, "%s: %s", base_ok[i], errbuf);
+        mm_config_free(&cfg);
+    }
+    static const char *const base_bad[] = {
+        "http://127.0.0.1@evil.example", "http://127.0.0.1.evil.example",   "http://evil.example",
+        "https://user@api.mist.com",     "http://[::1]@evil.example",       "ftp://127.0.0.1",
+        "http://localhost:80x",          "http://127.0.0.1\\@evil.example", "http://"};
+    for (size_t i = 0; i < sizeof base_bad / sizeof base_bad[0]; i++) {
+        setenv("MISTMCP_API_BASE_URL", base_bad[i], 1);
+        expect_bad((const char *[]){"--version", NULL}, "MISTMCP_API_BASE_URL");
+    }
+    unsetenv("MISTMCP_API_BASE_URL");
     expect_bad((const char *[]){"--header", "NoColon", NULL}, "header 'NoColon' is not valid");
     expect_bad((const char *[]){"--allow-cloud", "evil.com/path", NULL},
                "allowed cloud 'evil.com/path' is not valid");
