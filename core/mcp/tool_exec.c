@@ -105,6 +105,28 @@ static void hook_progress(void *p, double done, double total, const char *messag
     mm_tool_progress(p, done, total, message);
 }
 
+/* Why a plugin's path and query cannot go to Mist, or NULL. The path starts with /api/ and
+ * has no query, fragment, dot segment ("/api/../internal" would leave the API), backslash,
+ * space or control byte; the query, already encoded, has no '#' (it would be cut there), space
+ * or control byte. */
+const char *mm_plugin_target_problem(const char *path, const char *query)
+{
+    if (!path || strncmp(path, "/api/", 5) != 0)
+        return "path must start with /api/";
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7f || strchr("?#\\", *p))
+            return "path must hold no query, fragment, backslash, space or control byte "
+                   "(encode them)";
+        if (*p == '/' && p[1] == '.' &&
+            (p[2] == '/' || !p[2] || (p[2] == '.' && (p[3] == '/' || !p[3]))))
+            return "path must hold no '.' or '..' segment";
+    }
+    for (const unsigned char *q = (const unsigned char *)(query ? query : ""); *q; q++)
+        if (*q <= 0x20 || *q >= 0x7f || *q == '#')
+            return "query must be encoded: no '#', space or control byte";
+    return NULL;
+}
+
 static int hook_mist(void *p, const char *method, const char *path, const char *query,
                      const char *body, mistmcp_response **out, char *err, size_t err_size)
 {
@@ -115,8 +137,9 @@ static int hook_mist(void *p, const char *method, const char *path, const char *
                        "%s refused: tool %s may only read (start mistmcp with "
                        "--enable-write-tools for write tools)",
                        method, ctx->tool->name);
-    if (!path || strncmp(path, "/api/", 5) != 0 || strpbrk(path, "?# \r\n"))
-        return mm_fail(err, err_size, "path must start with /api/ and hold no query");
+    const char *why = mm_plugin_target_problem(path, query);
+    if (why)
+        return mm_fail(err, err_size, "%s", why);
     size_t n = strlen(path) + (query ? strlen(query) : 0) + 2;
     char *target = mm_xmalloc(n);
     snprintf(target, n, "%s%s%s", path, query && *query ? "?" : "", query ? query : "");

@@ -31,4 +31,10 @@ cJSON *mm_tool_mist_call(mm_call_ctx *ctx, const char *method, const char *targe
 /* notifications/progress, if the client gave a progress token. */
 void mm_tool_progress(mm_call_ctx *ctx, double progress, double total, const char *message);
 
+/* Why a plugin's host->mist_request path and query cannot be sent to Mist, or NULL: a path
+ * that does not start with /api/, or holds a '.' or '..' segment, a query, a fragment, a
+ * backslash, a space or a control byte; a query with '#', a space or a control byte. A static
+ * string; thread-safe. Nothing is ever changed: refused, the plugin hears why. */
+const char *mm_plugin_target_problem(const char *path, const char *query);
+
 #endif

@@ -229,9 +229,11 @@ struct mistmcp_host_api {
     int (*is_cancelled)(mistmcp_call *call);
 
     /* A Mist API request made with the calling session's credentials and cloud.
-     * method is "GET", "POST", ...; path starts with "/api/"; query (without '?') and
-     * body_json may be NULL. Returns 0 and sets *out when an HTTP answer arrived (any status),
-     * nonzero with a message in err otherwise. */
+     * method is "GET", "POST", ...; path starts with "/api/" and has no '.' or '..' segment,
+     * query, fragment, space or control byte (percent-encode them); query (without '?',
+     * encoded: no '#', space or control byte) and body_json may be NULL. Anything else is
+     * refused with a message in err, never changed. Returns 0 and sets *out when an HTTP answer
+     * arrived (any status), nonzero with a message in err otherwise. */
     int (*mist_request)(mistmcp_call *call, const char *method, const char *path, const char *query,
                         const char *body_json, mistmcp_response **out, char *err, size_t err_size);
     long (*response_status)(const mistmcp_response *response);

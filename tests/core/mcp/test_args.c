@@ -3,6 +3,7 @@
 #include "base/util.h"
 #include "check.h"
 #include "mcp/args_check.h"
+#include "mcp/tool_exec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,10 +49,43 @@ static void refused(const char *args_json, const char *message)
     cJSON_Delete(args);
 }
 
+/* Issue 13, row 12: a plugin's path "/api/../internal/x" reached Mist as "/internal/x", and a
+ * query "a=1#b=2" was cut at '#'. Both are refused now, with a reason. */
+static void plugin_targets(void)
+{
+    static const struct {
+        const char *path, *query;
+        int ok;
+    } cases[] = {
+        {"/api/v1/orgs/o/sites", "limit=10&page=2", 1},
+        {"/api/v1/orgs/o/wlans/a.b", NULL, 1},
+        {"/api/v1/sites/s/maps/..map", "", 1},
+        {"/api/../internal/x", NULL, 0},
+        {"/api/v1/./self", NULL, 0},
+        {"/api/v1/orgs/..", NULL, 0},
+        {"/api/v1/orgs/o?x=1", NULL, 0},
+        {"/api/v1/orgs/o#x", NULL, 0},
+        {"/api/v1/orgs/o p", NULL, 0},
+        {"/api/v1/orgs/o\r\nX: y", NULL, 0},
+        {"/api/v1\\..\\x", NULL, 0},
+        {"/internal/x", NULL, 0},
+        {NULL, NULL, 0},
+        {"/api/v1/orgs/o", "a=1#b=2", 0},
+        {"/api/v1/orgs/o", "a=1 2", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *why = mm_plugin_target_problem(cases[i].path, cases[i].query);
+        CHECK_MSG((why == NULL) == cases[i].ok, "%s ? %s: %s",
+                  cases[i].path ? cases[i].path : "(null)", cases[i].query ? cases[i].query : "",
+                  why ? why : "accepted");
+    }
+}
+
 int main(void)
 {
     mm_util_init();
     schema = cJSON_Parse(schema_text);
+    plugin_targets();
     ok("{\"org_id\":\"o\"}", NULL);
     ok("{\"org_id\":\"o\",\"limit\":5,\"ratio\":2,\"band\":\"5\",\"macs\":[\"a\",\"b\"]}", NULL);
     ok("{\"org_id\":\"o\",\"limit\":null,\"note\":null}", "{\"org_id\":\"o\"}");
