@@ -282,6 +282,41 @@ static int base_url_ok(const char *v)
     return strcasecmp(host, "localhost") == 0;
 }
 
+/* NULL if line is "Name: value" an HTTP response may carry, else what is expected: a name
+ * of token characters (RFC 9110 section 5.6.2), at most 100 of them; a value of visible
+ * characters, spaces and tabs; no header the server sets itself (its protocol and framing
+ * would break). */
+static const char *header_problem(const char *line)
+{
+    size_t n = strcspn(line, ":");
+    if (!line[n] || n == 0)
+        return "'Name: value' on one line";
+    if (n > 100)
+        return "a name of at most 100 characters";
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)line[i]) && !strchr("!#$%&'*+-.^_`|~", line[i]))
+            return "a name of letters, digits and !#$%&'*+-.^_`|~ (no space)";
+    for (const unsigned char *v = (const unsigned char *)line + n + 1; *v; v++)
+        if ((*v < 0x20 && *v != '\t') || *v == 0x7f)
+            return "a value without control characters";
+    static const char *const own[] = {"Content-Type",
+                                      "Content-Length",
+                                      "Transfer-Encoding",
+                                      "Connection",
+                                      "Mcp-Session-Id",
+                                      "MCP-Protocol-Version",
+                                      "WWW-Authenticate",
+                                      "Upgrade",
+                                      "Trailer",
+                                      "Keep-Alive",
+                                      "Date"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (strlen(own[i]) == n && strncasecmp(line, own[i], n) == 0)
+            return "a header the server does not set itself (not Content-Type, Content-Length, "
+                   "Transfer-Encoding, Connection, Mcp-Session-Id, MCP-Protocol-Version, ...)";
+    return NULL;
+}
+
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
 {
     fprintf(err, "mistmcp: %s '%s' is not valid: expected %s\n", what, value, expected);
@@ -531,13 +566,20 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case OPT_PLUGIN_DIR: mm_strlist_add(&dirs, optarg); break;
         case OPT_ALLOW_CLOUD: mm_strlist_add(&clouds, optarg); break;
         case OPT_ALLOW_ORIGIN: mm_strlist_add(&cfg->origins, optarg); break;
-        case OPT_HEADER:
-            if (!strchr(optarg, ':') || optarg[0] == ':' || strpbrk(optarg, "\r\n")) {
-                rc = bad(err, "header", optarg, "'Name: value' on one line");
+        case OPT_HEADER: {
+            const char *why = header_problem(optarg);
+            if (why) {
+                char *shown = mm_xstrdup(optarg); /* one line on the terminal, whatever it holds */
+                for (char *p = shown; *p; p++)
+                    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                        *p = '?';
+                rc = bad(err, "header", shown, why);
+                free(shown);
                 break;
             }
             mm_strlist_add(&cfg->headers, optarg);
             break;
+        }
         case 'd': cli['d'] = "1"; break;
         case OPT_WRITE: cli[OPT_WRITE - OPT_VERSION + 128] = "1"; break;
         case ':':

@@ -263,6 +263,22 @@ static void test_bad_values(void)
     }
     unsetenv("MISTMCP_API_BASE_URL");
     expect_bad((const char *[]){"--header", "NoColon", NULL}, "header 'NoColon' is not valid");
+    /* Issue 13, row 13: headers were dropped, sent raw, cut or doubled */
+    expect_bad((const char *[]){"--header", "X Bad: v", NULL},
+               "header 'X Bad: v' is not valid: expected a name of letters, digits");
+    expect_bad((const char *[]){"--header", "X-Ok: a\rSet-Cookie: x", NULL},
+               "header 'X-Ok: a?Set-Cookie: x' is not valid: expected a value without control");
+    expect_bad((const char *[]){"--header", "Mcp-Session-Id: x", NULL},
+               "expected a header the server does not set itself");
+    expect_bad((const char *[]){"--header", "content-length: 5", NULL},
+               "expected a header the server does not set itself");
+    {
+        char name[160];
+        memset(name, 'X', 101);
+        snprintf(name + 101, sizeof name - 101, ": v");
+        expect_bad((const char *[]){"--header", name, NULL},
+                   "expected a name of at most 100 characters");
+    }
     expect_bad((const char *[]){"--allow-cloud", "evil.com/path", NULL},
                "allowed cloud 'evil.com/path' is not valid");
     expect_bad((const char *[]){"--env-file", "/nonexistent/x.env", NULL},
