@@ -229,9 +229,12 @@ enum {
 const char *mm_token_problem(const char *token)
 {
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)token; *p; p++, n++)
-        if (*p <= 0x20 || *p == 0x7f)
-            return "it holds a space or a control character";
+    for (const unsigned char *p = (const unsigned char *)token; *p; p++, n++) {
+        if (*p <= 0x20 || *p >= 0x7f)
+            return "it holds a space, a control character or a non-ASCII byte";
+        if (*p == ',' && (p == (const unsigned char *)token || p[1] == ',' || !p[1]))
+            return "it has an empty token between commas";
+    }
     if (n == 0)
         return "it is empty";
     if (n > MM_TOKEN_MAX)
@@ -247,13 +250,29 @@ static int base_url_ok(const char *v)
     int tls = strncasecmp(v, "https://", 8) == 0;
     if (!tls && strncasecmp(v, "http://", 7) != 0)
         return 0;
-    const char *auth = v + (tls ? 8 : 7);
-    size_t n = strcspn(auth, "/?#");
-    if (n == 0 || memchr(auth, '@', n) || memchr(auth, '\\', n))
+    if (strlen(v) >= 300) /* the Mist client keeps 300 bytes of it */
         return 0;
-    for (size_t i = 0; i < n; i++) /* visible characters only */
-        if ((unsigned char)auth[i] <= 0x20 || (unsigned char)auth[i] >= 0x7f)
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) /* the whole URL: */
+        if (*c <= 0x20 || *c >= 0x7f || *c == '?' || *c == '#' || *c == '\\')
+            return 0; /* no query or fragment: paths are appended to it */
+    const char *auth = v + (tls ? 8 : 7);
+    size_t n = strcspn(auth, "/");
+    if (n == 0 || memchr(auth, '@', n))
+        return 0;
+    const char *colon = auth[0] == '[' ? NULL : memchr(auth, ':', n);
+    const char *close = auth[0] == '[' ? memchr(auth, ']', n) : NULL;
+    if (close && close + 1 < auth + n && close[1] == ':')
+        colon = close + 1;
+    if (colon) { /* a port: 1 to 65535 */
+        long port = 0;
+        size_t digits = (size_t)(auth + n - colon - 1);
+        for (size_t i = 1; i <= digits; i++)
+            port = colon[i] >= '0' && colon[i] <= '9' && port < 100000
+                       ? port * 10 + (colon[i] - '0')
+                       : 100000;
+        if (!digits || port < 1 || port > 65535)
             return 0;
+    }
     if (tls)
         return 1;
     char host[64];
@@ -296,20 +315,18 @@ static const char *header_problem(const char *line)
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)line[i]) && !strchr("!#$%&'*+-.^_`|~", line[i]))
             return "a name of letters, digits and !#$%&'*+-.^_`|~ (no space)";
-    for (const unsigned char *v = (const unsigned char *)line + n + 1; *v; v++)
+    const unsigned char *value = (const unsigned char *)line + n + 1;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    if (!*value)
+        return "a value (an empty one would be dropped)";
+    for (const unsigned char *v = value; *v; v++)
         if ((*v < 0x20 && *v != '\t') || *v == 0x7f)
             return "a value without control characters";
-    static const char *const own[] = {"Content-Type",
-                                      "Content-Length",
-                                      "Transfer-Encoding",
-                                      "Connection",
-                                      "Mcp-Session-Id",
-                                      "MCP-Protocol-Version",
-                                      "WWW-Authenticate",
-                                      "Upgrade",
-                                      "Trailer",
-                                      "Keep-Alive",
-                                      "Date"};
+    static const char *const own[] = {"Content-Type",     "Content-Length", "Transfer-Encoding",
+                                      "Connection",       "Mcp-Session-Id", "MCP-Protocol-Version",
+                                      "WWW-Authenticate", "Upgrade",        "Trailer",
+                                      "Keep-Alive",       "Date",           "Cache-Control"};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         if (strlen(own[i]) == n && strncasecmp(line, own[i], n) == 0)
             return "a header the server does not set itself (not Content-Type, Content-Length, "
@@ -492,11 +509,12 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         return bad(err, "MISTMCP_HTTP_ANONYMOUS", v, "1 or 0");
     if ((v = getenv("MISTMCP_API_BASE_URL")) && *v) { /* operator-only: not from env files */
         cfg->api_base_url = mm_xstrdup(v);
-        if (!base_url_ok(v)) {
-            fprintf(err,
-                    "mistmcp: MISTMCP_API_BASE_URL '%s' is not valid: expected https://host, "
-                    "or http:// to a loopback address (tests), with no user part\n",
-                    v);
+        if (!base_url_ok(v)) { /* never the value: a user part may hold a password */
+            fputs(
+                "mistmcp: MISTMCP_API_BASE_URL is not valid: expected https://host[:port][/path], "
+                "or http:// to a loopback address (tests); no user part, query, fragment, "
+                "space or control character, under 300 bytes\n",
+                err);
             return 2;
         }
     }

@@ -181,3 +181,46 @@ char *mm_json_wire_text(cJSON *msg)
     free(text);
     return fixed;
 }
+
+/* A -32603 error answer for the message m, if it has an id. */
+static void add_error_for(cJSON *errors, const cJSON *m)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
+    if (!id || !cJSON_GetObjectItemCaseSensitive(m, "jsonrpc"))
+        return;
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "jsonrpc", "2.0");
+    cJSON_AddItemToObject(e, "id", cJSON_Duplicate(id, 1));
+    cJSON *err = cJSON_AddObjectToObject(e, "error");
+    cJSON_AddNumberToObject(err, "code", -32603);
+    cJSON_AddStringToObject(err, "message",
+                            "the answer could not be produced: it was too large or memory ran "
+                            "out; ask for less");
+    cJSON_AddItemToArray(errors, e);
+}
+
+char *mm_json_wire_text_or_error(cJSON *msg)
+{
+    if (!msg)
+        return NULL;
+    /* The ids, kept before printing (which consumes msg). */
+    cJSON *errors = cJSON_CreateArray();
+    int batch = cJSON_IsArray(msg);
+    if (batch) {
+        const cJSON *m;
+        cJSON_ArrayForEach(m, msg) add_error_for(errors, m);
+    } else {
+        add_error_for(errors, msg);
+    }
+    char *text = mm_json_wire_text(msg);
+    if (text || !cJSON_GetArraySize(errors)) {
+        cJSON_Delete(errors);
+        return text;
+    }
+    cJSON *answer = errors;
+    if (!batch) {
+        answer = cJSON_DetachItemFromArray(errors, 0);
+        cJSON_Delete(errors);
+    }
+    return mm_json_wire_text(answer); /* small: prints unless memory is gone */
+}

@@ -31,14 +31,14 @@ size_t mm_utf8_seq_len(const unsigned char *s);
 char *mm_utf8_repair(const char *s);
 /* A JSON value as the text that goes on a wire: unformatted and valid UTF-8 (strings cut at
  * a byte count may end inside a character). Takes ownership of msg; caller frees. NULL when
- * msg is NULL or cannot be printed (past 2 GiB, out of memory): the caller answers with
- * MM_WIRE_TEXT_FAILED instead. */
+ * msg is NULL or cannot be printed (past 2 GiB, out of memory): see
+ * mm_json_wire_text_or_error. */
 struct cJSON;
 char *mm_json_wire_text(struct cJSON *msg);
-/* The JSON-RPC error sent when an answer's text could not be produced (id unknown there). */
-#define MM_WIRE_TEXT_FAILED                                                                        \
-    "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"the answer "        \
-    "could not be produced: it was too large or memory ran out; ask for less\"}}"
+/* Like mm_json_wire_text, but when msg cannot be printed, the text of a JSON-RPC -32603 error
+ * for each answer it held (its id kept, so that the client's request ends), or NULL when it
+ * held none (a notification: dropped). Takes ownership of msg; caller frees. */
+char *mm_json_wire_text_or_error(struct cJSON *msg);
 /* Characters (code points) in a UTF-8 string; an invalid byte counts as one. */
 size_t mm_utf8_length(const char *s);
 

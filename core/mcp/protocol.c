@@ -390,6 +390,24 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
     return mm_protocol_error(id, MM_METHOD_NOT_FOUND, msgbuf);
 }
 
+/* An error answer, with its id, for each request of batch from `from` on (notifications get
+ * none) added to out; a new array when out is NULL. NULL if there is nothing to answer. */
+static cJSON *errors_for(cJSON *out, const cJSON *from, int code, const char *message)
+{
+    if (!out)
+        out = cJSON_CreateArray();
+    for (const cJSON *m = from; m; m = m->next) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
+        if (id && (cJSON_IsString(id) || cJSON_IsNumber(id)))
+            cJSON_AddItemToArray(out, mm_protocol_error(id, code, message));
+    }
+    if (cJSON_GetArraySize(out) == 0) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
+
 cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch)
 {
     pthread_mutex_lock(&s->lock);
@@ -400,24 +418,40 @@ cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *
                                  "JSON-RPC batches are only part of protocol version 2025-03-26");
     if (cJSON_GetArraySize(batch) == 0)
         return mm_protocol_error(NULL, MM_INVALID_REQUEST, "an empty batch");
-    /* A bound on the work and on the answer one message can ask for: 10,500 tools/list in
-     * all mode once made an answer past 2 GiB. */
-    size_t max = s->srv->cfg ? s->srv->cfg->max_batch : 0;
-    if (max && (size_t)cJSON_GetArraySize(batch) > max) {
-        char text[200];
+    /* Bounds on the work and on the answer one message can ask for: 10,500 tools/list in all
+     * mode once made an answer past 2 GiB. Each request gets its own error, with its id, so
+     * that the client's pending requests end. */
+    const mm_config *cfg = s->srv->cfg;
+    size_t max = cfg && cfg->max_batch ? cfg->max_batch : 100;
+    size_t budget = cfg && cfg->max_response_bytes ? cfg->max_response_bytes : 32u << 20;
+    char text[200];
+    if ((size_t)cJSON_GetArraySize(batch) > max) {
         snprintf(text, sizeof text,
                  "a batch of %d messages; at most %zu (--max-batch): send them in smaller "
                  "batches",
                  cJSON_GetArraySize(batch), max);
-        return mm_protocol_error(NULL, MM_INVALID_REQUEST, text);
+        return errors_for(NULL, batch->child, MM_INVALID_REQUEST, text);
     }
     cJSON *out = cJSON_CreateArray();
+    size_t bytes = 0;
     const cJSON *m;
     cJSON_ArrayForEach(m, batch)
     {
         cJSON *r = mm_protocol_handle(s, conn, m, NULL);
-        if (r)
-            cJSON_AddItemToArray(out, r);
+        if (!r)
+            continue;
+        char *printed = cJSON_PrintUnformatted(r);
+        bytes += printed ? strlen(printed) : budget + 1;
+        free(printed);
+        if (bytes > budget) { /* this answer and the rest: an error each */
+            cJSON_Delete(r);
+            snprintf(text, sizeof text,
+                     "the batch's answer passed %zu bytes (--max-response-bytes): send fewer "
+                     "messages per batch",
+                     budget);
+            return errors_for(out, m, MM_INTERNAL_ERROR, text);
+        }
+        cJSON_AddItemToArray(out, r);
     }
     if (cJSON_GetArraySize(out) == 0) {
         cJSON_Delete(out);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 void mm_tool_progress(mm_call_ctx *ctx, double progress, double total, const char *message)
@@ -117,8 +118,14 @@ const char *mm_plugin_target_problem(const char *path, const char *query)
         if (*p <= 0x20 || *p >= 0x7f || strchr("?#\\", *p))
             return "path must hold no query, fragment, backslash, space or control byte "
                    "(encode them)";
+        if (*p == '%' && (strncasecmp((const char *)p, "%2e", 3) == 0 ||
+                          strncasecmp((const char *)p, "%2f", 3) == 0 ||
+                          strncasecmp((const char *)p, "%5c", 3) == 0))
+            return "path must hold no encoded '.', '/' or '\\' (%2e, %2f, %5c): a server that "
+                   "decodes them would see another path";
         if (*p == '/' && p[1] == '.' &&
-            (p[2] == '/' || !p[2] || (p[2] == '.' && (p[3] == '/' || !p[3]))))
+            (p[2] == '/' || !p[2] || p[2] == ';' ||
+             (p[2] == '.' && (p[3] == '/' || !p[3] || p[3] == ';'))))
             return "path must hold no '.' or '..' segment";
     }
     for (const unsigned char *q = (const unsigned char *)(query ? query : ""); *q; q++)
@@ -131,6 +138,12 @@ static int hook_mist(void *p, const char *method, const char *path, const char *
                      const char *body, mistmcp_response **out, char *err, size_t err_size)
 {
     mm_call_ctx *ctx = p;
+    static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH"};
+    int known = 0;
+    for (size_t i = 0; method && i < sizeof methods / sizeof methods[0]; i++)
+        known |= strcmp(method, methods[i]) == 0;
+    if (!known)
+        return mm_fail(err, err_size, "method must be GET, POST, PUT, DELETE or PATCH");
     if (strcmp(method, "GET") != 0 &&
         ((ctx->tool->annotations & MISTMCP_ANN_READ_ONLY) || !ctx->session->write_tools))
         return mm_fail(err, err_size,

@@ -176,6 +176,10 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
     char *json = mm_json_strict_text(r->body, r->length, &len);
     if (!json) { /* a number JSON does not allow (01, 1.): printed from its value instead */
         json = mm_json_take_text(mm_json_parse_exact(r->body, r->length, NULL));
+        if (!json) /* out of memory, or nothing to print */
+            return mm_result_text("The Mist answer could not be turned into text (it was too "
+                                  "large or memory ran out): ask for less.",
+                                  1);
         len = strlen(json);
     }
     cJSON *res;

@@ -187,6 +187,7 @@ static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c)
     }
     h->mhd->add_response_header(r, "Content-Type", "text/event-stream");
     h->mhd->add_response_header(r, "Cache-Control", "no-cache");
+    mm_http_add_headers(h, r); /* the operator's --header lines on every answer */
     enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_OK, r);
     h->mhd->destroy_response(r);
     return rc;
@@ -226,9 +227,8 @@ static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned
                                  const cJSON *id, int code, const char *message)
 {
     cJSON *e = mm_protocol_error(id, code, message);
-    char *text = mm_json_wire_text(e);
-    enum MHD_Result rc =
-        mm_http_reply(h, c, status, "application/json", text ? text : MM_WIRE_TEXT_FAILED, NULL);
+    char *text = mm_json_wire_text_or_error(e);
+    enum MHD_Result rc = mm_http_reply(h, c, status, "application/json", text, NULL);
     free(text);
     return rc;
 }
@@ -443,9 +443,9 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
     cJSON_Delete(msg);
     if (!out)
         return mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
-    char *text = mm_json_wire_text(out);
-    enum MHD_Result rc = mm_http_reply(h, c, MHD_HTTP_OK, "application/json",
-                                       text ? text : MM_WIRE_TEXT_FAILED, sid[0] ? sid : NULL);
+    char *text = mm_json_wire_text_or_error(out);
+    enum MHD_Result rc = mm_http_reply(h, c, text ? MHD_HTTP_OK : MHD_HTTP_ACCEPTED,
+                                       text ? "application/json" : NULL, text, sid[0] ? sid : NULL);
     free(text);
     return rc;
 }
@@ -535,6 +535,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (mcp) {
         struct MHD_Response *r = h->mhd->create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         h->mhd->add_response_header(r, "Allow", "GET, POST, DELETE");
+        mm_http_add_headers(h, r);
         enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
         h->mhd->destroy_response(r);
         return rc;

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *server_argv[8];
+static char *server_argv[10];
 
 static void start(mm_child *c, const char *mode)
 {
@@ -159,9 +159,15 @@ int main(int argc, char **argv)
     snprintf(batch + used, cap - used, "]");
     r = ask(&c, batch);
     free(batch);
-    CHECK_MSG(code(r) == -32600 && strstr(s_at(r, "error", "message"),
-                                          "a batch of 10500 messages; at most 100 (--max-batch)"),
-              "the batch is refused: %s", s_at(r, "error", "message"));
+    /* an error for each request, with its id, so that none is left waiting */
+    const cJSON *first = cJSON_GetArrayItem(r, 0);
+    CHECK_MSG(cJSON_GetArraySize(r) == 10500 && code(first) == -32600 &&
+                  strstr(s_at(first, "error", "message"),
+                         "a batch of 10500 messages; at most 100 (--max-batch)") &&
+                  cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(r, 10499), "id")->valueint ==
+                      10599,
+              "the batch is refused, request by request: %d answers, %s", cJSON_GetArraySize(r),
+              s_at(first, "error", "message"));
     cJSON_Delete(r);
     r = ask(&c, "[{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"},"
                 "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/list\"}]");
@@ -169,6 +175,26 @@ int main(int argc, char **argv)
     cJSON_Delete(r);
     status = mm_child_finish(&c, 5000);
     CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server never stopped");
+    /* ...and the answer of a batch is bounded in bytes: past --max-response-bytes, the rest of
+     * the batch gets an error each (a tools/list with write tools is 400 KB). */
+    server_argv[6] = "--max-response-bytes";
+    server_argv[7] = "65536";
+    start(&c, "all");
+    server_argv[6] = server_argv[7] = NULL;
+    init(&c, "2025-03-26", "2025-03-26");
+    r = ask(&c, "[{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"ping\"},"
+                "{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"tools/list\"},"
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
+                "{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"tools/list\"}]");
+    CHECK_MSG(cJSON_GetArraySize(r) == 3 && code(cJSON_GetArrayItem(r, 0)) == 0 &&
+                  code(cJSON_GetArrayItem(r, 1)) == -32603 &&
+                  strstr(s_at(cJSON_GetArrayItem(r, 1), "error", "message"),
+                         "passed 65536 bytes (--max-response-bytes)") &&
+                  code(cJSON_GetArrayItem(r, 2)) == -32603,
+              "a batch's answer over the byte bound: %d answers", cJSON_GetArraySize(r));
+    cJSON_Delete(r);
+    status = mm_child_finish(&c, 5000);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
     /* tools/list in all mode with write tools: one page, cursors checked. */
     start(&c, "all");

@@ -201,7 +201,7 @@ static void test_precedence(void)
     clear_env();
     setenv("MISTMCP_API_BASE_URL", "http://mist.example.com", 1);
     CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 2 &&
-          strstr(errbuf, "MISTMCP_API_BASE_URL 'http://mist.example.com' is not valid"));
+          strstr(errbuf, "MISTMCP_API_BASE_URL is not valid: expected https://host"));
     clear_env();
 
     /* The token never shows in a fingerprint. */
@@ -233,8 +233,8 @@ static void test_bad_values(void)
      * row 6); the message never quotes a token. */
     setenv("MIST_API_TOKEN", "good,sec\rret", 1);
     expect_bad((const char *[]){"--version", NULL},
-               "MIST_API_TOKEN: token 2 of 2 is not valid: it holds a space or a control "
-               "character");
+               "MIST_API_TOKEN: token 2 of 2 is not valid: it holds a space, a control "
+               "character or a non-ASCII byte");
     {
         mm_config cfg;
         char errbuf[1024] = "";
@@ -253,13 +253,29 @@ static void test_bad_values(void)
         CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, NULL) == 0, "%s: %s", base_ok[i], errbuf);
         mm_config_free(&cfg);
     }
-    static const char *const base_bad[] = {
-        "http://127.0.0.1@evil.example", "http://127.0.0.1.evil.example",   "http://evil.example",
-        "https://user@api.mist.com",     "http://[::1]@evil.example",       "ftp://127.0.0.1",
-        "http://localhost:80x",          "http://127.0.0.1\\@evil.example", "http://"};
+    static const char *const base_bad[] = {"http://127.0.0.1@evil.example",
+                                           "http://127.0.0.1.evil.example",
+                                           "http://evil.example",
+                                           "https://user@api.mist.com",
+                                           "http://[::1]@evil.example",
+                                           "ftp://127.0.0.1",
+                                           "http://localhost:80x",
+                                           "http://127.0.0.1\\@evil.example",
+                                           "http://",
+                                           "https://api.mist.com?x=1",
+                                           "https://api.mist.com:abc",
+                                           "https://api.mist.com/a b",
+                                           "http://127.0.0.1:99999999999",
+                                           "https://api.mist.com:0"};
     for (size_t i = 0; i < sizeof base_bad / sizeof base_bad[0]; i++) {
         setenv("MISTMCP_API_BASE_URL", base_bad[i], 1);
         expect_bad((const char *[]){"--version", NULL}, "MISTMCP_API_BASE_URL");
+    }
+    { /* the message never shows the value: a user part may hold a password */
+        setenv("MISTMCP_API_BASE_URL", "https://user:s3cret@api.mist.com", 1);
+        mm_config cfg;
+        char errbuf[1024] = "";
+        CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 2 && !strstr(errbuf, "s3cret"));
     }
     unsetenv("MISTMCP_API_BASE_URL");
     expect_bad((const char *[]){"--header", "NoColon", NULL}, "header 'NoColon' is not valid");
@@ -272,6 +288,7 @@ static void test_bad_values(void)
                "expected a header the server does not set itself");
     expect_bad((const char *[]){"--header", "content-length: 5", NULL},
                "expected a header the server does not set itself");
+    expect_bad((const char *[]){"--header", "X-Empty:  ", NULL}, "expected a value");
     {
         char name[160];
         memset(name, 'X', 101);

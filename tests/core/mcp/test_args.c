@@ -72,6 +72,12 @@ static void plugin_targets(void)
         {NULL, NULL, 0},
         {"/api/v1/orgs/o", "a=1#b=2", 0},
         {"/api/v1/orgs/o", "a=1 2", 0},
+        {"/api/%2e%2e/internal/x", NULL, 0},
+        {"/api/.%2E/x", NULL, 0},
+        {"/api/v1/o/..%2finternal", NULL, 0},
+        {"/api/..;/internal", NULL, 0},
+        {"/api/v1/o/%5c..", NULL, 0},
+        {"/api/v1/orgs/o/wlans/guest%20wifi", NULL, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *why = mm_plugin_target_problem(cases[i].path, cases[i].query);
