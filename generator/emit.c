@@ -3,7 +3,6 @@
 
 #include "gen_util.h"
 #include "schema.h"
-#include "text.h"
 #include "tool_text.h"
 
 #include <mistmcp/plugin.h>

@@ -242,6 +242,28 @@ const char *mm_token_problem(const char *token)
     return NULL;
 }
 
+int mm_host_is_loopback(const char *hostport)
+{
+    char host[256];
+    struct in6_addr bare;
+    if (inet_pton(AF_INET6, hostport, &bare) == 1) /* "::1" as given to --host */
+        return IN6_IS_ADDR_LOOPBACK(&bare);
+    if (hostport[0] == '[') {
+        size_t n = strcspn(hostport + 1, "]");
+        snprintf(host, sizeof host, "%.*s", (int)n, hostport + 1);
+    } else {
+        size_t n = strcspn(hostport, ":/");
+        snprintf(host, sizeof host, "%.*s", (int)n, hostport);
+    }
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6);
+    return strcasecmp(host, "localhost") == 0;
+}
+
 /* 1 if v is https://host[:port][/path], or http:// to a loopback host (127.0.0.0/8,
  * localhost, [::1]) for tests; never with a user part ("http://127.0.0.1@evil.example" is a
  * request to evil.example, in plain text, with the token). */
@@ -275,30 +297,9 @@ static int base_url_ok(const char *v)
     }
     if (tls)
         return 1;
-    char host[64];
-    size_t h;
-    if (auth[0] == '[') {
-        h = strcspn(auth, "]");
-        if (h >= n || h - 1 >= sizeof host)
-            return 0;
-        snprintf(host, sizeof host, "%.*s", (int)(h - 1), auth + 1);
-        h++;
-    } else {
-        h = strcspn(auth, ":/?#");
-        if (h >= sizeof host)
-            return 0;
-        snprintf(host, sizeof host, "%.*s", (int)h, auth);
-    }
-    for (size_t i = h + (auth[h] == ':'); i < n; i++) /* a port: digits */
-        if (auth[h] != ':' || auth[i] < '0' || auth[i] > '9')
-            return 0;
-    struct in_addr a4;
-    struct in6_addr a6;
-    if (inet_pton(AF_INET, host, &a4) == 1)
-        return (ntohl(a4.s_addr) >> 24) == 127;
-    if (auth[0] == '[' && inet_pton(AF_INET6, host, &a6) == 1)
-        return IN6_IS_ADDR_LOOPBACK(&a6);
-    return strcasecmp(host, "localhost") == 0;
+    char hostport[300];
+    snprintf(hostport, sizeof hostport, "%.*s", (int)n, auth);
+    return mm_host_is_loopback(hostport);
 }
 
 /* NULL if line is "Name: value" an HTTP response may carry, else what is expected: a name

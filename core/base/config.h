@@ -87,6 +87,11 @@ void mm_config_free(mm_config *cfg);
 /* 1 if host is in the cloud allow-list. */
 int mm_config_cloud_allowed(const mm_config *cfg, const char *host);
 
+/* 1 if "host[:port]", "[v6]:port" or a bare IPv6 address names this machine's loopback:
+ * "localhost", an IPv4 address in 127.0.0.0/8 or ::1 (parsed as addresses:
+ * "127.0.0.1.example.com" is a DNS name). Thread-safe. */
+int mm_host_is_loopback(const char *hostport);
+
 /* Longest Mist API token accepted, in bytes: Mist's are 64 characters. */
 #define MM_TOKEN_MAX 512
 /* NULL if token can be a Mist API token, else why not (a static string that never quotes the

@@ -170,7 +170,8 @@ size_t mm_utf8_length(const char *s)
     return n;
 }
 
-char *mm_json_wire_text(cJSON *msg)
+/* msg printed, or NULL when cJSON cannot print it (past 2 GiB, out of memory). */
+static char *print_wire(cJSON *msg)
 {
     char *text = mm_json_take_text(msg); /* numbers as they were written */
     if (!text)
@@ -199,7 +200,7 @@ static void add_error_for(cJSON *errors, const cJSON *m)
     cJSON_AddItemToArray(errors, e);
 }
 
-char *mm_json_wire_text_or_error(cJSON *msg)
+char *mm_json_wire_text(cJSON *msg)
 {
     if (!msg)
         return NULL;
@@ -212,7 +213,7 @@ char *mm_json_wire_text_or_error(cJSON *msg)
     } else {
         add_error_for(errors, msg);
     }
-    char *text = mm_json_wire_text(msg);
+    char *text = print_wire(msg);
     if (text || !cJSON_GetArraySize(errors)) {
         cJSON_Delete(errors);
         return text;
@@ -222,5 +223,5 @@ char *mm_json_wire_text_or_error(cJSON *msg)
         answer = cJSON_DetachItemFromArray(errors, 0);
         cJSON_Delete(errors);
     }
-    return mm_json_wire_text(answer); /* small: prints unless memory is gone */
+    return print_wire(answer); /* small: prints unless memory is gone */
 }

@@ -30,15 +30,12 @@ size_t mm_utf8_seq_len(const unsigned char *s);
  * replaced by U+FFFD, so that output stays valid however strings were cut. */
 char *mm_utf8_repair(const char *s);
 /* A JSON value as the text that goes on a wire: unformatted and valid UTF-8 (strings cut at
- * a byte count may end inside a character). Takes ownership of msg; caller frees. NULL when
- * msg is NULL or cannot be printed (past 2 GiB, out of memory): see
- * mm_json_wire_text_or_error. */
+ * a byte count may end inside a character). Takes ownership of msg; caller frees. When msg
+ * cannot be printed (past 2 GiB, out of memory), the text of a JSON-RPC -32603 error for each
+ * answer it held, its id kept so that the client's request ends; NULL when it held none (a
+ * notification: dropped) or msg is NULL. */
 struct cJSON;
 char *mm_json_wire_text(struct cJSON *msg);
-/* Like mm_json_wire_text, but when msg cannot be printed, the text of a JSON-RPC -32603 error
- * for each answer it held (its id kept, so that the client's request ends), or NULL when it
- * held none (a notification: dropped). Takes ownership of msg; caller frees. */
-char *mm_json_wire_text_or_error(struct cJSON *msg);
 /* Characters (code points) in a UTF-8 string; an invalid byte counts as one. */
 size_t mm_utf8_length(const char *s);
 

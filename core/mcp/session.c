@@ -95,7 +95,7 @@ int mm_session_rotate_token(mm_session *s, const char *used)
 
 static void send_to(mm_session *s, const mm_inflight *req, cJSON *msg)
 {
-    char *text = mm_json_wire_text_or_error(msg); /* too large: an error, not a crash */
+    char *text = mm_json_wire_text(msg); /* too large: an error, not a crash */
     if (!text)
         return; /* a notification that could not be printed: dropped */
     if (req && req->send)

@@ -78,7 +78,7 @@ static void *run_call(void *p)
     cJSON *out = mm_protocol_handle(s, pc->conn, pc->msg, pc->req); /* ends req */
     cJSON_Delete(pc->msg);
     pc->msg = NULL;
-    char *text = out ? mm_json_wire_text_or_error(out) : NULL; /* too large: an error */
+    char *text = out ? mm_json_wire_text(out) : NULL; /* too large: an error */
     mm_session_store_put(pc->h->store, pc->entry);
     mm_outbox_close(pc->events, text); /* from here on, conn is the connection side's again */
     free(text);
@@ -158,7 +158,7 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
         /* Shutting down before an answer: say so rather than 202 for a request. */
         cJSON *e = mm_protocol_error(pc->id, MM_INTERNAL_ERROR,
                                      "the server is shutting down: send the request again");
-        char *text = mm_json_wire_text_or_error(e);
+        char *text = mm_json_wire_text(e);
         post_call_unref(pc);
         enum MHD_Result rc =
             mm_http_reply(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", text, NULL);

@@ -227,7 +227,7 @@ static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned
                                  const cJSON *id, int code, const char *message)
 {
     cJSON *e = mm_protocol_error(id, code, message);
-    char *text = mm_json_wire_text_or_error(e);
+    char *text = mm_json_wire_text(e);
     enum MHD_Result rc = mm_http_reply(h, c, status, "application/json", text, NULL);
     free(text);
     return rc;
@@ -325,30 +325,6 @@ static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, c
     return e;
 }
 
-/* 1 if "host[:port]" (or "[v6]:port") is this machine's loopback: "localhost", an IPv4
- * address in 127/8 or ::1 (parsed as addresses: "127.0.0.1.example.com" is a DNS name). */
-static int loopback_host(const char *hostport)
-{
-    char host[256];
-    struct in6_addr bare;
-    if (inet_pton(AF_INET6, hostport, &bare) == 1) /* "::1" as given to --host */
-        return IN6_IS_ADDR_LOOPBACK(&bare);
-    if (hostport[0] == '[') {
-        size_t n = strcspn(hostport + 1, "]");
-        snprintf(host, sizeof host, "%.*s", (int)n, hostport + 1);
-    } else {
-        size_t n = strcspn(hostport, ":/");
-        snprintf(host, sizeof host, "%.*s", (int)n, hostport);
-    }
-    struct in_addr a4;
-    struct in6_addr a6;
-    if (inet_pton(AF_INET, host, &a4) == 1)
-        return (ntohl(a4.s_addr) >> 24) == 127;
-    if (inet_pton(AF_INET6, host, &a6) == 1)
-        return IN6_IS_ADDR_LOOPBACK(&a6);
-    return strcasecmp(host, "localhost") == 0;
-}
-
 /* DNS-rebinding guards of the MCP transport spec: a browser's Origin must be a loopback one
  * or one allowed with --allow-origin; bound to loopback, the Host header must name loopback
  * (a rebinding page's requests carry its own host name). NULL when fine, else why not. */
@@ -363,12 +339,12 @@ static const char *refused_origin(const http_ctx *h, struct MHD_Connection *c)
         const char *sep = strstr(origin, "://");
         if (!ok && sep &&
             (strncmp(origin, "http://", 7) == 0 || strncmp(origin, "https://", 8) == 0))
-            ok = loopback_host(sep + 3);
+            ok = mm_host_is_loopback(sep + 3);
         if (!ok)
             return "Origin not allowed (start mistmcp with --allow-origin to allow it)";
     }
     const char *host = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-    if (loopback_host(cfg->host) && host && !loopback_host(host))
+    if (mm_host_is_loopback(cfg->host) && host && !mm_host_is_loopback(host))
         return "Host not allowed: this server answers only to localhost names";
     return NULL;
 }
@@ -443,7 +419,7 @@ static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload
     cJSON_Delete(msg);
     if (!out)
         return mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
-    char *text = mm_json_wire_text_or_error(out);
+    char *text = mm_json_wire_text(out);
     enum MHD_Result rc = mm_http_reply(h, c, text ? MHD_HTTP_OK : MHD_HTTP_ACCEPTED,
                                        text ? "application/json" : NULL, text, sid[0] ? sid : NULL);
     free(text);
@@ -585,7 +561,7 @@ int mm_http_serve(const mm_server *srv)
         fprintf(stderr, "mistmcp: --host '%s' is not an IP address\n", cfg->host);
         return 2;
     }
-    if (cfg->http_anonymous && !loopback_host(cfg->host)) {
+    if (cfg->http_anonymous && !mm_host_is_loopback(cfg->host)) {
         fputs("mistmcp: MISTMCP_HTTP_ANONYMOUS is for tests on a loopback address only\n", stderr);
         return 2;
     }
