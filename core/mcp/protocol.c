@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/protocol.h"
 
+#include "base/json_exact.h"
 #include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/builtin_tools.h"
@@ -440,18 +441,19 @@ cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *
         cJSON *r = mm_protocol_handle(s, conn, m, NULL);
         if (!r)
             continue;
-        char *printed = cJSON_PrintUnformatted(r);
+        /* Printed once, here: its size counts, and the batch goes out as these texts. */
+        char *printed = mm_json_take_text(r);
         bytes += printed ? strlen(printed) : budget + 1;
-        free(printed);
         if (bytes > budget) { /* this answer and the rest: an error each */
-            cJSON_Delete(r);
+            free(printed);
             snprintf(text, sizeof text,
                      "the batch's answer passed %zu bytes (--max-response-bytes): send fewer "
                      "messages per batch",
                      budget);
             return errors_for(out, m, MM_INTERNAL_ERROR, text);
         }
-        cJSON_AddItemToArray(out, r);
+        cJSON_AddItemToArray(out, cJSON_CreateRaw(printed));
+        free(printed);
     }
     if (cJSON_GetArraySize(out) == 0) {
         cJSON_Delete(out);

@@ -27,8 +27,11 @@
 cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg,
                           mm_inflight *request);
 
-/* A batch (array), for protocol 2025-03-26 only: returns the array of responses, NULL when
- * there is none, or an error response when batches are not allowed. */
+/* A batch (array), for protocol 2025-03-26 only: returns the array of responses (each already
+ * printed, as a raw item: its size is counted against --max-response-bytes, and printing the
+ * array copies it), NULL when there is none, or an error response when batches are not
+ * allowed. Past --max-batch requests, or past --max-response-bytes of answer, the requests
+ * left get an error each, with their ids. */
 cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch);
 
 /* 1 if handling msg may take long (tools/call, batches): run it on a worker. */
