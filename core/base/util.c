@@ -170,13 +170,10 @@ size_t mm_utf8_length(const char *s)
     return n;
 }
 
-/* msg printed, or NULL when cJSON cannot print it (past 2 GiB, out of memory). */
-static char *print_wire(cJSON *msg)
+/* text with its invalid UTF-8 replaced (text is taken). */
+static char *repaired(char *text)
 {
-    char *text = mm_json_take_text(msg); /* numbers as they were written */
-    if (!text)
-        return NULL; /* cJSON could not print it: past 2 GiB, or out of memory */
-    char *fixed = mm_utf8_repair(text);
+    char *fixed = text ? mm_utf8_repair(text) : NULL;
     if (!fixed)
         return text;
     free(text);
@@ -204,24 +201,25 @@ char *mm_json_wire_text(cJSON *msg)
 {
     if (!msg)
         return NULL;
-    /* The ids, kept before printing (which consumes msg). */
-    cJSON *errors = cJSON_CreateArray();
-    int batch = cJSON_IsArray(msg);
-    if (batch) {
+    /* Printed without consuming msg (numbers as they were written), so that only a failure,
+     * past 2 GiB or out of memory, pays for the errors built from its ids. */
+    char *text = mm_json_print_exact(msg);
+    if (!text) {
+        cJSON *errors = cJSON_CreateArray();
         const cJSON *m;
-        cJSON_ArrayForEach(m, msg) add_error_for(errors, m);
-    } else {
-        add_error_for(errors, msg);
+        if (cJSON_IsArray(msg)) {
+            cJSON_ArrayForEach(m, msg) add_error_for(errors, m);
+        } else {
+            add_error_for(errors, msg);
+        }
+        cJSON *answer =
+            cJSON_IsArray(msg) || !errors->child ? errors : cJSON_DetachItemFromArray(errors, 0);
+        if (answer != errors)
+            cJSON_Delete(errors);
+        if (answer->child || !cJSON_IsArray(answer)) /* small: prints unless memory is gone */
+            text = cJSON_PrintUnformatted(answer);
+        cJSON_Delete(answer);
     }
-    char *text = print_wire(msg);
-    if (text || !cJSON_GetArraySize(errors)) {
-        cJSON_Delete(errors);
-        return text;
-    }
-    cJSON *answer = errors;
-    if (!batch) {
-        answer = cJSON_DetachItemFromArray(errors, 0);
-        cJSON_Delete(errors);
-    }
-    return print_wire(answer); /* small: prints unless memory is gone */
+    cJSON_Delete(msg);
+    return repaired(text);
 }
