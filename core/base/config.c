@@ -76,7 +76,11 @@ void mm_config_usage(FILE *out)
         "                               (MISTMCP_MAX_RESPONSE_BYTES; default 33554432)\n"
         "      --max-batch N            messages in one JSON-RPC batch at most (protocol\n"
         "                               2025-03-26; MISTMCP_MAX_BATCH; default 100)\n"
-        "      --max-sessions N         HTTP sessions at most (MISTMCP_MAX_SESSIONS; 10000)\n"
+        "      --max-sessions N         HTTP sessions at most (MISTMCP_MAX_SESSIONS; 10000); a\n"
+        "                               quarter of them for sessions whose token Mist has\n"
+        "                               not accepted yet, a 16th of that per client address\n"
+        "      --trusted-proxy ADDR[/PREFIX]  a reverse proxy whose X-Forwarded-For names the\n"
+        "                               client (repeatable; MISTMCP_TRUSTED_PROXIES, commas)\n"
         "      --session-idle-timeout SEC  idle HTTP sessions end (MISTMCP_SESSION_IDLE_TIMEOUT;\n"
         "                               default 1800)\n"
         "      --list-categories        print every tool category and exit\n"
@@ -223,7 +227,8 @@ enum {
     OPT_RATE_BURST,
     OPT_RATE_WAIT,
     OPT_MAX_RESPONSE,
-    OPT_MAX_BATCH
+    OPT_MAX_BATCH,
+    OPT_TRUSTED_PROXY
 };
 
 const char *mm_token_problem(const char *token)
@@ -300,6 +305,71 @@ static int base_url_ok(const char *v)
     char hostport[300];
     snprintf(hostport, sizeof hostport, "%.*s", (int)n, auth);
     return mm_host_is_loopback(hostport);
+}
+
+/* Parses "ADDR" or "ADDR/PREFIX" into 16 bytes (IPv4 as ::ffff:a.b.c.d) and a prefix length
+ * over those 128 bits. Returns 0, or -1 if entry is neither. */
+static int parse_network(const char *entry, unsigned char out[16], unsigned *prefix)
+{
+    char addr[64];
+    const char *slash = strchr(entry, '/');
+    size_t n = slash ? (size_t)(slash - entry) : strlen(entry);
+    if (n == 0 || n >= sizeof addr)
+        return -1;
+    memcpy(addr, entry, n);
+    addr[n] = '\0';
+    struct in_addr a4;
+    unsigned max;
+    if (inet_pton(AF_INET, addr, &a4) == 1) {
+        static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        memcpy(out, mapped, 12);
+        memcpy(out + 12, &a4, 4);
+        max = 32;
+    } else if (inet_pton(AF_INET6, addr, out) == 1) {
+        max = 128;
+    } else {
+        return -1;
+    }
+    unsigned bits = max;
+    if (slash) {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(slash + 1, &end, 10);
+        if (!isdigit((unsigned char)slash[1]) || *end || errno || v > max)
+            return -1;
+        bits = (unsigned)v;
+    }
+    *prefix = bits + (128 - max);
+    return 0;
+}
+
+const char *mm_network_problem(const char *entry)
+{
+    unsigned char a[16];
+    unsigned prefix;
+    return parse_network(entry, a, &prefix) == 0
+               ? NULL
+               : "an IPv4 or IPv6 address, optionally /PREFIX (10.0.0.0/8, fd00::/8)";
+}
+
+int mm_config_trusted_proxy(const mm_config *cfg, const char *addr)
+{
+    unsigned char a[16];
+    unsigned all;
+    if (strchr(addr, '/') || parse_network(addr, a, &all) != 0)
+        return 0;
+    for (size_t i = 0; i < cfg->trusted_proxies.count; i++) {
+        unsigned char net[16];
+        unsigned prefix;
+        if (parse_network(cfg->trusted_proxies.items[i], net, &prefix) != 0)
+            continue;
+        int same = 1;
+        for (unsigned bit = 0; bit < prefix && same; bit++)
+            same = ((a[bit / 8] ^ net[bit / 8]) & (0x80u >> (bit % 8))) == 0;
+        if (same)
+            return 1;
+    }
+    return 0;
 }
 
 /* NULL if line is "Name: value" an HTTP response may carry, else what is expected: a name
@@ -480,6 +550,13 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     mm_strlist_free(&extra);
     if (cfg->origins.count == 0 && (v = pick(NULL, "MISTMCP_ALLOW_ORIGIN", NULL)))
         mm_strlist_split(&cfg->origins, v, ',');
+    if (cfg->trusted_proxies.count == 0 && (v = pick(NULL, "MISTMCP_TRUSTED_PROXIES", file)))
+        mm_strlist_split(&cfg->trusted_proxies, v, ',');
+    for (size_t i = 0; i < cfg->trusted_proxies.count; i++) {
+        const char *why = mm_network_problem(cfg->trusted_proxies.items[i]);
+        if (why)
+            return bad(err, "trusted proxy", cfg->trusted_proxies.items[i], why);
+    }
 
     /* Credentials: environment, else env file (no command-line options: they would show in
      * the process list). */
@@ -553,6 +630,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"rate-limit-wait", required_argument, NULL, OPT_RATE_WAIT},
         {"max-response-bytes", required_argument, NULL, OPT_MAX_RESPONSE},
         {"max-batch", required_argument, NULL, OPT_MAX_BATCH},
+        {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -585,6 +663,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case OPT_PLUGIN_DIR: mm_strlist_add(&dirs, optarg); break;
         case OPT_ALLOW_CLOUD: mm_strlist_add(&clouds, optarg); break;
         case OPT_ALLOW_ORIGIN: mm_strlist_add(&cfg->origins, optarg); break;
+        case OPT_TRUSTED_PROXY: mm_strlist_add(&cfg->trusted_proxies, optarg); break;
         case OPT_HEADER: {
             const char *why = header_problem(optarg);
             if (why) {
@@ -670,6 +749,7 @@ void mm_config_free(mm_config *cfg)
     mm_strlist_free(&cfg->headers);
     mm_strlist_free(&cfg->clouds);
     mm_strlist_free(&cfg->origins);
+    mm_strlist_free(&cfg->trusted_proxies);
     mm_strlist_free(&cfg->tokens);
     free(cfg->host);
     free(cfg->env_file);

@@ -48,10 +48,12 @@ typedef struct mm_config {
     int port;
     char *env_file; /* the file read, or NULL */
     int enable_write_tools;
-    mm_strlist plugin_dirs; /* empty: the default directory */
-    mm_strlist headers;     /* "Name: value", HTTP responses */
-    mm_strlist clouds;      /* the allow-list: Mist's clouds plus --allow-cloud */
-    mm_strlist origins;     /* --allow-origin: browser origins allowed besides loopback ones */
+    mm_strlist plugin_dirs;     /* empty: the default directory */
+    mm_strlist headers;         /* "Name: value", HTTP responses */
+    mm_strlist clouds;          /* the allow-list: Mist's clouds plus --allow-cloud */
+    mm_strlist origins;         /* --allow-origin: browser origins allowed besides loopback ones */
+    mm_strlist trusted_proxies; /* --trusted-proxy: addresses or ADDR/PREFIX networks whose
+                                   X-Forwarded-For names the client (HTTP budgets) */
     size_t max_result_bytes;
     size_t max_sessions;  /* HTTP */
     size_t max_batch;     /* messages in one JSON-RPC batch (2025-03-26) */
@@ -91,6 +93,12 @@ int mm_config_cloud_allowed(const mm_config *cfg, const char *host);
  * "localhost", an IPv4 address in 127.0.0.0/8 or ::1 (parsed as addresses:
  * "127.0.0.1.example.com" is a DNS name). Thread-safe. */
 int mm_host_is_loopback(const char *hostport);
+/* 1 if addr (an IPv4 or IPv6 address as text) is one of the --trusted-proxy entries (an
+ * address, or a network ADDR/PREFIX); 0 if not, or if addr is not an address. */
+int mm_config_trusted_proxy(const mm_config *cfg, const char *addr);
+/* NULL if entry is an IPv4 or IPv6 address, optionally /PREFIX (0-32, 0-128), else what is
+ * expected. */
+const char *mm_network_problem(const char *entry);
 
 /* Longest Mist API token accepted, in bytes: Mist's are 64 characters. */
 #define MM_TOKEN_MAX 512

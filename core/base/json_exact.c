@@ -214,3 +214,38 @@ char *mm_json_strict_text(const char *text, size_t len, size_t *out_len)
         *out_len = o.len;
     return o.data;
 }
+
+const char *mm_json_bounds_problem(const char *text, size_t len)
+{
+    size_t values = 1, depth = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++; /* the escaped character, whatever it is */
+            else if (c == '"')
+                in_string = 0;
+            continue;
+        }
+        switch (c) {
+        case '"': in_string = 1; break;
+        case '[':
+        case '{':
+            if (++depth > MM_JSON_MAX_DEPTH)
+                return "the JSON is nested more than 64 levels deep";
+            values++;
+            break;
+        case ']':
+        case '}':
+            if (depth)
+                depth--;
+            break;
+        case ',': values++; break;
+        default: break;
+        }
+        if (values > MM_JSON_MAX_VALUES)
+            return "the JSON holds more than 200000 values: send less in one message";
+    }
+    return NULL;
+}

@@ -24,6 +24,16 @@
  * Returns NULL if text does not start with a JSON value. */
 cJSON *mm_json_parse_exact(const char *text, size_t len, const char **end);
 
+/* Bounds on what one message may make cJSON build: parsing is refused before it starts when
+ * text[0..len) would need more (a 4 MiB body of "[0,0,0,...]" is 2 million values, 130 MB of
+ * tree). */
+#define MM_JSON_MAX_DEPTH 64      /* arrays and objects inside one another */
+#define MM_JSON_MAX_VALUES 200000 /* values (members and elements) in one message */
+/* NULL if text[0..len) stays within MM_JSON_MAX_DEPTH and MM_JSON_MAX_VALUES (counted by a
+ * scan that builds nothing: it does not check the syntax), else a sentence saying which bound
+ * it passes, for an error message. */
+const char *mm_json_bounds_problem(const char *text, size_t len);
+
 /* The characters a parsed number was written with, when cJSON would print its value otherwise;
  * NULL when cJSON's own print gives them back (or item is not such a number). */
 const char *mm_json_number_text(const cJSON *item);

@@ -409,7 +409,8 @@ static cJSON *errors_for(cJSON *out, const cJSON *from, int code, const char *me
     return out;
 }
 
-cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch)
+cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch,
+                                const atomic_int *abandoned)
 {
     pthread_mutex_lock(&s->lock);
     int allowed = strcmp(s->protocol_version, "2025-03-26") == 0;
@@ -438,6 +439,10 @@ cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *
     const cJSON *m;
     cJSON_ArrayForEach(m, batch)
     {
+        if (abandoned && atomic_load(abandoned)) { /* nobody will read the answer */
+            cJSON_Delete(out);
+            return NULL;
+        }
         cJSON *r = mm_protocol_handle(s, conn, m, NULL);
         if (!r)
             continue;

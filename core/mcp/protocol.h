@@ -11,6 +11,7 @@
 #include "mist/client.h"
 
 #include <cjson/cJSON.h>
+#include <stdatomic.h>
 
 #define MM_PROTOCOL_LATEST "2025-11-25"
 
@@ -32,7 +33,10 @@ cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg,
  * array copies it), NULL when there is none, or an error response when batches are not
  * allowed. Past --max-batch requests, or past --max-response-bytes of answer, the requests
  * left get an error each, with their ids. */
-cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch);
+/* abandoned (may be NULL) is set by the transport when the client went away: the messages
+ * not yet started are not (and the answer is NULL). */
+cJSON *mm_protocol_handle_batch(mm_session *s, mm_mist_conn *conn, const cJSON *batch,
+                                const atomic_int *abandoned);
 
 /* 1 if handling msg may take long (tools/call, batches): run it on a worker. */
 int mm_protocol_is_slow(const cJSON *msg);

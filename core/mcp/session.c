@@ -276,6 +276,12 @@ void mm_session_cancel_all(mm_session *s)
     pthread_mutex_unlock(&s->lock);
 }
 
+void mm_session_token_accepted(mm_session *s)
+{
+    if (atomic_exchange(&s->token_accepted, 1) == 0 && s->on_token_accepted)
+        s->on_token_accepted(s->accepted_ctx);
+}
+
 int mm_session_is_initialized(mm_session *s)
 {
     pthread_mutex_lock(&s->lock);

@@ -50,6 +50,11 @@ typedef struct mm_session {
     void *send_ctx;
     struct mm_mist_client *mist; /* the session's own cloud (HTTP), owned; NULL: the server's */
     void (*on_destroy)(void *send_ctx); /* frees send_ctx with the session, may be NULL */
+    /* Set once Mist accepted the session's token (a 2xx answer); the first time, the session
+     * calls on_token_accepted(accepted_ctx) if set (the HTTP session store's budgets). */
+    atomic_int token_accepted;
+    void (*on_token_accepted)(void *ctx);
+    void *accepted_ctx;
 } mm_session;
 
 /* Creates a session in the given mode; custom/all enable their categories at once. token may
@@ -66,6 +71,9 @@ const char *mm_session_token(mm_session *s);
  * Returns 1 if it rotated (concurrent callers rotate once for the same refusal). */
 int mm_session_rotate_token(mm_session *s, const char *used);
 
+/* Mist answered a call made with the session's token with a 2xx status: the token is real.
+ * Thread-safe; calls on_token_accepted once, on the first such answer. */
+void mm_session_token_accepted(mm_session *s);
 /* Sends a JSON-RPC message (takes ownership of msg). */
 void mm_session_send(mm_session *s, cJSON *msg);
 /* Sends a notification method with params (takes ownership of params, may be NULL). req is

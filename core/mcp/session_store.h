@@ -3,10 +3,19 @@
  * the transport holds no session state of its own (a stateless mode will share it later).
  *
  * Each entry: a random id (128 bits from the OS's CSPRNG, 32 hex digits), the mm_session,
- * the token that created it (a later request must present the same one), a last-use time
- * and an in-use count. Lookups take a use reference; an entry removed (DELETE, idle expiry,
- * store destruction) while in use is destroyed by its last user, so a session never goes away
- * under a running request. Expiry destroys the mm_session, which releases its plugins.
+ * the token that created it (a later request must present the same one), the client address
+ * it came from, a last-use time and an in-use count. Ids, tokens and client addresses are kept
+ * in keyed hash maps (base/hash_map.h): no operation scans the sessions, whatever their count
+ * or the tokens' lengths, except the idle sweep (once a second) and a token's first proof.
+ *
+ * Budgets, so that sessions which proved nothing cannot crowd out real ones: a session is
+ * "unproven" until Mist accepts its token (a 2xx answer to any call of any session with that
+ * token; mm_session_token_accepted). Unproven sessions have their own budget in all and per
+ * client address, and a shorter idle expiry; a client over its share, or a token over its
+ * sessions, gets 429; a full table gets 503. Lookups take a use reference; an entry removed
+ * (DELETE, idle expiry, store destruction) while in use is destroyed by its last user, so a session
+ * never goes away under a running request. Expiry destroys the mm_session, which releases its
+ * plugins.
  *
  * Thread-safety: every function may be called from any thread (one mutex; session
  * destruction runs outside it). Ownership: the store owns the sessions it was given.
@@ -31,17 +40,33 @@ typedef enum mm_lookup {
 } mm_lookup;
 
 mm_session_store *mm_session_store_create(size_t max_sessions, long idle_timeout_ms);
+
+/* The budgets beyond max_sessions. Defaults (as created): 100 sessions per token, unproven
+ * sessions limited only by max_sessions, and the same idle timeout for them. */
+typedef struct mm_session_limits {
+    size_t per_token;           /* sessions of one token */
+    size_t unproven;            /* unproven sessions, all clients */
+    size_t unproven_per_client; /* unproven sessions of one client address */
+    long unproven_idle_ms;      /* idle expiry of an unproven session */
+} mm_session_limits;
+/* Call before the store is shared (not thread-safe against the other functions). */
+void mm_session_store_set_limits(mm_session_store *store, const mm_session_limits *limits);
 /* Shutting down: every session's requests in flight are cancelled, and later ones start
  * cancelled. */
 void mm_session_store_cancel_all(mm_session_store *store);
 /* Removes every session (waiting users finish first) and frees the store. */
 void mm_session_store_destroy(mm_session_store **store);
 
-/* Adds a session bound to token; writes its id (NUL-terminated) into id. Takes ownership of
- * session on success. Returns the entry with a use reference, or NULL when the store is full
- * (the caller still owns session) or the CSPRNG failed; err says which. */
+/* Adds a session bound to token, made by client (its address as text, for the per-client
+ * budget; NULL: one anonymous client); writes its id (NUL-terminated) into id. Takes
+ * ownership of session on success, and from then on calls back into the store when Mist
+ * first accepts its token. Returns the entry with a use reference, or NULL (the caller still
+ * owns session) with *refusal the HTTP status to answer and err the reason: 429 when the
+ * token has too many sessions or the client too many unproven ones, 503 when the table (or
+ * the unproven budget) is full, 500 when the CSPRNG failed. */
 mm_session_entry *mm_session_store_add(mm_session_store *store, mm_session *session,
-                                       const char *token, char id[MM_SESSION_ID_LEN + 1], char *err,
+                                       const char *token, const char *client,
+                                       char id[MM_SESSION_ID_LEN + 1], unsigned *refusal, char *err,
                                        size_t err_size);
 
 /* Finds id for a request presenting token. On MM_LOOKUP_OK returns the entry with a use
@@ -62,5 +87,7 @@ mm_lookup mm_session_store_remove(mm_session_store *store, const char *id, const
 size_t mm_session_store_expire(mm_session_store *store, long long now_ms);
 
 size_t mm_session_store_count(mm_session_store *store);
+/* Sessions whose token Mist has not accepted yet. */
+size_t mm_session_store_unproven(mm_session_store *store);
 
 #endif

@@ -66,6 +66,8 @@ static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, co
                                    .token_count = s->token_count};
     double t0 = now_ms();
     int rc = mm_mist_call(&caller, method, target, body, out, err, err_size);
+    if (rc == 0 && (*out)->status >= 200 && (*out)->status < 300)
+        mm_session_token_accepted(s); /* the token is real: its sessions leave the budget */
     if (s->srv->metrics)
         mm_metrics_mist_request(s->srv->metrics, rc == 0 ? (*out)->status : 0,
                                 (now_ms() - t0) / 1e3);

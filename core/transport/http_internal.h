@@ -1,35 +1,123 @@
 /*
- * What the parts of the HTTP transport share: the server context and small reply helpers.
- * Private to http_*.c. Thread-safety: the context is read-only once serving except for
- * `stopping` (atomic) and the store (thread-safe); each MHD connection thread has its own
- * Mist connection in conn_key.
+ * What the parts of the HTTP transport share: the server context, the connections it tracks,
+ * and small reply helpers. Private to http_*.c.
+ *
+ * The model: libmicrohttpd runs a few polling threads (epoll) that only move bytes; an idle
+ * or slow connection holds no thread. Whatever may take long (a tools/call, a batch) runs on
+ * the transport's worker pool, each worker with its own Mist connection, while its HTTP
+ * connection is suspended; an event stream with nothing to send is suspended too. A suspended
+ * connection is "parked": exactly one wake (MHD_resume_connection) follows each park, from the
+ * worker that finished, the outbox that got a message, or the ticker (the main thread, twice
+ * a second), which also enforces the header deadline and the minimum body rate, and notices
+ * clients that hung up while their call ran (their calls are cancelled).
+ *
+ * Thread-safety: the context is read-only once serving except for `stopping` (atomic), the
+ * store (thread-safe), the connection list and each connection's fields (under conns_lock)
+ * and the running-call count (under calls_lock).
  */
 #ifndef MISTMCP_CORE_TRANSPORT_HTTP_INTERNAL_H
 #define MISTMCP_CORE_TRANSPORT_HTTP_INTERNAL_H
 
+#include "base/hash_map.h"
+#include "base/work_pool.h"
 #include "mcp/server.h"
 #include "mcp/session_store.h"
 #include "mist/client.h"
 #include "transport/mhd_lib.h"
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
-#define MM_HTTP_KEEPALIVE_MS 15000 /* an idle event stream sends a comment this often */
+#define MM_HTTP_KEEPALIVE_MS 15000       /* an idle event stream sends a comment this often */
+#define MM_HTTP_HEADER_DEADLINE_MS 15000 /* a request's headers, from connect or last answer */
+#define MM_HTTP_BODY_GRACE_MS 10000      /* then a body must keep the minimum rate: */
+#define MM_HTTP_BODY_MIN_RATE 4096       /* bytes per second, on average */
+#define MM_HTTP_MAX_BODY (4u << 20)      /* bytes of one request body */
+#define MM_HTTP_MAX_BODY_NO_SESSION (64u << 10) /* without a session: initialize only */
+#define MM_HTTP_PER_ADDRESS 256 /* connections from one address (a trusted proxy: any) */
+
+typedef struct mm_http_conn mm_http_conn;
 
 typedef struct mm_http_ctx {
     const mm_server *srv;
     const mm_mhd_api *mhd;
     mm_session_store *store;
-    pthread_key_t conn_key; /* each MHD thread's Mist connection */
-    atomic_int stopping;    /* event streams end when set */
-    /* Calls running on their own threads (http_post_stream.c): shutdown waits for them. */
+    mm_work_pool *workers;
+    atomic_int stopping; /* streams end and nothing new parks when set */
+    /* The connections MHD has open (http_conn.c), and how many per peer address. */
+    pthread_mutex_t conns_lock;
+    mm_http_conn *conns;
+    mm_hash_map *per_address; /* address text -> count (as a pointer-sized integer) */
+    /* Calls on the workers: shutdown waits for them. */
     pthread_mutex_t calls_lock;
     pthread_cond_t calls_idle;
     unsigned calls_running;
 } mm_http_ctx;
+
+/* ---- connections (http_conn.c) ---- */
+
+/* MHD's MHD_OPTION_NOTIFY_CONNECTION callback: tracks each connection from open to close
+ * and refuses one over MM_HTTP_PER_ADDRESS for its address (a trusted proxy excepted). */
+void mm_http_conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                         enum MHD_ConnectionNotificationCode code);
+/* The tracked connection of c (NULL if MHD did not report it: cannot happen once serving). */
+mm_http_conn *mm_http_conn_of(mm_http_ctx *h, struct MHD_Connection *c);
+/* The connection's request has its headers (first call of the access handler). */
+void mm_http_conn_request_began(mm_http_ctx *h, mm_http_conn *k);
+/* Body bytes arrived; returns 0, or -1 if the body is slower than the minimum rate. */
+int mm_http_conn_body_progress(mm_http_ctx *h, mm_http_conn *k, size_t bytes);
+/* The request ended (answered or aborted): the next one's header deadline starts now. */
+void mm_http_conn_request_ended(mm_http_ctx *h, mm_http_conn *k);
+/* The peer's address as text ("" if unknown). */
+const char *mm_http_conn_peer(const mm_http_conn *k);
+/* The client's address for budgets: the peer, or when the peer is a --trusted-proxy the
+ * right-most address of X-Forwarded-For that is not one. Written into out. */
+void mm_http_client_address(mm_http_ctx *h, struct MHD_Connection *c, const mm_http_conn *k,
+                            char out[INET6_ADDRSTRLEN]);
+/* Answers 413 straight on the socket while the body is still arriving (MHD can queue an
+ * answer only before the body or after all of it), then stops reading; the ticker closes the
+ * connection soon after, once the client had time to read the answer. */
+void mm_http_conn_refuse_body(mm_http_ctx *h, mm_http_conn *k, const char *json);
+
+/* Parks the connection: MHD stops serving it until mm_http_wake. Call from MHD's access
+ * handler or content reader, which then returns (a reader returns 0). cond (may be NULL) is
+ * checked under the lock that mm_http_wake takes: if it returns 1 (or the server is
+ * stopping), the connection is not parked and park returns 0; else 1. wake_after_ms > 0: the
+ * ticker wakes it then at the latest. on_hangup (may be NULL) is called once, by the ticker
+ * with conns_lock held, if the client hangs up while parked (it may only set flags and
+ * cancel calls). */
+int mm_http_park(mm_http_ctx *h, mm_http_conn *k, int (*cond)(void *ctx), void *cond_ctx,
+                 long wake_after_ms, void (*on_hangup)(void *ctx), void *hangup_ctx);
+/* The first half of mm_http_park, for a caller that must decide under another lock (an
+ * outbox's: see mm_outbox_pop_or_arm): marks k parked and returns 1 (0 if stopping). The
+ * caller then calls mm_http_suspend after releasing that lock. */
+int mm_http_park_arm(mm_http_ctx *h, mm_http_conn *k, long wake_after_ms,
+                     void (*on_hangup)(void *ctx), void *hangup_ctx);
+void mm_http_suspend(mm_http_ctx *h, mm_http_conn *k);
+/* Wakes the parked connection *kp (read under the lock: the request's side may set it NULL
+ * when the request ends); nothing if none or not parked. update (may be NULL) runs under the
+ * same lock first (the producer's side of park's cond). Any thread. */
+void mm_http_wake(mm_http_ctx *h, mm_http_conn *const *kp, void (*update)(void *ctx), void *ctx);
+/* Sets *kp to NULL under the lock (the request ended: wakes must no longer reach it). */
+void mm_http_detach(mm_http_ctx *h, mm_http_conn **kp);
+/* Ticker, from the main thread: deadlines, rates, hang-ups, timed wakes; with all set, wakes
+ * every parked connection (shutdown). */
+void mm_http_conn_tick(mm_http_ctx *h, int wake_all);
+/* Connections parked now. */
+size_t mm_http_parked_count(mm_http_ctx *h);
+
+/* ---- calls on the workers ---- */
+
+/* Counts a call about to be submitted to the workers; 0 if the server is stopping. */
+int mm_http_call_begin(mm_http_ctx *h);
+void mm_http_call_end(mm_http_ctx *h);
+/* Shutdown, after the sessions' calls were cancelled: returns once no call runs. */
+void mm_http_wait_calls(mm_http_ctx *h);
+
+/* ---- answers ---- */
 
 /* An SSE event on its way to MHD, which takes it in pieces (both event streams use it). */
 typedef struct mm_sse_pending {
@@ -50,24 +138,36 @@ void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r);
  * session is not NULL, Mcp-Session-Id. */
 enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
                               const char *content_type, const char *body, const char *session);
+/* A JSON-RPC error as an HTTP answer (id may be NULL). */
+enum MHD_Result mm_http_rpc_error(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
+                                  const cJSON *id, int code, const char *message);
+/* The token of a request: X-Authorization, or Authorization: Bearer|Token; NULL if none. */
+const char *mm_http_request_token(const mm_http_ctx *h, struct MHD_Connection *c);
 
-/* The calling thread's Mist connection (created on first use). take removes it from the
- * thread (it is lent to another thread); give puts one back if the thread has none, else
- * destroys it. */
-mm_mist_conn *mm_http_thread_conn(mm_http_ctx *h);
-mm_mist_conn *mm_http_take_conn(mm_http_ctx *h);
-void mm_http_give_conn(mm_http_ctx *h, mm_mist_conn *conn);
+/* ---- POST /mcp (http_post.c, http_post_stream.c) ---- */
 
-/* Shutdown, after the daemon stopped and the sessions' calls were cancelled: returns once no
- * call thread runs any more (they end promptly once cancelled). */
-void mm_http_wait_calls(mm_http_ctx *h);
+/* The access handler's per-request state of a POST /mcp. */
+typedef struct mm_http_post_state mm_http_post_state;
+/* Handles every call of the access handler for a POST /mcp after the first (which made
+ * *state NULL-checked headers): data/data_size as MHD gives them. */
+enum MHD_Result mm_http_post(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                             void **state, const char *data, size_t *data_size);
+/* Frees a POST's state when MHD is done with the request. */
+void mm_http_post_completed(mm_http_ctx *h, void *state);
 
-/* POST of a single request that may send notifications before its answer (see
- * mm_protocol_may_notify), from a client that accepts text/event-stream. The call runs on its
- * own thread; the answer is application/json if nothing came before the response, else an
- * event stream of the notifications as they happen, then the response. Takes ownership of
- * msg and of the entry's use reference. */
-enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
-                                      mm_session_entry *entry, cJSON *msg);
+/* A single request that may send notifications before its answer, from a client that accepts
+ * text/event-stream: runs on a worker; the answer is application/json if nothing came before
+ * the response, else an event stream of the notifications as they happen, then the response.
+ * Takes msg and the entry's use reference. Called again (resumed) until it answers: *stream
+ * keeps its state between calls (freed by mm_http_post_stream_free). */
+typedef struct mm_http_stream_call mm_http_stream_call;
+enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                                      mm_session_entry *entry, cJSON *msg,
+                                      mm_http_stream_call **stream);
+void mm_http_post_stream_free(mm_http_stream_call *stream);
+
+/* The workers' Mist connection (a pool state; see mm_work_pool_create). */
+void *mm_http_worker_state(void);
+void mm_http_worker_state_free(void *state);
 
 #endif

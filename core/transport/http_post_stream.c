@@ -1,5 +1,6 @@
-/* A POST answered as an event stream: the call on its own thread, its notifications and then
- * its response handed over through a closed-at-the-end outbox. */
+/* A POST answered as an event stream: the call on a worker, its notifications and then its
+ * response handed over through an outbox closed with the response; the connection is parked
+ * whenever there is nothing to send, and woken by the outbox. */
 #include "transport/http_internal.h"
 
 #include "base/util.h"
@@ -11,32 +12,33 @@
 #include <string.h>
 
 #define EVENTS_MAX 256
-#define CALL_THREADS_MAX 512 /* beyond, calls run on their connection's thread */
 
-/* Shared by the call's thread and the connection's: freed by the last of the two. */
-typedef struct post_call {
+/* Shared by the worker and the request: freed by the last of the two. */
+struct mm_http_stream_call {
     atomic_int refs;
     mm_http_ctx *h;
-    mm_session_entry *entry; /* its use reference: the call's thread gives it back */
+    mm_http_conn *k;         /* NULL once the request ended (under conns_lock) */
+    mm_session_entry *entry; /* its use reference: the worker gives it back */
     cJSON *msg;
-    cJSON *id; /* a copy of the request's id, for an answer from the connection side */
+    cJSON *id; /* a copy of the request's id, for answers from the connection side */
     mm_inflight *req;
-    mm_mist_conn *conn;     /* the connection thread's, lent while the call runs */
     mm_outbox *events;      /* closed with the response (or nothing, when cancelled) */
-    int threaded;           /* runs on its own thread, counted in h->calls_running */
-    int ended;              /* connection side: the response was taken out */
+    int ended;              /* connection side: the last message was taken */
+    int armed;              /* connection side: parked by the outbox look */
+    long long last_sent_ms; /* connection side: for keep-alive comments */
+    long wake_after_ms;     /* connection side: when a park must end for a keep-alive */
     mm_sse_pending pending; /* connection side */
-} post_call;
+};
 
-static void post_call_unref(post_call *pc)
+static void call_unref(mm_http_stream_call *sc)
 {
-    if (atomic_fetch_sub(&pc->refs, 1) != 1)
+    if (atomic_fetch_sub(&sc->refs, 1) != 1)
         return;
-    mm_mist_conn_destroy(&pc->conn);
-    mm_outbox_destroy(&pc->events);
-    cJSON_Delete(pc->id);
-    free(pc->pending.text);
-    free(pc);
+    mm_outbox_destroy(&sc->events);
+    cJSON_Delete(sc->msg);
+    cJSON_Delete(sc->id);
+    free(sc->pending.text);
+    free(sc);
 }
 
 static void to_events(void *ctx, const char *line)
@@ -44,142 +46,156 @@ static void to_events(void *ctx, const char *line)
     mm_outbox_push(ctx, line);
 }
 
-static int call_thread_begin(mm_http_ctx *h)
+/* The outbox's waker (under its lock): a message or the end came. */
+static void wake_reader(void *ctx)
 {
-    pthread_mutex_lock(&h->calls_lock);
-    int ok = !atomic_load(&h->stopping) && h->calls_running < CALL_THREADS_MAX;
-    h->calls_running += (unsigned)ok;
-    pthread_mutex_unlock(&h->calls_lock);
-    return ok;
+    mm_http_stream_call *sc = ctx;
+    mm_http_wake(sc->h, &sc->k, NULL, NULL);
 }
 
-static void call_thread_end(mm_http_ctx *h)
+/* The client hung up while its call ran (ticker, conns_lock held). */
+static void hung_up(void *ctx)
 {
-    pthread_mutex_lock(&h->calls_lock);
-    if (--h->calls_running == 0)
-        pthread_cond_broadcast(&h->calls_idle);
-    pthread_mutex_unlock(&h->calls_lock); /* the last use of h by a call thread */
+    mm_http_stream_call *sc = ctx;
+    if (sc->entry)
+        mm_session_cancel(mm_session_entry_session(sc->entry), sc->id);
 }
 
-void mm_http_wait_calls(mm_http_ctx *h)
+static void arm(void *ctx)
 {
-    pthread_mutex_lock(&h->calls_lock);
-    while (h->calls_running)
-        pthread_cond_wait(&h->calls_idle, &h->calls_lock);
-    pthread_mutex_unlock(&h->calls_lock);
+    mm_http_stream_call *sc = ctx;
+    sc->armed = mm_http_park_arm(sc->h, sc->k, sc->wake_after_ms, hung_up, sc);
 }
 
-static void *run_call(void *p)
+static void run_call(void *arg, void *worker_state)
 {
-    post_call *pc = p;
-    mm_http_ctx *h = pc->h;
-    int threaded = pc->threaded;
-    mm_session *s = mm_session_entry_session(pc->entry);
-    cJSON *out = mm_protocol_handle(s, pc->conn, pc->msg, pc->req); /* ends req */
-    cJSON_Delete(pc->msg);
-    pc->msg = NULL;
-    char *text = out ? mm_json_wire_text(out) : NULL; /* too large: an error */
-    mm_session_store_put(pc->h->store, pc->entry);
-    mm_outbox_close(pc->events, text); /* from here on, conn is the connection side's again */
+    mm_http_stream_call *sc = arg;
+    mm_http_ctx *h = sc->h;
+    mm_session *s = mm_session_entry_session(sc->entry);
+    cJSON *out = mm_protocol_handle(s, worker_state, sc->msg, sc->req); /* ends req */
+    char *text = out ? mm_json_wire_text(out) : NULL;                   /* too large: an error */
+    mm_outbox_close(sc->events, text); /* wakes the connection: no hang-up reaches us after */
     free(text);
-    post_call_unref(pc);
-    if (threaded)
-        call_thread_end(h);
-    return NULL;
+    /* The hang-up hook may still run until the wake above took effect: it reads entry under
+     * conns_lock, so it is cleared under that lock. */
+    pthread_mutex_lock(&h->conns_lock);
+    mm_session_entry *e = sc->entry;
+    sc->entry = NULL;
+    pthread_mutex_unlock(&h->conns_lock);
+    mm_session_store_put(h->store, e);
+    call_unref(sc);
+    mm_http_call_end(h);
 }
 
-/* Takes the next message out; on the last one, takes the lent connection back. */
-static char *next_message(post_call *pc, int timeout_ms)
+/* Takes the next message, or arms the park (then *parked is 1). */
+static char *next_message(mm_http_stream_call *sc, int *parked)
 {
-    char *m = mm_outbox_pop(pc->events, timeout_ms, &pc->ended);
-    if (pc->ended) {
-        mm_http_give_conn(pc->h, pc->conn);
-        pc->conn = NULL;
-    }
+    sc->armed = 0;
+    char *m = mm_outbox_pop_or_arm(sc->events, &sc->ended, arm, sc);
+    *parked = sc->armed;
     return m;
 }
 
 static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
-    post_call *pc = cls;
-    for (int waited = 0; !pc->pending.text;) {
-        if (pc->ended || atomic_load(&pc->h->stopping))
+    mm_http_stream_call *sc = cls;
+    while (!sc->pending.text) {
+        if (sc->ended || atomic_load(&sc->h->stopping))
             return MHD_CONTENT_READER_END_OF_STREAM; /* shutting down: the call is cancelled */
-        char *m = next_message(pc, 1000);
-        if (m)
-            mm_sse_set_message(&pc->pending, m);
-        else if (!pc->ended && (waited += 1000) >= MM_HTTP_KEEPALIVE_MS)
-            mm_sse_set_keepalive(&pc->pending);
+        long quiet = (long)(mm_now_ms() - sc->last_sent_ms);
+        if (quiet >= MM_HTTP_KEEPALIVE_MS) { /* woken by the ticker: a comment if nothing else */
+            char *m = mm_outbox_pop(sc->events, 0, &sc->ended);
+            if (m)
+                mm_sse_set_message(&sc->pending, m);
+            else if (!sc->ended)
+                mm_sse_set_keepalive(&sc->pending);
+            continue;
+        }
+        sc->wake_after_ms = MM_HTTP_KEEPALIVE_MS - quiet;
+        int parked;
+        char *m = next_message(sc, &parked);
+        if (m) {
+            mm_sse_set_message(&sc->pending, m);
+        } else if (parked) {
+            mm_http_suspend(sc->h, sc->k);
+            return 0; /* woken by the outbox, or by the ticker for a keep-alive */
+        } else if (!sc->ended) {
+            return MHD_CONTENT_READER_END_OF_STREAM; /* stopping */
+        }
     }
-    return mm_sse_copy(&pc->pending, buf, max);
+    sc->last_sent_ms = mm_now_ms();
+    return mm_sse_copy(&sc->pending, buf, max);
 }
 
 static void events_done(void *cls)
 {
-    post_call_unref(cls); /* the client may have gone before the answer: the call goes on */
+    mm_http_stream_call *sc = cls;
+    call_unref(sc);
 }
 
-enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c,
-                                      mm_session_entry *entry, cJSON *msg)
+void mm_http_post_stream_free(mm_http_stream_call *sc)
 {
-    mm_session *s = mm_session_entry_session(entry);
-    post_call *pc = mm_xcalloc(1, sizeof *pc);
-    atomic_init(&pc->refs, 2);
-    pc->h = h;
-    pc->entry = entry;
-    pc->msg = msg;
-    pc->id = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 1);
-    pc->events = mm_outbox_create(EVENTS_MAX);
-    pc->req = mm_session_begin_request(s, cJSON_GetObjectItemCaseSensitive(msg, "id"));
-    pc->req->send = to_events;
-    pc->req->send_ctx = pc->events;
-    pc->conn = mm_http_take_conn(h);
-    pthread_attr_t attr;
-    pthread_t thread;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pc->threaded = call_thread_begin(h);
-    if (pc->threaded && pthread_create(&thread, &attr, run_call, pc) != 0) {
-        pc->threaded = 0;
-        call_thread_end(h);
-    }
-    if (!pc->threaded)
-        run_call(pc); /* no thread to spare: the answer comes all at once */
-    pthread_attr_destroy(&attr);
+    mm_http_detach(sc->h, &sc->k);
+    call_unref(sc);
+}
 
-    /* Wait for the first message: the response alone is answered as plain JSON. */
-    char *first = NULL;
-    while (!first && !pc->ended && !atomic_load(&h->stopping))
-        first = next_message(pc, 1000);
-    if (!first && !pc->ended)
-        first = next_message(pc, 0); /* an answer that came just as the server stopped */
-    if ((!first && !pc->ended) || (!first && atomic_load(&h->stopping))) {
-        /* Shutting down before an answer: say so rather than 202 for a request. */
-        cJSON *e = mm_protocol_error(pc->id, MM_INTERNAL_ERROR,
-                                     "the server is shutting down: send the request again");
-        char *text = mm_json_wire_text(e);
-        post_call_unref(pc);
-        enum MHD_Result rc =
-            mm_http_reply(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", text, NULL);
-        free(text);
-        return rc;
+enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                                      mm_session_entry *entry, cJSON *msg,
+                                      mm_http_stream_call **stream)
+{
+    mm_http_stream_call *sc = *stream;
+    if (!sc) { /* the first call: start it on a worker */
+        if (!mm_http_call_begin(h)) {
+            cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+            enum MHD_Result rc =
+                mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
+                                  "the server is shutting down: send the request again");
+            cJSON_Delete(msg);
+            mm_session_store_put(h->store, entry);
+            return rc;
+        }
+        mm_session *s = mm_session_entry_session(entry);
+        sc = mm_xcalloc(1, sizeof *sc);
+        atomic_init(&sc->refs, 2); /* the worker's and the request's */
+        sc->h = h;
+        sc->k = k;
+        sc->entry = entry;
+        sc->msg = msg;
+        sc->id = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 1);
+        sc->events = mm_outbox_create(EVENTS_MAX);
+        mm_outbox_attach(sc->events, wake_reader, sc);
+        sc->req = mm_session_begin_request(s, sc->id);
+        sc->req->send = to_events;
+        sc->req->send_ctx = sc->events;
+        sc->last_sent_ms = mm_now_ms();
+        sc->wake_after_ms = MM_HTTP_KEEPALIVE_MS;
+        *stream = sc;
+        mm_work_pool_submit(h->workers, run_call, sc);
     }
-    if (pc->ended) {
+    /* Until the first message: the response alone is answered as plain JSON. */
+    int parked;
+    char *first = next_message(sc, &parked);
+    if (!first && parked) {
+        mm_http_suspend(h, k);
+        return MHD_YES;
+    }
+    if (!first && !sc->ended) /* stopping: the call was cancelled */
+        return mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, sc->id, MM_INTERNAL_ERROR,
+                                 "the server is shutting down: send the request again");
+    if (sc->ended) {
         enum MHD_Result rc = first
                                  ? mm_http_reply(h, c, MHD_HTTP_OK, "application/json", first, NULL)
                                  : mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, NULL);
         free(first);
-        post_call_unref(pc);
         return rc;
     }
-    mm_sse_set_message(&pc->pending, first);
+    mm_sse_set_message(&sc->pending, first);
     struct MHD_Response *r =
-        h->mhd->create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, pc, events_done);
-    if (!r) {
-        post_call_unref(pc);
+        h->mhd->create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, sc, events_done);
+    if (!r)
         return MHD_NO;
-    }
+    atomic_fetch_add(&sc->refs, 1); /* the response's, given back by events_done */
     h->mhd->add_response_header(r, "Content-Type", "text/event-stream");
     h->mhd->add_response_header(r, "Cache-Control", "no-cache");
     mm_http_add_headers(h, r);

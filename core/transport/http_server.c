@@ -23,80 +23,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
-#define MAX_BODY (4u << 20)
-/* A thread per connection: bound them, in all and per client address (slow clients). */
-#define CONNECTION_LIMIT 1024
-#define PER_IP_LIMIT 512 /* all clients behind one reverse proxy share an address */
+/* Connections cost a socket and a little memory each, no thread: MHD's few polling threads
+ * serve them all (epoll), and calls run on the workers. */
+#define CONNECTION_LIMIT 8192
+#define POLL_THREADS 2
+#define WORKERS 64 /* calls at once (each waits for Mist); more wait their turn */
+#define IDLE_TIMEOUT_S 30
 
 typedef mm_http_ctx http_ctx;
-
-#define OUTBOX_MAX 256
-
-typedef struct upload {
-    char *data;
-    size_t len;
-    int too_big;
-} upload;
-
-static void free_conn(void *p)
-{
-    mm_mist_conn *c = p;
-    mm_mist_conn_destroy(&c);
-}
-
-mm_mist_conn *mm_http_thread_conn(mm_http_ctx *h)
-{
-    mm_mist_conn *c = pthread_getspecific(h->conn_key);
-    if (!c) {
-        c = mm_mist_conn_create();
-        pthread_setspecific(h->conn_key, c);
-    }
-    return c;
-}
-
-mm_mist_conn *mm_http_take_conn(mm_http_ctx *h)
-{
-    mm_mist_conn *c = mm_http_thread_conn(h);
-    pthread_setspecific(h->conn_key, NULL);
-    return c;
-}
-
-void mm_http_give_conn(mm_http_ctx *h, mm_mist_conn *conn)
-{
-    if (!conn)
-        return;
-    if (pthread_getspecific(h->conn_key))
-        mm_mist_conn_destroy(&conn);
-    else
-        pthread_setspecific(h->conn_key, conn);
-}
-
-static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned status,
-                                 const cJSON *id, int code, const char *message);
-static const char *request_token(const http_ctx *h, struct MHD_Connection *c);
-
-/* A session's messages to its client wait in its outbox for the GET event stream. */
-static void to_outbox(void *ctx, const char *line)
-{
-    mm_outbox_push(ctx, line);
-}
-
-static void free_outbox(void *ctx)
-{
-    mm_outbox *o = ctx;
-    mm_outbox_destroy(&o);
-}
-
-/* One GET /mcp event stream: holds its session entry until the client goes away. */
-typedef struct event_stream {
-    http_ctx *h;
-    mm_session_entry *entry;
-    mm_outbox *outbox;
-    unsigned generation; /* this stream's; a newer stream of the session replaces it */
-    mm_sse_pending pending;
-} event_stream;
 
 void mm_sse_set_message(mm_sse_pending *p, char *msg)
 {
@@ -128,57 +65,107 @@ ssize_t mm_sse_copy(mm_sse_pending *p, char *buf, size_t max)
     return (ssize_t)n;
 }
 
+/* One GET /mcp event stream: holds its session entry until the client goes away. */
+typedef struct event_stream {
+    http_ctx *h;
+    mm_http_conn *k;
+    mm_session_entry *entry;
+    mm_outbox *outbox;
+    unsigned generation; /* this stream's; a newer stream of the session replaces it */
+    int armed;
+    long long last_sent_ms;
+    long wake_after_ms;
+    mm_sse_pending pending;
+} event_stream;
+
+/* The session outbox's waker (under its lock). The stream's connection is alive while the
+ * waker is attached: stream_done detaches it first. */
+static void stream_wake(void *ctx)
+{
+    event_stream *es = ctx;
+    mm_http_wake(es->h, &es->k, NULL, NULL);
+}
+
+static void stream_arm(void *ctx)
+{
+    event_stream *es = ctx;
+    es->armed = mm_http_park_arm(es->h, es->k, es->wake_after_ms, NULL, NULL);
+}
+
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
     event_stream *es = cls;
-    for (int waited = 0; !es->pending.text;) {
+    while (!es->pending.text) {
         if (atomic_load(&es->h->stopping) || mm_session_entry_removed(es->h->store, es->entry) ||
             !mm_outbox_current(es->outbox, es->generation))
             return MHD_CONTENT_READER_END_OF_STREAM;
-        char *msg = mm_outbox_pop(es->outbox, 1000, NULL);
-        if (msg)
+        long quiet = (long)(mm_now_ms() - es->last_sent_ms);
+        if (quiet >= MM_HTTP_KEEPALIVE_MS) {
+            char *msg = mm_outbox_pop(es->outbox, 0, NULL);
+            if (msg)
+                mm_sse_set_message(&es->pending, msg);
+            else
+                mm_sse_set_keepalive(&es->pending);
+            break;
+        }
+        /* Woken at least every second: a removed session or a newer stream ends this one. */
+        es->wake_after_ms =
+            quiet + 1000 > MM_HTTP_KEEPALIVE_MS ? MM_HTTP_KEEPALIVE_MS - quiet : 1000;
+        es->armed = 0;
+        char *msg = mm_outbox_pop_or_arm(es->outbox, NULL, stream_arm, es);
+        if (msg) {
             mm_sse_set_message(&es->pending, msg);
-        else if ((waited += 1000) >= MM_HTTP_KEEPALIVE_MS)
-            mm_sse_set_keepalive(&es->pending);
+        } else if (es->armed) {
+            mm_http_suspend(es->h, es->k);
+            return 0;
+        } else {
+            return MHD_CONTENT_READER_END_OF_STREAM; /* stopping */
+        }
     }
+    es->last_sent_ms = mm_now_ms();
     return mm_sse_copy(&es->pending, buf, max);
 }
 
 static void stream_done(void *cls)
 {
     event_stream *es = cls;
+    mm_outbox_detach(es->outbox, es->generation);
     mm_session_store_put(es->h->store, es->entry);
     free(es->pending.text);
     free(es);
 }
 
-static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c)
+static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c, mm_http_conn *k)
 {
     const char *accept = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
     if (!accept || !strstr(accept, "text/event-stream"))
-        return rpc_error(h, c, MHD_HTTP_NOT_ACCEPTABLE, NULL, MM_INVALID_REQUEST,
-                         "GET /mcp is the event stream: send Accept: text/event-stream");
-    const char *token = request_token(h, c);
+        return mm_http_rpc_error(h, c, MHD_HTTP_NOT_ACCEPTABLE, NULL, MM_INVALID_REQUEST,
+                                 "GET /mcp is the event stream: send Accept: text/event-stream");
+    const char *token = mm_http_request_token(h, c);
     const char *given = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
     if (!token)
-        return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
-                         "no Mist API token: send it in the X-Authorization header");
+        return mm_http_rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
+                                 "no Mist API token: send it in the X-Authorization header");
     if (!given)
-        return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
-                         "missing Mcp-Session-Id header: initialize first");
+        return mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
+                                 "missing Mcp-Session-Id header: initialize first");
     mm_lookup out;
     mm_session_entry *e = mm_session_store_get(h->store, given, token, &out);
     if (!e)
-        return rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
-                         out == MM_LOOKUP_FORBIDDEN ? "this session belongs to another token"
-                                                    : "unknown or expired session");
+        return mm_http_rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
+                                 out == MM_LOOKUP_FORBIDDEN
+                                     ? "this session belongs to another token"
+                                     : "unknown or expired session");
     mm_outbox *o = mm_session_entry_session(e)->send_ctx;
     event_stream *es = mm_xcalloc(1, sizeof *es);
     es->h = h;
+    es->k = k;
     es->entry = e;
     es->outbox = o;
-    es->generation = mm_outbox_attach(o); /* a reconnecting client replaces its old stream */
+    es->last_sent_ms = mm_now_ms();
+    /* A reconnecting client replaces its old stream (which is woken, and ends). */
+    es->generation = mm_outbox_attach(o, stream_wake, es);
     struct MHD_Response *r =
         h->mhd->create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, es, stream_done);
     if (!r) {
@@ -222,9 +209,8 @@ enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned
     return rc;
 }
 
-/* A JSON-RPC error as an HTTP answer. */
-static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned status,
-                                 const cJSON *id, int code, const char *message)
+enum MHD_Result mm_http_rpc_error(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
+                                  const cJSON *id, int code, const char *message)
 {
     cJSON *e = mm_protocol_error(id, code, message);
     char *text = mm_json_wire_text(e);
@@ -233,8 +219,7 @@ static enum MHD_Result rpc_error(http_ctx *h, struct MHD_Connection *c, unsigned
     return rc;
 }
 
-/* The token of a request: X-Authorization: <token>, or Authorization: Bearer|Token <token>. */
-static const char *request_token(const http_ctx *h, struct MHD_Connection *c)
+const char *mm_http_request_token(const mm_http_ctx *h, struct MHD_Connection *c)
 {
     const char *t = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "X-Authorization");
     if (t && *t)
@@ -247,88 +232,35 @@ static const char *request_token(const http_ctx *h, struct MHD_Connection *c)
     return h->srv->cfg->http_anonymous ? "" : NULL; /* tests only: see mm_config */
 }
 
-/* Creates the session of an initialize request from its query and headers. Returns the entry
- * (with a use reference), or NULL after answering the error. */
-static mm_session_entry *create_session(http_ctx *h, struct MHD_Connection *c, const char *token,
-                                        const cJSON *id, char sid[MM_SESSION_ID_LEN + 1],
-                                        enum MHD_Result *answered)
+int mm_http_call_begin(mm_http_ctx *h)
 {
-    const mm_config *cfg = h->srv->cfg;
-    char msg[1200];
-    const char *cloud = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cloud");
-    if (!cloud)
-        cloud = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "X-Mist-Cloud");
-    if (!cloud || !*cloud)
-        cloud = cfg->cloud;
-    if (!mm_config_cloud_allowed(cfg, cloud)) {
-        size_t used = (size_t)snprintf(
-            msg, sizeof msg, "cloud '%.100s' is not one of the allowed Mist clouds:", cloud);
-        for (size_t i = 0; i < cfg->clouds.count && used < sizeof msg; i++)
-            used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? ", " : " ",
-                                     cfg->clouds.items[i]);
-        *answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
-        return NULL;
-    }
-    mm_mode mode = cfg->mode;
-    const char *m = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
-    if (m) {
-        int found = 0;
-        for (int i = 0; i < 4; i++)
-            if (strcmp(m, mm_mode_name((mm_mode)i)) == 0)
-                mode = (mm_mode)i, found = 1;
-        if (!found) {
-            snprintf(msg, sizeof msg,
-                     "mode '%.60s' is not valid: expected minimal, managed, all or custom", m);
-            *answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
-            return NULL;
-        }
-    }
-    mm_strlist cats = {0};
-    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
-    if (q)
-        mm_strlist_split(&cats, q, ',');
-    else if (mode == cfg->mode)
-        for (size_t i = 0; i < cfg->categories.count; i++)
-            mm_strlist_add(&cats, cfg->categories.items[i]);
-    for (size_t i = 0; i < cats.count; i++)
-        if (!mm_registry_find(h->srv->registry, cats.items[i])) {
-            snprintf(msg, sizeof msg, "unknown category '%.100s' in categories", cats.items[i]);
-            mm_strlist_free(&cats);
-            *answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
-            return NULL;
-        }
-    char err[512];
-    mm_outbox *outbox = mm_outbox_create(OUTBOX_MAX);
-    mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats.items, cats.count,
-                                      token, cfg->org_id, to_outbox, outbox, err, sizeof err);
-    mm_strlist_free(&cats);
-    if (!s) {
-        mm_outbox_destroy(&outbox);
-        *answered = rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, MM_INTERNAL_ERROR, err);
-        return NULL;
-    }
-    s->on_destroy = free_outbox;
-    char base[300];
-    snprintf(base, sizeof base, cfg->api_base_url ? "%s" : "https://%s",
-             cfg->api_base_url ? cfg->api_base_url : cloud);
-    mm_mist_options mo = {.base_url = base,
-                          .connect_timeout_ms = cfg->connect_timeout_ms,
-                          .timeout_ms = cfg->timeout_ms,
-                          .max_body_bytes = cfg->max_response_bytes,
-                          .user_agent = "mistmcp/" MISTMCP_VERSION};
-    s->mist = mm_mist_client_create(&mo);
-    mm_session_entry *e = mm_session_store_add(h->store, s, token, sid, err, sizeof err);
-    if (!e) {
-        mm_session_destroy(&s);
-        *answered = rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR, err);
-    }
-    return e;
+    pthread_mutex_lock(&h->calls_lock);
+    int ok = !atomic_load(&h->stopping);
+    h->calls_running += (unsigned)ok;
+    pthread_mutex_unlock(&h->calls_lock);
+    return ok;
+}
+
+void mm_http_call_end(mm_http_ctx *h)
+{
+    pthread_mutex_lock(&h->calls_lock);
+    if (--h->calls_running == 0)
+        pthread_cond_broadcast(&h->calls_idle);
+    pthread_mutex_unlock(&h->calls_lock); /* the last use of h by a worker's call */
+}
+
+void mm_http_wait_calls(mm_http_ctx *h)
+{
+    pthread_mutex_lock(&h->calls_lock);
+    while (h->calls_running)
+        pthread_cond_wait(&h->calls_idle, &h->calls_lock);
+    pthread_mutex_unlock(&h->calls_lock);
 }
 
 /* DNS-rebinding guards of the MCP transport spec: a browser's Origin must be a loopback one
  * or one allowed with --allow-origin; bound to loopback, the Host header must name loopback
  * (a rebinding page's requests carry its own host name). NULL when fine, else why not. */
-static const char *refused_origin(const http_ctx *h, struct MHD_Connection *c)
+static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c)
 {
     const mm_config *cfg = h->srv->cfg;
     const char *origin = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
@@ -349,85 +281,103 @@ static const char *refused_origin(const http_ctx *h, struct MHD_Connection *c)
     return NULL;
 }
 
-static int is_initialize(const cJSON *msg)
+/* Framing a request may not have (RFC 9112 section 6.3: a message with two different
+ * Content-Length values, or with both Transfer-Encoding and Content-Length, is one a proxy and
+ * this server could read differently: request smuggling). */
+typedef struct framing {
+    const char *length;
+    int lengths_differ, chunked;
+} framing;
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
 {
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
-    return cJSON_IsString(m) && strcmp(m->valuestring, "initialize") == 0;
+    (void)kind;
+    framing *f = cls;
+    if (strcasecmp(key, "Content-Length") == 0) {
+        if (f->length && strcmp(f->length, value) != 0)
+            f->lengths_differ = 1;
+        f->length = value;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        f->chunked = 1;
+    }
+    return MHD_YES;
 }
 
-static enum MHD_Result handle_post(http_ctx *h, struct MHD_Connection *c, upload *u)
+static const char *bad_framing(const http_ctx *h, struct MHD_Connection *c)
 {
-    if (u->too_big)
-        return rpc_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MM_INVALID_REQUEST,
-                         "request body too large: 4 MiB at most");
-    const char *token = request_token(h, c);
-    if (!token)
-        return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
-                         "no Mist API token: send it in the X-Authorization header (or "
-                         "Authorization: Bearer <token>)");
-    const char *version =
-        h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "MCP-Protocol-Version");
-    if (version && strcmp(version, "2025-11-25") != 0 && strcmp(version, "2025-06-18") != 0 &&
-        strcmp(version, "2025-03-26") != 0 && strcmp(version, "2024-11-05") != 0)
-        return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
-                         "unsupported MCP-Protocol-Version");
-    cJSON *msg = u->data ? mm_json_parse_exact(u->data, u->len, NULL) : NULL;
-    if (!msg)
-        return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_PARSE_ERROR,
-                         "parse error: the body is not valid JSON");
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
-    char sid[MM_SESSION_ID_LEN + 1] = "";
-    mm_session_entry *e = NULL;
-    enum MHD_Result answered = MHD_YES;
-    if (cJSON_IsObject(msg) && is_initialize(msg) && !id) {
-        answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
-                             "initialize must be a request (with an id)");
-    } else if (cJSON_IsObject(msg) && is_initialize(msg)) {
-        e = create_session(h, c, token, id, sid, &answered);
-    } else {
-        const char *given = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
-        if (!given) {
-            answered = rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
-                                 "missing Mcp-Session-Id header: initialize first");
-        } else {
-            mm_lookup out;
-            e = mm_session_store_get(h->store, given, token, &out);
-            if (!e)
-                answered = rpc_error(h, c, out, id, MM_INVALID_REQUEST,
-                                     out == MM_LOOKUP_FORBIDDEN
-                                         ? "this session belongs to another token"
-                                         : "unknown or expired session: initialize again");
+    framing f = {0};
+    h->mhd->get_connection_values(c, MHD_HEADER_KIND, framing_header, &f);
+    if (f.lengths_differ)
+        return "two different Content-Length headers";
+    if (f.length && f.chunked)
+        return "both Content-Length and Transfer-Encoding";
+    return NULL;
+}
+
+/* The checks made on the headers alone, before any body is read: NULL, or an answer was
+ * queued (*rc). */
+static int refuse_early(http_ctx *h, struct MHD_Connection *c, int mcp, const char *method,
+                        enum MHD_Result *rc)
+{
+    const char *refusal = refused_origin(h, c);
+    if (refusal) {
+        *rc = mm_http_rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
+        return 1;
+    }
+    const char *framing = bad_framing(h, c);
+    if (framing) {
+        char text[160];
+        snprintf(text, sizeof text, "the request's framing is ambiguous: %s", framing);
+        *rc = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, text);
+        return 1;
+    }
+    const char *length = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (length && strtoull(length, NULL, 10) > MM_HTTP_MAX_BODY) {
+        *rc = mm_http_rpc_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MM_INVALID_REQUEST,
+                                "request body too large: 4 MiB at most");
+        return 1;
+    }
+    if (!mcp)
+        return 0;
+    const char *token = mm_http_request_token(h, c);
+    if (strcmp(method, "POST") == 0 && !token) {
+        *rc = mm_http_rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
+                                "no Mist API token: send it in the X-Authorization header (or "
+                                "Authorization: Bearer <token>)");
+        return 1;
+    }
+    /* Before anything is stored or sent on: a control byte would go raw into Mist's
+     * Authorization header, a long token costs every later token comparison. */
+    const char *why = token && *token ? mm_token_problem(token) : NULL;
+    if (why) {
+        char text[160];
+        snprintf(text, sizeof text, "the Mist API token is not valid: %s", why);
+        *rc = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, text);
+        return 1;
+    }
+    if (strcmp(method, "POST") == 0) {
+        const char *version =
+            h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "MCP-Protocol-Version");
+        if (version && strcmp(version, "2025-11-25") != 0 && strcmp(version, "2025-06-18") != 0 &&
+            strcmp(version, "2025-03-26") != 0 && strcmp(version, "2024-11-05") != 0) {
+            *rc = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
+                                    "unsupported MCP-Protocol-Version");
+            return 1;
         }
     }
-    if (!e) {
-        cJSON_Delete(msg);
-        return answered;
-    }
-    mm_session *s = mm_session_entry_session(e);
-    const char *accept = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-    if (accept && strstr(accept, "text/event-stream") && mm_protocol_may_notify(s, msg))
-        return mm_http_post_streamed(h, c, e, msg);
-    cJSON *out = cJSON_IsArray(msg) ? mm_protocol_handle_batch(s, mm_http_thread_conn(h), msg)
-                                    : mm_protocol_handle(s, mm_http_thread_conn(h), msg, NULL);
-    mm_session_store_put(h->store, e);
-    if (!out && id && atomic_load(&h->stopping)) { /* a request cut short by the shutdown */
-        enum MHD_Result rc = rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
-                                       "the server is shutting down: send the request again");
-        cJSON_Delete(msg);
-        return rc;
-    }
-    cJSON_Delete(msg);
-    if (!out)
-        return mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, sid[0] ? sid : NULL);
-    char *text = mm_json_wire_text(out);
-    enum MHD_Result rc = mm_http_reply(h, c, text ? MHD_HTTP_OK : MHD_HTTP_ACCEPTED,
-                                       text ? "application/json" : NULL, text, sid[0] ? sid : NULL);
-    free(text);
-    return rc;
+    return 0;
 }
 
+/* What MHD keeps for a request between calls of the handler: whether it was seen, and a
+ * POST's state. */
+typedef struct request_state {
+    int post;
+    void *post_state;
+} request_state;
+
 /* GET /metrics: the counters, with the gauges read from the store and the registry now. */
-static char *metrics_text(http_ctx *h)
+static char *metrics_text(mm_http_ctx *h)
 {
     mm_registry *reg = h->srv->registry;
     size_t n = mm_registry_count(reg);
@@ -449,65 +399,37 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)version;
     http_ctx *h = cls;
     int mcp = strcmp(url, "/mcp") == 0 || strcmp(url, "/mcp/") == 0;
-    /* Decided from the headers, on the first call, before any body is buffered: MHD then
-     * discards the body. Every path is guarded (/metrics too). */
-    if (!*state) {
-        const char *refusal = refused_origin(h, c);
-        if (refusal)
-            return rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
-        const char *length = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (length && strtoull(length, NULL, 10) > MAX_BODY)
-            return rpc_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MM_INVALID_REQUEST,
-                             "request body too large: 4 MiB at most");
-        if (mcp && strcmp(method, "POST") == 0 && !request_token(h, c))
-            return rpc_error(h, c, MHD_HTTP_UNAUTHORIZED, NULL, MM_INVALID_REQUEST,
-                             "no Mist API token: send it in the X-Authorization header (or "
-                             "Authorization: Bearer <token>)");
-        /* Before anything is stored or sent on: a control byte would go raw into Mist's
-         * Authorization header, a long token costs every later token comparison. */
-        const char *token = mcp ? request_token(h, c) : NULL;
-        const char *why = token && *token ? mm_token_problem(token) : NULL;
-        if (why) {
-            char text[160];
-            snprintf(text, sizeof text, "the Mist API token is not valid: %s", why);
-            return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, text);
-        }
+    mm_http_conn *k = mm_http_conn_of(h, c);
+    request_state *rs = *state;
+    if (!rs) {
+        /* The first call, on the headers alone: decided before any body is buffered (MHD
+         * then discards the body). Every path is guarded (/metrics too). */
+        rs = mm_xcalloc(1, sizeof *rs);
+        *state = rs;
+        if (k)
+            mm_http_conn_request_began(h, k);
+        enum MHD_Result rc;
+        if (refuse_early(h, c, mcp, method, &rc))
+            return rc;
+        rs->post = mcp && strcmp(method, "POST") == 0;
     }
-    if (strcmp(method, "POST") == 0 && mcp) {
-        upload *u = *state;
-        if (!u) {
-            *state = mm_xcalloc(1, sizeof *u);
-            return MHD_YES;
-        }
-        if (*data_size) {
-            if (u->len + *data_size > MAX_BODY) {
-                u->too_big = 1;
-            } else {
-                u->data = mm_xrealloc(u->data, u->len + *data_size + 1);
-                memcpy(u->data + u->len, data, *data_size);
-                u->len += *data_size;
-                u->data[u->len] = '\0';
-            }
-            *data_size = 0;
-            return MHD_YES;
-        }
-        return handle_post(h, c, u);
-    }
+    if (rs->post)
+        return mm_http_post(h, c, k, &rs->post_state, data, data_size);
     if (strcmp(method, "DELETE") == 0 && mcp) {
         const char *given = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
-        const char *token = request_token(h, c);
+        const char *token = mm_http_request_token(h, c);
         if (!given)
-            return rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
-                             "missing Mcp-Session-Id header");
+            return mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
+                                     "missing Mcp-Session-Id header");
         mm_lookup out = mm_session_store_remove(h->store, given, token ? token : "");
-        return out == MM_LOOKUP_OK
-                   ? mm_http_reply(h, c, MHD_HTTP_OK, NULL, NULL, NULL)
-                   : rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
-                               out == MM_LOOKUP_FORBIDDEN ? "this session belongs to another token"
-                                                          : "unknown or expired session");
+        return out == MM_LOOKUP_OK ? mm_http_reply(h, c, MHD_HTTP_OK, NULL, NULL, NULL)
+                                   : mm_http_rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
+                                                       out == MM_LOOKUP_FORBIDDEN
+                                                           ? "this session belongs to another token"
+                                                           : "unknown or expired session");
     }
     if (strcmp(method, "GET") == 0 && mcp)
-        return handle_get(h, c);
+        return handle_get(h, c, k);
     if (mcp) {
         struct MHD_Response *r = h->mhd->create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         h->mhd->add_response_header(r, "Allow", "GET, POST, DELETE");
@@ -531,13 +453,33 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **state,
                       enum MHD_RequestTerminationCode code)
 {
-    (void)cls, (void)c, (void)code;
-    upload *u = *state;
-    if (u) {
-        free(u->data);
-        free(u);
+    (void)code;
+    http_ctx *h = cls;
+    request_state *rs = *state;
+    if (rs) {
+        mm_http_post_completed(h, rs->post_state);
+        free(rs);
     }
     *state = NULL;
+    mm_http_conn *k = mm_http_conn_of(h, c);
+    if (k)
+        mm_http_conn_request_ended(h, k);
+}
+
+/* Sockets: one per connection and a few more; raise the soft limit to the hard one. Returns
+ * the connections that fit. */
+static unsigned connection_limit(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+        return 256;
+    if (r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &r);
+        getrlimit(RLIMIT_NOFILE, &r);
+    }
+    rlim_t room = r.rlim_cur > 256 ? r.rlim_cur - 128 : r.rlim_cur / 2; /* plugins, curl, logs */
+    return room < CONNECTION_LIMIT ? (unsigned)room : CONNECTION_LIMIT;
 }
 
 int mm_http_serve(const mm_server *srv)
@@ -547,9 +489,8 @@ int mm_http_serve(const mm_server *srv)
     memset(&addr, 0, sizeof addr);
     struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
-    /* A thread per connection: an event stream waits for messages in its own thread. */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
     if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons((uint16_t)cfg->port);
@@ -577,20 +518,33 @@ int mm_http_serve(const mm_server *srv)
 
     http_ctx h = {.srv = srv,
                   .mhd = mhd,
-                  .store = mm_session_store_create(cfg->max_sessions, cfg->session_idle_ms)};
-    pthread_key_create(&h.conn_key, free_conn);
+                  .store = mm_session_store_create(cfg->max_sessions, cfg->session_idle_ms),
+                  .per_address = mm_hash_map_create()};
+    /* Sessions that proved nothing (Mist has not accepted their token) cannot take the
+     * table: a quarter of it in all, a 16th of that per client address, and they end after
+     * 5 idle minutes. */
+    size_t unproven = cfg->max_sessions / 4 ? cfg->max_sessions / 4 : 1;
+    mm_session_limits limits = {.per_token = 100,
+                                .unproven = unproven,
+                                .unproven_per_client = unproven / 16 ? unproven / 16 : 1,
+                                .unproven_idle_ms =
+                                    cfg->session_idle_ms < 300000 ? cfg->session_idle_ms : 300000};
+    mm_session_store_set_limits(h.store, &limits);
+    pthread_mutex_init(&h.conns_lock, NULL);
     pthread_mutex_init(&h.calls_lock, NULL);
     pthread_cond_init(&h.calls_idle, NULL);
-    sigset_t block, old_mask; /* MHD's threads leave the signals to this one */
+    sigset_t block, old_mask; /* MHD's threads and the workers leave the signals to this one */
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+    h.workers = mm_work_pool_create(WORKERS, mm_http_worker_state, mm_http_worker_state_free);
     struct MHD_Daemon *d = h.mhd->start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)PER_IP_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POLL_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+        connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, &h, MHD_OPTION_NOTIFY_CONNECTION,
+        mm_http_conn_notify, &h, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     int rc = 0;
     if (!d) {
@@ -599,24 +553,32 @@ int mm_http_serve(const mm_server *srv)
         rc = 1;
     } else {
         fprintf(stderr, "mistmcp: listening on http://%s:%d/mcp\n", cfg->host, cfg->port);
+        long long last_expiry = mm_now_ms();
         while (!mm_stop_signal_requested()) {
             struct pollfd p = {.fd = wake_fd, .events = POLLIN};
-            poll(&p, 1, 1000);
-            mm_session_store_expire(h.store, mm_now_ms());
+            poll(&p, 1, 500);
+            mm_http_conn_tick(&h, 0);
+            if (mm_now_ms() - last_expiry >= 1000) {
+                mm_session_store_expire(h.store, mm_now_ms());
+                last_expiry = mm_now_ms();
+            }
         }
-        atomic_store(&h.stopping, 1);         /* event streams end within a second */
-        mm_session_store_cancel_all(h.store); /* calls in progress end promptly */
-        h.mhd->stop_daemon(d);
-        mm_session_store_cancel_all(h.store); /* and any session made meanwhile */
+        /* Shutdown: streams end, calls are cancelled and their answers go out (503 for those
+         * cut short), then the daemon stops with no connection parked (MHD requires it). */
+        atomic_store(&h.stopping, 1);
+        mm_session_store_cancel_all(h.store);
+        mm_http_conn_tick(&h, 1);
         mm_http_wait_calls(&h);
+        for (int i = 0; i < 100 && (mm_http_conn_tick(&h, 1), mm_http_parked_count(&h)); i++)
+            usleep(10000);
+        h.mhd->stop_daemon(d);
     }
+    mm_work_pool_destroy(&h.workers);
     mm_session_store_destroy(&h.store);
-    mm_mist_conn *own = pthread_getspecific(h.conn_key);
-    if (own)
-        free_conn(own);
-    pthread_key_delete(h.conn_key);
+    mm_hash_map_destroy(&h.per_address);
     pthread_cond_destroy(&h.calls_idle);
     pthread_mutex_destroy(&h.calls_lock);
+    pthread_mutex_destroy(&h.conns_lock);
     mm_stop_signal_release();
     return rc;
 }

@@ -20,6 +20,10 @@ static void load(void)
         {"MHD_add_response_header", (void **)&api.add_response_header},
         {"MHD_queue_response", (void **)&api.queue_response},
         {"MHD_destroy_response", (void **)&api.destroy_response},
+        {"MHD_suspend_connection", (void **)&api.suspend_connection},
+        {"MHD_resume_connection", (void **)&api.resume_connection},
+        {"MHD_get_connection_info", (void **)&api.get_connection_info},
+        {"MHD_get_connection_values", (void **)&api.get_connection_values},
     };
     const mm_system_lib lib = {"libmicrohttpd.so.12", "libmicrohttpd", "libmicrohttpd12"};
     mm_system_lib_load(&lib, fns, sizeof fns / sizeof fns[0], load_error, sizeof load_error);

@@ -30,6 +30,12 @@ typedef struct mm_mhd_api {
     enum MHD_Result (*queue_response)(struct MHD_Connection *c, unsigned int status_code,
                                       struct MHD_Response *r);
     void (*destroy_response)(struct MHD_Response *r);
+    void (*suspend_connection)(struct MHD_Connection *c);
+    void (*resume_connection)(struct MHD_Connection *c);
+    const union MHD_ConnectionInfo *(*get_connection_info)(struct MHD_Connection *c,
+                                                           enum MHD_ConnectionInfoType type, ...);
+    int (*get_connection_values)(struct MHD_Connection *c, enum MHD_ValueKind kind,
+                                 MHD_KeyValueIterator iterator, void *iterator_cls);
 } mm_mhd_api;
 
 /* The library's functions, or NULL with a message saying what to install. */

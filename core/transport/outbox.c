@@ -17,6 +17,8 @@ struct mm_outbox {
     size_t max, head, count, bytes;
     unsigned generation; /* the stream that attached last; older ones end */
     int closed;
+    void (*waker)(void *ctx); /* the current stream's */
+    void *waker_ctx;
 };
 
 mm_outbox *mm_outbox_create(size_t max)
@@ -47,6 +49,8 @@ void mm_outbox_destroy(mm_outbox **op)
     *op = NULL;
 }
 
+static char *take_locked(mm_outbox *o, int *ended);
+
 /* Under the lock. A closing message (a response) is never dropped, whatever its size: the
  * others make room for it. */
 static void push_locked(mm_outbox *o, const char *message, int closing)
@@ -72,6 +76,8 @@ void mm_outbox_push(mm_outbox *o, const char *message)
     if (!o->closed) {
         push_locked(o, message, 0);
         pthread_cond_signal(&o->ready);
+        if (o->waker)
+            o->waker(o->waker_ctx);
     }
     pthread_mutex_unlock(&o->lock);
 }
@@ -83,6 +89,8 @@ void mm_outbox_close(mm_outbox *o, const char *last)
         push_locked(o, last, 1);
     o->closed = 1;
     pthread_cond_broadcast(&o->ready);
+    if (o->waker)
+        o->waker(o->waker_ctx);
     pthread_mutex_unlock(&o->lock);
 }
 
@@ -100,6 +108,14 @@ char *mm_outbox_pop(mm_outbox *o, int timeout_ms, int *ended)
     while (o->count == 0 && !o->closed)
         if (pthread_cond_timedwait(&o->ready, &o->lock, &until) != 0)
             break;
+    char *m = take_locked(o, ended);
+    pthread_mutex_unlock(&o->lock);
+    return m;
+}
+
+/* Takes the oldest message (lock held), or NULL. */
+static char *take_locked(mm_outbox *o, int *ended)
+{
     char *m = NULL;
     if (o->count) {
         m = o->ring[o->head];
@@ -109,17 +125,40 @@ char *mm_outbox_pop(mm_outbox *o, int timeout_ms, int *ended)
     }
     if (ended)
         *ended = o->closed && o->count == 0;
+    return m;
+}
+
+char *mm_outbox_pop_or_arm(mm_outbox *o, int *ended, void (*arm)(void *ctx), void *ctx)
+{
+    pthread_mutex_lock(&o->lock);
+    char *m = take_locked(o, ended);
+    if (!m && !o->closed)
+        arm(ctx);
     pthread_mutex_unlock(&o->lock);
     return m;
 }
 
-unsigned mm_outbox_attach(mm_outbox *o)
+unsigned mm_outbox_attach(mm_outbox *o, void (*waker)(void *ctx), void *ctx)
 {
     pthread_mutex_lock(&o->lock);
     unsigned g = ++o->generation;
     pthread_cond_broadcast(&o->ready); /* an older stream wakes up and ends */
+    if (o->waker)
+        o->waker(o->waker_ctx);
+    o->waker = waker;
+    o->waker_ctx = ctx;
     pthread_mutex_unlock(&o->lock);
     return g;
+}
+
+void mm_outbox_detach(mm_outbox *o, unsigned generation)
+{
+    pthread_mutex_lock(&o->lock);
+    if (o->generation == generation) {
+        o->waker = NULL;
+        o->waker_ctx = NULL;
+    }
+    pthread_mutex_unlock(&o->lock);
 }
 
 int mm_outbox_current(mm_outbox *o, unsigned generation)

@@ -23,8 +23,17 @@ void mm_outbox_push(mm_outbox *o, const char *message);
 char *mm_outbox_pop(mm_outbox *o, int timeout_ms, int *ended);
 /* Pushes last (may be NULL: nothing more to say) and refuses any later push. */
 void mm_outbox_close(mm_outbox *o, const char *last);
-/* A new reading stream; returns its generation. Older streams stop being current. */
-unsigned mm_outbox_attach(mm_outbox *o);
+/* A new reading stream; returns its generation. Older streams stop being current (the
+ * older stream's waker is called, so that it ends). waker (may be NULL) is called with ctx,
+ * under the outbox's lock, whenever a message is pushed or the outbox closes: it must only
+ * wake the reader (it must not call back into the outbox). */
+unsigned mm_outbox_attach(mm_outbox *o, void (*waker)(void *ctx), void *ctx);
+/* The stream of generation is going away: its waker is no longer called. */
+void mm_outbox_detach(mm_outbox *o, unsigned generation);
+/* Like mm_outbox_pop without waiting: when there is nothing (and the outbox is open), calls
+ * arm(ctx) under the outbox's lock (so that no push can come between the look and the arm:
+ * the push then calls the waker) and returns NULL. */
+char *mm_outbox_pop_or_arm(mm_outbox *o, int *ended, void (*arm)(void *ctx), void *ctx);
 /* 1 while generation is the stream that attached last. */
 int mm_outbox_current(mm_outbox *o, unsigned generation);
 

@@ -83,7 +83,7 @@ static void run_slow(void *p, void *worker_state)
 {
     slow_job *j = p;
     mm_mist_conn *conn = worker_state;
-    cJSON *reply = cJSON_IsArray(j->msg) ? mm_protocol_handle_batch(j->session, conn, j->msg)
+    cJSON *reply = cJSON_IsArray(j->msg) ? mm_protocol_handle_batch(j->session, conn, j->msg, NULL)
                                          : mm_protocol_handle(j->session, conn, j->msg, j->request);
     if (reply)
         mm_session_send(j->session, reply);
@@ -96,6 +96,13 @@ static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, c
                         size_t n)
 {
     const char *end = NULL;
+    const char *too_much = mm_json_bounds_problem(line, n); /* before any tree is built */
+    if (too_much) {
+        char text[200];
+        snprintf(text, sizeof text, "parse error: %s", too_much);
+        mm_session_send(s, mm_protocol_error(NULL, MM_PARSE_ERROR, text));
+        return;
+    }
     cJSON *msg = mm_json_parse_exact(line, n, &end);
     while (msg && end && end < line + n && (*end == ' ' || *end == '\t' || *end == '\r'))
         end++;

@@ -28,7 +28,8 @@ static const char *const env_names[] = {"MISTMCP_TRANSPORT",
                                         "MIST_CLOUD",
                                         "MIST_ORG_ID",
                                         "MIST_ENV_FILE",
-                                        "MISTMCP_API_BASE_URL"};
+                                        "MISTMCP_API_BASE_URL",
+                                        "MISTMCP_TRUSTED_PROXIES"};
 
 static void clear_env(void)
 {
@@ -312,9 +313,48 @@ static void test_bad_values(void)
     clear_env();
 }
 
+/* --trusted-proxy: addresses and networks, IPv4 and IPv6, from the command line or the
+ * environment; anything else refused with what is expected. */
+static void test_trusted_proxies(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    const char *args[] = {
+        "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "192.0.2.5", "--trusted-proxy",
+        "fd00::/8",        NULL};
+    CHECK(load(&cfg, errbuf, sizeof errbuf, args) == 0);
+    CHECK(mm_config_trusted_proxy(&cfg, "10.200.3.4") && mm_config_trusted_proxy(&cfg, "10.0.0.0"));
+    CHECK(!mm_config_trusted_proxy(&cfg, "11.0.0.1") &&
+          !mm_config_trusted_proxy(&cfg, "9.255.255.255"));
+    CHECK(mm_config_trusted_proxy(&cfg, "192.0.2.5") &&
+          !mm_config_trusted_proxy(&cfg, "192.0.2.6"));
+    CHECK(mm_config_trusted_proxy(&cfg, "fd12::1") && !mm_config_trusted_proxy(&cfg, "fe80::1"));
+    CHECK(!mm_config_trusted_proxy(&cfg, "not-an-address") && !mm_config_trusted_proxy(&cfg, ""));
+    CHECK(!mm_config_trusted_proxy(&cfg, "10.0.0.0/8")); /* an address is asked, not a net */
+    mm_config_free(&cfg);
+    setenv("MISTMCP_TRUSTED_PROXIES", "127.0.0.1, ::1", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(mm_config_trusted_proxy(&cfg, "127.0.0.1") && mm_config_trusted_proxy(&cfg, "::1"));
+    CHECK(!mm_config_trusted_proxy(&cfg, "127.0.0.2"));
+    mm_config_free(&cfg);
+    unsetenv("MISTMCP_TRUSTED_PROXIES");
+    mm_config none;
+    CHECK(load(&none, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(!mm_config_trusted_proxy(&none, "127.0.0.1")); /* none unless configured */
+    mm_config_free(&none);
+    static const char *const bad[] = {"10.0.0.0/33", "fd00::/129", "proxy.example", "10.0.0.1/",
+                                      "10.0.0/8",    "/8",         "10.0.0.1/-1",   "10.0.0.1/8x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *a[] = {"--trusted-proxy", bad[i], NULL};
+        expect_bad(a, "expected an IPv4 or IPv6 address, optionally /PREFIX");
+    }
+}
+
 int main(void)
 {
     mm_util_init();
+    test_trusted_proxies();
     test_env_file();
     test_precedence();
     test_bad_values();

@@ -152,5 +152,33 @@ int main(void)
     for (int k = 0; k < 4; k++)
         CHECK_MSG(!mm_json_strict_text(lenient[k][0], strlen(lenient[k][0]), NULL),
                   "%s: no strict text (the caller prints from a parse)", lenient[k][0]);
+    /* Bounds checked before any tree is built: depth and values, brackets and commas inside
+     * strings not counted (escaped quotes included). */
+    CHECK(mm_json_bounds_problem("{\"a\":[1,2,{\"b\":null}]}", 22) == NULL);
+    mm_buf deep = {0};
+    for (int i = 0; i < 65; i++)
+        mm_buf_put(&deep, "[", 1);
+    CHECK(mm_json_bounds_problem(deep.data, 64) == NULL);
+    const char *why = mm_json_bounds_problem(deep.data, 65);
+    CHECK(why && strstr(why, "64 levels"));
+    free(deep.data);
+    mm_buf wide = {0}; /* an array of 199,999 zeros: 200,000 values with the array */
+    mm_buf_put(&wide, "[0", 2);
+    for (int i = 1; i < MM_JSON_MAX_VALUES - 1; i++)
+        mm_buf_put(&wide, ",0", 2);
+    mm_buf_put(&wide, "]", 1);
+    CHECK(mm_json_bounds_problem(wide.data, wide.len) == NULL);
+    wide.len--;
+    mm_buf_put(&wide, ",0]", 3); /* one more */
+    why = mm_json_bounds_problem(wide.data, wide.len);
+    CHECK(why && strstr(why, "200000 values"));
+    free(wide.data);
+    mm_buf quoted = {0};
+    mm_buf_put(&quoted, "\"", 1);
+    for (int i = 0; i < 100; i++)
+        mm_buf_put(&quoted, "[,\\\"{", 5); /* [ , \" { inside one string: nothing counts */
+    mm_buf_put(&quoted, "\"", 1);
+    CHECK(mm_json_bounds_problem(quoted.data, quoted.len) == NULL);
+    free(quoted.data);
     return check_summary();
 }

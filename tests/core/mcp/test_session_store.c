@@ -69,12 +69,13 @@ int main(int argc, char **argv)
     CHECK(mm_registry_create(NULL, dirs, 1, mm_host_api(), &srv.registry, err, sizeof err) == 0);
     srv.cfg = &cfg;
 
+    unsigned refusal = 0;
     mm_session_store *st = mm_session_store_create(2, 100);
     char id1[MM_SESSION_ID_LEN + 1], id2[MM_SESSION_ID_LEN + 1], id3[MM_SESSION_ID_LEN + 1];
-    mm_session_entry *e1 =
-        mm_session_store_add(st, new_session("token-a"), "token-a", id1, err, sizeof err);
-    mm_session_entry *e2 =
-        mm_session_store_add(st, new_session("token-b"), "token-b", id2, err, sizeof err);
+    mm_session_entry *e1 = mm_session_store_add(st, new_session("token-a"), "token-a", "10.0.0.1",
+                                                id1, &refusal, err, sizeof err);
+    mm_session_entry *e2 = mm_session_store_add(st, new_session("token-b"), "token-b", "10.0.0.1",
+                                                id2, &refusal, err, sizeof err);
     CHECK(e1 && e2 && strlen(id1) == MM_SESSION_ID_LEN && strspn(id1, "0123456789abcdef") == 32);
     CHECK(strcmp(id1, id2) != 0);
     mm_session_store_put(st, e1);
@@ -83,8 +84,9 @@ int main(int argc, char **argv)
 
     /* Full: the caller keeps its session. */
     mm_session *extra = new_session("token-c");
-    CHECK(mm_session_store_add(st, extra, "token-c", id3, err, sizeof err) == NULL &&
-          strstr(err, "too many sessions (2)"));
+    CHECK(mm_session_store_add(st, extra, "token-c", "10.0.0.1", id3, &refusal, err, sizeof err) ==
+              NULL &&
+          strstr(err, "too many sessions (2)") && refusal == 503);
     mm_session_destroy(&extra);
 
     /* Token binding and unknown ids. */
@@ -112,8 +114,10 @@ int main(int argc, char **argv)
     CHECK(good_refs() == 0);
 
     /* Idle expiry: not while in use, then yes, releasing plugins. */
-    e1 = mm_session_store_add(st, new_session("t1"), "t1", id1, err, sizeof err);
-    e2 = mm_session_store_add(st, new_session("t2"), "t2", id2, err, sizeof err);
+    e1 = mm_session_store_add(st, new_session("t1"), "t1", "10.0.0.1", id1, &refusal, err,
+                              sizeof err);
+    e2 = mm_session_store_add(st, new_session("t2"), "t2", "10.0.0.1", id2, &refusal, err,
+                              sizeof err);
     mm_session_store_put(st, e2); /* e1 stays in use */
     usleep(150000);
     CHECK(!mm_session_store_get(st, id2, "t2", &out) && out == MM_LOOKUP_UNKNOWN);
@@ -129,7 +133,7 @@ int main(int argc, char **argv)
     int added = 0;
     for (int i = 0; i < 101; i++) {
         mm_session *greedy = new_session("greedy");
-        e = mm_session_store_add(st, greedy, "greedy", id1, err, sizeof err);
+        e = mm_session_store_add(st, greedy, "greedy", "10.0.0.1", id1, &refusal, err, sizeof err);
         if (!e) {
             mm_session_destroy(&greedy); /* a refused session stays the caller's */
             break;
@@ -137,20 +141,113 @@ int main(int argc, char **argv)
         added++;
         mm_session_store_put(st, e);
     }
-    CHECK_MSG(added == 100 && strstr(err, "too many sessions (100) for this token"), "%d: %s",
-              added, err);
-    e = mm_session_store_add(st, new_session("modest"), "modest", id1, err, sizeof err);
+    CHECK_MSG(added == 100 && strstr(err, "too many sessions (100) for this token") &&
+                  refusal == 429,
+              "%d: %s", added, err);
+    e = mm_session_store_add(st, new_session("modest"), "modest", "10.0.0.1", id1, &refusal, err,
+                             sizeof err);
     CHECK(e != NULL);
     if (e)
         mm_session_store_put(st, e);
     mm_session_store_destroy(&st);
     CHECK(good_refs() == 0);
 
+    /* Sessions that proved nothing: their own budget in all and per client address (429,
+     * the client's share; 503, the budget), and Mist accepting a token moves every session
+     * of it out of the budget. */
+    st = mm_session_store_create(1000, 60000);
+    mm_session_limits limits = {
+        .per_token = 100, .unproven = 5, .unproven_per_client = 3, .unproven_idle_ms = 100};
+    mm_session_store_set_limits(st, &limits);
+    mm_session_entry *held[8] = {0};
+    char tok[32];
+    int n = 0;
+    for (; n < 4; n++) {
+        snprintf(tok, sizeof tok, "made-up-%d", n);
+        mm_session *s = new_session(tok);
+        held[n] = mm_session_store_add(st, s, tok, "192.0.2.7", id1, &refusal, err, sizeof err);
+        if (!held[n]) {
+            mm_session_destroy(&s);
+            break;
+        }
+    }
+    CHECK_MSG(n == 3 && refusal == 429 && strstr(err, "from this address"), "%d %u %s", n, refusal,
+              err);
+    CHECK(mm_session_store_unproven(st) == 3);
+    for (int i = 0; i < 3; i++) { /* other addresses: the rest of the budget, then 503 */
+        snprintf(tok, sizeof tok, "other-%d", i);
+        mm_session *s = new_session(tok);
+        e = mm_session_store_add(st, s, tok, i == 2 ? "192.0.2.9" : "192.0.2.8", id2, &refusal, err,
+                                 sizeof err);
+        if (i < 2) {
+            held[3 + i] = e;
+            CHECK(e != NULL);
+        } else {
+            CHECK_MSG(!e && refusal == 503 && strstr(err, "not accepted"), "%u %s", refusal, err);
+            if (!e)
+                mm_session_destroy(&s);
+            else
+                mm_session_store_put(st, e);
+        }
+    }
+    CHECK(mm_session_store_unproven(st) == 5);
+    /* Mist accepts made-up-0: its session leaves the budget, and the address has room again;
+     * a new session of that token is proven from the start. */
+    mm_session_token_accepted(mm_session_entry_session(held[0]));
+    CHECK(mm_session_store_unproven(st) == 4);
+    mm_session *again = new_session("made-up-0");
+    e = mm_session_store_add(st, again, "made-up-0", "192.0.2.7", id2, &refusal, err, sizeof err);
+    CHECK(e != NULL && mm_session_store_unproven(st) == 4);
+    mm_session_store_put(st, e);
+    mm_session *fresh = new_session("made-up-9");
+    e = mm_session_store_add(st, fresh, "made-up-9", "192.0.2.7", id2, &refusal, err, sizeof err);
+    CHECK(e != NULL && mm_session_store_unproven(st) == 5);
+    mm_session_store_put(st, e);
+    /* Unproven sessions expire sooner (100 ms here); the proven ones stay. */
+    for (int i = 0; i < 8; i++)
+        if (held[i])
+            mm_session_store_put(st, held[i]);
+    usleep(150000);
+    size_t before = mm_session_store_count(st);
+    CHECK_MSG(mm_session_store_expire(st, mm_now_ms()) == 5 &&
+                  mm_session_store_count(st) == before - 5 && mm_session_store_unproven(st) == 0,
+              "%zu sessions, %zu unproven", mm_session_store_count(st),
+              mm_session_store_unproven(st));
+    mm_session_store_destroy(&st);
+    CHECK(good_refs() == 0);
+
+    /* Thousands of sessions with long tokens: no operation scans them (before the hash maps,
+     * each add compared its token with every stored one). */
+    st = mm_session_store_create(10000, 60000);
+    static char ids[4000][MM_SESSION_ID_LEN + 1];
+    char big[513];
+    long long t0 = mm_now_ms();
+    for (int i = 0; i < 4000; i++) {
+        snprintf(big, sizeof big, "%0512d", i);
+        e = mm_session_store_add(st, new_session("x"), big, "10.1.1.1", ids[i], &refusal, err,
+                                 sizeof err);
+        CHECK(e != NULL);
+        if (e)
+            mm_session_store_put(st, e);
+    }
+    for (int i = 0; i < 4000; i++) {
+        snprintf(big, sizeof big, "%0512d", i);
+        e = mm_session_store_get(st, ids[i], big, &out);
+        CHECK(e != NULL);
+        if (e)
+            mm_session_store_put(st, e);
+    }
+    long long took = mm_now_ms() - t0;
+    CHECK_MSG(took < 4000, "4,000 adds and lookups took %lld ms", took);
+    printf("4,000 sessions with 512-byte tokens: added and looked up in %lld ms\n", took);
+    mm_session_store_destroy(&st);
+
     /* Concurrent lookups while sessions are removed. */
     st = mm_session_store_create(8, 60000);
     worker_arg a = {.st = st};
     for (int i = 0; i < 4; i++) {
-        e = mm_session_store_add(st, new_session("tok"), "tok", a.ids[i], err, sizeof err);
+        e = mm_session_store_add(st, new_session("tok"), "tok", "10.0.0.1", a.ids[i], &refusal, err,
+                                 sizeof err);
         mm_session_store_put(st, e);
     }
     pthread_t t[4];

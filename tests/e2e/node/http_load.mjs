@@ -17,7 +17,7 @@ const idleSessions = checkMemory ? 10000 : 2000; /* ASan makes each one much slo
 process.on("uncaughtException", (e) => { console.error(e); console.log("0 passed, 1 failed"); process.exit(1); });
 const { child: fake, port: fakePort } = await startFake(fakeMist, "/dev/null");
 const { child: server, base } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
-  "--session-idle-timeout", "15", "--max-sessions", "20000"], { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` });
+  "--session-idle-timeout", "15", "--max-sessions", "40000", "--trusted-proxy", "127.0.0.1"], { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` });
 const rssKiB = () => Number(readFileSync(`/proc/${server.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]);
 const metric = async (name) => Number((await (await fetch(base.replace("/mcp", "/metrics"))).text())
   .match(new RegExp(`^${name} (\\d+)$`, "m"))[1]);
@@ -30,8 +30,11 @@ async function post(headers, body) {
   if (r.status !== 200) { errors++; return { r, json: null }; }
   return { r, json: JSON.parse(text) };
 }
-async function session(token, query = "") {
-  const r = await fetch(base + query, { method: "POST", headers: { "Content-Type": "application/json", "X-Authorization": token },
+// Each session comes from its own client address, as through a reverse proxy (127.0.0.1 is
+// a trusted one here): sessions whose token Mist has not accepted are limited per address.
+async function session(token, query = "", client = "10.9.0.1") {
+  const r = await fetch(base + query, { method: "POST", headers: { "Content-Type": "application/json", "X-Authorization": token,
+    "X-Forwarded-For": client },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize",
       params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "load", version: "1" } } }) });
   await r.text();
@@ -82,7 +85,7 @@ assert.equal(errors, 0);
 // Let those expire, then the idle sessions.
 for (let i = 0; i < 450 && (await metric("mistmcp_sessions_active")) > 0; i++) await new Promise((ok) => setTimeout(ok, 100));
 const before = rssKiB();
-await pool(idleSessions, 64, async (i) => { await session(`idle-${i}`); });
+await pool(idleSessions, 64, async (i) => { await session(`idle-${i}`, "", `10.8.${i >> 8}.${i & 255}`); });
 const during = rssKiB();
 const active = await metric("mistmcp_sessions_active");
 const perSession = (during - before) * 1024 / idleSessions;

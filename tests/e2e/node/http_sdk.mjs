@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import net from "node:net";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { startFake, startHttp } from "./lib.mjs";
@@ -361,6 +362,131 @@ await check("DELETE ends the session: then 404", async () => {
   assert.equal(r.status, 404);
 });
 
+// ---- Hostile clients (issue 13): each check is named after the row it covers. ----
+// A raw HTTP exchange: writes head and body chunks (bodyChunks: an async generator or an
+// array), resolves to { status, headers, text, closed } once the server answered and closed,
+// or after ms.
+function raw(head, bodyChunks = [], ms = 10000, localAddress = "127.0.0.1") {
+  const url = new URL(base);
+  return new Promise((resolve) => {
+    const sock = net.connect({ port: Number(url.port), host: "127.0.0.1", localAddress });
+    let data = "", done = false, closed = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      const m = data.match(/^HTTP\/1\.1 (\d+)/);
+      const split = data.indexOf("\r\n\r\n");
+      resolve({ status: m ? Number(m[1]) : 0, headers: split > 0 ? data.slice(0, split) : "",
+        text: split > 0 ? data.slice(split + 4) : "", closed });
+    };
+    const timer = setTimeout(finish, ms);
+    sock.on("data", (d) => { data += d; });
+    sock.on("close", () => { closed = true; finish(); });
+    sock.on("error", () => {});
+    sock.on("connect", async () => {
+      sock.write(head);
+      for await (const chunk of bodyChunks) {
+        if (done || sock.destroyed) break;
+        if (!sock.write(chunk)) await new Promise((ok) => sock.once("drain", ok));
+      }
+    });
+  });
+}
+const rawHead = (lines) => `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+  `Accept: application/json, text/event-stream\r\n${lines.map((l) => l + "\r\n").join("")}\r\n`;
+async function rawSid(token, version = "2025-06-18") {
+  const r = await post({ "X-Authorization": token },
+    { ...init, params: { ...init.params, protocolVersion: version } });
+  const sid = r.headers.get("mcp-session-id");
+  await post({ "X-Authorization": token, "Mcp-Session-Id": sid }, { jsonrpc: "2.0", method: "notifications/initialized" });
+  return sid;
+}
+
+await check("row 2: bodies are checked before they are parsed into trees", async () => {
+  // No session: only initialize is expected, so 64 KiB at most, refused on the headers.
+  const big = await raw(rawHead(["X-Authorization: row2", "Content-Length: 4194304"]), [], 5000);
+  assert.equal(big.status, 413);
+  assert.match(big.text, /without a session only initialize is expected, 64 KiB/);
+  // With a session: 200,001 values are refused before a tree is built.
+  const sid = await rawSid("row2");
+  const zeros = "[" + "0,".repeat(200000) + "0]";
+  const r = await fetch(base, { method: "POST", body: zeros, headers: { "Content-Type": "application/json",
+    Accept: "application/json, text/event-stream", "X-Authorization": "row2", "Mcp-Session-Id": sid } });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error.message, /more than 200000 values/);
+  const deep = "[".repeat(65) + "]".repeat(65);
+  const d = await fetch(base, { method: "POST", body: deep, headers: { "Content-Type": "application/json",
+    Accept: "application/json, text/event-stream", "X-Authorization": "row2", "Mcp-Session-Id": sid } });
+  assert.equal(d.status, 400);
+  assert.match((await d.json()).error.message, /nested more than 64 levels/);
+});
+
+await check("row 3: sessions whose token Mist has not accepted have a share per client (429)", async () => {
+  // --max-sessions 640: 160 unproven sessions in all, 10 per client address.
+  const { child: small, base: url3 } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
+    "--max-sessions", "640"], { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` });
+  const sids = [];
+  for (let i = 0; i < 10; i++) {
+    const r = await post({ "X-Authorization": `made-up-${i}` }, init, url3);
+    assert.equal(r.status, 200);
+    sids.push(r.headers.get("mcp-session-id"));
+  }
+  const over = await post({ "X-Authorization": "made-up-10" }, init, url3);
+  assert.equal(over.status, 429);
+  assert.equal(over.headers.get("retry-after"), "60");
+  assert.match((await over.json()).error.message, /whose token Mist has not accepted yet/);
+  // Mist accepts made-up-0 (a call answered 200): its session leaves the share.
+  await post({ "X-Authorization": "made-up-0", "Mcp-Session-Id": sids[0] }, { jsonrpc: "2.0", method: "notifications/initialized" }, url3);
+  const call = await post({ "X-Authorization": "made-up-0", "Mcp-Session-Id": sids[0] },
+    { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "getSelf", arguments: {} } }, url3);
+  assert.equal(call.status, 200);
+  assert.equal((await post({ "X-Authorization": "made-up-11" }, init, url3)).status, 200);
+  small.kill("SIGTERM");
+  await once(small, "exit");
+});
+
+await check("row 8: a client that hangs up mid-batch: its calls stop reaching Mist", async () => {
+  const sid = await rawSid("row8", "2025-03-26");
+  await post({ "X-Authorization": "row8", "Mcp-Session-Id": sid }, { jsonrpc: "2.0", id: 9, method: "tools/call",
+    params: { name: "manageMcpTools", arguments: { enable_mcp_tools_categories: "orgs_wlans" } } });
+  const slowBatch = JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ jsonrpc: "2.0", id: 100 + i,
+    method: "tools/call", params: { name: "listOrgWlans", arguments: { org_id: "slow-300" } } })));
+  const count = () => requests().filter((q) => q.path === "/api/v1/orgs/slow-300/wlans" && !q.event).length;
+  const before = count();
+  await raw(rawHead(["X-Authorization: row8", `Mcp-Session-Id: ${sid}`, `Content-Length: ${Buffer.byteLength(slowBatch)}`]),
+    [slowBatch], 1000); // hangs up after 1 s: about 3 calls made
+  await new Promise((ok) => setTimeout(ok, 1500));
+  const soon = count() - before;
+  await new Promise((ok) => setTimeout(ok, 2000));
+  const later = count() - before;
+  assert.ok(later <= 6 && later === soon, `${soon} then ${later} calls after the client hung up (30 in the batch)`);
+});
+
+await check("row 9: a chunked body that never ends: 413 at the limit, then closed", async () => {
+  const sid = await rawSid("row9");
+  async function* endless() {
+    const chunk = "10000\r\n" + " ".repeat(0x10000) + "\r\n"; // 64 KiB chunks
+    for (let i = 0; i < 160; i++) yield chunk; // 10 MiB at most, then the test gives up
+  }
+  const r = await raw(rawHead(["X-Authorization: row9", `Mcp-Session-Id: ${sid}`, "Transfer-Encoding: chunked"]),
+    endless(), 8000);
+  assert.equal(r.status, 413);
+  assert.match(r.text, /4 MiB at most/);
+  assert.ok(r.closed, "the connection stays open");
+});
+
+await check("row 10: conflicting framing (two Content-Length, or with chunked): 400", async () => {
+  const body = JSON.stringify(ping);
+  const two = await raw(rawHead(["X-Authorization: row10", `Content-Length: ${body.length}`, "Content-Length: 2"]), [body], 3000);
+  assert.equal(two.status, 400);
+  assert.match(two.text, /two different Content-Length/);
+  const both = await raw(rawHead(["X-Authorization: row10", `Content-Length: ${body.length}`, "Transfer-Encoding: chunked"]),
+    [body], 3000);
+  assert.ok(both.status === 400, `status ${both.status}`);
+});
+
 await b.client.close();
 // A streamed call still running on its own thread, its client gone, when the server stops:
 // shutdown cancels it and waits for it (no use after free, no hang).
@@ -383,6 +509,7 @@ await check("clean exit on SIGTERM, with a call in progress", async () => {
   assert.ok(Date.now() - stopAt < 5000, `stopping took ${Date.now() - stopAt} ms`);
   assert.doesNotMatch(serverStderr(), /still in use/, "a session was freed under a running call");
 });
+
 
 await check("--max-sessions (503) and --session-idle-timeout (404, plugins released)", async () => {
   const { child: small, base: url2 } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,

@@ -1,0 +1,393 @@
+/* POST /mcp: the body read within its bounds, the cheap checks before any parse (token,
+ * session, size, JSON bounds), then the message handled: at once on MHD's thread when it is
+ * quick, on a worker (the connection parked meanwhile) when it may take long. */
+#include "transport/http_internal.h"
+
+#include "base/json_exact.h"
+#include "base/util.h"
+#include "mcp/protocol.h"
+#include "registry/registry.h"
+#include "transport/outbox.h"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OUTBOX_MAX 256
+#define TRIM_AFTER_BYTES (1u << 20) /* a body this large: give its memory back afterwards */
+
+/* A message running on a worker. Shared by the worker and the request: freed by the last. */
+typedef struct post_job {
+    atomic_int refs;
+    mm_http_ctx *h;
+    mm_http_conn *k; /* NULL once the request ended (under conns_lock) */
+    mm_session_entry *entry;
+    cJSON *msg;
+    atomic_int abandoned; /* the client hung up: a batch stops */
+    int done;             /* under conns_lock */
+    char *text;           /* the answer (NULL: none), once done */
+} post_job;
+
+struct mm_http_post_state {
+    mm_buf body;
+    size_t limit;
+    int refused;             /* a raw 413 went out: the rest is dropped */
+    mm_session_entry *entry; /* looked up from the headers, before the body */
+    post_job *job;
+    mm_http_stream_call *stream;
+    char sid[MM_SESSION_ID_LEN + 1]; /* a session made by this initialize */
+};
+
+static void job_unref(post_job *j)
+{
+    if (atomic_fetch_sub(&j->refs, 1) != 1)
+        return;
+    cJSON_Delete(j->msg);
+    free(j->text);
+    free(j);
+}
+
+static int job_done(void *p)
+{
+    return ((post_job *)p)->done;
+}
+
+static void job_finish(void *p)
+{
+    ((post_job *)p)->done = 1;
+}
+
+/* The client hung up while its call ran (the ticker, conns_lock held): nothing will read the
+ * answer, so the calls stop (a batch's later messages do not start). */
+static void job_hangup(void *p)
+{
+    post_job *j = p;
+    atomic_store(&j->abandoned, 1);
+    mm_session *s = mm_session_entry_session(j->entry);
+    if (cJSON_IsArray(j->msg)) {
+        const cJSON *m;
+        cJSON_ArrayForEach(m, j->msg)
+        {
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
+            if (id)
+                mm_session_cancel(s, id);
+        }
+    } else {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(j->msg, "id");
+        if (id)
+            mm_session_cancel(s, id);
+    }
+}
+
+static void run_job(void *arg, void *worker_state)
+{
+    post_job *j = arg;
+    mm_http_ctx *h = j->h;
+    mm_session *s = mm_session_entry_session(j->entry);
+    cJSON *out = cJSON_IsArray(j->msg)
+                     ? mm_protocol_handle_batch(s, worker_state, j->msg, &j->abandoned)
+                     : mm_protocol_handle(s, worker_state, j->msg, NULL);
+    j->text = out ? mm_json_wire_text(out) : NULL; /* too large: an error, not a crash */
+    mm_http_wake(h, &j->k, job_finish, j);         /* from here on, no hang-up reaches the job */
+    mm_session_store_put(h->store, j->entry);
+    j->entry = NULL;
+    job_unref(j);
+    mm_http_call_end(h);
+}
+
+void *mm_http_worker_state(void)
+{
+    return mm_mist_conn_create();
+}
+
+void mm_http_worker_state_free(void *state)
+{
+    mm_mist_conn *c = state;
+    mm_mist_conn_destroy(&c);
+}
+
+static void to_outbox(void *ctx, const char *line)
+{
+    mm_outbox_push(ctx, line);
+}
+
+static void free_outbox(void *ctx)
+{
+    mm_outbox *o = ctx;
+    mm_outbox_destroy(&o);
+}
+
+/* Creates the session of an initialize request from its query and headers. Returns the entry
+ * (with a use reference), or NULL after answering the error. */
+static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                                        const char *token, const cJSON *id,
+                                        char sid[MM_SESSION_ID_LEN + 1], enum MHD_Result *answered)
+{
+    const mm_config *cfg = h->srv->cfg;
+    char msg[1200];
+    const char *cloud = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cloud");
+    if (!cloud)
+        cloud = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "X-Mist-Cloud");
+    if (!cloud || !*cloud)
+        cloud = cfg->cloud;
+    if (!mm_config_cloud_allowed(cfg, cloud)) {
+        size_t used = (size_t)snprintf(
+            msg, sizeof msg, "cloud '%.100s' is not one of the allowed Mist clouds:", cloud);
+        for (size_t i = 0; i < cfg->clouds.count && used < sizeof msg; i++)
+            used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? ", " : " ",
+                                     cfg->clouds.items[i]);
+        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return NULL;
+    }
+    mm_mode mode = cfg->mode;
+    const char *m = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
+    if (m) {
+        int found = 0;
+        for (int i = 0; i < 4; i++)
+            if (strcmp(m, mm_mode_name((mm_mode)i)) == 0)
+                mode = (mm_mode)i, found = 1;
+        if (!found) {
+            snprintf(msg, sizeof msg,
+                     "mode '%.60s' is not valid: expected minimal, managed, all or custom", m);
+            *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+            return NULL;
+        }
+    }
+    mm_strlist cats = {0};
+    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
+    if (q)
+        mm_strlist_split(&cats, q, ',');
+    else if (mode == cfg->mode)
+        for (size_t i = 0; i < cfg->categories.count; i++)
+            mm_strlist_add(&cats, cfg->categories.items[i]);
+    for (size_t i = 0; i < cats.count; i++)
+        if (!mm_registry_find(h->srv->registry, cats.items[i])) {
+            snprintf(msg, sizeof msg, "unknown category '%.100s' in categories", cats.items[i]);
+            mm_strlist_free(&cats);
+            *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+            return NULL;
+        }
+    char err[512];
+    mm_outbox *outbox = mm_outbox_create(OUTBOX_MAX);
+    mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats.items, cats.count,
+                                      token, cfg->org_id, to_outbox, outbox, err, sizeof err);
+    mm_strlist_free(&cats);
+    if (!s) {
+        mm_outbox_destroy(&outbox);
+        *answered =
+            mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, MM_INTERNAL_ERROR, err);
+        return NULL;
+    }
+    s->on_destroy = free_outbox;
+    char base[300];
+    snprintf(base, sizeof base, cfg->api_base_url ? "%s" : "https://%s",
+             cfg->api_base_url ? cfg->api_base_url : cloud);
+    mm_mist_options mo = {.base_url = base,
+                          .connect_timeout_ms = cfg->connect_timeout_ms,
+                          .timeout_ms = cfg->timeout_ms,
+                          .max_body_bytes = cfg->max_response_bytes,
+                          .user_agent = "mistmcp/" MISTMCP_VERSION};
+    s->mist = mm_mist_client_create(&mo);
+    char client[INET6_ADDRSTRLEN];
+    mm_http_client_address(h, c, k, client);
+    unsigned refusal = 0;
+    mm_session_entry *e =
+        mm_session_store_add(h->store, s, token, client, sid, &refusal, err, sizeof err);
+    if (!e) {
+        mm_session_destroy(&s);
+        cJSON *body = mm_protocol_error(id, MM_INTERNAL_ERROR, err);
+        char *text = mm_json_wire_text(body);
+        struct MHD_Response *r =
+            h->mhd->create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+        h->mhd->add_response_header(r, "Content-Type", "application/json");
+        if (refusal == 429 || refusal == 503) /* RFC 9110 section 10.2.3 */
+            h->mhd->add_response_header(r, "Retry-After", refusal == 429 ? "60" : "30");
+        mm_http_add_headers(h, r);
+        *answered = h->mhd->queue_response(c, refusal ? refusal : 503, r);
+        h->mhd->destroy_response(r);
+        free(text);
+    }
+    return e;
+}
+
+static int is_initialize(const cJSON *msg)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    return cJSON_IsObject(msg) && cJSON_IsString(m) && strcmp(m->valuestring, "initialize") == 0;
+}
+
+/* Answers a message that was handled (out may be NULL: nothing to say). */
+static enum MHD_Result answer(mm_http_ctx *h, struct MHD_Connection *c, mm_http_post_state *p,
+                              const cJSON *id, char *text)
+{
+    if (!text && id && atomic_load(&h->stopping)) /* a request cut short by the shutdown */
+        return mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
+                                 "the server is shutting down: send the request again");
+    return mm_http_reply(h, c, text ? MHD_HTTP_OK : MHD_HTTP_ACCEPTED,
+                         text ? "application/json" : NULL, text, p->sid[0] ? p->sid : NULL);
+}
+
+/* Parks until the job is done, or answers with what it said. */
+static enum MHD_Result finish_job(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                                  mm_http_post_state *p)
+{
+    if (mm_http_park(h, k, job_done, p->job, 0, job_hangup, p->job))
+        return MHD_YES;
+    pthread_mutex_lock(&h->conns_lock);
+    int done = p->job->done;
+    pthread_mutex_unlock(&h->conns_lock);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(p->job->msg, "id");
+    if (!done) /* stopping: the call is cancelled and ends on its own */
+        return mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
+                                 "the server is shutting down: send the request again");
+    return answer(h, c, p, id, p->job->text);
+}
+
+/* The whole body is in: check, parse and handle it. */
+static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                                   mm_http_post_state *p)
+{
+    const char *token = mm_http_request_token(h, c);
+    const char *why = mm_json_bounds_problem(p->body.data ? p->body.data : "", p->body.len);
+    if (why) {
+        char text[200];
+        snprintf(text, sizeof text, "parse error: %s", why);
+        return mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_PARSE_ERROR, text);
+    }
+    cJSON *msg = p->body.data ? mm_json_parse_exact(p->body.data, p->body.len, NULL) : NULL;
+    if (!msg)
+        return mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_PARSE_ERROR,
+                                 "parse error: the body is not valid JSON");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+    enum MHD_Result answered = MHD_YES;
+    if (!p->entry) {
+        if (!is_initialize(msg))
+            answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
+                                         "missing Mcp-Session-Id header: initialize first");
+        else if (!id)
+            answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
+                                         "initialize must be a request (with an id)");
+        else
+            p->entry = create_session(h, c, k, token, id, p->sid, &answered);
+        if (!p->entry) {
+            cJSON_Delete(msg);
+            return answered;
+        }
+    } else if (is_initialize(msg)) {
+        cJSON_Delete(msg);
+        return mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
+                                 "initialize starts a new session: send it without "
+                                 "Mcp-Session-Id");
+    }
+    mm_session *s = mm_session_entry_session(p->entry);
+    const char *accept = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+    if (accept && strstr(accept, "text/event-stream") && mm_protocol_may_notify(s, msg)) {
+        mm_session_entry *e = p->entry;
+        p->entry = NULL; /* the stream's now */
+        return mm_http_post_streamed(h, c, k, e, msg, &p->stream);
+    }
+    if (!mm_protocol_is_slow(msg)) { /* quick: here, on MHD's thread (no Mist call) */
+        cJSON *out = mm_protocol_handle(s, NULL, msg, NULL);
+        mm_session_store_put(h->store, p->entry);
+        p->entry = NULL;
+        char *text = out ? mm_json_wire_text(out) : NULL;
+        enum MHD_Result rc = answer(h, c, p, id, text);
+        free(text);
+        cJSON_Delete(msg);
+        return rc;
+    }
+    if (!mm_http_call_begin(h)) {
+        cJSON_Delete(msg);
+        return mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
+                                 "the server is shutting down: send the request again");
+    }
+    post_job *j = mm_xcalloc(1, sizeof *j);
+    atomic_init(&j->refs, 2);
+    atomic_init(&j->abandoned, 0);
+    j->h = h;
+    j->k = k;
+    j->entry = p->entry;
+    j->msg = msg;
+    p->entry = NULL;
+    p->job = j;
+    mm_work_pool_submit(h->workers, run_job, j);
+    return finish_job(h, c, k, p);
+}
+
+enum MHD_Result mm_http_post(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                             void **state, const char *data, size_t *data_size)
+{
+    mm_http_post_state *p = *state;
+    if (!p) { /* the headers: the session is looked up before any body is read */
+        p = mm_xcalloc(1, sizeof *p);
+        *state = p;
+        const char *given = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+        p->limit = given ? MM_HTTP_MAX_BODY : MM_HTTP_MAX_BODY_NO_SESSION;
+        if (given) {
+            mm_lookup out;
+            p->entry = mm_session_store_get(h->store, given, mm_http_request_token(h, c), &out);
+            if (!p->entry)
+                return mm_http_rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
+                                         out == MM_LOOKUP_FORBIDDEN
+                                             ? "this session belongs to another token"
+                                             : "unknown or expired session: initialize again");
+        }
+        const char *length = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (length && strtoull(length, NULL, 10) > p->limit)
+            return mm_http_rpc_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MM_INVALID_REQUEST,
+                                     p->entry ? "request body too large: 4 MiB at most"
+                                              : "request body too large: without a session only "
+                                                "initialize is expected, 64 KiB at most");
+        return MHD_YES;
+    }
+    if (*data_size) {
+        size_t n = *data_size;
+        *data_size = 0;
+        if (p->refused)
+            return MHD_YES; /* dropped: the ticker closes the connection */
+        mm_http_conn_body_progress(h, k, n);
+        if (p->body.len + n > p->limit) {
+            cJSON *e = mm_protocol_error(NULL, MM_INVALID_REQUEST,
+                                         p->entry ? "request body too large: 4 MiB at most"
+                                                  : "request body too large: without a session "
+                                                    "only initialize is expected, 64 KiB at most");
+            char *text = mm_json_wire_text(e);
+            mm_http_conn_refuse_body(h, k, text);
+            free(text);
+            p->refused = 1;
+            free(p->body.data);
+            p->body = (mm_buf){0};
+            return MHD_YES;
+        }
+        mm_buf_put(&p->body, data, n);
+        return MHD_YES;
+    }
+    if (p->refused)
+        return MHD_NO; /* the 413 went out already: close */
+    if (p->stream)
+        return mm_http_post_streamed(h, c, k, NULL, NULL, &p->stream);
+    if (p->job)
+        return finish_job(h, c, k, p);
+    return handle_body(h, c, k, p);
+}
+
+void mm_http_post_completed(mm_http_ctx *h, void *state)
+{
+    mm_http_post_state *p = state;
+    if (!p)
+        return;
+    int trim = p->body.cap >= TRIM_AFTER_BYTES;
+    free(p->body.data);
+    if (p->entry)
+        mm_session_store_put(h->store, p->entry);
+    if (p->job) {
+        mm_http_detach(h, &p->job->k);
+        job_unref(p->job);
+    }
+    if (p->stream)
+        mm_http_post_stream_free(p->stream);
+    free(p);
+    if (trim)
+        malloc_trim(0); /* a large body's memory goes back to the system */
+}
