@@ -482,6 +482,126 @@ static unsigned connection_limit(void)
     return room < CONNECTION_LIMIT ? (unsigned)room : CONNECTION_LIMIT;
 }
 
+/* What a running HTTP server owns. */
+struct mm_http_instance {
+    http_ctx h;
+    struct MHD_Daemon *d;
+};
+
+/* Sets up everything but the daemon. */
+static void ctx_init(http_ctx *h, const mm_server *srv, const mm_mhd_api *mhd)
+{
+    const mm_config *cfg = srv->cfg;
+    *h = (http_ctx){.srv = srv,
+                    .mhd = mhd,
+                    .store = mm_session_store_create(cfg->max_sessions, cfg->session_idle_ms),
+                    .per_address = mm_hash_map_create()};
+    /* Sessions that proved nothing (Mist has not accepted their token) cannot take the
+     * table: a quarter of it in all, a 16th of that per client address, and they end after
+     * 5 idle minutes. */
+    size_t unproven = cfg->max_sessions / 4 ? cfg->max_sessions / 4 : 1;
+    mm_session_limits limits = {.per_token = 100,
+                                .unproven = unproven,
+                                .unproven_per_client = unproven / 16 ? unproven / 16 : 1,
+                                .unproven_idle_ms =
+                                    cfg->session_idle_ms < 300000 ? cfg->session_idle_ms : 300000};
+    mm_session_store_set_limits(h->store, &limits);
+    pthread_mutex_init(&h->conns_lock, NULL);
+    pthread_mutex_init(&h->calls_lock, NULL);
+    pthread_cond_init(&h->calls_idle, NULL);
+    h->workers = mm_work_pool_create(WORKERS, mm_http_worker_state, mm_http_worker_state_free);
+}
+
+/* Stops d (may be NULL) the way MHD requires (no connection parked), then frees h's parts.
+ * Streams end, calls are cancelled and their answers go out (503 for those cut short). */
+static void ctx_shutdown(http_ctx *h, struct MHD_Daemon *d)
+{
+    if (d) {
+        atomic_store(&h->stopping, 1);
+        mm_session_store_cancel_all(h->store);
+        mm_http_conn_tick(h, 1);
+        mm_http_wait_calls(h);
+        for (int i = 0; i < 100 && (mm_http_conn_tick(h, 1), mm_http_parked_count(h)); i++)
+            usleep(10000);
+        h->mhd->stop_daemon(d);
+    }
+    mm_work_pool_destroy(&h->workers);
+    mm_session_store_destroy(&h->store);
+    mm_hash_map_destroy(&h->per_address);
+    pthread_cond_destroy(&h->calls_idle);
+    pthread_mutex_destroy(&h->calls_lock);
+    pthread_mutex_destroy(&h->conns_lock);
+}
+
+static struct MHD_Daemon *daemon_start(http_ctx *h, unsigned flags, unsigned threads, int port,
+                                       const struct sockaddr_storage *addr)
+{
+    sigset_t block, old_mask; /* MHD's threads and the workers leave the signals to this one */
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+    struct MHD_Daemon *d =
+        addr ? h->mhd->start_daemon(
+                   flags, (uint16_t)port, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, addr,
+                   MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+                   connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
+                   MHD_OPTION_NOTIFY_COMPLETED, completed, h, MHD_OPTION_NOTIFY_CONNECTION,
+                   mm_http_conn_notify, h, MHD_OPTION_END)
+             : h->mhd->start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_CONNECTION_LIMIT,
+                                    connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT,
+                                    (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,
+                                    completed, h, MHD_OPTION_NOTIFY_CONNECTION, mm_http_conn_notify,
+                                    h, MHD_OPTION_END);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    return d;
+}
+
+mm_http_instance *mm_http_instance_start(const mm_server *srv, char *err, size_t err_size)
+{
+    const mm_mhd_api *mhd = mm_mhd_load(err, err_size);
+    if (!mhd)
+        return NULL;
+    mm_http_instance *in = mm_xcalloc(1, sizeof *in);
+    ctx_init(&in->h, srv, mhd);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
+    in->d = daemon_start(&in->h, flags, 1, 0, NULL);
+    if (!in->d) {
+        mm_fail(err, err_size, "libmicrohttpd did not start: %s", strerror(errno));
+        ctx_shutdown(&in->h, NULL);
+        free(in);
+        return NULL;
+    }
+    return in;
+}
+
+int mm_http_instance_add(mm_http_instance *in, int fd)
+{
+    struct sockaddr_in peer = {.sin_family = AF_INET, .sin_port = htons(40000)};
+    peer.sin_addr.s_addr = htonl(0x7f000001);
+    return in->h.mhd->add_connection(in->d, fd, (const struct sockaddr *)&peer, sizeof peer) ==
+                   MHD_YES
+               ? 0
+               : -1;
+}
+
+void mm_http_instance_tick(mm_http_instance *in)
+{
+    mm_http_conn_tick(&in->h, 0);
+    mm_session_store_expire(in->h.store, mm_now_ms());
+}
+
+void mm_http_instance_stop(mm_http_instance **inp)
+{
+    mm_http_instance *in = *inp;
+    if (!in)
+        return;
+    ctx_shutdown(&in->h, in->d);
+    free(in);
+    *inp = NULL;
+}
+
 int mm_http_serve(const mm_server *srv)
 {
     const mm_config *cfg = srv->cfg;
@@ -515,37 +635,9 @@ int mm_http_serve(const mm_server *srv)
     int wake_fd = mm_stop_signal_install();
     if (wake_fd < 0)
         return 1;
-
-    http_ctx h = {.srv = srv,
-                  .mhd = mhd,
-                  .store = mm_session_store_create(cfg->max_sessions, cfg->session_idle_ms),
-                  .per_address = mm_hash_map_create()};
-    /* Sessions that proved nothing (Mist has not accepted their token) cannot take the
-     * table: a quarter of it in all, a 16th of that per client address, and they end after
-     * 5 idle minutes. */
-    size_t unproven = cfg->max_sessions / 4 ? cfg->max_sessions / 4 : 1;
-    mm_session_limits limits = {.per_token = 100,
-                                .unproven = unproven,
-                                .unproven_per_client = unproven / 16 ? unproven / 16 : 1,
-                                .unproven_idle_ms =
-                                    cfg->session_idle_ms < 300000 ? cfg->session_idle_ms : 300000};
-    mm_session_store_set_limits(h.store, &limits);
-    pthread_mutex_init(&h.conns_lock, NULL);
-    pthread_mutex_init(&h.calls_lock, NULL);
-    pthread_cond_init(&h.calls_idle, NULL);
-    sigset_t block, old_mask; /* MHD's threads and the workers leave the signals to this one */
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &block, &old_mask);
-    h.workers = mm_work_pool_create(WORKERS, mm_http_worker_state, mm_http_worker_state_free);
-    struct MHD_Daemon *d = h.mhd->start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POLL_THREADS, MHD_OPTION_CONNECTION_LIMIT,
-        connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, &h, MHD_OPTION_NOTIFY_CONNECTION,
-        mm_http_conn_notify, &h, MHD_OPTION_END);
-    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    http_ctx h;
+    ctx_init(&h, srv, mhd);
+    struct MHD_Daemon *d = daemon_start(&h, flags, POLL_THREADS, cfg->port, &addr);
     int rc = 0;
     if (!d) {
         fprintf(stderr, "mistmcp: cannot listen on %s port %d: %s\n", cfg->host, cfg->port,
@@ -563,22 +655,8 @@ int mm_http_serve(const mm_server *srv)
                 last_expiry = mm_now_ms();
             }
         }
-        /* Shutdown: streams end, calls are cancelled and their answers go out (503 for those
-         * cut short), then the daemon stops with no connection parked (MHD requires it). */
-        atomic_store(&h.stopping, 1);
-        mm_session_store_cancel_all(h.store);
-        mm_http_conn_tick(&h, 1);
-        mm_http_wait_calls(&h);
-        for (int i = 0; i < 100 && (mm_http_conn_tick(&h, 1), mm_http_parked_count(&h)); i++)
-            usleep(10000);
-        h.mhd->stop_daemon(d);
     }
-    mm_work_pool_destroy(&h.workers);
-    mm_session_store_destroy(&h.store);
-    mm_hash_map_destroy(&h.per_address);
-    pthread_cond_destroy(&h.calls_idle);
-    pthread_mutex_destroy(&h.calls_lock);
-    pthread_mutex_destroy(&h.conns_lock);
+    ctx_shutdown(&h, d);
     mm_stop_signal_release();
     return rc;
 }

@@ -17,4 +17,18 @@
 /* Returns the exit status: 0, or 1 if the server could not start. */
 int mm_http_serve(const mm_server *srv);
 
+/* The same server in-process, for tests and fuzzing: no listening socket, no signal handling,
+ * no main loop; one polling thread. Every handler, limit and session works as in
+ * mm_http_serve. Returns NULL with a reason if libmicrohttpd cannot start. Thread-safety:
+ * add and tick from any one thread; stop once, after the last add. */
+typedef struct mm_http_instance mm_http_instance;
+mm_http_instance *mm_http_instance_start(const mm_server *srv, char *err, size_t err_size);
+/* Serves one connected socket (taken: libmicrohttpd closes it), as if it came from
+ * 127.0.0.1. Returns 0, or -1 if refused (the socket is closed). */
+int mm_http_instance_add(mm_http_instance *in, int fd);
+/* One round of the main loop's work: deadlines, timed wakes, idle sessions. */
+void mm_http_instance_tick(mm_http_instance *in);
+/* Cancels what runs, answers what waits, stops and frees; *in becomes NULL. */
+void mm_http_instance_stop(mm_http_instance **in);
+
 #endif

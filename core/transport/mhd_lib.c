@@ -24,6 +24,7 @@ static void load(void)
         {"MHD_resume_connection", (void **)&api.resume_connection},
         {"MHD_get_connection_info", (void **)&api.get_connection_info},
         {"MHD_get_connection_values", (void **)&api.get_connection_values},
+        {"MHD_add_connection", (void **)&api.add_connection},
     };
     const mm_system_lib lib = {"libmicrohttpd.so.12", "libmicrohttpd", "libmicrohttpd12"};
     mm_system_lib_load(&lib, fns, sizeof fns / sizeof fns[0], load_error, sizeof load_error);
