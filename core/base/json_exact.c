@@ -215,15 +215,30 @@ char *mm_json_strict_text(const char *text, size_t len, size_t *out_len)
     return o.data;
 }
 
-const char *mm_json_bounds_problem(const char *text, size_t len)
+const char *mm_json_input_problem(const char *text, size_t len)
 {
+    const unsigned char *t = (const unsigned char *)text;
     size_t values = 1, depth = 0;
     int in_string = 0;
     for (size_t i = 0; i < len; i++) {
-        char c = text[i];
+        unsigned char c = t[i];
+        if (c >= 0x80) { /* a whole, shortest, non-surrogate sequence, inside the text */
+            size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (len - i < n)
+                return "the text is not valid UTF-8 (a sequence is cut at its end)";
+            unsigned char seq[5] = {0};
+            memcpy(seq, t + i, n);
+            if (mm_utf8_seq_len(seq) != n)
+                return "the text is not valid UTF-8";
+            i += n - 1;
+            continue;
+        }
+        if (c < 0x20 && (in_string || (c != ' ' && c != '\t' && c != '\n' && c != '\r')))
+            return in_string ? "a string holds a raw control character (JSON escapes them: \\u00XX)"
+                             : "a control character between JSON tokens";
         if (in_string) {
-            if (c == '\\')
-                i++; /* the escaped character, whatever it is */
+            if (c == '\\' && i + 1 < len && t[i + 1] >= 0x20 && t[i + 1] < 0x80)
+                i++; /* the escaped character (a raw control or non-ASCII one is checked above) */
             else if (c == '"')
                 in_string = 0;
             continue;

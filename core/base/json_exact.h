@@ -29,10 +29,13 @@ cJSON *mm_json_parse_exact(const char *text, size_t len, const char **end);
  * tree). */
 #define MM_JSON_MAX_DEPTH 64      /* arrays and objects inside one another */
 #define MM_JSON_MAX_VALUES 200000 /* values (members and elements) in one message */
-/* NULL if text[0..len) stays within MM_JSON_MAX_DEPTH and MM_JSON_MAX_VALUES (counted by a
- * scan that builds nothing: it does not check the syntax), else a sentence saying which bound
- * it passes, for an error message. */
-const char *mm_json_bounds_problem(const char *text, size_t len);
+/* What a message from a client must be before it is parsed (RFC 8259 sections 8.1 and 7):
+ * valid UTF-8 (no cut, overlong or surrogate sequence), no NUL or other control byte raw in a
+ * string or between tokens (only space, tab, CR and LF there), within MM_JSON_MAX_DEPTH and
+ * MM_JSON_MAX_VALUES. One pass that builds nothing (cJSON would take all of those, and build
+ * the tree first); it does not check the rest of the syntax. NULL if fine, else a sentence
+ * saying what is wrong, for an error message. */
+const char *mm_json_input_problem(const char *text, size_t len);
 
 /* The characters a parsed number was written with, when cJSON would print its value otherwise;
  * NULL when cJSON's own print gives them back (or item is not such a number). */

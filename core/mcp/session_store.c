@@ -12,9 +12,10 @@
 #include <sys/random.h>
 #include <time.h>
 
-/* One token's sessions: the token is kept once, here. */
+/* One token's sessions. A comma list of tokens counts as its first token (the one its calls
+ * use first): "real,x1" and "real,x2" share real's budget, and are proven with it. */
 typedef struct token_rec {
-    char *token;
+    char *token; /* the first token of the list */
     size_t len;
     size_t sessions;
     int proven; /* Mist accepted it: its sessions count as proven */
@@ -30,6 +31,7 @@ struct mm_session_entry {
     char id[MM_SESSION_ID_LEN + 1];
     mm_session_store *store;
     mm_session *session;
+    char *token; /* secret: as given, the whole list (a request must present the same) */
     token_rec *tok;
     client_rec *client; /* while the entry counts as unproven; NULL once proven */
     long long last_used_ms;
@@ -72,14 +74,28 @@ void mm_session_store_set_limits(mm_session_store *st, const mm_session_limits *
     st->limits = *l;
 }
 
-/* Constant-time comparison, so the time taken says nothing about the stored token. */
-static int same_token(const token_rec *t, const char *b)
+static char *dup_n(const char *s, size_t n)
 {
-    size_t lb = strlen(b);
-    unsigned char diff = t->len != lb;
-    for (size_t i = 0; i < t->len; i++)
-        diff |= (unsigned char)(t->token[i] ^ b[i % (lb ? lb : 1)]);
+    char *out = mm_xmalloc(n + 1);
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return out;
+}
+
+/* Constant-time comparison, so the time taken says nothing about the stored token. */
+static int same_token(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char diff = la != lb;
+    for (size_t i = 0; i < la; i++)
+        diff |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
     return diff == 0;
+}
+
+/* The budget key of a token: its first token (see token_rec). */
+static size_t first_token_len(const char *token)
+{
+    return strcspn(token, ",");
 }
 
 /* The entry stops counting as unproven (lock held). */
@@ -113,6 +129,8 @@ static void unlink_token(mm_session_store *st, mm_session_entry *e)
 static void entry_free(mm_session_entry *e)
 {
     mm_session_destroy(&e->session);
+    explicit_bzero(e->token, strlen(e->token));
+    free(e->token);
     free(e);
 }
 
@@ -132,9 +150,32 @@ static void token_accepted(void *ctx)
     pthread_mutex_unlock(&st->lock);
 }
 
-/* Why a new session may not be added (lock held): NULL if it may. */
+static int unlink_entry(mm_session_store *st, mm_session_entry *e);
+
+/* The unproven budget is full: the least recently used idle session of the client holding
+ * the most unproven sessions makes room (lock held). A client keeping its sessions alive
+ * cannot lock newcomers out; it loses its own oldest first. Returns the entry to free (after
+ * the lock), or NULL if none is idle. */
+static mm_session_entry *evict_unproven(mm_session_store *st)
+{
+    mm_session_entry *victim = NULL;
+    for (mm_session_entry *e = st->head; e; e = e->next) {
+        if (!e->client || e->users)
+            continue;
+        if (!victim || e->client->unproven > victim->client->unproven ||
+            (e->client->unproven == victim->client->unproven &&
+             e->last_used_ms < victim->last_used_ms))
+            victim = e;
+    }
+    if (victim && unlink_entry(st, victim))
+        return victim;
+    return NULL; /* in use after all: destroyed by its last user */
+}
+
+/* Why a new session may not be added (lock held): NULL if it may. *evicted gets a session
+ * removed to make room (the caller frees it after the lock). */
 static const char *refused(mm_session_store *st, const token_rec *t, const client_rec *c,
-                           unsigned *status, char *err, size_t err_size)
+                           mm_session_entry **evicted, unsigned *status, char *err, size_t err_size)
 {
     const mm_session_limits *l = &st->limits;
     if (t && t->sessions >= l->per_token) {
@@ -152,7 +193,7 @@ static const char *refused(mm_session_store *st, const token_rec *t, const clien
                 "too many sessions (%zu) from this address whose token Mist has not accepted "
                 "yet: call a tool in one of them, or end some (DELETE)",
                 l->unproven_per_client);
-    } else if (st->unproven >= l->unproven) {
+    } else if (st->unproven >= l->unproven && !(*evicted = evict_unproven(st))) {
         *status = 503;
         mm_fail(err, err_size,
                 "too many sessions (%zu) whose token Mist has not accepted yet: try again later",
@@ -161,6 +202,22 @@ static const char *refused(mm_session_store *st, const token_rec *t, const clien
         return NULL;
     }
     return err;
+}
+
+int mm_session_store_admit(mm_session_store *st, const char *token, const char *client,
+                           unsigned *refusal, char *err, size_t err_size)
+{
+    token = token ? token : "";
+    client = client ? client : "";
+    mm_session_entry *evicted = NULL;
+    pthread_mutex_lock(&st->lock);
+    const char *why = refused(st, mm_hash_map_get(st->tokens, token, first_token_len(token)),
+                              mm_hash_map_get(st->clients, client, strlen(client)), &evicted,
+                              refusal, err, err_size);
+    pthread_mutex_unlock(&st->lock);
+    if (evicted)
+        entry_free(evicted);
+    return why ? -1 : 0;
 }
 
 mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session, const char *token,
@@ -175,8 +232,9 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
     }
     token = token ? token : "";
     client = client ? client : "";
-    size_t token_len = strlen(token), client_len = strlen(client);
+    size_t token_len = first_token_len(token), client_len = strlen(client);
     mm_session_entry *e = mm_xcalloc(1, sizeof *e);
+    e->token = mm_xstrdup(token);
     for (size_t i = 0; i < sizeof raw; i++)
         snprintf(e->id + 2 * i, 3, "%02x", raw[i]);
     e->store = st;
@@ -185,14 +243,22 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
     pthread_mutex_lock(&st->lock);
     token_rec *t = mm_hash_map_get(st->tokens, token, token_len);
     client_rec *c = mm_hash_map_get(st->clients, client, client_len);
-    if (refused(st, t, c, refusal, err, err_size)) {
+    mm_session_entry *evicted = NULL;
+    if (refused(st, t, c, &evicted, refusal, err, err_size)) {
         pthread_mutex_unlock(&st->lock);
+        if (evicted)
+            entry_free(evicted);
+        explicit_bzero(e->token, strlen(e->token));
+        free(e->token);
         free(e);
         return NULL;
     }
+    /* An eviction may have freed the records looked up before it. */
+    t = mm_hash_map_get(st->tokens, token, token_len);
+    c = mm_hash_map_get(st->clients, client, client_len);
     if (!t) {
         t = mm_xcalloc(1, sizeof *t);
-        t->token = mm_xstrdup(token);
+        t->token = dup_n(token, token_len);
         t->len = token_len;
         mm_hash_map_put(st->tokens, token, token_len, t);
     }
@@ -218,6 +284,8 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
     st->head = e;
     st->count++;
     pthread_mutex_unlock(&st->lock);
+    if (evicted)
+        entry_free(evicted);
     memcpy(id, e->id, sizeof e->id);
     return e;
 }
@@ -247,7 +315,7 @@ mm_session_entry *mm_session_store_get(mm_session_store *st, const char *id, con
         /* An expired session answers as unknown even before the sweep removes it. */
         *outcome = MM_LOOKUP_UNKNOWN;
         e = NULL;
-    } else if (!same_token(e->tok, token ? token : "")) {
+    } else if (!same_token(e->token, token ? token : "")) {
         *outcome = MM_LOOKUP_FORBIDDEN;
         e = NULL;
     } else {
@@ -306,9 +374,9 @@ mm_lookup mm_session_store_remove(mm_session_store *st, const char *id, const ch
 {
     pthread_mutex_lock(&st->lock);
     mm_session_entry *e = find(st, id);
-    mm_lookup outcome = !e                                        ? MM_LOOKUP_UNKNOWN
-                        : !same_token(e->tok, token ? token : "") ? MM_LOOKUP_FORBIDDEN
-                                                                  : MM_LOOKUP_OK;
+    mm_lookup outcome = !e                                          ? MM_LOOKUP_UNKNOWN
+                        : !same_token(e->token, token ? token : "") ? MM_LOOKUP_FORBIDDEN
+                                                                    : MM_LOOKUP_OK;
     int free_now = outcome == MM_LOOKUP_OK && unlink_entry(st, e);
     pthread_mutex_unlock(&st->lock);
     if (free_now)

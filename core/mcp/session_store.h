@@ -12,10 +12,11 @@
  * "unproven" until Mist accepts its token (a 2xx answer to any call of any session with that
  * token; mm_session_token_accepted). Unproven sessions have their own budget in all and per
  * client address, and a shorter idle expiry; a client over its share, or a token over its
- * sessions, gets 429; a full table gets 503. Lookups take a use reference; an entry removed
- * (DELETE, idle expiry, store destruction) while in use is destroyed by its last user, so a session
- * never goes away under a running request. Expiry destroys the mm_session, which releases its
- * plugins.
+ * sessions, gets 429; a full table gets 503. A comma list of tokens counts as its first token
+ * (its calls use it first): appending made-up tokens to a real one makes no new budget. Lookups
+ * take a use reference; an entry removed (DELETE, idle expiry, store destruction) while in use is
+ * destroyed by its last user, so a session never goes away under a running request. Expiry destroys
+ * the mm_session, which releases its plugins.
  *
  * Thread-safety: every function may be called from any thread (one mutex; session
  * destruction runs outside it). Ownership: the store owns the sessions it was given.
@@ -57,6 +58,13 @@ void mm_session_store_cancel_all(mm_session_store *store);
 /* Removes every session (waiting users finish first) and frees the store. */
 void mm_session_store_destroy(mm_session_store **store);
 
+/* Whether a session of token from client would be admitted now (the same checks as
+ * mm_session_store_add, which makes them again): 0, or -1 with *refusal and err as there.
+ * Lets a caller refuse before it builds the session (enabling plugins costs). When the
+ * unproven budget is full, the least recently used idle session of the client with the most
+ * unproven sessions is removed to make room. */
+int mm_session_store_admit(mm_session_store *store, const char *token, const char *client,
+                           unsigned *refusal, char *err, size_t err_size);
 /* Adds a session bound to token, made by client (its address as text, for the per-client
  * budget; NULL: one anonymous client); writes its id (NUL-terminated) into id. Takes
  * ownership of session on success, and from then on calls back into the store when Mist

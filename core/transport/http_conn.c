@@ -5,11 +5,13 @@
 
 #include "base/util.h"
 
+#include <malloc.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,10 +19,12 @@ struct mm_http_conn {
     struct MHD_Connection *c;
     int fd;
     char peer[INET6_ADDRSTRLEN];
-    int counted;             /* counted in per_address */
-    long long idle_since_ms; /* connect, or the previous request's end */
-    int in_request;          /* headers arrived; the request has not ended */
-    long long body_since_ms; /* first body byte */
+    char key[INET6_ADDRSTRLEN + 4]; /* its client key (an IPv6 address's /64) */
+    int counted;                    /* counted in per_address */
+    long long idle_since_ms;        /* connect, or the previous request's end */
+    int in_request;                 /* headers arrived; the request has not ended */
+    int uploading;                  /* a body is arriving: the minimum rate applies */
+    long long body_since_ms;        /* its first byte */
     size_t body_bytes;
     long long close_at_ms; /* after a raw 413: shut down then (0: no) */
     int shut;              /* shut down by the ticker: nothing more to do */
@@ -40,6 +44,21 @@ static void count_address(mm_http_ctx *h, const char *peer, int delta)
         mm_hash_map_put(h->per_address, peer, len, (void *)n);
     else
         mm_hash_map_remove(h->per_address, peer, len);
+}
+
+/* The key that limits count for an address: an IPv4 address itself; for IPv6 its /64, the
+ * block one subscriber gets (else any client has 2^64 addresses to spread over). */
+static void client_key(const char *addr, char out[INET6_ADDRSTRLEN + 4])
+{
+    struct in6_addr a6;
+    if (!strchr(addr, ':') || inet_pton(AF_INET6, addr, &a6) != 1) {
+        snprintf(out, INET6_ADDRSTRLEN + 4, "%s", addr);
+        return;
+    }
+    memset(a6.s6_addr + 8, 0, 8);
+    char net[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &a6, net, sizeof net);
+    snprintf(out, INET6_ADDRSTRLEN + 4, "%s/64", net);
 }
 
 static void peer_text(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN])
@@ -71,17 +90,18 @@ void mm_http_conn_notify(void *cls, struct MHD_Connection *c, void **socket_cont
             h->mhd->get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         k->fd = fd ? fd->connect_fd : -1;
         peer_text(addr ? addr->client_addr : NULL, k->peer);
+        client_key(k->peer, k->key);
         k->idle_since_ms = mm_now_ms();
         pthread_mutex_lock(&h->conns_lock);
-        size_t len = strlen(k->peer);
-        uintptr_t n = (uintptr_t)mm_hash_map_get(h->per_address, k->peer, len);
+        size_t len = strlen(k->key);
+        uintptr_t n = (uintptr_t)mm_hash_map_get(h->per_address, k->key, len);
         if (n >= MM_HTTP_PER_ADDRESS && !mm_config_trusted_proxy(h->srv->cfg, k->peer)) {
             /* Over its share: MHD sees the connection end at once (it then reports it closed). */
             if (k->fd >= 0)
                 shutdown(k->fd, SHUT_RDWR);
             k->shut = 1;
         } else {
-            count_address(h, k->peer, +1);
+            count_address(h, k->key, +1);
             k->counted = 1;
         }
         k->next = h->conns;
@@ -102,8 +122,11 @@ void mm_http_conn_notify(void *cls, struct MHD_Connection *c, void **socket_cont
         if (k->next)
             k->next->prev = k->prev;
         if (k->counted)
-            count_address(h, k->peer, -1);
+            count_address(h, k->key, -1);
+        int many = ++h->closed_since_trim >= 64; /* each held a 32 KiB buffer of MHD's */
         pthread_mutex_unlock(&h->conns_lock);
+        if (many)
+            mm_http_want_trim(h);
         free(k);
         *socket_context = NULL;
     }
@@ -120,22 +143,29 @@ void mm_http_conn_request_began(mm_http_ctx *h, mm_http_conn *k)
 {
     pthread_mutex_lock(&h->conns_lock);
     k->in_request = 1;
+    k->uploading = 0;
     k->body_since_ms = 0;
     k->body_bytes = 0;
     pthread_mutex_unlock(&h->conns_lock);
 }
 
-int mm_http_conn_body_progress(mm_http_ctx *h, mm_http_conn *k, size_t bytes)
+void mm_http_conn_body_progress(mm_http_ctx *h, mm_http_conn *k, size_t bytes)
 {
     long long now = mm_now_ms();
     pthread_mutex_lock(&h->conns_lock);
-    if (!k->body_since_ms)
+    if (!k->body_since_ms) {
         k->body_since_ms = now;
+        k->uploading = 1;
+    }
     k->body_bytes += bytes;
-    long long late = now - k->body_since_ms - MM_HTTP_BODY_GRACE_MS;
-    int slow = late > 0 && k->body_bytes < (size_t)(late * MM_HTTP_BODY_MIN_RATE / 1000);
     pthread_mutex_unlock(&h->conns_lock);
-    return slow ? -1 : 0;
+}
+
+void mm_http_conn_body_done(mm_http_ctx *h, mm_http_conn *k)
+{
+    pthread_mutex_lock(&h->conns_lock);
+    k->uploading = 0; /* answering now: MHD's idle timeout covers a client that does not read */
+    pthread_mutex_unlock(&h->conns_lock);
 }
 
 void mm_http_conn_request_ended(mm_http_ctx *h, mm_http_conn *k)
@@ -151,38 +181,67 @@ const char *mm_http_conn_peer(const mm_http_conn *k)
     return k ? k->peer : "";
 }
 
-void mm_http_client_address(mm_http_ctx *h, struct MHD_Connection *c, const mm_http_conn *k,
-                            char out[INET6_ADDRSTRLEN])
+/* Collects every X-Forwarded-For line, in order (a proxy may add a line of its own after the
+ * client's, rather than extend the client's). */
+typedef struct xff_lines {
+    char text[1024];
+    size_t len;
+    int overflow;
+} xff_lines;
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
 {
-    snprintf(out, INET6_ADDRSTRLEN, "%s", mm_http_conn_peer(k));
+    (void)kind;
+    xff_lines *x = cls;
+    if (strcasecmp(key, "X-Forwarded-For") != 0 || !value)
+        return MHD_YES;
+    int n = snprintf(x->text + x->len, sizeof x->text - x->len, "%s%s", x->len ? "," : "", value);
+    if (n < 0 || (size_t)n >= sizeof x->text - x->len)
+        x->overflow = 1;
+    else
+        x->len += (size_t)n;
+    return MHD_YES;
+}
+
+void mm_http_client_address(mm_http_ctx *h, struct MHD_Connection *c, const mm_http_conn *k,
+                            char out[INET6_ADDRSTRLEN + 4])
+{
+    const char *peer = mm_http_conn_peer(k);
     const mm_config *cfg = h->srv->cfg;
-    if (!cfg->trusted_proxies.count || !mm_config_trusted_proxy(cfg, out))
+    client_key(peer, out);
+    if (!cfg->trusted_proxies.count || !mm_config_trusted_proxy(cfg, peer))
         return;
-    const char *xff = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
-    if (!xff)
-        return;
-    /* Right to left: each trusted proxy appended the address it got the request from; the
-     * first one that is not a trusted proxy is the client (further left is the client's say). */
-    size_t end = strlen(xff);
+    xff_lines x = {.len = 0};
+    h->mhd->get_connection_values(c, MHD_HEADER_KIND, collect_xff, &x);
+    if (x.overflow || x.len == 0)
+        return; /* nothing usable: the proxy itself is the client */
+    /* Right to left (RFC 7239 section 5.2's order): each trusted proxy appended the address
+     * it got the request from; the first that is not a trusted proxy is the client, whatever
+     * the client wrote further left. */
+    size_t end = x.len;
     while (end > 0) {
         size_t start = end;
-        while (start > 0 && xff[start - 1] != ',')
+        while (start > 0 && x.text[start - 1] != ',')
             start--;
         size_t a = start, b = end;
-        while (a < b && (xff[a] == ' ' || xff[a] == '\t'))
+        while (a < b && (x.text[a] == ' ' || x.text[a] == '\t'))
             a++;
-        while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t'))
+        while (b > a && (x.text[b - 1] == ' ' || x.text[b - 1] == '\t'))
             b--;
         char addr[INET6_ADDRSTRLEN];
         unsigned char bin[16];
         if (b - a == 0 || b - a >= sizeof addr)
-            return; /* not an address: keep the last trusted one */
-        memcpy(addr, xff + a, b - a);
+            return; /* not an address: the last trusted hop is the client */
+        memcpy(addr, x.text + a, b - a);
         addr[b - a] = '\0';
-        if (inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1)
+        int v4 = inet_pton(AF_INET, addr, bin) == 1;
+        if (!v4 && inet_pton(AF_INET6, addr, bin) != 1)
             return;
-        snprintf(out, INET6_ADDRSTRLEN, "%s", addr);
-        if (!mm_config_trusted_proxy(cfg, addr))
+        char norm[INET6_ADDRSTRLEN]; /* one text per address, however it was written */
+        inet_ntop(v4 ? AF_INET : AF_INET6, bin, norm, sizeof norm);
+        client_key(norm, out);
+        if (!mm_config_trusted_proxy(cfg, norm))
             return;
         end = start ? start - 1 : 0;
     }
@@ -199,8 +258,12 @@ void mm_http_conn_refuse_body(mm_http_ctx *h, mm_http_conn *k, const char *json)
     if (k->fd >= 0 && !k->close_at_ms) {
         /* MHD is reading this connection's body on this thread, and writes nothing until the
          * body ends: the answer goes out whole before anything else. */
-        if (send(k->fd, head, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) == n)
-            send(k->fd, json, strlen(json), MSG_NOSIGNAL | MSG_DONTWAIT);
+        mm_buf all = {0}; /* one write: the send buffer of a fresh connection holds it */
+        mm_buf_put(&all, head, (size_t)n);
+        mm_buf_put(&all, json, strlen(json));
+        ssize_t sent = send(k->fd, all.data, all.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)sent; /* a client that cannot take 300 bytes gets the close alone */
+        free(all.data);
         shutdown(k->fd, SHUT_WR);
         k->close_at_ms = mm_now_ms() + 2000; /* the client reads the answer, then we close */
     }
@@ -281,22 +344,25 @@ void mm_http_detach(mm_http_ctx *h, mm_http_conn **kp)
     pthread_mutex_unlock(&h->conns_lock);
 }
 
+static void trim_if_wanted(mm_http_ctx *h, long long now);
+
 void mm_http_conn_tick(mm_http_ctx *h, int wake_all)
 {
     long long now = mm_now_ms();
-    enum { MAX_WATCH = 1024 };
-    struct pollfd watch[MAX_WATCH];
-    mm_http_conn *watched[MAX_WATCH];
-    size_t nwatch = 0;
-    struct MHD_Connection *resume[MAX_WATCH];
-    size_t nresume = 0;
     pthread_mutex_lock(&h->conns_lock);
+    size_t all = 0;
+    for (mm_http_conn *k = h->conns; k; k = k->next)
+        all++;
+    struct pollfd *watch = mm_xcalloc(all + 1, sizeof *watch);
+    mm_http_conn **watched = mm_xcalloc(all + 1, sizeof *watched);
+    struct MHD_Connection **resume = mm_xcalloc(all + 1, sizeof *resume);
+    size_t nwatch = 0, nresume = 0;
     for (mm_http_conn *k = h->conns; k; k = k->next) {
         if (k->parked) {
-            if ((wake_all || (k->wake_at_ms && now >= k->wake_at_ms)) && nresume < MAX_WATCH) {
+            if (wake_all || (k->wake_at_ms && now >= k->wake_at_ms)) {
                 take_wake(k);
                 resume[nresume++] = k->c;
-            } else if (k->on_hangup && k->fd >= 0 && nwatch < MAX_WATCH) {
+            } else if (k->on_hangup && k->fd >= 0) {
                 watch[nwatch] = (struct pollfd){.fd = k->fd, .events = POLLRDHUP};
                 watched[nwatch++] = k;
             }
@@ -305,8 +371,7 @@ void mm_http_conn_tick(mm_http_ctx *h, int wake_all)
         if (k->shut || k->fd < 0)
             continue;
         int late_headers = !k->in_request && now - k->idle_since_ms > MM_HTTP_HEADER_DEADLINE_MS;
-        long long body_late =
-            k->in_request && k->body_since_ms ? now - k->body_since_ms - MM_HTTP_BODY_GRACE_MS : 0;
+        long long body_late = k->uploading ? now - k->body_since_ms - MM_HTTP_BODY_GRACE_MS : 0;
         int slow_body =
             body_late > 0 && k->body_bytes < (size_t)(body_late * MM_HTTP_BODY_MIN_RATE / 1000);
         int refused_done = k->close_at_ms && now >= k->close_at_ms;
@@ -328,6 +393,28 @@ void mm_http_conn_tick(mm_http_ctx *h, int wake_all)
     pthread_mutex_unlock(&h->conns_lock);
     for (size_t i = 0; i < nresume; i++)
         h->mhd->resume_connection(resume[i]);
+    free(watch);
+    free(watched);
+    free(resume);
+    trim_if_wanted(h, now);
+}
+
+void mm_http_want_trim(mm_http_ctx *h)
+{
+    atomic_store(&h->trim_wanted, 1);
+}
+
+/* glibc keeps freed memory in its arenas (a burst of requests would hold its peak for good):
+ * once a second at most, after much was freed, it goes back (ticker only). */
+static void trim_if_wanted(mm_http_ctx *h, long long now)
+{
+    if (now - h->last_trim_ms < 1000 || !atomic_exchange(&h->trim_wanted, 0))
+        return;
+    pthread_mutex_lock(&h->conns_lock);
+    h->closed_since_trim = 0;
+    pthread_mutex_unlock(&h->conns_lock);
+    malloc_trim(0);
+    h->last_trim_ms = now;
 }
 
 size_t mm_http_parked_count(mm_http_ctx *h)

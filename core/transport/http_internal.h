@@ -11,9 +11,10 @@
  * a second), which also enforces the header deadline and the minimum body rate, and notices
  * clients that hung up while their call ran (their calls are cancelled).
  *
- * Thread-safety: the context is read-only once serving except for `stopping` (atomic), the
- * store (thread-safe), the connection list and each connection's fields (under conns_lock)
- * and the running-call count (under calls_lock).
+ * Thread-safety: the context is read-only once serving except for the atomics, the store
+ * (thread-safe), the connection list and each connection's changing fields (under conns_lock;
+ * its MHD connection, socket and addresses never change after it opened) and the running-call
+ * count (under calls_lock).
  */
 #ifndef MISTMCP_CORE_TRANSPORT_HTTP_INTERNAL_H
 #define MISTMCP_CORE_TRANSPORT_HTTP_INTERNAL_H
@@ -37,6 +38,8 @@
 #define MM_HTTP_BODY_MIN_RATE 4096       /* bytes per second, on average */
 #define MM_HTTP_MAX_BODY (4u << 20)      /* bytes of one request body */
 #define MM_HTTP_MAX_BODY_NO_SESSION (64u << 10) /* without a session: initialize only */
+#define MM_HTTP_MAX_BUFFERED (256u << 20)       /* bytes of request bodies held at once, in all */
+#define MM_HTTP_CALLS_PER_SESSION 16            /* calls queued or running for one session */
 #define MM_HTTP_PER_ADDRESS 256 /* connections from one address (a trusted proxy: any) */
 
 typedef struct mm_http_conn mm_http_conn;
@@ -46,11 +49,15 @@ typedef struct mm_http_ctx {
     const mm_mhd_api *mhd;
     mm_session_store *store;
     mm_work_pool *workers;
-    atomic_int stopping; /* streams end and nothing new parks when set */
+    atomic_int stopping;    /* streams end and nothing new parks when set */
+    atomic_int trim_wanted; /* much memory was freed: the ticker gives it back to the system */
+    atomic_size_t buffered; /* bytes of request bodies held, all requests together */
     /* The connections MHD has open (http_conn.c), and how many per peer address. */
     pthread_mutex_t conns_lock;
     mm_http_conn *conns;
     mm_hash_map *per_address; /* address text -> count (as a pointer-sized integer) */
+    unsigned closed_since_trim;
+    long long last_trim_ms; /* the ticker's */
     /* Calls on the workers: shutdown waits for them. */
     pthread_mutex_t calls_lock;
     pthread_cond_t calls_idle;
@@ -67,16 +74,20 @@ void mm_http_conn_notify(void *cls, struct MHD_Connection *c, void **socket_cont
 mm_http_conn *mm_http_conn_of(mm_http_ctx *h, struct MHD_Connection *c);
 /* The connection's request has its headers (first call of the access handler). */
 void mm_http_conn_request_began(mm_http_ctx *h, mm_http_conn *k);
-/* Body bytes arrived; returns 0, or -1 if the body is slower than the minimum rate. */
-int mm_http_conn_body_progress(mm_http_ctx *h, mm_http_conn *k, size_t bytes);
+/* Body bytes arrived (the ticker closes a body slower than the minimum rate). */
+void mm_http_conn_body_progress(mm_http_ctx *h, mm_http_conn *k, size_t bytes);
+/* The whole body is in: the rate no longer applies (the answer may take its time). */
+void mm_http_conn_body_done(mm_http_ctx *h, mm_http_conn *k);
 /* The request ended (answered or aborted): the next one's header deadline starts now. */
 void mm_http_conn_request_ended(mm_http_ctx *h, mm_http_conn *k);
 /* The peer's address as text ("" if unknown). */
 const char *mm_http_conn_peer(const mm_http_conn *k);
-/* The client's address for budgets: the peer, or when the peer is a --trusted-proxy the
- * right-most address of X-Forwarded-For that is not one. Written into out. */
+/* The client's key for budgets: the peer's address, or when the peer is a --trusted-proxy
+ * the right-most address of X-Forwarded-For (all its lines, in order) that is not one; an
+ * IPv6 address counts as its /64. Written into out. */
+#define MM_HTTP_CLIENT_KEY_LEN (INET6_ADDRSTRLEN + 4)
 void mm_http_client_address(mm_http_ctx *h, struct MHD_Connection *c, const mm_http_conn *k,
-                            char out[INET6_ADDRSTRLEN]);
+                            char out[MM_HTTP_CLIENT_KEY_LEN]);
 /* Answers 413 straight on the socket while the body is still arriving (MHD can queue an
  * answer only before the body or after all of it), then stops reading; the ticker closes the
  * connection soon after, once the client had time to read the answer. */
@@ -106,6 +117,9 @@ void mm_http_detach(mm_http_ctx *h, mm_http_conn **kp);
 /* Ticker, from the main thread: deadlines, rates, hang-ups, timed wakes; with all set, wakes
  * every parked connection (shutdown). */
 void mm_http_conn_tick(mm_http_ctx *h, int wake_all);
+/* Asks the ticker to give freed memory back to the system soon (malloc_trim, at most once a
+ * second: after a large body or answer, or many connections closed). Any thread. */
+void mm_http_want_trim(mm_http_ctx *h);
 /* Connections parked now. */
 size_t mm_http_parked_count(mm_http_ctx *h);
 
@@ -148,8 +162,9 @@ const char *mm_http_request_token(const mm_http_ctx *h, struct MHD_Connection *c
 
 /* The access handler's per-request state of a POST /mcp. */
 typedef struct mm_http_post_state mm_http_post_state;
-/* Handles every call of the access handler for a POST /mcp after the first (which made
- * *state NULL-checked headers): data/data_size as MHD gives them. */
+/* Handles every call of the access handler for a POST /mcp (the route's header checks were
+ * made first): *state is NULL on the first call, then this request's state; data/data_size as
+ * MHD gives them. */
 enum MHD_Result mm_http_post(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
                              void **state, const char *data, size_t *data_size);
 /* Frees a POST's state when MHD is done with the request. */

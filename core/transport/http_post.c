@@ -9,7 +9,6 @@
 #include "registry/registry.h"
 #include "transport/outbox.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@ typedef struct post_job {
     mm_http_conn *k; /* NULL once the request ended (under conns_lock) */
     mm_session_entry *entry;
     cJSON *msg;
+    mm_inflight *req;     /* a single request's, registered when queued: a hang-up reaches it */
     atomic_int abandoned; /* the client hung up: a batch stops */
     int done;             /* under conns_lock */
     char *text;           /* the answer (NULL: none), once done */
@@ -32,7 +32,11 @@ typedef struct post_job {
 struct mm_http_post_state {
     mm_buf body;
     size_t limit;
-    int refused;             /* a raw 413 went out: the rest is dropped */
+    size_t received;         /* body bytes, kept or not */
+    size_t charged;          /* bytes kept, counted in the server's buffered total */
+    int busy;                /* the server's buffered total was reached: 503 at the end */
+    int discarding;          /* past the limit: the rest is read and dropped, then 413 */
+    int refused;             /* past 4 MiB: a raw 413 went out, the rest is dropped */
     mm_session_entry *entry; /* looked up from the headers, before the body */
     post_job *job;
     mm_http_stream_call *stream;
@@ -85,9 +89,17 @@ static void run_job(void *arg, void *worker_state)
     post_job *j = arg;
     mm_http_ctx *h = j->h;
     mm_session *s = mm_session_entry_session(j->entry);
-    cJSON *out = cJSON_IsArray(j->msg)
-                     ? mm_protocol_handle_batch(s, worker_state, j->msg, &j->abandoned)
-                     : mm_protocol_handle(s, worker_state, j->msg, NULL);
+    cJSON *out = NULL;
+    if (atomic_load(&j->abandoned)) { /* the client left while the call waited for a worker */
+        if (j->req)
+            mm_session_end_request(s, j->req);
+    } else {
+        out = cJSON_IsArray(j->msg)
+                  ? mm_protocol_handle_batch(s, worker_state, j->msg, &j->abandoned)
+                  : mm_protocol_handle(s, worker_state, j->msg, j->req); /* ends req */
+    }
+    j->req = NULL;
+    atomic_fetch_sub(&s->queued_calls, 1);
     j->text = out ? mm_json_wire_text(out) : NULL; /* too large: an error, not a crash */
     mm_http_wake(h, &j->k, job_finish, j);         /* from here on, no hang-up reaches the job */
     mm_session_store_put(h->store, j->entry);
@@ -116,6 +128,26 @@ static void free_outbox(void *ctx)
 {
     mm_outbox *o = ctx;
     mm_outbox_destroy(&o);
+}
+
+/* The answer to an initialize the store refused: 429 or 503 with Retry-After (RFC 9110
+ * section 10.2.3), 500 if the CSPRNG failed. */
+static enum MHD_Result refuse_session(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *id,
+                                      unsigned status, const char *why)
+{
+    char *text = mm_json_wire_text(mm_protocol_error(id, MM_INTERNAL_ERROR, why));
+    struct MHD_Response *r =
+        h->mhd->create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+    free(text);
+    if (!r)
+        return MHD_NO;
+    h->mhd->add_response_header(r, "Content-Type", "application/json");
+    if (status == 429 || status == 503)
+        h->mhd->add_response_header(r, "Retry-After", status == 429 ? "60" : "30");
+    mm_http_add_headers(h, r);
+    enum MHD_Result rc = h->mhd->queue_response(c, status ? status : 503, r);
+    h->mhd->destroy_response(r);
+    return rc;
 }
 
 /* Creates the session of an initialize request from its query and headers. Returns the entry
@@ -154,6 +186,16 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
             return NULL;
         }
     }
+    /* The budgets first: building a session (all mode loads every plugin) costs more than a
+     * refusal, and a refused client must not be able to make the server do it in a loop. */
+    char client[MM_HTTP_CLIENT_KEY_LEN];
+    mm_http_client_address(h, c, k, client);
+    unsigned refusal = 0;
+    char why[512];
+    if (mm_session_store_admit(h->store, token, client, &refusal, why, sizeof why) != 0) {
+        *answered = refuse_session(h, c, id, refusal, why);
+        return NULL;
+    }
     mm_strlist cats = {0};
     const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
     if (q)
@@ -189,24 +231,11 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
                           .max_body_bytes = cfg->max_response_bytes,
                           .user_agent = "mistmcp/" MISTMCP_VERSION};
     s->mist = mm_mist_client_create(&mo);
-    char client[INET6_ADDRSTRLEN];
-    mm_http_client_address(h, c, k, client);
-    unsigned refusal = 0;
     mm_session_entry *e =
         mm_session_store_add(h->store, s, token, client, sid, &refusal, err, sizeof err);
-    if (!e) {
+    if (!e) { /* another request took the room meanwhile */
         mm_session_destroy(&s);
-        cJSON *body = mm_protocol_error(id, MM_INTERNAL_ERROR, err);
-        char *text = mm_json_wire_text(body);
-        struct MHD_Response *r =
-            h->mhd->create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
-        h->mhd->add_response_header(r, "Content-Type", "application/json");
-        if (refusal == 429 || refusal == 503) /* RFC 9110 section 10.2.3 */
-            h->mhd->add_response_header(r, "Retry-After", refusal == 429 ? "60" : "30");
-        mm_http_add_headers(h, r);
-        *answered = h->mhd->queue_response(c, refusal ? refusal : 503, r);
-        h->mhd->destroy_response(r);
-        free(text);
+        *answered = refuse_session(h, c, id, refusal, err);
     }
     return e;
 }
@@ -226,6 +255,46 @@ static enum MHD_Result answer(mm_http_ctx *h, struct MHD_Connection *c, mm_http_
                                  "the server is shutting down: send the request again");
     return mm_http_reply(h, c, text ? MHD_HTTP_OK : MHD_HTTP_ACCEPTED,
                          text ? "application/json" : NULL, text, p->sid[0] ? p->sid : NULL);
+}
+
+/* 429 for a session with MM_HTTP_CALLS_PER_SESSION calls queued or running. */
+static enum MHD_Result refuse_busy(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *id)
+{
+    char text[200];
+    snprintf(text, sizeof text,
+             "this session has %d calls running or waiting already: wait for their answers",
+             MM_HTTP_CALLS_PER_SESSION);
+    char *body = mm_json_wire_text(mm_protocol_error(id, MM_INTERNAL_ERROR, text));
+    struct MHD_Response *r =
+        h->mhd->create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+    free(body);
+    if (!r)
+        return MHD_NO;
+    h->mhd->add_response_header(r, "Content-Type", "application/json");
+    h->mhd->add_response_header(r, "Retry-After", "1");
+    mm_http_add_headers(h, r);
+    enum MHD_Result rc = h->mhd->queue_response(c, 429, r);
+    h->mhd->destroy_response(r);
+    return rc;
+}
+
+/* Drops the body kept so far and gives its bytes back to the server's total. */
+static void release(mm_http_ctx *h, mm_http_post_state *p)
+{
+    atomic_fetch_sub(&h->buffered, p->charged);
+    p->charged = 0;
+    free(p->body.data);
+    p->body = (mm_buf){0};
+}
+
+/* The 413 error of a body past its limit (caller frees). */
+static char *body_too_large(const mm_http_post_state *p)
+{
+    return mm_json_wire_text(mm_protocol_error(
+        NULL, MM_INVALID_REQUEST,
+        p->entry ? "request body too large: 4 MiB at most"
+                 : "request body too large: without a session only initialize is expected, "
+                   "64 KiB at most"));
 }
 
 /* Parks until the job is done, or answers with what it said. */
@@ -249,7 +318,7 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
                                    mm_http_post_state *p)
 {
     const char *token = mm_http_request_token(h, c);
-    const char *why = mm_json_bounds_problem(p->body.data ? p->body.data : "", p->body.len);
+    const char *why = mm_json_input_problem(p->body.data ? p->body.data : "", p->body.len);
     if (why) {
         char text[200];
         snprintf(text, sizeof text, "parse error: %s", why);
@@ -282,11 +351,6 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
     }
     mm_session *s = mm_session_entry_session(p->entry);
     const char *accept = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-    if (accept && strstr(accept, "text/event-stream") && mm_protocol_may_notify(s, msg)) {
-        mm_session_entry *e = p->entry;
-        p->entry = NULL; /* the stream's now */
-        return mm_http_post_streamed(h, c, k, e, msg, &p->stream);
-    }
     if (!mm_protocol_is_slow(msg)) { /* quick: here, on MHD's thread (no Mist call) */
         cJSON *out = mm_protocol_handle(s, NULL, msg, NULL);
         mm_session_store_put(h->store, p->entry);
@@ -297,7 +361,19 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
         cJSON_Delete(msg);
         return rc;
     }
+    /* One session may not take every worker: the others would wait behind it. */
+    if (atomic_fetch_add(&s->queued_calls, 1) >= MM_HTTP_CALLS_PER_SESSION) {
+        atomic_fetch_sub(&s->queued_calls, 1);
+        cJSON_Delete(msg);
+        return refuse_busy(h, c, id);
+    }
+    if (accept && strstr(accept, "text/event-stream") && mm_protocol_may_notify(s, msg)) {
+        mm_session_entry *e = p->entry;
+        p->entry = NULL; /* the stream's now */
+        return mm_http_post_streamed(h, c, k, e, msg, &p->stream);
+    }
     if (!mm_http_call_begin(h)) {
+        atomic_fetch_sub(&s->queued_calls, 1);
         cJSON_Delete(msg);
         return mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
                                  "the server is shutting down: send the request again");
@@ -309,6 +385,9 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
     j->k = k;
     j->entry = p->entry;
     j->msg = msg;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    if (cJSON_IsObject(msg) && id && cJSON_IsString(m) && strcmp(m->valuestring, "tools/call") == 0)
+        j->req = mm_session_begin_request(s, id);
     p->entry = NULL;
     p->job = j;
     mm_work_pool_submit(h->workers, run_job, j);
@@ -333,38 +412,57 @@ enum MHD_Result mm_http_post(mm_http_ctx *h, struct MHD_Connection *c, mm_http_c
                                              ? "this session belongs to another token"
                                              : "unknown or expired session: initialize again");
         }
-        const char *length = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (length && strtoull(length, NULL, 10) > p->limit)
-            return mm_http_rpc_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MM_INVALID_REQUEST,
-                                     p->entry ? "request body too large: 4 MiB at most"
-                                              : "request body too large: without a session only "
-                                                "initialize is expected, 64 KiB at most");
-        return MHD_YES;
+        return MHD_YES; /* a Content-Length past 4 MiB was refused before (refuse_early) */
     }
     if (*data_size) {
         size_t n = *data_size;
         *data_size = 0;
+        p->received += n;
         if (p->refused)
             return MHD_YES; /* dropped: the ticker closes the connection */
         mm_http_conn_body_progress(h, k, n);
-        if (p->body.len + n > p->limit) {
-            cJSON *e = mm_protocol_error(NULL, MM_INVALID_REQUEST,
-                                         p->entry ? "request body too large: 4 MiB at most"
-                                                  : "request body too large: without a session "
-                                                    "only initialize is expected, 64 KiB at most");
-            char *text = mm_json_wire_text(e);
+        if (p->received > MM_HTTP_MAX_BODY) {
+            /* Past every limit (a chunked body: its length was not announced): answered now,
+             * straight on the socket, and the connection closed soon after. */
+            char *text = body_too_large(p);
             mm_http_conn_refuse_body(h, k, text);
             free(text);
             p->refused = 1;
-            free(p->body.data);
-            p->body = (mm_buf){0};
+            release(h, p);
             return MHD_YES;
         }
+        if (p->discarding || p->body.len + n > p->limit) {
+            /* Past this request's limit but within 4 MiB: read and dropped, and answered 413
+             * once it is all in, so that the client (still sending) can read the answer. */
+            p->discarding = 1;
+            release(h, p);
+            return MHD_YES;
+        }
+        if (atomic_fetch_add(&h->buffered, n) + n > MM_HTTP_MAX_BUFFERED) {
+            /* Bodies held by all requests together are bounded too: drop, then 503. */
+            atomic_fetch_sub(&h->buffered, n);
+            p->busy = p->discarding = 1;
+            release(h, p);
+            return MHD_YES;
+        }
+        p->charged += n;
         mm_buf_put(&p->body, data, n);
         return MHD_YES;
     }
+    mm_http_conn_body_done(h, k);
     if (p->refused)
         return MHD_NO; /* the 413 went out already: close */
+    if (p->busy)
+        return mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, MM_INTERNAL_ERROR,
+                                 "the server holds too many request bodies at once: send the "
+                                 "request again in a moment");
+    if (p->discarding) {
+        char *text = body_too_large(p);
+        enum MHD_Result rc =
+            mm_http_reply(h, c, MHD_HTTP_CONTENT_TOO_LARGE, "application/json", text, NULL);
+        free(text);
+        return rc;
+    }
     if (p->stream)
         return mm_http_post_streamed(h, c, k, NULL, NULL, &p->stream);
     if (p->job)
@@ -377,7 +475,16 @@ void mm_http_post_completed(mm_http_ctx *h, void *state)
     mm_http_post_state *p = state;
     if (!p)
         return;
+    /* A large body or answer: its memory goes back to the system (glibc keeps freed memory
+     * in its arenas otherwise, and a few large requests would hold the peak for good). */
     int trim = p->body.cap >= TRIM_AFTER_BYTES;
+    atomic_fetch_sub(&h->buffered, p->charged);
+    if (p->job) { /* its text is the worker's until done */
+        pthread_mutex_lock(&h->conns_lock);
+        int done = p->job->done;
+        pthread_mutex_unlock(&h->conns_lock);
+        trim |= done && p->job->text && strlen(p->job->text) >= TRIM_AFTER_BYTES;
+    }
     free(p->body.data);
     if (p->entry)
         mm_session_store_put(h->store, p->entry);
@@ -389,5 +496,5 @@ void mm_http_post_completed(mm_http_ctx *h, void *state)
         mm_http_post_stream_free(p->stream);
     free(p);
     if (trim)
-        malloc_trim(0); /* a large body's memory goes back to the system */
+        mm_http_want_trim(h); /* MHD frees its copy of the answer after this */
 }

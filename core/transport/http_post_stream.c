@@ -82,6 +82,7 @@ static void run_call(void *arg, void *worker_state)
     mm_session_entry *e = sc->entry;
     sc->entry = NULL;
     pthread_mutex_unlock(&h->conns_lock);
+    atomic_fetch_sub(&mm_session_entry_session(e)->queued_calls, 1);
     mm_session_store_put(h->store, e);
     call_unref(sc);
     mm_http_call_end(h);
@@ -152,6 +153,7 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
                 mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
                                   "the server is shutting down: send the request again");
             cJSON_Delete(msg);
+            atomic_fetch_sub(&mm_session_entry_session(entry)->queued_calls, 1);
             mm_session_store_put(h->store, entry);
             return rc;
         }

@@ -11,7 +11,9 @@
 #include "transport/outbox.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -199,6 +201,8 @@ enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned
 {
     struct MHD_Response *r = h->mhd->create_response_from_buffer(
         body ? strlen(body) : 0, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO; /* out of memory in libmicrohttpd: the connection is closed */
     if (content_type)
         h->mhd->add_response_header(r, "Content-Type", content_type);
     if (session)
@@ -286,7 +290,7 @@ static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c
  * this server could read differently: request smuggling). */
 typedef struct framing {
     const char *length;
-    int lengths_differ, chunked;
+    int lengths_differ, chunked, other_coding;
 } framing;
 
 static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -299,6 +303,16 @@ static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const 
             f->lengths_differ = 1;
         f->length = value;
     } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        /* Only a single "chunked" is read right (RFC 9112 section 6.1): libmicrohttpd 0.9.75
+         * reads any other coding's body until the connection closes. */
+        const char *v = value ? value : "";
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t n = strlen(v);
+        while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+            n--;
+        if (f->chunked || n != 7 || strncasecmp(v, "chunked", 7) != 0)
+            f->other_coding = 1;
         f->chunked = 1;
     }
     return MHD_YES;
@@ -312,7 +326,72 @@ static const char *bad_framing(const http_ctx *h, struct MHD_Connection *c)
         return "two different Content-Length headers";
     if (f.length && f.chunked)
         return "both Content-Length and Transfer-Encoding";
+    if (f.other_coding)
+        return "a Transfer-Encoding other than one \"chunked\"";
     return NULL;
+}
+
+/* Header fields and query parameters as RFC 9110 section 5 allows them: a name of token
+ * characters, a value without NUL or other control characters (tab aside); query values, once
+ * decoded, valid UTF-8 without control characters. libmicrohttpd 0.9.75 passes them on, and a
+ * NUL would cut a value short where C reads it (a token, a session id, a Host). */
+typedef struct field_check {
+    const char *problem;
+} field_check;
+
+static int utf8_text(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)v[i];
+        if (c < 0x20 || c == 0x7f)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        unsigned char seq[5] = {0};
+        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (n - i < want)
+            return 0;
+        memcpy(seq, v + i, want);
+        if (mm_utf8_seq_len(seq) != want)
+            return 0;
+        i += want;
+    }
+    return 1;
+}
+
+static enum MHD_Result check_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    field_check *f = cls;
+    if (kind == MHD_HEADER_KIND) {
+        for (size_t i = 0; i < key_size; i++)
+            if (!isalnum((unsigned char)key[i]) && !strchr("!#$%&'*+-.^_`|~", key[i])) {
+                f->problem = "a header name holds a character a field name may not";
+                return MHD_NO;
+            }
+        for (size_t i = 0; value && i < value_size; i++)
+            if (((unsigned char)value[i] < 0x20 && value[i] != '\t') || value[i] == 0x7f) {
+                f->problem = "a header value holds a NUL or another control character";
+                return MHD_NO;
+            }
+    } else if (memchr(key, '\0', key_size) || !utf8_text(key, key_size) ||
+               (value && !utf8_text(value, value_size))) {
+        f->problem = "a query parameter is not text (a NUL, a control character or bytes that are "
+                     "not UTF-8)";
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static const char *bad_fields(const http_ctx *h, struct MHD_Connection *c)
+{
+    field_check f = {0};
+    h->mhd->get_connection_values_n(c, MHD_HEADER_KIND, check_field, &f);
+    if (!f.problem)
+        h->mhd->get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, check_field, &f);
+    return f.problem;
 }
 
 /* The checks made on the headers alone, before any body is read: NULL, or an answer was
@@ -320,6 +399,11 @@ static const char *bad_framing(const http_ctx *h, struct MHD_Connection *c)
 static int refuse_early(http_ctx *h, struct MHD_Connection *c, int mcp, const char *method,
                         enum MHD_Result *rc)
 {
+    const char *fields = bad_fields(h, c);
+    if (fields) {
+        *rc = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, fields);
+        return 1;
+    }
     const char *refusal = refused_origin(h, c);
     if (refusal) {
         *rc = mm_http_rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
@@ -400,14 +484,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     http_ctx *h = cls;
     int mcp = strcmp(url, "/mcp") == 0 || strcmp(url, "/mcp/") == 0;
     mm_http_conn *k = mm_http_conn_of(h, c);
+    if (!k)
+        return MHD_NO; /* MHD reports every connection before its first request */
     request_state *rs = *state;
     if (!rs) {
         /* The first call, on the headers alone: decided before any body is buffered (MHD
          * then discards the body). Every path is guarded (/metrics too). */
         rs = mm_xcalloc(1, sizeof *rs);
         *state = rs;
-        if (k)
-            mm_http_conn_request_began(h, k);
+        mm_http_conn_request_began(h, k);
         enum MHD_Result rc;
         if (refuse_early(h, c, mcp, method, &rc))
             return rc;
@@ -506,6 +591,10 @@ static void ctx_init(http_ctx *h, const mm_server *srv, const mm_mhd_api *mhd)
                                 .unproven_idle_ms =
                                     cfg->session_idle_ms < 300000 ? cfg->session_idle_ms : 300000};
     mm_session_store_set_limits(h->store, &limits);
+    /* A fixed threshold: blocks past 256 KiB (large bodies and answers) are mapped and go back
+     * to the system when freed; glibc's default threshold grows with the largest block freed,
+     * and one 4 MiB body would keep every later one in the heap. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     pthread_mutex_init(&h->conns_lock, NULL);
     pthread_mutex_init(&h->calls_lock, NULL);
     pthread_cond_init(&h->calls_idle, NULL);

@@ -24,6 +24,7 @@ static void load(void)
         {"MHD_resume_connection", (void **)&api.resume_connection},
         {"MHD_get_connection_info", (void **)&api.get_connection_info},
         {"MHD_get_connection_values", (void **)&api.get_connection_values},
+        {"MHD_get_connection_values_n", (void **)&api.get_connection_values_n},
         {"MHD_add_connection", (void **)&api.add_connection},
     };
     const mm_system_lib lib = {"libmicrohttpd.so.12", "libmicrohttpd", "libmicrohttpd12"};

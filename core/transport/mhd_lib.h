@@ -36,6 +36,8 @@ typedef struct mm_mhd_api {
                                                            enum MHD_ConnectionInfoType type, ...);
     int (*get_connection_values)(struct MHD_Connection *c, enum MHD_ValueKind kind,
                                  MHD_KeyValueIterator iterator, void *iterator_cls);
+    int (*get_connection_values_n)(struct MHD_Connection *c, enum MHD_ValueKind kind,
+                                   MHD_KeyValueIteratorN iterator, void *iterator_cls);
     enum MHD_Result (*add_connection)(struct MHD_Daemon *d, MHD_socket fd,
                                       const struct sockaddr *addr, socklen_t addrlen);
 } mm_mhd_api;

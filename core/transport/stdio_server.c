@@ -96,7 +96,7 @@ static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, c
                         size_t n)
 {
     const char *end = NULL;
-    const char *too_much = mm_json_bounds_problem(line, n); /* before any tree is built */
+    const char *too_much = mm_json_input_problem(line, n); /* before any tree is built */
     if (too_much) {
         char text[200];
         snprintf(text, sizeof text, "parse error: %s", too_much);

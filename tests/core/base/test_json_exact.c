@@ -154,12 +154,12 @@ int main(void)
                   "%s: no strict text (the caller prints from a parse)", lenient[k][0]);
     /* Bounds checked before any tree is built: depth and values, brackets and commas inside
      * strings not counted (escaped quotes included). */
-    CHECK(mm_json_bounds_problem("{\"a\":[1,2,{\"b\":null}]}", 22) == NULL);
+    CHECK(mm_json_input_problem("{\"a\":[1,2,{\"b\":null}]}", 22) == NULL);
     mm_buf deep = {0};
     for (int i = 0; i < 65; i++)
         mm_buf_put(&deep, "[", 1);
-    CHECK(mm_json_bounds_problem(deep.data, 64) == NULL);
-    const char *why = mm_json_bounds_problem(deep.data, 65);
+    CHECK(mm_json_input_problem(deep.data, 64) == NULL);
+    const char *why = mm_json_input_problem(deep.data, 65);
     CHECK(why && strstr(why, "64 levels"));
     free(deep.data);
     mm_buf wide = {0}; /* an array of 199,999 zeros: 200,000 values with the array */
@@ -167,10 +167,10 @@ int main(void)
     for (int i = 1; i < MM_JSON_MAX_VALUES - 1; i++)
         mm_buf_put(&wide, ",0", 2);
     mm_buf_put(&wide, "]", 1);
-    CHECK(mm_json_bounds_problem(wide.data, wide.len) == NULL);
+    CHECK(mm_json_input_problem(wide.data, wide.len) == NULL);
     wide.len--;
     mm_buf_put(&wide, ",0]", 3); /* one more */
-    why = mm_json_bounds_problem(wide.data, wide.len);
+    why = mm_json_input_problem(wide.data, wide.len);
     CHECK(why && strstr(why, "200000 values"));
     free(wide.data);
     mm_buf quoted = {0};
@@ -178,7 +178,30 @@ int main(void)
     for (int i = 0; i < 100; i++)
         mm_buf_put(&quoted, "[,\\\"{", 5); /* [ , \" { inside one string: nothing counts */
     mm_buf_put(&quoted, "\"", 1);
-    CHECK(mm_json_bounds_problem(quoted.data, quoted.len) == NULL);
+    CHECK(mm_json_input_problem(quoted.data, quoted.len) == NULL);
     free(quoted.data);
+    /* Text JSON may not be: invalid UTF-8 (a stray byte, overlong, a surrogate, a sequence cut
+     * at the end), raw control bytes in a string or between tokens; escapes and valid UTF-8
+     * pass. */
+    static const struct {
+        const char *text;
+        const char *why; /* NULL: fine */
+    } cases[] = {
+        {"{\"a\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa1\"}", NULL},
+        {"{\"a\":\"\\u0000\\n\\\"\"}\r\n\t ", NULL},
+        {"\"\xff\"", "not valid UTF-8"},
+        {"\"\xc0\xaf\"", "not valid UTF-8"},         /* overlong '/' */
+        {"\"\xed\xa0\x80\"", "not valid UTF-8"},     /* a UTF-16 surrogate */
+        {"\"\xe2\x82", "cut at its end"},
+        {"\"a\x01b\"", "raw control character"},
+        {"{\"a\":1,\x0c\"b\":2}", "between JSON tokens"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = mm_json_input_problem(cases[i].text, strlen(cases[i].text));
+        CHECK_MSG(cases[i].why ? got && strstr(got, cases[i].why) : !got, "case %zu: %s", i,
+                  got ? got : "(fine)");
+    }
+    const char nul[] = "{\"a\":\"x\0y\"}";
+    CHECK(mm_json_input_problem(nul, sizeof nul - 1) != NULL); /* a NUL inside the text */
     return check_summary();
 }

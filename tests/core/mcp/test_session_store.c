@@ -216,6 +216,50 @@ int main(int argc, char **argv)
     mm_session_store_destroy(&st);
     CHECK(good_refs() == 0);
 
+    /* A full unproven budget: the least recently used idle session of the client holding the
+     * most makes room (a client keeping its sessions busy cannot lock newcomers out), and a
+     * comma list counts as its first token (no new budget from appending made-up tokens). */
+    st = mm_session_store_create(1000, 60000);
+    limits = (mm_session_limits){
+        .per_token = 2, .unproven = 4, .unproven_per_client = 3, .unproven_idle_ms = 60000};
+    mm_session_store_set_limits(st, &limits);
+    char heavy[3][MM_SESSION_ID_LEN + 1];
+    for (int i = 0; i < 3; i++) {
+        snprintf(tok, sizeof tok, "heavy-%d", i);
+        e = mm_session_store_add(st, new_session(tok), tok, "198.51.100.1", heavy[i], &refusal,
+                                 err, sizeof err);
+        CHECK(e != NULL);
+        mm_session_store_put(st, e);
+        usleep(2000); /* heavy-0 is the least recently used */
+    }
+    e = mm_session_store_add(st, new_session("light"), "light", "198.51.100.2", id1, &refusal,
+                             err, sizeof err);
+    CHECK(e != NULL);
+    mm_session_store_put(st, e);
+    CHECK(mm_session_store_admit(st, "newcomer", "198.51.100.3", &refusal, err, sizeof err) == 0);
+    CHECK(!mm_session_store_get(st, heavy[0], "heavy-0", &out) && out == MM_LOOKUP_UNKNOWN);
+    e = mm_session_store_get(st, heavy[1], "heavy-1", &out);
+    CHECK(e != NULL);
+    if (e)
+        mm_session_store_put(st, e);
+    CHECK(mm_session_store_unproven(st) == 3 && mm_session_store_count(st) == 3);
+    e = mm_session_store_add(st, new_session("real,x1"), "real,x1", "198.51.100.4", id1, &refusal,
+                             err, sizeof err);
+    CHECK(e != NULL);
+    mm_session_store_put(st, e);
+    e = mm_session_store_add(st, new_session("real,x2"), "real,x2", "198.51.100.5", id2, &refusal,
+                             err, sizeof err);
+    CHECK(e != NULL); /* evicts heavy-1 */
+    mm_session_store_put(st, e);
+    mm_session *third = new_session("real,x3");
+    CHECK(mm_session_store_add(st, third, "real,x3", "198.51.100.6", id3, &refusal, err,
+                               sizeof err) == NULL &&
+          refusal == 429 && strstr(err, "for this token"));
+    mm_session_destroy(&third);
+    CHECK(!mm_session_store_get(st, id1, "real,x2", &out) && out == MM_LOOKUP_FORBIDDEN);
+    mm_session_store_destroy(&st);
+    CHECK(good_refs() == 0);
+
     /* Thousands of sessions with long tokens: no operation scans them (before the hash maps,
      * each add compared its token with every stored one). */
     st = mm_session_store_create(10000, 60000);
