@@ -402,17 +402,18 @@ async function main() {
 function scenarios({ port, goodToken, logSize, logLinesSince, rssKiB, openSession, checkMemory }) {
   const healthz = rawRequest({ method: "GET", target: "/healthz", headers: [["Connection", "close"]] });
 
-  // 1. Slowloris: 512 connections each dribbling a request header, a byte every 2 s, for 25 s.
-  // The server must drop them (its header deadline is about 10 s) while a newcomer from
-  // another address is served.
+  // 1. Slowloris: 512 connections each sending a request line and a Host header, then the
+  // rest of its header a byte every 2 s, for 25 s. The server must drop them (its header
+  // deadline is about 10 s) while a newcomer from another address is served.
   async function slowloris(v) {
     const N = 512, DURATION_MS = 25000, BYTE_EVERY_MS = 2000, TICK_MS = 100;
-    const text = Buffer.from(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${"a".repeat(100)}`);
+    const start = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    const text = Buffer.from(`${start}X-Slow: ${"a".repeat(100)}`);
     const t0 = performance.now();
     const conns = Array.from({ length: N }, () => {
       const c = { sock: connect(port, ATTACKER), sent: 0, closedAt: null, ours: false, answer: "" };
       const gone = () => { if (!c.ours && c.closedAt === null) c.closedAt = performance.now() - t0; };
-      c.sock.on("connect", () => { c.sock.write(text.subarray(0, 1)); c.sent = 1; });
+      c.sock.on("connect", () => { c.sock.write(start); c.sent = start.length; });
       c.sock.on("data", (d) => { c.answer += d.toString("latin1"); });
       c.sock.on("end", gone);
       c.sock.on("close", gone);
