@@ -375,8 +375,8 @@ async function main() {
     ["8 two Content-Length headers", S.twoLengths], ["9 invalid UTF-8 and NUL bytes", S.badBytes],
     ["10 pipelined requests", S.pipelined], ["11 half-closed sockets", S.halfClosed],
     ["12 30 KB tokens and a bare CR", S.badTokens], ["2 header floods", S.headerFloods],
-    ["6 batch of 10,500 tools/list", S.hugeBatch], ["7 hang-up in the middle of a batch", S.hangUpBatch],
-    ["3 slow and endless bodies", S.bodies], ["1 slowloris", S.slowloris],
+    ["7 hang-up in the middle of a batch", S.hangUpBatch], ["3 slow and endless bodies", S.bodies],
+    ["1 slowloris", S.slowloris], ["6 batch of 10,500 tools/list", S.hugeBatch],
     ["5 4 MiB of [0,0,...] without a session", S.numberArrays],
     ["4 10,000 abandoned sessions", S.abandonedSessions]]) {
     const only = process.env.HOSTILE_SCENARIOS?.split(",");
@@ -464,7 +464,8 @@ function scenarios({ port, goodToken, logSize, logLinesSince, rssKiB, openSessio
   }
 
   // Feeds a request: its head, then `piece` every `every` ms (as fast as the socket takes it
-  // when 0) until the server answers and closes, `maxBytes` of body went out, or `ms` passed.
+  // when 0, yielding between writes so that an answer is seen when it comes) until the server
+  // answers and closes, `maxBytes` of body went out, or `ms` passed.
   function feed(head, { piece, every, maxBytes = Infinity, ms }) {
     return new Promise((resolve) => {
       const t0 = performance.now();
@@ -474,11 +475,12 @@ function scenarios({ port, goodToken, logSize, logLinesSince, rssKiB, openSessio
       const finish = () => { if (stop) return; stop = true; clearTimeout(timer); sock.destroy(); resolve(r); };
       const timer = setTimeout(finish, ms);
       const pump = async () => {
-        while (!stop && r.closedMs === null && r.sent < maxBytes) {
-          if (!sock.write(piece) && every === 0)
-            await new Promise((go) => { sock.once("drain", go); sock.once("close", go); });
+        while (!stop && r.closedMs === null && r.sent < maxBytes && !sock.destroyed) {
+          const taken = sock.write(piece);
           r.sent += piece.length;
           if (every) await sleep(every);
+          else if (taken) await new Promise(setImmediate);
+          else await new Promise((go) => { sock.once("drain", go); sock.once("close", go); });
         }
       };
       sock.on("connect", () => { sock.write(head); pump(); });
@@ -494,11 +496,14 @@ function scenarios({ port, goodToken, logSize, logLinesSince, rssKiB, openSessio
     });
   }
 
-  // 3. Bodies: 100 MB announced and trickled (413 at once, then closed), 4 MiB + 1 announced
+  // 3. Bodies, in the attacker's own session (where a body may have 4 MiB and the server must
+  // read it): 100 MB announced and trickled (413 at once, then closed), 4 MiB + 1 announced
   // (413 at once), a chunked body that never ends (413 once past 4 MiB, then closed), and a
   // body within the limit trickled at 10 bytes a second (cut by the minimum body rate).
   async function bodies(v) {
-    const head = (extra) => rawRequest({ headers: [...mcpHeaders("body-token"), ...extra] });
+    const session = await openSession();
+    const head = (extra) => rawRequest({ headers: [...mcpHeaders(session.token, session.sid),
+      ["MCP-Protocol-Version", "2025-06-18"], ...extra] });
     const s = (ms) => (ms === null ? "never" : `${(ms / 1000).toFixed(1)} s`);
     const x = Buffer.from("x");
     const [big, over, chunked, trickle] = await Promise.all([
@@ -523,6 +528,7 @@ function scenarios({ port, goodToken, logSize, logLinesSince, rssKiB, openSessio
       `after ${trickle.sent} bytes`);
     v.expect(trickle.closedMs !== null, `1 MiB trickled at 10 bytes/s: still open after ${s(25000)} ` +
       `(${trickle.sent} bytes sent), not cut by a minimum body rate`);
+    await session.end();
   }
 
   // 5. 4 MiB of [0,0,0,...] with a token and no session, 8 at once, 3 times: refused with 400
