@@ -8,13 +8,16 @@
 // For every scenario: its own checks; the well-behaved client's calls during it all succeed
 // with a p99 latency under 50 ms; afterwards the server's RSS comes back within 10 % of the
 // baseline taken after warm-up (polled for a few seconds); the server is still running. One
-// line per scenario with the numbers and PASS/FAIL, then "N passed, M failed"; the exit
-// status is 1 on any failure.
+// line per scenario with the numbers and PASS/FAIL (scenarios keep the numbers of the list of
+// attacks they come from, and run in the order that keeps one's memory out of the next's
+// line), then "N passed, M failed"; the exit status is 1 on any failure. Every loop is
+// bounded in count and time; the whole run takes about 2 minutes, 3 under the sanitizer.
 //
-// usage: node hostile.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR [normal|sanitized]
-//   (ctest e2e.hostile_clients; under AddressSanitizer freed memory is quarantined, so the
-//   "sanitized" mode prints the memory figures without holding the server to them)
-// HOSTILE_SCENARIOS=7,11 runs only those scenarios (while working on one).
+// Run: cd build && ctest -R e2e.hostile_clients --output-on-failure (in build-asan too), after
+// npm ci --prefix tests/e2e/node; or directly, with the Node that npm installed:
+//   node hostile.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR [normal|sanitized]
+// Under AddressSanitizer freed memory is quarantined, so "sanitized" prints the memory
+// figures without holding the server to them. HOSTILE_SCENARIOS=7,11 runs only those.
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import http from "node:http";
 import net from "node:net";
