@@ -477,7 +477,7 @@ void mm_http_post_completed(mm_http_ctx *h, void *state)
         return;
     /* A large body or answer: its memory goes back to the system (glibc keeps freed memory
      * in its arenas otherwise, and a few large requests would hold the peak for good). */
-    int trim = p->body.cap >= TRIM_AFTER_BYTES;
+    int trim = p->body.cap >= TRIM_AFTER_BYTES || p->received >= TRIM_AFTER_BYTES;
     atomic_fetch_sub(&h->buffered, p->charged);
     if (p->job) { /* its text is the worker's until done */
         pthread_mutex_lock(&h->conns_lock);
