@@ -53,7 +53,6 @@ typedef struct mm_session {
     /* Set once Mist accepted the session's token (a 2xx answer); the first time, the session
      * calls on_token_accepted(accepted_ctx) if set (the HTTP session store's budgets). */
     atomic_int token_accepted;
-    atomic_int queued_calls; /* HTTP: calls waiting for or running on a worker */
     void (*on_token_accepted)(void *ctx);
     void *accepted_ctx;
 } mm_session;

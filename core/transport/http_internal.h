@@ -58,6 +58,9 @@ typedef struct mm_http_ctx {
     mm_hash_map *per_address; /* address text -> count (as a pointer-sized integer) */
     unsigned closed_since_trim;
     long long last_trim_ms; /* the ticker's */
+    /* Each session's calls waiting for their turn (http_lanes.c): session -> lane. */
+    pthread_mutex_t lanes_lock;
+    mm_hash_map *lanes;
     /* Calls on the workers: shutdown waits for them. */
     pthread_mutex_t calls_lock;
     pthread_cond_t calls_idle;
@@ -124,6 +127,12 @@ void mm_http_want_trim(mm_http_ctx *h);
 size_t mm_http_parked_count(mm_http_ctx *h);
 
 /* ---- calls on the workers ---- */
+
+/* Runs fn(arg, worker's Mist connection) on a worker once the session (any pointer naming it)
+ * has fewer than MM_HTTP_CALLS_PER_SESSION calls running; until then it waits in the
+ * session's queue, in order. fn must call mm_http_lane_done(h, session) when it ends. */
+void mm_http_lane_submit(mm_http_ctx *h, const void *session, mm_work_fn fn, void *arg);
+void mm_http_lane_done(mm_http_ctx *h, const void *session);
 
 /* Counts a call about to be submitted to the workers; 0 if the server is stopping. */
 int mm_http_call_begin(mm_http_ctx *h);

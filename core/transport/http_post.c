@@ -99,9 +99,9 @@ static void run_job(void *arg, void *worker_state)
                   : mm_protocol_handle(s, worker_state, j->msg, j->req); /* ends req */
     }
     j->req = NULL;
-    atomic_fetch_sub(&s->queued_calls, 1);
     j->text = out ? mm_json_wire_text(out) : NULL; /* too large: an error, not a crash */
     mm_http_wake(h, &j->k, job_finish, j);         /* from here on, no hang-up reaches the job */
+    mm_http_lane_done(h, s); /* the session's next call, if one waits, takes this worker */
     mm_session_store_put(h->store, j->entry);
     j->entry = NULL;
     job_unref(j);
@@ -257,27 +257,6 @@ static enum MHD_Result answer(mm_http_ctx *h, struct MHD_Connection *c, mm_http_
                          text ? "application/json" : NULL, text, p->sid[0] ? p->sid : NULL);
 }
 
-/* 429 for a session with MM_HTTP_CALLS_PER_SESSION calls queued or running. */
-static enum MHD_Result refuse_busy(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *id)
-{
-    char text[200];
-    snprintf(text, sizeof text,
-             "this session has %d calls running or waiting already: wait for their answers",
-             MM_HTTP_CALLS_PER_SESSION);
-    char *body = mm_json_wire_text(mm_protocol_error(id, MM_INTERNAL_ERROR, text));
-    struct MHD_Response *r =
-        h->mhd->create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
-    free(body);
-    if (!r)
-        return MHD_NO;
-    h->mhd->add_response_header(r, "Content-Type", "application/json");
-    h->mhd->add_response_header(r, "Retry-After", "1");
-    mm_http_add_headers(h, r);
-    enum MHD_Result rc = h->mhd->queue_response(c, 429, r);
-    h->mhd->destroy_response(r);
-    return rc;
-}
-
 /* Drops the body kept so far and gives its bytes back to the server's total. */
 static void release(mm_http_ctx *h, mm_http_post_state *p)
 {
@@ -344,10 +323,11 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
             return answered;
         }
     } else if (is_initialize(msg)) {
-        cJSON_Delete(msg);
-        return mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
-                                 "initialize starts a new session: send it without "
-                                 "Mcp-Session-Id");
+        enum MHD_Result rc = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
+                                               "initialize starts a new session: send it "
+                                               "without Mcp-Session-Id");
+        cJSON_Delete(msg); /* id is in it */
+        return rc;
     }
     mm_session *s = mm_session_entry_session(p->entry);
     const char *accept = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
@@ -361,22 +341,17 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
         cJSON_Delete(msg);
         return rc;
     }
-    /* One session may not take every worker: the others would wait behind it. */
-    if (atomic_fetch_add(&s->queued_calls, 1) >= MM_HTTP_CALLS_PER_SESSION) {
-        atomic_fetch_sub(&s->queued_calls, 1);
-        cJSON_Delete(msg);
-        return refuse_busy(h, c, id);
-    }
     if (accept && strstr(accept, "text/event-stream") && mm_protocol_may_notify(s, msg)) {
         mm_session_entry *e = p->entry;
         p->entry = NULL; /* the stream's now */
         return mm_http_post_streamed(h, c, k, e, msg, &p->stream);
     }
     if (!mm_http_call_begin(h)) {
-        atomic_fetch_sub(&s->queued_calls, 1);
-        cJSON_Delete(msg);
-        return mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
-                                 "the server is shutting down: send the request again");
+        enum MHD_Result rc =
+            mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
+                              "the server is shutting down: send the request again");
+        cJSON_Delete(msg); /* id is in it */
+        return rc;
     }
     post_job *j = mm_xcalloc(1, sizeof *j);
     atomic_init(&j->refs, 2);
@@ -390,7 +365,7 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
         j->req = mm_session_begin_request(s, id);
     p->entry = NULL;
     p->job = j;
-    mm_work_pool_submit(h->workers, run_job, j);
+    mm_http_lane_submit(h, s, run_job, j);
     return finish_job(h, c, k, p);
 }
 

@@ -82,7 +82,7 @@ static void run_call(void *arg, void *worker_state)
     mm_session_entry *e = sc->entry;
     sc->entry = NULL;
     pthread_mutex_unlock(&h->conns_lock);
-    atomic_fetch_sub(&mm_session_entry_session(e)->queued_calls, 1);
+    mm_http_lane_done(h, s); /* before the session may go: its address names the lane */
     mm_session_store_put(h->store, e);
     call_unref(sc);
     mm_http_call_end(h);
@@ -153,7 +153,6 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
                 mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, id, MM_INTERNAL_ERROR,
                                   "the server is shutting down: send the request again");
             cJSON_Delete(msg);
-            atomic_fetch_sub(&mm_session_entry_session(entry)->queued_calls, 1);
             mm_session_store_put(h->store, entry);
             return rc;
         }
@@ -173,7 +172,7 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
         sc->last_sent_ms = mm_now_ms();
         sc->wake_after_ms = MM_HTTP_KEEPALIVE_MS;
         *stream = sc;
-        mm_work_pool_submit(h->workers, run_call, sc);
+        mm_http_lane_submit(h, s, run_call, sc);
     }
     /* Until the first message: the response alone is answered as plain JSON. */
     int parked;

@@ -596,6 +596,8 @@ static void ctx_init(http_ctx *h, const mm_server *srv, const mm_mhd_api *mhd)
      * and one 4 MiB body would keep every later one in the heap. */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     pthread_mutex_init(&h->conns_lock, NULL);
+    pthread_mutex_init(&h->lanes_lock, NULL);
+    h->lanes = mm_hash_map_create();
     pthread_mutex_init(&h->calls_lock, NULL);
     pthread_cond_init(&h->calls_idle, NULL);
     h->workers = mm_work_pool_create(WORKERS, mm_http_worker_state, mm_http_worker_state_free);
@@ -615,6 +617,8 @@ static void ctx_shutdown(http_ctx *h, struct MHD_Daemon *d)
         h->mhd->stop_daemon(d);
     }
     mm_work_pool_destroy(&h->workers);
+    mm_hash_map_destroy(&h->lanes); /* empty: every call ended */
+    pthread_mutex_destroy(&h->lanes_lock);
     mm_session_store_destroy(&h->store);
     mm_hash_map_destroy(&h->per_address);
     pthread_cond_destroy(&h->calls_idle);

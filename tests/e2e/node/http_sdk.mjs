@@ -524,6 +524,27 @@ await check("row 9: a chunked body that never ends: 413 at the limit, then close
   assert.ok(r.closed && sent < 1000, `the server still read after ${sent} chunks: the body was not stopped`);
 });
 
+await check("one session's burst of calls takes at most 16 workers: other sessions are served at once", async () => {
+  const sa = await rawSid("burst-a"), sb = await rawSid("burst-b");
+  for (const [t, sid] of [["burst-a", sa], ["burst-b", sb]])
+    await post({ "X-Authorization": t, "Mcp-Session-Id": sid }, { jsonrpc: "2.0", id: 1, method: "tools/call",
+      params: { name: "manageMcpTools", arguments: { enable_mcp_tools_categories: "orgs_wlans" } } });
+  const t0 = Date.now();
+  const burst = Array.from({ length: 100 }, (_, i) => post({ "X-Authorization": "burst-a", "Mcp-Session-Id": sa },
+    { jsonrpc: "2.0", id: 10 + i, method: "tools/call", params: { name: "listOrgWlans", arguments: { org_id: "slow-300" } } })
+    .then(async (r) => r.status === 200 && !(await r.json()).error));
+  await new Promise((ok) => setTimeout(ok, 100)); // the burst is queued
+  const t1 = Date.now();
+  const other = await post({ "X-Authorization": "burst-b", "Mcp-Session-Id": sb }, { jsonrpc: "2.0", id: 2,
+    method: "tools/call", params: { name: "listOrgWlans", arguments: { org_id: "quick" } } });
+  const waited = Date.now() - t1;
+  assert.equal(other.status, 200);
+  assert.ok(waited < 250, `the other session waited ${waited} ms behind the burst`);
+  const ok = (await Promise.all(burst)).filter(Boolean).length;
+  assert.equal(ok, 100, `${ok} of the burst's 100 calls answered`); // queued, never refused
+  assert.ok(Date.now() - t0 >= 1500, "the burst ran more than 16 at a time");
+});
+
 await check("row 10: conflicting framing (two Content-Length, or with chunked): 400", async () => {
   const body = JSON.stringify(ping);
   const two = await raw(rawHead(["X-Authorization: row10", `Content-Length: ${body.length}`, "Content-Length: 2"]), [body], 3000);
