@@ -248,6 +248,36 @@ static void free_copies(mm_loaded *p)
     free(p->tools);
 }
 
+int mm_plugin_adopt(const mistmcp_plugin *src, const char *expected, mm_loaded *out, char *why,
+                    size_t why_size)
+{
+    memset(out, 0, sizeof *out);
+    int rc = -1;
+    if (!src) {
+        snprintf(why, why_size, "the entry point returned no descriptor");
+    } else if (copy_descriptor(src, out, why, why_size) == 0 &&
+               (out->schemas = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->schemas)) &&
+               check_plugin(&out->desc, out->tools, out->schemas, why, why_size) == 0) {
+        if (expected && strcmp(out->desc.category, expected) != 0)
+            snprintf(why, why_size, "declares category '%s', expected '%s' from its file name",
+                     out->desc.category, expected);
+        else
+            rc = 0;
+    }
+    if (rc != 0) {
+        free_copies(out);
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    out->texts = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->texts);
+    for (size_t i = 0; i < out->desc.tool_count; i++) {
+        cJSON *j = mm_tool_json(&out->tools[i]);
+        out->texts[i] = cJSON_PrintUnformatted(j);
+        cJSON_Delete(j);
+    }
+    return 0;
+}
+
 int mm_plugin_open(const char *path, const char *expected, const mistmcp_host_api *host,
                    mm_loaded *out, char *err, size_t err_size)
 {
@@ -268,27 +298,7 @@ int mm_plugin_open(const char *path, const char *expected, const mistmcp_host_ap
         return mm_fail(err, err_size, "plugin [%s]: no entry point [%s]", path,
                        MISTMCP_PLUGIN_SYMBOL);
     }
-    const mistmcp_plugin *src = entry();
-    int rc = -1;
-    if (!src) {
-        snprintf(why, sizeof why, "the entry point returned no descriptor");
-    } else if (copy_descriptor(src, out, why, sizeof why) == 0 &&
-               (out->schemas = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->schemas)) &&
-               check_plugin(&out->desc, out->tools, out->schemas, why, sizeof why) == 0) {
-        if (expected && strcmp(out->desc.category, expected) != 0)
-            snprintf(why, sizeof why, "declares category '%s', expected '%s' from its file name",
-                     out->desc.category, expected);
-        else
-            rc = 0;
-    }
-    if (rc == 0) {
-        out->texts = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->texts);
-        for (size_t i = 0; i < out->desc.tool_count; i++) {
-            cJSON *j = mm_tool_json(&out->tools[i]);
-            out->texts[i] = cJSON_PrintUnformatted(j);
-            cJSON_Delete(j);
-        }
-    }
+    int rc = mm_plugin_adopt(entry(), expected, out, why, sizeof why);
     if (rc == 0 && out->desc.init) {
         char init_err[256] = "";
         int failed = out->desc.init(host, init_err, sizeof init_err) != 0;
