@@ -174,7 +174,8 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
      * Mist cut mid-character) is replaced on the way out, with the rest of the message. */
     size_t len = 0;
     char *json = mm_json_strict_text(r->body, r->length, &len);
-    if (!json) { /* a number JSON does not allow (01, 1.): printed from its value instead */
+    if (!json) { /* a number (01, 1.) or an escape ("\u12") JSON does not allow: printed from
+                    the parse instead */
         json = mm_json_take_text(mm_json_parse_exact(r->body, r->length, NULL));
         if (!json) /* out of memory, or nothing to print */
             return mm_result_text("The Mist answer could not be turned into text (it was too "
