@@ -429,7 +429,8 @@ int gen_model_build(const cJSON *spec, gen_model *m, char *err, size_t err_size)
                 return -1;
         }
     }
-    qsort(m->ops, m->op_count, sizeof *m->ops, op_cmp);
+    if (m->op_count > 1) /* qsort wants an array: ops is NULL when there is no operation */
+        qsort(m->ops, m->op_count, sizeof *m->ops, op_cmp);
     for (size_t i = 1; i < m->op_count; i++)
         if (strcmp(m->ops[i - 1].name, m->ops[i].name) == 0) {
             snprintf(err, err_size, "operationId '%s' is used by %s %s and %s %s", m->ops[i].name,
