@@ -574,7 +574,9 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
     const char *cli[256] = {0};
     mm_strlist dirs = {0}, clouds = {0};
     opterr = 0;
-    optind = 1;
+    /* 0, not 1: glibc then starts its scan afresh. With 1 it kept its place from the last
+     * call, a pointer into that call's argv when it stopped inside "-zd", and read it. */
+    optind = 0;
     int c, rc = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, ":t:m:c:de:h", opts, NULL)) != -1) {
         switch (c) {

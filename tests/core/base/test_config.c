@@ -312,11 +312,28 @@ static void test_bad_values(void)
     clear_env();
 }
 
+/* Each load starts afresh: one that stopped inside a group of short options ("-zd": z is
+ * unknown) left getopt a pointer into its argv, and the next load read it, freed (found by
+ * tests/fuzz/fuzz_config: a crash in getopt; valgrind.core.config shows the read). */
+static void test_loads_independent(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    char *group = mm_xstrdup("-zd");
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){group, NULL}) == 2);
+    free(group);
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, NULL) == 0, "the next load: %s", errbuf);
+    CHECK(!cfg.debug);
+    mm_config_free(&cfg);
+}
+
 int main(void)
 {
     mm_util_init();
     test_env_file();
     test_precedence();
     test_bad_values();
+    test_loads_independent();
     return check_summary();
 }
