@@ -312,6 +312,43 @@ static void test_bad_values(void)
     clear_env();
 }
 
+/* A value quoted in a message, whatever bytes it holds, keeps the message on one line and
+ * sends no escape to the terminal: a control byte shows as '?' (tests/fuzz/fuzz_config found
+ * a newline in --mode's value making two lines). */
+static void test_messages_one_line(void)
+{
+    clear_env();
+    expect_bad((const char *[]){"--mode", "a\nb", NULL}, "mode 'a?b' is not valid");
+    expect_bad((const char *[]){"--port", "8\x1b[2J", NULL}, "port '8?[2J' is not valid");
+    expect_bad((const char *[]){"--frobnicate\r", NULL}, "unknown option '--frobnicate?'");
+    expect_bad((const char *[]){"-\x1b", NULL}, "unknown option '-?'");
+    expect_bad((const char *[]){"stray\n", NULL}, "unexpected argument 'stray?'");
+    expect_bad((const char *[]){"--env-file", "/nonexistent/a\nb.env", NULL},
+               "env file /nonexistent/a?b.env: No such file");
+    expect_bad((const char *[]){"--allow-cloud", "x/\ty", NULL},
+               "allowed cloud 'x/?y' is not valid");
+    /* A short option is named by its letter, inside a group too (it was "unknown option
+     * 'mistmcp'" for "-x" alone on the command line). */
+    expect_bad((const char *[]){"-dq", NULL}, "unknown option '-q'");
+    expect_bad((const char *[]){"-x", NULL}, "unknown option '-x'");
+    expect_bad((const char *[]){"-dm", NULL}, "option -m needs a value");
+    setenv("MIST_HOST", "evil\n.example", 1);
+    expect_bad((const char *[]){NULL}, "Mist cloud 'evil?.example' is not one of");
+    unsetenv("MIST_HOST");
+    mm_config cfg;
+    char errbuf[1024] = "";
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"-m", "custom", "-c", "x\ny", NULL}) ==
+          0);
+    FILE *err = fmemopen(errbuf, sizeof errbuf, "w");
+    const char *valid[] = {"orgs"};
+    CHECK(mm_config_check_categories(&cfg, valid, 1, err) == 2);
+    fclose(err);
+    CHECK_MSG(strstr(errbuf, "unknown category 'x?y'") &&
+                  strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1,
+              "[%s]", errbuf);
+    mm_config_free(&cfg);
+}
+
 /* Each load starts afresh: one that stopped inside a group of short options ("-zd": z is
  * unknown) left getopt a pointer into its argv, and the next load read it, freed (found by
  * tests/fuzz/fuzz_config: a crash in getopt; valgrind.core.config shows the read). */
@@ -335,5 +372,6 @@ int main(void)
     test_precedence();
     test_bad_values();
     test_loads_independent();
+    test_messages_one_line();
     return check_summary();
 }
