@@ -480,7 +480,9 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         mm_strlist_split(&extra, v, ',');
     for (size_t i = 0; i < extra.count; i++) {
         char *h = cloud_host(extra.items[i]);
-        int ok = *h && !strpbrk(h, "/?#@ ");
+        int ok = *h != '\0'; /* a host name in a URL: visible ASCII; no / ? # @ or backslash */
+        for (const unsigned char *c = (const unsigned char *)h; *c && ok; c++)
+            ok = *c > 0x20 && *c < 0x7f && !strchr("/?#@\\", *c);
         if (ok)
             mm_strlist_add(&cfg->clouds, h);
         free(h);

@@ -11,8 +11,8 @@
  *
  * Checked (core/base/config.h): the result is 0 or 2; 2 comes with exactly one line on the
  * error stream, 0 with none; the token's marker is never printed; settings loaded are in
- * their documented ranges (mode, port, cloud in the allow-list, tokens mm_token_problem
- * accepts, a category list only in custom mode, size bounds).
+ * their documented ranges (mode, port, cloud in the allow-list, allowed clouds that are host
+ * names, tokens mm_token_problem accepts, a category list only in custom mode, size bounds).
  */
 #define _GNU_SOURCE /* memfd_create, memmem */
 #include "base/config.h"
@@ -118,6 +118,13 @@ static void check_settings(const mm_config *cfg)
     FUZZ_ASSERT(cfg->port >= 1 && cfg->port <= 65535, "port %d", cfg->port);
     FUZZ_ASSERT(cfg->cloud && mm_config_cloud_allowed(cfg, cfg->cloud), "cloud %s",
                 cfg->cloud ? cfg->cloud : "(none)");
+    for (size_t i = 0; i < cfg->clouds.count; i++) { /* host names: a URL is made of them */
+        const char *h = cfg->clouds.items[i];
+        for (const unsigned char *c = (const unsigned char *)h; *c; c++)
+            FUZZ_ASSERT(*c > 0x20 && *c < 0x7f && !strchr("/?#@\\", *c),
+                        "allowed cloud '%s' holds byte 0x%02x", h, *c);
+        FUZZ_ASSERT(*h, "an empty allowed cloud");
+    }
     for (size_t i = 0; i < cfg->tokens.count; i++)
         FUZZ_ASSERT(!mm_token_problem(cfg->tokens.items[i]), "token %zu: %s", i,
                     mm_token_problem(cfg->tokens.items[i]));

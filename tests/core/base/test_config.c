@@ -298,6 +298,16 @@ static void test_bad_values(void)
     }
     expect_bad((const char *[]){"--allow-cloud", "evil.com/path", NULL},
                "allowed cloud 'evil.com/path' is not valid");
+    /* A host name holds no control byte, non-ASCII byte or backslash (found by
+     * tests/fuzz/fuzz_config: \n and 0x80+ bytes were taken into the allow-list). */
+    expect_bad((const char *[]){"--allow-cloud", "lab\n.example", NULL},
+               "allowed cloud 'lab?.example' is not valid");
+    expect_bad((const char *[]){"--allow-cloud", "lab\\@evil.example", NULL},
+               "allowed cloud 'lab\\@evil.example' is not valid");
+    expect_bad((const char *[]){"--allow-cloud", "lab\\evil.example", NULL},
+               "allowed cloud 'lab\\evil.example' is not valid");
+    expect_bad((const char *[]){"--allow-cloud", "caf\xc3\xa9.example", NULL},
+               "allowed cloud 'caf\xc3\xa9.example' is not valid");
     expect_bad((const char *[]){"--env-file", "/nonexistent/x.env", NULL},
                "env file /nonexistent/x.env: No such file or directory");
     expect_bad((const char *[]){"--frobnicate", NULL}, "unknown option '--frobnicate'");
