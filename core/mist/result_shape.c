@@ -122,8 +122,8 @@ static cJSON *pagination(const mistmcp_response *r, const cJSON *body, char *not
                  "More results: Mist returned a 'next' link (%.200s); call again with the "
                  "search_after value it carries, or narrow the query.",
                  next->valuestring);
-    } else if (ht && hl > 0 && hp > 0 && total > 0 && page < total / limit + 1 && page <= 1000000 &&
-               limit <= 1000000 && page * limit < total) {
+    } else if (ht && hl && hp && total > 0 && limit > 0 && limit <= 1000000 && page > 0 &&
+               page <= 1000000 && page * limit < total) { /* more pages; no division by 0 */
         snprintf(note, size,
                  "Page %ld of %ld (limit %ld, %ld in total): call again with page=%ld for more.",
                  page, total / limit + (total % limit != 0), limit, total, page + 1);
