@@ -301,6 +301,14 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
         cJSON_IsArray(tags) && cJSON_IsString(tags->child) ? tags->child->valuestring : "Untagged";
     op->tag = gen_xstrdup(tag);
     op->category = gen_category_name(tag);
+    /* The category names the plugin's source, <category>.c, beside the generator's own
+     * catalog.c: an empty name or "catalog" would make no plugin, or lose it. */
+    if (!*op->category || strcmp(op->category, "catalog") == 0) {
+        snprintf(err, err_size, "operation %s: tag '%s' makes category '%s', %s", id, tag,
+                 op->category,
+                 *op->category ? "the name of the generator's catalog.c" : "an empty name");
+        return -1;
+    }
     op->method = gen_xstrdup(methods[method].name);
     op->method_id = methods[method].id;
     op->path = gen_xstrdup(path);
