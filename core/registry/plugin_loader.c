@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* RTLD_NOW|RTLD_LOCAL are POSIX; dlerror wording is glibc's */
 #include "registry/plugin_loader.h"
 
+#include "base/json_exact.h"
 #include "base/util.h"
 #include "registry/tool_json.h"
 
@@ -103,7 +104,7 @@ static int check_tool(const mistmcp_tool *t, size_t index, cJSON **schema_out, c
                        t->annotations & ~MISTMCP_ANN_KNOWN_1_0);
     if (t->reserved0 || !all_null(t->reserved, sizeof t->reserved / sizeof t->reserved[0]))
         return mm_fail(err, err_size, "tool %s has non-zero reserved fields", t->name);
-    cJSON *schema = cJSON_Parse(t->input_schema);
+    cJSON *schema = cJSON_ParseWithOpts(t->input_schema, NULL, 1); /* nothing after it */
     if (!cJSON_IsObject(schema)) {
         cJSON_Delete(schema);
         return mm_fail(err, err_size, "tool %s: input schema is not a JSON object", t->name);
@@ -271,9 +272,18 @@ int mm_plugin_adopt(const mistmcp_plugin *src, const char *expected, mm_loaded *
     }
     out->texts = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->texts);
     for (size_t i = 0; i < out->desc.tool_count; i++) {
-        cJSON *j = mm_tool_json(&out->tools[i]);
+        /* tools/list carries the schema's text as it is, and cJSON took more than JSON (raw
+         * control bytes in strings, 01, "\u12"): its strict text goes instead, the same bytes
+         * for a compact schema (every generated one), else it is printed from the parse. */
+        mistmcp_tool shown = out->tools[i];
+        char *strict = mm_json_strict_text(shown.input_schema, strlen(shown.input_schema), NULL);
+        if (!strict)
+            strict = mm_json_print_exact(out->schemas[i]);
+        shown.input_schema = strict;
+        cJSON *j = mm_tool_json(&shown);
         out->texts[i] = cJSON_PrintUnformatted(j);
         cJSON_Delete(j);
+        free(strict);
     }
     return 0;
 }
