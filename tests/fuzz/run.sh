@@ -3,6 +3,7 @@
 # fails on any finding (crash, sanitizer report, leak, timeout, out-of-memory).
 #
 #   tests/fuzz/run.sh BUILD_DIR SECONDS_PER_TARGET [TARGET...]
+#   tests/fuzz/run.sh --list          the targets it runs when none is named
 #
 # Each target starts from a scratch copy of its seed corpus (tests/fuzz/corpus/<target>/,
 # copied to BUILD_DIR/fuzz-work/<target>/corpus, which keeps what the run added) with its
@@ -30,8 +31,12 @@ fuzz_plugin_descriptor  -               4096
 EOF
 }
 
+if [ "${1:-}" = --list ]; then
+    targets_table | cut -d' ' -f1
+    exit 0
+fi
 if [ $# -lt 2 ]; then
-    echo "usage: tests/fuzz/run.sh BUILD_DIR SECONDS_PER_TARGET [TARGET...]" >&2
+    echo "usage: tests/fuzz/run.sh BUILD_DIR SECONDS_PER_TARGET [TARGET...] | --list" >&2
     exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +52,7 @@ case "$seconds" in
     exit 2
     ;;
 esac
+# shellcheck disable=SC2046 # one word per target name
 [ $# -gt 0 ] || set -- $(targets_table | cut -d' ' -f1)
 timeout_s=${FUZZ_TIMEOUT:-10}
 rss_mb=${FUZZ_RSS_MB:-2048}
