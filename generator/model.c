@@ -301,6 +301,14 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
         cJSON_IsArray(tags) && cJSON_IsString(tags->child) ? tags->child->valuestring : "Untagged";
     op->tag = gen_xstrdup(tag);
     op->category = gen_category_name(tag);
+    /* The category names the plugin's source, <category>.c, beside the generator's own
+     * catalog.c: an empty name or "catalog" would make no plugin, or lose it. */
+    if (!*op->category || strcmp(op->category, "catalog") == 0) {
+        snprintf(err, err_size, "operation %s: tag '%s' makes category '%s', %s", id, tag,
+                 op->category,
+                 *op->category ? "the name of the generator's catalog.c" : "an empty name");
+        return -1;
+    }
     op->method = gen_xstrdup(methods[method].name);
     op->method_id = methods[method].id;
     op->path = gen_xstrdup(path);
@@ -429,7 +437,8 @@ int gen_model_build(const cJSON *spec, gen_model *m, char *err, size_t err_size)
                 return -1;
         }
     }
-    qsort(m->ops, m->op_count, sizeof *m->ops, op_cmp);
+    if (m->op_count > 1) /* qsort wants an array: ops is NULL when there is no operation */
+        qsort(m->ops, m->op_count, sizeof *m->ops, op_cmp);
     for (size_t i = 1; i < m->op_count; i++)
         if (strcmp(m->ops[i - 1].name, m->ops[i].name) == 0) {
             snprintf(err, err_size, "operationId '%s' is used by %s %s and %s %s", m->ops[i].name,

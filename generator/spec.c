@@ -33,6 +33,13 @@ cJSON *gen_spec_load(const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
+    cJSON *root = gen_spec_parse(text, len, path, err, err_size);
+    free(text);
+    return root;
+}
+
+cJSON *gen_spec_parse(const char *text, size_t len, const char *path, char *err, size_t err_size)
+{
     const char *p = text;
     while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
         p++;
@@ -55,7 +62,6 @@ cJSON *gen_spec_load(const char *path, char *err, size_t err_size)
         if (!root)
             snprintf(err, err_size, "%s: %s", path, why);
     }
-    free(text);
     if (root && !cJSON_IsObject(root)) {
         snprintf(err, err_size, "%s: the document is not an object", path);
         cJSON_Delete(root);

@@ -14,6 +14,10 @@
 /* Returns the document, or NULL with "<path>: <what>" in err. Caller owns the tree. */
 cJSON *gen_spec_load(const char *path, char *err, size_t err_size);
 
+/* The same from text[0..len), which must be followed by a NUL byte (text[len] == '\0');
+ * path names it in messages. */
+cJSON *gen_spec_parse(const char *text, size_t len, const char *path, char *err, size_t err_size);
+
 /* Resolves a JSON Pointer reference such as "#/components/schemas/wlan"; NULL if absent. */
 const cJSON *gen_spec_pointer(const cJSON *root, const char *ref);
 

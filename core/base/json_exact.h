@@ -55,8 +55,9 @@ char *mm_json_take_text(cJSON *item);
  * characters otherwise: the white space between tokens dropped (every byte up to 0x20 and a
  * leading byte order mark, which cJSON skips), control characters inside strings escaped
  * (\u00XX). Returns a new string (caller frees; *out_len, if not NULL, gets its length), or NULL
- * when a number is not written as JSON writes numbers (cJSON also reads 01, 1., -.5): the
- * caller then prints from a parse. */
+ * when a number is not written as JSON writes numbers (cJSON also reads 01, 1., -.5) or a \u
+ * escape lacks its four hex digits (cJSON reads "\u12" as U+0000): the caller then prints
+ * from a parse. */
 char *mm_json_strict_text(const char *text, size_t len, size_t *out_len);
 
 #endif

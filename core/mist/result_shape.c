@@ -122,8 +122,8 @@ static cJSON *pagination(const mistmcp_response *r, const cJSON *body, char *not
                  "More results: Mist returned a 'next' link (%.200s); call again with the "
                  "search_after value it carries, or narrow the query.",
                  next->valuestring);
-    } else if (ht && hl > 0 && hp > 0 && total > 0 && page < total / limit + 1 && page <= 1000000 &&
-               limit <= 1000000 && page * limit < total) {
+    } else if (ht && hl && hp && total > 0 && limit > 0 && limit <= 1000000 && page > 0 &&
+               page <= 1000000 && page * limit < total) { /* more pages; no division by 0 */
         snprintf(note, size,
                  "Page %ld of %ld (limit %ld, %ld in total): call again with page=%ld for more.",
                  page, total / limit + (total % limit != 0), limit, total, page + 1);
@@ -174,7 +174,8 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
      * Mist cut mid-character) is replaced on the way out, with the rest of the message. */
     size_t len = 0;
     char *json = mm_json_strict_text(r->body, r->length, &len);
-    if (!json) { /* a number JSON does not allow (01, 1.): printed from its value instead */
+    if (!json) { /* a number (01, 1.) or an escape ("\u12") JSON does not allow: printed from
+                    the parse instead */
         json = mm_json_take_text(mm_json_parse_exact(r->body, r->length, NULL));
         if (!json) /* out of memory, or nothing to print */
             return mm_result_text("The Mist answer could not be turned into text (it was too "

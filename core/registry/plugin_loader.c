@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* RTLD_NOW|RTLD_LOCAL are POSIX; dlerror wording is glibc's */
 #include "registry/plugin_loader.h"
 
+#include "base/json_exact.h"
 #include "base/util.h"
 #include "registry/tool_json.h"
 
@@ -103,7 +104,7 @@ static int check_tool(const mistmcp_tool *t, size_t index, cJSON **schema_out, c
                        t->annotations & ~MISTMCP_ANN_KNOWN_1_0);
     if (t->reserved0 || !all_null(t->reserved, sizeof t->reserved / sizeof t->reserved[0]))
         return mm_fail(err, err_size, "tool %s has non-zero reserved fields", t->name);
-    cJSON *schema = cJSON_Parse(t->input_schema);
+    cJSON *schema = cJSON_ParseWithOpts(t->input_schema, NULL, 1); /* nothing after it */
     if (!cJSON_IsObject(schema)) {
         cJSON_Delete(schema);
         return mm_fail(err, err_size, "tool %s: input schema is not a JSON object", t->name);
@@ -248,6 +249,45 @@ static void free_copies(mm_loaded *p)
     free(p->tools);
 }
 
+int mm_plugin_adopt(const mistmcp_plugin *src, const char *expected, mm_loaded *out, char *why,
+                    size_t why_size)
+{
+    memset(out, 0, sizeof *out);
+    int rc = -1;
+    if (!src) {
+        snprintf(why, why_size, "the entry point returned no descriptor");
+    } else if (copy_descriptor(src, out, why, why_size) == 0 &&
+               (out->schemas = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->schemas)) &&
+               check_plugin(&out->desc, out->tools, out->schemas, why, why_size) == 0) {
+        if (expected && strcmp(out->desc.category, expected) != 0)
+            snprintf(why, why_size, "declares category '%s', expected '%s' from its file name",
+                     out->desc.category, expected);
+        else
+            rc = 0;
+    }
+    if (rc != 0) {
+        free_copies(out);
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    out->texts = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->texts);
+    for (size_t i = 0; i < out->desc.tool_count; i++) {
+        /* tools/list carries the schema's text as it is, and cJSON took more than JSON (raw
+         * control bytes in strings, 01, "\u12"): its strict text goes instead, the same bytes
+         * for a compact schema (every generated one), else it is printed from the parse. */
+        mistmcp_tool shown = out->tools[i];
+        char *strict = mm_json_strict_text(shown.input_schema, strlen(shown.input_schema), NULL);
+        if (!strict)
+            strict = mm_json_print_exact(out->schemas[i]);
+        shown.input_schema = strict;
+        cJSON *j = mm_tool_json(&shown);
+        out->texts[i] = cJSON_PrintUnformatted(j);
+        cJSON_Delete(j);
+        free(strict);
+    }
+    return 0;
+}
+
 int mm_plugin_open(const char *path, const char *expected, const mistmcp_host_api *host,
                    mm_loaded *out, char *err, size_t err_size)
 {
@@ -268,27 +308,7 @@ int mm_plugin_open(const char *path, const char *expected, const mistmcp_host_ap
         return mm_fail(err, err_size, "plugin [%s]: no entry point [%s]", path,
                        MISTMCP_PLUGIN_SYMBOL);
     }
-    const mistmcp_plugin *src = entry();
-    int rc = -1;
-    if (!src) {
-        snprintf(why, sizeof why, "the entry point returned no descriptor");
-    } else if (copy_descriptor(src, out, why, sizeof why) == 0 &&
-               (out->schemas = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->schemas)) &&
-               check_plugin(&out->desc, out->tools, out->schemas, why, sizeof why) == 0) {
-        if (expected && strcmp(out->desc.category, expected) != 0)
-            snprintf(why, sizeof why, "declares category '%s', expected '%s' from its file name",
-                     out->desc.category, expected);
-        else
-            rc = 0;
-    }
-    if (rc == 0) {
-        out->texts = mm_xcalloc(out->desc.tool_count + 1, sizeof *out->texts);
-        for (size_t i = 0; i < out->desc.tool_count; i++) {
-            cJSON *j = mm_tool_json(&out->tools[i]);
-            out->texts[i] = cJSON_PrintUnformatted(j);
-            cJSON_Delete(j);
-        }
-    }
+    int rc = mm_plugin_adopt(entry(), expected, out, why, sizeof why);
     if (rc == 0 && out->desc.init) {
         char init_err[256] = "";
         int failed = out->desc.init(host, init_err, sizeof init_err) != 0;

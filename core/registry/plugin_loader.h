@@ -33,6 +33,15 @@ typedef struct mm_loaded {
 int mm_plugin_open(const char *path, const char *expected_category, const mistmcp_host_api *host,
                    mm_loaded *out, char *err, size_t err_size);
 
+/* What mm_plugin_open does with the descriptor src that a plugin's entry point returned,
+ * before init: the host-sized copies (the fixed head first, so that no field past the size the
+ * plugin declares is read), every ABI and sanity check, the parsed schemas and the tools/list
+ * texts; expected as for mm_plugin_open. Returns 0 (out->handle stays NULL: mm_plugin_close
+ * frees the copies and calls nothing), or -1 with the cause in why and nothing kept. Exposed
+ * for tests and the fuzzer (tests/fuzz/fuzz_plugin_descriptor.c). */
+int mm_plugin_adopt(const mistmcp_plugin *src, const char *expected, mm_loaded *out, char *why,
+                    size_t why_size);
+
 /* Calls fini, unmaps, frees the copies; *p is zeroed. Safe on a zeroed mm_loaded. */
 void mm_plugin_close(mm_loaded *p);
 

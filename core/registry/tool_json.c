@@ -22,7 +22,7 @@ cJSON *mm_tool_json(const mistmcp_tool *t)
     if (t->title)
         cJSON_AddStringToObject(o, "title", t->title);
     cJSON_AddStringToObject(o, "description", t->description);
-    /* The schema text was checked to be a JSON object when the plugin loaded. */
+    /* Strict JSON text of an object: a plugin's strict text (plugin_loader.c), or a literal. */
     cJSON_AddRawToObject(o, "inputSchema", t->input_schema);
     mm_tool_annotations_json(cJSON_AddObjectToObject(o, "annotations"), t->annotations);
     return o;

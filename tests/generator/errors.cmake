@@ -17,6 +17,12 @@ expect_failure(1 "operation getThing: path /api/v1/things/\\{thing_id\\} names \
                ${o} "${BAD}/undefined-placeholder.yaml")
 expect_failure(1 "tags 'Orgs Things' and 'orgs-things' both make category orgs_things" ${o}
                "${BAD}/category-collision.yaml")
+# The category names <category>.c: neither empty nor the catalog's own catalog.c (both found
+# by tests/fuzz/fuzz_generator: the output lacked the plugin, without an error).
+expect_failure(1 "operation getA: tag '' makes category '', an empty name" ${o}
+               "${BAD}/empty-tag.yaml")
+expect_failure(1 "operation getA: tag 'Catalog' makes category 'catalog', the name of the generator's catalog.c"
+               ${o} "${BAD}/catalog-tag.yaml")
 expect_failure(1 "no-reason-exclusions.txt:1: exclusion 'login' has no reason" ${o}
                --exclude "${BAD}/no-reason-exclusions.txt" "${BAD}/syntax.yaml")
 expect_failure(1 "no-such-spec.yaml: cannot read: No such file" ${o} "${BAD}/no-such-spec.yaml")

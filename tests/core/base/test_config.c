@@ -299,6 +299,16 @@ static void test_bad_values(void)
     }
     expect_bad((const char *[]){"--allow-cloud", "evil.com/path", NULL},
                "allowed cloud 'evil.com/path' is not valid");
+    /* A host name holds no control byte, non-ASCII byte or backslash (found by
+     * tests/fuzz/fuzz_config: \n and 0x80+ bytes were taken into the allow-list). */
+    expect_bad((const char *[]){"--allow-cloud", "lab\n.example", NULL},
+               "allowed cloud 'lab?.example' is not valid");
+    expect_bad((const char *[]){"--allow-cloud", "lab\\@evil.example", NULL},
+               "allowed cloud 'lab\\@evil.example' is not valid");
+    expect_bad((const char *[]){"--allow-cloud", "lab\\evil.example", NULL},
+               "allowed cloud 'lab\\evil.example' is not valid");
+    expect_bad((const char *[]){"--allow-cloud", "caf\xc3\xa9.example", NULL},
+               "allowed cloud 'caf\xc3\xa9.example' is not valid");
     expect_bad((const char *[]){"--env-file", "/nonexistent/x.env", NULL},
                "env file /nonexistent/x.env: No such file or directory");
     expect_bad((const char *[]){"--frobnicate", NULL}, "unknown option '--frobnicate'");
@@ -311,6 +321,59 @@ static void test_bad_values(void)
     expect_bad((const char *[]){NULL},
                "Mist cloud 'api.evil.example' is not one of the allowed clouds: api.mist.com");
     clear_env();
+}
+
+/* A value quoted in a message, whatever bytes it holds, keeps the message on one line and
+ * sends no escape to the terminal: a control byte shows as '?' (tests/fuzz/fuzz_config found
+ * a newline in --mode's value making two lines). */
+static void test_messages_one_line(void)
+{
+    clear_env();
+    expect_bad((const char *[]){"--mode", "a\nb", NULL}, "mode 'a?b' is not valid");
+    expect_bad((const char *[]){"--port", "8\x1b[2J", NULL}, "port '8?[2J' is not valid");
+    expect_bad((const char *[]){"--frobnicate\r", NULL}, "unknown option '--frobnicate?'");
+    expect_bad((const char *[]){"-\x1b", NULL}, "unknown option '-?'");
+    expect_bad((const char *[]){"stray\n", NULL}, "unexpected argument 'stray?'");
+    expect_bad((const char *[]){"--env-file", "/nonexistent/a\nb.env", NULL},
+               "env file /nonexistent/a?b.env: No such file");
+    expect_bad((const char *[]){"--allow-cloud", "x/\ty", NULL},
+               "allowed cloud 'x/?y' is not valid");
+    /* A short option is named by its letter, inside a group too (it was "unknown option
+     * 'mistmcp'" for "-x" alone on the command line). */
+    expect_bad((const char *[]){"-dq", NULL}, "unknown option '-q'");
+    expect_bad((const char *[]){"-x", NULL}, "unknown option '-x'");
+    expect_bad((const char *[]){"-dm", NULL}, "option -m needs a value");
+    setenv("MIST_HOST", "evil\n.example", 1);
+    expect_bad((const char *[]){NULL}, "Mist cloud 'evil?.example' is not one of");
+    unsetenv("MIST_HOST");
+    mm_config cfg;
+    char errbuf[1024] = "";
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"-m", "custom", "-c", "x\ny", NULL}) ==
+          0);
+    FILE *err = fmemopen(errbuf, sizeof errbuf, "w");
+    const char *valid[] = {"orgs"};
+    CHECK(mm_config_check_categories(&cfg, valid, 1, err) == 2);
+    fclose(err);
+    CHECK_MSG(strstr(errbuf, "unknown category 'x?y'") &&
+                  strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1,
+              "[%s]", errbuf);
+    mm_config_free(&cfg);
+}
+
+/* Each load starts afresh: one that stopped inside a group of short options ("-zd": z is
+ * unknown) left getopt a pointer into its argv, and the next load read it, freed (found by
+ * tests/fuzz/fuzz_config: a crash in getopt; valgrind.core.config shows the read). */
+static void test_loads_independent(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    char *group = mm_xstrdup("-zd");
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){group, NULL}) == 2);
+    free(group);
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, NULL) == 0, "the next load: %s", errbuf);
+    CHECK(!cfg.debug);
+    mm_config_free(&cfg);
 }
 
 /* --trusted-proxy: addresses and networks, IPv4 and IPv6, from the command line or the
@@ -358,5 +421,7 @@ int main(void)
     test_env_file();
     test_precedence();
     test_bad_values();
+    test_loads_independent();
+    test_messages_one_line();
     return check_summary();
 }

@@ -152,6 +152,16 @@ int main(void)
     for (int k = 0; k < 4; k++)
         CHECK_MSG(!mm_json_strict_text(lenient[k][0], strlen(lenient[k][0]), NULL),
                   "%s: no strict text (the caller prints from a parse)", lenient[k][0]);
+    /* \u escapes: four hex digits, else no strict text (cJSON reads "\u00zz" as U+0000). */
+    const char *bad_escapes[] = {"[\"\\u00zz\"]", "[\"\\u12\"]", "[\"a\\u\"]", "{\"\\uDEFG\":1}"};
+    for (int k = 0; k < 4; k++)
+        CHECK_MSG(!mm_json_strict_text(bad_escapes[k], strlen(bad_escapes[k]), NULL),
+                  "%s: no strict text", bad_escapes[k]);
+    const char *escapes = "[\"\\u00e9\\uD83D\\ude00\"]";
+    strict = mm_json_strict_text(escapes, strlen(escapes), &len);
+    CHECK_MSG(strict && strcmp(strict, escapes) == 0, "good escapes: %s",
+              strict ? strict : "(none)");
+    free(strict);
     /* Bounds checked before any tree is built: depth and values, brackets and commas inside
      * strings not counted (escaped quotes included). */
     CHECK(mm_json_input_problem("{\"a\":[1,2,{\"b\":null}]}", 22) == NULL);

@@ -86,6 +86,32 @@ int main(void)
     CHECK(strcmp(text(r, 0), "Done: HTTP 204, no content.") == 0 && !is_error(r));
     cJSON_Delete(r);
 
+    /* An escape cJSON reads but JSON does not have ("\u00" and two bytes that are no hex
+     * digits: U+0000 to cJSON) went out as it was, and the whole message was no JSON (found
+     * by tests/fuzz/fuzz_result_shape): the answer is printed from the parse instead. */
+    r = shape(200, "{\"a\":\"x\\u00zz\",\"n\":1}", NULL, 1000);
+    s = sc(r);
+    CHECK_MSG(!is_error(r) && strcmp(text(r, 0), "{\"a\":\"x\",\"n\":1}") == 0, "%s", text(r, 0));
+    CHECK_MSG(strcmp(s, "{\"a\":\"x\",\"n\":1}") == 0, "%s", s);
+    free(s);
+    cJSON_Delete(r);
+
+    /* A page limit of 0 (or -1, or a negative page) from Mist: no page note, and no division
+     * by zero, which killed the server with SIGFPE (found by tests/fuzz/fuzz_result_shape). */
+    const char *odd_paging[] = {"X-Page-Total: 250\nX-Page-Limit: 0\nX-Page-Page: 1",
+                                "X-Page-Total: 250\nX-Page-Limit: -00\nX-Page-Page: 1",
+                                "X-Page-Total: 250\nX-Page-Limit: -1\nX-Page-Page: 1",
+                                "X-Page-Total: 250\nX-Page-Limit: 100\nX-Page-Page: -3"};
+    for (int k = 0; k < 4; k++) {
+        r = shape(200, "[{\"a\":1}]", odd_paging[k], 1000);
+        s = sc(r);
+        CHECK_MSG(!is_error(r) && strstr(s, "\"pagination\":{\"page\":") &&
+                      cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "content")) == 1,
+                  "%s: %s", odd_paging[k], s);
+        free(s);
+        cJSON_Delete(r);
+    }
+
     r = shape(200, "<html>gateway</html>", NULL, 1000);
     CHECK(is_error(r) && strstr(text(r, 0), "not JSON (first bytes: <html>gateway</html>)"));
     cJSON_Delete(r);
