@@ -378,18 +378,29 @@ void mm_http_conn_tick(mm_http_ctx *h, int wake_all)
         if (late_headers || slow_body || refused_done) {
             shutdown(k->fd, SHUT_RDWR); /* MHD sees the end and closes it */
             k->shut = 1;
+        } else if (!k->in_request || k->uploading) {
+            /* Waiting for a request or its body: a client that ended its side sends nothing
+             * more (MHD's edge-triggered epoll misses that end until a timeout). */
+            watch[nwatch] = (struct pollfd){.fd = k->fd, .events = POLLRDHUP};
+            watched[nwatch++] = k;
         }
     }
     /* Hang-ups among parked connections whose call is running: cancel it. A client that only
      * half-closed after its request is treated as gone too (as nginx does by default). */
     if (nwatch && poll(watch, nwatch, 0) > 0)
-        for (size_t i = 0; i < nwatch; i++)
-            if ((watch[i].revents & (POLLRDHUP | POLLHUP | POLLERR)) && watched[i]->parked &&
-                watched[i]->on_hangup) {
-                void (*fn)(void *) = watched[i]->on_hangup;
-                watched[i]->on_hangup = NULL;
-                fn(watched[i]->hangup_ctx); /* under the lock: it only sets flags */
+        for (size_t i = 0; i < nwatch; i++) {
+            mm_http_conn *k = watched[i];
+            if (!(watch[i].revents & (POLLRDHUP | POLLHUP | POLLERR)))
+                continue;
+            if (k->parked && k->on_hangup) {
+                void (*fn)(void *) = k->on_hangup;
+                k->on_hangup = NULL;
+                fn(k->hangup_ctx); /* under the lock: it only sets flags */
+            } else if (!k->parked && !k->shut) {
+                shutdown(k->fd, SHUT_RDWR);
+                k->shut = 1;
             }
+        }
     pthread_mutex_unlock(&h->conns_lock);
     for (size_t i = 0; i < nresume; i++)
         h->mhd->resume_connection(resume[i]);

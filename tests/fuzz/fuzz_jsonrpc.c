@@ -128,6 +128,10 @@ static void on_send(void *p, const char *line)
 static void handle_line(mm_session *s, const char *line, size_t n)
 {
     const char *end = NULL;
+    if (mm_json_input_problem(line, n)) { /* as stdio refuses it, before any tree */
+        mm_session_send(s, mm_protocol_error(NULL, MM_PARSE_ERROR, "parse error"));
+        return;
+    }
     cJSON *msg = mm_json_parse_exact(line, n, &end);
     while (msg && end && end < line + n && (*end == ' ' || *end == '\t' || *end == '\r'))
         end++;
@@ -136,7 +140,7 @@ static void handle_line(mm_session *s, const char *line, size_t n)
         mm_session_send(s, mm_protocol_error(NULL, MM_PARSE_ERROR, "parse error"));
         return;
     }
-    cJSON *reply = cJSON_IsArray(msg) ? mm_protocol_handle_batch(s, conn, msg)
+    cJSON *reply = cJSON_IsArray(msg) ? mm_protocol_handle_batch(s, conn, msg, NULL)
                                       : mm_protocol_handle(s, conn, msg, NULL);
     cJSON_Delete(msg);
     if (reply)

@@ -28,6 +28,7 @@ fuzz_env_file           env             4096
 fuzz_config             config          4096
 fuzz_generator          openapi,json    16384
 fuzz_plugin_descriptor  -               4096
+fuzz_http               http,json,jsonrpc 16384
 EOF
 }
 
