@@ -47,6 +47,20 @@ static int session_rotate_token(void *s, const char *used)
     return mm_session_rotate_token(s, used);
 }
 
+/* 1 if a 2xx answer to target says Mist accepted the token: not for the paths Mist answers
+ * without one (its constants, and the log-in, registration and recovery flows), which a
+ * made-up token would otherwise pass. */
+static int proves_token(const char *target)
+{
+    static const char *const open_paths[] = {"/api/v1/const/",   "/api/v1/login",
+                                             "/api/v1/register", "/api/v1/recover",
+                                             "/api/v1/invite/",  "/api/v1/mobile/verify"};
+    for (size_t i = 0; i < sizeof open_paths / sizeof open_paths[0]; i++)
+        if (strncmp(target, open_paths[i], strlen(open_paths[i])) == 0)
+            return 0;
+    return 1;
+}
+
 static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
                     mistmcp_response **out, char *err, size_t err_size)
 {
@@ -66,7 +80,7 @@ static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, co
                                    .token_count = s->token_count};
     double t0 = now_ms();
     int rc = mm_mist_call(&caller, method, target, body, out, err, err_size);
-    if (rc == 0 && (*out)->status >= 200 && (*out)->status < 300)
+    if (rc == 0 && (*out)->status >= 200 && (*out)->status < 300 && proves_token(target))
         mm_session_token_accepted(s); /* the token is real: its sessions leave the budget */
     if (s->srv->metrics)
         mm_metrics_mist_request(s->srv->metrics, rc == 0 ? (*out)->status : 0,

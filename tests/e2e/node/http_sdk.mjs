@@ -458,6 +458,15 @@ await check("row 3: sessions whose token Mist has not accepted have a share per 
   assert.equal(over.status, 429);
   assert.equal(over.headers.get("retry-after"), "60");
   assert.match((await over.json()).error.message, /whose token Mist has not accepted yet/);
+  // A 200 from a path Mist answers without a token (its constants) proves nothing.
+  const h1 = { "X-Authorization": "made-up-1", "Mcp-Session-Id": sids[1] };
+  await post(h1, { jsonrpc: "2.0", method: "notifications/initialized" }, url3);
+  await post(h1, { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "manageMcpTools",
+    arguments: { enable_mcp_tools_categories: "constants_definitions" } } }, url3);
+  const constants = await post(h1, { jsonrpc: "2.0", id: 4, method: "tools/call",
+    params: { name: "listCountryCodes", arguments: {} } }, url3);
+  assert.equal((await constants.json()).result?.isError, undefined);
+  assert.equal((await post({ "X-Authorization": "made-up-12" }, init, url3)).status, 429);
   // Mist accepts made-up-0 (a call answered 200): its session leaves the share.
   await post({ "X-Authorization": "made-up-0", "Mcp-Session-Id": sids[0] }, { jsonrpc: "2.0", method: "notifications/initialized" }, url3);
   const call = await post({ "X-Authorization": "made-up-0", "Mcp-Session-Id": sids[0] },
