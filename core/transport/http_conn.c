@@ -24,6 +24,7 @@ struct mm_http_conn {
     long long idle_since_ms;        /* connect, or the previous request's end */
     int in_request;                 /* headers arrived; the request has not ended */
     int uploading;                  /* a body is arriving: the minimum rate applies */
+    int body_complete;              /* the request is all in: the answer is the server's to give */
     long long body_since_ms;        /* its first byte */
     size_t body_bytes;
     long long close_at_ms; /* after a raw 413: shut down then (0: no) */
@@ -144,6 +145,7 @@ void mm_http_conn_request_began(mm_http_ctx *h, mm_http_conn *k)
     pthread_mutex_lock(&h->conns_lock);
     k->in_request = 1;
     k->uploading = 0;
+    k->body_complete = 0;
     k->body_since_ms = 0;
     k->body_bytes = 0;
     pthread_mutex_unlock(&h->conns_lock);
@@ -165,6 +167,7 @@ void mm_http_conn_body_done(mm_http_ctx *h, mm_http_conn *k)
 {
     pthread_mutex_lock(&h->conns_lock);
     k->uploading = 0; /* answering now: MHD's idle timeout covers a client that does not read */
+    k->body_complete = 1;
     pthread_mutex_unlock(&h->conns_lock);
 }
 
@@ -378,9 +381,10 @@ void mm_http_conn_tick(mm_http_ctx *h, int wake_all)
         if (late_headers || slow_body || refused_done) {
             shutdown(k->fd, SHUT_RDWR); /* MHD sees the end and closes it */
             k->shut = 1;
-        } else if (!k->in_request || k->uploading) {
-            /* Waiting for a request or its body: a client that ended its side sends nothing
-             * more (MHD's edge-triggered epoll misses that end until a timeout). */
+        } else if (!k->in_request || !k->body_complete) {
+            /* Waiting for a request or its body (or a body announced and not begun): a client
+             * that ended its side sends nothing more (MHD's edge-triggered epoll misses that
+             * end until a timeout). */
             watch[nwatch] = (struct pollfd){.fd = k->fd, .events = POLLRDHUP};
             watched[nwatch++] = k;
         }
