@@ -53,5 +53,16 @@ int main(void)
     cJSON_Delete(full);
     gen_model_free(&m);
     cJSON_Delete(spec);
+
+    /* A requestBody whose content is a list, not a map of media types: the first member's
+     * name was taken as the content type, and it has none (strdup(NULL): a crash). There is
+     * no body to send then, as when content is missing. */
+    const char *list_content =
+        "openapi: 3.1.0\npaths:\n  /a:\n    post:\n      operationId: postA\n"
+        "      requestBody:\n        content:\n        - x\n";
+    CHECK_MSG(build(list_content, &m, err, sizeof err) == 0 && m.op_count == 1 &&
+                  !m.ops[0].body_content_type && !m.ops[0].body_schema,
+              "%s", err);
+    gen_model_free(&m);
     return check_summary();
 }
