@@ -243,8 +243,8 @@ static void build_body(const cJSON *root, gen_op *op, const cJSON *opnode)
 {
     const cJSON *rb = gen_spec_deref(root, gen_obj(opnode, "requestBody"));
     const cJSON *content = gen_obj(rb, "content");
-    if (!content || !content->child)
-        return;
+    if (!cJSON_IsObject(content) || !content->child)
+        return; /* no media types: a list there names none, as a string does not */
     /* Prefer JSON: seven operations accept both JSON and multipart. */
     const cJSON *chosen = gen_obj(content, "application/json");
     if (!chosen)

@@ -620,8 +620,9 @@ static cJSON *full(walk *w, const cJSON *node)
             !type_allows(effective, "number"))
             continue; /* a format on an array: the spec's slip, no validator reads it */
         cJSON *v;
-        if (strcmp(k, "properties") == 0 || strcmp(k, "patternProperties") == 0 ||
-            strcmp(k, "$defs") == 0)
+        if ((strcmp(k, "properties") == 0 || strcmp(k, "patternProperties") == 0 ||
+             strcmp(k, "$defs") == 0) &&
+            cJSON_IsObject(ch)) /* a list there has no names to add its members under */
             v = full_map(w, ch);
         else if ((strcmp(k, "items") == 0 || strcmp(k, "additionalProperties") == 0 ||
                   strcmp(k, "not") == 0 || strcmp(k, "contains") == 0) &&
