@@ -50,7 +50,7 @@ install_missing() {
 # The fuzz step: the libFuzzer targets of tests/fuzz/ (a clang tree with ASan and UBSan), the
 # runner's self-test, then every target for FUZZ_SECONDS; a finding fails it (tests/fuzz/run.sh
 # prints how to replay it). Where clang cannot link a fuzzer, it says it skipped and why.
-# Sets fuzz_summary for the last line.
+# Prints its result, and keeps it in fuzz_summary for the last line.
 fuzz_tests=0
 fuzz_step() {
     fuzz_start=$(date +%s)
@@ -71,6 +71,7 @@ fuzz_step() {
     tests/fuzz/run.sh build-fuzz "${FUZZ_SECONDS:-15}"
     fuzz_tests=$(cd build-fuzz && ctest -N | sed -n 's/^Total Tests: //p')
     fuzz_summary="fuzz: $(tests/fuzz/run.sh --list | wc -l) targets, ${FUZZ_SECONDS:-15} s each, no finding ($(($(date +%s) - fuzz_start)) s with the build)"
+    echo "$fuzz_summary"
 }
 
 build() { # build DIR [cmake options]
@@ -93,7 +94,6 @@ fuzz)
     # shellcheck disable=SC2086
     install_missing $build_deps clang libclang-rt-14-dev
     fuzz_step
-    echo "$fuzz_summary"
     ;;
 test)
     # shellcheck disable=SC2086

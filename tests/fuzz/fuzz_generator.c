@@ -1,7 +1,8 @@
 /*
  * Fuzz target: the generator (generator/, mistmcp-gen) on a spec: parse (YAML, or JSON when
  * the text starts with '{'), model building, and emission of every file into a directory of
- * this process under /dev/shm (or $TMPDIR), emptied after each input.
+ * this process under /dev/shm (or $TMPDIR), emptied after each input and removed at exit. A run
+ * that ends at a finding cannot remove it: the next run removes those whose process is gone.
  *
  * Input: the spec's text.
  *
@@ -17,25 +18,35 @@
 #include "spec.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#define DIR_PREFIX "mistmcp-fuzz-gen-"
 
 static char out_dir[256];
 
-static void empty_out_dir(void)
+static void empty_dir(const char *dir)
 {
-    DIR *d = opendir(out_dir);
+    DIR *d = opendir(dir);
     if (!d)
         return;
     for (struct dirent *e; (e = readdir(d)) != NULL;)
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            char *path = gen_xasprintf("%s/%s", out_dir, e->d_name);
+            char *path = gen_xasprintf("%s/%s", dir, e->d_name);
             unlink(path);
             free(path);
         }
     closedir(d);
+}
+
+static void empty_out_dir(void)
+{
+    empty_dir(out_dir);
 }
 
 static void remove_out_dir(void)
@@ -44,13 +55,37 @@ static void remove_out_dir(void)
     rmdir(out_dir);
 }
 
+/* The directories of runs whose process is gone (they ended at a finding). */
+static void remove_stale_dirs(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)) != 0)
+            continue;
+        long pid = strtol(e->d_name + strlen(DIR_PREFIX), NULL, 10);
+        if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char *dir = gen_xasprintf("%s/%s", tmp, e->d_name);
+        empty_dir(dir);
+        rmdir(dir);
+        free(dir);
+    }
+    closedir(d);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    snprintf(out_dir, sizeof out_dir, "%s/mistmcp-fuzz-gen-XXXXXX", tmp ? tmp : "/tmp");
-    FUZZ_ASSERT(mkdtemp(out_dir), "cannot make %s", out_dir);
+    if (!tmp)
+        tmp = "/tmp";
+    remove_stale_dirs(tmp);
+    snprintf(out_dir, sizeof out_dir, "%s/" DIR_PREFIX "%ld", tmp, (long)getpid());
+    FUZZ_ASSERT(mkdir(out_dir, 0700) == 0 || errno == EEXIST, "cannot make %s", out_dir);
+    empty_out_dir(); /* a directory left by an earlier process of this pid */
     atexit(remove_out_dir);
     return 0;
 }

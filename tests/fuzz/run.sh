@@ -13,7 +13,8 @@
 # size, seconds. The log of each run is BUILD_DIR/fuzz-work/<target>/log.
 #
 # Environment: FUZZ_TIMEOUT (seconds one input may take, default 10), FUZZ_RSS_MB (memory
-# bound, default 2048), FUZZ_RUNS (stop after this many executions too; for long runs).
+# bound, default 2048), FUZZ_RUNS (stop after this many executions too; for long runs),
+# FUZZ_SEEDS (a directory of <target>/ seed directories instead of tests/fuzz/corpus).
 # Exit status: 0 when every target ran clean, 1 on a finding, 2 on a usage or set-up error.
 set -u
 
@@ -79,8 +80,9 @@ for target in "$@"; do
     fi
     rm -rf "$work" "$findings"
     mkdir -p "$work/corpus" "$findings"
-    if [ -d "$here/corpus/$target" ]; then
-        cp "$here/corpus/$target/"* "$work/corpus/" 2>/dev/null
+    seeds=${FUZZ_SEEDS:-$here/corpus}/$target
+    if [ -d "$seeds" ]; then
+        cp "$seeds/"* "$work/corpus/" 2>/dev/null
     fi
     dict_opt=""
     if [ "$dicts" != - ]; then
