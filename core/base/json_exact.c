@@ -238,13 +238,13 @@ const char *mm_json_input_problem(const char *text, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = t[i];
         if (c >= 0x80) { /* a whole, shortest, non-surrogate sequence, inside the text */
-            size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-            if (len - i < n)
-                return "the text is not valid UTF-8 (a sequence is cut at its end)";
-            unsigned char seq[5] = {0};
-            memcpy(seq, t + i, n);
-            if (mm_utf8_seq_len(seq) != n)
-                return "the text is not valid UTF-8";
+            size_t n = mm_utf8_seq_len_within(t + i, len - i);
+            if (n == 0)
+                return len - i < (c >= 0xF0   ? 4u
+                                  : c >= 0xE0 ? 3u
+                                              : 2u)
+                           ? "the text is not valid UTF-8 (a sequence is cut at its end)"
+                           : "the text is not valid UTF-8";
             i += n - 1;
             continue;
         }

@@ -90,6 +90,14 @@ size_t mm_utf8_seq_len(const unsigned char *s)
     return n;
 }
 
+size_t mm_utf8_seq_len_within(const unsigned char *s, size_t avail)
+{
+    unsigned char seq[5] = {0}; /* mm_utf8_seq_len may read 4 bytes: never past avail */
+    memcpy(seq, s, avail < 4 ? avail : 4);
+    size_t n = mm_utf8_seq_len(seq);
+    return n <= avail ? n : 0;
+}
+
 /* 1 if none of the 8 bytes at p is above 0x7F. */
 static int ascii8(const unsigned char *p)
 {

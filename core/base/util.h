@@ -26,6 +26,9 @@ int mm_fail(char *err, size_t err_size, const char *fmt, ...) __attribute__((for
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes there are not one. */
 size_t mm_utf8_seq_len(const unsigned char *s);
+/* Like mm_utf8_seq_len for a sequence at s with only avail bytes readable there: 0 if the
+ * sequence is cut by the end, or invalid. */
+size_t mm_utf8_seq_len_within(const unsigned char *s, size_t avail);
 /* NULL if s is valid UTF-8; else a new string (caller frees) where each invalid byte is
  * replaced by U+FFFD, so that output stays valid however strings were cut. */
 char *mm_utf8_repair(const char *s);

@@ -349,12 +349,8 @@ static int utf8_text(const char *v, size_t n)
             i++;
             continue;
         }
-        unsigned char seq[5] = {0};
-        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (n - i < want)
-            return 0;
-        memcpy(seq, v + i, want);
-        if (mm_utf8_seq_len(seq) != want)
+        size_t want = mm_utf8_seq_len_within((const unsigned char *)v + i, n - i);
+        if (want == 0)
             return 0;
         i += want;
     }

@@ -37,19 +37,6 @@ static mm_config cfg;
 static mm_server srv;
 static mm_http_instance *server;
 
-static int refusing_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        perror("fuzz_http: a loopback port");
-        abort();
-    }
-    return ntohs(a.sin_port); /* fd stays open on purpose */
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -60,7 +47,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (size_t i = 0; i < sizeof env / sizeof env[0]; i++)
         unsetenv(env[i]);
     char base[64];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d", refusing_port());
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", fuzz_refusing_port());
     setenv("MISTMCP_API_BASE_URL", base, 1);
     char *args[] = {"mistmcp", "--transport",  "http", "--max-retries",
                     "0",       "--rate-limit", "0",    "--connect-timeout",

@@ -40,21 +40,6 @@ static mm_server managed_srv, all_srv;
 static mm_mist_conn *conn;
 static int echo;
 
-/* A loopback port that refuses connections for the life of the process: bound, so no other
- * process takes it, and never listened on. */
-static int refusing_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        perror("fuzz_jsonrpc: a loopback port");
-        abort();
-    }
-    return ntohs(a.sin_port); /* fd stays open on purpose */
-}
-
 static void load_config(mm_config *cfg, int all)
 {
     char *argv[] = {"mistmcp",
@@ -90,7 +75,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (mm_mist_global_init() != 0)
         abort();
     char base[64];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d", refusing_port());
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", fuzz_refusing_port());
     load_config(&managed_cfg, 0);
     load_config(&all_cfg, 1);
     managed_cfg.enable_write_tools = 0;
