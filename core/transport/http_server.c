@@ -293,11 +293,9 @@ typedef struct framing {
     int lengths_differ, chunked, other_coding;
 } framing;
 
-static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
+/* Notes one header line's part in the framing. */
+static void note_framing(framing *f, const char *key, const char *value)
 {
-    (void)kind;
-    framing *f = cls;
     if (strcasecmp(key, "Content-Length") == 0) {
         if (f->length && strcmp(f->length, value) != 0)
             f->lengths_differ = 1;
@@ -315,18 +313,16 @@ static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const 
             f->other_coding = 1;
         f->chunked = 1;
     }
-    return MHD_YES;
 }
 
-static const char *bad_framing(const http_ctx *h, struct MHD_Connection *c)
+/* Why the framing noted is refused, or NULL. */
+static const char *framing_problem(const framing *fr)
 {
-    framing f = {0};
-    h->mhd->get_connection_values(c, MHD_HEADER_KIND, framing_header, &f);
-    if (f.lengths_differ)
+    if (fr->lengths_differ)
         return "two different Content-Length headers";
-    if (f.length && f.chunked)
+    if (fr->length && fr->chunked)
         return "both Content-Length and Transfer-Encoding";
-    if (f.other_coding)
+    if (fr->other_coding)
         return "a Transfer-Encoding other than one \"chunked\"";
     return NULL;
 }
@@ -337,6 +333,7 @@ static const char *bad_framing(const http_ctx *h, struct MHD_Connection *c)
  * NUL would cut a value short where C reads it (a token, a session id, a Host). */
 typedef struct field_check {
     const char *problem;
+    framing framing; /* noted in the same pass over the headers */
 } field_check;
 
 static int utf8_text(const char *v, size_t n)
@@ -372,6 +369,7 @@ static enum MHD_Result check_field(void *cls, enum MHD_ValueKind kind, const cha
                 f->problem = "a header value holds a NUL or another control character";
                 return MHD_NO;
             }
+        note_framing(&f->framing, key, value ? value : "");
     } else if (memchr(key, '\0', key_size) || !utf8_text(key, key_size) ||
                (value && !utf8_text(value, value_size))) {
         f->problem = "a query parameter is not text (a NUL, a control character or bytes that are "
@@ -381,13 +379,13 @@ static enum MHD_Result check_field(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-static const char *bad_fields(const http_ctx *h, struct MHD_Connection *c)
+/* One pass over the headers (and one over the query): what no field may hold, then what the
+ * framing may not be. */
+static void check_fields(const http_ctx *h, struct MHD_Connection *c, field_check *f)
 {
-    field_check f = {0};
-    h->mhd->get_connection_values_n(c, MHD_HEADER_KIND, check_field, &f);
-    if (!f.problem)
-        h->mhd->get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, check_field, &f);
-    return f.problem;
+    h->mhd->get_connection_values_n(c, MHD_HEADER_KIND, check_field, f);
+    if (!f->problem)
+        h->mhd->get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, check_field, f);
 }
 
 /* The checks made on the headers alone, before any body is read: NULL, or an answer was
@@ -395,9 +393,11 @@ static const char *bad_fields(const http_ctx *h, struct MHD_Connection *c)
 static int refuse_early(http_ctx *h, struct MHD_Connection *c, int mcp, const char *method,
                         enum MHD_Result *rc)
 {
-    const char *fields = bad_fields(h, c);
-    if (fields) {
-        *rc = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, fields);
+    field_check fields = {0};
+    check_fields(h, c, &fields);
+    if (fields.problem) {
+        *rc =
+            mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, fields.problem);
         return 1;
     }
     const char *refusal = refused_origin(h, c);
@@ -405,7 +405,7 @@ static int refuse_early(http_ctx *h, struct MHD_Connection *c, int mcp, const ch
         *rc = mm_http_rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
         return 1;
     }
-    const char *framing = bad_framing(h, c);
+    const char *framing = framing_problem(&fields.framing);
     if (framing) {
         char text[160];
         snprintf(text, sizeof text, "the request's framing is ambiguous: %s", framing);
