@@ -39,7 +39,7 @@ void mm_config_usage(FILE *out)
         "                               keeps only the first 40: all mode lists about 500\n"
         "                               (nearly 1,000 with write tools), so use managed\n"
         "                               mode there\n"
-        "  -c, --categories LIST        comma-separated categories for custom mode\n"
+        "  -c, --categories LIST        comma-separated categories (implies mode custom)\n"
         "                               (MISTMCP_CATEGORIES)\n"
         "  -d, --debug                  debug logging to stderr (MISTMCP_DEBUG)\n"
         "      --host HOST              HTTP bind address (MISTMCP_HOST; default 127.0.0.1)\n"
@@ -416,6 +416,53 @@ static char *shown(const char *text)
     return s;
 }
 
+int mm_config_session_choice(const char *mode_text, const char *categories_text,
+                             mm_mode default_mode, mm_mode *mode, mm_strlist *categories, char *err,
+                             size_t err_size)
+{
+    *mode = default_mode;
+    if (mode_text) {
+        int m = -1;
+        for (int i = 0; i < 4; i++)
+            if (strcmp(mode_text, mm_mode_name((mm_mode)i)) == 0)
+                m = i;
+        if (m < 0) {
+            char *s = shown(mode_text);
+            mm_fail(err, err_size,
+                    "mode '%.60s' is not valid: expected minimal, managed, all or custom", s);
+            free(s);
+            return -1;
+        }
+        *mode = (mm_mode)m;
+    }
+    if (!categories_text) {
+        if (mode_text && *mode == MM_MODE_CUSTOM)
+            return mm_fail(err, err_size,
+                           "mode custom needs categories (a comma-separated list of category "
+                           "names)");
+        return 0;
+    }
+    mm_strlist split = {0};
+    mm_strlist_split(&split, categories_text, ',');
+    if (split.count == 0) {
+        mm_strlist_free(&split);
+        return mm_fail(err, err_size,
+                       "categories is empty: expected a comma-separated list of category names");
+    }
+    if (mode_text && *mode != MM_MODE_CUSTOM) {
+        mm_strlist_free(&split);
+        return mm_fail(err, err_size,
+                       "categories are for mode custom, not mode %s: give categories alone "
+                       "(custom is then implied) or with mode custom",
+                       mm_mode_name(*mode));
+    }
+    *mode = MM_MODE_CUSTOM;
+    for (size_t i = 0; i < split.count; i++)
+        mm_strlist_add(categories, split.items[i]);
+    mm_strlist_free(&split);
+    return 0;
+}
+
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
 {
     char *s = shown(value);
@@ -436,24 +483,11 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         else
             return bad(err, "transport", v, "stdio or http");
     }
-    if ((v = pick(cli['m'], "MISTMCP_MODE", file))) {
-        int m = -1;
-        for (int i = 0; i < 4; i++)
-            if (strcmp(v, mm_mode_name((mm_mode)i)) == 0)
-                m = i;
-        if (m < 0)
-            return bad(err, "mode", v, "minimal, managed, all or custom");
-        cfg->mode = (mm_mode)m;
-    }
-    if ((v = pick(cli['c'], "MISTMCP_CATEGORIES", file)))
-        mm_strlist_split(&cfg->categories, v, ',');
-    if (cfg->mode == MM_MODE_CUSTOM && cfg->categories.count == 0) {
-        fputs("mistmcp: mode custom needs --categories (a comma-separated list)\n", err);
-        return 2;
-    }
-    if (cfg->mode != MM_MODE_CUSTOM && cfg->categories.count > 0) {
-        fprintf(err, "mistmcp: --categories is for mode custom, not mode %s\n",
-                mm_mode_name(cfg->mode));
+    char why[300];
+    if (mm_config_session_choice(pick(cli['m'], "MISTMCP_MODE", file),
+                                 pick(cli['c'], "MISTMCP_CATEGORIES", file), cfg->mode, &cfg->mode,
+                                 &cfg->categories, why, sizeof why) != 0) {
+        fprintf(err, "mistmcp: %s\n", why);
         return 2;
     }
     if (cli['d'])

@@ -172,20 +172,18 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
         *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
         return NULL;
     }
-    mm_mode mode = cfg->mode;
+    /* The same rules, and the same messages, as --mode and --categories. */
     const char *m = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
-    if (m) {
-        int found = 0;
-        for (int i = 0; i < 4; i++)
-            if (strcmp(m, mm_mode_name((mm_mode)i)) == 0)
-                mode = (mm_mode)i, found = 1;
-        if (!found) {
-            snprintf(msg, sizeof msg,
-                     "mode '%.60s' is not valid: expected minimal, managed, all or custom", m);
-            *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
-            return NULL;
-        }
+    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
+    mm_mode mode;
+    mm_strlist cats = {0};
+    if (mm_config_session_choice(m, q, cfg->mode, &mode, &cats, msg, sizeof msg) != 0) {
+        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return NULL;
     }
+    if (!m && !q) /* the server's own choice */
+        for (size_t i = 0; i < cfg->categories.count; i++)
+            mm_strlist_add(&cats, cfg->categories.items[i]);
     /* The budgets first: building a session (all mode loads every plugin) costs more than a
      * refusal, and a refused client must not be able to make the server do it in a loop. */
     char client[MM_HTTP_CLIENT_KEY_LEN];
@@ -193,16 +191,10 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
     unsigned refusal = 0;
     char why[512];
     if (mm_session_store_admit(h->store, token, client, &refusal, why, sizeof why) != 0) {
+        mm_strlist_free(&cats);
         *answered = refuse_session(h, c, id, refusal, why);
         return NULL;
     }
-    mm_strlist cats = {0};
-    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
-    if (q)
-        mm_strlist_split(&cats, q, ',');
-    else if (mode == cfg->mode)
-        for (size_t i = 0; i < cfg->categories.count; i++)
-            mm_strlist_add(&cats, cfg->categories.items[i]);
     for (size_t i = 0; i < cats.count; i++)
         if (!mm_registry_find(h->srv->registry, cats.items[i])) {
             snprintf(msg, sizeof msg, "unknown category '%.100s' in categories", cats.items[i]);

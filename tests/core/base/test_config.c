@@ -224,8 +224,27 @@ static void test_bad_values(void)
     expect_bad((const char *[]){"-t", "ws", NULL}, "transport 'ws' is not valid");
     expect_bad((const char *[]){"--port", "0", NULL}, "port '0' is not valid");
     expect_bad((const char *[]){"--port", "80x", NULL}, "port '80x' is not valid");
-    expect_bad((const char *[]){"--mode", "custom", NULL}, "mode custom needs --categories");
-    expect_bad((const char *[]){"-c", "orgs", NULL}, "--categories is for mode custom");
+    /* Issue 14, item 8: the rules (and messages) an HTTP query's mode= and categories= share. */
+    expect_bad((const char *[]){"--mode", "custom", NULL},
+               "mode custom needs categories (a comma-separated list of category names)");
+    expect_bad((const char *[]){"--mode", "all", "-c", "orgs", NULL},
+               "categories are for mode custom, not mode all: give categories alone (custom is "
+               "then implied) or with mode custom");
+    expect_bad((const char *[]){"-c", " , ", NULL},
+               "categories is empty: expected a comma-separated list of category names");
+    {
+        mm_config cfg;
+        char errbuf[256] = "";
+        CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"-c", "orgs, sites", NULL}) == 0);
+        CHECK_MSG(cfg.mode == MM_MODE_CUSTOM && cfg.categories.count == 2 &&
+                      strcmp(cfg.categories.items[1], "sites") == 0,
+                  "--categories alone: mode %s, %zu categories", mm_mode_name(cfg.mode),
+                  cfg.categories.count);
+        mm_config_free(&cfg);
+        setenv("MISTMCP_MODE", "managed", 1); /* a mode from elsewhere still conflicts */
+        CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"-c", "orgs", NULL}) == 2);
+        unsetenv("MISTMCP_MODE");
+    }
     expect_bad((const char *[]){"--timeout", "-1", NULL}, "timeout '-1' is not valid");
     expect_bad((const char *[]){"--max-result-bytes", "12", NULL}, "max result bytes '12'");
     expect_bad((const char *[]){"--max-batch", "0", NULL},

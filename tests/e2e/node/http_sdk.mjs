@@ -93,6 +93,41 @@ const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
 const init = { jsonrpc: "2.0", id: 1, method: "initialize",
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
 
+// Issue 14, item 8: the query parameters mode= and categories= follow the rules of --mode and
+// --categories, with the same message for each mistake (the command line's after "mistmcp: ").
+await check("mode= and categories= are checked as --mode and --categories are, same messages", async () => {
+  const cases = [
+    [["--mode", "turbo"], "?mode=turbo", /^mode 'turbo' is not valid: expected minimal, managed, all or custom$/],
+    [["--mode", "custom"], "?mode=custom", /^mode custom needs categories/],
+    [["--mode", "all", "--categories", "orgs_wlans"], "?mode=all&categories=orgs_wlans",
+      /^categories are for mode custom, not mode all: give categories alone/],
+    [["--categories", " , "], "?categories=%20,%20", /^categories is empty: expected a comma-separated list/],
+  ];
+  for (const [args, query, expected] of cases) {
+    const cli = spawn(mistmcp, [...args, "--plugin-dir", pluginDir, "--list-categories"], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    cli.stderr.on("data", (d) => { stderr += d; });
+    const [code] = await once(cli, "exit");
+    assert.equal(code, 2, `${args.join(" ")}: exit ${code}`);
+    const cliText = stderr.trim().replace(/^mistmcp: /, "");
+    assert.match(cliText, expected, `${args.join(" ")}`);
+    const r = await post({ "X-Authorization": "token-Q" }, init, base + query);
+    assert.equal(r.status, 400, `${query}: HTTP ${r.status}`);
+    assert.equal(r.headers.get("mcp-session-id"), null, `${query} created a session`);
+    assert.equal((await r.json()).error.message, cliText, `${query} and ${args.join(" ")} say different things`);
+  }
+});
+await check("categories= alone means mode custom, as --categories alone does", async () => {
+  const c = await connect("token-Q2", "?categories=sites_wlans");
+  const names = (await c.client.listTools()).tools.map((t) => t.name);
+  assert.ok(names.includes("listSiteWlans") && !names.includes("listOrgWlans"), names.join(","));
+  await c.client.close();
+  const cli = spawn(mistmcp, ["--categories", "sites_wlans", "--plugin-dir", pluginDir, "--list-categories"],
+    { stdio: ["ignore", "ignore", "pipe"] });
+  const [code] = await once(cli, "exit");
+  assert.equal(code, 0, "--categories alone was refused");
+});
+
 await check("no token: 401 saying which header to send", async () => {
   const r = await post({}, init);
   assert.equal(r.status, 401);
