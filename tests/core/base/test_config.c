@@ -110,6 +110,30 @@ static void test_env_file(void)
     }
 }
 
+/* Issue 14, item 6: what is not a credentials file is said so, naming it. */
+static void test_env_file_not_a_file(void)
+{
+    mm_env_file env;
+    char err[512], want[512];
+    CHECK(mm_env_file_load("/tmp", &env, err, sizeof err) == -1);
+    CHECK_MSG(strcmp(err, "env file /tmp: is a directory, expected a file of KEY=value lines") == 0,
+              "%s", err);
+    char path[] = "/tmp/mistmcp-test-big-env-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    static char line[1024];
+    memset(line, '#', sizeof line - 1);
+    line[sizeof line - 1] = '\n';
+    for (int i = 0; fd >= 0 && i <= MM_ENV_FILE_MAX_BYTES / (int)sizeof line; i++)
+        CHECK(write(fd, line, sizeof line) == (ssize_t)sizeof line);
+    close(fd);
+    CHECK(mm_env_file_load(path, &env, err, sizeof err) == -1);
+    snprintf(want, sizeof want,
+             "env file %s: larger than 256 KiB; expected a short file of KEY=value lines", path);
+    CHECK_MSG(strcmp(err, want) == 0, "%s", err);
+    unlink(path);
+}
+
 static void test_precedence(void)
 {
     char path[] = "/tmp/mistmcp-test-env-XXXXXX";
@@ -438,6 +462,7 @@ int main(void)
     mm_util_init();
     test_trusted_proxies();
     test_env_file();
+    test_env_file_not_a_file();
     test_precedence();
     test_bad_values();
     test_loads_independent();
