@@ -278,6 +278,61 @@ await check("DNS-rebinding guard on IPv6 loopback (--host ::1)", async () => {
     v6.child.kill();
   }
 });
+// Issue 14, item 7: --host takes names (every address they resolve to), ::1, 0.0.0.0 and ::;
+// a host that is neither an address nor a name that resolves is refused, naming it.
+await check("--host localhost, 0.0.0.0 and :: listen where they say; a bad host is named", async () => {
+  const { request } = await import("node:http");
+  const { lookup } = await import("node:dns/promises");
+  const status = (address, port, host) => new Promise((ok, fail) => {
+    const req = request({ host: address, port, path: "/mcp", method: "POST",
+      headers: { Host: host, "X-Authorization": "t", "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream" } },
+    (res) => { res.resume(); ok(res.statusCode); });
+    req.on("error", fail);
+    req.setTimeout(5000, () => req.destroy(new Error(`no answer from ${address}:${port}`)));
+    req.end(JSON.stringify(init));
+  });
+  const v6 = await new Promise((ok) => { /* can this machine listen on ::1 at all? */
+    const probe = net.createServer().once("error", () => ok(false)).listen(0, "::1", () => probe.close(() => ok(true)));
+  });
+  // A name: every address of localhost, and the Host guard of a loopback-only server.
+  const addresses = (await lookup("localhost", { all: true })).map((a) => a.address)
+    .filter((a) => v6 || !a.includes(":"));
+  const byName = await startHttp(mistmcp, ["--host", "localhost", "--plugin-dir", pluginDir]);
+  try {
+    const port = Number(new URL(byName.base).port);
+    assert.match(byName.stderr(), new RegExp(`listening on .*${port}/mcp`));
+    for (const a of addresses) {
+      assert.equal(await status(a, port, `localhost:${port}`), 200, `--host localhost, reached at ${a}`);
+      assert.equal(await status(a, port, "rebind.attacker.example"), 403, `the Host guard at ${a}`);
+    }
+  } finally { byName.child.kill(); }
+  // Every IPv4 address: no Host guard (the operator chose to be reachable by name).
+  const any4 = await startHttp(mistmcp, ["--host", "0.0.0.0", "--plugin-dir", pluginDir]);
+  try {
+    const port = Number(new URL(any4.base).port);
+    assert.equal(await status("127.0.0.1", port, "mist-mcp.example.net"), 200, "--host 0.0.0.0");
+  } finally { any4.child.kill(); }
+  if (v6) { // Every address, IPv6 and IPv4.
+    const any6 = await startHttp(mistmcp, ["--host", "::", "--plugin-dir", pluginDir]);
+    try {
+      const port = Number(new URL(any6.base).port);
+      assert.equal(await status("::1", port, "mist-mcp.example.net"), 200, "--host :: over IPv6");
+      assert.equal(await status("127.0.0.1", port, "mist-mcp.example.net"), 200, "--host :: over IPv4");
+    } finally { any6.child.kill(); }
+  } else console.log("skipped: --host :: (this machine cannot listen on ::1)");
+  for (const bad of ["no-such-host.invalid", "300.1.2.3x"]) {
+    const child = spawn(mistmcp, ["--transport", "http", "--host", bad, "--port", "8000", "--plugin-dir", pluginDir],
+      { stdio: ["ignore", "ignore", "pipe"], env: { PATH: process.env.PATH, HOME: "/tmp" } });
+    let err = "";
+    child.stderr.on("data", (d) => { err += d; });
+    const timer = setTimeout(() => child.kill(), 20000);
+    const [code] = await once(child, "exit");
+    clearTimeout(timer);
+    assert.equal(code, 2, `--host ${bad}: exit ${code} (${err.trim()})`);
+    assert.match(err, new RegExp(`^mistmcp: --host '${bad.replace(/\./g, "\\.")}' is not an IP address, and as a host name it does not resolve`));
+  }
+});
 await check("initialize as a notification creates nothing", async () => {
   const { id, ...notification } = init;
   const r = await post({ "X-Authorization": "t" }, notification);
