@@ -302,9 +302,18 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
     enum MHD_Result answered = MHD_YES;
     if (!p->entry) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+        const char *meant = cJSON_IsString(m) ? mm_protocol_method_hint(m->valuestring) : NULL;
+        char text[300];
+        if (meant) /* the Python server's README showed these */
+            snprintf(text, sizeof text,
+                     "missing Mcp-Session-Id header: initialize first, then %s ('%s' is not an "
+                     "MCP method; README: \"Try it with curl\")",
+                     meant, m->valuestring);
+        else
+            snprintf(text, sizeof text, "missing Mcp-Session-Id header: initialize first");
         if (!is_initialize(msg))
-            answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
-                                         "missing Mcp-Session-Id header: initialize first");
+            answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST, text);
         else if (!id)
             answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
                                          "initialize must be a request (with an id)");

@@ -528,6 +528,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
         return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
+    if (strncmp(url, "/mcp/", 5) == 0) /* the Python server's README showed /mcp/tools?... */
+        return mm_http_reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain",
+                             "not found: MCP is served at /mcp alone, as JSON-RPC 2.0 over POST "
+                             "(initialize, then tools/list and tools/call); the README's \"Try "
+                             "it with curl\" shows each step\n",
+                             NULL);
     return mm_http_reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", NULL);
 }
 

@@ -333,6 +333,49 @@ await check("--host localhost, 0.0.0.0 and :: listen where they say; a bad host 
     assert.match(err, new RegExp(`^mistmcp: --host '${bad.replace(/\./g, "\\.")}' is not an IP address, and as a host name it does not resolve`));
   }
 });
+// Issue 14, item 11: the Python server README's curl examples were never MCP; they get a
+// pointer to our README's walk-through, which itself runs as written.
+await check("the seed's /mcp/tools and call_tool get a pointer to the curl walk-through", async () => {
+  const r1 = await fetch(`${new URL(base).origin}/mcp/tools?cloud=api.mist.com&mode=all`,
+    { headers: { "X-Authorization": "token-S" } });
+  assert.equal(r1.status, 404);
+  assert.match(await r1.text(), /MCP is served at \/mcp alone.*"Try it with curl"/);
+  const r2 = await fetch(`${base}/?cloud=api.mist.com`, { method: "POST",
+    headers: { "X-Authorization": "token-S", "Content-Type": "application/json" },
+    body: JSON.stringify({ method: "call_tool", params: { name: "getSelf", arguments: {} } }) });
+  assert.equal(r2.status, 400);
+  assert.match((await r2.json()).error.message,
+    /initialize first, then tools\/call \('call_tool' is not an MCP method; README: "Try it with curl"\)/);
+  const h = await rawSession("token-S");
+  const r3 = await (await post(h, { jsonrpc: "2.0", id: 5, method: "call_tool", params: { name: "getSelf" } })).json();
+  assert.equal(r3.error.code, -32601);
+  assert.match(r3.error.message, /'call_tool' is not an MCP method, the MCP one is tools\/call/);
+});
+await check("README's \"Try it with curl\" block runs as written", async () => {
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const at = readme.indexOf("### Try it with curl");
+  const block = at < 0 ? null : readme.slice(at).match(/```sh\n([\s\S]*?)```/);
+  assert.ok(block, "README has no sh block under \"### Try it with curl\"");
+  const script = block[1].replace(/^TOKEN=.*$/m, "TOKEN=token-readme").replace(/^URL=.*$/m, `URL=${base}`);
+  assert.notEqual(script, block[1], "the block sets TOKEN= and URL= on lines of their own");
+  const before = requests().length;
+  const sh = spawn("sh", ["-eu"], { stdio: ["pipe", "pipe", "pipe"] });
+  let out = "", err = "";
+  sh.stdout.on("data", (d) => { out += d; });
+  sh.stderr.on("data", (d) => { err += d; });
+  sh.stdin.end(script);
+  const timer = setTimeout(() => sh.kill(), 20000);
+  const [code] = await once(sh, "exit");
+  clearTimeout(timer);
+  assert.equal(code, 0, `the block failed (${code}): ${err}\n${out}`);
+  assert.match(out, /^session [0-9a-f]{32}$/m, out.slice(0, 300));
+  const answers = out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  assert.ok(answers.some((a) => a.id === 2 && a.result.tools.some((t) => t.name === "getSelf")), "tools/list");
+  assert.ok(answers.some((a) => a.id === 3 && a.result && !a.result.isError), `tools/call: ${out.slice(0, 500)}`);
+  const sent = requests().slice(before);
+  assert.ok(sent.some((r) => r.path === "/api/v1/self" && r.headers.Authorization === "Token token-readme"),
+    "getSelf reached Mist with the block's token");
+});
 await check("initialize as a notification creates nothing", async () => {
   const { id, ...notification } = init;
   const r = await post({ "X-Authorization": "t" }, notification);
