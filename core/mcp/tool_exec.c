@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/tool_exec.h"
 
+#include "base/action_path.h"
 #include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/args_check.h"
@@ -187,6 +188,12 @@ static int hook_mist(void *p, const char *method, const char *path, const char *
                        "%s refused: tool %s may only read (start mistmcp with "
                        "--enable-write-tools for write tools)",
                        method, ctx->tool->name);
+    const char *acts = mm_action_path_word(path); /* Mist acts on some GETs: those write */
+    if (acts && ((ctx->tool->annotations & MISTMCP_ANN_READ_ONLY) || !ctx->session->write_tools))
+        return mm_fail(err, err_size,
+                       "GET %.200s refused: it performs an action ('%s'), and tool %s may only "
+                       "read (start mistmcp with --enable-write-tools for write tools)",
+                       path, acts, ctx->tool->name);
     const char *why = mm_plugin_target_problem(path, query);
     if (why)
         return mm_fail(err, err_size, "%s", why);
