@@ -2,6 +2,7 @@
 #include "base/config.h"
 
 #include "base/env_file.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -803,11 +804,16 @@ int mm_config_check_categories(const mm_config *cfg, const char *const *valid, s
         for (size_t k = 0; k < count && !found; k++)
             found = strcmp(valid[k], cfg->categories.items[i]) == 0;
         if (!found) {
+            mm_suggest sg;
+            mm_suggest_init(&sg, cfg->categories.items[i], 3);
+            for (size_t k = 0; k < count; k++)
+                mm_suggest_consider(&sg, valid[k], k);
+            char list[300];
             char *s = shown(cfg->categories.items[i]);
-            fprintf(err,
-                    "mistmcp: unknown category '%s' in --categories (mistmcp --list-categories "
-                    "shows them all)\n",
-                    s);
+            fprintf(err, "mistmcp: unknown category '%s' in --categories (%s%s%s", s,
+                    mm_suggest_list(&sg, list, sizeof list) ? "did you mean " : "", list,
+                    sg.count ? "? " : "");
+            fputs("mistmcp --list-categories shows them all)\n", err);
             free(s);
             return 2;
         }

@@ -229,16 +229,19 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
             mm_registry_release(reg, cat);
         }
     }
-    cJSON_Delete(args);
     if (!d) {
         char text[sizeof err + 100];
-        snprintf(text, sizeof text, "%s%s%s", err[0] ? "Cannot describe it: " : "",
-                 err[0] ? err : "Unknown tool: ",
-                 err[0] ? ""
-                        : "no Mist tool has that name; searchMistTools finds tools by "
-                          "keywords.");
+        if (err[0]) {
+            snprintf(text, sizeof text, "Cannot describe it: %s", err);
+        } else { /* name is in args: deleted below */
+            mm_protocol_unknown_tool(s, name, text, 500);
+            snprintf(text + strlen(text), sizeof text - strlen(text),
+                     ". No Mist tool has that name; searchMistTools finds tools by keywords.");
+        }
+        cJSON_Delete(args);
         return mm_result_text(text, 1);
     }
+    cJSON_Delete(args);
     char *json = cJSON_PrintUnformatted(d);
     cJSON *res = mm_result_text(json, 0);
     free(json);

@@ -228,6 +228,19 @@ size_t mm_registry_index(const mm_registry *reg, const mm_category *cat)
     return (size_t)(cat - reg->cats);
 }
 
+void mm_registry_suggest_categories(const mm_registry *reg, mm_suggest *sg)
+{
+    for (size_t i = 0; i < reg->count; i++)
+        mm_suggest_consider(sg, reg->cats[i].name, i);
+}
+
+void mm_registry_suggest_tools(const mm_registry *reg, mm_suggest *sg)
+{
+    for (size_t i = 0; i < reg->count; i++)
+        for (uint32_t k = 0; reg->cats[i].info && k < reg->cats[i].info->tool_count; k++)
+            mm_suggest_consider(sg, reg->cats[i].info->tools[k].name, i);
+}
+
 const char *mm_category_name(const mm_category *cat)
 {
     return cat->name;

@@ -20,6 +20,7 @@
 #ifndef MISTMCP_CORE_REGISTRY_REGISTRY_H
 #define MISTMCP_CORE_REGISTRY_REGISTRY_H
 
+#include "base/suggest.h"
 #include "registry/catalog.h"
 
 #include <cjson/cJSON.h>
@@ -58,6 +59,12 @@ size_t mm_registry_index(const mm_registry *reg, const mm_category *cat);
 /* The index of the catalog category that has a tool of this name, or -1 (a hash lookup: the
  * catalog's tool names are unique). Third-party categories are not indexed. */
 long mm_registry_catalog_tool(const mm_registry *reg, const char *name);
+
+/* Weighs every category name, or every catalog tool name, as a suggestion for a wrong one
+ * (sg set up by mm_suggest_init; ids are registry indexes for categories, and for tools the
+ * index of their category). */
+void mm_registry_suggest_categories(const mm_registry *reg, mm_suggest *sg);
+void mm_registry_suggest_tools(const mm_registry *reg, mm_suggest *sg);
 
 const char *mm_category_name(const mm_category *cat);
 /* The catalog's description, or for a third-party plugin a note naming its file. */

@@ -196,6 +196,19 @@ static void test_describe_and_call(void)
     r = call("describeMistTool", "{\"name\":\"noSuchTool\"}", &text, &err);
     CHECK_MSG(err && strstr(text, "Unknown tool") && strstr(text, "searchMistTools"), "%s", text);
     cJSON_Delete(r);
+    /* A misspelt name gets the names spelt nearly the same (issue 14). */
+    r = call("describeMistTool", "{\"name\":\"listOrgWlan\"}", &text, &err);
+    CHECK_MSG(err && strstr(text, "Unknown tool: listOrgWlan; did you mean: listOrgWlans"), "%s",
+              text);
+    cJSON_Delete(r);
+    r = call("callMistTool", "{\"name\":\"listSiteDeviceStats\"}", &text, &err);
+    CHECK_MSG(err && strstr(text, "Unknown tool: listSiteDeviceStats; did you mean: "
+                                  "listSiteDevicesStats"),
+              "%s", text);
+    cJSON_Delete(r);
+    char *raw = request("tools/call", "{\"name\":\"searchMistTool\",\"arguments\":{}}");
+    CHECK_MSG(strstr(raw, "-32602") && strstr(raw, "did you mean: searchMistTools"), "%s", raw);
+    free(raw);
 
     /* Calling by name: a category not enabled is named, then enabled on the fly. */
     r = call("callMistTool", "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"o1\"}}", &text,
@@ -259,6 +272,9 @@ static void test_describe_and_call(void)
     r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"org_wlan\"]}", &text, &err);
     CHECK_MSG(strstr(text, "Unknown categories") && strstr(text, "did you mean: orgs_wlans"),
               "%.400s", text);
+    cJSON_Delete(r);
+    r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"orgs_devics\"]}", &text, &err);
+    CHECK_MSG(strstr(text, "For 'orgs_devics' did you mean: orgs_devices"), "a typo: %.400s", text);
     cJSON_Delete(r);
     r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":\"orgs__wlans,_x_,__,-\"}", &text,
              &err);

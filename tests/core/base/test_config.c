@@ -401,6 +401,17 @@ static void test_messages_one_line(void)
                   strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1,
               "[%s]", errbuf);
     mm_config_free(&cfg);
+    /* A typo gets the name it misspells (issue 14: it got none). */
+    CHECK(load(&cfg, errbuf, sizeof errbuf,
+               (const char *[]){"-m", "custom", "-c", "orgs_devics", NULL}) == 0);
+    err = fmemopen(errbuf, sizeof errbuf, "w");
+    const char *names[] = {"orgs", "orgs_devices", "orgs_wlans", "sites_devices"};
+    CHECK(mm_config_check_categories(&cfg, names, 4, err) == 2);
+    fclose(err);
+    CHECK_MSG(strstr(errbuf, "unknown category 'orgs_devics' in --categories (did you mean "
+                             "orgs_devices? mistmcp --list-categories shows them all)\n"),
+              "[%s]", errbuf);
+    mm_config_free(&cfg);
 }
 
 /* Each load starts afresh: one that stopped inside a group of short options ("-zd": z is

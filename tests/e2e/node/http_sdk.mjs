@@ -149,6 +149,11 @@ await check("a cloud outside the allow-list: 400 naming the allowed clouds", asy
   assert.equal(r.status, 400);
   assert.match((await r.json()).error.message, /api\.mist\.com/);
 });
+await check("an unknown category in the query: 400 with the names spelt nearly the same", async () => {
+  const r = await post({ "X-Authorization": "t" }, init, base + "?mode=custom&categories=orgs_devics");
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error.message, /unknown category 'orgs_devics' in categories; did you mean orgs_devices[,?]/);
+});
 await check("GET /mcp: an event stream per session, one at a time", async () => {
   const headers = { "X-Authorization": "token-B", "Mcp-Session-Id": b.transport.sessionId };
   // A reconnecting client takes over the session's stream (the SDK client held the first).
