@@ -29,23 +29,30 @@
 
 static int list_categories(mm_registry *reg)
 {
-    size_t n = mm_registry_count(reg), tools = 0, ro = 0;
-    printf("%-44s %5s %9s  %s\n", "CATEGORY", "TOOLS", "READ-ONLY", "DESCRIPTION");
+    size_t n = mm_registry_count(reg), tools = 0, ro = 0, write_only = 0;
+    printf("%-44s %5s %9s %5s  %s\n", "CATEGORY", "TOOLS", "READ-ONLY", "WRITE", "DESCRIPTION");
     for (size_t i = 0; i < n; i++) {
         const mm_category *cat = mm_registry_at(reg, i);
         const mm_catalog_category *info = mm_category_catalog(cat);
         if (info) {
-            printf("%-44s %5u %9u  %s\n", mm_category_name(cat), info->tool_count,
-                   info->read_only_count, mm_category_description(cat));
+            printf("%-44s %5u %9u %5u  %s%s\n", mm_category_name(cat), info->tool_count,
+                   info->read_only_count, info->tool_count - info->read_only_count,
+                   mm_category_write_only(cat) ? "(write-only) " : "",
+                   mm_category_description(cat));
             tools += info->tool_count;
             ro += info->read_only_count;
+            write_only += mm_category_write_only(cat) != 0;
         } else {
-            printf("%-44s %5s %9s  %s\n", mm_category_name(cat), "?", "?",
+            printf("%-44s %5s %9s %5s  %s\n", mm_category_name(cat), "?", "?", "?",
                    mm_category_description(cat));
         }
     }
     printf("%zu categories, %zu tools (%zu read-only), Mist API spec %s\n", n, tools, ro,
            mm_generated_catalog.spec_version);
+    if (write_only)
+        printf("%zu categories are write-only (every tool writes): without "
+               "--enable-write-tools they offer none\n",
+               write_only);
     return 0;
 }
 
@@ -99,6 +106,23 @@ static int check_plugins(mm_registry *reg)
     return ok == n ? 0 : 1;
 }
 
+/* 2 (after one line) if --categories names a category with only write tools while write
+ * tools are off: enabled, it would show nothing. */
+static int check_write_only(const mm_config *cfg, mm_registry *reg)
+{
+    for (size_t i = 0; i < cfg->categories.count && !cfg->enable_write_tools; i++) {
+        const mm_category *cat = mm_registry_find(reg, cfg->categories.items[i]);
+        if (cat && mm_category_write_only(cat)) {
+            fprintf(stderr,
+                    "mistmcp: category '%s' in --categories has only write tools (%u), and "
+                    "write tools are off: add " MM_WRITE_TOOLS_HINT " to use them\n",
+                    mm_category_name(cat), mm_category_catalog(cat)->tool_count);
+            return 2;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     mm_util_init();
@@ -140,6 +164,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < mm_registry_count(reg); i++)
         names[i] = mm_category_name(mm_registry_at(reg, i));
     rc = mm_config_check_categories(&cfg, names, mm_registry_count(reg), stderr);
+    if (rc == 0)
+        rc = check_write_only(&cfg, reg);
     if (rc != 0) {
         /* the message is out; exit 2 */
     } else if (cfg.action == MM_ACTION_LIST_CATEGORIES) {

@@ -76,6 +76,10 @@ typedef struct mm_config {
                            (the official conformance suite sends none); tests only */
 } mm_config;
 
+/* How an operator allows write tools, for messages that say why a tool or a category is off:
+ * "... start mistmcp with " MM_WRITE_TOOLS_HINT. */
+#define MM_WRITE_TOOLS_HINT "--enable-write-tools (or MISTMCP_ENABLE_WRITE_TOOLS=1)"
+
 /* Parses argv and the environment (getenv). Returns 0, or 2 after writing one line to err. */
 int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err);
 

@@ -124,6 +124,29 @@ static void append_new_tools(char **text, size_t *used, size_t *cap, const cJSON
         mm_appendf(text, used, cap, ".");
 }
 
+/* Why the write-only categories asked for were not enabled, and how to allow them. */
+static void append_write_only(mm_registry *reg, const cJSON *names, char **text, size_t *used,
+                              size_t *cap)
+{
+    const cJSON *name;
+    int first = 1;
+    cJSON_ArrayForEach(name, names)
+    {
+        const mm_catalog_category *info =
+            mm_category_catalog(mm_registry_find(reg, name->valuestring));
+        mm_appendf(text, used, cap, "%s%s (%u write tools)",
+                   first ? " Not enabled, having only write tools (POST, PUT, DELETE), while "
+                           "this server is read-only: "
+                         : ", ",
+                   name->valuestring, info ? info->tool_count : 0);
+        first = 0;
+    }
+    if (!first)
+        mm_appendf(text, used, cap,
+                   ". To use them, mistmcp must be started with " MM_WRITE_TOOLS_HINT
+                   "; callMistWriteTool then runs them.");
+}
+
 static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
 {
     mm_session *s = ctx->session;
@@ -158,6 +181,7 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
     cJSON *sc = cJSON_CreateObject();
     cJSON *unknown = cJSON_AddArrayToObject(sc, "unknown");
     cJSON *failed = cJSON_AddObjectToObject(sc, "failed");
+    cJSON *write_only = cJSON_AddArrayToObject(sc, "write_only"); /* not enabled: see below */
     cJSON *new_tools = cJSON_AddObjectToObject(sc, "new_tools");
     int changed = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -172,6 +196,10 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
             if (!pass) {
                 changed |= mm_session_disable(s, index) > 0;
                 continue;
+            }
+            if (!s->write_tools && mm_category_write_only(cat)) {
+                cJSON_AddItemToArray(write_only, cJSON_CreateString(list->items[i]));
+                continue; /* enabled, it would show no tool and look like it worked */
             }
             int rc = mm_session_enable(s, index, err, sizeof err);
             if (rc < 0)
@@ -229,10 +257,11 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
                 suggest_categories(reg, name->valuestring, &text, &used, &cap);
         }
     }
+    append_write_only(reg, write_only, &text, &used, &cap);
     if (changed)
         mm_appendf(&text, &used, &cap,
                    " The tool list changed; if your client does not refresh it, ask it to.");
-    int failed_any = cJSON_GetArraySize(failed) > 0;
+    int failed_any = cJSON_GetArraySize(failed) > 0 || cJSON_GetArraySize(write_only) > 0;
     cJSON *res = mm_result_text(text, failed_any);
     free(text);
     cJSON_AddItemToObject(res, "structuredContent", sc);

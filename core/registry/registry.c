@@ -256,6 +256,11 @@ const mm_catalog_category *mm_category_catalog(const mm_category *cat)
     return cat->info;
 }
 
+int mm_category_write_only(const mm_category *cat)
+{
+    return cat->info && cat->info->tool_count > 0 && cat->info->read_only_count == 0;
+}
+
 /* Path of the plugin to load, or -1 naming every place looked at. Called unlocked: it reads
  * only immutable fields. */
 static int find_file(const mm_registry *reg, const mm_category *cat, char **path, char *err,

@@ -71,6 +71,10 @@ const char *mm_category_name(const mm_category *cat);
 const char *mm_category_description(const mm_category *cat);
 /* The catalog entry (tools with summaries), NULL for third-party plugins. */
 const mm_catalog_category *mm_category_catalog(const mm_category *cat);
+/* 1 if the catalog says every tool of cat writes (none is read-only): on a server without
+ * write tools it has nothing to offer. 0 for the others and for third-party plugins (their
+ * tools are known once loaded). */
+int mm_category_write_only(const mm_category *cat);
 
 /* Takes a reference, loading the plugin if no one holds one. On success *view (may be NULL)
  * is filled and stays valid until mm_registry_release. Threads that waited for a load that

@@ -209,13 +209,21 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
         *answered = refuse_session(h, c, id, refusal, why);
         return NULL;
     }
-    for (size_t i = 0; i < cats.count; i++)
-        if (!mm_registry_find(h->srv->registry, cats.items[i])) {
+    for (size_t i = 0; i < cats.count; i++) {
+        const mm_category *cat = mm_registry_find(h->srv->registry, cats.items[i]);
+        if (!cat)
             unknown_category(h->srv->registry, cats.items[i], msg, sizeof msg);
-            mm_strlist_free(&cats);
-            *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
-            return NULL;
-        }
+        else if (!cfg->enable_write_tools && mm_category_write_only(cat))
+            snprintf(msg, sizeof msg,
+                     "category '%s' in categories has only write tools, and this server is "
+                     "read-only; an operator allows them by starting it with " MM_WRITE_TOOLS_HINT,
+                     cats.items[i]);
+        else
+            continue;
+        mm_strlist_free(&cats);
+        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return NULL;
+    }
     char err[512];
     mm_outbox *outbox = mm_outbox_create(OUTBOX_MAX);
     mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats.items, cats.count,

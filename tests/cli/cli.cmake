@@ -2,6 +2,7 @@
 # plugin: works with an empty plugin directory), --check-plugins from the build tree without
 # any flag (finds the build tree's plugins), and bad input (one line naming the value, exit 2).
 # Inputs: MISTMCP, EMPTY_DIR, SPEC_VERSION.
+cmake_policy(SET CMP0057 NEW) # if(... IN_LIST ...)
 function(run expect_rc)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc STREQUAL expect_rc)
@@ -25,13 +26,35 @@ expect("${out}" "--list-categories")
 
 file(MAKE_DIRECTORY "${EMPTY_DIR}")
 run(0 "${MISTMCP}" --list-categories --plugin-dir "${EMPTY_DIR}")
-string(REGEX MATCHALL "\n[a-z0-9_]+ +[0-9]+ +[0-9]+  [^\n]+" rows "${out}")
+string(REGEX MATCHALL "\n[a-z0-9_]+ +[0-9]+ +[0-9]+ +[0-9]+  [^\n]+" rows "${out}")
 list(LENGTH rows n)
 if(n LESS 190)
   message(FATAL_ERROR "--list-categories printed ${n} categories:\n${out}")
 endif()
-expect("${out}" "\norgs_wlans +[0-9]+ +[0-9]+  ")
+expect("${out}" "\norgs_wlans +[0-9]+ +[0-9]+ +[0-9]+  ")
 expect("${out}" "\n${n} categories, [0-9]+ tools \\([0-9]+ read-only\\), Mist API spec ${SPEC_VERSION}\n")
+# Write-only categories (issue 14): marked exactly where the catalog counts no read-only tool,
+# and the three a user tripped over are among them.
+set(write_only "")
+foreach(row IN LISTS rows)
+  string(REGEX MATCH "^\n([a-z0-9_]+) +([0-9]+) +([0-9]+) +([0-9]+)  (\\(write-only\\) )?" m "${row}")
+  if(CMAKE_MATCH_3 EQUAL 0 AND NOT CMAKE_MATCH_5 OR CMAKE_MATCH_5 AND NOT CMAKE_MATCH_3 EQUAL 0)
+    message(FATAL_ERROR "write-only marked wrongly:${row}")
+  endif()
+  if(CMAKE_MATCH_5)
+    list(APPEND write_only ${CMAKE_MATCH_1})
+  endif()
+endforeach()
+list(LENGTH write_only n_write_only)
+foreach(c utilities_lan utilities_wi_fi utilities_wan)
+  if(NOT c IN_LIST write_only)
+    message(FATAL_ERROR "${c} is not marked write-only: ${write_only}")
+  endif()
+endforeach()
+expect("${out}" "\n${n_write_only} categories are write-only \\(every tool writes\\): without --enable-write-tools they offer none\n")
+run(2 "${MISTMCP}" --mode custom --categories "orgs_wlans,utilities_wi_fi" --list-categories)
+expect("${err}" "^mistmcp: category 'utilities_wi_fi' in --categories has only write tools \\([0-9]+\\), and write tools are off: add --enable-write-tools \\(or MISTMCP_ENABLE_WRITE_TOOLS=1\\) to use them\n$")
+run(0 "${MISTMCP}" --mode custom --categories "utilities_wi_fi" --enable-write-tools --list-categories)
 
 # Same through the environment variable.
 run(0 ${CMAKE_COMMAND} -E env "MISTMCP_PLUGIN_DIR=${EMPTY_DIR}" "${MISTMCP}" --list-categories)

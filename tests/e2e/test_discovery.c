@@ -296,6 +296,57 @@ static void test_describe_and_call(void)
     cJSON_Delete(r);
 }
 
+/* Issue 14: a write-only category on a read-only server is not enabled and the answer says
+ * why and how to allow it; search names it; with write tools it works. */
+static void test_write_only(int write_tools)
+{
+    static const char *const names[] = {"utilities_lan", "utilities_wi_fi", "utilities_wan"};
+    const char *text;
+    int err;
+    for (size_t i = 0; i < 3; i++) {
+        char args[128];
+        snprintf(args, sizeof args, "{\"enable_mcp_tools_categories\":[\"%s\"]}", names[i]);
+        cJSON *r = call("manageMcpTools", args, &text, &err);
+        const cJSON *sc = cJSON_GetObjectItemCaseSensitive(r, "structuredContent");
+        const cJSON *enabled = cJSON_GetObjectItemCaseSensitive(sc, "enabled");
+        const cJSON *tools = cJSON_GetObjectItemCaseSensitive(enabled, names[i]);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "only write tools (POST, PUT, DELETE), while this server is "
+                 "read-only: %s (",
+                 names[i]);
+        if (write_tools)
+            CHECK_MSG(!err && cJSON_GetArraySize(tools) > 0, "%s with write tools: %.300s",
+                      names[i], text);
+        else
+            CHECK_MSG(err && !tools && strstr(text, want) &&
+                          strstr(text, "--enable-write-tools (or MISTMCP_ENABLE_WRITE_TOOLS=1)") &&
+                          cJSON_IsString(cJSON_GetArrayItem(
+                              cJSON_GetObjectItemCaseSensitive(sc, "write_only"), 0)),
+                      "%s read-only: %.500s", names[i], text);
+        cJSON_Delete(r);
+    }
+    cJSON *r = call("searchMistTools", "{\"query\":\"cable test from a switch\"}", &text, &err);
+    const cJSON *sc = cJSON_GetObjectItemCaseSensitive(r, "structuredContent");
+    const cJSON *hidden = cJSON_GetObjectItemCaseSensitive(sc, "writeToolsNotShown");
+    if (write_tools)
+        CHECK_MSG(
+            strstr(text,
+                   "cableTestFromSwitch [utilities_lan, write-only category; write; enabled]") &&
+                !hidden,
+            "%.600s", text);
+    else
+        CHECK_MSG(strstr(text, "Write tools also match, but this server is read-only") &&
+                      strstr(text, "cableTestFromSwitch [utilities_lan, write-only category]") &&
+                      cJSON_GetArraySize(hidden) > 0,
+                  "%.900s", text);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sc, "results"), 0);
+    CHECK_MSG(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(first, "categoryReadOnlyTools")) &&
+                  cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(first, "categoryWriteTools")),
+              "each result gives its category's tool counts");
+    cJSON_Delete(r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 6) {
@@ -317,6 +368,11 @@ int main(int argc, char **argv)
     test_budget();
     test_search_quality(argv[5]);
     test_describe_and_call();
+    test_write_only(0);
+    stop();
+
+    start("managed", 1);
+    test_write_only(1);
     stop();
 
     start("minimal", 0);

@@ -154,6 +154,11 @@ await check("an unknown category in the query: 400 with the names spelt nearly t
   assert.equal(r.status, 400);
   assert.match((await r.json()).error.message, /unknown category 'orgs_devics' in categories; did you mean orgs_devices[,?]/);
 });
+await check("a write-only category in the query of a read-only server: 400 saying how to allow it", async () => {
+  const r = await post({ "X-Authorization": "t" }, init, base + "?mode=custom&categories=utilities_wan");
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error.message, /category 'utilities_wan' in categories has only write tools, and this server is read-only; an operator allows them by starting it with --enable-write-tools/);
+});
 await check("GET /mcp: an event stream per session, one at a time", async () => {
   const headers = { "X-Authorization": "token-B", "Mcp-Session-Id": b.transport.sessionId };
   // A reconnecting client takes over the session's stream (the SDK client held the first).
