@@ -48,7 +48,8 @@ typedef struct mm_config {
     int port;
     char *env_file; /* the file read, or NULL */
     int enable_write_tools;
-    mm_strlist plugin_dirs;     /* empty: the default directory */
+    mm_strlist plugin_dirs;     /* searched before the default directory */
+    int no_default_plugin_dir;  /* 1: only plugin_dirs (then never empty) */
     mm_strlist headers;         /* "Name: value", HTTP responses */
     mm_strlist clouds;          /* the allow-list: Mist's clouds plus --allow-cloud */
     mm_strlist origins;         /* --allow-origin: browser origins allowed besides loopback ones */

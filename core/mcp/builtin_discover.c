@@ -59,16 +59,25 @@ static int category_enabled(mm_session *s, const char *category)
     return on;
 }
 
+/* Search answers only with tools whose plugin is there (mm_search_keep_fn). */
+static int has_plugin(const mm_catalog_category *category, void *reg)
+{
+    const mm_category *cat = mm_registry_find(reg, category->name);
+    return cat && mm_category_present(cat);
+}
+
 #define WRITE_NOTE_MAX 3
 
 /* On a read-only server: the write tools that match the query better than the last read-only
  * result shown (any, if the results are not full), which the model would otherwise never hear
  * of: a question about an ARP table finds only POST tools, in a write-only category. */
-static void note_write_matches(const char *query, double last_score, int full, cJSON *sc,
-                               char **text, size_t *used, size_t *cap)
+static void note_write_matches(mm_registry *reg, const char *query, double last_score, int full,
+                               cJSON *sc, char **text, size_t *used, size_t *cap)
 {
     mm_search_hit hits[SEARCH_DEFAULT];
-    size_t n = mm_tool_search(&mm_generated_catalog, query, 1, hits, SEARCH_DEFAULT), shown = 0;
+    size_t n = mm_tool_search(&mm_generated_catalog, query, 1, has_plugin, reg, hits,
+                              SEARCH_DEFAULT),
+           shown = 0;
     cJSON *names = NULL;
     for (size_t i = 0; i < n && shown < WRITE_NOTE_MAX; i++) {
         if (hits[i].tool->read_only || (full && hits[i].score <= last_score))
@@ -113,7 +122,8 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
     size_t max = limit ? (size_t)limit->valuedouble : SEARCH_DEFAULT;
     mm_search_hit hits[SEARCH_MAX];
     mm_session *s = ctx->session;
-    size_t n = mm_tool_search(&mm_generated_catalog, query, s->write_tools, hits, max);
+    size_t n = mm_tool_search(&mm_generated_catalog, query, s->write_tools, has_plugin,
+                              s->srv->registry, hits, max);
     size_t cap = 0, used = 0;
     char *text = NULL;
     cJSON *sc = cJSON_CreateObject();
@@ -143,7 +153,8 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
         cJSON_AddItemToArray(list, h);
     }
     if (!s->write_tools)
-        note_write_matches(query, n ? hits[n - 1].score : 0, n == max, sc, &text, &used, &cap);
+        note_write_matches(s->srv->registry, query, n ? hits[n - 1].score : 0, n == max, sc, &text,
+                           &used, &cap);
     if (n)
         mm_appendf(&text, &used, &cap,
                    "Next: describeMistTool shows a tool's arguments; callMistTool runs a "

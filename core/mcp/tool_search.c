@@ -235,7 +235,7 @@ static int by_score(const void *a, const void *b)
 }
 
 size_t mm_tool_search(const mm_catalog *catalog, const char *query, int include_write,
-                      mm_search_hit *hits, size_t max)
+                      mm_search_keep_fn keep, void *keep_ctx, mm_search_hit *hits, size_t max)
 {
     if (!catalog || !query || !max)
         return 0;
@@ -276,7 +276,7 @@ size_t mm_tool_search(const mm_catalog *catalog, const char *query, int include_
             score += best * weights[t] * idf[t];
             matched += best > 0 && weights[t] >= 0.8;
         }
-        if (score <= 0)
+        if (score <= 0 || (keep && !keep(e->category, keep_ctx)))
             continue;
         score *= 1.0 + 0.25 * (double)matched; /* tools that match more of the question */
         score /= 1.0 + 0.02 * (double)strlen(e->words[F_NAME]); /* shorter names: broader */

@@ -21,9 +21,13 @@ typedef struct mm_search_hit {
     double score;
 } mm_search_hit;
 
-/* Fills up to max hits, best first, from catalog; include_write 0 leaves write tools out.
- * Returns how many. */
+/* Which categories a search may answer with (a server leaves out those it cannot load);
+ * called from the searching thread, for matching tools only. */
+typedef int (*mm_search_keep_fn)(const mm_catalog_category *category, void *ctx);
+
+/* Fills up to max hits, best first, from catalog; include_write 0 leaves write tools out;
+ * keep (NULL: all) is asked about each matching tool's category. Returns how many. */
 size_t mm_tool_search(const mm_catalog *catalog, const char *query, int include_write,
-                      mm_search_hit *hits, size_t max);
+                      mm_search_keep_fn keep, void *keep_ctx, mm_search_hit *hits, size_t max);
 
 #endif

@@ -71,6 +71,12 @@ const char *mm_category_name(const mm_category *cat);
 const char *mm_category_description(const mm_category *cat);
 /* The catalog entry (tools with summaries), NULL for third-party plugins. */
 const mm_catalog_category *mm_category_catalog(const mm_category *cat);
+/* 1 if the category's plugin file was in a plugin directory when the registry was created
+ * (a catalog category without one cannot be enabled; acquire looks again). */
+int mm_category_present(const mm_category *cat);
+/* The plugin directories, in search order (for messages). */
+size_t mm_registry_dir_count(const mm_registry *reg);
+const char *mm_registry_dir_at(const mm_registry *reg, size_t index);
 /* 1 if the catalog says every tool of cat writes (none is read-only): on a server without
  * write tools it has nothing to offer. 0 for the others and for third-party plugins (their
  * tools are known once loaded). */

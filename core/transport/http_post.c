@@ -213,6 +213,11 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
         const mm_category *cat = mm_registry_find(h->srv->registry, cats.items[i]);
         if (!cat)
             unknown_category(h->srv->registry, cats.items[i], msg, sizeof msg);
+        else if (!mm_category_present(cat))
+            snprintf(msg, sizeof msg,
+                     "category '%s' in categories has no plugin on this server (no %s.so in its "
+                     "plugin directories)",
+                     cats.items[i], cats.items[i]);
         else if (!cfg->enable_write_tools && mm_category_write_only(cat))
             snprintf(msg, sizeof msg,
                      "category '%s' in categories has only write tools, and this server is "

@@ -14,20 +14,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static const char *mistmcp, *plugin_dir;
 static char base_env[128];
 static mm_child server;
 static int next_id = 10;
 
-static void start(const char *mode, int write_tools)
+/* Starts mistmcp in mode; only_dir (may be NULL): its only plugin directory. */
+static void start_in(const char *mode, int write_tools, const char *only_dir)
 {
     char *env[] = {base_env, "MIST_API_TOKEN=tokD", "HOME=/tmp", NULL};
     char *argv[12] = {(char *)mistmcp, "--plugin-dir", (char *)plugin_dir,
                       "--mode",        (char *)mode,   NULL};
+    int n = 5;
     if (write_tools)
-        argv[5] = "--enable-write-tools";
+        argv[n++] = "--enable-write-tools";
+    if (only_dir) {
+        argv[2] = (char *)only_dir;
+        argv[n++] = "--no-default-plugin-dir";
+    }
     server.stderr_path = "/dev/null";
     CHECK(mm_child_spawn(&server, argv, env) == 0);
     mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
@@ -39,6 +47,11 @@ static void start(const char *mode, int write_tools)
               "the instructions explain the workflow: %.300s", l ? l : "(nothing)");
     free(l);
     mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+}
+
+static void start(const char *mode, int write_tools)
+{
+    start_in(mode, write_tools, NULL);
 }
 
 static void stop(void)
@@ -347,6 +360,39 @@ static void test_write_only(int write_tools)
     cJSON_Delete(r);
 }
 
+/* Issue 14: with --no-default-plugin-dir and a directory holding only orgs_wlans.so, the other
+ * categories are not offered: search leaves them out, enabling one says its plugin is
+ * missing, all mode starts with what is there. */
+static void test_missing_plugins(const char *work)
+{
+    char dir[512], link[600], target[600];
+    snprintf(dir, sizeof dir, "%s/only-orgs-wlans", work);
+    mkdir(dir, 0755);
+    snprintf(link, sizeof link, "%s/orgs_wlans.so", dir);
+    snprintf(target, sizeof target, "%s/orgs_wlans.so", plugin_dir);
+    unlink(link);
+    CHECK(symlink(target, link) == 0);
+    start_in("managed", 0, dir);
+    const char *text;
+    int err;
+    cJSON *r = call("searchMistTools", "{\"query\":\"wlans\",\"limit\":25}", &text, &err);
+    CHECK_MSG(!err && strstr(text, "[orgs_wlans") && !strstr(text, "[sites_wlans"),
+              "only categories with a plugin: %.600s", text);
+    cJSON_Delete(r);
+    r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"sites_wlans\"]}", &text, &err);
+    CHECK_MSG(err && strstr(text, "no sites_wlans.so in ") &&
+                  strstr(text, "mistmcp --check-plugins names every missing plugin"),
+              "%.500s", text);
+    cJSON_Delete(r);
+    stop();
+    start_in("all", 0, dir);
+    char *list = request("tools/list", "{}");
+    CHECK_MSG(strstr(list, "\"listOrgWlans\"") && !strstr(list, "\"listSiteWlans\""),
+              "all mode: the categories that have a plugin: %.300s", list);
+    free(list);
+    stop();
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 6) {
@@ -374,6 +420,8 @@ int main(int argc, char **argv)
     start("managed", 1);
     test_write_only(1);
     stop();
+
+    test_missing_plugins(argv[4]);
 
     start("minimal", 0);
     char *list = request("tools/list", "{}");

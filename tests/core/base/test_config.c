@@ -18,6 +18,7 @@ static const char *const env_names[] = {"MISTMCP_TRANSPORT",
                                         "MISTMCP_PORT",
                                         "MISTMCP_ENABLE_WRITE_TOOLS",
                                         "MISTMCP_PLUGIN_DIR",
+                                        "MISTMCP_NO_DEFAULT_PLUGIN_DIR",
                                         "MISTMCP_ALLOW_CLOUD",
                                         "MISTMCP_MAX_RESULT_BYTES",
                                         "MISTMCP_CONNECT_TIMEOUT",
@@ -468,10 +469,56 @@ static void test_trusted_proxies(void)
     }
 }
 
+/* --no-default-plugin-dir (issue 14): from the command line or the environment, never from an
+ * env file, and only with a directory to search. */
+static void test_plugin_dirs(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"--plugin-dir", "/p", NULL}) == 0);
+    CHECK(cfg.plugin_dirs.count == 1 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    CHECK(load(&cfg, errbuf, sizeof errbuf,
+               (const char *[]){"--no-default-plugin-dir", "--plugin-dir", "/p", NULL}) == 0);
+    CHECK(cfg.plugin_dirs.count == 1 && cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_PLUGIN_DIR", "/a:/b", 1);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "yes", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.plugin_dirs.count == 2 && cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "0", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.plugin_dirs.count == 2 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "maybe", 1);
+    expect_bad((const char *[]){NULL},
+               "MISTMCP_NO_DEFAULT_PLUGIN_DIR 'maybe' is not valid: expected 1/0");
+    clear_env();
+    expect_bad((const char *[]){"--no-default-plugin-dir", NULL},
+               "--no-default-plugin-dir leaves no plugin directory: give one with --plugin-dir");
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "1", 1);
+    expect_bad((const char *[]){NULL}, "--no-default-plugin-dir leaves no plugin directory");
+    clear_env();
+    /* Not from an env file: it decides which code the server loads, like MISTMCP_PLUGIN_DIR. */
+    char path[] = "/tmp/mistmcp-test-env3-XXXXXX";
+    int fd = mkstemp(path);
+    const char *content = "MISTMCP_NO_DEFAULT_PLUGIN_DIR=1\n";
+    CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+    close(fd);
+    setenv("MIST_ENV_FILE", path, 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    unlink(path);
+    clear_env();
+}
+
 int main(void)
 {
     mm_util_init();
     test_trusted_proxies();
+    test_plugin_dirs();
     test_env_file();
     test_env_file_not_a_file();
     test_precedence();
