@@ -4,13 +4,15 @@
  * describe's complete body schema, callMistTool with and without enabling, and its errors
  * being as clear as a direct call's; minimal mode has none of them.
  *
- * usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS_FILE
+ * usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS_FILE README_QUESTIONS
+ *        README
  */
 #define _GNU_SOURCE
 #include "check.h"
 #include "child.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,12 +130,47 @@ static void test_budget(void)
     cJSON_Delete(m);
 }
 
-static void test_search_quality(const char *file)
+/* The rank (1..5) of the first expected tool in searchMistTools' answer to question, 0 if
+ * none is in the top 5. want: comma-separated tool names. */
+static int rank_of(const char *question, const char *want)
+{
+    cJSON *q = cJSON_CreateObject();
+    cJSON_AddStringToObject(q, "query", question);
+    cJSON_AddNumberToObject(q, "limit", 5);
+    char *args = cJSON_PrintUnformatted(q);
+    cJSON_Delete(q);
+    const char *text;
+    int err;
+    cJSON *res = call("searchMistTools", args, &text, &err);
+    free(args);
+    const cJSON *hits = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(res, "structuredContent"), "results");
+    int rank = 0, at = 0;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, hits)
+    {
+        const char *name = cJSON_GetObjectItemCaseSensitive(h, "name")->valuestring;
+        char *copy = strdup(want);
+        at++;
+        for (char *w = strtok(copy, ","); w && !rank; w = strtok(NULL, ","))
+            if (strcmp(w, name) == 0)
+                rank = at;
+        free(copy);
+    }
+    cJSON_Delete(res);
+    return rank;
+}
+
+/* Asks every question of file ("question | tool,tool", '#' comments); returns how many there
+ * are, and in top[k] how many have an expected tool in the top k (k = 1..5). Each question
+ * missing from the top `shown` is printed. */
+static int ask_questions(const char *file, int top[6], int shown)
 {
     FILE *f = fopen(file, "r");
     CHECK_MSG(f != NULL, "open %s", file);
     char line[512];
-    int asked = 0, found = 0;
+    int asked = 0;
+    memset(top, 0, 6 * sizeof *top);
     while (f && fgets(line, sizeof line, f)) {
         char *bar = strstr(line, " | ");
         if (line[0] == '#' || !bar)
@@ -141,39 +178,68 @@ static void test_search_quality(const char *file)
         *bar = '\0';
         char *want = bar + 3;
         want[strcspn(want, "\r\n")] = '\0';
-        cJSON *q = cJSON_CreateObject();
-        cJSON_AddStringToObject(q, "query", line);
-        cJSON_AddNumberToObject(q, "limit", 5);
-        char *args = cJSON_PrintUnformatted(q);
-        cJSON_Delete(q);
-        const char *text;
-        int err;
-        cJSON *res = call("searchMistTools", args, &text, &err);
-        free(args);
-        const cJSON *hits = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(res, "structuredContent"), "results");
-        int hit = 0;
-        const cJSON *h;
-        cJSON_ArrayForEach(h, hits)
-        {
-            const char *name = cJSON_GetObjectItemCaseSensitive(h, "name")->valuestring;
-            char *copy = strdup(want);
-            for (char *w = strtok(copy, ","); w && !hit; w = strtok(NULL, ","))
-                hit = strcmp(w, name) == 0;
-            free(copy);
-        }
+        int rank = rank_of(line, want);
         asked++;
-        found += hit;
-        if (!hit)
-            printf("  not in the top 5: \"%s\" (wanted %s)\n", line, want);
-        cJSON_Delete(res);
+        for (int k = 1; k <= 5; k++)
+            top[k] += rank && rank <= k;
+        if (!rank || rank > shown)
+            printf("  not in the top %d: \"%s\" (wanted %s; rank %d)\n", shown, line, want, rank);
     }
     if (f)
         fclose(f);
-    printf("search quality: %d of %d questions have the expected tool in the top 5\n", found,
-           asked);
+    return asked;
+}
+
+static void test_search_quality(const char *file)
+{
+    int top[6];
+    int asked = ask_questions(file, top, 5);
+    printf("search quality: %d of %d questions have the expected tool in the top 5, %d in the "
+           "top 3, %d first\n",
+           top[5], asked, top[3], top[1]);
     CHECK_MSG(asked >= 30, "at least 30 questions (%d)", asked);
-    CHECK_MSG(found * 10 >= asked * 9, "%d of %d in the top 5 (need 90%%)", found, asked);
+    CHECK_MSG(top[5] * 10 >= asked * 9, "%d of %d in the top 5 (need 90%%)", top[5], asked);
+}
+
+/* Issue 14: the example questions of the README (and the Python server's) each find their
+ * tool in the top 3; and every *"question"* of README.md is in that file, so a new example
+ * is tested too. */
+static void test_readme_questions(const char *file, const char *readme)
+{
+    int top[6];
+    int asked = ask_questions(file, top, 3);
+    printf("README questions: %d of %d have the expected tool in the top 3, %d first\n", top[3],
+           asked, top[1]);
+    CHECK_MSG(asked >= 10 && top[3] == asked, "%d of %d README questions in the top 3", top[3],
+              asked);
+    FILE *f = fopen(readme, "r"), *q = fopen(file, "r");
+    CHECK_MSG(f && q, "open %s and %s", readme, file);
+    static char text[1 << 18], questions[1 << 16];
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = '\0';
+    n = q ? fread(questions, 1, sizeof questions - 1, q) : 0;
+    questions[n] = '\0';
+    if (f)
+        fclose(f);
+    if (q)
+        fclose(q);
+    int examples = 0;
+    for (char *p = strstr(text, "*\""); p; p = strstr(p + 1, "*\"")) {
+        char *end = strstr(p + 2, "\"*");
+        if (!end || end - p > 200)
+            continue;
+        char quoted[256];
+        size_t k = 0;
+        for (char *c = p + 2; c < end && k < sizeof quoted - 1; c++)
+            if (!(isspace((unsigned char)*c) && (k == 0 || quoted[k - 1] == ' ')))
+                quoted[k++] = isspace((unsigned char)*c) ? ' ' : *c; /* one line */
+        quoted[k] = '\0';
+        char needle[300];
+        snprintf(needle, sizeof needle, "\n%s | ", quoted);
+        examples++;
+        CHECK_MSG(strstr(questions, needle), "README's example \"%s\" is not in %s", quoted, file);
+    }
+    CHECK_MSG(examples >= 4, "%d examples found in %s", examples, readme);
 }
 
 /* {"enable_mcp_tools_categories":"a0,a1,...,a1999"} */
@@ -395,8 +461,9 @@ static void test_missing_plugins(const char *work)
 
 int main(int argc, char **argv)
 {
-    if (argc < 6) {
-        fprintf(stderr, "usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS\n");
+    if (argc < 8) {
+        fprintf(stderr, "usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS "
+                        "README_QUESTIONS README\n");
         return 2;
     }
     mistmcp = argv[1];
@@ -413,6 +480,7 @@ int main(int argc, char **argv)
     start("managed", 0);
     test_budget();
     test_search_quality(argv[5]);
+    test_readme_questions(argv[6], argv[7]);
     test_describe_and_call();
     test_write_only(0);
     stop();
