@@ -34,7 +34,7 @@ static const char *const tools[] = {"listOrgWlans",        "listSiteWlans",  "ge
                                     "listOrgDevicesStats", "getSiteDevice",  "searchMistTools"};
 #define N_TOOLS (sizeof tools / sizeof tools[0])
 
-/* The suggestions for wrong among names, as "a,b,c". */
+/* The suggestions for wrong among names, as mm_suggest_list writes them: "a, b, c". */
 static const char *suggest(const char *wrong, const char *const *names, size_t n, char *buf,
                            size_t size)
 {
@@ -42,17 +42,18 @@ static const char *suggest(const char *wrong, const char *const *names, size_t n
     mm_suggest_init(&s, wrong, 3);
     for (size_t i = 0; i < n; i++)
         mm_suggest_consider(&s, names[i], i);
-    buf[0] = '\0';
+    size_t count = mm_suggest_list(&s, buf, size);
+    CHECK(count == s.count && (count == 0) == (buf[0] == '\0'));
     for (size_t i = 0; i < s.count; i++)
-        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? "," : "", names[s.ids[i]]);
+        CHECK(s.names[i] == names[s.ids[i]]);
     return buf;
 }
 
-/* 1 if the first suggestion in list is name. */
+/* 1 if the first suggestion in list is name ("" for none). */
 static int first_is(const char *list, const char *name)
 {
     size_t n = strlen(name);
-    return strncmp(list, name, n) == 0 && (list[n] == '\0' || list[n] == ',');
+    return strncmp(list, name, n) == 0 && (list[n] == '\0' || (n && list[n] == ','));
 }
 
 static void test_distance(void)
@@ -82,36 +83,37 @@ static void test_distance(void)
 
 static void test_suggestions(void)
 {
+    static const struct {
+        const char *wrong;
+        int tool;          /* among the tools, else the categories */
+        const char *first; /* "": no suggestion */
+        const char *why;
+    } cases[] = {
+        {"orgs_devics", 0, "orgs_devices", "a letter left out"},
+        {"orgs_deivces", 0, "orgs_devices", "two letters swapped"},
+        {"sites_wlan", 0, "sites_wlans", "singular"},
+        {"org_wlan", 0, "orgs_wlans", "shared words"},
+        {"orgs__wlans", 0, "orgs_wlans", "a doubled '_'"},
+        {"wireless_clients_orgs", 0, "orgs_clients___wireless", "words in another order"},
+        {"Orgs Devices", 0, "orgs_devices", "the OpenAPI tag"},
+        {"zz", 0, "", "junk"},
+        {"banana_split", 0, "", "junk"},
+        {"listOrgWlan", 1, "listOrgWlans", "a tool, singular"},
+        {"listorgwlans", 1, "listOrgWlans", "a tool, lower case"},
+        {"list_org_wlans", 1, "listOrgWlans", "a tool in snake_case"},
+        {"searchMistTool", 1, "searchMistTools", "a built-in tool"},
+        {"listSiteDeviceStats", 1, "listSiteDevicesStats", "a plural left out"},
+    };
     char buf[256];
-    const char *got = suggest("orgs_devics", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "orgs_devices"), "a letter left out: %s", got);
-    got = suggest("orgs_deivces", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "orgs_devices"), "two letters swapped: %s", got);
-    got = suggest("sites_wlan", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "sites_wlans"), "singular: %s", got);
-    got = suggest("org_wlan", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "orgs_wlans"), "shared words: %s", got);
-    got = suggest("orgs__wlans", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "orgs_wlans"), "a doubled '_': %s", got);
-    got = suggest("wireless_clients_orgs", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(strcmp(got, "orgs_clients___wireless") == 0, "words in another order: %s", got);
-    got = suggest("Orgs Devices", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "orgs_devices"), "the OpenAPI tag: %s", got);
-    got = suggest("zz", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(strcmp(got, "") == 0, "junk: nothing (%s)", got);
-    got = suggest("banana_split", categories, N_CATEGORIES, buf, sizeof buf);
-    CHECK_MSG(strcmp(got, "") == 0, "junk: nothing (%s)", got);
-
-    got = suggest("listOrgWlan", tools, N_TOOLS, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "listOrgWlans"), "a tool, singular: %s", got);
-    got = suggest("listorgwlans", tools, N_TOOLS, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "listOrgWlans"), "a tool, lower case: %s", got);
-    got = suggest("list_org_wlans", tools, N_TOOLS, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "listOrgWlans"), "a tool in snake_case: %s", got);
-    got = suggest("searchMistTool", tools, N_TOOLS, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "searchMistTools"), "%s", got);
-    got = suggest("listSiteDeviceStats", tools, N_TOOLS, buf, sizeof buf);
-    CHECK_MSG(first_is(got, "listSiteDevicesStats"), "%s", got);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = suggest(cases[i].wrong, cases[i].tool ? tools : categories,
+                                  cases[i].tool ? N_TOOLS : N_CATEGORIES, buf, sizeof buf);
+        CHECK_MSG(first_is(got, cases[i].first), "%s: '%s' -> [%s], wanted %s first", cases[i].why,
+                  cases[i].wrong, got, cases[i].first);
+    }
+    CHECK_MSG(strcmp(suggest("wireless_clients_orgs", categories, N_CATEGORIES, buf, sizeof buf),
+                     "orgs_clients___wireless") == 0,
+              "only the name with all the words: %s", buf);
 
     /* Limits: at most `limit`, best first, and never more than MM_SUGGEST_MAX. */
     mm_suggest s;
