@@ -2,6 +2,7 @@
 #include "base/config.h"
 
 #include "base/env_file.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -51,8 +52,10 @@ void mm_config_usage(FILE *out)
         "                               no account or token needed (MISTMCP_DEMO)\n"
         "      --enable-write-tools     expose POST/PUT/DELETE tools (MISTMCP_ENABLE_WRITE_TOOLS;\n"
         "                               default: read-only)\n"
-        "      --plugin-dir DIR         where category plugins live; repeatable\n"
-        "                               (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
+        "      --plugin-dir DIR         more category plugins, searched before the default\n"
+        "                               directory; repeatable (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
+        "      --no-default-plugin-dir  search only the --plugin-dir directories\n"
+        "                               (MISTMCP_NO_DEFAULT_PLUGIN_DIR)\n"
         "      --header 'Name: value'   extra HTTP response header; repeatable\n"
         "      --allow-cloud HOST       add a host to the Mist cloud allow-list; repeatable\n"
         "                               (MISTMCP_ALLOW_CLOUD, comma-separated)\n"
@@ -87,7 +90,8 @@ void mm_config_usage(FILE *out)
         "      --session-idle-timeout SEC  idle HTTP sessions end (MISTMCP_SESSION_IDLE_TIMEOUT;\n"
         "                               default 1800)\n"
         "      --list-categories        print every tool category and exit\n"
-        "      --check-plugins          load and unload every plugin once; exit 1 if one fails\n"
+        "      --check-plugins          name the categories without a plugin, load and unload\n"
+        "                               every plugin once; exit 1 if one is missing or fails\n"
         "  -h, --help                   this text\n"
         "      --version                version, Mist API spec version and plugin ABI\n"
         "\n"
@@ -232,7 +236,8 @@ enum {
     OPT_MAX_RESPONSE,
     OPT_MAX_BATCH,
     OPT_TRUSTED_PROXY,
-    OPT_DEMO
+    OPT_DEMO,
+    OPT_NO_DEFAULT_PLUGIN_DIR
 };
 
 const char *mm_token_problem(const char *token)
@@ -577,6 +582,17 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
             mm_strlist_add(&cfg->plugin_dirs, cli_dirs->items[i]);
     else if ((v = pick(NULL, "MISTMCP_PLUGIN_DIR", NULL)))
         mm_strlist_split(&cfg->plugin_dirs, v, ':');
+    if (cli[OPT_NO_DEFAULT_PLUGIN_DIR - OPT_VERSION + 128])
+        cfg->no_default_plugin_dir = 1;
+    else if ((v = pick(NULL, "MISTMCP_NO_DEFAULT_PLUGIN_DIR", NULL)) &&
+             parse_bool(v, &cfg->no_default_plugin_dir) != 0)
+        return bad(err, "MISTMCP_NO_DEFAULT_PLUGIN_DIR", v, "1/0, true/false, yes/no or on/off");
+    if (cfg->no_default_plugin_dir && cfg->plugin_dirs.count == 0) {
+        fputs("mistmcp: --no-default-plugin-dir leaves no plugin directory: give one with "
+              "--plugin-dir DIR (or MISTMCP_PLUGIN_DIR)\n",
+              err);
+        return 2;
+    }
 
     for (size_t i = 0; i < sizeof mist_clouds / sizeof mist_clouds[0]; i++)
         mm_strlist_add(&cfg->clouds, mist_clouds[i]);
@@ -710,6 +726,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"max-batch", required_argument, NULL, OPT_MAX_BATCH},
         {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
         {"demo", no_argument, NULL, OPT_DEMO},
+        {"no-default-plugin-dir", no_argument, NULL, OPT_NO_DEFAULT_PLUGIN_DIR},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -757,6 +774,9 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case 'd': cli['d'] = "1"; break;
         case OPT_WRITE: cli[OPT_WRITE - OPT_VERSION + 128] = "1"; break;
         case OPT_DEMO: cli[OPT_DEMO - OPT_VERSION + 128] = "1"; break;
+        case OPT_NO_DEFAULT_PLUGIN_DIR:
+            cli[OPT_NO_DEFAULT_PLUGIN_DIR - OPT_VERSION + 128] = "1";
+            break;
         case ':':
         case '?': {
             /* A short option is named by its letter: inside a group ("-dx") argv[optind - 1]
@@ -817,11 +837,16 @@ int mm_config_check_categories(const mm_config *cfg, const char *const *valid, s
         for (size_t k = 0; k < count && !found; k++)
             found = strcmp(valid[k], cfg->categories.items[i]) == 0;
         if (!found) {
+            mm_suggest sg;
+            mm_suggest_init(&sg, cfg->categories.items[i], 3);
+            for (size_t k = 0; k < count; k++)
+                mm_suggest_consider(&sg, valid[k], k);
+            char list[300];
             char *s = shown(cfg->categories.items[i]);
-            fprintf(err,
-                    "mistmcp: unknown category '%s' in --categories (mistmcp --list-categories "
-                    "shows them all)\n",
-                    s);
+            fprintf(err, "mistmcp: unknown category '%s' in --categories (%s%s%s", s,
+                    mm_suggest_list(&sg, list, sizeof list) ? "did you mean " : "", list,
+                    sg.count ? "? " : "");
+            fputs("mistmcp --list-categories shows them all)\n", err);
             free(s);
             return 2;
         }

@@ -49,7 +49,8 @@ typedef struct mm_config {
     char *env_file; /* the file read, or NULL */
     int enable_write_tools;
     int demo; /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
-    mm_strlist plugin_dirs;     /* empty: the default directory */
+    mm_strlist plugin_dirs;     /* searched before the default directory */
+    int no_default_plugin_dir;  /* 1: only plugin_dirs (then never empty) */
     mm_strlist headers;         /* "Name: value", HTTP responses */
     mm_strlist clouds;          /* the allow-list: Mist's clouds plus --allow-cloud */
     mm_strlist origins;         /* --allow-origin: browser origins allowed besides loopback ones */
@@ -76,6 +77,10 @@ typedef struct mm_config {
     int http_anonymous; /* MISTMCP_HTTP_ANONYMOUS=1: HTTP requests may come without a token
                            (the official conformance suite sends none); tests only */
 } mm_config;
+
+/* How an operator allows write tools, for messages that say why a tool or a category is off:
+ * "... start mistmcp with " MM_WRITE_TOOLS_HINT. */
+#define MM_WRITE_TOOLS_HINT "--enable-write-tools (or MISTMCP_ENABLE_WRITE_TOOLS=1)"
 
 /* Parses argv and the environment (getenv). Returns 0, or 2 after writing one line to err. */
 int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err);

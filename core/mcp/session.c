@@ -33,8 +33,12 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
     s->send_ctx = send_ctx;
     size_t n = mm_registry_count(srv->registry);
     for (size_t i = 0; i < n; i++) {
-        const char *name = mm_category_name(mm_registry_at(srv->registry, i));
-        int wanted = mode == MM_MODE_ALL && mm_category_catalog(mm_registry_at(srv->registry, i));
+        const mm_category *cat = mm_registry_at(srv->registry, i);
+        /* all: every catalog category with a tool to show: not a write-only one on a
+         * read-only server, nor one whose plugin is missing (start-up warned about it) */
+        int wanted = mode == MM_MODE_ALL && mm_category_catalog(cat) && mm_category_present(cat) &&
+                     (s->write_tools || !mm_category_write_only(cat));
+        const char *name = mm_category_name(cat);
         for (size_t k = 0; mode == MM_MODE_CUSTOM && k < category_count; k++)
             wanted |= strcmp(categories[k], name) == 0;
         if (wanted && mm_session_enable(s, i, err, err_size) < 0) {

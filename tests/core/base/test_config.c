@@ -18,6 +18,7 @@ static const char *const env_names[] = {"MISTMCP_TRANSPORT",
                                         "MISTMCP_PORT",
                                         "MISTMCP_ENABLE_WRITE_TOOLS",
                                         "MISTMCP_PLUGIN_DIR",
+                                        "MISTMCP_NO_DEFAULT_PLUGIN_DIR",
                                         "MISTMCP_ALLOW_CLOUD",
                                         "MISTMCP_MAX_RESULT_BYTES",
                                         "MISTMCP_CONNECT_TIMEOUT",
@@ -401,6 +402,17 @@ static void test_messages_one_line(void)
                   strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1,
               "[%s]", errbuf);
     mm_config_free(&cfg);
+    /* A typo gets the name it misspells (issue 14: it got none). */
+    CHECK(load(&cfg, errbuf, sizeof errbuf,
+               (const char *[]){"-m", "custom", "-c", "orgs_devics", NULL}) == 0);
+    err = fmemopen(errbuf, sizeof errbuf, "w");
+    const char *names[] = {"orgs", "orgs_devices", "orgs_wlans", "sites_devices"};
+    CHECK(mm_config_check_categories(&cfg, names, 4, err) == 2);
+    fclose(err);
+    CHECK_MSG(strstr(errbuf, "unknown category 'orgs_devics' in --categories (did you mean "
+                             "orgs_devices? mistmcp --list-categories shows them all)\n"),
+              "[%s]", errbuf);
+    mm_config_free(&cfg);
 }
 
 /* Each load starts afresh: one that stopped inside a group of short options ("-zd": z is
@@ -457,10 +469,56 @@ static void test_trusted_proxies(void)
     }
 }
 
+/* --no-default-plugin-dir (issue 14): from the command line or the environment, never from an
+ * env file, and only with a directory to search. */
+static void test_plugin_dirs(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"--plugin-dir", "/p", NULL}) == 0);
+    CHECK(cfg.plugin_dirs.count == 1 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    CHECK(load(&cfg, errbuf, sizeof errbuf,
+               (const char *[]){"--no-default-plugin-dir", "--plugin-dir", "/p", NULL}) == 0);
+    CHECK(cfg.plugin_dirs.count == 1 && cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_PLUGIN_DIR", "/a:/b", 1);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "yes", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.plugin_dirs.count == 2 && cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "0", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.plugin_dirs.count == 2 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "maybe", 1);
+    expect_bad((const char *[]){NULL},
+               "MISTMCP_NO_DEFAULT_PLUGIN_DIR 'maybe' is not valid: expected 1/0");
+    clear_env();
+    expect_bad((const char *[]){"--no-default-plugin-dir", NULL},
+               "--no-default-plugin-dir leaves no plugin directory: give one with --plugin-dir");
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "1", 1);
+    expect_bad((const char *[]){NULL}, "--no-default-plugin-dir leaves no plugin directory");
+    clear_env();
+    /* Not from an env file: it decides which code the server loads, like MISTMCP_PLUGIN_DIR. */
+    char path[] = "/tmp/mistmcp-test-env3-XXXXXX";
+    int fd = mkstemp(path);
+    const char *content = "MISTMCP_NO_DEFAULT_PLUGIN_DIR=1\n";
+    CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+    close(fd);
+    setenv("MIST_ENV_FILE", path, 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    unlink(path);
+    clear_env();
+}
+
 int main(void)
 {
     mm_util_init();
     test_trusted_proxies();
+    test_plugin_dirs();
     test_env_file();
     test_env_file_not_a_file();
     test_precedence();
