@@ -406,17 +406,6 @@ static const char *header_problem(const char *line)
     return NULL;
 }
 
-/* text as a message shows it: each control byte (a newline, a terminal escape) becomes '?', so
- * that the message stays one line and does nothing to the terminal. Caller frees. */
-static char *shown(const char *text)
-{
-    char *s = mm_xstrdup(text);
-    for (char *p = s; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
-    return s;
-}
-
 int mm_config_session_choice(const char *mode_text, const char *categories_text,
                              mm_mode default_mode, mm_mode *mode, mm_strlist *categories, char *err,
                              size_t err_size)
@@ -428,7 +417,7 @@ int mm_config_session_choice(const char *mode_text, const char *categories_text,
             if (strcmp(mode_text, mm_mode_name((mm_mode)i)) == 0)
                 m = i;
         if (m < 0) {
-            char *s = shown(mode_text);
+            char *s = mm_text_shown(mode_text);
             mm_fail(err, err_size,
                     "mode '%.60s' is not valid: expected minimal, managed, all or custom", s);
             free(s);
@@ -466,7 +455,7 @@ int mm_config_session_choice(const char *mode_text, const char *categories_text,
 
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
 {
-    char *s = shown(value);
+    char *s = mm_text_shown(value);
     fprintf(err, "mistmcp: %s '%s' is not valid: expected %s\n", what, s, expected);
     free(s);
     return 2;
@@ -624,7 +613,7 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
      * Mist call says it again). Over HTTP the clients bring the tokens. */
     if (cfg->tokens.count == 0 && cfg->env_file && cfg->action == MM_ACTION_SERVE &&
         cfg->transport == MM_TRANSPORT_STDIO) {
-        char *s = shown(cfg->env_file);
+        char *s = mm_text_shown(cfg->env_file);
         fprintf(err,
                 "mistmcp: warning: the env file %s sets no MIST_API_TOKEN (nor MIST_APITOKEN), "
                 "and neither does the environment: Mist calls will fail until one is set\n",
@@ -636,11 +625,11 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     else
         cfg->cloud = mm_xstrdup("api.mist.com");
     if (!mm_config_cloud_allowed(cfg, cfg->cloud)) {
-        char *s = shown(cfg->cloud);
+        char *s = mm_text_shown(cfg->cloud);
         fprintf(err, "mistmcp: Mist cloud '%s' is not one of the allowed clouds:", s);
         free(s);
         for (size_t i = 0; i < cfg->clouds.count; i++) {
-            s = shown(cfg->clouds.items[i]);
+            s = mm_text_shown(cfg->clouds.items[i]);
             fprintf(err, "%s%s", i ? ", " : " ", s);
             free(s);
         }
@@ -748,7 +737,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
             /* A short option is named by its letter: inside a group ("-dx") argv[optind - 1]
              * may still be the argument before it. */
             char letter[3] = {'-', (char)optopt, '\0'};
-            char *s = shown(optopt > 0 && optopt < 128 ? letter : argv[optind - 1]);
+            char *s = mm_text_shown(optopt > 0 && optopt < 128 ? letter : argv[optind - 1]);
             fprintf(err,
                     c == ':' ? "mistmcp: option %s needs a value (see --help)\n"
                              : "mistmcp: unknown option '%s' (see --help)\n",
@@ -765,7 +754,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         }
     }
     if (rc == 0 && optind < argc) {
-        char *s = shown(argv[optind]);
+        char *s = mm_text_shown(argv[optind]);
         fprintf(err, "mistmcp: unexpected argument '%s' (see --help)\n", s);
         free(s);
         rc = 2;
@@ -776,7 +765,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         if (path && *path) {
             char why[512];
             if (mm_env_file_load(path, &file, why, sizeof why) != 0) {
-                char *s = shown(why); /* it names the file */
+                char *s = mm_text_shown(why); /* it names the file */
                 fprintf(err, "mistmcp: %s\n", s);
                 free(s);
                 rc = 2;
@@ -803,7 +792,7 @@ int mm_config_check_categories(const mm_config *cfg, const char *const *valid, s
         for (size_t k = 0; k < count && !found; k++)
             found = strcmp(valid[k], cfg->categories.items[i]) == 0;
         if (!found) {
-            char *s = shown(cfg->categories.items[i]);
+            char *s = mm_text_shown(cfg->categories.items[i]);
             fprintf(err,
                     "mistmcp: unknown category '%s' in --categories (mistmcp --list-categories "
                     "shows them all)\n",
