@@ -27,10 +27,28 @@ static const char *const mist_clouds[] = {
 void mm_config_usage(FILE *out)
 {
     fputs(
-        "usage: mistmcp [OPTIONS]\n"
+        "usage: mistmcp [OPTIONS]                      serve MCP (stdio, or HTTP with -t http)\n"
+        "       mistmcp [OPTIONS] search QUESTION...\n"
+        "       mistmcp [OPTIONS] describe TOOL [FIELD]\n"
+        "       mistmcp [OPTIONS] call TOOL [key=value...] [--json ARGS]\n"
         "\n"
         "MCP server for the Juniper Mist API. Every Mist API operation is a tool; tools are\n"
         "grouped in categories, loaded when a client session enables them.\n"
+        "\n"
+        "Commands: the tools from a terminal, run as one MCP session with the options and\n"
+        "credentials below; each prints the tool result the model would receive (JSON,\n"
+        "indented when stdout is a terminal) and exits 0, 1 on an error result, 2 on a usage\n"
+        "error.\n"
+        "  search QUESTION...           searchMistTools, the words as its query\n"
+        "  describe TOOL [FIELD]        describeMistTool: TOOL's parameters and request body\n"
+        "                               (FIELD: a body field, e.g. radius_config.auth_servers)\n"
+        "  call TOOL [key=value...]     runs TOOL (through callMistTool, or callMistWriteTool\n"
+        "                               for a write tool, with enable_category, when the\n"
+        "                               session does not list it). A value is JSON where it\n"
+        "                               parses (12, true, null, \"12\", [1], {\"a\":1}), else a\n"
+        "                               string; key= is the empty string\n"
+        "      --json ARGS              call: the arguments as one JSON object; a key=value\n"
+        "                               replaces its member of that key\n"
         "\n"
         "  -t, --transport stdio|http   transport (MISTMCP_TRANSPORT; default stdio)\n"
         "  -m, --mode MODE              minimal, managed, all or custom (MISTMCP_MODE;\n"
@@ -229,7 +247,8 @@ enum {
     OPT_RATE_WAIT,
     OPT_MAX_RESPONSE,
     OPT_MAX_BATCH,
-    OPT_TRUSTED_PROXY
+    OPT_TRUSTED_PROXY,
+    OPT_JSON
 };
 
 const char *mm_token_problem(const char *token)
@@ -654,6 +673,48 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     return 0;
 }
 
+/* The words left after the options (getopt moved them to the end, in order): a command and
+ * its operands, or nothing. Returns 0, or 2 after one line to err. */
+static int command(mm_config *cfg, int argc, char **argv, FILE *err)
+{
+    static const struct {
+        const char *name;
+        mm_action action;
+    } commands[] = {
+        {"search", MM_ACTION_SEARCH}, {"describe", MM_ACTION_DESCRIBE}, {"call", MM_ACTION_CALL}};
+    int found = -1;
+    for (int i = 0; argc > 0 && i < 3 && found < 0; i++)
+        if (strcmp(argv[0], commands[i].name) == 0)
+            found = i;
+    if (argc > 0 && found < 0) {
+        char *s = mm_text_shown(argv[0]);
+        fprintf(err,
+                "mistmcp: unexpected argument '%s': expected an option or a command (search, "
+                "describe, call) (see --help)\n",
+                s);
+        free(s);
+        return 2;
+    }
+    if (found >= 0 &&
+        (cfg->action == MM_ACTION_LIST_CATEGORIES || cfg->action == MM_ACTION_CHECK_PLUGINS)) {
+        fprintf(err, "mistmcp: %s and the %s command: choose one\n",
+                cfg->action == MM_ACTION_LIST_CATEGORIES ? "--list-categories" : "--check-plugins",
+                commands[found].name);
+        return 2;
+    }
+    if (found >= 0 && cfg->action == MM_ACTION_SERVE)
+        cfg->action = commands[found].action; /* --help and --version still win */
+    for (int i = 1; i < argc; i++)
+        mm_strlist_add(&cfg->operands, argv[i]);
+    if (cfg->call_json && (found < 0 || commands[found].action != MM_ACTION_CALL)) {
+        fputs("mistmcp: --json goes with the call command: mistmcp call TOOL --json "
+              "'{\"key\": value}'\n",
+              err);
+        return 2;
+    }
+    return 0;
+}
+
 int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
 {
     static const struct option opts[] = {
@@ -686,6 +747,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"max-response-bytes", required_argument, NULL, OPT_MAX_RESPONSE},
         {"max-batch", required_argument, NULL, OPT_MAX_BATCH},
         {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
+        {"json", required_argument, NULL, OPT_JSON},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -721,6 +783,16 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case OPT_ALLOW_CLOUD: mm_strlist_add(&clouds, optarg); break;
         case OPT_ALLOW_ORIGIN: mm_strlist_add(&cfg->origins, optarg); break;
         case OPT_TRUSTED_PROXY: mm_strlist_add(&cfg->trusted_proxies, optarg); break;
+        case OPT_JSON:
+            if (cfg->call_json) {
+                fputs("mistmcp: --json is given twice: give one JSON object (key=value "
+                      "arguments add to it)\n",
+                      err);
+                rc = 2;
+                break;
+            }
+            cfg->call_json = mm_xstrdup(optarg);
+            break;
         case OPT_HEADER: {
             const char *why = header_problem(optarg);
             if (why) {
@@ -753,12 +825,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
                 cli[c - OPT_VERSION + 128] = optarg;
         }
     }
-    if (rc == 0 && optind < argc) {
-        char *s = mm_text_shown(argv[optind]);
-        fprintf(err, "mistmcp: unexpected argument '%s' (see --help)\n", s);
-        free(s);
-        rc = 2;
-    }
+    if (rc == 0)
+        rc = command(cfg, argc - optind, argv + optind, err);
     mm_env_file file = {0};
     if (rc == 0) {
         const char *path = cli['e'] ? cli['e'] : getenv("MIST_ENV_FILE");
@@ -808,6 +876,8 @@ void mm_config_free(mm_config *cfg)
 {
     for (size_t i = 0; i < cfg->tokens.count; i++)
         explicit_bzero(cfg->tokens.items[i], strlen(cfg->tokens.items[i]));
+    mm_strlist_free(&cfg->operands);
+    free(cfg->call_json);
     mm_strlist_free(&cfg->categories);
     mm_strlist_free(&cfg->plugin_dirs);
     mm_strlist_free(&cfg->headers);
