@@ -175,14 +175,6 @@ static int logged(const char *part, cJSON **last)
     return count;
 }
 
-static const char *field(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b)
-        v = cJSON_GetObjectItemCaseSensitive(v, b);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 /* The command's output equals the stdio answer, and its exit status is status. */
 static void expect_same(const char *const *args, int status, const char *const *opts,
                         const char *name, const char *stdio_args)
@@ -229,8 +221,8 @@ static void test_calls(void)
     expect_same(self, 0, none, "getSelf", "{}");
     cJSON *req = NULL;
     CHECK(logged("/api/v1/self", &req) >= 2);
-    CHECK_MSG(strcmp(field(req, "method", NULL), "GET") == 0 &&
-                  strcmp(field(req, "headers", "Authorization"), "Token tok-term") == 0,
+    CHECK_MSG(strcmp(mm_mcp_str_at(req, "method", NULL), "GET") == 0 &&
+                  strcmp(mm_mcp_str_at(req, "headers", "Authorization"), "Token tok-term") == 0,
               "getSelf with the environment's token");
     cJSON_Delete(req);
 
@@ -241,10 +233,11 @@ static void test_calls(void)
                 "{\"name\":\"listOrgSites\",\"arguments\":{\"org_id\":\"term-sites\","
                 "\"limit\":12345678901234567890,\"page\":2},\"enable_category\":true}");
     CHECK(logged("/term-sites/", &req) == 2);
-    CHECK_MSG(strcmp(field(req, "path", NULL), "/api/v1/orgs/term-sites/sites") == 0 &&
-                  strcmp(field(req, "query", "limit"), "12345678901234567890") == 0 &&
-                  strcmp(field(req, "query", "page"), "2") == 0,
-              "the exact request: %s %s", field(req, "path", NULL), field(req, "query", "limit"));
+    CHECK_MSG(strcmp(mm_mcp_str_at(req, "path", NULL), "/api/v1/orgs/term-sites/sites") == 0 &&
+                  strcmp(mm_mcp_str_at(req, "query", "limit"), "12345678901234567890") == 0 &&
+                  strcmp(mm_mcp_str_at(req, "query", "page"), "2") == 0,
+              "the exact request: %s %s", mm_mcp_str_at(req, "path", NULL),
+              mm_mcp_str_at(req, "query", "limit"));
     cJSON_Delete(req);
 
     /* Custom mode with the category: by name, as a model that lists it. */
@@ -263,7 +256,7 @@ static void test_calls(void)
     run_result r = run(json);
     CHECK_MSG(r.status == 0, "--json: exit %d %s", r.status, r.err);
     CHECK(logged("/term-json/", NULL) == 0 && logged("/term-json2/", &req) == 1);
-    CHECK(strcmp(field(req, "query", "limit"), "7") == 0);
+    CHECK(strcmp(mm_mcp_str_at(req, "query", "limit"), "7") == 0);
     cJSON_Delete(req);
     run_free(&r);
 
@@ -278,7 +271,7 @@ static void test_calls(void)
     r = run_env(no_token_env, from_file);
     CHECK_MSG(r.status == 0, "--env-file: exit %d %s", r.status, r.err);
     logged("/api/v1/self", &req);
-    CHECK(strcmp(field(req, "headers", "Authorization"), "Token tok-from-file") == 0);
+    CHECK(strcmp(mm_mcp_str_at(req, "headers", "Authorization"), "Token tok-from-file") == 0);
     cJSON_Delete(req);
     run_free(&r);
 }
@@ -369,11 +362,12 @@ static void test_write_tools(void)
                 "\"ssid\":\"x\",\"vlan_id\":12345678901234567}},\"enable_category\":true}");
     cJSON *req = NULL;
     CHECK(logged("/term-write2/", &req) == 2);
-    CHECK_MSG(
-        strcmp(field(req, "method", NULL), "POST") == 0 &&
-            strcmp(field(req, "path", NULL), "/api/v1/orgs/term-write2/wlans") == 0 &&
-            strcmp(field(req, "body", NULL), "{\"ssid\":\"x\",\"vlan_id\":12345678901234567}") == 0,
-        "the write Mist got: %s %s", field(req, "path", NULL), field(req, "body", NULL));
+    CHECK_MSG(strcmp(mm_mcp_str_at(req, "method", NULL), "POST") == 0 &&
+                  strcmp(mm_mcp_str_at(req, "path", NULL), "/api/v1/orgs/term-write2/wlans") == 0 &&
+                  strcmp(mm_mcp_str_at(req, "body", NULL),
+                         "{\"ssid\":\"x\",\"vlan_id\":12345678901234567}") == 0,
+              "the write Mist got: %s %s", mm_mcp_str_at(req, "path", NULL),
+              mm_mcp_str_at(req, "body", NULL));
     cJSON_Delete(req);
 }
 
