@@ -65,6 +65,8 @@ void mm_config_usage(FILE *out)
         "      --port PORT              HTTP port (MISTMCP_PORT; default 8000)\n"
         "  -e, --env-file PATH          dotenv file with MIST_API_TOKEN, MIST_HOST, MIST_ORG_ID\n"
         "                               (MIST_ENV_FILE)\n"
+        "      --demo                   talk to the built-in simulated Mist cloud: a demo org,\n"
+        "                               no account or token needed (MISTMCP_DEMO)\n"
         "      --enable-write-tools     expose POST/PUT/DELETE tools (MISTMCP_ENABLE_WRITE_TOOLS;\n"
         "                               default: read-only)\n"
         "      --plugin-dir DIR         where category plugins live; repeatable\n"
@@ -248,6 +250,7 @@ enum {
     OPT_MAX_RESPONSE,
     OPT_MAX_BATCH,
     OPT_TRUSTED_PROXY,
+    OPT_DEMO,
     OPT_JSON
 };
 
@@ -628,10 +631,14 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
             return 2;
         }
     }
+    if (cli[OPT_DEMO - OPT_VERSION + 128])
+        cfg->demo = 1;
+    else if ((v = pick(NULL, "MISTMCP_DEMO", file)) && parse_bool(v, &cfg->demo) != 0)
+        return bad(err, "MISTMCP_DEMO", v, "1/0, true/false, yes/no or on/off");
     /* An env file given for its token, without one: said at start-up, naming the file (each
-     * Mist call says it again). Over HTTP the clients bring the tokens. */
+     * Mist call says it again). Over HTTP the clients bring the tokens; the demo needs none. */
     if (cfg->tokens.count == 0 && cfg->env_file && cfg->action == MM_ACTION_SERVE &&
-        cfg->transport == MM_TRANSPORT_STDIO) {
+        cfg->transport == MM_TRANSPORT_STDIO && !cfg->demo) {
         char *s = mm_text_shown(cfg->env_file);
         fprintf(err,
                 "mistmcp: warning: the env file %s sets no MIST_API_TOKEN (nor MIST_APITOKEN), "
@@ -667,6 +674,11 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
                 "or http:// to a loopback address (tests); no user part, query, fragment, "
                 "space or control character, under 300 bytes\n",
                 err);
+            return 2;
+        }
+        if (cfg->demo) {
+            fputs("mistmcp: --demo and MISTMCP_API_BASE_URL both name the far end: choose one\n",
+                  err);
             return 2;
         }
     }
@@ -747,6 +759,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"max-response-bytes", required_argument, NULL, OPT_MAX_RESPONSE},
         {"max-batch", required_argument, NULL, OPT_MAX_BATCH},
         {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
+        {"demo", no_argument, NULL, OPT_DEMO},
         {"json", required_argument, NULL, OPT_JSON},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
@@ -804,6 +817,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         }
         case 'd': cli['d'] = "1"; break;
         case OPT_WRITE: cli[OPT_WRITE - OPT_VERSION + 128] = "1"; break;
+        case OPT_DEMO: cli[OPT_DEMO - OPT_VERSION + 128] = "1"; break;
         case ':':
         case '?': {
             /* A short option is named by its letter: inside a group ("-dx") argv[optind - 1]

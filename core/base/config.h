@@ -54,6 +54,7 @@ typedef struct mm_config {
     int port;
     char *env_file; /* the file read, or NULL */
     int enable_write_tools;
+    int demo; /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
     mm_strlist plugin_dirs;     /* empty: the default directory */
     mm_strlist headers;         /* "Name: value", HTTP responses */
     mm_strlist clouds;          /* the allow-list: Mist's clouds plus --allow-cloud */
