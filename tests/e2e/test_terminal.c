@@ -12,6 +12,7 @@
  *     as the stdio client gets it), 2 for a usage error, whose one line names the bad word;
  *     nothing reaches Mist then;
  *   - write tools are refused without --enable-write-tools (nothing reaches Mist) and run with it;
+ *   - with --demo (and no token) they answer from the simulated cloud;
  *   - on a terminal the answer is indented, numbers kept.
  * MM_E2E_VALGRIND=path runs every mistmcp command under valgrind (a leak or memory error
  * makes it exit 99, which no check accepts).
@@ -371,6 +372,32 @@ static void test_write_tools(void)
     cJSON_Delete(req);
 }
 
+/* --demo: the commands reach the simulated cloud through the same set-up, without a token. */
+static void test_demo(void)
+{
+    char *demo_env[] = {"HOME=/tmp", NULL};
+    const char *self[] = {"--demo", "call", "getSelf", NULL};
+    run_result r = run_env(demo_env, self);
+    cJSON *res = cJSON_Parse(r.out);
+    const cJSON *sc = cJSON_GetObjectItemCaseSensitive(res, "structuredContent");
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sc, "privileges"), 0);
+    char org[96];
+    snprintf(org, sizeof org, "org_id=%s", mm_mcp_str_at(first, "org_id", NULL));
+    CHECK_MSG(r.status == 0 && strlen(org) > 20, "--demo call getSelf: exit %d, %.300s", r.status,
+              r.out);
+    cJSON_Delete(res);
+    run_free(&r);
+    const char *sites[] = {"--demo", "call", "listOrgSites", org, NULL};
+    r = run_env(demo_env, sites);
+    res = cJSON_Parse(r.out);
+    sc = cJSON_GetObjectItemCaseSensitive(res, "structuredContent");
+    CHECK_MSG(r.status == 0 &&
+                  cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sc, "results")) == 8,
+              "--demo call listOrgSites: the demo org's 8 sites: exit %d, %.300s", r.status, r.out);
+    cJSON_Delete(res);
+    run_free(&r);
+}
+
 /* stdout on a terminal: the answer indented, numbers as Mist wrote them. */
 static void test_terminal_output(void)
 {
@@ -445,6 +472,7 @@ int main(int argc, char **argv)
     test_calls();
     test_errors();
     test_write_tools();
+    test_demo();
     test_terminal_output();
     mm_child_finish(&fake, 5000);
     return check_summary();
