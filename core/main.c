@@ -2,7 +2,8 @@
  * mistmcp: entry point and composition root. Parses the command line, builds the category
  * registry from the catalog and the plugin directories, and runs the requested action; to
  * serve, it builds what one server owns (mcp/server.h: the default Mist client, the metrics,
- * the rate limiter, the built-in tools) and hands it to the chosen transport.
+ * the rate limiter, the built-in tools) and hands it to the chosen transport, or to the
+ * terminal commands (transport/terminal.h), which run the tools on that same server.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "base/config.h"
@@ -20,6 +21,7 @@
 #include "registry/report.h"
 #include "transport/http_server.h"
 #include "transport/stdio_server.h"
+#include "transport/terminal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,8 @@
 #error "MISTMCP_VERSION must be defined by the build"
 #endif
 
+/* Serves MCP on the configured transport, or runs a terminal command (search, describe,
+ * call) on the same server. */
 static int serve(const mm_config *cfg, mm_registry *reg, const char *const *category_names)
 {
     if (mm_mist_global_init() != 0) {
@@ -51,7 +55,9 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
                      .metrics = mm_metrics_create(category_names, mm_registry_count(reg)),
                      .rate_limit = mm_rate_limit_create(cfg->rate_per_hour, cfg->rate_burst)};
     mm_builtins_init(reg);
-    int rc = cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv) : mm_stdio_serve(&srv, 0, 1);
+    int rc = cfg->action != MM_ACTION_SERVE        ? mm_terminal_run(&srv, stdout, stderr)
+             : cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv)
+                                                   : mm_stdio_serve(&srv, 0, 1);
     mm_builtins_free();
     mm_mist_client_destroy(&srv.mist);
     mm_metrics_destroy(&srv.metrics);

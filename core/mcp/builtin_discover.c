@@ -427,3 +427,21 @@ cJSON *mm_builtin_call_write(mm_call_ctx *ctx, cJSON *args)
 {
     return dispatch(ctx, args, 1);
 }
+
+const char *mm_builtin_route(mm_session *s, const char *name)
+{
+    mm_registry *reg = s->srv->registry;
+    mm_category *cat = NULL;
+    if (mm_builtin_find(name)) /* the dispatchers run no built-in but getSelf */
+        return NULL;
+    if (mm_session_find_tool(s, name, &cat, NULL)) {
+        mm_registry_release(reg, cat);
+        return NULL;
+    }
+    const mm_builtin *call = mm_builtin_find("callMistTool");
+    int method = 0;
+    int read_only = catalog_read_only(reg, name, &method);
+    if (!call || !mm_builtin_visible(call, s) || read_only < 0)
+        return NULL;
+    return read_only == 0 && s->write_tools ? "callMistWriteTool" : "callMistTool";
+}

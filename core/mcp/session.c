@@ -49,6 +49,27 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
     return s;
 }
 
+mm_session *mm_session_create_own(const mm_server *srv, mm_send_fn send, void *send_ctx, char *err,
+                                  size_t err_size)
+{
+    const mm_config *cfg = srv->cfg;
+    size_t len = 1;
+    for (size_t i = 0; i < cfg->tokens.count; i++)
+        len += strlen(cfg->tokens.items[i]) + 1;
+    char *tokens = mm_xcalloc(1, len); /* "a,b,c": the session rotates on 429 */
+    for (size_t i = 0; i < cfg->tokens.count; i++) {
+        if (i)
+            strcat(tokens, ",");
+        strcat(tokens, cfg->tokens.items[i]);
+    }
+    mm_session *s = mm_session_create(srv, cfg->mode, (const char *const *)cfg->categories.items,
+                                      cfg->categories.count, *tokens ? tokens : NULL, cfg->org_id,
+                                      send, send_ctx, err, err_size);
+    explicit_bzero(tokens, len);
+    free(tokens);
+    return s;
+}
+
 void mm_session_destroy(mm_session **sp)
 {
     mm_session *s = *sp;

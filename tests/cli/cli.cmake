@@ -27,6 +27,9 @@ expect("${out}" "^mistmcp [0-9]+\\.[0-9]+\\.[0-9]+ \\(Mist API spec ${SPEC_VERSI
 run(0 "${MISTMCP}" --help)
 expect("${out}" "--list-categories")
 expect("${out}" "--no-default-plugin-dir  search only the --plugin-dir directories")
+expect("${out}" "mistmcp \\[OPTIONS\\] search QUESTION")
+expect("${out}" "mistmcp \\[OPTIONS\\] describe TOOL \\[FIELD\\]")
+expect("${out}" "mistmcp \\[OPTIONS\\] call TOOL \\[key=value...\\] \\[--json ARGS\\]")
 
 # A directory with two plugins only, searched alone: every category is listed (nothing is
 # loaded), the 193 others marked as having no plugin.
@@ -118,7 +121,7 @@ expect("${err}" "^mistmcp: unknown option '--bogus' \\(see --help\\)\n$")
 run(2 "${MISTMCP}" --plugin-dir)
 expect("${err}" "option --plugin-dir needs a value")
 run(2 "${MISTMCP}" extra)
-expect("${err}" "unexpected argument 'extra'")
+expect("${err}" "^mistmcp: unexpected argument 'extra': expected an option or a command \\(search, describe, call\\) \\(see --help\\)\n$")
 run(2 "${MISTMCP}" --mode turbo)
 expect("${err}" "^mistmcp: mode 'turbo' is not valid: expected minimal, managed, all or custom\n$")
 run(2 "${MISTMCP}" --mode custom --categories "orgs_wlans,no_such_category" --list-categories)

@@ -514,6 +514,51 @@ static void test_plugin_dirs(void)
     clear_env();
 }
 
+/* The terminal commands: the command word wherever the options are (before, after, between
+ * its operands), the operands in order, "--" for an operand that starts with '-', --json with
+ * call only; another word is refused naming it. */
+static void test_commands(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    const char *call[] = {"--mode", "all",    "call",          "listOrgSites", "org_id=o1",
+                          "-d",     "--json", "{\"limit\":5}", "page=2",       NULL};
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, call) == 0, "%s", errbuf);
+    CHECK(cfg.action == MM_ACTION_CALL && cfg.mode == MM_MODE_ALL && cfg.debug);
+    CHECK(cfg.operands.count == 3 && strcmp(cfg.operands.items[0], "listOrgSites") == 0 &&
+          strcmp(cfg.operands.items[1], "org_id=o1") == 0 &&
+          strcmp(cfg.operands.items[2], "page=2") == 0);
+    CHECK(cfg.call_json && strcmp(cfg.call_json, "{\"limit\":5}") == 0);
+    mm_config_free(&cfg);
+    const char *search[] = {"search", "offline", "--", "-5", "dBm", NULL};
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, search) == 0, "%s", errbuf);
+    CHECK(cfg.action == MM_ACTION_SEARCH && cfg.operands.count == 3 &&
+          strcmp(cfg.operands.items[1], "-5") == 0 && !cfg.call_json);
+    mm_config_free(&cfg);
+    const char *describe[] = {"describe", "getSelf", NULL};
+    CHECK(load(&cfg, errbuf, sizeof errbuf, describe) == 0);
+    CHECK(cfg.action == MM_ACTION_DESCRIBE && cfg.operands.count == 1);
+    mm_config_free(&cfg);
+    const char *help[] = {"call", "getSelf", "--help", NULL}; /* --help still wins */
+    CHECK(load(&cfg, errbuf, sizeof errbuf, help) == 0 && cfg.action == MM_ACTION_HELP);
+    mm_config_free(&cfg);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0 && cfg.action == MM_ACTION_SERVE &&
+          cfg.operands.count == 0);
+    mm_config_free(&cfg);
+
+    expect_bad((const char *[]){"serve", NULL},
+               "unexpected argument 'serve': expected an option or a command (search, describe, "
+               "call)");
+    expect_bad((const char *[]){"--json", "{}", NULL}, "--json goes with the call command");
+    expect_bad((const char *[]){"search", "x", "--json", "{}", NULL},
+               "--json goes with the call command");
+    expect_bad((const char *[]){"call", "t", "--json", "{}", "--json", "{}", NULL},
+               "--json is given twice");
+    expect_bad((const char *[]){"--list-categories", "call", "getSelf", NULL},
+               "--list-categories and the call command: choose one");
+}
+
 int main(void)
 {
     mm_util_init();
@@ -525,5 +570,6 @@ int main(void)
     test_bad_values();
     test_loads_independent();
     test_messages_one_line();
+    test_commands();
     return check_summary();
 }
