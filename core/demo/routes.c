@@ -151,6 +151,17 @@ static int paging(const mm_demo_request *rq, long *limit, long *page, mm_demo_an
     return 0;
 }
 
+/* 1 and the segment after prefix in seg (cut at 63 bytes) if path starts with prefix. */
+static int first_segment(const char *path, const char *prefix, char seg[64])
+{
+    size_t n = strlen(prefix);
+    if (strncmp(path, prefix, n) != 0)
+        return 0;
+    size_t len = strcspn(path + n, "/");
+    snprintf(seg, 64, "%.*s", (int)(len < 63 ? len : 63), path + n);
+    return 1;
+}
+
 typedef int (*filter_fn)(const mm_demo_request *rq, const cJSON *o, const char *scope_id);
 
 /* The items of all that pass f, paged. As a list (X-Page-* headers) or a search result. */
@@ -300,18 +311,13 @@ static int route(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answ
                     rq->method, p);
     if (strcmp(p, "/api/v1/self") == 0)
         return answer(out, w->self);
-    if (match(p, "/api/v1/orgs/*", c) || match(p, "/api/v1/orgs/*/*", c) ||
-        match(p, "/api/v1/orgs/*/*/*", c)) {
-        if (strcmp(c[0], w->org_id) != 0)
-            return fail(out, 404, "org %s is not in the demo cloud: its org is %s", c[0],
-                        w->org_id);
-    }
-    if (match(p, "/api/v1/sites/*", c) || match(p, "/api/v1/sites/*/*", c) ||
-        match(p, "/api/v1/sites/*/*/*", c)) {
-        if (!mm_demo_find_id(w->sites, c[0]))
-            return fail(out, 404, "site %s is not in the demo cloud (listOrgSites lists its %s)",
-                        c[0], "sites");
-    }
+    /* Every path under an org or a site names one of the world's, or gets Mist's 404. */
+    char scope[64];
+    if (first_segment(p, "/api/v1/orgs/", scope) && strcmp(scope, w->org_id) != 0)
+        return fail(out, 404, "org %s is not in the demo cloud: its org is %s", scope, w->org_id);
+    if (first_segment(p, "/api/v1/sites/", scope) && !mm_demo_find_id(w->sites, scope))
+        return fail(out, 404, "site %s is not in the demo cloud (listOrgSites lists its %s)", scope,
+                    "sites");
     if (match(p, "/api/v1/orgs/*", c))
         return answer(out, w->org);
     if (match(p, "/api/v1/orgs/*/sites", c))

@@ -194,6 +194,21 @@ int main(int argc, char **argv)
     CHECK_MSG(cJSON_GetArraySize(page3) == 2, "page 3 of 3 has %d sites",
               cJSON_GetArraySize(page3));
 
+    /* Another org's or site's id: Mist's 404, naming the demo's org. */
+    static const char *const foreign[][2] = {
+        {"listOrgDevicesStats", "{\"org_id\":\"5f4dcc3b-0000-4000-8000-000000000001\"}"},
+        {"listSiteDevicesStats", "{\"site_id\":\"5f4dcc3b-0000-4000-8000-000000000002\"}"}};
+    for (size_t i = 0; i < 2; i++) {
+        cJSON *fa = cJSON_Parse(foreign[i][1]);
+        cJSON *fr = mm_mcp_call(&c, foreign[i][0], fa);
+        const char *ft = fr ? mm_mcp_result_text(fr) : "no answer";
+        CHECK_MSG(fr && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fr, "isError")) &&
+                      strstr(ft, "404") && strstr(ft, "is not in the demo cloud"),
+                  "%s of another org: %.200s", foreign[i][0], ft);
+        cJSON_Delete(fr);
+        cJSON_Delete(fa);
+    }
+
     /* What is not simulated yet says so. */
     cJSON *args = cJSON_CreateObject();
     cJSON_AddStringToObject(args, "org_id", org);
