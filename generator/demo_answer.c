@@ -11,6 +11,10 @@
 #include <string.h>
 
 #define REPAIR_ROUNDS 64
+/* Steps of schema checks one answer may spend (validate.h): the costliest answer of the
+ * pinned spec takes 23,180 (getSiteSettingDerived, mended); the bound keeps a hostile spec
+ * (the fuzzer's) from running away. */
+#define GEN_ANSWER_BUDGET 200000
 
 const char *const gen_answer_kind_names[GEN_ANSWER_KINDS] = {
     "spec examples", "repaired examples", "built from schemas",
@@ -31,12 +35,12 @@ static cJSON *parent_of(cJSON *root, const char *where)
 
 /* Mends value until schema accepts it: a missing required member is built from its schema, a
  * member or item that fails is left out. 0 when it validates, -1 when it cannot be mended. */
-static int repair(const cJSON *spec, const cJSON *schema, cJSON *value, unsigned *counter)
+static int repair(const cJSON *spec, const cJSON *schema, cJSON *value, gen_synth_state *st)
 {
     static const char missing[] = "missing required member '";
     for (int round = 0; round < REPAIR_ROUNDS; round++) {
         gen_invalid e;
-        if (gen_validate(spec, schema, value, &e) == 0)
+        if (gen_validate_within(spec, schema, value, &e, &st->steps) == 0)
             return 0;
         cJSON *at = (cJSON *)gen_spec_pointer(value, e.where);
         if (!at || strcmp(e.why, "too complex") == 0)
@@ -45,7 +49,7 @@ static int repair(const cJSON *spec, const cJSON *schema, cJSON *value, unsigned
             char *name = gen_xstrdup(e.why + sizeof missing - 1);
             name[strcspn(name, "'")] = '\0';
             const cJSON *prop = gen_obj(gen_obj(e.schema, "properties"), name);
-            cJSON *v = gen_synth_value(spec, prop, name, counter);
+            cJSON *v = gen_synth_value(spec, prop, name, st);
             cJSON_AddItemToObject(at, name, v ? v : cJSON_CreateString("demo"));
             free(name);
             continue;
@@ -85,9 +89,10 @@ static void answer_file(const gen_op *op, const char *type, gen_answer *out)
         out->file = gen_xasprintf("demo file of %s\n", op->name);
 }
 
-void gen_demo_answer(const cJSON *spec, const gen_op *op, unsigned *counter, gen_answer *out)
+void gen_demo_answer(const cJSON *spec, const gen_op *op, gen_synth_state *st, gen_answer *out)
 {
     memset(out, 0, sizeof *out);
+    st->steps = GEN_ANSWER_BUDGET;
     const char *file = file_type(spec, op);
     if (file) {
         answer_file(op, file, out);
@@ -103,26 +108,28 @@ void gen_demo_answer(const cJSON *spec, const gen_op *op, unsigned *counter, gen
     }
     if (op->response_example) {
         cJSON *v = cJSON_Duplicate(op->response_example, 1);
-        if (v && gen_validate(spec, schema, v, NULL) == 0) {
+        if (v && gen_validate_within(spec, schema, v, NULL, &st->steps) == 0) {
             out->kind = GEN_ANSWER_EXAMPLE;
             out->json = v;
             return;
         }
-        if (v && repair(spec, schema, v, counter) == 0) {
+        if (v && repair(spec, schema, v, st) == 0) {
             out->kind = GEN_ANSWER_REPAIRED;
             out->json = v;
             return;
         }
         cJSON_Delete(v);
     }
-    cJSON *v = gen_synth_value(spec, schema, NULL, counter);
+    cJSON *v = gen_synth_value(spec, schema, NULL, st);
     if (!v)
         v = cJSON_CreateObject();
     gen_invalid e;
-    if (gen_validate(spec, schema, v, &e) == 0 || repair(spec, schema, v, counter) == 0) {
+    if (gen_validate_within(spec, schema, v, &e, &st->steps) == 0 ||
+        repair(spec, schema, v, st) == 0) {
         out->kind = GEN_ANSWER_BUILT;
     } else {
-        gen_validate(spec, schema, v, &e);
+        long steps = GEN_VALIDATE_BUDGET; /* the reason, even when the budget ran out */
+        gen_validate_within(spec, schema, v, &e, &steps);
         out->kind = GEN_ANSWER_INVALID;
         snprintf(out->why, sizeof out->why, "%s: %s", e.where, e.why);
     }

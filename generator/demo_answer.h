@@ -14,6 +14,7 @@
 #define MISTMCP_GEN_DEMO_ANSWER_H
 
 #include "model.h"
+#include "synth.h"
 
 #include <cjson/cJSON.h>
 
@@ -35,8 +36,9 @@ typedef struct gen_answer {
     char why[800];      /* GEN_ANSWER_INVALID: where and why it fails */
 } gen_answer;
 
-/* The answer to op (counter numbers the ids built, from one operation to the next). */
-void gen_demo_answer(const cJSON *spec, const gen_op *op, unsigned *counter, gen_answer *out);
+/* The answer to op. st numbers the ids built, from one operation to the next; its budget of
+ * checks is renewed for each answer, and an answer that needs more is GEN_ANSWER_INVALID. */
+void gen_demo_answer(const cJSON *spec, const gen_op *op, gen_synth_state *st, gen_answer *out);
 void gen_demo_answer_free(gen_answer *a);
 
 /* Names of the kinds, for the generator's summary ("spec examples", ...). */

@@ -54,14 +54,14 @@ int gen_emit_demo(const cJSON *spec, const gen_model *m, const char *dir,
                          "The demo cloud's answer to every read-only operation.",
                          "demo/spec_answers.h", "MM_DEMO_SPEC_ANSWERS_FORMAT", "spec answers");
     fputs("const mm_demo_spec_answer mm_demo_spec_answers[] = {\n", f);
-    unsigned counter = 0;
+    gen_synth_state st = {0};
     size_t count = 0;
     for (size_t i = 0; i < m->op_count; i++) {
         const gen_op *op = &m->ops[i];
         if (!op->read_only)
             continue;
         gen_answer a;
-        gen_demo_answer(spec, op, &counter, &a);
+        gen_demo_answer(spec, op, &st, &a);
         kinds[a.kind]++;
         if (a.kind == GEN_ANSWER_INVALID)
             fprintf(stderr, "mistmcp-gen: warning: %s: no demo answer validates (%s)\n", op->name,

@@ -21,7 +21,7 @@ typedef struct synth {
     const cJSON *spec;
     const char *refs[REF_MAX]; /* $refs being built, for recursion */
     int ref_depth;
-    unsigned *counter;
+    gen_synth_state *state;
     int nodes;
 } synth;
 
@@ -36,7 +36,7 @@ static int ends_with(const char *s, const char *tail)
 static cJSON *next_uuid(synth *s)
 {
     char id[40];
-    snprintf(id, sizeof id, "de300000-0000-4000-8000-%012x", ++*s->counter);
+    snprintf(id, sizeof id, "de300000-0000-4000-8000-%012x", ++s->state->ids);
     return cJSON_CreateString(id);
 }
 
@@ -83,7 +83,7 @@ static cJSON *build_string(synth *s, const cJSON *node, const char *name)
             text = by_format[i][1];
     if (text[0] == 'd' && strcmp(text, "demo") == 0) {
         if (mac_name(name)) {
-            snprintf(buf, sizeof buf, "020000%06x", ++*s->counter & 0xffffffu);
+            snprintf(buf, sizeof buf, "020000%06x", ++s->state->ids & 0xffffffu);
             text = buf;
         } else if (id_name(name)) {
             return next_uuid(s);
@@ -215,7 +215,7 @@ static cJSON *build_alternative(synth *s, const cJSON *node, const cJSON *list, 
         cJSON *v = build(s, m, name, depth + 1);
         if (!v)
             continue;
-        if (gen_validate(s->spec, node, v, NULL) == 0) {
+        if (gen_validate_within(s->spec, node, v, NULL, &s->state->steps) == 0) {
             cJSON_Delete(first);
             return v;
         }
@@ -303,8 +303,9 @@ static cJSON *build(synth *s, const cJSON *node, const char *name, int depth)
     return build_string(s, node, name);
 }
 
-cJSON *gen_synth_value(const cJSON *spec, const cJSON *schema, const char *name, unsigned *counter)
+cJSON *gen_synth_value(const cJSON *spec, const cJSON *schema, const char *name,
+                       gen_synth_state *state)
 {
-    synth s = {.spec = spec, .counter = counter};
+    synth s = {.spec = spec, .state = state};
     return build(&s, schema, name, 0);
 }

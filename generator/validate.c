@@ -14,7 +14,7 @@
 
 typedef struct vstate {
     const cJSON *spec;
-    long steps;
+    long *steps;    /* left */
     char path[500]; /* the pointer to the value being checked (gen_invalid.where holds it) */
     size_t len;
 } vstate;
@@ -306,8 +306,9 @@ static int check_alternatives(vstate *st, const cJSON *s, const cJSON *list, int
 
 static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, gen_invalid *err)
 {
-    if (++st->steps > GEN_VALIDATE_BUDGET || depth > MAX_DEPTH)
+    if (*st->steps <= 0 || depth > MAX_DEPTH)
         return fail(st, s, err, "too complex");
+    --*st->steps;
     if (cJSON_IsFalse(s))
         return fail(st, s, err, "no value is allowed here");
     if (!cJSON_IsObject(s))
@@ -364,9 +365,16 @@ static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, gen_inva
     return 0;
 }
 
-int gen_validate(const cJSON *spec, const cJSON *schema, const cJSON *value, gen_invalid *out)
+int gen_validate_within(const cJSON *spec, const cJSON *schema, const cJSON *value,
+                        gen_invalid *out, long *steps)
 {
-    vstate st = {.spec = spec};
+    vstate st = {.spec = spec, .steps = steps};
     gen_invalid ignored;
     return check(&st, schema, value, 0, out ? out : &ignored);
+}
+
+int gen_validate(const cJSON *spec, const cJSON *schema, const cJSON *value, gen_invalid *out)
+{
+    long steps = GEN_VALIDATE_BUDGET;
+    return gen_validate_within(spec, schema, value, out, &steps);
 }

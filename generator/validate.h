@@ -12,8 +12,9 @@
  * for their shape, any other format passes. Not checked: pattern (the spec has none; its
  * dialect is not POSIX's), and every keyword of OpenAPI's own (discriminator, readOnly, x-*).
  *
- * Bounded: nesting deeper than 64 schemas or more than GEN_VALIDATE_BUDGET steps is a failure
- * ("too complex"), so that no spec makes a check run away.
+ * Bounded: nesting deeper than 64 schemas or more than GEN_VALIDATE_BUDGET steps (a schema
+ * met at a place of the value) is a failure ("too complex"), so that no spec makes a check
+ * run away.
  *
  * Pure: reads spec, schema and value, owns nothing, keeps no state; thread-safe.
  */
@@ -37,5 +38,10 @@ typedef struct gen_invalid {
  * the deepest failure found in *out (which may be NULL). Of the members of a failed anyOf or
  * oneOf, the failure reported is the one that got deepest into the value. */
 int gen_validate(const cJSON *spec, const cJSON *schema, const cJSON *value, gen_invalid *out);
+
+/* The same within a budget that several checks share: *steps is what is left of it, and is
+ * spent; a check that would need more fails as "too complex". */
+int gen_validate_within(const cJSON *spec, const cJSON *schema, const cJSON *value,
+                        gen_invalid *out, long *steps);
 
 #endif

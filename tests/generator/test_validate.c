@@ -43,8 +43,8 @@ static void expect(const char *schema, const char *value, int valid, const char 
 static void builds(const char *schema)
 {
     cJSON *s = cJSON_Parse(schema);
-    unsigned counter = 0;
-    cJSON *v = gen_synth_value(spec, s, NULL, &counter);
+    gen_synth_state st = {.steps = GEN_VALIDATE_BUDGET};
+    cJSON *v = gen_synth_value(spec, s, NULL, &st);
     gen_invalid e = {0};
     char *text = v ? cJSON_PrintUnformatted(v) : NULL;
     CHECK_MSG(v && gen_validate(spec, s, v, &e) == 0, "%s built %s: at %s: %s", schema,
