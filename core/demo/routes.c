@@ -172,6 +172,18 @@ static int route(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answ
         return mm_demo_json(out, w->org);
     if (match(p, "/api/v1/orgs/*/sites", c))
         return mm_demo_list(rq, w->sites, NULL, NULL, 0, out);
+    if (match(p, "/api/v1/orgs/*/stats/sites", c)) {
+        cJSON *stats = mm_demo_site_stats(w, NULL);
+        mm_demo_list(rq, stats, NULL, NULL, 0, out);
+        cJSON_Delete(stats);
+        return 0;
+    }
+    if (match(p, "/api/v1/sites/*/stats", c)) {
+        cJSON *stats = mm_demo_site_stats(w, c[0]);
+        mm_demo_json(out, cJSON_GetArrayItem(stats, 0));
+        cJSON_Delete(stats);
+        return 0;
+    }
     if (match(p, "/api/v1/orgs/*/stats/devices", c))
         return mm_demo_list(rq, w->device_stats, stats_filter, NULL, 0, out);
     if (match(p, "/api/v1/orgs/*/devices/search", c))

@@ -84,3 +84,56 @@ cJSON *mm_demo_device_search(const cJSON *stats)
     }
     return out;
 }
+
+/* Minutes east of UTC at the world's "now" (December: northern winter, southern summer). */
+static int tz_offset(const char *tz)
+{
+    static const struct {
+        const char *tz;
+        int minutes;
+    } offsets[] = {{"America/Los_Angeles", -480}, {"America/Chicago", -360},
+                   {"America/New_York", -300},    {"Europe/London", 0},
+                   {"Europe/Paris", 60},          {"Europe/Berlin", 60},
+                   {"Asia/Tokyo", 540},           {"Australia/Sydney", 660}};
+    for (size_t i = 0; tz && i < sizeof offsets / sizeof offsets[0]; i++)
+        if (strcmp(offsets[i].tz, tz) == 0)
+            return offsets[i].minutes;
+    return 0;
+}
+
+cJSON *mm_demo_site_stats(const mm_demo_world *w, const char *site)
+{
+    cJSON *out = cJSON_CreateArray();
+    for (const cJSON *s = w->sites->child; s; s = s->next) {
+        const char *id = str(s, "id");
+        if (site && strcmp(site, id) != 0)
+            continue;
+        cJSON *st = cJSON_Duplicate(s, 1);
+        cJSON_AddNumberToObject(st, "tzoffset", tz_offset(str(s, "timezone")));
+        static const char *const types[] = {"ap", "switch", "gateway"};
+        int total = 0, connected = 0;
+        for (size_t t = 0; t < 3; t++) {
+            int n = 0, up = 0;
+            for (const cJSON *d = w->device_stats->child; d; d = d->next)
+                if (strcmp(str(d, "site_id"), id) == 0 && strcmp(str(d, "type"), types[t]) == 0) {
+                    n++;
+                    up += strcmp(str(d, "status"), "connected") == 0;
+                }
+            char key[32];
+            snprintf(key, sizeof key, "num_%s", types[t]);
+            cJSON_AddNumberToObject(st, key, n);
+            snprintf(key, sizeof key, "num_%s_connected", types[t]);
+            cJSON_AddNumberToObject(st, key, up);
+            total += n;
+            connected += up;
+        }
+        cJSON_AddNumberToObject(st, "num_devices", total);
+        cJSON_AddNumberToObject(st, "num_devices_connected", connected);
+        int clients = 0;
+        for (const cJSON *c = w->clients->child; c; c = c->next)
+            clients += strcmp(str(c, "site_id"), id) == 0;
+        cJSON_AddNumberToObject(st, "num_clients", clients);
+        cJSON_AddItemToArray(out, st);
+    }
+    return out;
+}

@@ -18,4 +18,8 @@ cJSON *mm_demo_client_stats(const mm_demo_world *w, const char *site);
 /* The device stats of stats (an array of world.device_stats items) as search results. */
 cJSON *mm_demo_device_search(const cJSON *stats);
 
+/* The sites (one site's when site is not NULL) as /orgs/{id}/stats/sites shows them: the site
+ * with its UTC offset and its devices and clients counted, connected ones apart. */
+cJSON *mm_demo_site_stats(const mm_demo_world *w, const char *site);
+
 #endif
