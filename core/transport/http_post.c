@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define OUTBOX_MAX 256
 #define TRIM_AFTER_BYTES (1u << 20) /* a body this large: give its memory back afterwards */
@@ -230,9 +231,26 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
         return NULL;
     }
     char err[512];
+    /* A demo session without a token of its own gets one, so that it has a demo world of its
+     * own (the demo cloud keeps one per token); the session stays bound to "no token". */
+    char demo_token[64];
+    const char *mist_token = token;
+    if (cfg->demo && !*token) {
+        unsigned char r[12];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+            mm_strlist_free(&cats);
+            *answered = mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
+                                          MM_INTERNAL_ERROR, "the OS random generator failed");
+            return NULL;
+        }
+        snprintf(demo_token, sizeof demo_token, "demo-session-");
+        for (size_t i = 0; i < sizeof r; i++)
+            snprintf(demo_token + 13 + 2 * i, sizeof demo_token - 13 - 2 * i, "%02x", r[i]);
+        mist_token = demo_token;
+    }
     mm_outbox *outbox = mm_outbox_create(OUTBOX_MAX);
     mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats.items, cats.count,
-                                      token, cfg->org_id, to_outbox, outbox, err, sizeof err);
+                                      mist_token, cfg->org_id, to_outbox, outbox, err, sizeof err);
     mm_strlist_free(&cats);
     if (!s) {
         mm_outbox_destroy(&outbox);

@@ -131,5 +131,24 @@ await check("Locate the client xyz", async () => {
 });
 
 await client.close();
+
+// Over HTTP, as `packaging/dev.sh run` starts it: no token needed, and the server says how to
+// connect a client to the address it listens on.
+await check("the HTTP demo server: no token, and how to connect", async () => {
+  const { startHttp } = await import("./lib.mjs");
+  const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+  const { child, base, stderr } = await startHttp(mistmcp, ["--demo", "--plugin-dir", pluginDir], {});
+  try {
+    for (let i = 0; i < 50 && !/Stop with Ctrl-C/.test(stderr()); i++) await new Promise((ok) => setTimeout(ok, 20));
+    assert.ok(stderr().includes(`claude mcp add --transport http mist-demo ${base}`), stderr());
+    assert.ok(stderr().includes(`curl -s ${base.replace(/\/mcp$/, "/healthz")}`), stderr());
+    const c = new Client({ name: "demo-http", version: "1.0.0" });
+    await bounded(c.connect(new StreamableHTTPClientTransport(new URL(base))), "HTTP connect");
+    const me = (await c.callTool({ name: "getSelf", arguments: {} })).structuredContent;
+    assert.equal(me.privileges[0].name, "Demo Networks");
+    await c.close();
+  } finally { child.kill(); }
+});
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
