@@ -126,7 +126,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         }
     }
     es->last_sent_ms = mm_now_ms();
-    return mm_sse_copy(&es->pending, buf, max);
+    ssize_t n = mm_sse_copy(&es->pending, buf, max);
+    mm_http_access_sent(es->k, (size_t)n);
+    return n;
 }
 
 static void stream_done(void *cls)
@@ -174,12 +176,8 @@ static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c, mm_http
         stream_done(es);
         return MHD_NO;
     }
-    h->mhd->add_response_header(r, "Content-Type", "text/event-stream");
-    h->mhd->add_response_header(r, "Cache-Control", "no-cache");
-    mm_http_add_headers(h, r); /* the operator's --header lines on every answer */
-    enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_OK, r);
-    h->mhd->destroy_response(r);
-    return rc;
+    mm_http_event_stream_headers(h, r);
+    return mm_http_queue(h, c, MHD_HTTP_OK, r, 0, NULL);
 }
 
 void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r)
@@ -196,21 +194,37 @@ void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r)
     }
 }
 
+void mm_http_event_stream_headers(const mm_http_ctx *h, struct MHD_Response *r)
+{
+    const mm_mhd_api *mhd = h->mhd;
+    mhd->add_response_header(r, "Content-Type", "text/event-stream");
+    mhd->add_response_header(r, "Cache-Control", "no-cache");
+}
+
+enum MHD_Result mm_http_queue(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
+                              struct MHD_Response *r, size_t body_bytes, const char *session)
+{
+    mm_http_add_headers(h, r); /* the operator's --header lines on every answer */
+    enum MHD_Result rc = h->mhd->queue_response(c, status, r);
+    h->mhd->destroy_response(r);
+    if (rc == MHD_YES)
+        mm_http_access_answer(mm_http_conn_of(h, c), status, body_bytes, session);
+    return rc;
+}
+
 enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
                               const char *content_type, const char *body, const char *session)
 {
-    struct MHD_Response *r = h->mhd->create_response_from_buffer(
-        body ? strlen(body) : 0, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
+    size_t len = body ? strlen(body) : 0;
+    struct MHD_Response *r =
+        h->mhd->create_response_from_buffer(len, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO; /* out of memory in libmicrohttpd: the connection is closed */
     if (content_type)
         h->mhd->add_response_header(r, "Content-Type", content_type);
     if (session)
         h->mhd->add_response_header(r, "Mcp-Session-Id", session);
-    mm_http_add_headers(h, r);
-    enum MHD_Result rc = h->mhd->queue_response(c, status, r);
-    h->mhd->destroy_response(r);
-    return rc;
+    return mm_http_queue(h, c, status, r, len, session);
 }
 
 enum MHD_Result mm_http_rpc_error(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
@@ -489,6 +503,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rs = mm_xcalloc(1, sizeof *rs);
         *state = rs;
         mm_http_conn_request_began(h, k);
+        mm_http_access_begin(h, c, k, method, url);
         enum MHD_Result rc;
         if (refuse_early(h, c, mcp, method, &rc))
             return rc;
@@ -513,11 +528,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return handle_get(h, c, k);
     if (mcp) {
         struct MHD_Response *r = h->mhd->create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        if (!r)
+            return MHD_NO;
         h->mhd->add_response_header(r, "Allow", "GET, POST, DELETE");
-        mm_http_add_headers(h, r);
-        enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-        h->mhd->destroy_response(r);
-        return rc;
+        return mm_http_queue(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, r, 0, NULL);
     }
     if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 && h->srv->metrics) {
         char *text = metrics_text(h);
@@ -534,7 +548,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **state,
                       enum MHD_RequestTerminationCode code)
 {
-    (void)code;
     http_ctx *h = cls;
     request_state *rs = *state;
     if (rs) {
@@ -543,8 +556,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **state,
     }
     *state = NULL;
     mm_http_conn *k = mm_http_conn_of(h, c);
-    if (k)
+    if (k) {
+        mm_http_access_end(k, code);
         mm_http_conn_request_ended(h, k);
+    }
 }
 
 /* Sockets: one per connection and a few more; raise the soft limit to the hard one. Returns
