@@ -180,7 +180,8 @@ ssize_t mm_sse_copy(mm_sse_pending *p, char *buf, size_t max);
 /* Adds the operator's --header lines to a response. */
 void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r);
 
-/* The headers of an event stream's answer (both streams): its type, no caching. */
+/* The headers of an event stream's answer (both streams): its type, no caching, and no
+ * buffering by a proxy (nginx honours X-Accel-Buffering). */
 void mm_http_event_stream_headers(const mm_http_ctx *h, struct MHD_Response *r);
 
 /* The one place an answer is queued: adds the --header lines, queues r with status, destroys

@@ -199,6 +199,8 @@ void mm_http_event_stream_headers(const mm_http_ctx *h, struct MHD_Response *r)
     const mm_mhd_api *mhd = h->mhd;
     mhd->add_response_header(r, "Content-Type", "text/event-stream");
     mhd->add_response_header(r, "Cache-Control", "no-cache");
+    /* nginx passes each event on as it comes, whatever its proxy_buffering says. */
+    mhd->add_response_header(r, "X-Accel-Buffering", "no");
 }
 
 enum MHD_Result mm_http_queue(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
@@ -276,9 +278,11 @@ void mm_http_wait_calls(mm_http_ctx *h)
 }
 
 /* DNS-rebinding guards of the MCP transport spec: a browser's Origin must be a loopback one
- * or one allowed with --allow-origin; bound to loopback, the Host header must name loopback
- * (a rebinding page's requests carry its own host name). NULL when fine, else why not. */
-static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c)
+ * or one allowed with --allow-origin; bound to loopback (or once --allow-host names any), the
+ * Host header must name loopback or an --allow-host name (a rebinding page's requests carry
+ * its own host name). NULL when fine, else why not (in why). */
+static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c, char *why,
+                                  size_t why_size)
 {
     const mm_config *cfg = h->srv->cfg;
     const char *origin = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
@@ -294,8 +298,16 @@ static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c
             return "Origin not allowed (start mistmcp with --allow-origin to allow it)";
     }
     const char *host = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-    if (mm_host_is_loopback(cfg->host) && host && !mm_host_is_loopback(host))
-        return "Host not allowed: this server answers only to localhost names";
+    char name[101];
+    if (host && (mm_host_is_loopback(cfg->host) || cfg->allowed_hosts.count) &&
+        !mm_config_host_allowed(cfg, host, name, sizeof name)) {
+        snprintf(why, why_size,
+                 "Host '%s' not allowed: this server answers only to localhost names and to the "
+                 "names given with --allow-host (behind a reverse proxy that passes this name "
+                 "on, start mistmcp with --allow-host %s)",
+                 name, name);
+        return why;
+    }
     return NULL;
 }
 
@@ -414,7 +426,8 @@ static int refuse_early(http_ctx *h, struct MHD_Connection *c, int mcp, const ch
             mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, fields.problem);
         return 1;
     }
-    const char *refusal = refused_origin(h, c);
+    char guard[400];
+    const char *refusal = refused_origin(h, c, guard, sizeof guard);
     if (refusal) {
         *rc = mm_http_rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
         return 1;
@@ -470,6 +483,23 @@ typedef struct request_state {
     void *post_state;
 } request_state;
 
+/* What a request's path names, under --base-path. */
+typedef enum route { ROUTE_NONE = 0, ROUTE_MCP, ROUTE_HEALTHZ, ROUTE_METRICS } route;
+
+static route route_of(const mm_config *cfg, const char *url)
+{
+    const char *base = cfg->base_path ? cfg->base_path : "";
+    size_t n = strlen(base);
+    if (strncmp(url, base, n) != 0)
+        return ROUTE_NONE;
+    const char *rest = url + n;
+    if (strcmp(rest, "/mcp") == 0 || strcmp(rest, "/mcp/") == 0)
+        return ROUTE_MCP;
+    if (strcmp(rest, "/healthz") == 0)
+        return ROUTE_HEALTHZ;
+    return strcmp(rest, "/metrics") == 0 ? ROUTE_METRICS : ROUTE_NONE;
+}
+
 /* GET /metrics: the counters, with the gauges read from the store and the registry now. */
 static char *metrics_text(mm_http_ctx *h)
 {
@@ -492,7 +522,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     (void)version;
     http_ctx *h = cls;
-    int mcp = strcmp(url, "/mcp") == 0 || strcmp(url, "/mcp/") == 0;
+    route where = route_of(h->srv->cfg, url);
+    int mcp = where == ROUTE_MCP;
     mm_http_conn *k = mm_http_conn_of(h, c);
     if (!k)
         return MHD_NO; /* MHD reports every connection before its first request */
@@ -533,16 +564,26 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         h->mhd->add_response_header(r, "Allow", "GET, POST, DELETE");
         return mm_http_queue(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, r, 0, NULL);
     }
-    if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 && h->srv->metrics) {
+    if (where == ROUTE_METRICS && strcmp(method, "GET") == 0 && h->srv->metrics) {
         char *text = metrics_text(h);
         enum MHD_Result rc =
             mm_http_reply(h, c, MHD_HTTP_OK, "text/plain; version=0.0.4", text, NULL);
         free(text);
         return rc;
     }
-    if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
+    if (where == ROUTE_HEALTHZ && strcmp(method, "GET") == 0)
         return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
-    return mm_http_reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", NULL);
+    /* A proxy that keeps (or strips) a path prefix shows here: say where the endpoint is. */
+    const char *base = h->srv->cfg->base_path ? h->srv->cfg->base_path : "";
+    char text[300];
+    if (*base)
+        snprintf(text, sizeof text, "not found: the MCP endpoint is %s/mcp (--base-path %s)\n",
+                 base, base);
+    else
+        snprintf(text, sizeof text,
+                 "not found: the MCP endpoint is /mcp (behind a proxy that keeps a path prefix, "
+                 "start mistmcp with --base-path PREFIX)\n");
+    return mm_http_reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", text, NULL);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **state,
@@ -748,7 +789,8 @@ int mm_http_serve(const mm_server *srv)
                 strerror(errno));
         rc = 1;
     } else {
-        fprintf(stderr, "mistmcp: listening on http://%s:%d/mcp\n", cfg->host, cfg->port);
+        fprintf(stderr, "mistmcp: listening on http://%s:%d%s/mcp\n", cfg->host, cfg->port,
+                cfg->base_path ? cfg->base_path : "");
         long long last_expiry = mm_now_ms();
         while (!mm_stop_signal_requested()) {
             struct pollfd p = {.fd = wake_fd, .events = POLLIN};
