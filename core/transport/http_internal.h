@@ -224,6 +224,13 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
                                       mm_http_stream_call **stream);
 void mm_http_post_stream_free(mm_http_stream_call *stream);
 
+/* ---- GET /metrics (http_metrics.c) ---- */
+
+/* Answers a GET /metrics (srv->metrics is not NULL): the Prometheus text, or 401 with a
+ * WWW-Authenticate: Bearer challenge when a --metrics-token is set and the request does not
+ * bring it as "Authorization: Bearer TOKEN" (compared in constant time). */
+enum MHD_Result mm_http_metrics(mm_http_ctx *h, struct MHD_Connection *c);
+
 /* ---- the access log (http_access.c): one line per request on stderr ---- */
 
 /* A request's headers are in (the access handler's first call): starts its record. */

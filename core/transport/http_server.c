@@ -2,11 +2,9 @@
 #include "transport/http_server.h"
 
 #include "base/json_exact.h"
-#include "base/metrics.h"
 #include "base/stop_signal.h"
 #include "base/util.h"
 #include "mcp/protocol.h"
-#include "registry/registry.h"
 #include "transport/http_internal.h"
 #include "transport/outbox.h"
 
@@ -500,22 +498,6 @@ static route route_of(const mm_config *cfg, const char *url)
     return strcmp(rest, "/metrics") == 0 ? ROUTE_METRICS : ROUTE_NONE;
 }
 
-/* GET /metrics: the counters, with the gauges read from the store and the registry now. */
-static char *metrics_text(mm_http_ctx *h)
-{
-    mm_registry *reg = h->srv->registry;
-    size_t n = mm_registry_count(reg);
-    unsigned *refs = mm_xcalloc(n + 1, sizeof *refs);
-    for (size_t i = 0; i < n; i++)
-        refs[i] = mm_registry_refs(reg, mm_registry_at(reg, i));
-    mm_metrics_gauges g = {.sessions = mm_session_store_count(h->store),
-                           .plugins_loaded = mm_registry_loaded_count(reg),
-                           .plugin_refs = refs};
-    char *text = mm_metrics_render(h->srv->metrics, &g);
-    free(refs);
-    return text;
-}
-
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *data,
                               size_t *data_size, void **state)
@@ -564,13 +546,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         h->mhd->add_response_header(r, "Allow", "GET, POST, DELETE");
         return mm_http_queue(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, r, 0, NULL);
     }
-    if (where == ROUTE_METRICS && strcmp(method, "GET") == 0 && h->srv->metrics) {
-        char *text = metrics_text(h);
-        enum MHD_Result rc =
-            mm_http_reply(h, c, MHD_HTTP_OK, "text/plain; version=0.0.4", text, NULL);
-        free(text);
-        return rc;
-    }
+    if (where == ROUTE_METRICS && strcmp(method, "GET") == 0 && h->srv->metrics)
+        return mm_http_metrics(h, c);
     if (where == ROUTE_HEALTHZ && strcmp(method, "GET") == 0)
         return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
     /* A proxy that keeps (or strips) a path prefix shows here: say where the endpoint is. */
@@ -791,6 +768,11 @@ int mm_http_serve(const mm_server *srv)
     } else {
         fprintf(stderr, "mistmcp: listening on http://%s:%d%s/mcp\n", cfg->host, cfg->port,
                 cfg->base_path ? cfg->base_path : "");
+        if (!cfg->metrics_token && !mm_host_is_loopback(cfg->host))
+            fprintf(stderr,
+                    "mistmcp: warning: %s/metrics is open to anyone who can reach port %d "
+                    "(set MISTMCP_METRICS_TOKEN to require a bearer token)\n",
+                    cfg->base_path ? cfg->base_path : "", cfg->port);
         long long last_expiry = mm_now_ms();
         while (!mm_stop_signal_requested()) {
             struct pollfd p = {.fd = wake_fd, .events = POLLIN};
