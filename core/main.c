@@ -8,6 +8,7 @@
 #include "base/config.h"
 #include "base/metrics.h"
 #include "base/util.h"
+#include "demo/demo.h"
 #include "mcp/builtin_tools.h"
 #include "mcp/host_api.h"
 #include "mcp/server.h"
@@ -99,6 +100,25 @@ static int check_plugins(mm_registry *reg)
     return ok == n ? 0 : 1;
 }
 
+/* --demo: starts the simulated Mist cloud and makes it the far end (cfg's base URL), with a
+ * token for sessions that bring none. NULL, after a message, if it cannot start. */
+static mm_demo *start_demo(mm_config *cfg)
+{
+    char url[64], err[300];
+    mm_demo *demo = mm_demo_start(url, sizeof url, err, sizeof err);
+    if (!demo) {
+        fprintf(stderr, "mistmcp: %s\n", err);
+        return NULL;
+    }
+    cfg->api_base_url = mm_xstrdup(url);
+    if (cfg->tokens.count == 0)
+        mm_strlist_add(&cfg->tokens, MM_DEMO_TOKEN);
+    fputs("mistmcp: demo mode: answers come from the built-in simulated Mist cloud (org \"Demo "
+          "Networks\"), not from Mist\n",
+          stderr);
+    return demo;
+}
+
 int main(int argc, char **argv)
 {
     mm_util_init();
@@ -147,7 +167,9 @@ int main(int argc, char **argv)
     } else if (cfg.action == MM_ACTION_CHECK_PLUGINS) {
         rc = check_plugins(reg);
     } else {
-        rc = serve(&cfg, reg, names);
+        mm_demo *demo = cfg.demo ? start_demo(&cfg) : NULL;
+        rc = cfg.demo && !demo ? 1 : serve(&cfg, reg, names);
+        mm_demo_stop(&demo);
     }
     free(names);
     mm_registry_destroy(&reg);

@@ -6,6 +6,7 @@
 #include "gen_util.h"
 #include "spec.h"
 #include "text.h"
+#include "base/action_path.h"
 
 #include <mistmcp/plugin.h>
 
@@ -17,7 +18,6 @@
 
 #define SUMMARY_MAX 120
 
-static int acting_get(const char *path);
 #define CATEGORY_DESCRIPTION_MAX 160
 
 static const struct {
@@ -312,7 +312,7 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
     op->method = gen_xstrdup(methods[method].name);
     op->method_id = methods[method].id;
     op->path = gen_xstrdup(path);
-    op->read_only = op->method_id == MISTMCP_HTTP_GET && !acting_get(path);
+    op->read_only = op->method_id == MISTMCP_HTTP_GET && !mm_action_path_word(path);
     const char *d = gen_str(opnode, "description");
     op->description = d ? gen_xstrdup(d) : NULL;
     const char *s = gen_str(opnode, "summary");
@@ -339,30 +339,6 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
                 id, op->method, path, said, op->summary);
         free(said);
     }
-    return 0;
-}
-
-/* 1 if a GET's path ends in an action ("/ssr/upgrade/{id}/cancel", "/rrm/optimize"): Mist
- * does the action on a GET, so the tool is a write tool, shown only with write tools and
- * confirmed by hosts. The words are actions only, never nouns ("upgrade" names a list). */
-static int acting_get(const char *path)
-{
-    static const char *const actions[] = {
-        "cancel",  "optimize",    "restart",   "reboot",      "reset",    "delete",
-        "remove",  "clear",       "claim",     "unclaim",     "assign",   "unassign",
-        "release", "renew",       "trigger",   "run",         "execute",  "disable",
-        "enable",  "revoke",      "subscribe", "unsubscribe", "activate", "deactivate",
-        "bounce",  "reprovision", "locate",    "unlocate",    "logout"};
-    const char *last = NULL;
-    for (const char *p = path; *p; p++)
-        if (*p == '/' && p[1] && p[1] != '{')
-            last = p + 1;
-    if (!last)
-        return 0;
-    size_t n = strcspn(last, "/");
-    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-        if (strlen(actions[i]) == n && strncmp(last, actions[i], n) == 0)
-            return 1;
     return 0;
 }
 

@@ -1,11 +1,13 @@
 # Finds the pinned Mist OpenAPI spec, in this order:
 #   1. the cache option MISTMCP_OPENAPI_SPEC (any spec you choose; a differing hash is a warning)
-#   2. openapi/mist.openapi.yaml in the source tree (git-ignored)
-#   3. ../shared/openapi/mist.openapi.yaml beside the checkout
-#   4. a download of the pinned file into the build tree
-# Found files of 2-4 must match the pinned sha256, or configuration stops naming both hashes.
+#   2. openapi/mist.openapi.yaml or openapi/mist.openapi.json in the source tree (git-ignored)
+#   3. the same names in ../shared/openapi/ beside the checkout
+#   4. a download of the pinned YAML (and its JSON twin) into the build tree
+# One file in either format is enough: the generator reads both. Found files of 2-4 must match
+# the pinned sha256, or configuration stops naming both hashes.
 # Sets MISTMCP_SPEC_FILE (what the generator reads) and MISTMCP_SPEC_JSON_FILE (the JSON twin
-# used by the tests as an independent reading; empty when not to be had).
+# used by the tests as an independent reading of the YAML; empty when not found beside it,
+# and those tests then report themselves skipped).
 include(${CMAKE_CURRENT_LIST_DIR}/pin.cmake)
 
 set(MISTMCP_OPENAPI_SPEC "" CACHE FILEPATH "OpenAPI spec to generate tools from (YAML or JSON)")
@@ -19,7 +21,9 @@ function(_mistmcp_check_hash file expected)
   endif()
 endfunction()
 
-function(_mistmcp_find name sha out)
+# The pinned file `name` in openapi/ or ../shared/openapi/ (checked against `sha`), or "".
+function(_mistmcp_find_local name sha out)
+  set(${out} "" PARENT_SCOPE)
   foreach(dir "${PROJECT_SOURCE_DIR}/openapi" "${PROJECT_SOURCE_DIR}/../shared/openapi")
     if(EXISTS "${dir}/${name}")
       get_filename_component(found "${dir}/${name}" REALPATH)
@@ -28,6 +32,10 @@ function(_mistmcp_find name sha out)
       return()
     endif()
   endforeach()
+endfunction()
+
+# The pinned file `name`, downloaded into the build tree once and checked against `sha`.
+function(_mistmcp_download name sha out)
   set(dest "${PROJECT_BINARY_DIR}/openapi/${name}")
   if(NOT EXISTS "${dest}")
     message(STATUS "Downloading ${MISTMCP_SPEC_RAW_URL}/${name}")
@@ -35,8 +43,9 @@ function(_mistmcp_find name sha out)
     list(GET st 0 code)
     if(NOT code EQUAL 0)
       file(REMOVE "${dest}.part")
-      message(FATAL_ERROR "cannot find ${name} (looked in openapi/ and ../shared/openapi/) "
-                          "and cannot download it: ${st}")
+      message(FATAL_ERROR "cannot find ${MISTMCP_SPEC_YAML_NAME} or ${MISTMCP_SPEC_JSON_NAME} "
+                          "(looked in openapi/ and ../shared/openapi/) and cannot download "
+                          "${name}: ${st}\nTo build offline, copy the pinned spec into openapi/.")
     endif()
     _mistmcp_check_hash("${dest}.part" "${sha}")
     file(RENAME "${dest}.part" "${dest}")
@@ -57,8 +66,19 @@ if(MISTMCP_OPENAPI_SPEC)
   set(MISTMCP_SPEC_FILE "${MISTMCP_OPENAPI_SPEC}")
   set(MISTMCP_SPEC_JSON_FILE "")
 else()
-  _mistmcp_find("${MISTMCP_SPEC_YAML_NAME}" "${MISTMCP_SPEC_YAML_SHA256}" MISTMCP_SPEC_FILE)
-  _mistmcp_find("${MISTMCP_SPEC_JSON_NAME}" "${MISTMCP_SPEC_JSON_SHA256}" MISTMCP_SPEC_JSON_FILE)
+  _mistmcp_find_local("${MISTMCP_SPEC_YAML_NAME}" "${MISTMCP_SPEC_YAML_SHA256}" _yaml)
+  _mistmcp_find_local("${MISTMCP_SPEC_JSON_NAME}" "${MISTMCP_SPEC_JSON_SHA256}" _json)
+  if(_yaml)
+    set(MISTMCP_SPEC_FILE "${_yaml}")
+    set(MISTMCP_SPEC_JSON_FILE "${_json}")
+  elseif(_json) # the JSON alone: generated from, so no independent second reading
+    set(MISTMCP_SPEC_FILE "${_json}")
+    set(MISTMCP_SPEC_JSON_FILE "")
+  else()
+    _mistmcp_download("${MISTMCP_SPEC_YAML_NAME}" "${MISTMCP_SPEC_YAML_SHA256}" MISTMCP_SPEC_FILE)
+    _mistmcp_download("${MISTMCP_SPEC_JSON_NAME}" "${MISTMCP_SPEC_JSON_SHA256}"
+                      MISTMCP_SPEC_JSON_FILE)
+  endif()
 endif()
 message(STATUS "OpenAPI spec: ${MISTMCP_SPEC_FILE}")
 set(MISTMCP_SPEC_FILE_USED "${MISTMCP_SPEC_FILE}" CACHE INTERNAL "the spec this tree was generated from")

@@ -87,11 +87,10 @@ fuzz_step() {
     echo "$fuzz_summary"
 }
 
-build() { # build DIR [cmake options]
-    dir=$1
+build() { # build DIR [cmake options]; fails at the first step that fails, even where set -e
+    dir=$1 # does not apply (in the condition of an if)
     shift
-    cmake -S . -B "$dir" -G Ninja "$@"
-    cmake --build "$dir" -j "$jobs"
+    cmake -S . -B "$dir" -G Ninja "$@" && cmake --build "$dir" -j "$jobs"
 }
 
 cmd=${1:-}
@@ -100,7 +99,16 @@ case "$cmd" in
 run)
     # shellcheck disable=SC2086
     install_missing $build_deps
-    build build -DCMAKE_BUILD_TYPE=Release >/dev/null
+    # Quiet when the build works; when it fails, its own output (without ninja's progress
+    # lines) and one line saying so, on stderr.
+    log=$(mktemp)
+    if ! build build -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1; then
+        grep -v '^\[[0-9]*/[0-9]*\] ' "$log" >&2 || true
+        rm -f "$log"
+        echo "dev.sh: the build failed (output above); nothing was started" >&2
+        exit 1
+    fi
+    rm -f "$log"
     exec ./build/mistmcp "$@"
     ;;
 fuzz)

@@ -39,13 +39,16 @@ void mm_config_usage(FILE *out)
         "                               keeps only the first 40: all mode lists about 500\n"
         "                               (nearly 1,000 with write tools), so use managed\n"
         "                               mode there\n"
-        "  -c, --categories LIST        comma-separated categories for custom mode\n"
+        "  -c, --categories LIST        comma-separated categories (implies mode custom)\n"
         "                               (MISTMCP_CATEGORIES)\n"
         "  -d, --debug                  debug logging to stderr (MISTMCP_DEBUG)\n"
-        "      --host HOST              HTTP bind address (MISTMCP_HOST; default 127.0.0.1)\n"
+        "      --host HOST              HTTP address or host name (every address it has;\n"
+        "                               :: = all) (MISTMCP_HOST; default 127.0.0.1)\n"
         "      --port PORT              HTTP port (MISTMCP_PORT; default 8000)\n"
         "  -e, --env-file PATH          dotenv file with MIST_API_TOKEN, MIST_HOST, MIST_ORG_ID\n"
         "                               (MIST_ENV_FILE)\n"
+        "      --demo                   talk to the built-in simulated Mist cloud: a demo org,\n"
+        "                               no account or token needed (MISTMCP_DEMO)\n"
         "      --enable-write-tools     expose POST/PUT/DELETE tools (MISTMCP_ENABLE_WRITE_TOOLS;\n"
         "                               default: read-only)\n"
         "      --plugin-dir DIR         where category plugins live; repeatable\n"
@@ -239,6 +242,7 @@ enum {
     OPT_MAX_RESPONSE,
     OPT_MAX_BATCH,
     OPT_TRUSTED_PROXY,
+    OPT_DEMO,
     OPT_ALLOW_HOST,
     OPT_BASE_PATH,
     OPT_NO_ACCESS_LOG,
@@ -547,6 +551,53 @@ static char *shown(const char *text)
     return s;
 }
 
+int mm_config_session_choice(const char *mode_text, const char *categories_text,
+                             mm_mode default_mode, mm_mode *mode, mm_strlist *categories, char *err,
+                             size_t err_size)
+{
+    *mode = default_mode;
+    if (mode_text) {
+        int m = -1;
+        for (int i = 0; i < 4; i++)
+            if (strcmp(mode_text, mm_mode_name((mm_mode)i)) == 0)
+                m = i;
+        if (m < 0) {
+            char *s = shown(mode_text);
+            mm_fail(err, err_size,
+                    "mode '%.60s' is not valid: expected minimal, managed, all or custom", s);
+            free(s);
+            return -1;
+        }
+        *mode = (mm_mode)m;
+    }
+    if (!categories_text) {
+        if (mode_text && *mode == MM_MODE_CUSTOM)
+            return mm_fail(err, err_size,
+                           "mode custom needs categories (a comma-separated list of category "
+                           "names)");
+        return 0;
+    }
+    mm_strlist split = {0};
+    mm_strlist_split(&split, categories_text, ',');
+    if (split.count == 0) {
+        mm_strlist_free(&split);
+        return mm_fail(err, err_size,
+                       "categories is empty: expected a comma-separated list of category names");
+    }
+    if (mode_text && *mode != MM_MODE_CUSTOM) {
+        mm_strlist_free(&split);
+        return mm_fail(err, err_size,
+                       "categories are for mode custom, not mode %s: give categories alone "
+                       "(custom is then implied) or with mode custom",
+                       mm_mode_name(*mode));
+    }
+    *mode = MM_MODE_CUSTOM;
+    for (size_t i = 0; i < split.count; i++)
+        mm_strlist_add(categories, split.items[i]);
+    mm_strlist_free(&split);
+    return 0;
+}
+
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
 {
     char *s = shown(value);
@@ -567,24 +618,11 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         else
             return bad(err, "transport", v, "stdio or http");
     }
-    if ((v = pick(cli['m'], "MISTMCP_MODE", file))) {
-        int m = -1;
-        for (int i = 0; i < 4; i++)
-            if (strcmp(v, mm_mode_name((mm_mode)i)) == 0)
-                m = i;
-        if (m < 0)
-            return bad(err, "mode", v, "minimal, managed, all or custom");
-        cfg->mode = (mm_mode)m;
-    }
-    if ((v = pick(cli['c'], "MISTMCP_CATEGORIES", file)))
-        mm_strlist_split(&cfg->categories, v, ',');
-    if (cfg->mode == MM_MODE_CUSTOM && cfg->categories.count == 0) {
-        fputs("mistmcp: mode custom needs --categories (a comma-separated list)\n", err);
-        return 2;
-    }
-    if (cfg->mode != MM_MODE_CUSTOM && cfg->categories.count > 0) {
-        fprintf(err, "mistmcp: --categories is for mode custom, not mode %s\n",
-                mm_mode_name(cfg->mode));
+    char why[300];
+    if (mm_config_session_choice(pick(cli['m'], "MISTMCP_MODE", file),
+                                 pick(cli['c'], "MISTMCP_CATEGORIES", file), cfg->mode, &cfg->mode,
+                                 &cfg->categories, why, sizeof why) != 0) {
+        fprintf(err, "mistmcp: %s\n", why);
         return 2;
     }
     if (cli['d'])
@@ -750,6 +788,21 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
             return 2;
         }
     }
+    if (cli[OPT_DEMO - OPT_VERSION + 128])
+        cfg->demo = 1;
+    else if ((v = pick(NULL, "MISTMCP_DEMO", file)) && parse_bool(v, &cfg->demo) != 0)
+        return bad(err, "MISTMCP_DEMO", v, "1/0, true/false, yes/no or on/off");
+    /* An env file given for its token, without one: said at start-up, naming the file (each
+     * Mist call says it again). Over HTTP the clients bring the tokens; the demo needs none. */
+    if (cfg->tokens.count == 0 && cfg->env_file && cfg->action == MM_ACTION_SERVE &&
+        cfg->transport == MM_TRANSPORT_STDIO && !cfg->demo) {
+        char *s = shown(cfg->env_file);
+        fprintf(err,
+                "mistmcp: warning: the env file %s sets no MIST_API_TOKEN (nor MIST_APITOKEN), "
+                "and neither does the environment: Mist calls will fail until one is set\n",
+                s);
+        free(s);
+    }
     if ((v = pick(NULL, "MIST_HOST", file)) || (v = pick(NULL, "MIST_CLOUD", file)))
         cfg->cloud = cloud_host(v);
     else
@@ -778,6 +831,11 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
                 "or http:// to a loopback address (tests); no user part, query, fragment, "
                 "space or control character, under 300 bytes\n",
                 err);
+            return 2;
+        }
+        if (cfg->demo) {
+            fputs("mistmcp: --demo and MISTMCP_API_BASE_URL both name the far end: choose one\n",
+                  err);
             return 2;
         }
     }
@@ -816,6 +874,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"max-response-bytes", required_argument, NULL, OPT_MAX_RESPONSE},
         {"max-batch", required_argument, NULL, OPT_MAX_BATCH},
         {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
+        {"demo", no_argument, NULL, OPT_DEMO},
         {"allow-host", required_argument, NULL, OPT_ALLOW_HOST},
         {"base-path", required_argument, NULL, OPT_BASE_PATH},
         {"no-access-log", no_argument, NULL, OPT_NO_ACCESS_LOG},
@@ -868,6 +927,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         }
         case 'd': cli['d'] = "1"; break;
         case OPT_WRITE: cli[OPT_WRITE - OPT_VERSION + 128] = "1"; break;
+        case OPT_DEMO: cli[OPT_DEMO - OPT_VERSION + 128] = "1"; break;
         case ':':
         case '?': {
             /* A short option is named by its letter: inside a group ("-dx") argv[optind - 1]

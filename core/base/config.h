@@ -48,6 +48,7 @@ typedef struct mm_config {
     int port;
     char *env_file; /* the file read, or NULL */
     int enable_write_tools;
+    int demo; /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
     mm_strlist plugin_dirs;     /* empty: the default directory */
     mm_strlist headers;         /* "Name: value", HTTP responses */
     mm_strlist clouds;          /* the allow-list: Mist's clouds plus --allow-cloud */
@@ -118,6 +119,19 @@ const char *mm_network_problem(const char *entry);
 const char *mm_token_problem(const char *token);
 
 const char *mm_mode_name(mm_mode mode);
+
+/* The mode and categories a session asks for, by one set of rules wherever they are given
+ * (the command line, environment and env file, or an HTTP initialize's query parameters
+ * mode= and categories=): mode_text and categories_text are the raw values, NULL when not
+ * given. Categories given without a mode mean mode custom; mode custom needs categories;
+ * categories with another mode are refused. With neither given, *mode is default_mode and
+ * nothing is added. On success sets *mode and appends the (trimmed, non-empty) category
+ * names to *categories (caller owns them; they are checked against the registry later).
+ * Returns 0, or -1 with one line in err (without a "mistmcp: " prefix) naming the value and
+ * what was expected. Thread-safe: touches no shared state. */
+int mm_config_session_choice(const char *mode_text, const char *categories_text,
+                             mm_mode default_mode, mm_mode *mode, mm_strlist *categories, char *err,
+                             size_t err_size);
 
 /* A loggable stand-in for a token: "token#" and 8 hex digits of a hash, never the token. */
 void mm_token_fingerprint(const char *token, char *buf, size_t size);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 char *mm_expand_home(const char *path)
 {
@@ -132,6 +133,41 @@ int mm_env_file_parse(const char *text, const char *name, mm_env_file *env, char
     return 0;
 }
 
+/* Reads all of f (at most MM_ENV_FILE_MAX_BYTES) into a NUL-terminated string, or NULL with
+ * the reason in err (naming name). */
+static char *read_all(FILE *f, const char *name, char *err, size_t err_size)
+{
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (len + got > MM_ENV_FILE_MAX_BYTES) {
+            free(text);
+            mm_fail(err, err_size,
+                    "env file %s: larger than %d KiB; expected a short file of KEY=value lines",
+                    name, MM_ENV_FILE_MAX_BYTES / 1024);
+            return NULL;
+        }
+        if (len + got + 1 > cap) {
+            cap = (len + got + 1) * 2;
+            text = mm_xrealloc(text, cap);
+        }
+        memcpy(text + len, buf, got);
+        len += got;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(text);
+        mm_fail(err, err_size, "env file %s: cannot be read: %s", name, strerror(e));
+        return NULL;
+    }
+    if (!text)
+        text = mm_xstrdup("");
+    text[len] = '\0';
+    return text;
+}
+
 int mm_env_file_load(const char *path, mm_env_file *env, char *err, size_t err_size)
 {
     memset(env, 0, sizeof *env);
@@ -143,23 +179,20 @@ int mm_env_file_load(const char *path, mm_env_file *env, char *err, size_t err_s
         free(full);
         return -1;
     }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    char buf[4096];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = (len + got + 1) * 2;
-            text = mm_xrealloc(text, cap);
-        }
-        memcpy(text + len, buf, got);
-        len += got;
+    /* fopen opens a directory for reading, and reading it then fails: say so first. A pipe
+     * (--env-file <(...)) or a character device is fine. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
+        !S_ISCHR(st.st_mode)) {
+        mm_fail(err, err_size, "env file %s: is %s, expected a file of KEY=value lines", full,
+                S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+        fclose(f);
+        free(full);
+        return -1;
     }
+    char *text = read_all(f, full, err, err_size);
     fclose(f);
-    if (!text)
-        text = mm_xstrdup("");
-    text[len] = '\0';
-    int rc = mm_env_file_parse(text, full, env, err, err_size);
+    int rc = text ? mm_env_file_parse(text, full, env, err, err_size) : -1;
     free(text);
     free(full);
     return rc;

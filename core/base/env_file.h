@@ -20,8 +20,12 @@ typedef struct mm_env_file {
     size_t count;
 } mm_env_file;
 
-/* Reads path. Returns 0, or -1 with "FILE:LINE: what" (or "FILE: why") in err. A later
- * duplicate key replaces an earlier one. */
+/* The largest env file read, in bytes: more is not a credentials file. */
+#define MM_ENV_FILE_MAX_BYTES (256 * 1024)
+
+/* Reads path: a regular file, a pipe or a character device of at most MM_ENV_FILE_MAX_BYTES.
+ * Returns 0, or -1 with "FILE:LINE: what" (or "env file FILE: why", e.g. a directory) in err.
+ * A later duplicate key replaces an earlier one. */
 int mm_env_file_load(const char *path, mm_env_file *out, char *err, size_t err_size);
 
 /* Parses text as a dotenv file; name is used in messages. Same contract as the loader. */

@@ -338,6 +338,30 @@ cJSON *mm_protocol_handle(mm_session *s, mm_mist_conn *conn, const cJSON *msg, m
     return reply;
 }
 
+const char *mm_protocol_method_hint(const char *method)
+{
+    static const char *const names[][2] = {{"call_tool", "tools/call"},
+                                           {"callTool", "tools/call"},
+                                           {"list_tools", "tools/list"},
+                                           {"listTools", "tools/list"}};
+    for (size_t i = 0; method && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(method, names[i][0]) == 0)
+            return names[i][1];
+    return NULL;
+}
+
+/* The message for a method that is not MCP's: with the MCP name when it is a known mistake. */
+static void not_mcp(char *buf, size_t size, const char *what, const char *method)
+{
+    const char *mcp = mm_protocol_method_hint(method);
+    if (mcp)
+        snprintf(buf, size,
+                 "%s: '%s' is not an MCP method, the MCP one is %s (README: \"Try it with curl\")",
+                 what, method, mcp);
+    else
+        snprintf(buf, size, "%s: %.200s", what, method);
+}
+
 static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_inflight *request)
 {
     if (!cJSON_IsObject(msg))
@@ -348,9 +372,16 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
     int id_ok = (!id || cJSON_IsString(id) || cJSON_IsNumber(id)) && valid_id(id);
     if (!cJSON_IsString(jsonrpc) || strcmp(jsonrpc->valuestring, "2.0") != 0 || !id_ok) {
-        return mm_protocol_error(id_ok ? id : NULL, MM_INVALID_REQUEST,
-                                 "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or "
-                                 "integer id)");
+        const char *name = cJSON_IsString(method) ? method->valuestring : NULL;
+        char text[400];
+        if (mm_protocol_method_hint(name))
+            not_mcp(text, sizeof text,
+                    "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or integer id)",
+                    name);
+        else
+            snprintf(text, sizeof text,
+                     "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or integer id)");
+        return mm_protocol_error(id_ok ? id : NULL, MM_INVALID_REQUEST, text);
     }
     if (!method) {
         /* A response from the client (to a request we never send yet): nothing to answer. */
@@ -386,8 +417,8 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
         return tools_call(s, conn, id, params, request);
     if (strcmp(m, "logging/setLevel") == 0)
         return set_level(s, id, params);
-    char msgbuf[300];
-    snprintf(msgbuf, sizeof msgbuf, "method not found: %.200s", m);
+    char msgbuf[400];
+    not_mcp(msgbuf, sizeof msgbuf, "method not found", m);
     return mm_protocol_error(id, MM_METHOD_NOT_FOUND, msgbuf);
 }
 

@@ -53,4 +53,9 @@ void mm_protocol_unknown_tool(mm_session *s, const char *name, char *out, size_t
 /* An error response; id may be NULL (then "id": null). */
 cJSON *mm_protocol_error(const cJSON *id, int code, const char *message);
 
+/* The MCP method a client most likely meant by method, for names that were never MCP but
+ * that older documentation showed ("call_tool" -> "tools/call", "list_tools" ->
+ * "tools/list"); NULL for any other name (or NULL). Static strings; thread-safe. */
+const char *mm_protocol_method_hint(const char *method);
+
 #endif

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mcp/tool_exec.h"
 
+#include "base/action_path.h"
 #include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/args_check.h"
@@ -61,6 +62,25 @@ static int proves_token(const char *target)
     return 1;
 }
 
+/* Why the session has no token to send, and what to do about it: the message names where
+ * the token was looked for (the env file by name). Returns -1 (mm_fail). */
+static int no_token(const mm_session *s, char *err, size_t err_size)
+{
+    const mm_config *cfg = s->srv->cfg;
+    if (cfg->transport == MM_TRANSPORT_HTTP)
+        return mm_fail(err, err_size,
+                       "this session has no Mist API token: the client sends one in the "
+                       "X-Authorization header (or Authorization: Bearer <token>)");
+    if (cfg->env_file)
+        return mm_fail(err, err_size,
+                       "no Mist API token: the env file %s sets no MIST_API_TOKEN, and neither "
+                       "does the environment; add a line MIST_API_TOKEN=<token> to it",
+                       cfg->env_file);
+    return mm_fail(err, err_size,
+                   "no Mist API token: set MIST_API_TOKEN in the environment, or in an env file "
+                   "given with --env-file PATH (or MIST_ENV_FILE)");
+}
+
 static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
                     mistmcp_response **out, char *err, size_t err_size)
 {
@@ -78,6 +98,8 @@ static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, co
                                    .rotate_token = session_rotate_token,
                                    .token_ctx = s,
                                    .token_count = s->token_count};
+    if (s->token_count == 0)
+        return no_token(s, err, err_size);
     double t0 = now_ms();
     int rc = mm_mist_call(&caller, method, target, body, out, err, err_size);
     if (rc == 0 && (*out)->status >= 200 && (*out)->status < 300 && proves_token(target))
@@ -166,6 +188,12 @@ static int hook_mist(void *p, const char *method, const char *path, const char *
                        "%s refused: tool %s may only read (start mistmcp with "
                        "--enable-write-tools for write tools)",
                        method, ctx->tool->name);
+    const char *acts = mm_action_path_word(path); /* Mist acts on some GETs: those write */
+    if (acts && ((ctx->tool->annotations & MISTMCP_ANN_READ_ONLY) || !ctx->session->write_tools))
+        return mm_fail(err, err_size,
+                       "GET %.200s refused: it performs an action ('%s'), and tool %s may only "
+                       "read (start mistmcp with --enable-write-tools for write tools)",
+                       path, acts, ctx->tool->name);
     const char *why = mm_plugin_target_problem(path, query);
     if (why)
         return mm_fail(err, err_size, "%s", why);

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE /* RTLD_NOW|RTLD_LOCAL are POSIX; dlerror wording is glibc's */
 #include "registry/plugin_loader.h"
 
+#include "base/action_path.h"
+
 #include "base/json_exact.h"
 #include "base/util.h"
 #include "registry/tool_json.h"
@@ -124,6 +126,13 @@ static int check_tool(const mistmcp_tool *t, size_t index, cJSON **schema_out, c
         return mm_fail(err, err_size, "tool %s has unknown HTTP method %u", t->name, t->method);
     if (!t->path || t->path[0] != '/')
         return mm_fail(err, err_size, "tool %s has no path starting with '/'", t->name);
+    /* Mist acts on some GETs: such a tool writes, whatever the plugin's annotation claims. */
+    const char *acts = t->method == MISTMCP_HTTP_GET ? mm_action_path_word(t->path) : NULL;
+    if (acts && (t->annotations & MISTMCP_ANN_READ_ONLY))
+        return mm_fail(err, err_size,
+                       "tool %s is marked read-only, but GET %s performs an action ('%s'): "
+                       "mark it as a write tool (no MISTMCP_ANN_READ_ONLY)",
+                       t->name, t->path, acts);
     if (t->param_count && !t->params)
         return mm_fail(err, err_size, "tool %s declares %u parameters but no table", t->name,
                        t->param_count);

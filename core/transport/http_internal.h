@@ -44,6 +44,28 @@
 
 typedef struct mm_http_conn mm_http_conn;
 
+/* ---- where to listen (http_listen.c) ---- */
+
+#define MM_HTTP_MAX_LISTEN 8 /* addresses of one --host name */
+
+typedef struct mm_http_listen {
+    struct sockaddr_storage addr[MM_HTTP_MAX_LISTEN]; /* each with the port set */
+    size_t count;
+    int loopback_only; /* every address is a loopback one (127.0.0.0/8, ::1) */
+    int literal;       /* host was an address, not a name */
+} mm_http_listen;
+
+/* Resolves host for port (getaddrinfo, so it may block on DNS: call before serving): an IPv4
+ * or IPv6 address, or a name for every address it has (duplicates dropped, at most
+ * MM_HTTP_MAX_LISTEN). Returns 0, or -1 with a one-line message naming host and why in err.
+ * Thread-safe. */
+int mm_http_listen_resolve(const char *host, int port, mm_http_listen *out, char *err,
+                           size_t err_size);
+/* "127.0.0.1:8000" or "[::1]:8000" into buf. */
+void mm_http_listen_name(const struct sockaddr_storage *a, char *buf, size_t size);
+/* 1 if a is the IPv6 unspecified address (::), which then takes IPv4 connections too. */
+int mm_http_listen_any6(const struct sockaddr_storage *a);
+
 /* What the access log line of one request says, gathered while it is served (http_access.c).
  * Each connection holds the record of its current request. Only the connection's own MHD
  * polling thread touches it (the access handler, the content readers and the completion
@@ -83,6 +105,7 @@ typedef struct mm_http_ctx {
     pthread_mutex_t calls_lock;
     pthread_cond_t calls_idle;
     unsigned calls_running;
+    int loopback_only; /* listening on loopback addresses only: the Host guard applies */
 } mm_http_ctx;
 
 /* ---- connections (http_conn.c) ---- */

@@ -169,20 +169,18 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
         *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
         return NULL;
     }
-    mm_mode mode = cfg->mode;
+    /* The same rules, and the same messages, as --mode and --categories. */
     const char *m = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
-    if (m) {
-        int found = 0;
-        for (int i = 0; i < 4; i++)
-            if (strcmp(m, mm_mode_name((mm_mode)i)) == 0)
-                mode = (mm_mode)i, found = 1;
-        if (!found) {
-            snprintf(msg, sizeof msg,
-                     "mode '%.60s' is not valid: expected minimal, managed, all or custom", m);
-            *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
-            return NULL;
-        }
+    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
+    mm_mode mode;
+    mm_strlist cats = {0};
+    if (mm_config_session_choice(m, q, cfg->mode, &mode, &cats, msg, sizeof msg) != 0) {
+        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return NULL;
     }
+    if (!m && !q) /* the server's own choice */
+        for (size_t i = 0; i < cfg->categories.count; i++)
+            mm_strlist_add(&cats, cfg->categories.items[i]);
     /* The budgets first: building a session (all mode loads every plugin) costs more than a
      * refusal, and a refused client must not be able to make the server do it in a loop. */
     char client[MM_HTTP_CLIENT_KEY_LEN];
@@ -190,16 +188,10 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
     unsigned refusal = 0;
     char why[512];
     if (mm_session_store_admit(h->store, token, client, &refusal, why, sizeof why) != 0) {
+        mm_strlist_free(&cats);
         *answered = refuse_session(h, c, id, refusal, why);
         return NULL;
     }
-    mm_strlist cats = {0};
-    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
-    if (q)
-        mm_strlist_split(&cats, q, ',');
-    else if (mode == cfg->mode)
-        for (size_t i = 0; i < cfg->categories.count; i++)
-            mm_strlist_add(&cats, cfg->categories.items[i]);
     for (size_t i = 0; i < cats.count; i++)
         if (!mm_registry_find(h->srv->registry, cats.items[i])) {
             snprintf(msg, sizeof msg, "unknown category '%.100s' in categories", cats.items[i]);
@@ -308,9 +300,18 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
     enum MHD_Result answered = MHD_YES;
     if (!p->entry) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+        const char *meant = cJSON_IsString(m) ? mm_protocol_method_hint(m->valuestring) : NULL;
+        char text[300];
+        if (meant) /* the Python server's README showed these */
+            snprintf(text, sizeof text,
+                     "missing Mcp-Session-Id header: initialize first, then %s ('%s' is not an "
+                     "MCP method; README: \"Try it with curl\")",
+                     meant, m->valuestring);
+        else
+            snprintf(text, sizeof text, "missing Mcp-Session-Id header: initialize first");
         if (!is_initialize(msg))
-            answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST,
-                                         "missing Mcp-Session-Id header: initialize first");
+            answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_REQUEST, text);
         else if (!id)
             answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST,
                                          "initialize must be a request (with an id)");

@@ -297,7 +297,7 @@ static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c
     }
     const char *host = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     char name[101];
-    if (host && (mm_host_is_loopback(cfg->host) || cfg->allowed_hosts.count) &&
+    if (host && (h->loopback_only || cfg->allowed_hosts.count) &&
         !mm_config_host_allowed(cfg, host, name, sizeof name)) {
         snprintf(why, why_size,
                  "Host '%s' not allowed: this server answers only to localhost names and to the "
@@ -552,8 +552,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
     /* A proxy that keeps (or strips) a path prefix shows here: say where the endpoint is. */
     const char *base = h->srv->cfg->base_path ? h->srv->cfg->base_path : "";
-    char text[300];
-    if (*base)
+    size_t n = strlen(base);
+    char text[400];
+    if (strncmp(url, base, n) == 0 && strncmp(url + n, "/mcp/", 5) == 0)
+        /* the Python server's README showed /mcp/tools?... */
+        snprintf(text, sizeof text,
+                 "not found: MCP is served at %s/mcp alone, as JSON-RPC 2.0 over POST "
+                 "(initialize, then tools/list and tools/call); the README's \"Try it with "
+                 "curl\" shows each step\n",
+                 base);
+    else if (*base)
         snprintf(text, sizeof text, "not found: the MCP endpoint is %s/mcp (--base-path %s)\n",
                  base, base);
     else
@@ -630,20 +638,23 @@ static void ctx_init(http_ctx *h, const mm_server *srv, const mm_mhd_api *mhd)
     pthread_mutex_init(&h->calls_lock, NULL);
     pthread_cond_init(&h->calls_idle, NULL);
     h->workers = mm_work_pool_create(WORKERS, mm_http_worker_state, mm_http_worker_state_free);
+    h->loopback_only = mm_host_is_loopback(cfg->host); /* serving sets it from the addresses */
 }
 
-/* Stops d (may be NULL) the way MHD requires (no connection parked), then frees h's parts.
- * Streams end, calls are cancelled and their answers go out (503 for those cut short). */
-static void ctx_shutdown(http_ctx *h, struct MHD_Daemon *d)
+/* Stops the n daemons of d (n may be 0) the way MHD requires (no connection parked), then
+ * frees h's parts. Streams end, calls are cancelled and their answers go out (503 for those
+ * cut short). */
+static void ctx_shutdown(http_ctx *h, struct MHD_Daemon *const *d, size_t n)
 {
-    if (d) {
+    if (n > 0) {
         atomic_store(&h->stopping, 1);
         mm_session_store_cancel_all(h->store);
         mm_http_conn_tick(h, 1);
         mm_http_wait_calls(h);
         for (int i = 0; i < 100 && (mm_http_conn_tick(h, 1), mm_http_parked_count(h)); i++)
             usleep(10000);
-        h->mhd->stop_daemon(d);
+        for (size_t i = 0; i < n; i++)
+            h->mhd->stop_daemon(d[i]);
     }
     mm_work_pool_destroy(&h->workers);
     mm_hash_map_destroy(&h->lanes); /* empty: every call ended */
@@ -655,7 +666,8 @@ static void ctx_shutdown(http_ctx *h, struct MHD_Daemon *d)
     pthread_mutex_destroy(&h->conns_lock);
 }
 
-static struct MHD_Daemon *daemon_start(http_ctx *h, unsigned flags, unsigned threads, int port,
+static struct MHD_Daemon *daemon_start(http_ctx *h, unsigned flags, unsigned threads,
+                                       unsigned limit, int port,
                                        const struct sockaddr_storage *addr)
 {
     sigset_t block, old_mask; /* MHD's threads and the workers leave the signals to this one */
@@ -666,15 +678,15 @@ static struct MHD_Daemon *daemon_start(http_ctx *h, unsigned flags, unsigned thr
     struct MHD_Daemon *d =
         addr ? h->mhd->start_daemon(
                    flags, (uint16_t)port, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, addr,
-                   MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-                   connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
+                   MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, limit,
+                   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                    MHD_OPTION_NOTIFY_COMPLETED, completed, h, MHD_OPTION_NOTIFY_CONNECTION,
                    mm_http_conn_notify, h, MHD_OPTION_END)
              : h->mhd->start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_CONNECTION_LIMIT,
-                                    connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT,
-                                    (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,
-                                    completed, h, MHD_OPTION_NOTIFY_CONNECTION, mm_http_conn_notify,
-                                    h, MHD_OPTION_END);
+                                    limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
+                                    MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+                                    MHD_OPTION_NOTIFY_CONNECTION, mm_http_conn_notify, h,
+                                    MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     return d;
 }
@@ -688,10 +700,10 @@ mm_http_instance *mm_http_instance_start(const mm_server *srv, char *err, size_t
     ctx_init(&in->h, srv, mhd);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
-    in->d = daemon_start(&in->h, flags, 1, 0, NULL);
+    in->d = daemon_start(&in->h, flags, 1, connection_limit(), 0, NULL);
     if (!in->d) {
         mm_fail(err, err_size, "libmicrohttpd did not start: %s", strerror(errno));
-        ctx_shutdown(&in->h, NULL);
+        ctx_shutdown(&in->h, NULL, 0);
         free(in);
         return NULL;
     }
@@ -719,7 +731,7 @@ void mm_http_instance_stop(mm_http_instance **inp)
     mm_http_instance *in = *inp;
     if (!in)
         return;
-    ctx_shutdown(&in->h, in->d);
+    ctx_shutdown(&in->h, &in->d, 1);
     free(in);
     *inp = NULL;
 }
@@ -727,28 +739,16 @@ void mm_http_instance_stop(mm_http_instance **inp)
 int mm_http_serve(const mm_server *srv)
 {
     const mm_config *cfg = srv->cfg;
-    struct sockaddr_storage addr;
-    memset(&addr, 0, sizeof addr);
-    struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ERROR_LOG;
-    if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons((uint16_t)cfg->port);
-    } else if (inet_pton(AF_INET6, cfg->host, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons((uint16_t)cfg->port);
-        flags |= MHD_USE_IPv6;
-    } else {
-        fprintf(stderr, "mistmcp: --host '%s' is not an IP address\n", cfg->host);
+    char err[300];
+    mm_http_listen at;
+    if (mm_http_listen_resolve(cfg->host, cfg->port, &at, err, sizeof err) != 0) {
+        fprintf(stderr, "mistmcp: %s\n", err);
         return 2;
     }
-    if (cfg->http_anonymous && !mm_host_is_loopback(cfg->host)) {
+    if (cfg->http_anonymous && !at.loopback_only) {
         fputs("mistmcp: MISTMCP_HTTP_ANONYMOUS is for tests on a loopback address only\n", stderr);
         return 2;
     }
-    char err[300];
     const mm_mhd_api *mhd = mm_mhd_load(err, sizeof err);
     if (!mhd) {
         fprintf(stderr, "mistmcp: %s\n", err);
@@ -759,16 +759,45 @@ int mm_http_serve(const mm_server *srv)
         return 1;
     http_ctx h;
     ctx_init(&h, srv, mhd);
-    struct MHD_Daemon *d = daemon_start(&h, flags, POLL_THREADS, cfg->port, &addr);
+    h.loopback_only = at.loopback_only;
+    /* One daemon per address, sharing the polling threads and the connection limit. */
+    struct MHD_Daemon *d[MM_HTTP_MAX_LISTEN];
+    size_t n = 0;
+    unsigned threads = POLL_THREADS / at.count ? POLL_THREADS / (unsigned)at.count : 1;
+    unsigned limit = connection_limit() / (unsigned)at.count;
+    char where[MM_HTTP_MAX_LISTEN * 64] = "", name[64];
     int rc = 0;
-    if (!d) {
-        fprintf(stderr, "mistmcp: cannot listen on %s port %d: %s\n", cfg->host, cfg->port,
-                strerror(errno));
+    for (size_t i = 0; i < at.count && rc == 0; i++) {
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
+                         MHD_USE_ERROR_LOG;
+        if (at.addr[i].ss_family == AF_INET6) /* :: takes IPv4 too, as "every address" */
+            flags |= mm_http_listen_any6(&at.addr[i]) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
+        mm_http_listen_name(&at.addr[i], name, sizeof name);
+        struct MHD_Daemon *one = daemon_start(&h, flags, threads, limit, cfg->port, &at.addr[i]);
+        if (one) {
+            d[n++] = one;
+            size_t used = strlen(where);
+            snprintf(where + used, sizeof where - used, "%shttp://%s%s/mcp", used ? ", " : "", name,
+                     cfg->base_path ? cfg->base_path : "");
+        } else if (!at.literal && at.count > 1 &&
+                   (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT)) {
+            /* a name's address this machine does not have (::1 with IPv6 off): the others do */
+            fprintf(stderr, "mistmcp: --host '%s': not listening on %s: %s\n", cfg->host, name,
+                    strerror(errno));
+        } else {
+            fprintf(stderr, "mistmcp: cannot listen on %s (--host '%s', --port %d): %s\n", name,
+                    cfg->host, cfg->port, strerror(errno));
+            rc = 1;
+        }
+    }
+    if (rc == 0 && n == 0) {
+        fprintf(stderr, "mistmcp: --host '%s': none of its addresses can be listened on\n",
+                cfg->host);
         rc = 1;
-    } else {
-        fprintf(stderr, "mistmcp: listening on http://%s:%d%s/mcp\n", cfg->host, cfg->port,
-                cfg->base_path ? cfg->base_path : "");
-        if (!cfg->metrics_token && !mm_host_is_loopback(cfg->host))
+    }
+    if (rc == 0) {
+        fprintf(stderr, "mistmcp: listening on %s\n", where);
+        if (!cfg->metrics_token && !h.loopback_only)
             fprintf(stderr,
                     "mistmcp: warning: %s/metrics is open to anyone who can reach port %d "
                     "(set MISTMCP_METRICS_TOKEN to require a bearer token)\n",
@@ -784,7 +813,7 @@ int mm_http_serve(const mm_server *srv)
             }
         }
     }
-    ctx_shutdown(&h, d);
+    ctx_shutdown(&h, d, n);
     mm_stop_signal_release();
     return rc;
 }

@@ -24,12 +24,13 @@
 # then it checks the real libraries against a stricter table that the real code does not meet.
 cmake_minimum_required(VERSION 3.25)
 
-set(LAYERS base mist registry mcp transport)
+set(LAYERS base mist registry mcp transport demo)
 set(LAYER_USES_base base)
 set(LAYER_USES_mist base mist)
 set(LAYER_USES_registry base registry)
 set(LAYER_USES_mcp base mist registry mcp)
 set(LAYER_USES_transport base mist registry mcp transport)
+set(LAYER_USES_demo base transport demo)
 set(LAYER_USES_main ${LAYERS})
 set(SEES_PLUGIN_ABI mist registry mcp transport main) # include/mistmcp/plugin.h
 set(DLOPEN_ALLOWED "registry/" "base/system_lib.c") # prefixes of paths under core/
@@ -133,7 +134,7 @@ function(check_include_form root rel out)
     set(target "")
     if(line MATCHES "#[ \t]*include[ \t]*\"([^\"]*)\"")
       set(target "${CMAKE_MATCH_1}")
-    elseif(line MATCHES "#[ \t]*include[ \t]*<((base|mist|registry|mcp|transport)/[^>]*)>")
+    elseif(line MATCHES "#[ \t]*include[ \t]*<((base|mist|registry|mcp|transport|demo)/[^>]*)>")
       set(target "${CMAKE_MATCH_1}")
     endif()
     if(target AND (NOT target MATCHES "^([a-z]+)/[A-Za-z0-9_]+\\.h$" OR

@@ -114,6 +114,30 @@ static void test_env_file(void)
     }
 }
 
+/* Issue 14, item 6: what is not a credentials file is said so, naming it. */
+static void test_env_file_not_a_file(void)
+{
+    mm_env_file env;
+    char err[512], want[512];
+    CHECK(mm_env_file_load("/tmp", &env, err, sizeof err) == -1);
+    CHECK_MSG(strcmp(err, "env file /tmp: is a directory, expected a file of KEY=value lines") == 0,
+              "%s", err);
+    char path[] = "/tmp/mistmcp-test-big-env-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    static char line[1024];
+    memset(line, '#', sizeof line - 1);
+    line[sizeof line - 1] = '\n';
+    for (int i = 0; fd >= 0 && i <= MM_ENV_FILE_MAX_BYTES / (int)sizeof line; i++)
+        CHECK(write(fd, line, sizeof line) == (ssize_t)sizeof line);
+    close(fd);
+    CHECK(mm_env_file_load(path, &env, err, sizeof err) == -1);
+    snprintf(want, sizeof want,
+             "env file %s: larger than 256 KiB; expected a short file of KEY=value lines", path);
+    CHECK_MSG(strcmp(err, want) == 0, "%s", err);
+    unlink(path);
+}
+
 static void test_precedence(void)
 {
     char path[] = "/tmp/mistmcp-test-env-XXXXXX";
@@ -228,8 +252,27 @@ static void test_bad_values(void)
     expect_bad((const char *[]){"-t", "ws", NULL}, "transport 'ws' is not valid");
     expect_bad((const char *[]){"--port", "0", NULL}, "port '0' is not valid");
     expect_bad((const char *[]){"--port", "80x", NULL}, "port '80x' is not valid");
-    expect_bad((const char *[]){"--mode", "custom", NULL}, "mode custom needs --categories");
-    expect_bad((const char *[]){"-c", "orgs", NULL}, "--categories is for mode custom");
+    /* Issue 14, item 8: the rules (and messages) an HTTP query's mode= and categories= share. */
+    expect_bad((const char *[]){"--mode", "custom", NULL},
+               "mode custom needs categories (a comma-separated list of category names)");
+    expect_bad((const char *[]){"--mode", "all", "-c", "orgs", NULL},
+               "categories are for mode custom, not mode all: give categories alone (custom is "
+               "then implied) or with mode custom");
+    expect_bad((const char *[]){"-c", " , ", NULL},
+               "categories is empty: expected a comma-separated list of category names");
+    {
+        mm_config cfg;
+        char errbuf[256] = "";
+        CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"-c", "orgs, sites", NULL}) == 0);
+        CHECK_MSG(cfg.mode == MM_MODE_CUSTOM && cfg.categories.count == 2 &&
+                      strcmp(cfg.categories.items[1], "sites") == 0,
+                  "--categories alone: mode %s, %zu categories", mm_mode_name(cfg.mode),
+                  cfg.categories.count);
+        mm_config_free(&cfg);
+        setenv("MISTMCP_MODE", "managed", 1); /* a mode from elsewhere still conflicts */
+        CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"-c", "orgs", NULL}) == 2);
+        unsetenv("MISTMCP_MODE");
+    }
     expect_bad((const char *[]){"--timeout", "-1", NULL}, "timeout '-1' is not valid");
     expect_bad((const char *[]){"--max-result-bytes", "12", NULL}, "max result bytes '12'");
     expect_bad((const char *[]){"--max-batch", "0", NULL},
@@ -588,6 +631,7 @@ int main(void)
     test_access_log_and_metrics_token();
     test_trusted_proxies();
     test_env_file();
+    test_env_file_not_a_file();
     test_precedence();
     test_bad_values();
     test_loads_independent();

@@ -80,9 +80,37 @@ static void test_schema_text_is_json(void)
           strstr(why, "tool listThings: input schema is not a JSON object"));
 }
 
+/* Issue 13: Mist acts on some GETs (".../cancel"); the generator makes those write tools, and
+ * a third-party plugin may not mark one read-only (it would show in read-only sessions). */
+static void test_acting_get_is_not_read_only(void)
+{
+    mistmcp_tool t = tool("{\"type\":\"object\"}");
+    t.path = "/api/v1/orgs/{org_id}/ssr/upgrade/{org_id}/cancel";
+    mm_loaded out;
+    char why[400] = "";
+    CHECK_MSG(adopt(&t, &out, why, sizeof why) == -1 &&
+                  strstr(why, "tool listThings is marked read-only, but GET "
+                              "/api/v1/orgs/{org_id}/ssr/upgrade/{org_id}/cancel performs an "
+                              "action ('cancel')"),
+              "%s", why);
+    t.annotations = 0; /* a write tool: fine */
+    CHECK_MSG(adopt(&t, &out, why, sizeof why) == 0, "%s", why);
+    mm_plugin_close(&out);
+    t.annotations = MISTMCP_ANN_READ_ONLY; /* a noun, or a placeholder named like an action */
+    static const char *const reads[] = {"/api/v1/orgs/{org_id}/ssr/upgrade",
+                                        "/api/v1/orgs/{org_id}",
+                                        "/api/v1/orgs/{org_id}/cancellations"};
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        t.path = reads[i];
+        CHECK_MSG(adopt(&t, &out, why, sizeof why) == 0, "%s: %s", reads[i], why);
+        mm_plugin_close(&out);
+    }
+}
+
 int main(void)
 {
     mm_util_init();
     test_schema_text_is_json();
+    test_acting_get_is_not_read_only();
     return check_summary();
 }

@@ -104,12 +104,16 @@ async function wellBehavedClient({ port, token, raised }) {
   }
   let window = null, quit = false, total = 0;
   parentPort.on("message", (m) => {
-    if (m === "start") window = { latencies: [], failures: 0, errors: [] };
+    if (m === "start") window = { t0: performance.now(), latencies: [], calls: [], failures: 0, errors: [] };
     if (m === "stop") {
       const lat = window.latencies.sort((a, b) => a - b);
       const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)] : NaN);
+      /* The five slowest calls, as "duration@start" (ms, from the window's start): a failure
+       * then says whether it was one stall or a slow stretch, and when. */
+      const slowest = window.calls.sort((a, b) => b[1] - a[1]).slice(0, 5)
+        .map(([at, ms]) => `${ms.toFixed(0)}@${at.toFixed(0)}`).join(" ");
       parentPort.postMessage({ count: lat.length, failures: window.failures, errors: window.errors,
-        p50: pct(0.5), p99: pct(0.99), max: lat[lat.length - 1] ?? NaN });
+        p50: pct(0.5), p99: pct(0.99), max: lat[lat.length - 1] ?? NaN, slowest });
       window = null;
     }
     if (m === "quit") quit = true;
@@ -123,6 +127,7 @@ async function wellBehavedClient({ port, token, raised }) {
     total++;
     if (w && w === window) {
       w.latencies.push(ms);
+      w.calls.push([t0 - w.t0, ms]);
       if (error) { w.failures++; if (w.errors.length < 3) w.errors.push(error); }
     }
     await sleep(CALL_GAP_MS);
@@ -351,7 +356,8 @@ async function main() {
       `${stats.failures} of the well-behaved client's ${stats.count} calls failed: ${stats.errors.join("; ")}`);
     v.expect(stats.count > 0, "the well-behaved client made no call");
     v.expect(stats.p99 < P99_BOUND_MS,
-      `the well-behaved client's p99 was ${stats.p99.toFixed(1)} ms (max ${stats.max.toFixed(1)} ms)`);
+      `the well-behaved client's p99 was ${stats.p99.toFixed(1)} ms (max ${stats.max.toFixed(1)} ms; ` +
+      `slowest calls, ms@start: ${stats.slowest})`);
     let rss = NaN;
     /* Back within 10 % of the baseline: at most that much above it (less than the baseline is
      * memory given back that warm-up had taken). */

@@ -93,6 +93,41 @@ const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
 const init = { jsonrpc: "2.0", id: 1, method: "initialize",
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
 
+// Issue 14, item 8: the query parameters mode= and categories= follow the rules of --mode and
+// --categories, with the same message for each mistake (the command line's after "mistmcp: ").
+await check("mode= and categories= are checked as --mode and --categories are, same messages", async () => {
+  const cases = [
+    [["--mode", "turbo"], "?mode=turbo", /^mode 'turbo' is not valid: expected minimal, managed, all or custom$/],
+    [["--mode", "custom"], "?mode=custom", /^mode custom needs categories/],
+    [["--mode", "all", "--categories", "orgs_wlans"], "?mode=all&categories=orgs_wlans",
+      /^categories are for mode custom, not mode all: give categories alone/],
+    [["--categories", " , "], "?categories=%20,%20", /^categories is empty: expected a comma-separated list/],
+  ];
+  for (const [args, query, expected] of cases) {
+    const cli = spawn(mistmcp, [...args, "--plugin-dir", pluginDir, "--list-categories"], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    cli.stderr.on("data", (d) => { stderr += d; });
+    const [code] = await once(cli, "exit");
+    assert.equal(code, 2, `${args.join(" ")}: exit ${code}`);
+    const cliText = stderr.trim().replace(/^mistmcp: /, "");
+    assert.match(cliText, expected, `${args.join(" ")}`);
+    const r = await post({ "X-Authorization": "token-Q" }, init, base + query);
+    assert.equal(r.status, 400, `${query}: HTTP ${r.status}`);
+    assert.equal(r.headers.get("mcp-session-id"), null, `${query} created a session`);
+    assert.equal((await r.json()).error.message, cliText, `${query} and ${args.join(" ")} say different things`);
+  }
+});
+await check("categories= alone means mode custom, as --categories alone does", async () => {
+  const c = await connect("token-Q2", "?categories=sites_wlans");
+  const names = (await c.client.listTools()).tools.map((t) => t.name);
+  assert.ok(names.includes("listSiteWlans") && !names.includes("listOrgWlans"), names.join(","));
+  await c.client.close();
+  const cli = spawn(mistmcp, ["--categories", "sites_wlans", "--plugin-dir", pluginDir, "--list-categories"],
+    { stdio: ["ignore", "ignore", "pipe"] });
+  const [code] = await once(cli, "exit");
+  assert.equal(code, 0, "--categories alone was refused");
+});
+
 await check("no token: 401 saying which header to send", async () => {
   const r = await post({}, init);
   assert.equal(r.status, 401);
@@ -242,6 +277,104 @@ await check("DNS-rebinding guard on IPv6 loopback (--host ::1)", async () => {
   } finally {
     v6.child.kill();
   }
+});
+// Issue 14, item 7: --host takes names (every address they resolve to), ::1, 0.0.0.0 and ::;
+// a host that is neither an address nor a name that resolves is refused, naming it.
+await check("--host localhost, 0.0.0.0 and :: listen where they say; a bad host is named", async () => {
+  const { request } = await import("node:http");
+  const { lookup } = await import("node:dns/promises");
+  const status = (address, port, host) => new Promise((ok, fail) => {
+    const req = request({ host: address, port, path: "/mcp", method: "POST",
+      headers: { Host: host, "X-Authorization": "t", "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream" } },
+    (res) => { res.resume(); ok(res.statusCode); });
+    req.on("error", fail);
+    req.setTimeout(5000, () => req.destroy(new Error(`no answer from ${address}:${port}`)));
+    req.end(JSON.stringify(init));
+  });
+  const v6 = await new Promise((ok) => { /* can this machine listen on ::1 at all? */
+    const probe = net.createServer().once("error", () => ok(false)).listen(0, "::1", () => probe.close(() => ok(true)));
+  });
+  // A name: every address of localhost, and the Host guard of a loopback-only server.
+  const addresses = (await lookup("localhost", { all: true })).map((a) => a.address)
+    .filter((a) => v6 || !a.includes(":"));
+  const byName = await startHttp(mistmcp, ["--host", "localhost", "--plugin-dir", pluginDir]);
+  try {
+    const port = Number(new URL(byName.base).port);
+    assert.match(byName.stderr(), new RegExp(`listening on .*${port}/mcp`));
+    for (const a of addresses) {
+      assert.equal(await status(a, port, `localhost:${port}`), 200, `--host localhost, reached at ${a}`);
+      assert.equal(await status(a, port, "rebind.attacker.example"), 403, `the Host guard at ${a}`);
+    }
+  } finally { byName.child.kill(); }
+  // Every IPv4 address: no Host guard (the operator chose to be reachable by name).
+  const any4 = await startHttp(mistmcp, ["--host", "0.0.0.0", "--plugin-dir", pluginDir]);
+  try {
+    const port = Number(new URL(any4.base).port);
+    assert.equal(await status("127.0.0.1", port, "mist-mcp.example.net"), 200, "--host 0.0.0.0");
+  } finally { any4.child.kill(); }
+  if (v6) { // Every address, IPv6 and IPv4.
+    const any6 = await startHttp(mistmcp, ["--host", "::", "--plugin-dir", pluginDir]);
+    try {
+      const port = Number(new URL(any6.base).port);
+      assert.equal(await status("::1", port, "mist-mcp.example.net"), 200, "--host :: over IPv6");
+      assert.equal(await status("127.0.0.1", port, "mist-mcp.example.net"), 200, "--host :: over IPv4");
+    } finally { any6.child.kill(); }
+  } else console.log("skipped: --host :: (this machine cannot listen on ::1)");
+  for (const bad of ["no-such-host.invalid", "300.1.2.3x"]) {
+    const child = spawn(mistmcp, ["--transport", "http", "--host", bad, "--port", "8000", "--plugin-dir", pluginDir],
+      { stdio: ["ignore", "ignore", "pipe"], env: { PATH: process.env.PATH, HOME: "/tmp" } });
+    let err = "";
+    child.stderr.on("data", (d) => { err += d; });
+    const timer = setTimeout(() => child.kill(), 20000);
+    const [code] = await once(child, "exit");
+    clearTimeout(timer);
+    assert.equal(code, 2, `--host ${bad}: exit ${code} (${err.trim()})`);
+    assert.match(err, new RegExp(`^mistmcp: --host '${bad.replace(/\./g, "\\.")}' is not an IP address, and as a host name it does not resolve`));
+  }
+});
+// Issue 14, item 11: the Python server README's curl examples were never MCP; they get a
+// pointer to our README's walk-through, which itself runs as written.
+await check("the seed's /mcp/tools and call_tool get a pointer to the curl walk-through", async () => {
+  const r1 = await fetch(`${new URL(base).origin}/mcp/tools?cloud=api.mist.com&mode=all`,
+    { headers: { "X-Authorization": "token-S" } });
+  assert.equal(r1.status, 404);
+  assert.match(await r1.text(), /MCP is served at \/mcp alone.*"Try it with curl"/);
+  const r2 = await fetch(`${base}/?cloud=api.mist.com`, { method: "POST",
+    headers: { "X-Authorization": "token-S", "Content-Type": "application/json" },
+    body: JSON.stringify({ method: "call_tool", params: { name: "getSelf", arguments: {} } }) });
+  assert.equal(r2.status, 400);
+  assert.match((await r2.json()).error.message,
+    /initialize first, then tools\/call \('call_tool' is not an MCP method; README: "Try it with curl"\)/);
+  const h = await rawSession("token-S");
+  const r3 = await (await post(h, { jsonrpc: "2.0", id: 5, method: "call_tool", params: { name: "getSelf" } })).json();
+  assert.equal(r3.error.code, -32601);
+  assert.match(r3.error.message, /'call_tool' is not an MCP method, the MCP one is tools\/call/);
+});
+await check("README's \"Try it with curl\" block runs as written", async () => {
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const at = readme.indexOf("### Try it with curl");
+  const block = at < 0 ? null : readme.slice(at).match(/```sh\n([\s\S]*?)```/);
+  assert.ok(block, "README has no sh block under \"### Try it with curl\"");
+  const script = block[1].replace(/^TOKEN=.*$/m, "TOKEN=token-readme").replace(/^URL=.*$/m, `URL=${base}`);
+  assert.notEqual(script, block[1], "the block sets TOKEN= and URL= on lines of their own");
+  const before = requests().length;
+  const sh = spawn("sh", ["-eu"], { stdio: ["pipe", "pipe", "pipe"] });
+  let out = "", err = "";
+  sh.stdout.on("data", (d) => { out += d; });
+  sh.stderr.on("data", (d) => { err += d; });
+  sh.stdin.end(script);
+  const timer = setTimeout(() => sh.kill(), 20000);
+  const [code] = await once(sh, "exit");
+  clearTimeout(timer);
+  assert.equal(code, 0, `the block failed (${code}): ${err}\n${out}`);
+  assert.match(out, /^session [0-9a-f]{32}$/m, out.slice(0, 300));
+  const answers = out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  assert.ok(answers.some((a) => a.id === 2 && a.result.tools.some((t) => t.name === "getSelf")), "tools/list");
+  assert.ok(answers.some((a) => a.id === 3 && a.result && !a.result.isError), `tools/call: ${out.slice(0, 500)}`);
+  const sent = requests().slice(before);
+  assert.ok(sent.some((r) => r.path === "/api/v1/self" && r.headers.Authorization === "Token token-readme"),
+    "getSelf reached Mist with the block's token");
 });
 await check("initialize as a notification creates nothing", async () => {
   const { id, ...notification } = init;

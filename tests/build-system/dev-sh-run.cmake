@@ -1,0 +1,56 @@
+# Issue 14, item 1: `packaging/dev.sh run` with a source that does not compile prints the
+# compiler's own error and a one-line summary on stderr, exits non-zero, and starts nothing.
+# (Before, the build's output went to /dev/null: exit 1 and not a word.)
+# A scratch copy of the tracked files (as they are in the working tree) with a line added to
+# core/base/util.c that does not compile, and the spec copied into its openapi/ (no
+# ../shared there). Inputs: SOURCE_DIR, SCRATCH, SPEC (the pinned spec file the build uses).
+find_program(GIT git)
+if(NOT GIT OR NOT EXISTS "${SOURCE_DIR}/.git")
+  message("skipped: the source tree is not a git checkout (the test copies its tracked files)")
+  return()
+endif()
+get_filename_component(spec_name "${SPEC}" NAME)
+if(NOT spec_name MATCHES "^mist\\.openapi\\.(yaml|json)$")
+  message("skipped: the build uses a spec chosen with MISTMCP_OPENAPI_SPEC (${SPEC})")
+  return()
+endif()
+execute_process(COMMAND "${GIT}" -C "${SOURCE_DIR}" ls-files OUTPUT_VARIABLE files
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "git ls-files failed in ${SOURCE_DIR}")
+endif()
+file(REMOVE_RECURSE "${SCRATCH}")
+string(REGEX REPLACE "\n$" "" files "${files}")
+string(REPLACE "\n" ";" files "${files}")
+foreach(f IN LISTS files)
+  if(EXISTS "${SOURCE_DIR}/${f}") # a tracked file deleted in the working tree is left out
+    get_filename_component(d "${SCRATCH}/src/${f}" DIRECTORY)
+    file(COPY "${SOURCE_DIR}/${f}" DESTINATION "${d}")
+  endif()
+endforeach()
+file(COPY_FILE "${SPEC}" "${SCRATCH}/src/openapi/${spec_name}")
+file(APPEND "${SCRATCH}/src/core/base/util.c" "\n#error injected by dev-sh-run.cmake\n")
+
+execute_process(COMMAND sh packaging/dev.sh run --version WORKING_DIRECTORY "${SCRATCH}/src"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(what "dev.sh run on a source that does not compile")
+if(rc EQUAL 0)
+  message(FATAL_ERROR "${what}: exit 0\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(NOT out STREQUAL "")
+  message(FATAL_ERROR "${what}: printed on stdout (the server's channel):\n${out}")
+endif()
+foreach(want "error: #error injected by dev-sh-run.cmake"
+             "dev.sh: the build failed \\(output above\\); nothing was started")
+  if(NOT err MATCHES "${want}")
+    message(FATAL_ERROR "${what}: stderr lacks '${want}' (exit ${rc}):\n${err}")
+  endif()
+endforeach()
+if(err MATCHES "\n\\[[0-9]+/[0-9]+\\] ")
+  message(FATAL_ERROR "${what}: ninja's progress lines were not left out:\n${err}")
+endif()
+if(EXISTS "${SCRATCH}/src/build/mistmcp")
+  message(FATAL_ERROR "${what}: a mistmcp binary was built")
+endif()
+message(STATUS "${what}: exit ${rc}, the compiler's error and the summary on stderr")
+file(REMOVE_RECURSE "${SCRATCH}")

@@ -1,0 +1,232 @@
+/*
+ * The demo cloud (--demo, issue 15), end to end over stdio: the real binary with no token and
+ * no Mist, real tools through the real request path. Checked:
+ *   - the world: 8 sites of one org; 60 APs, 12 switches, 6 gateways;
+ *   - the seed README's questions have their answers: the offline APs are exactly the three
+ *     the world marks (lon-ap-03, lon-ap-07, par-ap-02), the same through the org's and each
+ *     site's stats; the one switch on an old firmware is Berlin's; the guest network's
+ *     clients are on Guest; a client is found by part of its hostname and by its MAC written
+ *     with colons; the critical alarm names the Austin gateway;
+ *   - consistency: every site_id, ap, wlan_id and device MAC in answers refers to an object
+ *     another endpoint lists;
+ *   - paging as Mist's (limit, page); an endpoint not simulated yet says so;
+ *   - determinism: a second start answers with the same bytes;
+ *   - --demo with MISTMCP_API_BASE_URL is refused.
+ *
+ * usage: test_demo MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
+ */
+#define _GNU_SOURCE
+#include "check.h"
+#include "mcp_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static mm_mcp_client c;
+
+/* Starts mistmcp --demo (all mode: every tool listed). */
+static int start(const char *mistmcp, const char *plugin_dir)
+{
+    char *args[] = {
+        (char *)mistmcp,      "--demo",  "--mode", "all", "--plugin-dir", (char *)plugin_dir,
+        "--max-result-bytes", "4000000", NULL};
+    char *env[] = {"HOME=/tmp", NULL};
+    c = (mm_mcp_client){.child.stderr_path = "/dev/null"};
+    return mm_mcp_start(&c, args, env);
+}
+
+/* The JSON a tool answered (its text block parsed), or NULL (a failed check says why). */
+static cJSON *call(const char *tool, const char *args_json, char **raw)
+{
+    cJSON *args = cJSON_Parse(args_json);
+    cJSON *r = mm_mcp_call(&c, tool, args);
+    cJSON_Delete(args);
+    const char *text = r ? mm_mcp_result_text(r) : "";
+    int error = r && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "isError"));
+    CHECK_MSG(r && !error, "%s %s: %.300s", tool, args_json, text);
+    cJSON *out = error ? NULL : cJSON_Parse(text);
+    CHECK_MSG(!r || error || out, "%s: the text is not JSON: %.200s", tool, text);
+    if (raw)
+        *raw = strdup(text);
+    cJSON_Delete(r);
+    return out;
+}
+
+static const char *s(const cJSON *o, const char *k)
+{
+    const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+    return v ? v : "";
+}
+
+static int listed(const cJSON *array, const char *key, const char *value)
+{
+    for (const cJSON *it = array ? array->child : NULL; it; it = it->next)
+        if (strcmp(s(it, key), value) == 0)
+            return 1;
+    return 0;
+}
+
+static const cJSON *results(const cJSON *search)
+{
+    return cJSON_GetObjectItemCaseSensitive(search, "results");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fputs("usage: test_demo MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR\n", stderr);
+        return 2;
+    }
+    CHECK_MSG(start(argv[1], argv[3]) == 0, "mistmcp --demo starts and answers initialize");
+
+    cJSON *self = call("getSelf", "{}", NULL);
+    const char *org =
+        s(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(self, "privileges"), 0), "org_id");
+    CHECK_MSG(strlen(org) == 36, "getSelf names the demo org: [%s]", org);
+    char a[600];
+
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\"}", org);
+    cJSON *sites = call("listOrgSites", a, NULL);
+    CHECK_MSG(cJSON_GetArraySize(sites) == 8, "%d sites", cJSON_GetArraySize(sites));
+    for (const cJSON *it = sites ? sites->child : NULL; it; it = it->next)
+        CHECK(strcmp(s(it, "org_id"), org) == 0);
+
+    /* Every device, by type. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"type\":\"all\",\"limit\":1000}", org);
+    cJSON *devices = call("listOrgDevicesStats", a, NULL);
+    int aps = 0, switches = 0, gateways = 0;
+    for (const cJSON *d = devices ? devices->child : NULL; d; d = d->next) {
+        aps += strcmp(s(d, "type"), "ap") == 0;
+        switches += strcmp(s(d, "type"), "switch") == 0;
+        gateways += strcmp(s(d, "type"), "gateway") == 0;
+        CHECK_MSG(listed(sites, "id", s(d, "site_id")), "device %s: site %s is not listed",
+                  s(d, "name"), s(d, "site_id"));
+    }
+    CHECK_MSG(aps == 60 && switches == 12 && gateways == 6, "%d APs, %d switches, %d gateways", aps,
+              switches, gateways);
+
+    /* "Show me access points that are offline": the org's answer and the sites' agree. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"status\":\"disconnected\"}", org);
+    cJSON *down = call("listOrgDevicesStats", a, NULL);
+    char names[300] = "";
+    for (const cJSON *d = down ? down->child : NULL; d; d = d->next)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s ", s(d, "name"));
+    CHECK_MSG(strcmp(names, "lon-ap-03 lon-ap-07 par-ap-02 ") == 0, "offline APs: [%s]", names);
+    int by_site = 0;
+    for (const cJSON *site = sites ? sites->child : NULL; site; site = site->next) {
+        snprintf(a, sizeof a, "{\"site_id\":\"%s\",\"status\":\"disconnected\"}", s(site, "id"));
+        cJSON *here = call("listSiteDevicesStats", a, NULL);
+        for (const cJSON *d = here ? here->child : NULL; d; d = d->next, by_site++)
+            CHECK_MSG(listed(down, "id", s(d, "id")), "%s is offline at its site only",
+                      s(d, "name"));
+        cJSON_Delete(here);
+    }
+    CHECK_MSG(by_site == 3, "the sites' stats list %d offline APs", by_site);
+
+    /* "Which devices need firmware updates?": one switch runs an older version. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"type\":\"switch\"}", org);
+    cJSON *sw = call("listOrgDevicesStats", a, NULL);
+    int old = 0;
+    for (const cJSON *d = sw ? sw->child : NULL; d; d = d->next)
+        if (strcmp(s(d, "version"), "23.4R2-S4") != 0) {
+            old++;
+            CHECK_MSG(strcmp(s(d, "name"), "ber-sw-1") == 0, "%s runs %s", s(d, "name"),
+                      s(d, "version"));
+        }
+    CHECK_MSG(old == 1, "%d switches on another firmware", old);
+
+    /* "What wireless clients are connected to my guest network?", and consistency. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\"}", org);
+    cJSON *wlans = call("listOrgWlans", a, NULL);
+    CHECK_MSG(cJSON_GetArraySize(wlans) == 3 && listed(wlans, "ssid", "Guest"), "the WLANs");
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"ssid\":\"Guest\",\"limit\":1000}", org);
+    cJSON *guests = call("searchOrgWirelessClients", a, NULL);
+    int n_guests = cJSON_GetArraySize(results(guests));
+    CHECK_MSG(n_guests > 10, "%d guest clients", n_guests);
+    for (const cJSON *cl = results(guests) ? results(guests)->child : NULL; cl; cl = cl->next) {
+        CHECK_MSG(strcmp(s(cl, "last_ssid"), "Guest") == 0, "%s is on %s", s(cl, "mac"),
+                  s(cl, "last_ssid"));
+        CHECK_MSG(listed(sites, "id", s(cl, "site_id")), "client %s: unknown site", s(cl, "mac"));
+        CHECK_MSG(listed(devices, "mac", s(cl, "last_ap")), "client %s: unknown AP %s",
+                  s(cl, "mac"), s(cl, "last_ap"));
+        CHECK_MSG(listed(wlans, "id", s(cl, "last_wlan_id")), "client %s: unknown WLAN",
+                  s(cl, "mac"));
+    }
+
+    /* "Locate the client xyz": by part of its hostname, and by MAC written with colons. */
+    const cJSON *first = cJSON_GetArrayItem(results(guests), 0);
+    char host_part[64] = "", mac[32] = "";
+    const char *host = s(first, "last_hostname"), *m = s(first, "mac");
+    snprintf(host_part, sizeof host_part, "*%.*s*", 8,
+             strchr(host, '-') ? strchr(host, '-') + 1 : host);
+    snprintf(mac, sizeof mac, "%.2s:%.2s:%.2s:%.2s:%.2s:%.2s", m, m + 2, m + 4, m + 6, m + 8,
+             m + 10);
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"mac\":\"%s\"}", org, mac);
+    cJSON *by_mac = call("searchOrgWirelessClients", a, NULL);
+    CHECK_MSG(cJSON_GetArraySize(results(by_mac)) == 1 &&
+                  strcmp(s(cJSON_GetArrayItem(results(by_mac), 0), "mac"), m) == 0,
+              "client by MAC %s", mac);
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"hostname\":\"%s\"}", org, host_part);
+    cJSON *by_host = call("searchOrgWirelessClients", a, NULL);
+    CHECK_MSG(listed(results(by_host), "mac", m), "client by hostname %s", host_part);
+
+    /* An active critical alarm, on a device that exists. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\"}", org);
+    cJSON *alarms = call("searchOrgAlarms", a, NULL);
+    int critical = 0;
+    for (const cJSON *al = results(alarms) ? results(alarms)->child : NULL; al; al = al->next) {
+        CHECK(listed(sites, "id", s(al, "site_id")));
+        if (strcmp(s(al, "severity"), "critical") == 0) {
+            critical++;
+            const char *gw = cJSON_GetStringValue(
+                cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(al, "gateways"), 0));
+            CHECK_MSG(gw && listed(devices, "mac", gw), "the critical alarm's gateway %s",
+                      gw ? gw : "(none)");
+        }
+    }
+    CHECK_MSG(critical == 1, "%d critical alarms", critical);
+
+    /* Paging: 8 sites, 3 a page: the third page has 2. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"limit\":3,\"page\":3}", org);
+    cJSON *page3 = call("listOrgSites", a, NULL);
+    CHECK_MSG(cJSON_GetArraySize(page3) == 2, "page 3 of 3 has %d sites",
+              cJSON_GetArraySize(page3));
+
+    /* What is not simulated yet says so. */
+    cJSON *args = cJSON_CreateObject();
+    cJSON_AddStringToObject(args, "org_id", org);
+    cJSON *r = mm_mcp_call(&c, "listOrgNetworks", args);
+    CHECK_MSG(r && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "isError")) &&
+                  strstr(mm_mcp_result_text(r), "not simulated by the demo cloud"),
+              "listOrgNetworks: %.200s", r ? mm_mcp_result_text(r) : "no answer");
+    cJSON_Delete(r);
+    cJSON_Delete(args);
+
+    /* Deterministic: the same bytes from a second start. */
+    char *before = NULL, *after = NULL;
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"type\":\"all\",\"limit\":1000}", org);
+    cJSON_Delete(call("listOrgDevicesStats", a, &before));
+    CHECK(WIFEXITED(mm_mcp_stop(&c)));
+    CHECK(start(argv[1], argv[3]) == 0);
+    cJSON_Delete(call("listOrgDevicesStats", a, &after));
+    CHECK_MSG(before && after && strcmp(before, after) == 0, "a second start answers the same");
+    free(before);
+    free(after);
+    int st = mm_mcp_stop(&c);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d", st);
+
+    /* The far end is chosen once: --demo with MISTMCP_API_BASE_URL is refused. */
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "MISTMCP_API_BASE_URL=http://127.0.0.1:9 '%s' --demo --version >/dev/null 2>&1",
+             argv[1]);
+    int rc = system(cmd);
+    CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "--demo with a base URL: status %d", rc);
+
+    cJSON *all[] = {self, sites, devices, down, sw, wlans, guests, by_mac, by_host, alarms, page3};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        cJSON_Delete(all[i]);
+    return check_summary();
+}
