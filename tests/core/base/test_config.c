@@ -461,6 +461,16 @@ static void test_trusted_proxies(void)
     }
 }
 
+/* Writes content to a new file named after the template path (mkstemp) and makes it the env
+ * file (MIST_ENV_FILE); the caller unlinks it. */
+static void use_env_file(char *path, const char *content)
+{
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+    close(fd);
+    setenv("MIST_ENV_FILE", path, 1);
+}
+
 /* Issue 14, item 2: --allow-host names (a reverse proxy passes its own Host on), matched
  * case-insensitively and by name whatever the port; loopback names stay allowed. */
 static void test_allowed_hosts(void)
@@ -517,11 +527,7 @@ static void test_allowed_hosts(void)
                "allowed host 'x.example:80' is not valid");
     /* An env file cannot lower the guard (as with --allow-origin). */
     char path[] = "/tmp/mistmcp-test-env3-XXXXXX";
-    int fd = mkstemp(path);
-    const char *content = "MISTMCP_ALLOW_HOST=evil.example\n";
-    CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
-    close(fd);
-    setenv("MIST_ENV_FILE", path, 1);
+    use_env_file(path, "MISTMCP_ALLOW_HOST=evil.example\n");
     CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
     CHECK(cfg.allowed_hosts.count == 0);
     mm_config_free(&cfg);
@@ -601,11 +607,7 @@ static void test_access_log_and_metrics_token(void)
     mm_config_free(&cfg);
     unsetenv("MISTMCP_METRICS_TOKEN");
     char path[] = "/tmp/mistmcp-test-env4-XXXXXX";
-    int fd = mkstemp(path);
-    const char *content = "MISTMCP_METRICS_TOKEN=from-the-env-file-5678\n";
-    CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
-    close(fd);
-    setenv("MIST_ENV_FILE", path, 1);
+    use_env_file(path, "MISTMCP_METRICS_TOKEN=from-the-env-file-5678\n");
     CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
     CHECK(cfg.metrics_token && strcmp(cfg.metrics_token, "from-the-env-file-5678") == 0);
     mm_config_free(&cfg);

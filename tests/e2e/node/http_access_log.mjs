@@ -9,13 +9,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { request, startFake, startHttp, waitFor } from "./lib.mjs";
+import { checker, request, startFake, startHttp, waitFor } from "./lib.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; } catch (e) { failed++; console.error(`FAIL ${name}: ${e.stack || e}`); }
-}
+const { check, done } = checker();
 
 const { port: fakePort } = await startFake(fakeMist, `${workDir}/access-log-fake-mist.jsonl`);
 const env = { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` };
@@ -188,5 +185,4 @@ await check("--no-access-log: not a line", async () => {
 });
 
 server.child.kill();
-console.log(`http access log: ${passed} passed, ${failed} failed (${lines().length} lines checked)`);
-process.exit(failed ? 1 : 0);
+done("http access log", ` (${lines().length} lines checked)`);

@@ -5,13 +5,10 @@
 //
 // usage: node http_metrics_token.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
 import assert from "node:assert/strict";
-import { request, startHttp } from "./lib.mjs";
+import { checker, request, startHttp } from "./lib.mjs";
 
 const [mistmcp, , pluginDir] = process.argv.slice(2);
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; } catch (e) { failed++; console.error(`FAIL ${name}: ${e.stack || e}`); }
-}
+const { check, done } = checker();
 
 const TOKEN = "mEtR1cs-t0ken_for.the~test+/==";
 const guarded = await startHttp(mistmcp, ["--plugin-dir", pluginDir], { MISTMCP_METRICS_TOKEN: TOKEN });
@@ -60,5 +57,4 @@ await check("without a token /metrics is open (the default)", async () => {
 });
 
 guarded.child.kill();
-console.log(`http metrics token: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done("http metrics token");

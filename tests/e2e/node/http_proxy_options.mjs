@@ -9,13 +9,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { fetchAs, request, startFake, startHttp } from "./lib.mjs";
+import { checker, fetchAs, request, startFake, startHttp } from "./lib.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; } catch (e) { failed++; console.error(`FAIL ${name}: ${e.stack || e}`); }
-}
+const { check, done } = checker();
 
 const { port: fakePort } = await startFake(fakeMist, `${workDir}/proxy-options-fake-mist.jsonl`);
 const env = { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` };
@@ -90,5 +87,4 @@ await check("bad values are refused naming them, exit status 2", async () => {
 
 plain.child.kill();
 proxied.child.kill();
-console.log(`http proxy options: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done("http proxy options");

@@ -74,3 +74,19 @@ export async function waitFor(stderr, test, what, ms = 3000) {
     if (test(stderr())) return;
   throw new Error(`${what}: not in the server's stderr:\n${stderr().slice(-3000)}`);
 }
+
+// Named checks for a test script: check(name, fn) runs one, printing a failure with its
+// stack; done(label) prints the tally and exits, 1 if any failed.
+export function checker() {
+  const tally = { passed: 0, failed: 0 };
+  return {
+    tally,
+    async check(name, fn) {
+      try { await fn(); tally.passed++; } catch (e) { tally.failed++; console.error(`FAIL ${name}: ${e.stack || e}`); }
+    },
+    done(label, more = "") {
+      console.log(`${label}: ${tally.passed} passed, ${tally.failed} failed${more}`);
+      process.exit(tally.failed ? 1 : 0);
+    },
+  };
+}

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { fetchAs, request, startFake, startHttp, waitFor } from "./lib.mjs";
+import { checker, fetchAs, request, startFake, startHttp, waitFor } from "./lib.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir, readme] = process.argv.slice(2);
 
@@ -27,10 +27,7 @@ if (!nginx) {
   process.exit(0);
 }
 
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; } catch (e) { failed++; console.error(`FAIL ${name}: ${e.stack || e}`); }
-}
+const { check, done, tally } = checker();
 
 // The README's nginx block and mistmcp command line, used as they are written there.
 const section = readFileSync(readme, "utf8").split("### Behind nginx / HAProxy")[1];
@@ -198,6 +195,5 @@ await check("the access log names the client behind nginx, not nginx nor what th
 
 proxy.kill("SIGTERM");
 for (const s of [readmeServer, refusing, seedServer]) s.child.kill();
-console.log(`behind nginx: ${passed} passed, ${failed} failed`);
-if (failed) console.error(`nginx error log:\n${readFileSync(`${dir}/error.log`, "utf8").slice(-3000)}`);
-process.exit(failed ? 1 : 0);
+if (tally.failed) console.error(`nginx error log:\n${readFileSync(`${dir}/error.log`, "utf8").slice(-3000)}`);
+done("behind nginx");
