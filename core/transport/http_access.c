@@ -16,9 +16,10 @@ static long long now_us(void)
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Copies what a client sent into a log field of out_size bytes: printable ASCII but '%' kept,
- * anything else written %XX (a newline or an escape sequence would forge or hide lines), cut
- * at the field's size; "-" for nothing. */
+/* Copies at most max_in bytes of what a client sent (value may be NULL) into a log field of
+ * out_size bytes: printable ASCII other than '%' as it is, any other byte as %XX (a newline or
+ * an escape sequence would forge or hide lines), cut where the field is full; "-" for
+ * nothing. */
 static void field(char *out, size_t out_size, const char *value, size_t max_in)
 {
     static const char hex[] = "0123456789ABCDEF";

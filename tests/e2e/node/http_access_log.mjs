@@ -9,7 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { checker, request, startFake, startHttp, waitFor } from "./lib.mjs";
+import { checker, request, startFake, startHttp, waitFor, stopHttp } from "./lib.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
 const { check, done } = checker();
@@ -181,8 +181,10 @@ await check("--no-access-log: not a line", async () => {
   await request(quiet.origin + "/nowhere");
   await new Promise((ok) => setTimeout(ok, 200));
   assert.ok(!quiet.stderr().includes(" access "), quiet.stderr());
-  quiet.child.kill();
+  assert.equal(await stopHttp(quiet), "");
 });
 
-server.child.kill();
+await check("the server stops cleanly (no sanitizer report)", async () => {
+  assert.equal(await stopHttp(server), "");
+});
 done("http access log", ` (${lines().length} lines checked)`);

@@ -5,7 +5,7 @@
 //
 // usage: node http_metrics_token.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
 import assert from "node:assert/strict";
-import { checker, request, startHttp } from "./lib.mjs";
+import { checker, request, startHttp, stopHttp } from "./lib.mjs";
 
 const [mistmcp, , pluginDir] = process.argv.slice(2);
 const { check, done } = checker();
@@ -53,8 +53,10 @@ await check("without a token /metrics is open (the default)", async () => {
   const r = await metrics(open);
   assert.equal(r.status, 200);
   assert.match(r.text, /^mistmcp_sessions_active \d+$/m);
-  open.child.kill();
+  assert.equal(await stopHttp(open), "");
 });
 
-guarded.child.kill();
+await check("the server stops cleanly (no sanitizer report)", async () => {
+  assert.equal(await stopHttp(guarded), "");
+});
 done("http metrics token");

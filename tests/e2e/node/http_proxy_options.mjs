@@ -9,7 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { checker, fetchAs, request, startFake, startHttp } from "./lib.mjs";
+import { checker, fetchAs, request, startFake, startHttp, stopHttp } from "./lib.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
 const { check, done } = checker();
@@ -85,6 +85,8 @@ await check("bad values are refused naming them, exit status 2", async () => {
   }
 });
 
-plain.child.kill();
-proxied.child.kill();
+await check("the servers stop cleanly (no sanitizer report)", async () => {
+  assert.equal(await stopHttp(plain), "");
+  assert.equal(await stopHttp(proxied), "");
+});
 done("http proxy options");

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { checker, fetchAs, request, startFake, startHttp, waitFor } from "./lib.mjs";
+import { checker, fetchAs, request, startFake, startHttp, waitFor, stopHttp } from "./lib.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir, readme] = process.argv.slice(2);
 
@@ -194,6 +194,8 @@ await check("the access log names the client behind nginx, not nginx nor what th
 });
 
 proxy.kill("SIGTERM");
-for (const s of [readmeServer, refusing, seedServer]) s.child.kill();
+await check("the servers stop cleanly (no sanitizer report)", async () => {
+  for (const s of [readmeServer, refusing, seedServer]) assert.equal(await stopHttp(s), "");
+});
 if (tally.failed) console.error(`nginx error log:\n${readFileSync(`${dir}/error.log`, "utf8").slice(-3000)}`);
 done("behind nginx");
