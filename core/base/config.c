@@ -79,6 +79,16 @@ void mm_config_usage(FILE *out)
         "                               (MISTMCP_ALLOW_CLOUD, comma-separated)\n"
         "      --allow-origin ORIGIN    a browser origin allowed to call the HTTP endpoint\n"
         "                               besides loopback ones; repeatable (MISTMCP_ALLOW_ORIGIN)\n"
+        "      --allow-host NAME        a Host name the HTTP endpoint answers to besides\n"
+        "                               loopback ones (the name a reverse proxy passes on);\n"
+        "                               repeatable (MISTMCP_ALLOW_HOST, comma-separated)\n"
+        "      --base-path PATH         serve /mcp, /healthz and /metrics under PATH, e.g. /mist\n"
+        "                               for a proxy that keeps its prefix (MISTMCP_BASE_PATH)\n"
+        "      --no-access-log          no line per HTTP request on stderr\n"
+        "                               (MISTMCP_ACCESS_LOG=0; default: on)\n"
+        "      --metrics-token TOKEN    GET /metrics demands Authorization: Bearer TOKEN; prefer\n"
+        "                               MISTMCP_METRICS_TOKEN or the env file (a command line\n"
+        "                               shows in ps); default: /metrics is open\n"
         "      --max-result-bytes N     cut tool results beyond N bytes "
         "(MISTMCP_MAX_RESULT_BYTES;\n"
         "                               default 102400)\n"
@@ -256,7 +266,11 @@ enum {
     OPT_TRUSTED_PROXY,
     OPT_DEMO,
     OPT_NO_DEFAULT_PLUGIN_DIR,
-    OPT_JSON
+    OPT_JSON,
+    OPT_ALLOW_HOST,
+    OPT_BASE_PATH,
+    OPT_NO_ACCESS_LOG,
+    OPT_METRICS_TOKEN
 };
 
 const char *mm_token_problem(const char *token)
@@ -275,19 +289,25 @@ const char *mm_token_problem(const char *token)
     return NULL;
 }
 
+/* The host of "host[:port]", "[v6]:port" or a bare IPv6 address, into host (cut to size). */
+static void host_part(const char *hostport, char *host, size_t size)
+{
+    struct in6_addr bare;
+    if (inet_pton(AF_INET6, hostport, &bare) == 1) { /* "::1" as given to --host */
+        snprintf(host, size, "%s", hostport);
+    } else if (hostport[0] == '[') {
+        size_t n = strcspn(hostport + 1, "]");
+        snprintf(host, size, "%.*s", (int)n, hostport + 1);
+    } else {
+        size_t n = strcspn(hostport, ":/");
+        snprintf(host, size, "%.*s", (int)n, hostport);
+    }
+}
+
 int mm_host_is_loopback(const char *hostport)
 {
     char host[256];
-    struct in6_addr bare;
-    if (inet_pton(AF_INET6, hostport, &bare) == 1) /* "::1" as given to --host */
-        return IN6_IS_ADDR_LOOPBACK(&bare);
-    if (hostport[0] == '[') {
-        size_t n = strcspn(hostport + 1, "]");
-        snprintf(host, sizeof host, "%.*s", (int)n, hostport + 1);
-    } else {
-        size_t n = strcspn(hostport, ":/");
-        snprintf(host, sizeof host, "%.*s", (int)n, hostport);
-    }
+    host_part(hostport, host, sizeof host);
     struct in_addr a4;
     struct in6_addr a6;
     if (inet_pton(AF_INET, host, &a4) == 1)
@@ -295,6 +315,117 @@ int mm_host_is_loopback(const char *hostport)
     if (inet_pton(AF_INET6, host, &a6) == 1)
         return IN6_IS_ADDR_LOOPBACK(&a6);
     return strcasecmp(host, "localhost") == 0;
+}
+
+/* host without one trailing dot, lower case, into out (cut to size). */
+static void host_key(const char *host, char *out, size_t size)
+{
+    size_t n = strlen(host);
+    if (n > 1 && host[n - 1] == '.')
+        n--;
+    snprintf(out, size, "%.*s", (int)n, host);
+    for (char *c = out; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+}
+
+int mm_config_host_allowed(const mm_config *cfg, const char *hostport, char *name, size_t size)
+{
+    char host[256], key[256];
+    host_part(hostport, host, sizeof host);
+    if (name)
+        snprintf(name, size, "%s", host);
+    if (mm_host_is_loopback(hostport))
+        return 1;
+    host_key(host, key, sizeof key);
+    struct in6_addr given, allowed;
+    int v6 = inet_pton(AF_INET6, key, &given) == 1; /* one address, however it is written */
+    for (size_t i = 0; i < cfg->allowed_hosts.count; i++) {
+        const char *a = cfg->allowed_hosts.items[i];
+        if (v6 ? inet_pton(AF_INET6, a, &allowed) == 1 && memcmp(&given, &allowed, 16) == 0
+               : strcmp(a, key) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* NULL if name can be given to --allow-host: a DNS name (labels of letters, digits, '-' and
+ * '_', at most 253 characters), an IPv4 address, or an IPv6 address bare or in brackets; no
+ * port. Else what is expected. */
+static const char *allowed_host_problem(const char *name)
+{
+    static const char *const expected =
+        "a host name or IP address without a port (mcp.example.com, 192.0.2.7, 2001:db8::7)";
+    char host[256];
+    struct in6_addr a6;
+    if (name[0] == '[') {
+        size_t n = strlen(name);
+        if (n < 3 || name[n - 1] != ']' || n - 2 >= sizeof host)
+            return expected;
+        snprintf(host, sizeof host, "%.*s", (int)(n - 2), name + 1);
+        return inet_pton(AF_INET6, host, &a6) == 1 ? NULL : expected;
+    }
+    if (inet_pton(AF_INET6, name, &a6) == 1)
+        return NULL;
+    size_t n = strlen(name), label = 0;
+    if (n == 0 || n > 253 || name[0] == '.' || strstr(name, ".."))
+        return expected;
+    for (const char *c = name; *c; c++) {
+        if (*c == '.') {
+            label = 0;
+            continue;
+        }
+        if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+            return expected; /* a ':' is a port (or a broken IPv6 address) */
+        if (++label > 63)
+            return expected;
+    }
+    return NULL;
+}
+
+/* Normalises a --base-path value into out (a string the caller frees): "" for the root, else
+ * "/seg[/seg...]" without a trailing '/'. NULL if it is not one. Segments of letters, digits
+ * and -._~ only: nothing percent-encoded, no '?' or '#', no empty, "." or ".." segment, so
+ * that the path a proxy forwards and the one matched here cannot differ. */
+static char *base_path_normal(const char *v)
+{
+    size_t n = strlen(v);
+    if (v[0] != '/' || n > 200)
+        return NULL;
+    while (n > 1 && v[n - 1] == '/') /* "/mist/" is "/mist"; "/" the root */
+        n--;
+    if (n == 1)
+        return mm_xstrdup("");
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '/') {
+            size_t seg = strcspn(v + i + 1, "/");
+            if (seg > n - i - 1)
+                seg = n - i - 1;
+            if (seg == 0 || (seg == 1 && v[i + 1] == '.') ||
+                (seg == 2 && v[i + 1] == '.' && v[i + 2] == '.'))
+                return NULL;
+        } else if (!isalnum((unsigned char)v[i]) && !strchr("-._~", v[i])) {
+            return NULL;
+        }
+    }
+    char *out = mm_xmalloc(n + 1);
+    memcpy(out, v, n);
+    out[n] = '\0';
+    return out;
+}
+
+/* NULL if a metrics token can be a bearer token (RFC 6750 section 2.1: letters, digits and
+ * -._~+/, then '=' padding), 16 to 512 characters; else what is expected. */
+static const char *metrics_token_problem(const char *t)
+{
+    size_t n = strlen(t), i = 0;
+    while (i < n && (isalnum((unsigned char)t[i]) || strchr("-._~+/", t[i])))
+        i++;
+    while (i > 0 && i < n && t[i] == '=')
+        i++;
+    if (i != n || n < 16 || n > 512)
+        return "16 to 512 characters of letters, digits and -._~+/ (then '=' padding), as a "
+               "bearer token is written";
+    return NULL;
 }
 
 /* 1 if v is https://host[:port][/path], or http:// to a loopback host (127.0.0.0/8,
@@ -634,6 +765,40 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         if (why)
             return bad(err, "trusted proxy", cfg->trusted_proxies.items[i], why);
     }
+    /* Like --allow-origin, a guard the operator lowers: command line or environment only. */
+    if (cfg->allowed_hosts.count == 0 && (v = pick(NULL, "MISTMCP_ALLOW_HOST", NULL)))
+        mm_strlist_split(&cfg->allowed_hosts, v, ',');
+    for (size_t i = 0; i < cfg->allowed_hosts.count; i++) {
+        char *item = cfg->allowed_hosts.items[i];
+        const char *why = allowed_host_problem(item);
+        if (why)
+            return bad(err, "allowed host", item, why);
+        char key[256]; /* compared as mm_config_host_allowed sees a Host header */
+        host_part(item, key, sizeof key);
+        host_key(key, item, strlen(item) + 1);
+    }
+    if ((v = pick(cli[OPT_BASE_PATH - OPT_VERSION + 128], "MISTMCP_BASE_PATH", file))) {
+        cfg->base_path = base_path_normal(v);
+        if (!cfg->base_path)
+            return bad(err, "base path", v,
+                       "a path prefix such as /mist: a leading '/', then segments of letters, "
+                       "digits and -._~ (no '.' or '..' segment, no '//', '%', '?' or '#')");
+    } else {
+        cfg->base_path = mm_xstrdup("");
+    }
+    cfg->access_log = 1;
+    if (cli[OPT_NO_ACCESS_LOG - OPT_VERSION + 128])
+        cfg->access_log = 0;
+    else if ((v = pick(NULL, "MISTMCP_ACCESS_LOG", file)) && parse_bool(v, &cfg->access_log) != 0)
+        return bad(err, "MISTMCP_ACCESS_LOG", v, "1/0, true/false, yes/no or on/off");
+    if ((v = pick(cli[OPT_METRICS_TOKEN - OPT_VERSION + 128], "MISTMCP_METRICS_TOKEN", file))) {
+        const char *why = metrics_token_problem(v);
+        if (why) { /* never the token itself: it is a secret */
+            fprintf(err, "mistmcp: the metrics token is not valid: expected %s\n", why);
+            return 2;
+        }
+        cfg->metrics_token = mm_xstrdup(v);
+    }
 
     /* Credentials: environment, else env file (no command-line options: they would show in
      * the process list). */
@@ -778,6 +943,10 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"demo", no_argument, NULL, OPT_DEMO},
         {"no-default-plugin-dir", no_argument, NULL, OPT_NO_DEFAULT_PLUGIN_DIR},
         {"json", required_argument, NULL, OPT_JSON},
+        {"allow-host", required_argument, NULL, OPT_ALLOW_HOST},
+        {"base-path", required_argument, NULL, OPT_BASE_PATH},
+        {"no-access-log", no_argument, NULL, OPT_NO_ACCESS_LOG},
+        {"metrics-token", required_argument, NULL, OPT_METRICS_TOKEN},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -823,6 +992,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
             }
             cfg->call_json = mm_xstrdup(optarg);
             break;
+        case OPT_ALLOW_HOST: mm_strlist_split(&cfg->allowed_hosts, optarg, ','); break;
+        case OPT_NO_ACCESS_LOG: cli[OPT_NO_ACCESS_LOG - OPT_VERSION + 128] = "1"; break;
         case OPT_HEADER: {
             const char *why = header_problem(optarg);
             if (why) {
@@ -917,6 +1088,11 @@ void mm_config_free(mm_config *cfg)
         explicit_bzero(cfg->tokens.items[i], strlen(cfg->tokens.items[i]));
     mm_strlist_free(&cfg->operands);
     free(cfg->call_json);
+    if (cfg->metrics_token)
+        explicit_bzero(cfg->metrics_token, strlen(cfg->metrics_token));
+    free(cfg->metrics_token);
+    free(cfg->base_path);
+    mm_strlist_free(&cfg->allowed_hosts);
     mm_strlist_free(&cfg->categories);
     mm_strlist_free(&cfg->plugin_dirs);
     mm_strlist_free(&cfg->headers);

@@ -61,7 +61,12 @@ typedef struct mm_config {
     mm_strlist clouds;          /* the allow-list: Mist's clouds plus --allow-cloud */
     mm_strlist origins;         /* --allow-origin: browser origins allowed besides loopback ones */
     mm_strlist trusted_proxies; /* --trusted-proxy: addresses or ADDR/PREFIX networks whose
-                                   X-Forwarded-For names the client (HTTP budgets) */
+                                   X-Forwarded-For names the client (HTTP budgets, access log) */
+    mm_strlist allowed_hosts;   /* --allow-host: Host names answered besides loopback ones,
+                                   lower case, without port or trailing dot */
+    char *base_path;            /* --base-path: "" (the root) or "/prefix", no trailing '/' */
+    int access_log;             /* HTTP: one line per request on stderr (default on) */
+    char *metrics_token;        /* secret: the bearer token GET /metrics demands; NULL: open */
     size_t max_result_bytes;
     size_t max_sessions;  /* HTTP */
     size_t max_batch;     /* messages in one JSON-RPC batch (2025-03-26) */
@@ -108,6 +113,11 @@ int mm_config_cloud_allowed(const mm_config *cfg, const char *host);
  * "localhost", an IPv4 address in 127.0.0.0/8 or ::1 (parsed as addresses:
  * "127.0.0.1.example.com" is a DNS name). Thread-safe. */
 int mm_host_is_loopback(const char *hostport);
+/* 1 if the host part of a Host header ("name", "name:port", "[v6]:port", a bare IPv6
+ * address) is a loopback name (mm_host_is_loopback) or one of the --allow-host names:
+ * case-insensitive, the port ignored, one trailing dot ignored. Writes the host part (cut to
+ * size) to name when name is not NULL, for messages. Thread-safe. */
+int mm_config_host_allowed(const mm_config *cfg, const char *hostport, char *name, size_t size);
 /* 1 if addr (an IPv4 or IPv6 address as text) is one of the --trusted-proxy entries (an
  * address, or a network ADDR/PREFIX); 0 if not, or if addr is not an address. */
 int mm_config_trusted_proxy(const mm_config *cfg, const char *addr);

@@ -66,6 +66,15 @@ int mm_fail(char *err, size_t err_size, const char *fmt, ...)
     return -1;
 }
 
+int mm_secret_equal(const char *secret, const char *given)
+{
+    size_t ls = strlen(secret), lg = strlen(given);
+    unsigned char diff = ls != lg;
+    for (size_t i = 0; i < lg; i++)
+        diff |= (unsigned char)(given[i] ^ secret[ls ? i % ls : 0]);
+    return diff == 0;
+}
+
 long long mm_now_ms(void)
 {
     struct timespec ts;

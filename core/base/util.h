@@ -59,6 +59,10 @@ void mm_buf_put(mm_buf *b, const char *s, size_t n);
 void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* 1 if given equals secret, in a time that depends only on given's length (which the caller
+ * of a check knows already), never on where the two differ or on the secret's length. */
+int mm_secret_equal(const char *secret, const char *given);
+
 /* CLOCK_MONOTONIC in milliseconds. */
 long long mm_now_ms(void);
 

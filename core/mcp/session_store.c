@@ -82,16 +82,6 @@ static char *dup_n(const char *s, size_t n)
     return out;
 }
 
-/* Constant-time comparison, so the time taken says nothing about the stored token. */
-static int same_token(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    unsigned char diff = la != lb;
-    for (size_t i = 0; i < la; i++)
-        diff |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
-    return diff == 0;
-}
-
 /* The budget key of a token: its first token (see token_rec). */
 static size_t first_token_len(const char *token)
 {
@@ -315,7 +305,7 @@ mm_session_entry *mm_session_store_get(mm_session_store *st, const char *id, con
         /* An expired session answers as unknown even before the sweep removes it. */
         *outcome = MM_LOOKUP_UNKNOWN;
         e = NULL;
-    } else if (!same_token(e->token, token ? token : "")) {
+    } else if (!mm_secret_equal(e->token, token ? token : "")) {
         *outcome = MM_LOOKUP_FORBIDDEN;
         e = NULL;
     } else {
@@ -374,9 +364,9 @@ mm_lookup mm_session_store_remove(mm_session_store *st, const char *id, const ch
 {
     pthread_mutex_lock(&st->lock);
     mm_session_entry *e = find(st, id);
-    mm_lookup outcome = !e                                          ? MM_LOOKUP_UNKNOWN
-                        : !same_token(e->token, token ? token : "") ? MM_LOOKUP_FORBIDDEN
-                                                                    : MM_LOOKUP_OK;
+    mm_lookup outcome = !e                                               ? MM_LOOKUP_UNKNOWN
+                        : !mm_secret_equal(e->token, token ? token : "") ? MM_LOOKUP_FORBIDDEN
+                                                                         : MM_LOOKUP_OK;
     int free_now = outcome == MM_LOOKUP_OK && unlink_entry(st, e);
     pthread_mutex_unlock(&st->lock);
     if (free_now)

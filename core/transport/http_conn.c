@@ -33,6 +33,7 @@ struct mm_http_conn {
     long long wake_at_ms;  /* parked: the ticker wakes it then (0: never) */
     void (*on_hangup)(void *ctx);
     void *hangup_ctx;
+    mm_http_access access; /* the current request's (its MHD thread's alone: no lock) */
     mm_http_conn *prev, *next;
 };
 
@@ -184,6 +185,11 @@ const char *mm_http_conn_peer(const mm_http_conn *k)
     return k ? k->peer : "";
 }
 
+mm_http_access *mm_http_conn_access(mm_http_conn *k)
+{
+    return &k->access;
+}
+
 /* Collects every X-Forwarded-For line, in order (a proxy may add a line of its own after the
  * client's, rather than extend the client's). */
 typedef struct xff_lines {
@@ -210,9 +216,17 @@ static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const cha
 void mm_http_client_address(mm_http_ctx *h, struct MHD_Connection *c, const mm_http_conn *k,
                             char out[INET6_ADDRSTRLEN + 4])
 {
+    char ip[INET6_ADDRSTRLEN];
+    mm_http_client_ip(h, c, k, ip);
+    client_key(ip, out);
+}
+
+void mm_http_client_ip(mm_http_ctx *h, struct MHD_Connection *c, const mm_http_conn *k,
+                       char out[INET6_ADDRSTRLEN])
+{
     const char *peer = mm_http_conn_peer(k);
     const mm_config *cfg = h->srv->cfg;
-    client_key(peer, out);
+    snprintf(out, INET6_ADDRSTRLEN, "%s", peer);
     if (!cfg->trusted_proxies.count || !mm_config_trusted_proxy(cfg, peer))
         return;
     xff_lines x = {.len = 0};
@@ -241,10 +255,9 @@ void mm_http_client_address(mm_http_ctx *h, struct MHD_Connection *c, const mm_h
         int v4 = inet_pton(AF_INET, addr, bin) == 1;
         if (!v4 && inet_pton(AF_INET6, addr, bin) != 1)
             return;
-        char norm[INET6_ADDRSTRLEN]; /* one text per address, however it was written */
-        inet_ntop(v4 ? AF_INET : AF_INET6, bin, norm, sizeof norm);
-        client_key(norm, out);
-        if (!mm_config_trusted_proxy(cfg, norm))
+        /* One text per address, however it was written. */
+        inet_ntop(v4 ? AF_INET : AF_INET6, bin, out, INET6_ADDRSTRLEN);
+        if (!mm_config_trusted_proxy(cfg, out))
             return;
         end = start ? start - 1 : 0;
     }
@@ -271,6 +284,7 @@ void mm_http_conn_refuse_body(mm_http_ctx *h, mm_http_conn *k, const char *json)
         k->close_at_ms = mm_now_ms() + 2000; /* the client reads the answer, then we close */
     }
     pthread_mutex_unlock(&h->conns_lock);
+    mm_http_access_answer(k, 413, strlen(json), NULL);
 }
 
 /* Marks k parked (lock held). */

@@ -66,6 +66,24 @@ void mm_http_listen_name(const struct sockaddr_storage *a, char *buf, size_t siz
 /* 1 if a is the IPv6 unspecified address (::), which then takes IPv4 connections too. */
 int mm_http_listen_any6(const struct sockaddr_storage *a);
 
+/* What the access log line of one request says, gathered while it is served (http_access.c).
+ * Each connection holds the record of its current request. Only the connection's own MHD
+ * polling thread touches it (the access handler, the content readers and the completion
+ * callback all run there, one request after the other; workers never do), so it needs no
+ * lock. Text fields hold what a client sent made safe for a log line (see http_access.c). */
+typedef struct mm_http_access {
+    int on;                        /* this request gets a line (--no-access-log: never) */
+    long long start_us;            /* CLOCK_MONOTONIC, when its headers were in */
+    unsigned status;               /* of the answer queued; 0: none (connection closed) */
+    size_t bytes;                  /* body bytes queued, or of an event stream, sent */
+    char method[24];               /* GET, POST... */
+    char path[192];                /* the path, without the query (it may hold secrets) */
+    char peer[INET6_ADDRSTRLEN];   /* the connection's address */
+    char client[INET6_ADDRSTRLEN]; /* the client's: the peer, or X-Forwarded-For's */
+    char session[25];              /* Mcp-Session-Id's first 8 characters */
+    char rpc[48], tool[80];        /* a POST's JSON-RPC method; a tools/call's tool */
+} mm_http_access;
+
 typedef struct mm_http_ctx {
     const mm_server *srv;
     const mm_mhd_api *mhd;
@@ -108,9 +126,14 @@ void mm_http_conn_body_done(mm_http_ctx *h, mm_http_conn *k);
 void mm_http_conn_request_ended(mm_http_ctx *h, mm_http_conn *k);
 /* The peer's address as text ("" if unknown). */
 const char *mm_http_conn_peer(const mm_http_conn *k);
-/* The client's key for budgets: the peer's address, or when the peer is a --trusted-proxy
- * the right-most address of X-Forwarded-For (all its lines, in order) that is not one; an
- * IPv6 address counts as its /64. Written into out. */
+/* The access log record of k's current request (see mm_http_access). */
+mm_http_access *mm_http_conn_access(mm_http_conn *k);
+/* The client's address: the peer's, or when the peer is a --trusted-proxy the right-most
+ * address of X-Forwarded-For (all its lines, in order) that is not one. Written into out. */
+void mm_http_client_ip(mm_http_ctx *h, struct MHD_Connection *c, const mm_http_conn *k,
+                       char out[INET6_ADDRSTRLEN]);
+/* The client's key for budgets: mm_http_client_ip, where an IPv6 address counts as its /64.
+ * Written into out. */
 #define MM_HTTP_CLIENT_KEY_LEN (INET6_ADDRSTRLEN + 4)
 void mm_http_client_address(mm_http_ctx *h, struct MHD_Connection *c, const mm_http_conn *k,
                             char out[MM_HTTP_CLIENT_KEY_LEN]);
@@ -180,6 +203,17 @@ ssize_t mm_sse_copy(mm_sse_pending *p, char *buf, size_t max);
 /* Adds the operator's --header lines to a response. */
 void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r);
 
+/* The headers of an event stream's answer (both streams): its type, no caching, and no
+ * buffering by a proxy (nginx honours X-Accel-Buffering). */
+void mm_http_event_stream_headers(const mm_http_ctx *h, struct MHD_Response *r);
+
+/* The one place an answer is queued: adds the --header lines, queues r with status, destroys
+ * the caller's reference to r, and notes status, body_bytes (0 for an event stream: its bytes
+ * are counted as they go, mm_http_access_sent) and the new session id (may be NULL) for the
+ * access log. */
+enum MHD_Result mm_http_queue(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
+                              struct MHD_Response *r, size_t body_bytes, const char *session);
+
 /* Queues a complete answer (body copied; may be NULL) with the --header lines and, when
  * session is not NULL, Mcp-Session-Id. */
 enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
@@ -212,6 +246,29 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
                                       mm_session_entry *entry, cJSON *msg,
                                       mm_http_stream_call **stream);
 void mm_http_post_stream_free(mm_http_stream_call *stream);
+
+/* ---- GET /metrics (http_metrics.c) ---- */
+
+/* Answers a GET /metrics (srv->metrics is not NULL): the Prometheus text, or 401 with a
+ * WWW-Authenticate: Bearer challenge when a --metrics-token is set and the request does not
+ * bring it as "Authorization: Bearer TOKEN" (compared in constant time). */
+enum MHD_Result mm_http_metrics(mm_http_ctx *h, struct MHD_Connection *c);
+
+/* ---- the access log (http_access.c): one line per request on stderr ---- */
+
+/* A request's headers are in (the access handler's first call): starts its record. */
+void mm_http_access_begin(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                          const char *method, const char *url);
+/* An answer was queued, or sent raw (mm_http_conn_refuse_body); k may be NULL. */
+void mm_http_access_answer(mm_http_conn *k, unsigned status, size_t body_bytes,
+                           const char *session);
+/* bytes of an event stream went out (its content reader); k may be NULL. */
+void mm_http_access_sent(mm_http_conn *k, size_t bytes);
+/* The JSON-RPC message of a POST /mcp was parsed: its method and, for tools/call, the tool
+ * (never its arguments). */
+void mm_http_access_rpc(mm_http_conn *k, const cJSON *msg);
+/* The request ended (MHD's completion callback): writes its line, once, in one write(2). */
+void mm_http_access_end(mm_http_conn *k, enum MHD_RequestTerminationCode code);
 
 /* The workers' Mist connection (a pool state; see mm_work_pool_create). */
 void *mm_http_worker_state(void);

@@ -137,18 +137,15 @@ static enum MHD_Result refuse_session(mm_http_ctx *h, struct MHD_Connection *c, 
                                       unsigned status, const char *why)
 {
     char *text = mm_json_wire_text(mm_protocol_error(id, MM_INTERNAL_ERROR, why));
-    struct MHD_Response *r =
-        h->mhd->create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+    size_t len = strlen(text);
+    struct MHD_Response *r = h->mhd->create_response_from_buffer(len, text, MHD_RESPMEM_MUST_COPY);
     free(text);
     if (!r)
         return MHD_NO;
     h->mhd->add_response_header(r, "Content-Type", "application/json");
     if (status == 429 || status == 503)
         h->mhd->add_response_header(r, "Retry-After", status == 429 ? "60" : "30");
-    mm_http_add_headers(h, r);
-    enum MHD_Result rc = h->mhd->queue_response(c, status ? status : 503, r);
-    h->mhd->destroy_response(r);
-    return rc;
+    return mm_http_queue(h, c, status ? status : 503, r, len, NULL);
 }
 
 /* "unknown category 'x' in categories", with the names spelt nearly the same. */
@@ -344,6 +341,7 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
     if (!msg)
         return mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_PARSE_ERROR,
                                  "parse error: the body is not valid JSON");
+    mm_http_access_rpc(k, msg);
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
     enum MHD_Result answered = MHD_YES;
     if (!p->entry) {

@@ -126,7 +126,9 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
         }
     }
     sc->last_sent_ms = mm_now_ms();
-    return mm_sse_copy(&sc->pending, buf, max);
+    ssize_t n = mm_sse_copy(&sc->pending, buf, max);
+    mm_http_access_sent(sc->k, (size_t)n);
+    return n;
 }
 
 static void events_done(void *cls)
@@ -197,10 +199,6 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
     if (!r)
         return MHD_NO;
     atomic_fetch_add(&sc->refs, 1); /* the response's, given back by events_done */
-    h->mhd->add_response_header(r, "Content-Type", "text/event-stream");
-    h->mhd->add_response_header(r, "Cache-Control", "no-cache");
-    mm_http_add_headers(h, r);
-    enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_OK, r);
-    h->mhd->destroy_response(r);
-    return rc;
+    mm_http_event_stream_headers(h, r);
+    return mm_http_queue(h, c, MHD_HTTP_OK, r, 0, NULL);
 }

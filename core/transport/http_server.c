@@ -2,11 +2,9 @@
 #include "transport/http_server.h"
 
 #include "base/json_exact.h"
-#include "base/metrics.h"
 #include "base/stop_signal.h"
 #include "base/util.h"
 #include "mcp/protocol.h"
-#include "registry/registry.h"
 #include "transport/http_internal.h"
 #include "transport/outbox.h"
 
@@ -126,7 +124,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         }
     }
     es->last_sent_ms = mm_now_ms();
-    return mm_sse_copy(&es->pending, buf, max);
+    ssize_t n = mm_sse_copy(&es->pending, buf, max);
+    mm_http_access_sent(es->k, (size_t)n);
+    return n;
 }
 
 static void stream_done(void *cls)
@@ -174,12 +174,8 @@ static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c, mm_http
         stream_done(es);
         return MHD_NO;
     }
-    h->mhd->add_response_header(r, "Content-Type", "text/event-stream");
-    h->mhd->add_response_header(r, "Cache-Control", "no-cache");
-    mm_http_add_headers(h, r); /* the operator's --header lines on every answer */
-    enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_OK, r);
-    h->mhd->destroy_response(r);
-    return rc;
+    mm_http_event_stream_headers(h, r);
+    return mm_http_queue(h, c, MHD_HTTP_OK, r, 0, NULL);
 }
 
 void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r)
@@ -196,21 +192,39 @@ void mm_http_add_headers(const mm_http_ctx *h, struct MHD_Response *r)
     }
 }
 
+void mm_http_event_stream_headers(const mm_http_ctx *h, struct MHD_Response *r)
+{
+    const mm_mhd_api *mhd = h->mhd;
+    mhd->add_response_header(r, "Content-Type", "text/event-stream");
+    mhd->add_response_header(r, "Cache-Control", "no-cache");
+    /* nginx passes each event on as it comes, whatever its proxy_buffering says. */
+    mhd->add_response_header(r, "X-Accel-Buffering", "no");
+}
+
+enum MHD_Result mm_http_queue(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
+                              struct MHD_Response *r, size_t body_bytes, const char *session)
+{
+    mm_http_add_headers(h, r); /* the operator's --header lines on every answer */
+    enum MHD_Result rc = h->mhd->queue_response(c, status, r);
+    h->mhd->destroy_response(r);
+    if (rc == MHD_YES)
+        mm_http_access_answer(mm_http_conn_of(h, c), status, body_bytes, session);
+    return rc;
+}
+
 enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
                               const char *content_type, const char *body, const char *session)
 {
-    struct MHD_Response *r = h->mhd->create_response_from_buffer(
-        body ? strlen(body) : 0, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
+    size_t len = body ? strlen(body) : 0;
+    struct MHD_Response *r =
+        h->mhd->create_response_from_buffer(len, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO; /* out of memory in libmicrohttpd: the connection is closed */
     if (content_type)
         h->mhd->add_response_header(r, "Content-Type", content_type);
     if (session)
         h->mhd->add_response_header(r, "Mcp-Session-Id", session);
-    mm_http_add_headers(h, r);
-    enum MHD_Result rc = h->mhd->queue_response(c, status, r);
-    h->mhd->destroy_response(r);
-    return rc;
+    return mm_http_queue(h, c, status, r, len, session);
 }
 
 enum MHD_Result mm_http_rpc_error(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
@@ -264,9 +278,11 @@ void mm_http_wait_calls(mm_http_ctx *h)
 }
 
 /* DNS-rebinding guards of the MCP transport spec: a browser's Origin must be a loopback one
- * or one allowed with --allow-origin; bound to loopback, the Host header must name loopback
- * (a rebinding page's requests carry its own host name). NULL when fine, else why not. */
-static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c)
+ * or one allowed with --allow-origin; bound to loopback (or once --allow-host names any), the
+ * Host header must name loopback or an --allow-host name (a rebinding page's requests carry
+ * its own host name). NULL when fine, else why not (in why). */
+static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c, char *why,
+                                  size_t why_size)
 {
     const mm_config *cfg = h->srv->cfg;
     const char *origin = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
@@ -282,8 +298,16 @@ static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c
             return "Origin not allowed (start mistmcp with --allow-origin to allow it)";
     }
     const char *host = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-    if (h->loopback_only && host && !mm_host_is_loopback(host))
-        return "Host not allowed: this server answers only to localhost names";
+    char name[101];
+    if (host && (h->loopback_only || cfg->allowed_hosts.count) &&
+        !mm_config_host_allowed(cfg, host, name, sizeof name)) {
+        snprintf(why, why_size,
+                 "Host '%s' not allowed: this server answers only to localhost names and to the "
+                 "names given with --allow-host (behind a reverse proxy that passes this name "
+                 "on, start mistmcp with --allow-host %s)",
+                 name, name);
+        return why;
+    }
     return NULL;
 }
 
@@ -402,7 +426,8 @@ static int refuse_early(http_ctx *h, struct MHD_Connection *c, int mcp, const ch
             mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, fields.problem);
         return 1;
     }
-    const char *refusal = refused_origin(h, c);
+    char guard[400];
+    const char *refusal = refused_origin(h, c, guard, sizeof guard);
     if (refusal) {
         *rc = mm_http_rpc_error(h, c, MHD_HTTP_FORBIDDEN, NULL, MM_INVALID_REQUEST, refusal);
         return 1;
@@ -458,20 +483,21 @@ typedef struct request_state {
     void *post_state;
 } request_state;
 
-/* GET /metrics: the counters, with the gauges read from the store and the registry now. */
-static char *metrics_text(mm_http_ctx *h)
+/* What a request's path names, under --base-path. */
+typedef enum route { ROUTE_NONE = 0, ROUTE_MCP, ROUTE_HEALTHZ, ROUTE_METRICS } route;
+
+static route route_of(const mm_config *cfg, const char *url)
 {
-    mm_registry *reg = h->srv->registry;
-    size_t n = mm_registry_count(reg);
-    unsigned *refs = mm_xcalloc(n + 1, sizeof *refs);
-    for (size_t i = 0; i < n; i++)
-        refs[i] = mm_registry_refs(reg, mm_registry_at(reg, i));
-    mm_metrics_gauges g = {.sessions = mm_session_store_count(h->store),
-                           .plugins_loaded = mm_registry_loaded_count(reg),
-                           .plugin_refs = refs};
-    char *text = mm_metrics_render(h->srv->metrics, &g);
-    free(refs);
-    return text;
+    const char *base = cfg->base_path ? cfg->base_path : "";
+    size_t n = strlen(base);
+    if (strncmp(url, base, n) != 0)
+        return ROUTE_NONE;
+    const char *rest = url + n;
+    if (strcmp(rest, "/mcp") == 0 || strcmp(rest, "/mcp/") == 0)
+        return ROUTE_MCP;
+    if (strcmp(rest, "/healthz") == 0)
+        return ROUTE_HEALTHZ;
+    return strcmp(rest, "/metrics") == 0 ? ROUTE_METRICS : ROUTE_NONE;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -480,7 +506,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     (void)version;
     http_ctx *h = cls;
-    int mcp = strcmp(url, "/mcp") == 0 || strcmp(url, "/mcp/") == 0;
+    route where = route_of(h->srv->cfg, url);
+    int mcp = where == ROUTE_MCP;
     mm_http_conn *k = mm_http_conn_of(h, c);
     if (!k)
         return MHD_NO; /* MHD reports every connection before its first request */
@@ -491,6 +518,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rs = mm_xcalloc(1, sizeof *rs);
         *state = rs;
         mm_http_conn_request_began(h, k);
+        mm_http_access_begin(h, c, k, method, url);
         enum MHD_Result rc;
         if (refuse_early(h, c, mcp, method, &rc))
             return rc;
@@ -515,34 +543,39 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return handle_get(h, c, k);
     if (mcp) {
         struct MHD_Response *r = h->mhd->create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        if (!r)
+            return MHD_NO;
         h->mhd->add_response_header(r, "Allow", "GET, POST, DELETE");
-        mm_http_add_headers(h, r);
-        enum MHD_Result rc = h->mhd->queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-        h->mhd->destroy_response(r);
-        return rc;
+        return mm_http_queue(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, r, 0, NULL);
     }
-    if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 && h->srv->metrics) {
-        char *text = metrics_text(h);
-        enum MHD_Result rc =
-            mm_http_reply(h, c, MHD_HTTP_OK, "text/plain; version=0.0.4", text, NULL);
-        free(text);
-        return rc;
-    }
-    if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
+    if (where == ROUTE_METRICS && strcmp(method, "GET") == 0 && h->srv->metrics)
+        return mm_http_metrics(h, c);
+    if (where == ROUTE_HEALTHZ && strcmp(method, "GET") == 0)
         return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
-    if (strncmp(url, "/mcp/", 5) == 0) /* the Python server's README showed /mcp/tools?... */
-        return mm_http_reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain",
-                             "not found: MCP is served at /mcp alone, as JSON-RPC 2.0 over POST "
-                             "(initialize, then tools/list and tools/call); the README's \"Try "
-                             "it with curl\" shows each step\n",
-                             NULL);
-    return mm_http_reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", NULL);
+    /* A proxy that keeps (or strips) a path prefix shows here: say where the endpoint is. */
+    const char *base = h->srv->cfg->base_path ? h->srv->cfg->base_path : "";
+    size_t n = strlen(base);
+    char text[400];
+    if (strncmp(url, base, n) == 0 && strncmp(url + n, "/mcp/", 5) == 0)
+        /* the Python server's README showed /mcp/tools?... */
+        snprintf(text, sizeof text,
+                 "not found: MCP is served at %s/mcp alone, as JSON-RPC 2.0 over POST "
+                 "(initialize, then tools/list and tools/call); the README's \"Try it with "
+                 "curl\" shows each step\n",
+                 base);
+    else if (*base)
+        snprintf(text, sizeof text, "not found: the MCP endpoint is %s/mcp (--base-path %s)\n",
+                 base, base);
+    else
+        snprintf(text, sizeof text,
+                 "not found: the MCP endpoint is /mcp (behind a proxy that keeps a path prefix, "
+                 "start mistmcp with --base-path PREFIX)\n");
+    return mm_http_reply(h, c, MHD_HTTP_NOT_FOUND, "text/plain", text, NULL);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **state,
                       enum MHD_RequestTerminationCode code)
 {
-    (void)code;
     http_ctx *h = cls;
     request_state *rs = *state;
     if (rs) {
@@ -551,8 +584,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **state,
     }
     *state = NULL;
     mm_http_conn *k = mm_http_conn_of(h, c);
-    if (k)
+    if (k) {
+        mm_http_access_end(k, code);
         mm_http_conn_request_ended(h, k);
+    }
 }
 
 /* Sockets: one per connection and a few more; raise the soft limit to the hard one. Returns
@@ -762,7 +797,8 @@ int mm_http_serve(const mm_server *srv)
         if (one) {
             d[n++] = one;
             size_t used = strlen(where);
-            snprintf(where + used, sizeof where - used, "%shttp://%s/mcp", used ? ", " : "", name);
+            snprintf(where + used, sizeof where - used, "%shttp://%s%s/mcp", used ? ", " : "", name,
+                     cfg->base_path ? cfg->base_path : "");
         } else if (!at.literal && at.count > 1 &&
                    (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT)) {
             /* a name's address this machine does not have (::1 with IPv6 off): the others do */
@@ -781,6 +817,11 @@ int mm_http_serve(const mm_server *srv)
     }
     if (rc == 0) {
         fprintf(stderr, "mistmcp: listening on %s\n", where);
+        if (!cfg->metrics_token && !h.loopback_only)
+            fprintf(stderr,
+                    "mistmcp: warning: %s/metrics is open to anyone who can reach port %d "
+                    "(set MISTMCP_METRICS_TOKEN to require a bearer token)\n",
+                    cfg->base_path ? cfg->base_path : "", cfg->port);
         if (cfg->demo && n > 0) { /* a client on this machine reaches "every address" here */
             mm_http_listen_name(&at.addr[0], name, sizeof name);
             const char *port = strrchr(name, ':');

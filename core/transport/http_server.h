@@ -5,7 +5,9 @@
  * session's event stream (SSE) carrying the other server notifications, with keep-alive comments;
  * DELETE /mcp ends a session;
  * sessions with Mcp-Session-Id (core/mcp/session_store.c), each with its own token, cloud and
- * mode; Origin/Host guards; GET /healthz and /metrics.
+ * mode; Origin/Host guards (loopback and --allow-host names); GET /healthz and /metrics (behind
+ * a bearer token with --metrics-token); every path under --base-path; one access log line per
+ * request on stderr unless --no-access-log (core/transport/http_access.c).
  *
  * Runs until SIGINT/SIGTERM. Single call per process.
  */

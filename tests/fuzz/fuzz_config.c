@@ -29,9 +29,12 @@
 #define MARKER "Zq9fuzzSecretMarker"
 #define MAX_ARGS 64
 
-static const char *const env_names[] = {"MISTMCP_ALLOW_CLOUD",
+static const char *const env_names[] = {"MISTMCP_ACCESS_LOG",
+                                        "MISTMCP_ALLOW_CLOUD",
+                                        "MISTMCP_ALLOW_HOST",
                                         "MISTMCP_ALLOW_ORIGIN",
                                         "MISTMCP_API_BASE_URL",
+                                        "MISTMCP_BASE_PATH",
                                         "MISTMCP_CATEGORIES",
                                         "MISTMCP_CONNECT_TIMEOUT",
                                         "MISTMCP_DEBUG",
@@ -43,6 +46,7 @@ static const char *const env_names[] = {"MISTMCP_ALLOW_CLOUD",
                                         "MISTMCP_MAX_RESULT_BYTES",
                                         "MISTMCP_MAX_RETRIES",
                                         "MISTMCP_MAX_SESSIONS",
+                                        "MISTMCP_METRICS_TOKEN",
                                         "MISTMCP_MODE",
                                         "MISTMCP_NO_DEFAULT_PLUGIN_DIR",
                                         "MISTMCP_PLUGIN_DIR",

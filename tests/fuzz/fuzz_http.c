@@ -49,11 +49,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char base[64];
     snprintf(base, sizeof base, "http://127.0.0.1:%d", fuzz_refusing_port());
     setenv("MISTMCP_API_BASE_URL", base, 1);
-    char *args[] = {"mistmcp", "--transport",  "http", "--max-retries",
-                    "0",       "--rate-limit", "0",    "--connect-timeout",
-                    "1",       "--timeout",    "2",    "--enable-write-tools",
+    /* No access log: a line per input would fill the run's log (gigabytes in a long run). */
+    char *args[] = {"mistmcp",
+                    "--transport",
+                    "http",
+                    "--max-retries",
+                    "0",
+                    "--rate-limit",
+                    "0",
+                    "--connect-timeout",
+                    "1",
+                    "--timeout",
+                    "2",
+                    "--enable-write-tools",
+                    "--no-access-log",
                     NULL};
-    if (mm_config_load(12, args, &cfg, stderr) != 0)
+    if (mm_config_load(13, args, &cfg, stderr) != 0)
         abort();
     if (mm_mist_global_init() != 0)
         abort();

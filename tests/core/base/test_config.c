@@ -30,7 +30,11 @@ static const char *const env_names[] = {"MISTMCP_TRANSPORT",
                                         "MIST_ORG_ID",
                                         "MIST_ENV_FILE",
                                         "MISTMCP_API_BASE_URL",
-                                        "MISTMCP_TRUSTED_PROXIES"};
+                                        "MISTMCP_TRUSTED_PROXIES",
+                                        "MISTMCP_ALLOW_HOST",
+                                        "MISTMCP_BASE_PATH",
+                                        "MISTMCP_ACCESS_LOG",
+                                        "MISTMCP_METRICS_TOKEN"};
 
 static void clear_env(void)
 {
@@ -559,9 +563,176 @@ static void test_commands(void)
                "--list-categories and the call command: choose one");
 }
 
+/* Writes content to a new file named after the template path (mkstemp) and makes it the env
+ * file (MIST_ENV_FILE); the caller unlinks it. */
+static void use_env_file(char *path, const char *content)
+{
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+    close(fd);
+    setenv("MIST_ENV_FILE", path, 1);
+}
+
+/* Issue 14, item 2: --allow-host names (a reverse proxy passes its own Host on), matched
+ * case-insensitively and by name whatever the port; loopback names stay allowed. */
+static void test_allowed_hosts(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    const char *args[] = {"--allow-host",        "MCP.Example.com", "--allow-host",
+                          "a.example,192.0.2.7", "--allow-host",    "[2001:DB8::7]",
+                          "--allow-host",        "fqdn.example.",   NULL};
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, args) == 0, "%s", errbuf);
+    CHECK(cfg.allowed_hosts.count == 5);
+    char name[64];
+    CHECK(mm_config_host_allowed(&cfg, "mcp.example.com", name, sizeof name));
+    CHECK(strcmp(name, "mcp.example.com") == 0);
+    CHECK(mm_config_host_allowed(&cfg, "MCP.EXAMPLE.COM:8443", NULL, 0));
+    CHECK(mm_config_host_allowed(&cfg, "mcp.example.com.:443", NULL, 0));
+    CHECK(mm_config_host_allowed(&cfg, "a.example", NULL, 0));
+    CHECK(mm_config_host_allowed(&cfg, "192.0.2.7:80", NULL, 0));
+    CHECK(mm_config_host_allowed(&cfg, "[2001:db8:0::7]:8000", NULL, 0));
+    CHECK(mm_config_host_allowed(&cfg, "fqdn.example", NULL, 0));
+    CHECK(mm_config_host_allowed(&cfg, "localhost:8000", NULL, 0));
+    CHECK(mm_config_host_allowed(&cfg, "127.0.0.1", NULL, 0));
+    CHECK(!mm_config_host_allowed(&cfg, "evil.example", name, sizeof name));
+    CHECK(strcmp(name, "evil.example") == 0);
+    CHECK(!mm_config_host_allowed(&cfg, "mcp.example.com.evil.example", NULL, 0));
+    CHECK(!mm_config_host_allowed(&cfg, "xmcp.example.com", NULL, 0));
+    CHECK(!mm_config_host_allowed(&cfg, "192.0.2.8", NULL, 0));
+    CHECK(!mm_config_host_allowed(&cfg, "[2001:db8::8]:80", NULL, 0));
+    mm_config_free(&cfg);
+    /* The environment, comma-separated; none: loopback names only. */
+    setenv("MISTMCP_ALLOW_HOST", "one.example, two.example", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.allowed_hosts.count == 2 && mm_config_host_allowed(&cfg, "two.example:1", NULL, 0));
+    mm_config_free(&cfg);
+    unsetenv("MISTMCP_ALLOW_HOST");
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.allowed_hosts.count == 0 && !mm_config_host_allowed(&cfg, "one.example", NULL, 0));
+    CHECK(mm_config_host_allowed(&cfg, "[::1]:8000", NULL, 0));
+    mm_config_free(&cfg);
+    static const char *const bad[] = {"mcp.example.com:8443",
+                                      "http://mcp.example.com",
+                                      "a b",
+                                      "a..b",
+                                      ".a",
+                                      "[::1",
+                                      "[zz]",
+                                      "caf\xc3\xa9.example",
+                                      "a/b"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_bad((const char *[]){"--allow-host", bad[i], NULL},
+                   "is not valid: expected a host name or IP address without a port");
+    expect_bad((const char *[]){"--allow-host", "x.example:80", NULL},
+               "allowed host 'x.example:80' is not valid");
+    /* An env file cannot lower the guard (as with --allow-origin). */
+    char path[] = "/tmp/mistmcp-test-env3-XXXXXX";
+    use_env_file(path, "MISTMCP_ALLOW_HOST=evil.example\n");
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.allowed_hosts.count == 0);
+    mm_config_free(&cfg);
+    unlink(path);
+    clear_env();
+}
+
+/* Issue 14, item 2: --base-path, normalised to "" or "/a/b", refused with what is expected
+ * for anything a proxy and this server could read differently. */
+static void test_base_path(void)
+{
+    clear_env();
+    static const struct {
+        const char *given, *kept;
+    } good[] = {
+        {"/mist", "/mist"},   {"/mist/", "/mist"}, {"/", ""}, {"/a/b-c/d_e.f~g", "/a/b-c/d_e.f~g"},
+        {"/mist//", "/mist"}, {"/.well", "/.well"}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        mm_config cfg;
+        char errbuf[1024] = "";
+        CHECK_MSG(load(&cfg, errbuf, sizeof errbuf,
+                       (const char *[]){"--base-path", good[i].given, NULL}) == 0,
+                  "%s: %s", good[i].given, errbuf);
+        CHECK_MSG(strcmp(cfg.base_path, good[i].kept) == 0, "%s: [%s]", good[i].given,
+                  cfg.base_path);
+        mm_config_free(&cfg);
+    }
+    mm_config cfg;
+    char errbuf[1024] = "";
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0 && strcmp(cfg.base_path, "") == 0);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_BASE_PATH", "/from-env/", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0 && strcmp(cfg.base_path, "/from-env") == 0);
+    mm_config_free(&cfg);
+    unsetenv("MISTMCP_BASE_PATH");
+    static const char *const bad[] = {"mist",   "/mist/../x",   "/..",    "/.",
+                                      "/a//b",  "/a?b",         "/a#b",   "/a b",
+                                      "/a%2Fb", "/caf\xc3\xa9", "/a/./b", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[300];
+        snprintf(want, sizeof want, "base path '%s' is not valid: expected a path prefix such as",
+                 bad[i]);
+        if (strchr(bad[i], '\xc3'))
+            snprintf(want, sizeof want, "is not valid: expected a path prefix such as");
+        expect_bad((const char *[]){"--base-path", bad[i], NULL}, want);
+    }
+}
+
+/* Issue 14, items 12 and 13: the access log is on unless turned off; the metrics token comes
+ * from the command line, the environment or the env file, and a bad one is refused without
+ * ever being shown. */
+static void test_access_log_and_metrics_token(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.access_log == 1 && cfg.metrics_token == NULL);
+    mm_config_free(&cfg);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"--no-access-log", NULL}) == 0);
+    CHECK(cfg.access_log == 0);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_ACCESS_LOG", "off", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0 && cfg.access_log == 0);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_ACCESS_LOG", "maybe", 1);
+    expect_bad((const char *[]){NULL}, "MISTMCP_ACCESS_LOG 'maybe' is not valid");
+    unsetenv("MISTMCP_ACCESS_LOG");
+
+    const char *tok = "k7Qx-metrics.token_0123456789==";
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"--metrics-token", tok, NULL}) == 0);
+    CHECK(cfg.metrics_token && strcmp(cfg.metrics_token, tok) == 0);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_METRICS_TOKEN", "from-the-environment-1234", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.metrics_token && strcmp(cfg.metrics_token, "from-the-environment-1234") == 0);
+    mm_config_free(&cfg);
+    unsetenv("MISTMCP_METRICS_TOKEN");
+    char path[] = "/tmp/mistmcp-test-env4-XXXXXX";
+    use_env_file(path, "MISTMCP_METRICS_TOKEN=from-the-env-file-5678\n");
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.metrics_token && strcmp(cfg.metrics_token, "from-the-env-file-5678") == 0);
+    mm_config_free(&cfg);
+    unlink(path);
+    clear_env();
+    static const char *const bad[] = {"short-secret", "has space in it 0123",
+                                      "ctl\x01-0123456789ab", "=padding-first-0123",
+                                      "non-ascii-\xc3\xa9-0123456789"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char out[1024] = "";
+        CHECK(load(&cfg, out, sizeof out, (const char *[]){"--metrics-token", bad[i], NULL}) == 2);
+        CHECK_MSG(strstr(out, "the metrics token is not valid: expected 16 to 512 characters") &&
+                      !strstr(out, bad[i]) && !strstr(out, "secret") && !strstr(out, "0123"),
+                  "[%s]", out);
+    }
+}
+
 int main(void)
 {
     mm_util_init();
+    test_allowed_hosts();
+    test_base_path();
+    test_access_log_and_metrics_token();
     test_trusted_proxies();
     test_plugin_dirs();
     test_env_file();
