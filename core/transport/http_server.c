@@ -739,21 +739,23 @@ void mm_http_instance_stop(mm_http_instance **inp)
 }
 
 /* What a newcomer needs to connect a client to a demo server at host:port (stderr). */
-static void print_demo_hints(const char *hostport)
+static void print_demo_hints(const char *hostport, const char *base_path)
 {
+    char url[400];
+    snprintf(url, sizeof url, "http://%s%s/mcp", hostport, base_path ? base_path : "");
     fprintf(stderr,
-            "\nThe demo is ready: an MCP server at http://%s/mcp answering from a simulated Mist\n"
+            "\nThe demo is ready: an MCP server at %s answering from a simulated Mist\n"
             "org (no account or token needed). Connect a client:\n"
-            "  Claude Code:    claude mcp add --transport http mist-demo http://%s/mcp\n"
+            "  Claude Code:    claude mcp add --transport http mist-demo %s\n"
             "  VS Code:        .vscode/mcp.json {\"servers\": {\"mist-demo\": {\"type\": \"http\", "
-            "\"url\": \"http://%s/mcp\"}}}\n"
+            "\"url\": \"%s\"}}}\n"
             "  Claude Desktop: {\"mcpServers\": {\"mist-demo\": {\"command\": \"npx\", \"args\": "
-            "[\"mcp-remote\", \"http://%s/mcp\"]}}}\n"
+            "[\"mcp-remote\", \"%s\"]}}}\n"
             "  MCP Inspector:  npx @modelcontextprotocol/inspector, transport Streamable HTTP, "
             "URL above\n"
-            "Check it from another terminal: curl -s http://%s/healthz\n"
+            "Check it from another terminal: curl -s http://%s%s/healthz\n"
             "Then ask: \"Show me access points that are offline\". Stop with Ctrl-C.\n\n",
-            hostport, hostport, hostport, hostport, hostport);
+            url, url, url, url, hostport, base_path ? base_path : "");
 }
 
 int mm_http_serve(const mm_server *srv)
@@ -830,7 +832,7 @@ int mm_http_serve(const mm_server *srv)
                 snprintf(local, sizeof local, "127.0.0.1%s", port);
             else
                 snprintf(local, sizeof local, "%s", name);
-            print_demo_hints(local);
+            print_demo_hints(local, cfg->base_path);
         }
         long long last_expiry = mm_now_ms();
         while (!mm_stop_signal_requested()) {
