@@ -38,3 +38,17 @@ foreach(gone admins orgs_templates)
   endif()
 endforeach()
 message(STATUS "README's migration notes: ${count} category names checked")
+
+# Issue 14, item 14: the licence is a file of its own, MIT like the server mistmcp replaces,
+# and README says so.
+get_filename_component(root "${README}" DIRECTORY)
+if(NOT EXISTS "${root}/LICENSE")
+  message(FATAL_ERROR "no LICENSE file beside README.md")
+endif()
+file(READ "${root}/LICENSE" licence)
+if(NOT licence MATCHES "^MIT License\n\nCopyright \\(c\\) [0-9]+ ")
+  message(FATAL_ERROR "LICENSE is not the MIT licence with a copyright line")
+endif()
+if(NOT readme MATCHES "## Licence\n\nmistmcp: MIT \\(see \\[LICENSE\\]\\(LICENSE\\)\\)")
+  message(FATAL_ERROR "README's Licence section does not name the LICENSE file")
+endif()
