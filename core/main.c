@@ -2,7 +2,8 @@
  * mistmcp: entry point and composition root. Parses the command line, builds the category
  * registry from the catalog and the plugin directories, and runs the requested action; to
  * serve, it builds what one server owns (mcp/server.h: the default Mist client, the metrics,
- * the rate limiter, the built-in tools) and hands it to the chosen transport.
+ * the rate limiter, the built-in tools) and hands it to the chosen transport, or to the
+ * terminal commands (transport/terminal.h), which run the tools on that same server.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "base/config.h"
@@ -17,10 +18,11 @@
 #include "registry/catalog.h"
 #include "registry/plugin_dirs.h"
 #include "registry/registry.h"
+#include "registry/report.h"
 #include "transport/http_server.h"
 #include "transport/stdio_server.h"
+#include "transport/terminal.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,28 +30,8 @@
 #error "MISTMCP_VERSION must be defined by the build"
 #endif
 
-static int list_categories(mm_registry *reg)
-{
-    size_t n = mm_registry_count(reg), tools = 0, ro = 0;
-    printf("%-44s %5s %9s  %s\n", "CATEGORY", "TOOLS", "READ-ONLY", "DESCRIPTION");
-    for (size_t i = 0; i < n; i++) {
-        const mm_category *cat = mm_registry_at(reg, i);
-        const mm_catalog_category *info = mm_category_catalog(cat);
-        if (info) {
-            printf("%-44s %5u %9u  %s\n", mm_category_name(cat), info->tool_count,
-                   info->read_only_count, mm_category_description(cat));
-            tools += info->tool_count;
-            ro += info->read_only_count;
-        } else {
-            printf("%-44s %5s %9s  %s\n", mm_category_name(cat), "?", "?",
-                   mm_category_description(cat));
-        }
-    }
-    printf("%zu categories, %zu tools (%zu read-only), Mist API spec %s\n", n, tools, ro,
-           mm_generated_catalog.spec_version);
-    return 0;
-}
-
+/* Serves MCP on the configured transport, or runs a terminal command (search, describe,
+ * call) on the same server. */
 static int serve(const mm_config *cfg, mm_registry *reg, const char *const *category_names)
 {
     if (mm_mist_global_init() != 0) {
@@ -73,7 +55,9 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
                      .metrics = mm_metrics_create(category_names, mm_registry_count(reg)),
                      .rate_limit = mm_rate_limit_create(cfg->rate_per_hour, cfg->rate_burst)};
     mm_builtins_init(reg);
-    int rc = cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv) : mm_stdio_serve(&srv, 0, 1);
+    int rc = cfg->action != MM_ACTION_SERVE        ? mm_terminal_run(&srv, stdout, stderr)
+             : cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv)
+                                                   : mm_stdio_serve(&srv, 0, 1);
     mm_builtins_free();
     mm_mist_client_destroy(&srv.mist);
     mm_metrics_destroy(&srv.metrics);
@@ -82,22 +66,28 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
     return rc;
 }
 
-/* Loads and unloads every category plugin once: an installation check for operators. */
-static int check_plugins(mm_registry *reg)
+/* 2 (after one line) if --categories names a category that would show nothing: one with only
+ * write tools while write tools are off, or one without a plugin file. */
+static int check_enableable(const mm_config *cfg, mm_registry *reg)
 {
-    size_t n = mm_registry_count(reg), ok = 0;
-    for (size_t i = 0; i < n; i++) {
-        mm_category *cat = mm_registry_at(reg, i);
-        char err[512];
-        if (mm_registry_acquire(reg, cat, NULL, err, sizeof err) != 0) {
-            fprintf(stderr, "mistmcp: %s\n", err);
-            continue;
+    for (size_t i = 0; i < cfg->categories.count; i++) {
+        const mm_category *cat = mm_registry_find(reg, cfg->categories.items[i]);
+        if (cat && !cfg->enable_write_tools && mm_category_write_only(cat)) {
+            fprintf(stderr,
+                    "mistmcp: category '%s' in --categories has only write tools (%u), and "
+                    "write tools are off: add " MM_WRITE_TOOLS_HINT " to use them\n",
+                    mm_category_name(cat), mm_category_catalog(cat)->tool_count);
+            return 2;
         }
-        mm_registry_release(reg, cat);
-        ok++;
+        if (cat && !mm_category_present(cat)) {
+            fprintf(stderr,
+                    "mistmcp: category '%s' in --categories has no plugin: no %s.so in the "
+                    "plugin directories (mistmcp --check-plugins lists them)\n",
+                    mm_category_name(cat), mm_category_name(cat));
+            return 2;
+        }
     }
-    printf("%zu of %zu category plugins load\n", ok, n);
-    return ok == n ? 0 : 1;
+    return 0;
 }
 
 /* --demo: starts the simulated Mist cloud and makes it the far end (cfg's base URL), with a
@@ -139,19 +129,20 @@ int main(int argc, char **argv)
     default: break;
     }
 
-    char default_dir[PATH_MAX];
-    const char *fallback[1] = {default_dir};
-    const char *const *dirs = (const char *const *)cfg.plugin_dirs.items;
-    size_t dir_count = cfg.plugin_dirs.count;
-    if (dir_count == 0) {
-        mm_default_plugin_dir(default_dir, sizeof default_dir);
-        dirs = fallback;
-        dir_count = 1;
-    }
+    mm_strlist dirs = {0};
     mm_registry *reg = NULL;
     char err[512];
-    if (mm_registry_create(&mm_generated_catalog, dirs, dir_count, mm_host_api(), &reg, err,
-                           sizeof err) != 0) {
+    if (mm_plugin_dirs_resolve((const char *const *)cfg.plugin_dirs.items, cfg.plugin_dirs.count,
+                               cfg.no_default_plugin_dir, &dirs, err, sizeof err) != 0) {
+        fprintf(stderr, "mistmcp: %s\n", err); /* names the directory */
+        mm_strlist_free(&dirs);
+        mm_config_free(&cfg);
+        return 2;
+    }
+    rc = mm_registry_create(&mm_generated_catalog, (const char *const *)dirs.items, dirs.count,
+                            mm_host_api(), &reg, err, sizeof err);
+    mm_strlist_free(&dirs);
+    if (rc != 0) {
         fprintf(stderr, "mistmcp: %s\n", err);
         mm_config_free(&cfg);
         return 1;
@@ -160,13 +151,16 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < mm_registry_count(reg); i++)
         names[i] = mm_category_name(mm_registry_at(reg, i));
     rc = mm_config_check_categories(&cfg, names, mm_registry_count(reg), stderr);
+    if (rc == 0)
+        rc = check_enableable(&cfg, reg);
     if (rc != 0) {
         /* the message is out; exit 2 */
     } else if (cfg.action == MM_ACTION_LIST_CATEGORIES) {
-        rc = list_categories(reg);
+        rc = mm_report_categories(reg, mm_generated_catalog.spec_version, stdout);
     } else if (cfg.action == MM_ACTION_CHECK_PLUGINS) {
-        rc = check_plugins(reg);
+        rc = mm_report_check_plugins(reg, stdout, stderr);
     } else {
+        mm_report_missing(reg, stderr); /* a wrong directory shows at once */
         mm_demo *demo = cfg.demo ? start_demo(&cfg) : NULL;
         rc = cfg.demo && !demo ? 1 : serve(&cfg, reg, names);
         mm_demo_stop(&demo);

@@ -226,8 +226,18 @@ static void annotations_expr(FILE *f, uint32_t ann)
         fputs("0", f);
 }
 
-static int write_file(const char *dir, const char *name, char *data, size_t len, char *err,
-                      size_t err_size)
+void gen_emit_server_head(FILE *f, const char *spec_version, const char *what, const char *header,
+                          const char *format_macro, const char *format_name)
+{
+    banner(f, spec_version);
+    fprintf(f,
+            "/* %s */\n#include \"%s\"\n\n#if %s != 1\n#error \"generated for %s format 1 "
+            "(core/%s): regenerate with the matching mistmcp-gen\"\n#endif\n\n",
+            what, header, format_macro, format_name, header);
+}
+
+int gen_emit_write(const char *dir, const char *name, const char *data, size_t len, char *err,
+                   size_t err_size)
 {
     char *path = gen_xasprintf("%s/%s", dir, name);
     int rc = gen_write_if_changed(path, data, len);
@@ -393,7 +403,7 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
     sizes->read_only[ci] = ro_count ? ro : 2;
     sizes->plugin_source_bytes += len;
     char *name = gen_xasprintf("%s.c", cat->name);
-    int rc = write_file(dir, name, buf, len, err, err_size);
+    int rc = gen_emit_write(dir, name, buf, len, err, err_size);
     free(name);
     free(buf);
     pool_free(&fulls);
@@ -408,14 +418,9 @@ static int emit_catalog(const gen_model *m, const char *dir, char *err, size_t e
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    banner(f, m->spec_version);
-    fputs("/* The category index the server reads without loading any plugin. */\n"
-          "#include \"registry/catalog.h\"\n\n"
-          "#if MM_CATALOG_FORMAT != 1\n"
-          "#error \"generated for catalog format 1 (core/registry/catalog.h): regenerate with the "
-          "matching mistmcp-gen\"\n"
-          "#endif\n\n",
-          f);
+    gen_emit_server_head(f, m->spec_version,
+                         "The category index the server reads without loading any plugin.",
+                         "registry/catalog.h", "MM_CATALOG_FORMAT", "catalog");
     size_t tools = 0;
     for (size_t c = 0; c < m->category_count; c++) {
         const gen_category *cat = &m->categories[c];
@@ -451,7 +456,7 @@ static int emit_catalog(const gen_model *m, const char *dir, char *err, size_t e
     gen_emit_cstr(f, m->spec_version);
     fprintf(f, ",\n    categories,\n    %zu,\n    %zu,\n};\n", m->category_count, tools);
     fclose(f);
-    int rc = write_file(dir, "catalog.c", buf, len, err, err_size);
+    int rc = gen_emit_write(dir, "catalog.c", buf, len, err, err_size);
     free(buf);
     return rc;
 }
@@ -490,9 +495,11 @@ int gen_emit(const cJSON *spec, const gen_model *m, const char *dir, gen_sizes *
     if (rc == 0)
         rc = emit_catalog(m, dir, err, err_size);
     if (rc == 0)
-        rc = write_file(dir, "categories.txt", names, names_len, err, err_size);
+        rc = gen_emit_demo(spec, m, dir, sizes->demo_answers, err, err_size);
     if (rc == 0)
-        rc = write_file(dir, "tools-list-bytes.tsv", tsv, tsv_len, err, err_size);
+        rc = gen_emit_write(dir, "categories.txt", names, names_len, err, err_size);
+    if (rc == 0)
+        rc = gen_emit_write(dir, "tools-list-bytes.tsv", tsv, tsv_len, err, err_size);
     free(names);
     free(tsv);
     return rc;

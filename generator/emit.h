@@ -2,6 +2,8 @@
  * Writing the generator's output into a directory:
  *   <category>.c      one plugin source per category (static const tables, one entry point)
  *   catalog.c         the category index compiled into the server (core/registry/catalog.h)
+ *   demo_answers.c    the demo cloud's answer to every read-only operation, compiled into
+ *                     the demo layer (core/demo/spec_answers.h; emit_demo.c)
  *   categories.txt    category names, one per line, for the build
  *   tools-list-bytes.tsv  bytes of each category's tools/list, all tools and read-only ones
  * Files are written only when their bytes change. Output is byte-stable: no timestamps,
@@ -10,6 +12,7 @@
 #ifndef MISTMCP_GEN_EMIT_H
 #define MISTMCP_GEN_EMIT_H
 
+#include "demo_answer.h"
 #include "model.h"
 
 #include <cjson/cJSON.h>
@@ -20,12 +23,26 @@ typedef struct gen_sizes {
     size_t *read_only; /* per category: with read-only tools only */
     size_t total_all, total_read_only;
     size_t plugin_source_bytes;
-    size_t tools_at_level[8]; /* how many tools each compaction level (schema.h) got */
+    size_t tools_at_level[8];              /* how many tools each compaction level (schema.h) got */
+    size_t demo_answers[GEN_ANSWER_KINDS]; /* how the demo answers were made, by kind */
 } gen_sizes;
 
 /* Returns 0, or -1 with a message in err. sizes is filled (caller frees its arrays). */
 int gen_emit(const cJSON *spec, const gen_model *model, const char *out_dir, gen_sizes *sizes,
              char *err, size_t err_size);
+
+/* demo_answers.c (emit_demo.c): counts the answers by kind into kinds. 0, or -1 with err. */
+int gen_emit_demo(const cJSON *spec, const gen_model *m, const char *dir,
+                  size_t kinds[GEN_ANSWER_KINDS], char *err, size_t err_size);
+
+/* The head of a generated file compiled into the server: the banner, a comment saying what it
+ * is, the include of its core header and an #error guard against another format of it. */
+void gen_emit_server_head(FILE *f, const char *spec_version, const char *what, const char *header,
+                          const char *format_macro, const char *format_name);
+
+/* Writes data into dir/name unless it holds those bytes already. 0, or -1 with err. */
+int gen_emit_write(const char *dir, const char *name, const char *data, size_t len, char *err,
+                   size_t err_size);
 
 /* Appends s as a C string literal (split over lines, escaped, no trigraphs). */
 void gen_emit_cstr(FILE *f, const char *s);

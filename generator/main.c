@@ -144,6 +144,13 @@ int main(int argc, char **argv)
         if (sizes.tools_at_level[i])
             printf(" %d: %zu tools", i, sizes.tools_at_level[i]);
     putchar('\n');
+    printf("demo answers:");
+    for (int k = 0, first = 1; k < GEN_ANSWER_KINDS; k++)
+        if (sizes.demo_answers[k] || k == GEN_ANSWER_INVALID) {
+            printf("%s %zu %s", first ? "" : ",", sizes.demo_answers[k], gen_answer_kind_names[k]);
+            first = 0;
+        }
+    putchar('\n');
     rc = 0;
 done:
     free(sizes.all);

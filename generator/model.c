@@ -258,6 +258,30 @@ static void build_body(const cJSON *root, gen_op *op, const cJSON *opnode)
     op->body_description = d ? gen_xstrdup(d) : NULL;
 }
 
+/* The first 2xx response with content (Mist's GETs have one: 200), JSON preferred. */
+static void build_response(const cJSON *root, gen_op *op, const cJSON *opnode)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, gen_obj(opnode, "responses"))
+    {
+        if (!r->string || r->string[0] != '2')
+            continue;
+        const cJSON *content = gen_obj(gen_spec_deref(root, r), "content");
+        if (!cJSON_IsObject(content) || !content->child)
+            continue;
+        const cJSON *chosen = gen_obj(content, "application/json");
+        if (!chosen)
+            chosen = content->child;
+        op->response_content_type = gen_xstrdup(chosen->string);
+        op->response_schema = gen_obj(chosen, "schema");
+        op->response_example = gen_obj(chosen, "example");
+        const cJSON *examples = gen_obj(chosen, "examples");
+        if (!op->response_example && cJSON_IsObject(examples) && examples->child)
+            op->response_example = gen_obj(gen_spec_deref(root, examples->child), "value");
+        return;
+    }
+}
+
 static const gen_exclusion *excluded(gen_model *m, const char *name)
 {
     for (size_t i = 0; i < m->exclusion_count; i++)
@@ -325,6 +349,7 @@ static int add_operation(const cJSON *root, gen_model *m, size_t *cap, const cha
         op->summary = gen_text_title(id);
     }
     build_body(root, op, opnode);
+    build_response(root, op, opnode);
     if (build_params(root, op, item, opnode, &m->shadowed_params, err, err_size) != 0)
         return -1;
     if (gen_summary_contradicts(op)) { /* after the parameters: the lead may name them */
@@ -442,6 +467,7 @@ void gen_model_free(gen_model *m)
         free(op->description);
         free(op->body_content_type);
         free(op->body_description);
+        free(op->response_content_type);
     }
     free(m->ops);
     for (size_t c = 0; c < m->category_count; c++) {

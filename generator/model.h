@@ -39,6 +39,11 @@ typedef struct gen_op {
     const cJSON *body_schema; /* resolved request body schema, or NULL */
     char *body_description;
     int body_required;
+    /* The answer: the first 2xx response that has content, its JSON media type preferred. */
+    char *response_content_type;   /* NULL when no 2xx response has content */
+    const cJSON *response_schema;  /* that media type's schema (as written), or NULL */
+    const cJSON *response_example; /* its "example", else the first of its "examples"
+                                      (a value, $refs followed), or NULL */
 } gen_op;
 
 typedef struct gen_category {

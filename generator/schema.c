@@ -69,6 +69,17 @@ static void add_description(walk *w, cJSON *out, const cJSON *node, int depth)
 
 static cJSON *compact(walk *w, const cJSON *node, int depth, int is_param);
 
+void gen_schema_merge_members(cJSON *into, cJSON *from)
+{
+    while (from->child) {
+        cJSON *m = cJSON_DetachItemViaPointer(from, from->child);
+        if (m->string && !cJSON_GetObjectItemCaseSensitive(into, m->string))
+            cJSON_AddItemToObject(into, m->string, m);
+        else
+            cJSON_Delete(m);
+    }
+}
+
 /* Merges the compacted allOf member `from` into `out` and deletes it: members add what out
  * lacks (type, format, enum, description, items, anyOf, properties) and their required
  * names. */
@@ -85,13 +96,7 @@ static void merge_into(cJSON *out, cJSON *from)
         cJSON *dst = cJSON_GetObjectItemCaseSensitive(out, "properties");
         if (!dst)
             dst = cJSON_AddObjectToObject(out, "properties");
-        while (props->child) {
-            cJSON *p = cJSON_DetachItemViaPointer(props, props->child);
-            if (gen_obj(dst, p->string))
-                cJSON_Delete(p);
-            else
-                cJSON_AddItemToObject(dst, p->string, p);
-        }
+        gen_schema_merge_members(dst, props);
     }
     const cJSON *r;
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(from, "required"))
@@ -132,7 +137,7 @@ static cJSON *compact_ref(walk *w, const cJSON *node, int depth, int is_param)
  * spec leaves "type" out of some object and array schemas. */
 static const char *schema_type_at(const cJSON *spec, const cJSON *node, int depth);
 
-static const char *gen_schema_type(const cJSON *spec, const cJSON *node)
+const char *gen_schema_type(const cJSON *spec, const cJSON *node)
 {
     return schema_type_at(spec, node, 0);
 }

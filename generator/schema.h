@@ -43,6 +43,16 @@ extern const int gen_level_count;
 /* The tool's inputSchema: path and query parameters, plus "body" when it has one. */
 cJSON *gen_input_schema(const cJSON *spec, const gen_op *op, const gen_level *level);
 
+/* The one JSON type node describes ("object", "integer"...), or NULL if it admits several or
+ * says nothing: its declared type ("null" aside), else the type its keywords imply (properties:
+ * an object...), else the type every allOf member or every oneOf/anyOf member agrees on.
+ * $refs are followed. The string is the spec's or a literal: not to be freed. */
+const char *gen_schema_type(const cJSON *spec, const cJSON *node);
+
+/* Moves the members of object from that object into lacks into it (the first to give a
+ * member wins); from is left empty (the caller still deletes it). */
+void gen_schema_merge_members(cJSON *into, cJSON *from);
+
 /* The full request body schema with every $ref resolved, or NULL if the op has no body. */
 cJSON *gen_full_body_schema(const cJSON *spec, const gen_op *op);
 

@@ -2,6 +2,7 @@
 # The two set-up commands of the README, for a fresh Debian 12 machine (run as root, or as a
 # user with sudo):
 #   packaging/dev.sh run [mistmcp options]   install what is missing, build, start mistmcp
+#                                            (without options: over HTTP on the demo cloud)
 #   packaging/dev.sh fuzz                    install what is missing, only the fuzz step
 #   packaging/dev.sh test                    install what is missing, build, run every test
 #                                            (a Release build and an ASan+UBSan build, both
@@ -109,6 +110,8 @@ run)
         exit 1
     fi
     rm -f "$log"
+    # Without options: the HTTP server on the demo cloud, which says how to connect a client.
+    [ $# -gt 0 ] || set -- --transport http --demo
     exec ./build/mistmcp "$@"
     ;;
 fuzz)

@@ -2,6 +2,7 @@
 #include "base/config.h"
 
 #include "base/env_file.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -27,10 +28,28 @@ static const char *const mist_clouds[] = {
 void mm_config_usage(FILE *out)
 {
     fputs(
-        "usage: mistmcp [OPTIONS]\n"
+        "usage: mistmcp [OPTIONS]                      serve MCP (stdio, or HTTP with -t http)\n"
+        "       mistmcp [OPTIONS] search QUESTION...\n"
+        "       mistmcp [OPTIONS] describe TOOL [FIELD]\n"
+        "       mistmcp [OPTIONS] call TOOL [key=value...] [--json ARGS]\n"
         "\n"
         "MCP server for the Juniper Mist API. Every Mist API operation is a tool; tools are\n"
         "grouped in categories, loaded when a client session enables them.\n"
+        "\n"
+        "Commands: the tools from a terminal, run as one MCP session with the options and\n"
+        "credentials below; each prints the tool result the model would receive (JSON,\n"
+        "indented when stdout is a terminal) and exits 0, 1 on an error result, 2 on a usage\n"
+        "error.\n"
+        "  search QUESTION...           searchMistTools, the words as its query\n"
+        "  describe TOOL [FIELD]        describeMistTool: TOOL's parameters and request body\n"
+        "                               (FIELD: a body field, e.g. radius_config.auth_servers)\n"
+        "  call TOOL [key=value...]     runs TOOL (through callMistTool, or callMistWriteTool\n"
+        "                               for a write tool, with enable_category, when the\n"
+        "                               session does not list it). A value is JSON where it\n"
+        "                               parses (12, true, null, \"12\", [1], {\"a\":1}), else a\n"
+        "                               string; key= is the empty string\n"
+        "      --json ARGS              call: the arguments as one JSON object; a key=value\n"
+        "                               replaces its member of that key\n"
         "\n"
         "  -t, --transport stdio|http   transport (MISTMCP_TRANSPORT; default stdio)\n"
         "  -m, --mode MODE              minimal, managed, all or custom (MISTMCP_MODE;\n"
@@ -51,8 +70,10 @@ void mm_config_usage(FILE *out)
         "                               no account or token needed (MISTMCP_DEMO)\n"
         "      --enable-write-tools     expose POST/PUT/DELETE tools (MISTMCP_ENABLE_WRITE_TOOLS;\n"
         "                               default: read-only)\n"
-        "      --plugin-dir DIR         where category plugins live; repeatable\n"
-        "                               (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
+        "      --plugin-dir DIR         more category plugins, searched before the default\n"
+        "                               directory; repeatable (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
+        "      --no-default-plugin-dir  search only the --plugin-dir directories\n"
+        "                               (MISTMCP_NO_DEFAULT_PLUGIN_DIR)\n"
         "      --header 'Name: value'   extra HTTP response header; repeatable\n"
         "      --allow-cloud HOST       add a host to the Mist cloud allow-list; repeatable\n"
         "                               (MISTMCP_ALLOW_CLOUD, comma-separated)\n"
@@ -97,7 +118,8 @@ void mm_config_usage(FILE *out)
         "      --session-idle-timeout SEC  idle HTTP sessions end (MISTMCP_SESSION_IDLE_TIMEOUT;\n"
         "                               default 1800)\n"
         "      --list-categories        print every tool category and exit\n"
-        "      --check-plugins          load and unload every plugin once; exit 1 if one fails\n"
+        "      --check-plugins          name the categories without a plugin, load and unload\n"
+        "                               every plugin once; exit 1 if one is missing or fails\n"
         "  -h, --help                   this text\n"
         "      --version                version, Mist API spec version and plugin ABI\n"
         "\n"
@@ -243,6 +265,8 @@ enum {
     OPT_MAX_BATCH,
     OPT_TRUSTED_PROXY,
     OPT_DEMO,
+    OPT_NO_DEFAULT_PLUGIN_DIR,
+    OPT_JSON,
     OPT_ALLOW_HOST,
     OPT_BASE_PATH,
     OPT_NO_ACCESS_LOG,
@@ -540,17 +564,6 @@ static const char *header_problem(const char *line)
     return NULL;
 }
 
-/* text as a message shows it: each control byte (a newline, a terminal escape) becomes '?', so
- * that the message stays one line and does nothing to the terminal. Caller frees. */
-static char *shown(const char *text)
-{
-    char *s = mm_xstrdup(text);
-    for (char *p = s; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
-    return s;
-}
-
 int mm_config_session_choice(const char *mode_text, const char *categories_text,
                              mm_mode default_mode, mm_mode *mode, mm_strlist *categories, char *err,
                              size_t err_size)
@@ -562,7 +575,7 @@ int mm_config_session_choice(const char *mode_text, const char *categories_text,
             if (strcmp(mode_text, mm_mode_name((mm_mode)i)) == 0)
                 m = i;
         if (m < 0) {
-            char *s = shown(mode_text);
+            char *s = mm_text_shown(mode_text);
             mm_fail(err, err_size,
                     "mode '%.60s' is not valid: expected minimal, managed, all or custom", s);
             free(s);
@@ -600,7 +613,7 @@ int mm_config_session_choice(const char *mode_text, const char *categories_text,
 
 static int bad(FILE *err, const char *what, const char *value, const char *expected)
 {
-    char *s = shown(value);
+    char *s = mm_text_shown(value);
     fprintf(err, "mistmcp: %s '%s' is not valid: expected %s\n", what, s, expected);
     free(s);
     return 2;
@@ -708,6 +721,17 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
             mm_strlist_add(&cfg->plugin_dirs, cli_dirs->items[i]);
     else if ((v = pick(NULL, "MISTMCP_PLUGIN_DIR", NULL)))
         mm_strlist_split(&cfg->plugin_dirs, v, ':');
+    if (cli[OPT_NO_DEFAULT_PLUGIN_DIR - OPT_VERSION + 128])
+        cfg->no_default_plugin_dir = 1;
+    else if ((v = pick(NULL, "MISTMCP_NO_DEFAULT_PLUGIN_DIR", NULL)) &&
+             parse_bool(v, &cfg->no_default_plugin_dir) != 0)
+        return bad(err, "MISTMCP_NO_DEFAULT_PLUGIN_DIR", v, "1/0, true/false, yes/no or on/off");
+    if (cfg->no_default_plugin_dir && cfg->plugin_dirs.count == 0) {
+        fputs("mistmcp: --no-default-plugin-dir leaves no plugin directory: give one with "
+              "--plugin-dir DIR (or MISTMCP_PLUGIN_DIR)\n",
+              err);
+        return 2;
+    }
 
     for (size_t i = 0; i < sizeof mist_clouds / sizeof mist_clouds[0]; i++)
         mm_strlist_add(&cfg->clouds, mist_clouds[i]);
@@ -796,7 +820,7 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
      * Mist call says it again). Over HTTP the clients bring the tokens; the demo needs none. */
     if (cfg->tokens.count == 0 && cfg->env_file && cfg->action == MM_ACTION_SERVE &&
         cfg->transport == MM_TRANSPORT_STDIO && !cfg->demo) {
-        char *s = shown(cfg->env_file);
+        char *s = mm_text_shown(cfg->env_file);
         fprintf(err,
                 "mistmcp: warning: the env file %s sets no MIST_API_TOKEN (nor MIST_APITOKEN), "
                 "and neither does the environment: Mist calls will fail until one is set\n",
@@ -808,11 +832,11 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     else
         cfg->cloud = mm_xstrdup("api.mist.com");
     if (!mm_config_cloud_allowed(cfg, cfg->cloud)) {
-        char *s = shown(cfg->cloud);
+        char *s = mm_text_shown(cfg->cloud);
         fprintf(err, "mistmcp: Mist cloud '%s' is not one of the allowed clouds:", s);
         free(s);
         for (size_t i = 0; i < cfg->clouds.count; i++) {
-            s = shown(cfg->clouds.items[i]);
+            s = mm_text_shown(cfg->clouds.items[i]);
             fprintf(err, "%s%s", i ? ", " : " ", s);
             free(s);
         }
@@ -838,6 +862,48 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
                   err);
             return 2;
         }
+    }
+    return 0;
+}
+
+/* The words left after the options (getopt moved them to the end, in order): a command and
+ * its operands, or nothing. Returns 0, or 2 after one line to err. */
+static int command(mm_config *cfg, int argc, char **argv, FILE *err)
+{
+    static const struct {
+        const char *name;
+        mm_action action;
+    } commands[] = {
+        {"search", MM_ACTION_SEARCH}, {"describe", MM_ACTION_DESCRIBE}, {"call", MM_ACTION_CALL}};
+    int found = -1;
+    for (int i = 0; argc > 0 && i < 3 && found < 0; i++)
+        if (strcmp(argv[0], commands[i].name) == 0)
+            found = i;
+    if (argc > 0 && found < 0) {
+        char *s = mm_text_shown(argv[0]);
+        fprintf(err,
+                "mistmcp: unexpected argument '%s': expected an option or a command (search, "
+                "describe, call) (see --help)\n",
+                s);
+        free(s);
+        return 2;
+    }
+    if (found >= 0 &&
+        (cfg->action == MM_ACTION_LIST_CATEGORIES || cfg->action == MM_ACTION_CHECK_PLUGINS)) {
+        fprintf(err, "mistmcp: %s and the %s command: choose one\n",
+                cfg->action == MM_ACTION_LIST_CATEGORIES ? "--list-categories" : "--check-plugins",
+                commands[found].name);
+        return 2;
+    }
+    if (found >= 0 && cfg->action == MM_ACTION_SERVE)
+        cfg->action = commands[found].action; /* --help and --version still win */
+    for (int i = 1; i < argc; i++)
+        mm_strlist_add(&cfg->operands, argv[i]);
+    if (cfg->call_json && (found < 0 || commands[found].action != MM_ACTION_CALL)) {
+        fputs("mistmcp: --json goes with the call command: mistmcp call TOOL --json "
+              "'{\"key\": value}'\n",
+              err);
+        return 2;
     }
     return 0;
 }
@@ -875,6 +941,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"max-batch", required_argument, NULL, OPT_MAX_BATCH},
         {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
         {"demo", no_argument, NULL, OPT_DEMO},
+        {"no-default-plugin-dir", no_argument, NULL, OPT_NO_DEFAULT_PLUGIN_DIR},
+        {"json", required_argument, NULL, OPT_JSON},
         {"allow-host", required_argument, NULL, OPT_ALLOW_HOST},
         {"base-path", required_argument, NULL, OPT_BASE_PATH},
         {"no-access-log", no_argument, NULL, OPT_NO_ACCESS_LOG},
@@ -914,6 +982,16 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case OPT_ALLOW_CLOUD: mm_strlist_add(&clouds, optarg); break;
         case OPT_ALLOW_ORIGIN: mm_strlist_add(&cfg->origins, optarg); break;
         case OPT_TRUSTED_PROXY: mm_strlist_add(&cfg->trusted_proxies, optarg); break;
+        case OPT_JSON:
+            if (cfg->call_json) {
+                fputs("mistmcp: --json is given twice: give one JSON object (key=value "
+                      "arguments add to it)\n",
+                      err);
+                rc = 2;
+                break;
+            }
+            cfg->call_json = mm_xstrdup(optarg);
+            break;
         case OPT_ALLOW_HOST: mm_strlist_split(&cfg->allowed_hosts, optarg, ','); break;
         case OPT_NO_ACCESS_LOG: cli[OPT_NO_ACCESS_LOG - OPT_VERSION + 128] = "1"; break;
         case OPT_HEADER: {
@@ -928,12 +1006,15 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case 'd': cli['d'] = "1"; break;
         case OPT_WRITE: cli[OPT_WRITE - OPT_VERSION + 128] = "1"; break;
         case OPT_DEMO: cli[OPT_DEMO - OPT_VERSION + 128] = "1"; break;
+        case OPT_NO_DEFAULT_PLUGIN_DIR:
+            cli[OPT_NO_DEFAULT_PLUGIN_DIR - OPT_VERSION + 128] = "1";
+            break;
         case ':':
         case '?': {
             /* A short option is named by its letter: inside a group ("-dx") argv[optind - 1]
              * may still be the argument before it. */
             char letter[3] = {'-', (char)optopt, '\0'};
-            char *s = shown(optopt > 0 && optopt < 128 ? letter : argv[optind - 1]);
+            char *s = mm_text_shown(optopt > 0 && optopt < 128 ? letter : argv[optind - 1]);
             fprintf(err,
                     c == ':' ? "mistmcp: option %s needs a value (see --help)\n"
                              : "mistmcp: unknown option '%s' (see --help)\n",
@@ -949,19 +1030,15 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
                 cli[c - OPT_VERSION + 128] = optarg;
         }
     }
-    if (rc == 0 && optind < argc) {
-        char *s = shown(argv[optind]);
-        fprintf(err, "mistmcp: unexpected argument '%s' (see --help)\n", s);
-        free(s);
-        rc = 2;
-    }
+    if (rc == 0)
+        rc = command(cfg, argc - optind, argv + optind, err);
     mm_env_file file = {0};
     if (rc == 0) {
         const char *path = cli['e'] ? cli['e'] : getenv("MIST_ENV_FILE");
         if (path && *path) {
             char why[512];
             if (mm_env_file_load(path, &file, why, sizeof why) != 0) {
-                char *s = shown(why); /* it names the file */
+                char *s = mm_text_shown(why); /* it names the file */
                 fprintf(err, "mistmcp: %s\n", s);
                 free(s);
                 rc = 2;
@@ -988,11 +1065,16 @@ int mm_config_check_categories(const mm_config *cfg, const char *const *valid, s
         for (size_t k = 0; k < count && !found; k++)
             found = strcmp(valid[k], cfg->categories.items[i]) == 0;
         if (!found) {
-            char *s = shown(cfg->categories.items[i]);
-            fprintf(err,
-                    "mistmcp: unknown category '%s' in --categories (mistmcp --list-categories "
-                    "shows them all)\n",
-                    s);
+            mm_suggest sg;
+            mm_suggest_init(&sg, cfg->categories.items[i], 3);
+            for (size_t k = 0; k < count; k++)
+                mm_suggest_consider(&sg, valid[k], k);
+            char list[300];
+            char *s = mm_text_shown(cfg->categories.items[i]);
+            fprintf(err, "mistmcp: unknown category '%s' in --categories (%s%s%s", s,
+                    mm_suggest_list(&sg, list, sizeof list) ? "did you mean " : "", list,
+                    sg.count ? "? " : "");
+            fputs("mistmcp --list-categories shows them all)\n", err);
             free(s);
             return 2;
         }
@@ -1004,6 +1086,8 @@ void mm_config_free(mm_config *cfg)
 {
     for (size_t i = 0; i < cfg->tokens.count; i++)
         explicit_bzero(cfg->tokens.items[i], strlen(cfg->tokens.items[i]));
+    mm_strlist_free(&cfg->operands);
+    free(cfg->call_json);
     if (cfg->metrics_token)
         explicit_bzero(cfg->metrics_token, strlen(cfg->metrics_token));
     free(cfg->metrics_token);

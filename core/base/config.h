@@ -21,7 +21,11 @@ typedef enum mm_action {
     MM_ACTION_HELP,
     MM_ACTION_VERSION,
     MM_ACTION_LIST_CATEGORIES,
-    MM_ACTION_CHECK_PLUGINS
+    MM_ACTION_CHECK_PLUGINS,
+    /* The tools from a terminal (transport/terminal.h): the command word and its operands. */
+    MM_ACTION_SEARCH,   /* mistmcp search QUESTION... */
+    MM_ACTION_DESCRIBE, /* mistmcp describe TOOL [FIELD] */
+    MM_ACTION_CALL      /* mistmcp call TOOL [key=value...] [--json ARGS] */
 } mm_action;
 
 typedef enum mm_transport { MM_TRANSPORT_STDIO = 0, MM_TRANSPORT_HTTP } mm_transport;
@@ -40,6 +44,8 @@ typedef struct mm_strlist {
 
 typedef struct mm_config {
     mm_action action;
+    mm_strlist operands; /* search, describe, call: the words after the command, in order */
+    char *call_json;     /* call: --json's text as given (checked by the command), or NULL */
     mm_transport transport;
     mm_mode mode;
     mm_strlist categories; /* custom mode */
@@ -49,7 +55,8 @@ typedef struct mm_config {
     char *env_file; /* the file read, or NULL */
     int enable_write_tools;
     int demo; /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
-    mm_strlist plugin_dirs;     /* empty: the default directory */
+    mm_strlist plugin_dirs;     /* searched before the default directory */
+    int no_default_plugin_dir;  /* 1: only plugin_dirs (then never empty) */
     mm_strlist headers;         /* "Name: value", HTTP responses */
     mm_strlist clouds;          /* the allow-list: Mist's clouds plus --allow-cloud */
     mm_strlist origins;         /* --allow-origin: browser origins allowed besides loopback ones */
@@ -82,7 +89,14 @@ typedef struct mm_config {
                            (the official conformance suite sends none); tests only */
 } mm_config;
 
-/* Parses argv and the environment (getenv). Returns 0, or 2 after writing one line to err. */
+/* How an operator allows write tools, for messages that say why a tool or a category is off:
+ * "... start mistmcp with " MM_WRITE_TOOLS_HINT. */
+#define MM_WRITE_TOOLS_HINT "--enable-write-tools (or MISTMCP_ENABLE_WRITE_TOOLS=1)"
+
+/* Parses argv and the environment (getenv). Returns 0, or 2 after writing one line to err.
+ * The first word that is not an option may name a command (search, describe, call): the
+ * words after it are its operands, options may come before or after it, and "--" ends the
+ * options (for an operand that starts with '-'). Any other word is refused. */
 int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err);
 
 /* 2 (after one line to err) if a configured category is not in the valid list, else 0. */

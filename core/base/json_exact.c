@@ -173,6 +173,61 @@ char *mm_json_take_text(cJSON *item)
     return text;
 }
 
+/* A new line, then two spaces for each level of depth. */
+static void new_line(mm_buf *out, int depth)
+{
+    mm_buf_put(out, "\n", 1);
+    for (int i = 0; i < depth; i++)
+        mm_buf_put(out, "  ", 2);
+}
+
+char *mm_json_pretty(const char *text, size_t len)
+{
+    mm_buf out = {0};
+    mm_buf_put(&out, "", 0);
+    int depth = 0, in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) { /* copied as it is, escapes included */
+            mm_buf_put(&out, text + i, c == '\\' && i + 1 < len ? 2 : 1);
+            i += c == '\\' && i + 1 < len;
+            in_string = c != '"';
+            continue;
+        }
+        size_t next = i + 1;
+        while (next < len && strchr(" \t\r\n", text[next]))
+            next++;
+        switch (c) {
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n': break;
+        case '{':
+        case '[':
+            mm_buf_put(&out, &c, 1);
+            if (next < len && (text[next] == '}' || text[next] == ']')) {
+                mm_buf_put(&out, text + next, 1); /* {} and [] stay on their line */
+                i = next;
+            } else {
+                new_line(&out, ++depth);
+            }
+            break;
+        case '}':
+        case ']':
+            new_line(&out, depth > 0 ? --depth : 0);
+            mm_buf_put(&out, &c, 1);
+            break;
+        case ',':
+            mm_buf_put(&out, ",", 1);
+            new_line(&out, depth);
+            break;
+        case ':': mm_buf_put(&out, ": ", 2); break;
+        default: in_string = c == '"'; mm_buf_put(&out, &c, 1);
+        }
+    }
+    return out.data;
+}
+
 /* 1 if s[0..4) are hex digits within end: the rest of a \u escape as JSON writes it. */
 static int hex4(const char *s, const char *end)
 {

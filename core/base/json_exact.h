@@ -51,6 +51,12 @@ char *mm_json_print_exact(const cJSON *item);
  * cannot print it (item is deleted either way). */
 char *mm_json_take_text(cJSON *item);
 
+/* JSON text[0..len) laid out for a person: each member and element on a line of its own,
+ * indented two spaces a level, a space after each ':', empty {} and [] kept on one line; the
+ * tokens themselves (strings, numbers) are copied byte for byte. The text is not checked:
+ * give it JSON (such as mm_json_wire_text's). Returns a new string (caller frees). */
+char *mm_json_pretty(const char *text, size_t len);
+
 /* text[0..len), which cJSON parsed, as JSON text every strict parser takes, with its own
  * characters otherwise: the white space between tokens dropped (every byte up to 0x20 and a
  * leading byte order mark, which cJSON skips), control characters inside strings escaped

@@ -240,3 +240,12 @@ char *mm_json_wire_text(cJSON *msg)
     cJSON_Delete(msg);
     return repaired(text);
 }
+
+char *mm_text_shown(const char *text)
+{
+    char *s = mm_xstrdup(text);
+    for (char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return s;
+}

@@ -41,6 +41,10 @@ struct cJSON;
 char *mm_json_wire_text(struct cJSON *msg);
 /* Characters (code points) in a UTF-8 string; an invalid byte counts as one. */
 size_t mm_utf8_length(const char *s);
+/* text as a one-line message shows it: each control byte (a newline, a terminal escape)
+ * becomes '?', so that the message stays one line and does nothing to the terminal. Returns a
+ * new string (caller frees). */
+char *mm_text_shown(const char *text);
 
 /* A growing byte string, NUL-terminated once anything was put in it; {0} is empty. The caller
  * owns data (free). */

@@ -40,7 +40,8 @@ static enum MHD_Result reply(mm_demo *d, struct MHD_Connection *c, const mm_demo
     struct MHD_Response *r = d->mhd->create_response_from_buffer(n, a->body, MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
-    d->mhd->add_response_header(r, "Content-Type", "application/json");
+    d->mhd->add_response_header(r, "Content-Type",
+                                a->content_type ? a->content_type : "application/json");
     if (a->page_limit > 0) {
         char v[32];
         snprintf(v, sizeof v, "%ld", a->page_total);

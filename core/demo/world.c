@@ -232,7 +232,7 @@ static void add_wireless_client(mm_demo_world *w, rng *r, const char *site_id, c
     cJSON_AddItemToObject(c, "wlan_id", str_array1(wlan_id));
     cJSON_AddStringToObject(c, "last_ip", ip);
     cJSON_AddItemToObject(c, "ip", str_array1(ip));
-    cJSON_AddStringToObject(c, "last_vlan", wlan_rows[wlan][2]);
+    cJSON_AddNumberToObject(c, "last_vlan", atoi(wlan_rows[wlan][2]));
     cJSON_AddStringToObject(c, "last_os", kind[1]);
     cJSON_AddItemToObject(c, "os", str_array1(kind[1]));
     cJSON_AddStringToObject(c, "mfg", kind[2]);
@@ -261,7 +261,7 @@ static cJSON *make_wlan(rng *r, const char *org_id, int i)
     cJSON *auth = cJSON_AddObjectToObject(wl, "auth");
     cJSON_AddStringToObject(auth, "type", wlan_rows[i][1]);
     if (i == 2)
-        cJSON_AddStringToObject(auth, "pairwise", "wpa2-ccmp");
+        cJSON_AddItemToObject(auth, "pairwise", str_array1("wpa2-ccmp"));
     cJSON_AddBoolToObject(wl, "vlan_enabled", 1);
     cJSON_AddStringToObject(wl, "vlan_id", wlan_rows[i][2]);
     cJSON *bands = cJSON_AddArrayToObject(wl, "bands");
@@ -404,10 +404,10 @@ mm_demo_world *mm_demo_world_create(void)
             cJSON_AddStringToObject(c, "mac", mac);
             cJSON_AddStringToObject(c, "org_id", w->org_id);
             cJSON_AddStringToObject(c, "site_id", site_id);
-            cJSON_AddStringToObject(c, "device_mac", sw_mac);
-            cJSON_AddStringToObject(c, "port_id", port);
-            cJSON_AddItemToObject(c, "hostname", str_array1(host));
-            cJSON_AddNumberToObject(c, "vlan", 10);
+            cJSON_AddItemToObject(c, "device_mac", str_array1(sw_mac));
+            cJSON_AddItemToObject(c, "port_id", str_array1(port));
+            cJSON_AddStringToObject(c, "dhcp_hostname", host);
+            cJSON_AddItemToObject(c, "vlan", cJSON_CreateIntArray((const int[]){10}, 1));
             cJSON_AddNumberToObject(c, "timestamp", MM_DEMO_NOW - below(&r, 3600));
             cJSON_AddItemToArray(w->wired_clients, c);
         }

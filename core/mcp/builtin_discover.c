@@ -59,6 +59,45 @@ static int category_enabled(mm_session *s, const char *category)
     return on;
 }
 
+/* Search answers only with tools whose plugin is there (mm_search_keep_fn). */
+static int has_plugin(const mm_catalog_category *category, void *reg)
+{
+    const mm_category *cat = mm_registry_find(reg, category->name);
+    return cat && mm_category_present(cat);
+}
+
+#define WRITE_NOTE_MAX 3
+
+/* On a read-only server: the write tools that match the query better than the last read-only
+ * result shown (any, if the results are not full), which the model would otherwise never hear
+ * of: a question about an ARP table finds only POST tools, in a write-only category. */
+static void note_write_matches(mm_registry *reg, const char *query, double last_score, int full,
+                               cJSON *sc, char **text, size_t *used, size_t *cap)
+{
+    mm_search_hit hits[SEARCH_DEFAULT];
+    size_t n = mm_tool_search(&mm_generated_catalog, query, 1, has_plugin, reg, hits,
+                              SEARCH_DEFAULT),
+           shown = 0;
+    cJSON *names = NULL;
+    for (size_t i = 0; i < n && shown < WRITE_NOTE_MAX; i++) {
+        if (hits[i].tool->read_only || (full && hits[i].score <= last_score))
+            continue;
+        if (!names) {
+            names = cJSON_AddArrayToObject(sc, "writeToolsNotShown");
+            mm_appendf(text, used, cap,
+                       "Write tools also match, but this server is read-only; an operator "
+                       "allows them by starting it with " MM_WRITE_TOOLS_HINT ":");
+        }
+        const mm_catalog_category *c = hits[i].category;
+        mm_appendf(text, used, cap, "%s %s [%s%s]", shown ? "," : "", hits[i].tool->name, c->name,
+                   c->read_only_count ? "" : ", write-only category");
+        cJSON_AddItemToArray(names, cJSON_CreateString(hits[i].tool->name));
+        shown++;
+    }
+    if (names)
+        mm_appendf(text, used, cap, ".\n");
+}
+
 cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
 {
     static const char *const known[] = {"query", "limit", NULL};
@@ -83,7 +122,8 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
     size_t max = limit ? (size_t)limit->valuedouble : SEARCH_DEFAULT;
     mm_search_hit hits[SEARCH_MAX];
     mm_session *s = ctx->session;
-    size_t n = mm_tool_search(&mm_generated_catalog, query, s->write_tools, hits, max);
+    size_t n = mm_tool_search(&mm_generated_catalog, query, s->write_tools, has_plugin,
+                              s->srv->registry, hits, max);
     size_t cap = 0, used = 0;
     char *text = NULL;
     cJSON *sc = cJSON_CreateObject();
@@ -96,18 +136,25 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
                    "stats, events, alarms).",
                    query);
     for (size_t i = 0; i < n; i++) {
-        int on = category_enabled(s, hits[i].category->name);
-        mm_appendf(&text, &used, &cap, "%zu. %s [%s; %s%s] %.160s\n", i + 1, hits[i].tool->name,
-                   hits[i].category->name, hits[i].tool->read_only ? "read-only" : "write",
-                   on ? "; enabled" : "", hits[i].tool->summary);
+        const mm_catalog_category *c = hits[i].category;
+        int on = category_enabled(s, c->name);
+        mm_appendf(&text, &used, &cap, "%zu. %s [%s%s; %s%s] %.160s\n", i + 1, hits[i].tool->name,
+                   c->name, c->read_only_count ? "" : ", write-only category",
+                   hits[i].tool->read_only ? "read-only" : "write", on ? "; enabled" : "",
+                   hits[i].tool->summary);
         cJSON *h = cJSON_CreateObject();
         cJSON_AddStringToObject(h, "name", hits[i].tool->name);
-        cJSON_AddStringToObject(h, "category", hits[i].category->name);
+        cJSON_AddStringToObject(h, "category", c->name);
         cJSON_AddStringToObject(h, "summary", hits[i].tool->summary);
         cJSON_AddBoolToObject(h, "readOnly", hits[i].tool->read_only);
         cJSON_AddBoolToObject(h, "enabled", on);
+        cJSON_AddNumberToObject(h, "categoryReadOnlyTools", c->read_only_count);
+        cJSON_AddNumberToObject(h, "categoryWriteTools", c->tool_count - c->read_only_count);
         cJSON_AddItemToArray(list, h);
     }
+    if (!s->write_tools)
+        note_write_matches(s->srv->registry, query, n ? hits[n - 1].score : 0, n == max, sc, &text,
+                           &used, &cap);
     if (n)
         mm_appendf(&text, &used, &cap,
                    "Next: describeMistTool shows a tool's arguments; callMistTool runs a "
@@ -229,16 +276,19 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args)
             mm_registry_release(reg, cat);
         }
     }
-    cJSON_Delete(args);
     if (!d) {
         char text[sizeof err + 100];
-        snprintf(text, sizeof text, "%s%s%s", err[0] ? "Cannot describe it: " : "",
-                 err[0] ? err : "Unknown tool: ",
-                 err[0] ? ""
-                        : "no Mist tool has that name; searchMistTools finds tools by "
-                          "keywords.");
+        if (err[0]) {
+            snprintf(text, sizeof text, "Cannot describe it: %s", err);
+        } else { /* name is in args: deleted below */
+            mm_protocol_unknown_tool(s, name, text, 500);
+            snprintf(text + strlen(text), sizeof text - strlen(text),
+                     ". No Mist tool has that name; searchMistTools finds tools by keywords.");
+        }
+        cJSON_Delete(args);
         return mm_result_text(text, 1);
     }
+    cJSON_Delete(args);
     char *json = cJSON_PrintUnformatted(d);
     cJSON *res = mm_result_text(json, 0);
     free(json);
@@ -376,4 +426,22 @@ cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args)
 cJSON *mm_builtin_call_write(mm_call_ctx *ctx, cJSON *args)
 {
     return dispatch(ctx, args, 1);
+}
+
+const char *mm_builtin_route(mm_session *s, const char *name)
+{
+    mm_registry *reg = s->srv->registry;
+    mm_category *cat = NULL;
+    if (mm_builtin_find(name)) /* the dispatchers run no built-in but getSelf */
+        return NULL;
+    if (mm_session_find_tool(s, name, &cat, NULL)) {
+        mm_registry_release(reg, cat);
+        return NULL;
+    }
+    const mm_builtin *call = mm_builtin_find("callMistTool");
+    int method = 0;
+    int read_only = catalog_read_only(reg, name, &method);
+    if (!call || !mm_builtin_visible(call, s) || read_only < 0)
+        return NULL;
+    return read_only == 0 && s->write_tools ? "callMistWriteTool" : "callMistTool";
 }

@@ -79,54 +79,22 @@ static void add_new_tools(mm_session *s, size_t index, cJSON *into)
     mm_registry_release(reg, mm_registry_at(reg, index));
 }
 
-/* 1 if the n-letter word at w is a whole '_'-separated word of name, plurals aside
- * ("org" and "orgs", "wlan" and "wlans"). */
-static int shares_word(const char *name, const char *w, size_t n)
-{
-    for (const char *p = name; *p; p += strcspn(p, "_"), p += *p == '_') {
-        size_t k = strcspn(p, "_");
-        size_t m = k < n ? k : n;
-        if (strncmp(p, w, m) == 0 &&
-            (k == n || (k == n + 1 && p[n] == 's') || (n == k + 1 && w[k] == 's')))
-            return 1;
-    }
-    return 0;
-}
-
-/* For an unknown category: the existing names sharing the most of its words (the schema no
- * longer lists all 195: the tool list would not fit a model's budget). */
+/* For an unknown category: the existing names spelt nearly the same or sharing most of its
+ * words (the schema no longer lists all 195: the tool list would not fit a model's budget). */
 static void suggest_categories(mm_registry *reg, const char *wrong, char **text, size_t *used,
                                size_t *cap)
 {
-    enum { MAX = 5 };
-    size_t best[MAX] = {0};
-    int score[MAX] = {0};
-    for (size_t i = 0; i < mm_registry_count(reg); i++) {
-        const char *name = mm_category_name(mm_registry_at(reg, i));
-        int sc = 0;
-        for (const char *w = wrong; *w; w += strcspn(w, "_-"), w += *w == '_' || *w == '-') {
-            size_t n = strcspn(w, "_-");
-            if (n >= 2 && shares_word(name, w, n))
-                sc += (int)n;
-        }
-        if (sc)
-            sc = sc * 100 - (int)strlen(name); /* equal matches: the shorter name first */
-        for (int k = 0; k < MAX; k++)
-            if (sc > score[k]) {
-                memmove(&score[k + 1], &score[k], (MAX - 1 - (size_t)k) * sizeof *score);
-                memmove(&best[k + 1], &best[k], (MAX - 1 - (size_t)k) * sizeof *best);
-                score[k] = sc, best[k] = i;
-                break;
-            }
-    }
-    mm_appendf(text, used, cap, " For '%.60s' %s", wrong,
-               score[0] ? "did you mean:"
-                        : "no category is close; searchMistTools finds the "
-                          "category of a tool");
-    for (int k = 0; k < MAX && score[k]; k++)
-        mm_appendf(text, used, cap, "%s %s", k ? "," : "",
-                   mm_category_name(mm_registry_at(reg, best[k])));
-    mm_appendf(text, used, cap, ".");
+    mm_suggest sg;
+    mm_suggest_init(&sg, wrong, MM_SUGGEST_MAX);
+    mm_registry_suggest_categories(reg, &sg);
+    char list[400];
+    if (mm_suggest_list(&sg, list, sizeof list))
+        mm_appendf(text, used, cap, " For '%.60s' did you mean: %s.", wrong, list);
+    else
+        mm_appendf(text, used, cap,
+                   " For '%.60s' no category is close; searchMistTools finds the category of a "
+                   "tool.",
+                   wrong);
 }
 
 /* "name(arg, arg), ..." of new_tools, appended to text. */
@@ -154,6 +122,29 @@ static void append_new_tools(char **text, size_t *used, size_t *cap, const cJSON
     }
     if (!first)
         mm_appendf(text, used, cap, ".");
+}
+
+/* Why the write-only categories asked for were not enabled, and how to allow them. */
+static void append_write_only(mm_registry *reg, const cJSON *names, char **text, size_t *used,
+                              size_t *cap)
+{
+    const cJSON *name;
+    int first = 1;
+    cJSON_ArrayForEach(name, names)
+    {
+        const mm_catalog_category *info =
+            mm_category_catalog(mm_registry_find(reg, name->valuestring));
+        mm_appendf(text, used, cap, "%s%s (%u write tools)",
+                   first ? " Not enabled, having only write tools (POST, PUT, DELETE), while "
+                           "this server is read-only: "
+                         : ", ",
+                   name->valuestring, info ? info->tool_count : 0);
+        first = 0;
+    }
+    if (!first)
+        mm_appendf(text, used, cap,
+                   ". To use them, mistmcp must be started with " MM_WRITE_TOOLS_HINT
+                   "; callMistWriteTool then runs them.");
 }
 
 static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
@@ -190,6 +181,7 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
     cJSON *sc = cJSON_CreateObject();
     cJSON *unknown = cJSON_AddArrayToObject(sc, "unknown");
     cJSON *failed = cJSON_AddObjectToObject(sc, "failed");
+    cJSON *write_only = cJSON_AddArrayToObject(sc, "write_only"); /* not enabled: see below */
     cJSON *new_tools = cJSON_AddObjectToObject(sc, "new_tools");
     int changed = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -204,6 +196,10 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
             if (!pass) {
                 changed |= mm_session_disable(s, index) > 0;
                 continue;
+            }
+            if (!s->write_tools && mm_category_write_only(cat)) {
+                cJSON_AddItemToArray(write_only, cJSON_CreateString(list->items[i]));
+                continue; /* enabled, it would show no tool and look like it worked */
             }
             int rc = mm_session_enable(s, index, err, sizeof err);
             if (rc < 0)
@@ -261,10 +257,11 @@ static cJSON *run_manage(mm_call_ctx *ctx, cJSON *args)
                 suggest_categories(reg, name->valuestring, &text, &used, &cap);
         }
     }
+    append_write_only(reg, write_only, &text, &used, &cap);
     if (changed)
         mm_appendf(&text, &used, &cap,
                    " The tool list changed; if your client does not refresh it, ask it to.");
-    int failed_any = cJSON_GetArraySize(failed) > 0;
+    int failed_any = cJSON_GetArraySize(failed) > 0 || cJSON_GetArraySize(write_only) > 0;
     cJSON *res = mm_result_text(text, failed_any);
     free(text);
     cJSON_AddItemToObject(res, "structuredContent", sc);

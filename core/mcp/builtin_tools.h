@@ -43,4 +43,12 @@ cJSON *mm_builtin_describe(mm_call_ctx *ctx, cJSON *args);
 cJSON *mm_builtin_call(mm_call_ctx *ctx, cJSON *args);       /* read-only tools only */
 cJSON *mm_builtin_call_write(mm_call_ctx *ctx, cJSON *args); /* write tools only */
 
+/* How a model reaches the tool `name` from session s as it stands: NULL when it calls it by
+ * its name (a built-in, a tool of an enabled category, a name the catalog does not know, or
+ * any tool in mode minimal, which has no dispatcher: tools/call then answers, or says why
+ * not), else the dispatcher that runs it with enable_category: callMistWriteTool for a write
+ * tool when the session has write tools, callMistTool otherwise (which refuses a write tool
+ * naming --enable-write-tools). The name returned is static. Thread-safe. */
+const char *mm_builtin_route(mm_session *s, const char *name);
+
 #endif

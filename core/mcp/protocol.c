@@ -220,26 +220,40 @@ static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
     return result(id, r);
 }
 
-/* Where a tool the session does not show lives, for a helpful error. */
+/* Where a tool the session does not show lives, for a helpful error; for a name no tool has,
+ * the names spelt nearly the same or sharing its words. */
 void mm_protocol_unknown_tool(mm_session *s, const char *name, char *out, size_t size)
 {
-    const mm_catalog *c = &mm_generated_catalog;
-    for (uint32_t i = 0; i < c->category_count; i++)
-        for (uint32_t k = 0; k < c->categories[i].tool_count; k++)
-            if (strcmp(c->categories[i].tools[k].name, name) == 0) {
-                if (!c->categories[i].tools[k].read_only && !s->write_tools)
-                    snprintf(out, size,
-                             "Unknown tool: %s is a write tool (%s); mistmcp was started "
-                             "read-only (--enable-write-tools exposes write tools)",
-                             name, c->categories[i].name);
-                else
-                    snprintf(out, size,
-                             "Unknown tool: %s is in category %s, which is not enabled; call "
-                             "manageMcpTools with enable_mcp_tools_categories [\"%s\"]",
-                             name, c->categories[i].name, c->categories[i].name);
-                return;
-            }
-    snprintf(out, size, "Unknown tool: %.200s", name);
+    mm_registry *reg = s->srv->registry;
+    long at = mm_registry_catalog_tool(reg, name);
+    const mm_catalog_category *cat =
+        at >= 0 ? mm_category_catalog(mm_registry_at(reg, (size_t)at)) : NULL;
+    for (uint32_t k = 0; cat && k < cat->tool_count; k++) {
+        if (strcmp(cat->tools[k].name, name) != 0)
+            continue;
+        if (!cat->tools[k].read_only && !s->write_tools)
+            snprintf(out, size,
+                     "Unknown tool: %s is a write tool (%s); mistmcp was started "
+                     "read-only (--enable-write-tools exposes write tools)",
+                     name, cat->name);
+        else
+            snprintf(out, size,
+                     "Unknown tool: %s is in category %s, which is not enabled; call "
+                     "manageMcpTools with enable_mcp_tools_categories [\"%s\"]",
+                     name, cat->name, cat->name);
+        return;
+    }
+    mm_suggest sg;
+    mm_suggest_init(&sg, name, 3);
+    for (size_t i = 0; i < mm_builtin_count(); i++)
+        if (mm_builtin_visible(mm_builtin_at(i), s))
+            mm_suggest_consider(&sg, mm_builtin_at(i)->tool.name, i);
+    mm_registry_suggest_tools(reg, &sg);
+    char list[300];
+    if (mm_suggest_list(&sg, list, sizeof list))
+        snprintf(out, size, "Unknown tool: %.200s; did you mean: %s?", name, list);
+    else
+        snprintf(out, size, "Unknown tool: %.200s", name);
 }
 
 /* The request's progress token, or NULL. A token longer than 256 bytes gets no progress:

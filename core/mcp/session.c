@@ -33,8 +33,12 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
     s->send_ctx = send_ctx;
     size_t n = mm_registry_count(srv->registry);
     for (size_t i = 0; i < n; i++) {
-        const char *name = mm_category_name(mm_registry_at(srv->registry, i));
-        int wanted = mode == MM_MODE_ALL && mm_category_catalog(mm_registry_at(srv->registry, i));
+        const mm_category *cat = mm_registry_at(srv->registry, i);
+        /* all: every catalog category with a tool to show: not a write-only one on a
+         * read-only server, nor one whose plugin is missing (start-up warned about it) */
+        int wanted = mode == MM_MODE_ALL && mm_category_catalog(cat) && mm_category_present(cat) &&
+                     (s->write_tools || !mm_category_write_only(cat));
+        const char *name = mm_category_name(cat);
         for (size_t k = 0; mode == MM_MODE_CUSTOM && k < category_count; k++)
             wanted |= strcmp(categories[k], name) == 0;
         if (wanted && mm_session_enable(s, i, err, err_size) < 0) {
@@ -42,6 +46,27 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
             return NULL;
         }
     }
+    return s;
+}
+
+mm_session *mm_session_create_own(const mm_server *srv, mm_send_fn send, void *send_ctx, char *err,
+                                  size_t err_size)
+{
+    const mm_config *cfg = srv->cfg;
+    size_t len = 1;
+    for (size_t i = 0; i < cfg->tokens.count; i++)
+        len += strlen(cfg->tokens.items[i]) + 1;
+    char *tokens = mm_xcalloc(1, len); /* "a,b,c": the session rotates on 429 */
+    for (size_t i = 0; i < cfg->tokens.count; i++) {
+        if (i)
+            strcat(tokens, ",");
+        strcat(tokens, cfg->tokens.items[i]);
+    }
+    mm_session *s = mm_session_create(srv, cfg->mode, (const char *const *)cfg->categories.items,
+                                      cfg->categories.count, *tokens ? tokens : NULL, cfg->org_id,
+                                      send, send_ctx, err, err_size);
+    explicit_bzero(tokens, len);
+    free(tokens);
     return s;
 }
 

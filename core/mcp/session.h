@@ -63,6 +63,11 @@ typedef struct mm_session {
 mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *const *categories,
                               size_t category_count, const char *token, const char *org_id,
                               mm_send_fn send, void *send_ctx, char *err, size_t err_size);
+/* The session of the operator's own settings, as MCP over stdio and the terminal commands
+ * have it: srv->cfg's mode, categories, every token (rotated on 429) and org id. NULL with a
+ * message as for mm_session_create. Thread-safe as mm_session_create. */
+mm_session *mm_session_create_own(const mm_server *srv, mm_send_fn send, void *send_ctx, char *err,
+                                  size_t err_size);
 void mm_session_destroy(mm_session **session);
 
 /* The token to send now (NULL if none). Valid for the session's life. */

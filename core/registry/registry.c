@@ -19,6 +19,7 @@ struct mm_category {
     char *description;               /* owned */
     const mm_catalog_category *info; /* NULL for third-party plugins */
     char *file;                      /* third-party: found at index time; immutable */
+    int present;                     /* a plugin file was found at index time; immutable */
     cat_state state;
     /* References. Above zero only while LOADED (and the view set): a category that already
      * has one (a session enabled it) is acquired and released with a compare-and-swap,
@@ -91,21 +92,21 @@ static int cat_cmp(const void *a, const void *b)
     return strcmp(((const mm_category *)a)->name, ((const mm_category *)b)->name);
 }
 
-/* The first `sorted` entries (the catalog's) are in name order: bsearch them, then scan the
- * few third-party ones found so far. */
-static int has_category(const mm_category *cats, size_t sorted, size_t n, const char *name)
+/* The entry named name, or NULL. The first `sorted` entries (the catalog's) are in name
+ * order: bsearch them, then scan the few third-party ones found so far. */
+static mm_category *find_category(mm_category *cats, size_t sorted, size_t n, const char *name)
 {
     mm_category key = {.name = (char *)name};
-    if (bsearch(&key, cats, sorted, sizeof *cats, cat_cmp))
-        return 1;
-    for (size_t i = sorted; i < n; i++)
+    mm_category *c = bsearch(&key, cats, sorted, sizeof *cats, cat_cmp);
+    for (size_t i = sorted; i < n && !c; i++)
         if (strcmp(cats[i].name, name) == 0)
-            return 1;
-    return 0;
+            c = &cats[i];
+    return c;
 }
 
-/* Third-party plugins: <dir>/<category>.so not in the catalog. First directory wins. */
-static void scan_extra(mm_registry *reg, size_t *cap)
+/* Marks the catalog categories whose plugin is in a directory, and adds the third-party
+ * plugins: <dir>/<category>.so not in the catalog. First directory wins. */
+static void scan_dirs(mm_registry *reg, size_t *cap)
 {
     size_t sorted = reg->count;
     for (size_t d = 0; d < reg->dir_count; d++) {
@@ -119,8 +120,10 @@ static void scan_extra(mm_registry *reg, size_t *cap)
                 continue;
             char *name = mm_xstrdup(e->d_name);
             name[n - 3] = '\0';
-            if (!mm_valid_category_name(name) ||
-                has_category(reg->cats, sorted, reg->count, name)) {
+            mm_category *known = find_category(reg->cats, sorted, reg->count, name);
+            if (known)
+                known->present = 1;
+            if (!mm_valid_category_name(name) || known) {
                 free(name);
                 continue;
             }
@@ -129,6 +132,7 @@ static void scan_extra(mm_registry *reg, size_t *cap)
             mm_category *c = &reg->cats[reg->count++];
             memset(c, 0, sizeof *c);
             c->name = name;
+            c->present = 1;
             size_t len = strlen(reg->dirs[d]) + n + 2;
             c->file = mm_xmalloc(len);
             snprintf(c->file, len, "%s/%s", reg->dirs[d], e->d_name);
@@ -163,8 +167,8 @@ int mm_registry_create(const mm_catalog *catalog, const char *const *dirs, size_
         c->name = mm_xstrdup(c->info->name);
         c->description = mm_xstrdup(c->info->description);
     }
-    qsort(reg->cats, reg->count, sizeof *reg->cats, cat_cmp); /* for scan_extra's bsearch */
-    scan_extra(reg, &cap);
+    qsort(reg->cats, reg->count, sizeof *reg->cats, cat_cmp); /* for find_category's bsearch */
+    scan_dirs(reg, &cap);
     qsort(reg->cats, reg->count, sizeof *reg->cats, cat_cmp);
     index_tools(reg);
     *out = reg;
@@ -228,6 +232,19 @@ size_t mm_registry_index(const mm_registry *reg, const mm_category *cat)
     return (size_t)(cat - reg->cats);
 }
 
+void mm_registry_suggest_categories(const mm_registry *reg, mm_suggest *sg)
+{
+    for (size_t i = 0; i < reg->count; i++)
+        mm_suggest_consider(sg, reg->cats[i].name, i);
+}
+
+void mm_registry_suggest_tools(const mm_registry *reg, mm_suggest *sg)
+{
+    for (size_t i = 0; i < reg->count; i++)
+        for (uint32_t k = 0; reg->cats[i].info && k < reg->cats[i].info->tool_count; k++)
+            mm_suggest_consider(sg, reg->cats[i].info->tools[k].name, i);
+}
+
 const char *mm_category_name(const mm_category *cat)
 {
     return cat->name;
@@ -241,6 +258,26 @@ const char *mm_category_description(const mm_category *cat)
 const mm_catalog_category *mm_category_catalog(const mm_category *cat)
 {
     return cat->info;
+}
+
+int mm_category_present(const mm_category *cat)
+{
+    return cat->present;
+}
+
+size_t mm_registry_dir_count(const mm_registry *reg)
+{
+    return reg->dir_count;
+}
+
+const char *mm_registry_dir_at(const mm_registry *reg, size_t index)
+{
+    return index < reg->dir_count ? reg->dirs[index] : NULL;
+}
+
+int mm_category_write_only(const mm_category *cat)
+{
+    return cat->info && cat->info->tool_count > 0 && cat->info->read_only_count == 0;
 }
 
 /* Path of the plugin to load, or -1 naming every place looked at. Called unlocked: it reads
@@ -267,8 +304,11 @@ static int find_file(const mm_registry *reg, const mm_category *cat, char **path
             used += (size_t)snprintf(looked + used, sizeof looked - used, "%s%s", d ? ", " : "",
                                      reg->dirs[d]);
     }
-    return mm_fail(err, err_size, "plugin for category %s not found: no %s.so in %s", cat->name,
-                   cat->name, reg->dir_count ? looked : "(no plugin directory configured)");
+    return mm_fail(err, err_size,
+                   "plugin for category %s not found: no %s.so in %s (mistmcp --check-plugins "
+                   "names every missing plugin)",
+                   cat->name, cat->name,
+                   reg->dir_count ? looked : "(no plugin directory configured)");
 }
 
 /* Takes a reference if there is one already (never from 0). */

@@ -20,6 +20,7 @@
 #ifndef MISTMCP_CORE_REGISTRY_REGISTRY_H
 #define MISTMCP_CORE_REGISTRY_REGISTRY_H
 
+#include "base/suggest.h"
 #include "registry/catalog.h"
 
 #include <cjson/cJSON.h>
@@ -59,11 +60,27 @@ size_t mm_registry_index(const mm_registry *reg, const mm_category *cat);
  * catalog's tool names are unique). Third-party categories are not indexed. */
 long mm_registry_catalog_tool(const mm_registry *reg, const char *name);
 
+/* Weighs every category name, or every catalog tool name, as a suggestion for a wrong one
+ * (sg set up by mm_suggest_init; ids are registry indexes for categories, and for tools the
+ * index of their category). */
+void mm_registry_suggest_categories(const mm_registry *reg, mm_suggest *sg);
+void mm_registry_suggest_tools(const mm_registry *reg, mm_suggest *sg);
+
 const char *mm_category_name(const mm_category *cat);
 /* The catalog's description, or for a third-party plugin a note naming its file. */
 const char *mm_category_description(const mm_category *cat);
 /* The catalog entry (tools with summaries), NULL for third-party plugins. */
 const mm_catalog_category *mm_category_catalog(const mm_category *cat);
+/* 1 if the category's plugin file was in a plugin directory when the registry was created
+ * (a catalog category without one cannot be enabled; acquire looks again). */
+int mm_category_present(const mm_category *cat);
+/* The plugin directories, in search order (for messages). */
+size_t mm_registry_dir_count(const mm_registry *reg);
+const char *mm_registry_dir_at(const mm_registry *reg, size_t index);
+/* 1 if the catalog says every tool of cat writes (none is read-only): on a server without
+ * write tools it has nothing to offer. 0 for the others and for third-party plugins (their
+ * tools are known once loaded). */
+int mm_category_write_only(const mm_category *cat);
 
 /* Takes a reference, loading the plugin if no one holds one. On success *view (may be NULL)
  * is filled and stays valid until mm_registry_release. Threads that waited for a load that

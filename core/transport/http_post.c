@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define OUTBOX_MAX 256
 #define TRIM_AFTER_BYTES (1u << 20) /* a body this large: give its memory back afterwards */
@@ -147,6 +148,20 @@ static enum MHD_Result refuse_session(mm_http_ctx *h, struct MHD_Connection *c, 
     return mm_http_queue(h, c, status ? status : 503, r, len, NULL);
 }
 
+/* "unknown category 'x' in categories", with the names spelt nearly the same. */
+static void unknown_category(mm_registry *reg, const char *wrong, char *msg, size_t size)
+{
+    mm_suggest sg;
+    mm_suggest_init(&sg, wrong, 3);
+    mm_registry_suggest_categories(reg, &sg);
+    char list[300];
+    if (mm_suggest_list(&sg, list, sizeof list))
+        snprintf(msg, size, "unknown category '%.100s' in categories; did you mean %s?", wrong,
+                 list);
+    else
+        snprintf(msg, size, "unknown category '%.100s' in categories", wrong);
+}
+
 /* Creates the session of an initialize request from its query and headers. Returns the entry
  * (with a use reference), or NULL after answering the error. */
 static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
@@ -192,17 +207,47 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
         *answered = refuse_session(h, c, id, refusal, why);
         return NULL;
     }
-    for (size_t i = 0; i < cats.count; i++)
-        if (!mm_registry_find(h->srv->registry, cats.items[i])) {
-            snprintf(msg, sizeof msg, "unknown category '%.100s' in categories", cats.items[i]);
+    for (size_t i = 0; i < cats.count; i++) {
+        const mm_category *cat = mm_registry_find(h->srv->registry, cats.items[i]);
+        if (!cat)
+            unknown_category(h->srv->registry, cats.items[i], msg, sizeof msg);
+        else if (!mm_category_present(cat))
+            snprintf(msg, sizeof msg,
+                     "category '%s' in categories has no plugin on this server (no %s.so in its "
+                     "plugin directories)",
+                     cats.items[i], cats.items[i]);
+        else if (!cfg->enable_write_tools && mm_category_write_only(cat))
+            snprintf(msg, sizeof msg,
+                     "category '%s' in categories has only write tools, and this server is "
+                     "read-only; an operator allows them by starting it with " MM_WRITE_TOOLS_HINT,
+                     cats.items[i]);
+        else
+            continue;
+        mm_strlist_free(&cats);
+        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return NULL;
+    }
+    char err[512];
+    /* A demo session without a token of its own gets one, so that it has a demo world of its
+     * own (the demo cloud keeps one per token); the session stays bound to "no token". */
+    char demo_token[64];
+    const char *mist_token = token;
+    if (cfg->demo && !*token) {
+        unsigned char r[12];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
             mm_strlist_free(&cats);
-            *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+            *answered = mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
+                                          MM_INTERNAL_ERROR, "the OS random generator failed");
             return NULL;
         }
-    char err[512];
+        snprintf(demo_token, sizeof demo_token, "demo-session-");
+        for (size_t i = 0; i < sizeof r; i++)
+            snprintf(demo_token + 13 + 2 * i, sizeof demo_token - 13 - 2 * i, "%02x", r[i]);
+        mist_token = demo_token;
+    }
     mm_outbox *outbox = mm_outbox_create(OUTBOX_MAX);
     mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats.items, cats.count,
-                                      token, cfg->org_id, to_outbox, outbox, err, sizeof err);
+                                      mist_token, cfg->org_id, to_outbox, outbox, err, sizeof err);
     mm_strlist_free(&cats);
     if (!s) {
         mm_outbox_destroy(&outbox);

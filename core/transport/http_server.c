@@ -247,7 +247,9 @@ const char *mm_http_request_token(const mm_http_ctx *h, struct MHD_Connection *c
         return t + 7;
     if (t && strncasecmp(t, "Token ", 6) == 0 && t[6])
         return t + 6;
-    return h->srv->cfg->http_anonymous ? "" : NULL; /* tests only: see mm_config */
+    /* Without a token: the demo needs none (each such session gets a Mist token of its own,
+     * http_post.c), and tests may run anonymous (see mm_config). */
+    return h->srv->cfg->http_anonymous || h->srv->cfg->demo ? "" : NULL;
 }
 
 int mm_http_call_begin(mm_http_ctx *h)
@@ -736,6 +738,24 @@ void mm_http_instance_stop(mm_http_instance **inp)
     *inp = NULL;
 }
 
+/* What a newcomer needs to connect a client to a demo server at host:port (stderr). */
+static void print_demo_hints(const char *hostport)
+{
+    fprintf(stderr,
+            "\nThe demo is ready: an MCP server at http://%s/mcp answering from a simulated Mist\n"
+            "org (no account or token needed). Connect a client:\n"
+            "  Claude Code:    claude mcp add --transport http mist-demo http://%s/mcp\n"
+            "  VS Code:        .vscode/mcp.json {\"servers\": {\"mist-demo\": {\"type\": \"http\", "
+            "\"url\": \"http://%s/mcp\"}}}\n"
+            "  Claude Desktop: {\"mcpServers\": {\"mist-demo\": {\"command\": \"npx\", \"args\": "
+            "[\"mcp-remote\", \"http://%s/mcp\"]}}}\n"
+            "  MCP Inspector:  npx @modelcontextprotocol/inspector, transport Streamable HTTP, "
+            "URL above\n"
+            "Check it from another terminal: curl -s http://%s/healthz\n"
+            "Then ask: \"Show me access points that are offline\". Stop with Ctrl-C.\n\n",
+            hostport, hostport, hostport, hostport, hostport);
+}
+
 int mm_http_serve(const mm_server *srv)
 {
     const mm_config *cfg = srv->cfg;
@@ -802,6 +822,17 @@ int mm_http_serve(const mm_server *srv)
                     "mistmcp: warning: %s/metrics is open to anyone who can reach port %d "
                     "(set MISTMCP_METRICS_TOKEN to require a bearer token)\n",
                     cfg->base_path ? cfg->base_path : "", cfg->port);
+        if (cfg->demo && n > 0) { /* a client on this machine reaches "every address" here */
+            mm_http_listen_name(&at.addr[0], name, sizeof name);
+            const char *port = strrchr(name, ':');
+            const char *base = cfg->base_path ? cfg->base_path : ""; /* in every URL shown */
+            char local[300];
+            if (strncmp(name, "0.0.0.0:", 8) == 0 || strncmp(name, "[::]:", 5) == 0)
+                snprintf(local, sizeof local, "127.0.0.1%s%s", port, base);
+            else
+                snprintf(local, sizeof local, "%s%s", name, base);
+            print_demo_hints(local);
+        }
         long long last_expiry = mm_now_ms();
         while (!mm_stop_signal_requested()) {
             struct pollfd p = {.fd = wake_fd, .events = POLLIN};

@@ -141,20 +141,7 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
     pthread_mutex_init(&w.lock, NULL);
     const mm_config *cfg = srv->cfg;
     char err[512];
-    size_t tokens_len = 1;
-    for (size_t i = 0; i < cfg->tokens.count; i++)
-        tokens_len += strlen(cfg->tokens.items[i]) + 1;
-    char *tokens = mm_xcalloc(1, tokens_len); /* "a,b,c": the session rotates on 429 */
-    for (size_t i = 0; i < cfg->tokens.count; i++) {
-        if (i)
-            strcat(tokens, ",");
-        strcat(tokens, cfg->tokens.items[i]);
-    }
-    mm_session *s = mm_session_create(srv, cfg->mode, (const char *const *)cfg->categories.items,
-                                      cfg->categories.count, *tokens ? tokens : NULL, cfg->org_id,
-                                      write_line, &w, err, sizeof err);
-    explicit_bzero(tokens, tokens_len);
-    free(tokens);
+    mm_session *s = mm_session_create_own(srv, write_line, &w, err, sizeof err);
     if (!s) {
         fprintf(stderr, "mistmcp: cannot start the session: %s\n", err);
         pthread_mutex_destroy(&w.lock);

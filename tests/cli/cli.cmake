@@ -1,7 +1,11 @@
 # The mistmcp executable's command line: --version, --help, --list-categories (loads no
-# plugin: works with an empty plugin directory), --check-plugins from the build tree without
-# any flag (finds the build tree's plugins), and bad input (one line naming the value, exit 2).
-# Inputs: MISTMCP, EMPTY_DIR, SPEC_VERSION.
+# plugin: lists every category, marking those whose plugin is missing), --check-plugins from the
+# build tree without any flag (finds the build tree's plugins), the plugin directories
+# (--plugin-dir adds to the default one, --no-default-plugin-dir leaves it out, a directory
+# that does not exist or holds no plugin is refused), and bad input (one line naming the
+# value, exit 2).
+# Inputs: MISTMCP, EMPTY_DIR, PLUGIN_DIR (the build's plugins), SCRATCH, SPEC_VERSION.
+cmake_policy(SET CMP0057 NEW) # if(... IN_LIST ...)
 function(run expect_rc)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc STREQUAL expect_rc)
@@ -22,38 +26,108 @@ run(0 "${MISTMCP}" --version)
 expect("${out}" "^mistmcp [0-9]+\\.[0-9]+\\.[0-9]+ \\(Mist API spec ${SPEC_VERSION}, plugin ABI 1\\.0\\)\n$")
 run(0 "${MISTMCP}" --help)
 expect("${out}" "--list-categories")
+expect("${out}" "--no-default-plugin-dir  search only the --plugin-dir directories")
+expect("${out}" "mistmcp \\[OPTIONS\\] search QUESTION")
+expect("${out}" "mistmcp \\[OPTIONS\\] describe TOOL \\[FIELD\\]")
+expect("${out}" "mistmcp \\[OPTIONS\\] call TOOL \\[key=value...\\] \\[--json ARGS\\]")
 
-file(MAKE_DIRECTORY "${EMPTY_DIR}")
-run(0 "${MISTMCP}" --list-categories --plugin-dir "${EMPTY_DIR}")
-string(REGEX MATCHALL "\n[a-z0-9_]+ +[0-9]+ +[0-9]+  [^\n]+" rows "${out}")
+# A directory with two plugins only, searched alone: every category is listed (nothing is
+# loaded), the 193 others marked as having no plugin.
+file(REMOVE_RECURSE "${SCRATCH}")
+file(MAKE_DIRECTORY "${SCRATCH}/two")
+file(COPY "${PLUGIN_DIR}/orgs_wlans.so" "${PLUGIN_DIR}/sites_wlans.so" DESTINATION "${SCRATCH}/two")
+run(0 "${MISTMCP}" --list-categories --no-default-plugin-dir --plugin-dir "${SCRATCH}/two")
+string(REGEX MATCHALL "\n[a-z0-9_]+ +[0-9]+ +[0-9]+ +[0-9]+  [^\n]+" rows "${out}")
 list(LENGTH rows n)
 if(n LESS 190)
   message(FATAL_ERROR "--list-categories printed ${n} categories:\n${out}")
 endif()
-expect("${out}" "\norgs_wlans +[0-9]+ +[0-9]+  ")
+expect("${out}" "\norgs_wlans +[0-9]+ +[0-9]+ +[0-9]+  An Org")
+expect("${out}" "\norgs_sites +[0-9]+ +[0-9]+ +[0-9]+  \\(no plugin\\) ")
+expect("${out}" "\n193 categories have no plugin in the plugin directories: they cannot be enabled")
+expect("${out}" "\nPlugin directories: ${SCRATCH}/two\n$")
 expect("${out}" "\n${n} categories, [0-9]+ tools \\([0-9]+ read-only\\), Mist API spec ${SPEC_VERSION}\n")
+# Write-only categories (issue 14): marked exactly where the catalog counts no read-only tool,
+# and the three a user tripped over are among them.
+set(write_only "")
+foreach(row IN LISTS rows)
+  string(REGEX MATCH "^\n([a-z0-9_]+) +([0-9]+) +([0-9]+) +([0-9]+)  (\\((no plugin, )?write-only\\) )?" m "${row}")
+  if(CMAKE_MATCH_3 EQUAL 0 AND NOT CMAKE_MATCH_5 OR CMAKE_MATCH_5 AND NOT CMAKE_MATCH_3 EQUAL 0)
+    message(FATAL_ERROR "write-only marked wrongly:${row}")
+  endif()
+  if(CMAKE_MATCH_5)
+    list(APPEND write_only ${CMAKE_MATCH_1})
+  endif()
+endforeach()
+list(LENGTH write_only n_write_only)
+foreach(c utilities_lan utilities_wi_fi utilities_wan)
+  if(NOT c IN_LIST write_only)
+    message(FATAL_ERROR "${c} is not marked write-only: ${write_only}")
+  endif()
+endforeach()
+expect("${out}" "\n${n_write_only} categories are write-only \\(every tool writes\\): without --enable-write-tools they offer none\n")
+run(2 "${MISTMCP}" --mode custom --categories "orgs_wlans,utilities_wi_fi" --list-categories)
+expect("${err}" "^mistmcp: category 'utilities_wi_fi' in --categories has only write tools \\([0-9]+\\), and write tools are off: add --enable-write-tools \\(or MISTMCP_ENABLE_WRITE_TOOLS=1\\) to use them\n$")
+run(0 "${MISTMCP}" --mode custom --categories "utilities_wi_fi" --enable-write-tools --list-categories)
 
-# Same through the environment variable.
-run(0 ${CMAKE_COMMAND} -E env "MISTMCP_PLUGIN_DIR=${EMPTY_DIR}" "${MISTMCP}" --list-categories)
 
+# Plugin directories (issue 14). From the build tree, the default one is the build's own, so a
+# test's --plugin-dir naming it adds nothing: no installed plugin joins by surprise.
+run(0 "${MISTMCP}" --list-categories --plugin-dir "${PLUGIN_DIR}")
+expect("${out}" "\nPlugin directories: ${PLUGIN_DIR}\n$")
 run(0 "${MISTMCP}" --check-plugins)
-expect("${out}" "([0-9]+) of ([0-9]+) category plugins load")
+expect("${out}" "^([0-9]+) of ([0-9]+) category plugins load \\(0 missing, 0 broken\\); plugin directories: ${PLUGIN_DIR}\n$")
 if(NOT match1 EQUAL match2 OR match1 LESS 190)
   message(FATAL_ERROR "--check-plugins: ${out}${err}")
 endif()
-run(1 "${MISTMCP}" --check-plugins --plugin-dir "${EMPTY_DIR}")
-expect("${err}" "plugin for category orgs_wlans not found: no orgs_wlans.so in ")
+set(all_plugins ${match2})
+# --plugin-dir adds to the default directory, searched first; the environment variable too.
+run(0 "${MISTMCP}" --check-plugins --plugin-dir "${SCRATCH}/two")
+expect("${out}" "^${all_plugins} of ${all_plugins} category plugins load \\(0 missing, 0 broken\\); plugin directories: ${SCRATCH}/two, ${PLUGIN_DIR}\n$")
+run(0 ${CMAKE_COMMAND} -E env "MISTMCP_PLUGIN_DIR=${SCRATCH}/two" "${MISTMCP}" --check-plugins)
+expect("${out}" "plugin directories: ${SCRATCH}/two, ${PLUGIN_DIR}\n$")
+# --no-default-plugin-dir replaces it: the missing plugins are named, exit 1.
+run(1 "${MISTMCP}" --check-plugins --no-default-plugin-dir --plugin-dir "${SCRATCH}/two")
+expect("${out}" "^2 of ${all_plugins} category plugins load \\(193 missing, 0 broken\\)")
+expect("${err}" "\nmistmcp: missing plugin: orgs_sites.so \\(category orgs_sites\\) is in none of: ${SCRATCH}/two\n")
+run(1 ${CMAKE_COMMAND} -E env "MISTMCP_PLUGIN_DIR=${SCRATCH}/two" MISTMCP_NO_DEFAULT_PLUGIN_DIR=1 "${MISTMCP}" --check-plugins)
+# Serving with missing plugins: a warning naming them at start; all mode starts with the rest;
+# a category without its plugin cannot be asked for.
+execute_process(COMMAND "${MISTMCP}" --no-default-plugin-dir --plugin-dir "${SCRATCH}/two" --mode all
+                INPUT_FILE /dev/null RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "all mode with two plugins: exit ${rc}\n${err}")
+endif()
+expect("${err}" "^mistmcp: warning: 193 of the catalog's categories have no plugin in ${SCRATCH}/two, so they cannot be enabled: constants_definitions, ")
+run(2 "${MISTMCP}" --no-default-plugin-dir --plugin-dir "${SCRATCH}/two" --mode custom --categories orgs_sites --list-categories)
+expect("${err}" "^mistmcp: category 'orgs_sites' in --categories has no plugin: no orgs_sites.so in the plugin directories")
+# A directory that does not exist, is a file or holds no plugin: exit 2 naming it.
+file(MAKE_DIRECTORY "${EMPTY_DIR}")
+run(2 "${MISTMCP}" --list-categories --plugin-dir "${EMPTY_DIR}")
+expect("${err}" "^mistmcp: plugin directory '${EMPTY_DIR}' holds no plugin \\(no \\*\\.so file\\)\n$")
+run(2 ${CMAKE_COMMAND} -E env "MISTMCP_PLUGIN_DIR=${EMPTY_DIR}" "${MISTMCP}" --list-categories)
+expect("${err}" "^mistmcp: plugin directory '${EMPTY_DIR}' holds no plugin")
+run(2 "${MISTMCP}" --check-plugins --plugin-dir "${SCRATCH}/nowhere")
+expect("${err}" "^mistmcp: plugin directory '${SCRATCH}/nowhere' does not exist\n$")
+run(2 "${MISTMCP}" --check-plugins --plugin-dir "${SCRATCH}/two/orgs_wlans.so")
+expect("${err}" "^mistmcp: plugin directory '${SCRATCH}/two/orgs_wlans.so' is not a directory\n$")
+run(2 "${MISTMCP}" --check-plugins --no-default-plugin-dir)
+expect("${err}" "^mistmcp: --no-default-plugin-dir leaves no plugin directory: give one with --plugin-dir DIR")
+run(2 ${CMAKE_COMMAND} -E env MISTMCP_NO_DEFAULT_PLUGIN_DIR=maybe "${MISTMCP}" --check-plugins)
+expect("${err}" "MISTMCP_NO_DEFAULT_PLUGIN_DIR 'maybe' is not valid")
 
 run(2 "${MISTMCP}" --bogus)
 expect("${err}" "^mistmcp: unknown option '--bogus' \\(see --help\\)\n$")
 run(2 "${MISTMCP}" --plugin-dir)
 expect("${err}" "option --plugin-dir needs a value")
 run(2 "${MISTMCP}" extra)
-expect("${err}" "unexpected argument 'extra'")
+expect("${err}" "^mistmcp: unexpected argument 'extra': expected an option or a command \\(search, describe, call\\) \\(see --help\\)\n$")
 run(2 "${MISTMCP}" --mode turbo)
 expect("${err}" "^mistmcp: mode 'turbo' is not valid: expected minimal, managed, all or custom\n$")
 run(2 "${MISTMCP}" --mode custom --categories "orgs_wlans,no_such_category" --list-categories)
 expect("${err}" "^mistmcp: unknown category 'no_such_category' in --categories")
+run(2 "${MISTMCP}" --mode custom --categories "orgs_devics" --list-categories)
+expect("${err}" "^mistmcp: unknown category 'orgs_devics' in --categories \\(did you mean orgs_devices[,?]")
 run(0 "${MISTMCP}" --mode custom --categories "orgs_wlans,sites_wlans" --list-categories)
 run(2 ${CMAKE_COMMAND} -E env MISTMCP_PORT=99999 "${MISTMCP}" --version)
 expect("${err}" "^mistmcp: port '99999' is not valid: expected a number from 1 to 65535\n$")

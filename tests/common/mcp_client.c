@@ -122,3 +122,11 @@ int mm_mcp_stop(mm_mcp_client *c)
 {
     return mm_child_finish(&c->child, wait_ms(c));
 }
+
+const char *mm_mcp_str_at(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (b)
+        v = cJSON_GetObjectItemCaseSensitive(v, b);
+    return cJSON_IsString(v) ? v->valuestring : "(absent)";
+}

@@ -9,7 +9,10 @@
  *     with colons; the critical alarm names the Austin gateway;
  *   - consistency: every site_id, ap, wlan_id and device MAC in answers refers to an object
  *     another endpoint lists;
- *   - paging as Mist's (limit, page); an endpoint not simulated yet says so;
+ *   - paging as Mist's (limit, page);
+ *   - outside the curated core, the spec's answers with the world's ids (the org's networks,
+ *     the network fetched by its id), paged, filtered (an event type) and in the time window
+ *     asked for (start/end, duration); a bad duration and another org are Mist's errors;
  *   - determinism: a second start answers with the same bytes;
  *   - --demo with MISTMCP_API_BASE_URL is refused.
  *
@@ -194,15 +197,86 @@ int main(int argc, char **argv)
     CHECK_MSG(cJSON_GetArraySize(page3) == 2, "page 3 of 3 has %d sites",
               cJSON_GetArraySize(page3));
 
-    /* What is not simulated yet says so. */
-    cJSON *args = cJSON_CreateObject();
-    cJSON_AddStringToObject(args, "org_id", org);
+    /* Another org's or site's id: Mist's 404, naming the demo's org. */
+    static const char *const foreign[][2] = {
+        {"listOrgDevicesStats", "{\"org_id\":\"5f4dcc3b-0000-4000-8000-000000000001\"}"},
+        {"listSiteDevicesStats", "{\"site_id\":\"5f4dcc3b-0000-4000-8000-000000000002\"}"}};
+    for (size_t i = 0; i < 2; i++) {
+        cJSON *fa = cJSON_Parse(foreign[i][1]);
+        cJSON *fr = mm_mcp_call(&c, foreign[i][0], fa);
+        const char *ft = fr ? mm_mcp_result_text(fr) : "no answer";
+        CHECK_MSG(fr && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fr, "isError")) &&
+                      strstr(ft, "404") && strstr(ft, "is not in the demo cloud"),
+                  "%s of another org: %.200s", foreign[i][0], ft);
+        cJSON_Delete(fr);
+        cJSON_Delete(fa);
+    }
+
+    /* Outside the curated core, the spec's answers (e2e.demo_every_read_only_tool calls them
+     * all) with the world's ids, paged, filtered and windowed as Mist's. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\"}", org);
+    cJSON *networks = call("listOrgNetworks", a, NULL);
+    int n_networks = cJSON_GetArraySize(networks);
+    CHECK_MSG(n_networks >= 1, "%d networks", n_networks);
+    for (const cJSON *it = networks ? networks->child : NULL; it; it = it->next)
+        CHECK_MSG(strcmp(s(it, "org_id"), org) == 0, "a network of org %s", s(it, "org_id"));
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"limit\":1,\"page\":%d}", org, n_networks + 1);
+    cJSON *args = cJSON_Parse(a);
     cJSON *r = mm_mcp_call(&c, "listOrgNetworks", args);
-    CHECK_MSG(r && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "isError")) &&
-                  strstr(mm_mcp_result_text(r), "not simulated by the demo cloud"),
-              "listOrgNetworks: %.200s", r ? mm_mcp_result_text(r) : "no answer");
+    const cJSON *pg = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(r, "structuredContent"), "pagination");
+    CHECK_MSG(strcmp(r ? mm_mcp_result_text(r) : "", "[]") == 0 &&
+                  cJSON_GetObjectItemCaseSensitive(pg, "total") &&
+                  cJSON_GetObjectItemCaseSensitive(pg, "total")->valueint == n_networks,
+              "the page after the last: %.200s", r ? mm_mcp_result_text(r) : "no answer");
     cJSON_Delete(r);
     cJSON_Delete(args);
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"network_id\":\"%s\"}", org,
+             "de300000-0000-4000-8000-00000000abcd");
+    cJSON *network = call("getOrgNetwork", a, NULL);
+    CHECK_MSG(strcmp(s(network, "id"), "de300000-0000-4000-8000-00000000abcd") == 0 &&
+                  strcmp(s(network, "org_id"), org) == 0,
+              "the network fetched is the one asked for: %s", s(network, "id"));
+    /* A time-ranged search: the window asked for, its events within it; a filter. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"start\":\"1764000000\",\"end\":\"1764003600\"}",
+             org);
+    cJSON *events = call("searchOrgDeviceEvents", a, NULL);
+    const cJSON *ev0 = cJSON_GetArrayItem(results(events), 0);
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(ev0, "timestamp");
+    CHECK_MSG(cJSON_GetObjectItemCaseSensitive(events, "start") &&
+                  cJSON_GetObjectItemCaseSensitive(events, "start")->valuedouble == 1764000000 &&
+                  cJSON_GetObjectItemCaseSensitive(events, "end")->valuedouble == 1764003600 &&
+                  cJSON_IsNumber(ts) && ts->valuedouble >= 1764000000 &&
+                  ts->valuedouble <= 1764003600,
+              "the window asked for");
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"duration\":\"2h\",\"type\":\"%s\"}", org,
+             s(ev0, "type"));
+    cJSON *same_type = call("searchOrgDeviceEvents", a, NULL);
+    CHECK_MSG(cJSON_GetArraySize(results(same_type)) == cJSON_GetArraySize(results(events)) &&
+                  cJSON_GetObjectItemCaseSensitive(same_type, "end")->valuedouble -
+                          cJSON_GetObjectItemCaseSensitive(same_type, "start")->valuedouble ==
+                      7200,
+              "2 hours, events of their own type kept");
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"type\":\"NO_SUCH_EVENT\"}", org);
+    cJSON *none = call("searchOrgDeviceEvents", a, NULL);
+    CHECK_MSG(cJSON_GetArraySize(results(none)) == 0 &&
+                  cJSON_GetObjectItemCaseSensitive(none, "total")->valuedouble == 0,
+              "a filter nothing passes");
+    /* Mist's errors: a bad duration, an org that is not the demo's. */
+    static const char *const bad[][3] = {
+        {"searchOrgDeviceEvents", "\"duration\":\"soon\"", "duration 'soon' is not valid"},
+        {"listOrgNetworks", "\"limit\":5", "is not in the demo cloud: its org is"}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(a, sizeof a, "{\"org_id\":\"%s\",%s}",
+                 i == 0 ? org : "de300000-0000-4000-8000-00000000beef", bad[i][1]);
+        args = cJSON_Parse(a);
+        r = mm_mcp_call(&c, bad[i][0], args);
+        CHECK_MSG(r && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "isError")) &&
+                      strstr(mm_mcp_result_text(r), bad[i][2]),
+                  "%s: %.200s", bad[i][0], r ? mm_mcp_result_text(r) : "no answer");
+        cJSON_Delete(r);
+        cJSON_Delete(args);
+    }
 
     /* Deterministic: the same bytes from a second start. */
     char *before = NULL, *after = NULL;
@@ -225,7 +299,8 @@ int main(int argc, char **argv)
     int rc = system(cmd);
     CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "--demo with a base URL: status %d", rc);
 
-    cJSON *all[] = {self, sites, devices, down, sw, wlans, guests, by_mac, by_host, alarms, page3};
+    cJSON *all[] = {self,    sites,  devices, down,     sw,      wlans,  guests,    by_mac,
+                    by_host, alarms, page3,   networks, network, events, same_type, none};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         cJSON_Delete(all[i]);
     return check_summary();

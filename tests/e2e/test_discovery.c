@@ -4,30 +4,40 @@
  * describe's complete body schema, callMistTool with and without enabling, and its errors
  * being as clear as a direct call's; minimal mode has none of them.
  *
- * usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS_FILE
+ * usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS_FILE README_QUESTIONS
+ *        README
  */
 #define _GNU_SOURCE
 #include "check.h"
 #include "child.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static const char *mistmcp, *plugin_dir;
 static char base_env[128];
 static mm_child server;
 static int next_id = 10;
 
-static void start(const char *mode, int write_tools)
+/* Starts mistmcp in mode; only_dir (may be NULL): its only plugin directory. */
+static void start_in(const char *mode, int write_tools, const char *only_dir)
 {
     char *env[] = {base_env, "MIST_API_TOKEN=tokD", "HOME=/tmp", NULL};
     char *argv[12] = {(char *)mistmcp, "--plugin-dir", (char *)plugin_dir,
                       "--mode",        (char *)mode,   NULL};
+    int n = 5;
     if (write_tools)
-        argv[5] = "--enable-write-tools";
+        argv[n++] = "--enable-write-tools";
+    if (only_dir) {
+        argv[2] = (char *)only_dir;
+        argv[n++] = "--no-default-plugin-dir";
+    }
     server.stderr_path = "/dev/null";
     CHECK(mm_child_spawn(&server, argv, env) == 0);
     mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
@@ -39,6 +49,11 @@ static void start(const char *mode, int write_tools)
               "the instructions explain the workflow: %.300s", l ? l : "(nothing)");
     free(l);
     mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+}
+
+static void start(const char *mode, int write_tools)
+{
+    start_in(mode, write_tools, NULL);
 }
 
 static void stop(void)
@@ -115,12 +130,47 @@ static void test_budget(void)
     cJSON_Delete(m);
 }
 
-static void test_search_quality(const char *file)
+/* The rank (1..5) of the first expected tool in searchMistTools' answer to question, 0 if
+ * none is in the top 5. want: comma-separated tool names. */
+static int rank_of(const char *question, const char *want)
+{
+    cJSON *q = cJSON_CreateObject();
+    cJSON_AddStringToObject(q, "query", question);
+    cJSON_AddNumberToObject(q, "limit", 5);
+    char *args = cJSON_PrintUnformatted(q);
+    cJSON_Delete(q);
+    const char *text;
+    int err;
+    cJSON *res = call("searchMistTools", args, &text, &err);
+    free(args);
+    const cJSON *hits = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(res, "structuredContent"), "results");
+    int rank = 0, at = 0;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, hits)
+    {
+        const char *name = cJSON_GetObjectItemCaseSensitive(h, "name")->valuestring;
+        char *copy = strdup(want);
+        at++;
+        for (char *w = strtok(copy, ","); w && !rank; w = strtok(NULL, ","))
+            if (strcmp(w, name) == 0)
+                rank = at;
+        free(copy);
+    }
+    cJSON_Delete(res);
+    return rank;
+}
+
+/* Asks every question of file ("question | tool,tool", '#' comments); returns how many there
+ * are, and in top[k] how many have an expected tool in the top k (k = 1..5). Each question
+ * missing from the top `shown` is printed. */
+static int ask_questions(const char *file, int top[6], int shown)
 {
     FILE *f = fopen(file, "r");
     CHECK_MSG(f != NULL, "open %s", file);
     char line[512];
-    int asked = 0, found = 0;
+    int asked = 0;
+    memset(top, 0, 6 * sizeof *top);
     while (f && fgets(line, sizeof line, f)) {
         char *bar = strstr(line, " | ");
         if (line[0] == '#' || !bar)
@@ -128,39 +178,68 @@ static void test_search_quality(const char *file)
         *bar = '\0';
         char *want = bar + 3;
         want[strcspn(want, "\r\n")] = '\0';
-        cJSON *q = cJSON_CreateObject();
-        cJSON_AddStringToObject(q, "query", line);
-        cJSON_AddNumberToObject(q, "limit", 5);
-        char *args = cJSON_PrintUnformatted(q);
-        cJSON_Delete(q);
-        const char *text;
-        int err;
-        cJSON *res = call("searchMistTools", args, &text, &err);
-        free(args);
-        const cJSON *hits = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(res, "structuredContent"), "results");
-        int hit = 0;
-        const cJSON *h;
-        cJSON_ArrayForEach(h, hits)
-        {
-            const char *name = cJSON_GetObjectItemCaseSensitive(h, "name")->valuestring;
-            char *copy = strdup(want);
-            for (char *w = strtok(copy, ","); w && !hit; w = strtok(NULL, ","))
-                hit = strcmp(w, name) == 0;
-            free(copy);
-        }
+        int rank = rank_of(line, want);
         asked++;
-        found += hit;
-        if (!hit)
-            printf("  not in the top 5: \"%s\" (wanted %s)\n", line, want);
-        cJSON_Delete(res);
+        for (int k = 1; k <= 5; k++)
+            top[k] += rank && rank <= k;
+        if (!rank || rank > shown)
+            printf("  not in the top %d: \"%s\" (wanted %s; rank %d)\n", shown, line, want, rank);
     }
     if (f)
         fclose(f);
-    printf("search quality: %d of %d questions have the expected tool in the top 5\n", found,
-           asked);
+    return asked;
+}
+
+static void test_search_quality(const char *file)
+{
+    int top[6];
+    int asked = ask_questions(file, top, 5);
+    printf("search quality: %d of %d questions have the expected tool in the top 5, %d in the "
+           "top 3, %d first\n",
+           top[5], asked, top[3], top[1]);
     CHECK_MSG(asked >= 30, "at least 30 questions (%d)", asked);
-    CHECK_MSG(found * 10 >= asked * 9, "%d of %d in the top 5 (need 90%%)", found, asked);
+    CHECK_MSG(top[5] * 10 >= asked * 9, "%d of %d in the top 5 (need 90%%)", top[5], asked);
+}
+
+/* Issue 14: the example questions of the README (and the Python server's) each find their
+ * tool in the top 3; and every *"question"* of README.md is in that file, so a new example
+ * is tested too. */
+static void test_readme_questions(const char *file, const char *readme)
+{
+    int top[6];
+    int asked = ask_questions(file, top, 3);
+    printf("README questions: %d of %d have the expected tool in the top 3, %d first\n", top[3],
+           asked, top[1]);
+    CHECK_MSG(asked >= 10 && top[3] == asked, "%d of %d README questions in the top 3", top[3],
+              asked);
+    FILE *f = fopen(readme, "r"), *q = fopen(file, "r");
+    CHECK_MSG(f && q, "open %s and %s", readme, file);
+    static char text[1 << 18], questions[1 << 16];
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = '\0';
+    n = q ? fread(questions, 1, sizeof questions - 1, q) : 0;
+    questions[n] = '\0';
+    if (f)
+        fclose(f);
+    if (q)
+        fclose(q);
+    int examples = 0;
+    for (char *p = strstr(text, "*\""); p; p = strstr(p + 1, "*\"")) {
+        char *end = strstr(p + 2, "\"*");
+        if (!end || end - p > 200)
+            continue;
+        char quoted[256];
+        size_t k = 0;
+        for (char *c = p + 2; c < end && k < sizeof quoted - 1; c++)
+            if (!(isspace((unsigned char)*c) && (k == 0 || quoted[k - 1] == ' ')))
+                quoted[k++] = isspace((unsigned char)*c) ? ' ' : *c; /* one line */
+        quoted[k] = '\0';
+        char needle[300];
+        snprintf(needle, sizeof needle, "\n%s | ", quoted);
+        examples++;
+        CHECK_MSG(strstr(questions, needle), "README's example \"%s\" is not in %s", quoted, file);
+    }
+    CHECK_MSG(examples >= 4, "%d examples found in %s", examples, readme);
 }
 
 /* {"enable_mcp_tools_categories":"a0,a1,...,a1999"} */
@@ -196,6 +275,19 @@ static void test_describe_and_call(void)
     r = call("describeMistTool", "{\"name\":\"noSuchTool\"}", &text, &err);
     CHECK_MSG(err && strstr(text, "Unknown tool") && strstr(text, "searchMistTools"), "%s", text);
     cJSON_Delete(r);
+    /* A misspelt name gets the names spelt nearly the same (issue 14). */
+    r = call("describeMistTool", "{\"name\":\"listOrgWlan\"}", &text, &err);
+    CHECK_MSG(err && strstr(text, "Unknown tool: listOrgWlan; did you mean: listOrgWlans"), "%s",
+              text);
+    cJSON_Delete(r);
+    r = call("callMistTool", "{\"name\":\"listSiteDeviceStats\"}", &text, &err);
+    CHECK_MSG(err && strstr(text, "Unknown tool: listSiteDeviceStats; did you mean: "
+                                  "listSiteDevicesStats"),
+              "%s", text);
+    cJSON_Delete(r);
+    char *raw = request("tools/call", "{\"name\":\"searchMistTool\",\"arguments\":{}}");
+    CHECK_MSG(strstr(raw, "-32602") && strstr(raw, "did you mean: searchMistTools"), "%s", raw);
+    free(raw);
 
     /* Calling by name: a category not enabled is named, then enabled on the fly. */
     r = call("callMistTool", "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"o1\"}}", &text,
@@ -260,6 +352,9 @@ static void test_describe_and_call(void)
     CHECK_MSG(strstr(text, "Unknown categories") && strstr(text, "did you mean: orgs_wlans"),
               "%.400s", text);
     cJSON_Delete(r);
+    r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"orgs_devics\"]}", &text, &err);
+    CHECK_MSG(strstr(text, "For 'orgs_devics' did you mean: orgs_devices"), "a typo: %.400s", text);
+    cJSON_Delete(r);
     r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":\"orgs__wlans,_x_,__,-\"}", &text,
              &err);
     CHECK_MSG(strstr(text, "For 'orgs__wlans' did you mean: orgs_wlans"), "doubled '_': %.400s",
@@ -280,10 +375,95 @@ static void test_describe_and_call(void)
     cJSON_Delete(r);
 }
 
+/* Issue 14: a write-only category on a read-only server is not enabled and the answer says
+ * why and how to allow it; search names it; with write tools it works. */
+static void test_write_only(int write_tools)
+{
+    static const char *const names[] = {"utilities_lan", "utilities_wi_fi", "utilities_wan"};
+    const char *text;
+    int err;
+    for (size_t i = 0; i < 3; i++) {
+        char args[128];
+        snprintf(args, sizeof args, "{\"enable_mcp_tools_categories\":[\"%s\"]}", names[i]);
+        cJSON *r = call("manageMcpTools", args, &text, &err);
+        const cJSON *sc = cJSON_GetObjectItemCaseSensitive(r, "structuredContent");
+        const cJSON *enabled = cJSON_GetObjectItemCaseSensitive(sc, "enabled");
+        const cJSON *tools = cJSON_GetObjectItemCaseSensitive(enabled, names[i]);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "only write tools (POST, PUT, DELETE), while this server is "
+                 "read-only: %s (",
+                 names[i]);
+        if (write_tools)
+            CHECK_MSG(!err && cJSON_GetArraySize(tools) > 0, "%s with write tools: %.300s",
+                      names[i], text);
+        else
+            CHECK_MSG(err && !tools && strstr(text, want) &&
+                          strstr(text, "--enable-write-tools (or MISTMCP_ENABLE_WRITE_TOOLS=1)") &&
+                          cJSON_IsString(cJSON_GetArrayItem(
+                              cJSON_GetObjectItemCaseSensitive(sc, "write_only"), 0)),
+                      "%s read-only: %.500s", names[i], text);
+        cJSON_Delete(r);
+    }
+    cJSON *r = call("searchMistTools", "{\"query\":\"cable test from a switch\"}", &text, &err);
+    const cJSON *sc = cJSON_GetObjectItemCaseSensitive(r, "structuredContent");
+    const cJSON *hidden = cJSON_GetObjectItemCaseSensitive(sc, "writeToolsNotShown");
+    if (write_tools)
+        CHECK_MSG(
+            strstr(text,
+                   "cableTestFromSwitch [utilities_lan, write-only category; write; enabled]") &&
+                !hidden,
+            "%.600s", text);
+    else
+        CHECK_MSG(strstr(text, "Write tools also match, but this server is read-only") &&
+                      strstr(text, "cableTestFromSwitch [utilities_lan, write-only category]") &&
+                      cJSON_GetArraySize(hidden) > 0,
+                  "%.900s", text);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sc, "results"), 0);
+    CHECK_MSG(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(first, "categoryReadOnlyTools")) &&
+                  cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(first, "categoryWriteTools")),
+              "each result gives its category's tool counts");
+    cJSON_Delete(r);
+}
+
+/* Issue 14: with --no-default-plugin-dir and a directory holding only orgs_wlans.so, the other
+ * categories are not offered: search leaves them out, enabling one says its plugin is
+ * missing, all mode starts with what is there. */
+static void test_missing_plugins(const char *work)
+{
+    char dir[512], link[600], target[600];
+    snprintf(dir, sizeof dir, "%s/only-orgs-wlans", work);
+    mkdir(dir, 0755);
+    snprintf(link, sizeof link, "%s/orgs_wlans.so", dir);
+    snprintf(target, sizeof target, "%s/orgs_wlans.so", plugin_dir);
+    unlink(link);
+    CHECK(symlink(target, link) == 0);
+    start_in("managed", 0, dir);
+    const char *text;
+    int err;
+    cJSON *r = call("searchMistTools", "{\"query\":\"wlans\",\"limit\":25}", &text, &err);
+    CHECK_MSG(!err && strstr(text, "[orgs_wlans") && !strstr(text, "[sites_wlans"),
+              "only categories with a plugin: %.600s", text);
+    cJSON_Delete(r);
+    r = call("manageMcpTools", "{\"enable_mcp_tools_categories\":[\"sites_wlans\"]}", &text, &err);
+    CHECK_MSG(err && strstr(text, "no sites_wlans.so in ") &&
+                  strstr(text, "mistmcp --check-plugins names every missing plugin"),
+              "%.500s", text);
+    cJSON_Delete(r);
+    stop();
+    start_in("all", 0, dir);
+    char *list = request("tools/list", "{}");
+    CHECK_MSG(strstr(list, "\"listOrgWlans\"") && !strstr(list, "\"listSiteWlans\""),
+              "all mode: the categories that have a plugin: %.300s", list);
+    free(list);
+    stop();
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 6) {
-        fprintf(stderr, "usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS\n");
+    if (argc < 8) {
+        fprintf(stderr, "usage: test_discovery MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR QUESTIONS "
+                        "README_QUESTIONS README\n");
         return 2;
     }
     mistmcp = argv[1];
@@ -300,8 +480,16 @@ int main(int argc, char **argv)
     start("managed", 0);
     test_budget();
     test_search_quality(argv[5]);
+    test_readme_questions(argv[6], argv[7]);
     test_describe_and_call();
+    test_write_only(0);
     stop();
+
+    start("managed", 1);
+    test_write_only(1);
+    stop();
+
+    test_missing_plugins(argv[4]);
 
     start("minimal", 0);
     char *list = request("tools/list", "{}");

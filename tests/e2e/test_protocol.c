@@ -7,6 +7,7 @@
 #define _DEFAULT_SOURCE
 #include "check.h"
 #include "child.h"
+#include "mcp_client.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -37,14 +38,6 @@ static cJSON *ask(mm_child *c, const char *line)
     return j;
 }
 
-static const char *s_at(const cJSON *j, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, a);
-    if (b)
-        v = cJSON_GetObjectItemCaseSensitive(v, b);
-    return cJSON_IsString(v) ? v->valuestring : "(absent)";
-}
-
 static int code(const cJSON *j)
 {
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
@@ -61,10 +54,12 @@ static void init(mm_child *c, const char *version, const char *expect)
              "\"version\":\"1\"}}}",
              version);
     cJSON *r = ask(c, line);
-    CHECK_MSG(strcmp(s_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL),
-                     expect) == 0,
-              "asked %s, got %s", version,
-              s_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL));
+    CHECK_MSG(
+        strcmp(
+            mm_mcp_str_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL),
+            expect) == 0,
+        "asked %s, got %s", version,
+        mm_mcp_str_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL));
     cJSON_Delete(r);
     CHECK(mm_child_send(c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}") == 0);
 }
@@ -121,11 +116,11 @@ int main(int argc, char **argv)
     CHECK(mm_child_send(&c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/whatever\"}") == 0);
     CHECK(mm_child_send(&c, "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{}}") == 0);
     r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":\"str-id\",\"method\":\"ping\"}");
-    CHECK(strcmp(s_at(r, "id", NULL), "str-id") == 0 &&
+    CHECK(strcmp(mm_mcp_str_at(r, "id", NULL), "str-id") == 0 &&
           cJSON_GetObjectItemCaseSensitive(r, "result"));
     cJSON_Delete(r);
     r = ask(&c, "[{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}]");
-    CHECK(code(r) == -32600 && strstr(s_at(r, "error", "message"), "2025-03-26"));
+    CHECK(code(r) == -32600 && strstr(mm_mcp_str_at(r, "error", "message"), "2025-03-26"));
     cJSON_Delete(r);
     int status = mm_child_finish(&c, 5000);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -162,12 +157,12 @@ int main(int argc, char **argv)
     /* an error for each request, with its id, so that none is left waiting */
     const cJSON *first = cJSON_GetArrayItem(r, 0);
     CHECK_MSG(cJSON_GetArraySize(r) == 10500 && code(first) == -32600 &&
-                  strstr(s_at(first, "error", "message"),
+                  strstr(mm_mcp_str_at(first, "error", "message"),
                          "a batch of 10500 messages; at most 100 (--max-batch)") &&
                   cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(r, 10499), "id")->valueint ==
                       10599,
               "the batch is refused, request by request: %d answers, %s", cJSON_GetArraySize(r),
-              s_at(first, "error", "message"));
+              mm_mcp_str_at(first, "error", "message"));
     cJSON_Delete(r);
     r = ask(&c, "[{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"},"
                 "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/list\"}]");
@@ -188,7 +183,7 @@ int main(int argc, char **argv)
                 "{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"tools/list\"}]");
     CHECK_MSG(cJSON_GetArraySize(r) == 3 && code(cJSON_GetArrayItem(r, 0)) == 0 &&
                   code(cJSON_GetArrayItem(r, 1)) == -32603 &&
-                  strstr(s_at(cJSON_GetArrayItem(r, 1), "error", "message"),
+                  strstr(mm_mcp_str_at(cJSON_GetArrayItem(r, 1), "error", "message"),
                          "passed 65536 bytes (--max-response-bytes)") &&
                   code(cJSON_GetArrayItem(r, 2)) == -32603,
               "a batch's answer over the byte bound: %d answers", cJSON_GetArraySize(r));
@@ -205,7 +200,8 @@ int main(int argc, char **argv)
     int total = cJSON_GetArraySize(tools);
     CHECK_MSG(total > 960, "%d tools", total);
     /* Deterministic order: built-ins, the discovery tools first, then categories by name. */
-    CHECK(strcmp(s_at(cJSON_GetArrayItem(tools, 0), "name", NULL), "searchMistTools") == 0);
+    CHECK(strcmp(mm_mcp_str_at(cJSON_GetArrayItem(tools, 0), "name", NULL), "searchMistTools") ==
+          0);
     cJSON_Delete(r);
     r = ask(&c, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/"
                 "list\",\"params\":{\"cursor\":\"mm1:960\"}}");

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "child.h"
+#include "mcp_client.h"
 #include "base/util.h"
 
 #include <cjson/cJSON.h>
@@ -134,14 +135,6 @@ static cJSON *last_backend_request(const char *log)
     return cJSON_Parse(last);
 }
 
-static const char *str_at(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b)
-        v = cJSON_GetObjectItemCaseSensitive(v, b);
-    return cJSON_IsString(v) ? v->valuestring : "(absent)";
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 5)
@@ -182,8 +175,9 @@ int main(int argc, char **argv)
     cJSON *r = rpc(1, "initialize",
                    "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
                    "\"clientInfo\":{\"name\":\"e2e\",\"version\":\"1\"}}");
-    CHECK(strcmp(str_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL),
-                 "2025-06-18") == 0);
+    CHECK(strcmp(
+              mm_mcp_str_at(cJSON_GetObjectItemCaseSensitive(r, "result"), "protocolVersion", NULL),
+              "2025-06-18") == 0);
     cJSON_Delete(r);
     send_line("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
 
@@ -200,9 +194,9 @@ int main(int argc, char **argv)
     r = rpc(3, "tools/call", "{\"name\":\"getSelf\",\"arguments\":{}}");
     CHECK_MSG(strstr(result_text(r), "tester@example.com") != NULL, "%s", result_text(r));
     cJSON *b = last_backend_request(log);
-    CHECK(strcmp(str_at(b, "path", NULL), "/api/v1/self") == 0);
-    CHECK(strcmp(str_at(b, "headers", "Authorization"), "Token test-token-1") == 0);
-    CHECK(strncmp(str_at(b, "headers", "User-Agent"), "mistmcp/", 8) == 0);
+    CHECK(strcmp(mm_mcp_str_at(b, "path", NULL), "/api/v1/self") == 0);
+    CHECK(strcmp(mm_mcp_str_at(b, "headers", "Authorization"), "Token test-token-1") == 0);
+    CHECK(strncmp(mm_mcp_str_at(b, "headers", "User-Agent"), "mistmcp/", 8) == 0);
     cJSON_Delete(b);
     cJSON_Delete(r);
 
@@ -227,10 +221,10 @@ int main(int argc, char **argv)
     /* A call: default org filled, query encoded, answer shaped. */
     r = rpc(7, "tools/call", "{\"name\":\"listOrgWlans\",\"arguments\":{\"limit\":5}}");
     b = last_backend_request(log);
-    CHECK_MSG(strcmp(str_at(b, "path", NULL), "/api/v1/orgs/default-org/wlans") == 0, "%s",
-              str_at(b, "path", NULL));
-    CHECK(strcmp(str_at(b, "query", "limit"), "5") == 0 &&
-          strcmp(str_at(b, "method", NULL), "GET") == 0);
+    CHECK_MSG(strcmp(mm_mcp_str_at(b, "path", NULL), "/api/v1/orgs/default-org/wlans") == 0, "%s",
+              mm_mcp_str_at(b, "path", NULL));
+    CHECK(strcmp(mm_mcp_str_at(b, "query", "limit"), "5") == 0 &&
+          strcmp(mm_mcp_str_at(b, "method", NULL), "GET") == 0);
     CHECK(!is_error_result(r));
     cJSON_Delete(b);
     cJSON_Delete(r);
@@ -238,8 +232,9 @@ int main(int argc, char **argv)
     r = rpc(8, "tools/call",
             "{\"name\":\"listOrgWlans\",\"arguments\":{\"org_id\":\"../../self?x=1#y\"}}");
     b = last_backend_request(log);
-    CHECK_MSG(strcmp(str_at(b, "path", NULL), "/api/v1/orgs/..%2F..%2Fself%3Fx%3D1%23y/wlans") == 0,
-              "%s", str_at(b, "path", NULL));
+    CHECK_MSG(strcmp(mm_mcp_str_at(b, "path", NULL),
+                     "/api/v1/orgs/..%2F..%2Fself%3Fx%3D1%23y/wlans") == 0,
+              "%s", mm_mcp_str_at(b, "path", NULL));
     cJSON_Delete(b);
     cJSON_Delete(r);
     /* Bad arguments: an isError result naming the argument, nothing sent. */
@@ -383,7 +378,7 @@ int main(int argc, char **argv)
     r = rpc(13, "tools/call", "{\"name\":\"listOrgWlans\",\"arguments\":{}}");
     CHECK(error_code(r) == -32602);
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
-    CHECK(strstr(str_at(e, "message", NULL), "manageMcpTools") != NULL);
+    CHECK(strstr(mm_mcp_str_at(e, "message", NULL), "manageMcpTools") != NULL);
     cJSON_Delete(r);
 
     /* Protocol errors. */

@@ -18,6 +18,7 @@ static const char *const env_names[] = {"MISTMCP_TRANSPORT",
                                         "MISTMCP_PORT",
                                         "MISTMCP_ENABLE_WRITE_TOOLS",
                                         "MISTMCP_PLUGIN_DIR",
+                                        "MISTMCP_NO_DEFAULT_PLUGIN_DIR",
                                         "MISTMCP_ALLOW_CLOUD",
                                         "MISTMCP_MAX_RESULT_BYTES",
                                         "MISTMCP_CONNECT_TIMEOUT",
@@ -405,6 +406,17 @@ static void test_messages_one_line(void)
                   strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1,
               "[%s]", errbuf);
     mm_config_free(&cfg);
+    /* A typo gets the name it misspells (issue 14: it got none). */
+    CHECK(load(&cfg, errbuf, sizeof errbuf,
+               (const char *[]){"-m", "custom", "-c", "orgs_devics", NULL}) == 0);
+    err = fmemopen(errbuf, sizeof errbuf, "w");
+    const char *names[] = {"orgs", "orgs_devices", "orgs_wlans", "sites_devices"};
+    CHECK(mm_config_check_categories(&cfg, names, 4, err) == 2);
+    fclose(err);
+    CHECK_MSG(strstr(errbuf, "unknown category 'orgs_devics' in --categories (did you mean "
+                             "orgs_devices? mistmcp --list-categories shows them all)\n"),
+              "[%s]", errbuf);
+    mm_config_free(&cfg);
 }
 
 /* Each load starts afresh: one that stopped inside a group of short options ("-zd": z is
@@ -459,6 +471,96 @@ static void test_trusted_proxies(void)
         const char *a[] = {"--trusted-proxy", bad[i], NULL};
         expect_bad(a, "expected an IPv4 or IPv6 address, optionally /PREFIX");
     }
+}
+
+/* --no-default-plugin-dir (issue 14): from the command line or the environment, never from an
+ * env file, and only with a directory to search. */
+static void test_plugin_dirs(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    CHECK(load(&cfg, errbuf, sizeof errbuf, (const char *[]){"--plugin-dir", "/p", NULL}) == 0);
+    CHECK(cfg.plugin_dirs.count == 1 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    CHECK(load(&cfg, errbuf, sizeof errbuf,
+               (const char *[]){"--no-default-plugin-dir", "--plugin-dir", "/p", NULL}) == 0);
+    CHECK(cfg.plugin_dirs.count == 1 && cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_PLUGIN_DIR", "/a:/b", 1);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "yes", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.plugin_dirs.count == 2 && cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "0", 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0);
+    CHECK(cfg.plugin_dirs.count == 2 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "maybe", 1);
+    expect_bad((const char *[]){NULL},
+               "MISTMCP_NO_DEFAULT_PLUGIN_DIR 'maybe' is not valid: expected 1/0");
+    clear_env();
+    expect_bad((const char *[]){"--no-default-plugin-dir", NULL},
+               "--no-default-plugin-dir leaves no plugin directory: give one with --plugin-dir");
+    setenv("MISTMCP_NO_DEFAULT_PLUGIN_DIR", "1", 1);
+    expect_bad((const char *[]){NULL}, "--no-default-plugin-dir leaves no plugin directory");
+    clear_env();
+    /* Not from an env file: it decides which code the server loads, like MISTMCP_PLUGIN_DIR. */
+    char path[] = "/tmp/mistmcp-test-env3-XXXXXX";
+    int fd = mkstemp(path);
+    const char *content = "MISTMCP_NO_DEFAULT_PLUGIN_DIR=1\n";
+    CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+    close(fd);
+    setenv("MIST_ENV_FILE", path, 1);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0 && !cfg.no_default_plugin_dir);
+    mm_config_free(&cfg);
+    unlink(path);
+    clear_env();
+}
+
+/* The terminal commands: the command word wherever the options are (before, after, between
+ * its operands), the operands in order, "--" for an operand that starts with '-', --json with
+ * call only; another word is refused naming it. */
+static void test_commands(void)
+{
+    clear_env();
+    mm_config cfg;
+    char errbuf[1024] = "";
+    const char *call[] = {"--mode", "all",    "call",          "listOrgSites", "org_id=o1",
+                          "-d",     "--json", "{\"limit\":5}", "page=2",       NULL};
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, call) == 0, "%s", errbuf);
+    CHECK(cfg.action == MM_ACTION_CALL && cfg.mode == MM_MODE_ALL && cfg.debug);
+    CHECK(cfg.operands.count == 3 && strcmp(cfg.operands.items[0], "listOrgSites") == 0 &&
+          strcmp(cfg.operands.items[1], "org_id=o1") == 0 &&
+          strcmp(cfg.operands.items[2], "page=2") == 0);
+    CHECK(cfg.call_json && strcmp(cfg.call_json, "{\"limit\":5}") == 0);
+    mm_config_free(&cfg);
+    const char *search[] = {"search", "offline", "--", "-5", "dBm", NULL};
+    CHECK_MSG(load(&cfg, errbuf, sizeof errbuf, search) == 0, "%s", errbuf);
+    CHECK(cfg.action == MM_ACTION_SEARCH && cfg.operands.count == 3 &&
+          strcmp(cfg.operands.items[1], "-5") == 0 && !cfg.call_json);
+    mm_config_free(&cfg);
+    const char *describe[] = {"describe", "getSelf", NULL};
+    CHECK(load(&cfg, errbuf, sizeof errbuf, describe) == 0);
+    CHECK(cfg.action == MM_ACTION_DESCRIBE && cfg.operands.count == 1);
+    mm_config_free(&cfg);
+    const char *help[] = {"call", "getSelf", "--help", NULL}; /* --help still wins */
+    CHECK(load(&cfg, errbuf, sizeof errbuf, help) == 0 && cfg.action == MM_ACTION_HELP);
+    mm_config_free(&cfg);
+    CHECK(load(&cfg, errbuf, sizeof errbuf, NULL) == 0 && cfg.action == MM_ACTION_SERVE &&
+          cfg.operands.count == 0);
+    mm_config_free(&cfg);
+
+    expect_bad((const char *[]){"serve", NULL},
+               "unexpected argument 'serve': expected an option or a command (search, describe, "
+               "call)");
+    expect_bad((const char *[]){"--json", "{}", NULL}, "--json goes with the call command");
+    expect_bad((const char *[]){"search", "x", "--json", "{}", NULL},
+               "--json goes with the call command");
+    expect_bad((const char *[]){"call", "t", "--json", "{}", "--json", "{}", NULL},
+               "--json is given twice");
+    expect_bad((const char *[]){"--list-categories", "call", "getSelf", NULL},
+               "--list-categories and the call command: choose one");
 }
 
 /* Writes content to a new file named after the template path (mkstemp) and makes it the env
@@ -632,11 +734,13 @@ int main(void)
     test_base_path();
     test_access_log_and_metrics_token();
     test_trusted_proxies();
+    test_plugin_dirs();
     test_env_file();
     test_env_file_not_a_file();
     test_precedence();
     test_bad_values();
     test_loads_independent();
     test_messages_one_line();
+    test_commands();
     return check_summary();
 }

@@ -200,8 +200,8 @@ int main(void)
         {"{\"a\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa1\"}", NULL},
         {"{\"a\":\"\\u0000\\n\\\"\"}\r\n\t ", NULL},
         {"\"\xff\"", "not valid UTF-8"},
-        {"\"\xc0\xaf\"", "not valid UTF-8"},         /* overlong '/' */
-        {"\"\xed\xa0\x80\"", "not valid UTF-8"},     /* a UTF-16 surrogate */
+        {"\"\xc0\xaf\"", "not valid UTF-8"},     /* overlong '/' */
+        {"\"\xed\xa0\x80\"", "not valid UTF-8"}, /* a UTF-16 surrogate */
         {"\"\xe2\x82", "cut at its end"},
         {"\"a\x01b\"", "raw control character"},
         {"{\"a\":1,\x0c\"b\":2}", "between JSON tokens"},
@@ -213,5 +213,27 @@ int main(void)
     }
     const char nul[] = "{\"a\":\"x\0y\"}";
     CHECK(mm_json_input_problem(nul, sizeof nul - 1) != NULL); /* a NUL inside the text */
+    /* Laid out for a person: tokens byte for byte (numbers past 2^53, escapes, brackets, commas
+     * and colons inside strings), two spaces a level, {} and [] on one line. */
+    const char *wire = "{\"id\":1915883588174806058,\"s\":\"a,b:{[\\\"]}\",\"e\":{},"
+                       "\"l\":[1.50,[],{\"x\":null}]}";
+    char *laid = mm_json_pretty(wire, strlen(wire));
+    const char *want_laid = "{\n"
+                            "  \"id\": 1915883588174806058,\n"
+                            "  \"s\": \"a,b:{[\\\"]}\",\n"
+                            "  \"e\": {},\n"
+                            "  \"l\": [\n"
+                            "    1.50,\n"
+                            "    [],\n"
+                            "    {\n"
+                            "      \"x\": null\n"
+                            "    }\n"
+                            "  ]\n"
+                            "}";
+    CHECK_MSG(laid && strcmp(laid, want_laid) == 0, "pretty:\n%s", laid ? laid : "(none)");
+    free(laid);
+    laid = mm_json_pretty("12345678901234567890", 20);
+    CHECK_MSG(laid && strcmp(laid, "12345678901234567890") == 0, "a lone number: %s", laid);
+    free(laid);
     return check_summary();
 }

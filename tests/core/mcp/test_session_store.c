@@ -70,7 +70,9 @@ int main(int argc, char **argv)
     srv.cfg = &cfg;
 
     unsigned refusal = 0;
-    mm_session_store *st = mm_session_store_create(2, 100);
+    /* Idle after 1 s: long enough that a slow run (valgrind on a loaded machine) reaches the
+     * lookups below before the sessions expire (100 ms was not), short enough to wait out. */
+    mm_session_store *st = mm_session_store_create(2, 1000);
     char id1[MM_SESSION_ID_LEN + 1], id2[MM_SESSION_ID_LEN + 1], id3[MM_SESSION_ID_LEN + 1];
     mm_session_entry *e1 = mm_session_store_add(st, new_session("token-a"), "token-a", "10.0.0.1",
                                                 id1, &refusal, err, sizeof err);
@@ -119,12 +121,12 @@ int main(int argc, char **argv)
     e2 = mm_session_store_add(st, new_session("t2"), "t2", "10.0.0.1", id2, &refusal, err,
                               sizeof err);
     mm_session_store_put(st, e2); /* e1 stays in use */
-    usleep(150000);
+    usleep(1100000);
     CHECK(!mm_session_store_get(st, id2, "t2", &out) && out == MM_LOOKUP_UNKNOWN);
     CHECK(mm_session_store_expire(st, mm_now_ms()) == 1);
     CHECK(mm_session_store_count(st) == 1 && good_refs() == 1);
     mm_session_store_put(st, e1);
-    usleep(150000);
+    usleep(1100000);
     CHECK(mm_session_store_expire(st, mm_now_ms()) == 1 && good_refs() == 0);
     mm_session_store_destroy(&st);
 

@@ -12,12 +12,14 @@
 #include "check.h"
 #include "mcp/host_api.h"
 #include "mcp/tool_call.h"
+#include "registry/plugin_dirs.h"
 #include "registry/registry.h"
 #include "registry/tool_json.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *base;
@@ -404,6 +406,62 @@ static void test_stress(mm_registry *reg)
            loads);
 }
 
+/* Issue 14: which catalog categories have a plugin file, which are write-only, and the
+ * plugin directories a server searches (given ones checked, the default added once). */
+static const mm_catalog_tool writer_tools[] = {
+    {"createGhost", "Create a ghost.", "/api/v1/ghosts", MISTMCP_HTTP_POST, 0}};
+static const mm_catalog_category present_categories[] = {
+    {"ghost", "Ghost", "No plugin anywhere.", ghost_tools, 1, 1},
+    {"good", "Good", "Its plugin is in good/.", ghost_tools, 1, 1},
+    {"writer", "Writer", "Only a write tool.", writer_tools, 1, 0}};
+static const mm_catalog present_catalog = {MM_CATALOG_FORMAT, "test", present_categories, 3, 3};
+
+static void test_presence_and_dirs(void)
+{
+    char good[512], good_again[600], empty[512], err[512];
+    snprintf(good, sizeof good, "%s/good", base);
+    snprintf(good_again, sizeof good_again, "%s/../%s/good", base, strrchr(base, '/') + 1);
+    const char *dirs[] = {good};
+    mm_registry *reg = NULL;
+    CHECK(mm_registry_create(&present_catalog, dirs, 1, &test_host, &reg, err, sizeof err) == 0);
+    if (!reg)
+        return;
+    CHECK(mm_category_present(mm_registry_find(reg, "good")));
+    CHECK(!mm_category_present(mm_registry_find(reg, "ghost")));
+    CHECK(!mm_category_present(mm_registry_find(reg, "writer")));
+    CHECK(mm_category_write_only(mm_registry_find(reg, "writer")));
+    CHECK(!mm_category_write_only(mm_registry_find(reg, "good")));
+    CHECK(mm_registry_dir_count(reg) == 1 && strcmp(mm_registry_dir_at(reg, 0), good) == 0);
+    mm_registry_destroy(&reg);
+
+    /* Given directories are checked, then the default one is added, each only once. */
+    mm_strlist out = {0};
+    const char *twice[] = {good, good_again};
+    CHECK(mm_plugin_dirs_resolve(twice, 2, 1, &out, err, sizeof err) == 0);
+    CHECK_MSG(out.count == 1 && strcmp(out.items[0], good) == 0, "%zu directories", out.count);
+    mm_strlist_free(&out);
+    CHECK(mm_plugin_dirs_resolve(twice, 1, 0, &out, err, sizeof err) == 0);
+    CHECK_MSG(out.count >= 1 && strcmp(out.items[0], good) == 0, "given first");
+    mm_strlist_free(&out);
+    const char *nowhere[] = {"/nonexistent/mistmcp-plugins"};
+    CHECK(mm_plugin_dirs_resolve(nowhere, 1, 0, &out, err, sizeof err) == -1);
+    CHECK_MSG(strstr(err, "plugin directory '/nonexistent/mistmcp-plugins' does not exist"), "%s",
+              err);
+    mm_strlist_free(&out);
+    snprintf(empty, sizeof empty, "%s/empty-for-resolve", base);
+    mkdir(empty, 0755);
+    const char *none[] = {empty};
+    CHECK(mm_plugin_dirs_resolve(none, 1, 1, &out, err, sizeof err) == -1);
+    CHECK_MSG(strstr(err, "holds no plugin (no *.so file)"), "%s", err);
+    mm_strlist_free(&out);
+    char file[600];
+    snprintf(file, sizeof file, "%s/good.so", good);
+    const char *not_dir[] = {file};
+    CHECK(mm_plugin_dirs_resolve(not_dir, 1, 1, &out, err, sizeof err) == -1);
+    CHECK_MSG(strstr(err, "is not a directory"), "%s", err);
+    mm_strlist_free(&out);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -424,6 +482,7 @@ int main(int argc, char **argv)
     test_release_during_call(reg);
     test_shared_failure(reg);
     test_stress(reg);
+    test_presence_and_dirs();
     /* Destroy with a plugin still held unloads it (and runs fini). */
     int f0 = atomic_load(&finis);
     char err[512];

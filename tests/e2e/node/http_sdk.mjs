@@ -9,7 +9,7 @@ import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/typ
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import net from "node:net";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { once } from "node:events";
 import { startFake, startHttp } from "./lib.mjs";
 
@@ -148,6 +148,31 @@ await check("a cloud outside the allow-list: 400 naming the allowed clouds", asy
   const r = await post({ "X-Authorization": "t" }, init, base + "?cloud=evil.example.com");
   assert.equal(r.status, 400);
   assert.match((await r.json()).error.message, /api\.mist\.com/);
+});
+await check("an unknown category in the query: 400 with the names spelt nearly the same", async () => {
+  const r = await post({ "X-Authorization": "t" }, init, base + "?mode=custom&categories=orgs_devics");
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error.message, /unknown category 'orgs_devics' in categories; did you mean orgs_devices[,?]/);
+});
+await check("a write-only category in the query of a read-only server: 400 saying how to allow it", async () => {
+  const r = await post({ "X-Authorization": "t" }, init, base + "?mode=custom&categories=utilities_wan");
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).error.message, /category 'utilities_wan' in categories has only write tools, and this server is read-only; an operator allows them by starting it with --enable-write-tools/);
+});
+await check("a category whose plugin is missing, in the query: 400 saying so", async () => {
+  const dir = `${workDir}/http-only-orgs-wlans`;
+  mkdirSync(dir, { recursive: true });
+  rmSync(`${dir}/orgs_wlans.so`, { force: true });
+  symlinkSync(`${pluginDir}/orgs_wlans.so`, `${dir}/orgs_wlans.so`);
+  const { child: small, base: url } = await startHttp(mistmcp, ["--no-default-plugin-dir", "--plugin-dir", dir]);
+  try {
+    const r = await post({ "X-Authorization": "t" }, init, url + "?mode=custom&categories=sites_wlans");
+    assert.equal(r.status, 400);
+    assert.match((await r.json()).error.message, /category 'sites_wlans' in categories has no plugin on this server \(no sites_wlans\.so in its plugin directories\)/);
+    assert.equal((await post({ "X-Authorization": "t" }, init, url + "?mode=custom&categories=orgs_wlans")).status, 200);
+  } finally {
+    small.kill();
+  }
 });
 await check("GET /mcp: an event stream per session, one at a time", async () => {
   const headers = { "X-Authorization": "token-B", "Mcp-Session-Id": b.transport.sessionId };

@@ -38,17 +38,19 @@ const categories = (await deadline((async () => {
   const { spawnSync } = await import("node:child_process");
   const r = spawnSync(mistmcp, ["--plugin-dir", pluginDir, "--list-categories"], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`--list-categories failed: ${r.stderr}`);
-  return r.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s+/)[0]).filter((n) => /^[a-z][a-z0-9_]*$/.test(n));
-})(), "list categories"));
+  return r.stdout.trim().split("\n").slice(1).filter((l) => /^[a-z][a-z0-9_]* /.test(l));
+})(), "list categories")).map((l) => ({ name: l.split(/\s+/)[0], writeOnly: /\(write-only\)/.test(l) }));
 if (categories.length < 100) throw new Error(`only ${categories.length} categories: plugins not built?`);
+// A read-only server refuses to enable a write-only category (it would offer no tool).
+const names = (write) => categories.filter((c) => write || !c.writeOnly).map((c) => c.name).join(",");
 
 // mode name -> tools listed there
 const listings = new Map();
 for (const [mode, args] of [
   ["all", ["--mode", "all"]],
   ["all+write", ["--mode", "all", "--enable-write-tools"]],
-  ["custom", ["--mode", "custom", "--categories", categories.join(",")]],
-  ["custom+write", ["--mode", "custom", "--categories", categories.join(","), "--enable-write-tools"]],
+  ["custom", ["--mode", "custom", "--categories", names(false)]],
+  ["custom+write", ["--mode", "custom", "--categories", names(true), "--enable-write-tools"]],
 ]) {
   const c = await session(args);
   listings.set(mode, await listAll(c));
@@ -60,7 +62,7 @@ for (const write of [false, true]) {
   const mode = write ? "managed+write" : "managed";
   listings.set(`${mode} (start)`, await listAll(c));
   const r = await deadline(c.callTool({ name: "manageMcpTools",
-    arguments: { enable_mcp_tools_categories: categories.join(",") } }), "enable every category");
+    arguments: { enable_mcp_tools_categories: names(write) } }), "enable every category");
   if (r.isError) throw new Error(`manageMcpTools failed: ${JSON.stringify(r.content)}`);
   listings.set(`${mode} (every category)`, await listAll(c));
   await c.close();

@@ -1,0 +1,303 @@
+/*
+ * Answers from the spec (demo/fallback.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "demo/fallback.h"
+
+#include "base/util.h"
+#include "demo/ids.h"
+#include "demo/spec_answers.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SEGMENTS 16
+#define SEGMENT_MAX 128
+#define DEFAULT_DURATION 86400
+
+typedef struct segments {
+    char s[MAX_SEGMENTS][SEGMENT_MAX]; /* %-decoded */
+    int n;
+} segments;
+
+static int hex_value(char c)
+{
+    return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
+}
+
+/* The path's segments, %-decoded; -1 if it has too many or too long ones. */
+static int split(const char *path, segments *out)
+{
+    out->n = 0;
+    while (*path == '/')
+        path++;
+    while (*path) {
+        if (out->n == MAX_SEGMENTS)
+            return -1;
+        char *seg = out->s[out->n++];
+        size_t k = 0;
+        for (; *path && *path != '/'; path++) {
+            if (k + 1 == SEGMENT_MAX)
+                return -1;
+            if (path[0] == '%' && isxdigit((unsigned char)path[1]) &&
+                isxdigit((unsigned char)path[2])) {
+                seg[k++] = (char)(hex_value(path[1]) * 16 + hex_value(path[2]));
+                path += 2;
+            } else {
+                seg[k++] = *path;
+            }
+        }
+        seg[k] = '\0';
+        if (*path == '/')
+            path++;
+    }
+    return 0;
+}
+
+/* Whether template matches the segments: its score (the more literal segments the better;
+ * of as many, the one whose literals come later: .../{zone_type}/count beats
+ * .../rssizones/{zone_id} for .../rssizones/count), or -1; the parameters it names in *p. */
+static long match_template(const char *template, const segments *sg, mm_demo_params *p)
+{
+    memset(p, 0, sizeof *p);
+    long score = 0, literals = 0;
+    int i = 0;
+    const char *t = template;
+    while (*t == '/')
+        t++;
+    for (; *t; i++) {
+        size_t len = strcspn(t, "/");
+        if (i == sg->n)
+            return -1;
+        const char *seg = sg->s[i], *open = memchr(t, '{', len);
+        const char *close = open ? memchr(open, '}', len - (size_t)(open - t)) : NULL;
+        if (!close) { /* a literal */
+            if (strlen(seg) != len || strncmp(seg, t, len) != 0)
+                return -1;
+            literals++;
+            score += 1L << i;
+        } else { /* prefix{name}suffix */
+            size_t pre = (size_t)(open - t), suf = len - (size_t)(close - t) - 1,
+                   name = (size_t)(close - open) - 1, n = strlen(seg);
+            if (n <= pre + suf || strncmp(seg, t, pre) != 0 ||
+                strncmp(seg + n - suf, close + 1, suf) != 0 || p->count == MM_DEMO_MAX_PARAMS ||
+                name >= sizeof p->names[0])
+                return -1;
+            memcpy(p->names[p->count], open + 1, name);
+            p->names[p->count][name] = '\0';
+            snprintf(p->values[p->count], sizeof p->values[0], "%.*s", (int)(n - pre - suf),
+                     seg + pre);
+            p->count++;
+        }
+        p->fetched = close != NULL;
+        t += len;
+        while (*t == '/')
+            t++;
+    }
+    return i == sg->n ? (literals << MAX_SEGMENTS) + score : -1;
+}
+
+static const mm_demo_spec_answer *find(const char *path, mm_demo_params *params)
+{
+    segments sg;
+    if (split(path, &sg) != 0)
+        return NULL;
+    const mm_demo_spec_answer *best = NULL;
+    long best_score = -1;
+    mm_demo_params p;
+    for (size_t i = 0; i < mm_demo_spec_answer_count; i++) {
+        long score = match_template(mm_demo_spec_answers[i].path, &sg, &p);
+        if (score > best_score) {
+            best = &mm_demo_spec_answers[i];
+            best_score = score;
+            *params = p;
+        }
+    }
+    return best;
+}
+
+/* 0 when the path's org, site and device are the world's, else -1 after a 404. */
+static int known(const mm_demo_world *w, const mm_demo_params *p, mm_demo_answer *out)
+{
+    const char *org = mm_demo_param(p, "org_id"), *site = mm_demo_param(p, "site_id"),
+               *device = mm_demo_param(p, "device_id");
+    if (org && strcmp(org, w->org_id) != 0) {
+        mm_demo_fail(out, 404, "org %s is not in the demo cloud: its org is %s", org, w->org_id);
+        return -1;
+    }
+    if (site && !mm_demo_find_id(w->sites, site)) {
+        mm_demo_fail(out, 404, "site %s is not in the demo cloud (listOrgSites lists its %s)", site,
+                     "sites");
+        return -1;
+    }
+    const cJSON *d = device ? mm_demo_find_id(w->devices, device) : NULL;
+    const char *its_site = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "site_id"));
+    if (device && (!d || (site && strcmp(its_site, site) != 0))) {
+        mm_demo_fail(out, 404, "device %s is not in the demo cloud%s", device,
+                     site ? " at this site (listSiteDevices lists its devices)" : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* Seconds in "1d", "3h", "30m", "2w", "90s" or "90"; -1 if it is none of these. */
+static long duration_of(const char *s)
+{
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (end == s || n < 0 || n > 10L * 366 * 86400)
+        return -1;
+    long unit = !*end                   ? 1
+                : strcmp(end, "s") == 0 ? 1
+                : strcmp(end, "m") == 0 ? 60
+                : strcmp(end, "h") == 0 ? 3600
+                : strcmp(end, "d") == 0 ? 86400
+                : strcmp(end, "w") == 0 ? 7 * 86400
+                                        : -1;
+    return unit < 0 ? -1 : n * unit;
+}
+
+/* A time as Mist takes one: epoch seconds, "now", or before now ("-1d", "-2h"); 0 if s is
+ * none of these. */
+static int time_of(const char *s, long *out)
+{
+    char *end;
+    if (strcmp(s, "now") == 0) {
+        *out = MM_DEMO_NOW;
+        return 1;
+    }
+    if (s[0] == '-') {
+        long before = duration_of(s + 1);
+        *out = MM_DEMO_NOW - before;
+        return before >= 0;
+    }
+    *out = strtol(s, &end, 10);
+    return end != s && !*end && *out >= 0;
+}
+
+/* The window rq asks for; 0, or -1 after a 400 naming the bad parameter. */
+static int window(const mm_demo_request *rq, long *start, long *end, mm_demo_answer *out)
+{
+    const char *s = rq->query(rq->query_ctx, "start"), *e = rq->query(rq->query_ctx, "end"),
+               *d = rq->query(rq->query_ctx, "duration");
+    long span = d ? duration_of(d) : DEFAULT_DURATION;
+    if (span < 0) {
+        mm_demo_fail(out, 400, "duration '%s' is not valid: expected 1d, 3h, 30m, 2w or seconds%s",
+                     d, NULL);
+        return -1;
+    }
+    int bad_start = s && !time_of(s, start), bad_end = e && !time_of(e, end);
+    if (bad_start || bad_end) {
+        mm_demo_fail(out, 400,
+                     "%s '%s' is not valid: expected seconds since 1970, \"now\" or a time "
+                     "before now (\"-1d\", \"-2h\")",
+                     bad_start ? "start" : "end", bad_start ? s : e);
+        return -1;
+    }
+    if (!e)
+        *end = s ? *start + span : MM_DEMO_NOW;
+    if (!s)
+        *start = *end - span;
+    if (*start > *end) {
+        mm_demo_fail(out, 400, "start '%s' is after end '%s'", s ? s : "(end - duration)",
+                     e ? e : "(start + duration)");
+        return -1;
+    }
+    return 0;
+}
+
+static void set_number(cJSON *o, const char *key, double value)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (cJSON_IsNumber(v))
+        cJSON_SetNumberValue(v, value);
+}
+
+/* The answer's start and end, and its items' timestamps spread over the window. */
+static void put_window(cJSON *answer, cJSON *items, long start, long end)
+{
+    set_number(answer, "start", (double)start);
+    set_number(answer, "end", (double)end);
+    int n = cJSON_GetArraySize(items), i = 0;
+    for (cJSON *it = items ? items->child : NULL; it; it = it->next, i++)
+        set_number(it, "timestamp",
+                   (double)(end - (long)((double)(end - start) * (i + 1) / (n + 1))));
+}
+
+/* Items kept by every filter parameter the operation has (scope: their names). */
+static int by_filters(const mm_demo_request *rq, const cJSON *o, const char *scope)
+{
+    char name[64];
+    for (const char *s = scope; *s;) {
+        size_t n = strcspn(s, " ");
+        snprintf(name, sizeof name, "%.*s", (int)n, s);
+        if (!mm_demo_keep(rq, o, name, name, strstr(name, "mac") != NULL))
+            return 0;
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
+    return 1;
+}
+
+/* The JSON answer fitted to the request: ids, window, filters and paging. */
+static void fit(const mm_demo_world *w, const mm_demo_request *rq, const mm_demo_spec_answer *a,
+                const mm_demo_params *params, mm_demo_answer *out)
+{
+    cJSON *body = cJSON_Parse(a->body);
+    if (!body) { /* the generator emits what it printed: cannot happen but with no memory */
+        mm_demo_fail(out, 500, "the demo cloud's answer to %s does not parse%s", a->operation,
+                     NULL);
+        return;
+    }
+    long start = 0, end = 0, total, limit, page;
+    if (window(rq, &start, &end, out) != 0) {
+        cJSON_Delete(body);
+        return;
+    }
+    mm_demo_put_ids(w, params, body);
+    int list = cJSON_IsArray(body);
+    cJSON *items = list ? body : cJSON_GetObjectItemCaseSensitive(body, "results");
+    put_window(body, cJSON_IsArray(items) ? items : NULL, start, end);
+    if (!cJSON_IsArray(items)) {
+        mm_demo_json(out, body);
+        cJSON_Delete(body);
+        return;
+    }
+    cJSON *shown = mm_demo_page(rq, items, by_filters, a->filters, &total, &limit, &page, out);
+    if (shown && list) {
+        mm_demo_json(out, shown);
+        out->page_total = total;
+        out->page_limit = limit;
+        out->page_page = page;
+        cJSON_Delete(shown);
+    } else if (shown) { /* a search: its results paged, with its own count */
+        cJSON_ReplaceItemInObjectCaseSensitive(body, "results", shown);
+        set_number(body, "limit", (double)limit);
+        set_number(body, "page", (double)page);
+        set_number(body, "total", (double)total);
+        cJSON_DeleteItemFromObjectCaseSensitive(body, "next"); /* pages go by page= here */
+        mm_demo_json(out, body);
+    }
+    cJSON_Delete(body);
+}
+
+int mm_demo_fallback(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answer *out)
+{
+    mm_demo_params params;
+    const mm_demo_spec_answer *a = find(rq->path, &params);
+    if (!a)
+        return 0;
+    if (known(w, &params, out) != 0)
+        return 1;
+    if (strcmp(a->content_type, "application/json") != 0) {
+        out->status = 200;
+        out->body = mm_xstrdup(a->body);
+        out->content_type = a->content_type;
+        return 1;
+    }
+    fit(w, rq, a, &params, out);
+    return 1;
+}
