@@ -161,6 +161,16 @@ int main(int argc, char **argv)
         rc = mm_report_check_plugins(reg, stdout, stderr);
     } else {
         mm_report_missing(reg, stderr); /* a wrong directory shows at once */
+        /* An env file given for its token, without one: said at start-up, naming the file
+         * (each Mist call says it again). Over HTTP the clients bring the tokens; the demo
+         * needs none. Here, not in mm_config_load: loading prints nothing unless it fails. */
+        if (cfg.tokens.count == 0 && cfg.env_file && cfg.transport == MM_TRANSPORT_STDIO &&
+            !cfg.demo && cfg.action == MM_ACTION_SERVE)
+            fprintf(stderr,
+                    "mistmcp: warning: the env file %s sets no MIST_API_TOKEN (nor "
+                    "MIST_APITOKEN), and neither does the environment: Mist calls will fail "
+                    "until one is set\n",
+                    cfg.env_file);
         mm_demo *demo = cfg.demo ? start_demo(&cfg) : NULL;
         rc = cfg.demo && !demo ? 1 : serve(&cfg, reg, names);
         mm_demo_stop(&demo);

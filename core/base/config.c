@@ -816,17 +816,6 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         cfg->demo = 1;
     else if ((v = pick(NULL, "MISTMCP_DEMO", file)) && parse_bool(v, &cfg->demo) != 0)
         return bad(err, "MISTMCP_DEMO", v, "1/0, true/false, yes/no or on/off");
-    /* An env file given for its token, without one: said at start-up, naming the file (each
-     * Mist call says it again). Over HTTP the clients bring the tokens; the demo needs none. */
-    if (cfg->tokens.count == 0 && cfg->env_file && cfg->action == MM_ACTION_SERVE &&
-        cfg->transport == MM_TRANSPORT_STDIO && !cfg->demo) {
-        char *s = mm_text_shown(cfg->env_file);
-        fprintf(err,
-                "mistmcp: warning: the env file %s sets no MIST_API_TOKEN (nor MIST_APITOKEN), "
-                "and neither does the environment: Mist calls will fail until one is set\n",
-                s);
-        free(s);
-    }
     if ((v = pick(NULL, "MIST_HOST", file)) || (v = pick(NULL, "MIST_CLOUD", file)))
         cfg->cloud = cloud_host(v);
     else
