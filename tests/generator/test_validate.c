@@ -1,11 +1,12 @@
-/* The schema checker (generator/validate.h) and the value builder (generator/synth.h) on
+/* The schema checker (core/base/json_schema.h) and the value builder (generator/synth.h) on
  * crafted schemas: each keyword accepts what it allows and refuses the rest, with the place
  * and the reason; a built value passes its own schema. The all-tools demo test relies on both,
  * so a checker that passed everything would make it pass for nothing. */
 #include "check.h"
 #include "spec.h"
 #include "synth.h"
-#include "validate.h"
+
+#include "base/json_schema.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,8 @@ static void expect(const char *schema, const char *value, int valid, const char 
 {
     cJSON *s = cJSON_Parse(schema), *v = cJSON_Parse(value);
     CHECK_MSG(s && v, "bad case: %s / %s", schema, value);
-    gen_invalid e = {0};
-    int rc = gen_validate(spec, s, v, &e);
+    mm_schema_error e = {0};
+    int rc = mm_schema_check(spec, s, v, &e);
     if (valid)
         CHECK_MSG(rc == 0, "%s should accept %s: at %s: %s", schema, value, e.where, e.why);
     else
@@ -43,11 +44,11 @@ static void expect(const char *schema, const char *value, int valid, const char 
 static void builds(const char *schema)
 {
     cJSON *s = cJSON_Parse(schema);
-    gen_synth_state st = {.steps = GEN_VALIDATE_BUDGET};
+    gen_synth_state st = {.steps = MM_SCHEMA_BUDGET};
     cJSON *v = gen_synth_value(spec, s, NULL, &st);
-    gen_invalid e = {0};
+    mm_schema_error e = {0};
     char *text = v ? cJSON_PrintUnformatted(v) : NULL;
-    CHECK_MSG(v && gen_validate(spec, s, v, &e) == 0, "%s built %s: at %s: %s", schema,
+    CHECK_MSG(v && mm_schema_check(spec, s, v, &e) == 0, "%s built %s: at %s: %s", schema,
               text ? text : "nothing", e.where, e.why);
     free(text);
     cJSON_Delete(v);
