@@ -351,6 +351,71 @@ static int check_alternatives(vstate *st, const cJSON *s, const cJSON *list, int
     return -1;
 }
 
+/* The member of list a discriminator picks for v (OpenAPI: the mapping's $ref for the value
+ * of v's propertyName, else "#/components/schemas/<value>"), when list holds it; NULL when
+ * there is no discriminator, v does not say, or names no member. *absent is set when v is an
+ * object without the property. */
+static const cJSON *discriminated(const cJSON *s, const cJSON *list, const cJSON *v, int *absent)
+{
+    const cJSON *d = member(s, "discriminator");
+    const char *prop = str_member(d, "propertyName");
+    *absent = 0;
+    if (!prop || !cJSON_IsObject(v))
+        return NULL;
+    const cJSON *tag = member(v, prop);
+    *absent = tag == NULL;
+    if (!cJSON_IsString(tag))
+        return NULL;
+    char implicit[TOKEN_MAX];
+    const char *ref = str_member(member(d, "mapping"), tag->valuestring);
+    if (!ref) {
+        snprintf(implicit, sizeof implicit, "#/components/schemas/%s", tag->valuestring);
+        ref = implicit;
+    }
+    const cJSON *m;
+    cJSON_ArrayForEach(m, list)
+    {
+        const char *mref = str_member(m, "$ref");
+        if (mref && strcmp(mref, ref) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+/* anyOf or oneOf (want_one), with OpenAPI's discriminator where s has one: the member the
+ * value's property names is the only one checked; a value without the property passes when
+ * any member accepts it (an update that leaves the type out, as Mist takes a device's new
+ * name alone). */
+static int check_combinator(vstate *st, const cJSON *s, const char *key, int want_one,
+                            const cJSON *v, int depth, mm_schema_error *err)
+{
+    const cJSON *list = member(s, key);
+    if (!cJSON_IsArray(list))
+        return 0;
+    int absent;
+    const cJSON *picked = discriminated(s, list, v, &absent);
+    if (picked)
+        return check(st, picked, v, depth + 1, err);
+    return check_alternatives(st, s, list, want_one && !absent, v, depth, err);
+}
+
+/* The enum's values, for a message: as JSON, comma-separated, cut with "..." to fit size. */
+static void enum_values(const cJSON *en, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const cJSON *e = en->child; e; e = e->next) {
+        char *text = cJSON_PrintUnformatted(e);
+        int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "", text ? text : "?");
+        cJSON_free(text);
+        if (n < 0 || (size_t)n + 6 >= size - used) { /* no room for it and a ", ..." */
+            snprintf(out + used, size - used, "%s...", used ? ", " : "");
+            return;
+        }
+        used += (size_t)n;
+    }
+}
+
 static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, mm_schema_error *err)
 {
     if (*st->steps <= 0 || depth > MAX_DEPTH)
@@ -375,8 +440,11 @@ static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, mm_schem
         int found = 0;
         const cJSON *e;
         cJSON_ArrayForEach(e, en) found |= cJSON_Compare(e, v, 1);
-        if (!found)
-            return fail(st, s, err, "not one of the enum's values");
+        if (!found) {
+            char values[160];
+            enum_values(en, values, sizeof values);
+            return fail(st, s, err, "not one of the enum's values: %s", values);
+        }
     }
     if (c && !cJSON_Compare(c, v, 1))
         return fail(st, s, err, "not the const value");
@@ -397,11 +465,8 @@ static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, mm_schem
         if (check(st, m, v, depth + 1, err) != 0)
             return -1;
     }
-    if (cJSON_IsArray(member(s, "anyOf")) &&
-        check_alternatives(st, s, member(s, "anyOf"), 0, v, depth, err) != 0)
-        return -1;
-    if (cJSON_IsArray(member(s, "oneOf")) &&
-        check_alternatives(st, s, member(s, "oneOf"), 1, v, depth, err) != 0)
+    if (check_combinator(st, s, "anyOf", 0, v, depth, err) != 0 ||
+        check_combinator(st, s, "oneOf", 1, v, depth, err) != 0)
         return -1;
     const cJSON *not = member(s, "not");
     if (not ) {

@@ -5,13 +5,16 @@
  * (against the operation's request schema).
  *
  * Checked: $ref (within the document), type (a name or a list; "integer" is a number without
- * a fraction), nullable (OpenAPI 3.0's, where it remains), enum, const, properties, required,
- * additionalProperties (false or a schema), items, prefixItems, minItems, maxItems,
- * uniqueItems, minProperties, maxProperties, minLength, maxLength (in UTF-8 characters),
- * minimum, maximum, exclusiveMinimum, exclusiveMaximum, allOf, anyOf, oneOf (exactly one
- * member), not; format, leniently: uuid, date-time, date, email, ipv4 and ipv6 are checked
- * for their shape, any other format passes. Not checked: pattern (the spec has none; its
- * dialect is not POSIX's), and every keyword of OpenAPI's own (discriminator, readOnly, x-*).
+ * a fraction), nullable (OpenAPI 3.0's, where it remains), enum (the message lists its
+ * values), const, properties, required, additionalProperties (false or a schema), items,
+ * prefixItems, minItems, maxItems, uniqueItems, minProperties, maxProperties, minLength,
+ * maxLength (in UTF-8 characters), minimum, maximum, exclusiveMinimum, exclusiveMaximum,
+ * allOf, anyOf, oneOf (exactly one member), not; OpenAPI's discriminator of a oneOf or anyOf:
+ * the member the value's property names (by the mapping, else by schema name) is the one
+ * checked, and a value without the property passes when any member accepts it (Mist takes a
+ * device's new name without its type); format, leniently: uuid, date-time, date, email, ipv4
+ * and ipv6 are checked for their shape, any other format passes. Not checked: pattern (the
+ * spec has none; its dialect is not POSIX's), and OpenAPI's other keywords (readOnly, x-*).
  *
  * Bounded: nesting deeper than 64 schemas or more than MM_SCHEMA_BUDGET steps (a schema met
  * at a place of the value) is a failure ("too complex"), so that no document makes a check

@@ -8,6 +8,7 @@
 
 #include "base/json_schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,11 @@ static const char spec_text[] =
     "\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"child\":{\"$ref\":\"#/components/schemas/"
     "site\"}}},"
     "\"loop\":{\"$ref\":\"#/components/schemas/loop\"},"
-    "\"a/b\":{\"type\":\"integer\"}}}}";
+    "\"a/b\":{\"type\":\"integer\"},"
+    "\"ap\":{\"properties\":{\"type\":{\"enum\":[\"ap\"]},\"name\":{\"type\":\"string\"},"
+    "\"height\":{\"type\":\"number\"}}},"
+    "\"switch\":{\"properties\":{\"type\":{\"enum\":[\"switch\"]},\"name\":{\"type\":"
+    "\"string\"}}}}}}";
 
 static cJSON *spec;
 
@@ -74,7 +79,12 @@ int main(void)
     expect("{}", "{\"anything\":[1]}", 1, "", "");
     /* enum, const */
     expect("{\"enum\":[\"24\",\"5\"]}", "\"5\"", 1, "", "");
-    expect("{\"enum\":[\"24\",\"5\"]}", "5", 0, "#", "enum");
+    expect("{\"enum\":[\"24\",\"5\"]}", "5", 0, "#", "not one of the enum's values: \"24\", \"5\"");
+    expect("{\"enum\":["
+           "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+           "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\","
+           "\"c\"]}",
+           "\"d\"", 0, "#", "aaaa\", ..."); /* cut short after the values that fit */
     expect("{\"const\":\"ap\"}", "\"switch\"", 0, "#", "const");
     /* objects */
     expect("{\"type\":\"object\",\"required\":[\"id\"]}", "{}", 0, "#",
@@ -123,6 +133,28 @@ int main(void)
            "{\"type\":\"string\"}}}}}]}",
            "{\"x\":{\"y\":1}}", 0, "#/x/y", "expected string");
     expect("{\"not\":{\"type\":\"string\"}}", "\"x\"", 0, "#", "'not'");
+    /* OpenAPI's discriminator: the member the value names, by the mapping or by schema name;
+     * without the property, any member that accepts the value (a device's name alone) */
+    static const char disc[] =
+        "{\"oneOf\":[{\"$ref\":\"#/components/schemas/ap\"},{\"$ref\":\"#/components/schemas/"
+        "switch\"}],\"discriminator\":{\"propertyName\":\"type\"%s}}";
+    char with_map[400], without_map[400];
+    snprintf(with_map, sizeof with_map, disc,
+             ",\"mapping\":{\"ap\":\"#/components/schemas/ap\",\"switch\":\"#/components/"
+             "schemas/switch\"}");
+    snprintf(without_map, sizeof without_map, disc, "");
+    for (int i = 0; i < 2; i++) {
+        const char *sch = i ? without_map : with_map;
+        expect(sch, "{\"name\":\"lobby\"}", 1, "", ""); /* both accept it: no type, anyOf */
+        expect(sch, "{\"type\":\"ap\",\"name\":\"lobby\"}", 1, "", "");
+        expect(sch, "{\"type\":\"switch\",\"name\":3}", 0, "#/name", "expected string");
+        expect(sch, "{\"name\":3}", 0, "#/name", "expected string");
+        /* a type no member has: the members are checked as a oneOf, and each refuses it */
+        expect(sch, "{\"type\":\"gateway\"}", 0, "#/type", "not one of the enum's values");
+    }
+    expect("{\"oneOf\":[{\"$ref\":\"#/components/schemas/ap\"},{\"$ref\":\"#/components/schemas/"
+           "switch\"}]}",
+           "{\"name\":\"lobby\"}", 0, "#", "matches 2 members of oneOf"); /* no discriminator */
     /* references: followed, recursive, broken, looping */
     expect("{\"$ref\":\"#/components/schemas/site\"}",
            "{\"id\":\"5c5b3500-0000-4000-8000-5c5b35000001\",\"child\":{\"id\":\"x\"}}", 0,
