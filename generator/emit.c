@@ -497,6 +497,9 @@ int gen_emit(const cJSON *spec, const gen_model *m, const char *dir, gen_sizes *
     if (rc == 0)
         rc = gen_emit_demo(spec, m, dir, sizes->demo_answers, err, err_size);
     if (rc == 0)
+        rc = gen_emit_demo_writes(spec, m, dir, sizes->demo_writes, &sizes->request_schemas,
+                                  &sizes->request_schema_bytes, err, err_size);
+    if (rc == 0)
         rc = gen_emit_write(dir, "categories.txt", names, names_len, err, err_size);
     if (rc == 0)
         rc = gen_emit_write(dir, "tools-list-bytes.tsv", tsv, tsv_len, err, err_size);

@@ -26,6 +26,22 @@ static const char *str_member(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+int mm_schema_keyword(const char *name)
+{
+    static const char *const read[] = {
+        "$ref",          "type",          "nullable",         "enum",
+        "const",         "properties",    "required",         "additionalProperties",
+        "items",         "prefixItems",   "minItems",         "maxItems",
+        "uniqueItems",   "minProperties", "maxProperties",    "minLength",
+        "maxLength",     "minimum",       "maximum",          "exclusiveMinimum",
+        "exclusiveMaximum", "allOf",      "anyOf",            "oneOf",
+        "not",           "format",        "discriminator"};
+    for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
+        if (strcmp(name, read[i]) == 0)
+            return 1;
+    return 0;
+}
+
 const cJSON *mm_json_pointer(const cJSON *root, const char *ref)
 {
     if (!ref || ref[0] != '#')

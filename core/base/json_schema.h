@@ -50,6 +50,11 @@ int mm_schema_check(const cJSON *doc, const cJSON *schema, const cJSON *value,
 int mm_schema_check_within(const cJSON *doc, const cJSON *schema, const cJSON *value,
                            mm_schema_error *out, long *steps);
 
+/* 1 if the checker reads keyword name in a schema ("type", "properties", "discriminator"...),
+ * 0 for the others ("description", "example", "x-..."): what a copy of a schema kept only for
+ * checking may leave out. */
+int mm_schema_keyword(const char *name);
+
 /* The node a local JSON Pointer reference names ("#/components/schemas/wlan", with the
  * escapes ~0 and ~1; an array's items by index), or NULL when ref is not local or names
  * nothing. Borrowed from root. */
