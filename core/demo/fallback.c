@@ -6,116 +6,28 @@
 
 #include "base/util.h"
 #include "demo/ids.h"
+#include "demo/path.h"
 #include "demo/spec_answers.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SEGMENTS 16
-#define SEGMENT_MAX 128
 #define DEFAULT_DURATION 86400
 
-typedef struct segments {
-    char s[MAX_SEGMENTS][SEGMENT_MAX]; /* %-decoded */
-    int n;
-} segments;
-
-static int hex_value(char c)
+static const char *answer_template(size_t i, void *ctx)
 {
-    return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
-}
-
-/* The path's segments, %-decoded; -1 if it has too many or too long ones. */
-static int split(const char *path, segments *out)
-{
-    out->n = 0;
-    while (*path == '/')
-        path++;
-    while (*path) {
-        if (out->n == MAX_SEGMENTS)
-            return -1;
-        char *seg = out->s[out->n++];
-        size_t k = 0;
-        for (; *path && *path != '/'; path++) {
-            if (k + 1 == SEGMENT_MAX)
-                return -1;
-            if (path[0] == '%' && isxdigit((unsigned char)path[1]) &&
-                isxdigit((unsigned char)path[2])) {
-                seg[k++] = (char)(hex_value(path[1]) * 16 + hex_value(path[2]));
-                path += 2;
-            } else {
-                seg[k++] = *path;
-            }
-        }
-        seg[k] = '\0';
-        if (*path == '/')
-            path++;
-    }
-    return 0;
-}
-
-/* Whether template matches the segments: its score (the more literal segments the better;
- * of as many, the one whose literals come later: .../{zone_type}/count beats
- * .../rssizones/{zone_id} for .../rssizones/count), or -1; the parameters it names in *p. */
-static long match_template(const char *template, const segments *sg, mm_demo_params *p)
-{
-    memset(p, 0, sizeof *p);
-    long score = 0, literals = 0;
-    int i = 0;
-    const char *t = template;
-    while (*t == '/')
-        t++;
-    for (; *t; i++) {
-        size_t len = strcspn(t, "/");
-        if (i == sg->n)
-            return -1;
-        const char *seg = sg->s[i], *open = memchr(t, '{', len);
-        const char *close = open ? memchr(open, '}', len - (size_t)(open - t)) : NULL;
-        if (!close) { /* a literal */
-            if (strlen(seg) != len || strncmp(seg, t, len) != 0)
-                return -1;
-            literals++;
-            score += 1L << i;
-        } else { /* prefix{name}suffix */
-            size_t pre = (size_t)(open - t), suf = len - (size_t)(close - t) - 1,
-                   name = (size_t)(close - open) - 1, n = strlen(seg);
-            if (n <= pre + suf || strncmp(seg, t, pre) != 0 ||
-                strncmp(seg + n - suf, close + 1, suf) != 0 || p->count == MM_DEMO_MAX_PARAMS ||
-                name >= sizeof p->names[0])
-                return -1;
-            memcpy(p->names[p->count], open + 1, name);
-            p->names[p->count][name] = '\0';
-            snprintf(p->values[p->count], sizeof p->values[0], "%.*s", (int)(n - pre - suf),
-                     seg + pre);
-            p->count++;
-        }
-        p->fetched = close != NULL;
-        t += len;
-        while (*t == '/')
-            t++;
-    }
-    return i == sg->n ? (literals << MAX_SEGMENTS) + score : -1;
+    (void)ctx;
+    return mm_demo_spec_answers[i].path;
 }
 
 static const mm_demo_spec_answer *find(const char *path, mm_demo_params *params)
 {
-    segments sg;
-    if (split(path, &sg) != 0)
+    mm_demo_segments sg;
+    if (mm_demo_path_split(path, &sg) != 0)
         return NULL;
-    const mm_demo_spec_answer *best = NULL;
-    long best_score = -1;
-    mm_demo_params p;
-    for (size_t i = 0; i < mm_demo_spec_answer_count; i++) {
-        long score = match_template(mm_demo_spec_answers[i].path, &sg, &p);
-        if (score > best_score) {
-            best = &mm_demo_spec_answers[i];
-            best_score = score;
-            *params = p;
-        }
-    }
-    return best;
+    long i = mm_demo_path_best(&sg, mm_demo_spec_answer_count, answer_template, NULL, params);
+    return i < 0 ? NULL : &mm_demo_spec_answers[i];
 }
 
 /* 0 when the path's org, site and device are the world's, else -1 after a 404. */
