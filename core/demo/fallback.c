@@ -30,30 +30,6 @@ static const mm_demo_spec_answer *find(const char *path, mm_demo_params *params)
     return i < 0 ? NULL : &mm_demo_spec_answers[i];
 }
 
-/* 0 when the path's org, site and device are the world's, else -1 after a 404. */
-static int known(const mm_demo_world *w, const mm_demo_params *p, mm_demo_answer *out)
-{
-    const char *org = mm_demo_param(p, "org_id"), *site = mm_demo_param(p, "site_id"),
-               *device = mm_demo_param(p, "device_id");
-    if (org && strcmp(org, w->org_id) != 0) {
-        mm_demo_fail(out, 404, "org %s is not in the demo cloud: its org is %s", org, w->org_id);
-        return -1;
-    }
-    if (site && !mm_demo_find_id(w->sites, site)) {
-        mm_demo_fail(out, 404, "site %s is not in the demo cloud (listOrgSites lists its %s)", site,
-                     "sites");
-        return -1;
-    }
-    const cJSON *d = device ? mm_demo_find_id(w->devices, device) : NULL;
-    const char *its_site = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "site_id"));
-    if (device && (!d || (site && strcmp(its_site, site) != 0))) {
-        mm_demo_fail(out, 404, "device %s is not in the demo cloud%s", device,
-                     site ? " at this site (listSiteDevices lists its devices)" : "");
-        return -1;
-    }
-    return 0;
-}
-
 /* Seconds in "1d", "3h", "30m", "2w", "90s" or "90"; -1 if it is none of these. */
 static long duration_of(const char *s)
 {
@@ -154,8 +130,9 @@ static int by_filters(const mm_demo_request *rq, const cJSON *o, const char *sco
     return 1;
 }
 
-/* The JSON answer fitted to the request: ids, window, filters and paging. */
-static void fit(const mm_demo_world *w, const mm_demo_request *rq, const mm_demo_spec_answer *a,
+/* The JSON answer fitted to the request: ids, the session's changes to a list, window,
+ * filters and paging. */
+static void fit(const mm_demo_view *v, const mm_demo_request *rq, const mm_demo_spec_answer *a,
                 const mm_demo_params *params, mm_demo_answer *out)
 {
     cJSON *body = cJSON_Parse(a->body);
@@ -169,7 +146,14 @@ static void fit(const mm_demo_world *w, const mm_demo_request *rq, const mm_demo
         cJSON_Delete(body);
         return;
     }
-    mm_demo_put_ids(w, params, body);
+    mm_demo_put_ids(v->world, params, body);
+    char path[MM_DEMO_PATH_MAX];
+    mm_demo_path_canon(rq->path, path, sizeof path);
+    cJSON *changed = cJSON_IsArray(body) ? mm_demo_overlay_list(v->overlay, path, body) : NULL;
+    if (changed) {
+        cJSON_Delete(body);
+        body = changed;
+    }
     int list = cJSON_IsArray(body);
     cJSON *items = list ? body : cJSON_GetObjectItemCaseSensitive(body, "results");
     put_window(body, cJSON_IsArray(items) ? items : NULL, start, end);
@@ -196,13 +180,13 @@ static void fit(const mm_demo_world *w, const mm_demo_request *rq, const mm_demo
     cJSON_Delete(body);
 }
 
-int mm_demo_fallback(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answer *out)
+int mm_demo_fallback(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_answer *out)
 {
     mm_demo_params params;
     const mm_demo_spec_answer *a = find(rq->path, &params);
     if (!a)
         return 0;
-    if (known(w, &params, out) != 0)
+    if (mm_demo_known(v, &params, out) != 0)
         return 1;
     if (strcmp(a->content_type, "application/json") != 0) {
         out->status = 200;
@@ -210,6 +194,6 @@ int mm_demo_fallback(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_
         out->content_type = a->content_type;
         return 1;
     }
-    fit(w, rq, a, &params, out);
+    fit(v, rq, a, &params, out);
     return 1;
 }
