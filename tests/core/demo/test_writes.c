@@ -16,8 +16,8 @@
  *     singleton (the org's settings);
  *   - an action (a device restart), a write Mist does not have (405), another org (404);
  *   - the limit: a session's changes past 224 KB refused with 413 naming it;
- *   - memory: many sessions with a few writes each, measured with mallinfo2 (the figure of
- *     docs/DEMO.md), within the 256 KB a session may cost.
+ *   - memory: many sessions with a few writes each, and one filled to its limit, measured
+ *     with mallinfo2 (the figures of docs/DEMO.md), within the 256 KB a session may cost.
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -470,6 +470,25 @@ static void memory(void)
     }
     for (int i = 0; i < SESSIONS; i++)
         mm_demo_overlay_free(&ov[i]);
+
+    /* The most a session may hold: sites created until the overlay refuses one. */
+    m0 = mallinfo2();
+    mm_demo_overlay *full = mm_demo_overlay_create();
+    char body[8200];
+    int at = snprintf(body, sizeof body, "{\"name\":\"site\",\"notes\":\"");
+    memset(body + at, 'n', 8000);
+    strcpy(body + at + 8000, "\"}");
+    for (status = 200; status == 200;)
+        cJSON_Delete(req(full, "POST", body, "/api/v1/orgs/%s/sites", org));
+    free(text);
+    text = NULL;
+    m1 = mallinfo2();
+    size_t held = m1.uordblks - m0.uordblks;
+    printf("demo memory: a session at its limit holds %zu bytes (%zu counted, %zu objects)\n", held,
+           mm_demo_overlay_bytes(full), mm_demo_overlay_entries(full));
+    if (m1.uordblks != m0.uordblks)
+        CHECK_MSG(held <= 256 * 1024, "a full session holds %zu bytes", held);
+    mm_demo_overlay_free(&full);
 }
 
 int main(void)
