@@ -51,10 +51,11 @@ int gen_emit_demo_writes(const cJSON *spec, const gen_model *m, const char *dir,
                          size_t kinds[GEN_WRITE_KINDS], size_t *schemas, size_t *schema_bytes,
                          char *err, size_t err_size);
 
-/* The head of a generated file compiled into the server: the banner, a comment saying what it
- * is, the include of its core header and an #error guard against another format of it. */
-void gen_emit_server_head(FILE *f, const char *spec_version, const char *what, const char *header,
-                          const char *format_macro, const char *format_name);
+/* A generated file compiled into the server, begun in memory (*buf, *len, as open_memstream;
+ * the caller closes the stream and frees *buf): the banner, a comment saying what it is, the
+ * include of its core header and an #error guard against another format of it. */
+FILE *gen_emit_server_open(char **buf, size_t *len, const char *spec_version, const char *what,
+                           const char *header, const char *format_macro, const char *format_name);
 
 /* Writes data into dir/name unless it holds those bytes already. 0, or -1 with err. */
 int gen_emit_write(const char *dir, const char *name, const char *data, size_t len, char *err,

@@ -233,12 +233,11 @@ int gen_emit_demo_writes(const cJSON *spec, const gen_model *m, const char *dir,
                          size_t kinds[GEN_WRITE_KINDS], size_t *schemas, size_t *schema_bytes,
                          char *err, size_t err_size)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    gen_emit_server_head(f, m->spec_version,
-                         "What the demo cloud needs to take each write operation.",
-                         "demo/spec_writes.h", "MM_DEMO_SPEC_WRITES_FORMAT", "spec writes");
+    char *buf;
+    size_t len;
+    FILE *f = gen_emit_server_open(
+        &buf, &len, m->spec_version, "What the demo cloud needs to take each write operation.",
+        "demo/spec_writes.h", "MM_DEMO_SPEC_WRITES_FORMAT", "spec writes");
     fputs("const mm_demo_spec_write mm_demo_spec_writes[] = {\n", f);
     refs r = {0};
     gen_synth_state st = {0};

@@ -78,16 +78,7 @@ static char *fails(const char *tool, const char *args_json)
 
 static const char *s(const cJSON *o, const char *k)
 {
-    const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-    return v ? v : "";
-}
-
-static const cJSON *with(const cJSON *list, const char *key, const char *value)
-{
-    for (const cJSON *it = list ? list->child : NULL; it; it = it->next)
-        if (strcmp(s(it, key), value) == 0)
-            return it;
-    return NULL;
+    return mm_mcp_str_at(o, k, NULL);
 }
 
 static int count(const char *org)
@@ -127,7 +118,8 @@ int main(int argc, char **argv)
     cJSON_Delete(made);
     snprintf(a, sizeof a, "{\"org_id\":\"%s\"}", org);
     cJSON *wlans = ok("listOrgWlans", a);
-    CHECK_MSG(cJSON_GetArraySize(wlans) == 4 && with(wlans, "id", id), "listOrgWlans shows it");
+    CHECK_MSG(cJSON_GetArraySize(wlans) == 4 && mm_mcp_find(wlans, "id", id),
+              "listOrgWlans shows it");
     cJSON_Delete(wlans);
     snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"wlan_id\":\"%s\"}", org, id);
     cJSON *one = ok("getOrgWLAN", a);
@@ -171,7 +163,7 @@ int main(int argc, char **argv)
     /* A device renamed: its new name in the org's device stats. */
     snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"status\":\"disconnected\"}", org);
     cJSON *down = ok("listOrgDevicesStats", a);
-    const cJSON *ap = with(down, "name", "lon-ap-03");
+    const cJSON *ap = mm_mcp_find(down, "name", "lon-ap-03");
     snprintf(a, sizeof a,
              "{\"site_id\":\"%s\",\"device_id\":\"%s\",\"body\":{\"name\":\"lon-ap-lobby\"}}",
              s(ap, "site_id"), s(ap, "id"));
@@ -179,7 +171,7 @@ int main(int argc, char **argv)
     cJSON_Delete(down);
     snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"status\":\"disconnected\"}", org);
     down = ok("listOrgDevicesStats", a);
-    CHECK_MSG(with(down, "name", "lon-ap-lobby") && !with(down, "name", "lon-ap-03"),
+    CHECK_MSG(mm_mcp_find(down, "name", "lon-ap-lobby") && !mm_mcp_find(down, "name", "lon-ap-03"),
               "the stats show the new name");
     cJSON_Delete(down);
 
@@ -223,7 +215,7 @@ int main(int argc, char **argv)
     free(why);
     snprintf(a, sizeof a, "{\"org_id\":\"%s\"}", org);
     wlans = ok("listOrgWlans", a);
-    CHECK_MSG(cJSON_GetArraySize(wlans) == 3 && !with(wlans, "ssid", "Sneaky"),
+    CHECK_MSG(cJSON_GetArraySize(wlans) == 3 && !mm_mcp_find(wlans, "ssid", "Sneaky"),
               "the WLANs are the world's");
     cJSON_Delete(wlans);
     st = mm_mcp_stop(&c);

@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include "mcp_client.h"
 
 #include "base/json_exact.h"
 #include "demo/alarm_ack.h"
@@ -87,16 +88,7 @@ static cJSON *req(mm_demo_overlay *ov, const char *method, const char *body, con
 
 static const char *s(const cJSON *o, const char *k)
 {
-    const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-    return v ? v : "";
-}
-
-static const cJSON *with(const cJSON *list, const char *key, const char *value)
-{
-    for (const cJSON *it = list ? list->child : NULL; it; it = it->next)
-        if (strcmp(s(it, key), value) == 0)
-            return it;
-    return NULL;
+    return mm_mcp_str_at(o, k, NULL);
 }
 
 /* Expects status and a text containing part (Mist's detail where the answer is an error);
@@ -129,7 +121,7 @@ static void wlans(void)
                   strcmp(s(cJSON_GetArrayItem(list, 3), "id"), id) == 0,
               "the list ends with the new WLAN: %s", text);
     char guest[64];
-    snprintf(guest, sizeof guest, "%s", s(with(list, "ssid", "Guest"), "id"));
+    snprintf(guest, sizeof guest, "%s", s(mm_mcp_find(list, "ssid", "Guest"), "id"));
     cJSON_Delete(list);
     cJSON *one = req(ov, "GET", NULL, "/api/v1/orgs/%s/wlans/%s", org, id);
     CHECK_MSG(strcmp(s(one, "ssid"), "Lab") == 0, "fetched: %s", text);
@@ -164,7 +156,7 @@ static void wlans(void)
     expect(req(ov, "PUT", "{\"ssid\":\"x\"}", "/api/v1/orgs/%s/wlans/%s", org, id), 404,
            "was deleted", "replace after delete");
     list = req(ov, "GET", NULL, "/api/v1/orgs/%s/wlans", org);
-    CHECK_MSG(cJSON_GetArraySize(list) == 3 && !with(list, "id", id), "deleted: %s", text);
+    CHECK_MSG(cJSON_GetArraySize(list) == 3 && !mm_mcp_find(list, "id", id), "deleted: %s", text);
     cJSON_Delete(list);
     expect(req(ov, "GET", NULL, "/api/v1/orgs/%s/wlans/%s", org,
                "de300000-0000-4000-8000-0000000000aa"),
@@ -176,11 +168,11 @@ static void wlans(void)
     /* Another session: the world as it was. */
     mm_demo_overlay *other = mm_demo_overlay_create();
     list = req(other, "GET", NULL, "/api/v1/orgs/%s/wlans", org);
-    CHECK_MSG(cJSON_GetArraySize(list) == 3 && with(list, "ssid", "Guest"),
+    CHECK_MSG(cJSON_GetArraySize(list) == 3 && mm_mcp_find(list, "ssid", "Guest"),
               "another session sees the world: %s", text);
     cJSON_Delete(list);
     list = req(NULL, "GET", NULL, "/api/v1/orgs/%s/wlans", org);
-    CHECK(cJSON_GetArraySize(list) == 3 && with(list, "ssid", "Guest"));
+    CHECK(cJSON_GetArraySize(list) == 3 && mm_mcp_find(list, "ssid", "Guest"));
     cJSON_Delete(list);
     mm_demo_overlay_free(&other);
 
@@ -210,7 +202,7 @@ static void wlans(void)
 
 static const cJSON *site_named(const char *name)
 {
-    return with(world->sites, "name", name);
+    return mm_mcp_find(world->sites, "name", name);
 }
 
 static void sites(void)
@@ -231,8 +223,8 @@ static void sites(void)
     const char *london = s(site_named("London"), "id");
     expect(req(ov, "DELETE", NULL, "/api/v1/sites/%s", london), 200, "", "delete London");
     cJSON *list = req(ov, "GET", NULL, "/api/v1/orgs/%s/sites", org);
-    CHECK_MSG(cJSON_GetArraySize(list) == 8 && !with(list, "name", "London") &&
-                  with(list, "name", "Lisbon"),
+    CHECK_MSG(cJSON_GetArraySize(list) == 8 && !mm_mcp_find(list, "name", "London") &&
+                  mm_mcp_find(list, "name", "Lisbon"),
               "listOrgSites: %s", text);
     cJSON_Delete(list);
     char gone[128];
@@ -246,7 +238,8 @@ static void sites(void)
     /* A PUT of the new site: its list shows it. */
     cJSON_Delete(req(ov, "PUT", "{\"name\":\"Lisboa\"}", "/api/v1/sites/%s", id));
     list = req(ov, "GET", NULL, "/api/v1/orgs/%s/sites", org);
-    CHECK_MSG(with(list, "name", "Lisboa") && !with(list, "name", "Lisbon"), "renamed: %s", text);
+    CHECK_MSG(mm_mcp_find(list, "name", "Lisboa") && !mm_mcp_find(list, "name", "Lisbon"),
+              "renamed: %s", text);
     cJSON_Delete(list);
     mm_demo_overlay_free(&ov);
 }
@@ -254,7 +247,7 @@ static void sites(void)
 static void devices(void)
 {
     mm_demo_overlay *ov = mm_demo_overlay_create();
-    const cJSON *d = with(world->devices, "name", "lon-ap-03");
+    const cJSON *d = mm_mcp_find(world->devices, "name", "lon-ap-03");
     const char *id = s(d, "id"), *site = s(d, "site_id");
     cJSON *one = req(ov, "GET", NULL, "/api/v1/sites/%s/devices/%s", site, id);
     CHECK_MSG(strcmp(s(one, "name"), "lon-ap-03") == 0 && strcmp(s(one, "mac"), s(d, "mac")) == 0,
@@ -275,8 +268,9 @@ static void devices(void)
         "/api/v1/sites/%s/stats/devices", "/api/v1/sites/%s/devices"};
     for (int i = 0; i < 4; i++) {
         cJSON *list = req(ov, "GET", NULL, where[i], i < 2 ? org : site);
-        CHECK_MSG(with(list, "name", "lon-ap-lobby") && !with(list, "name", "lon-ap-03"), "%s: %s",
-                  where[i], text);
+        CHECK_MSG(mm_mcp_find(list, "name", "lon-ap-lobby") &&
+                      !mm_mcp_find(list, "name", "lon-ap-03"),
+                  "%s: %s", where[i], text);
         cJSON_Delete(list);
     }
     cJSON *found = req(ov, "GET", NULL, "/api/v1/orgs/%s/devices/search?mac=%s", org, s(d, "mac"));
@@ -294,7 +288,7 @@ static void devices(void)
 
 static const cJSON *alarm_of(const cJSON *search, const char *type)
 {
-    return with(cJSON_GetObjectItemCaseSensitive(search, "results"), "type", type);
+    return mm_mcp_find(cJSON_GetObjectItemCaseSensitive(search, "results"), "type", type);
 }
 
 static int acked(const cJSON *alarm)
@@ -305,7 +299,7 @@ static int acked(const cJSON *alarm)
 static void alarms(void)
 {
     mm_demo_overlay *ov = mm_demo_overlay_create();
-    const cJSON *wan = with(world->alarms, "type", "gw_wan_down");
+    const cJSON *wan = mm_mcp_find(world->alarms, "type", "gw_wan_down");
     const char *id = s(wan, "id"), *site = s(wan, "site_id");
     CHECK(!acked(wan));
     expect(req(ov, "POST", "{\"note\":\"ISP called\"}", "/api/v1/orgs/%s/alarms/%s/ack", org, id),
@@ -367,7 +361,7 @@ static void spec_collections(void)
               "a listed network replaced: %s", text);
     cJSON_Delete(put);
     cJSON *after = req(ov, "GET", NULL, "/api/v1/orgs/%s/networks", org);
-    CHECK_MSG(cJSON_GetArraySize(after) == n + 1 && with(after, "name", "lab-net") &&
+    CHECK_MSG(cJSON_GetArraySize(after) == n + 1 && mm_mcp_find(after, "name", "lab-net") &&
                   strcmp(s(cJSON_GetArrayItem(after, 0), "name"), "renamed") == 0,
               "networks: %s", text);
     cJSON_Delete(after);
@@ -377,7 +371,8 @@ static void spec_collections(void)
     expect(req(ov, "DELETE", NULL, "/api/v1/orgs/%s/networks/%s", org, listed), 200, "",
            "delete a listed network");
     after = req(ov, "GET", NULL, "/api/v1/orgs/%s/networks", org);
-    CHECK_MSG(cJSON_GetArraySize(after) == n && !with(after, "id", listed), "networks: %s", text);
+    CHECK_MSG(cJSON_GetArraySize(after) == n && !mm_mcp_find(after, "id", listed), "networks: %s",
+              text);
     cJSON_Delete(after);
     expect(req(ov, "POST", "{\"name\":3}", "/api/v1/orgs/%s/networks", org), 400,
            "body.name: expected string", "a network's bad name");
