@@ -10,6 +10,7 @@
  *   - an alarm acked with ackOrgAlarm is acked in searchOrgAlarms;
  *   - without --enable-write-tools nothing changes: the write tool is not there, the
  *     dispatcher refuses it as a write, and the WLANs are the world's.
+ * MM_E2E_VALGRIND=path runs the servers under valgrind.
  *
  * usage: test_demo_writes MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
  */
@@ -24,20 +25,30 @@
 
 static mm_mcp_client c;
 
+/* Starts mistmcp --demo --mode all (and --enable-write-tools when writes is set); under
+ * valgrind when MM_E2E_VALGRIND names it (a leak or memory error fails the exit status
+ * checks). */
 static int start(const char *mistmcp, const char *plugin_dir, int writes)
 {
-    char *args[] = {(char *)mistmcp,
-                    "--demo",
-                    "--mode",
-                    "all",
-                    "--plugin-dir",
-                    (char *)plugin_dir,
-                    "--max-result-bytes",
-                    "4000000",
-                    writes ? "--enable-write-tools" : NULL,
-                    NULL};
+    const char *vg = getenv("MM_E2E_VALGRIND");
+    char *args[20] = {0};
+    int n = 0;
+    if (vg && *vg) {
+        args[n++] = (char *)vg;
+        args[n++] = "-q";
+        args[n++] = "--error-exitcode=99";
+        args[n++] = "--leak-check=full";
+        args[n++] = "--errors-for-leak-kinds=definite,indirect";
+    }
+    const char *rest[] = {
+        mistmcp,  "--demo", "--mode", "all", "--plugin-dir", plugin_dir, "--max-result-bytes",
+        "4000000"};
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
+        args[n++] = (char *)rest[i];
+    if (writes)
+        args[n++] = "--enable-write-tools";
     char *env[] = {"HOME=/tmp", NULL};
-    c = (mm_mcp_client){.child.stderr_path = "/dev/null"};
+    c = (mm_mcp_client){.child.stderr_path = "/dev/null", .timeout_ms = vg && *vg ? 120000 : 0};
     return mm_mcp_start(&c, args, env);
 }
 
