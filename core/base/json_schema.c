@@ -28,14 +28,33 @@ static const char *str_member(const cJSON *obj, const char *key)
 
 int mm_schema_keyword(const char *name)
 {
-    static const char *const read[] = {
-        "$ref",          "type",          "nullable",         "enum",
-        "const",         "properties",    "required",         "additionalProperties",
-        "items",         "prefixItems",   "minItems",         "maxItems",
-        "uniqueItems",   "minProperties", "maxProperties",    "minLength",
-        "maxLength",     "minimum",       "maximum",          "exclusiveMinimum",
-        "exclusiveMaximum", "allOf",      "anyOf",            "oneOf",
-        "not",           "format",        "discriminator"};
+    static const char *const read[] = {"$ref",
+                                       "type",
+                                       "nullable",
+                                       "enum",
+                                       "const",
+                                       "properties",
+                                       "required",
+                                       "additionalProperties",
+                                       "items",
+                                       "prefixItems",
+                                       "minItems",
+                                       "maxItems",
+                                       "uniqueItems",
+                                       "minProperties",
+                                       "maxProperties",
+                                       "minLength",
+                                       "maxLength",
+                                       "minimum",
+                                       "maximum",
+                                       "exclusiveMinimum",
+                                       "exclusiveMaximum",
+                                       "allOf",
+                                       "anyOf",
+                                       "oneOf",
+                                       "not",
+                                       "format",
+                                       "discriminator"};
     for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
         if (strcmp(name, read[i]) == 0)
             return 1;
