@@ -95,7 +95,9 @@ static int check_enableable(const mm_config *cfg, mm_registry *reg)
 static mm_demo *start_demo(mm_config *cfg)
 {
     char url[64], err[300];
-    mm_demo *demo = mm_demo_start(url, sizeof url, err, sizeof err);
+    /* A session's changes to the demo world last as long as an idle HTTP session does. */
+    mm_demo_options options = {.idle_ms = cfg->session_idle_ms};
+    mm_demo *demo = mm_demo_start(&options, url, sizeof url, err, sizeof err);
     if (!demo) {
         fprintf(stderr, "mistmcp: %s\n", err);
         return NULL;

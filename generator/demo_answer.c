@@ -4,14 +4,15 @@
 #include "gen_util.h"
 #include "spec.h"
 #include "synth.h"
-#include "validate.h"
+
+#include "base/json_schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define REPAIR_ROUNDS 64
-/* Steps of schema checks one answer may spend (validate.h): the costliest answer of the
+/* Steps of schema checks one answer may spend (base/json_schema.h): the costliest answer of the
  * pinned spec takes 23,180 (getSiteSettingDerived, mended); the bound keeps a hostile spec
  * (the fuzzer's) from running away. */
 #define GEN_ANSWER_BUDGET 200000
@@ -39,8 +40,8 @@ static int repair(const cJSON *spec, const cJSON *schema, cJSON *value, gen_synt
 {
     static const char missing[] = "missing required member '";
     for (int round = 0; round < REPAIR_ROUNDS; round++) {
-        gen_invalid e;
-        if (gen_validate_within(spec, schema, value, &e, &st->steps) == 0)
+        mm_schema_error e;
+        if (mm_schema_check_within(spec, schema, value, &e, &st->steps) == 0)
             return 0;
         cJSON *at = (cJSON *)gen_spec_pointer(value, e.where);
         if (!at || strcmp(e.why, "too complex") == 0)
@@ -108,7 +109,7 @@ void gen_demo_answer(const cJSON *spec, const gen_op *op, gen_synth_state *st, g
     }
     if (op->response_example) {
         cJSON *v = cJSON_Duplicate(op->response_example, 1);
-        if (v && gen_validate_within(spec, schema, v, NULL, &st->steps) == 0) {
+        if (v && mm_schema_check_within(spec, schema, v, NULL, &st->steps) == 0) {
             out->kind = GEN_ANSWER_EXAMPLE;
             out->json = v;
             return;
@@ -123,13 +124,13 @@ void gen_demo_answer(const cJSON *spec, const gen_op *op, gen_synth_state *st, g
     cJSON *v = gen_synth_value(spec, schema, NULL, st);
     if (!v)
         v = cJSON_CreateObject();
-    gen_invalid e;
-    if (gen_validate_within(spec, schema, v, &e, &st->steps) == 0 ||
+    mm_schema_error e;
+    if (mm_schema_check_within(spec, schema, v, &e, &st->steps) == 0 ||
         repair(spec, schema, v, st) == 0) {
         out->kind = GEN_ANSWER_BUILT;
     } else {
-        long steps = GEN_VALIDATE_BUDGET; /* the reason, even when the budget ran out */
-        gen_validate_within(spec, schema, v, &e, &steps);
+        long steps = MM_SCHEMA_BUDGET; /* the reason, even when the budget ran out */
+        mm_schema_check_within(spec, schema, v, &e, &steps);
         out->kind = GEN_ANSWER_INVALID;
         snprintf(out->why, sizeof out->why, "%s: %s", e.where, e.why);
     }

@@ -226,14 +226,18 @@ static void annotations_expr(FILE *f, uint32_t ann)
         fputs("0", f);
 }
 
-void gen_emit_server_head(FILE *f, const char *spec_version, const char *what, const char *header,
-                          const char *format_macro, const char *format_name)
+FILE *gen_emit_server_open(char **buf, size_t *len, const char *spec_version, const char *what,
+                           const char *header, const char *format_macro, const char *format_name)
 {
+    *buf = NULL;
+    *len = 0;
+    FILE *f = open_memstream(buf, len);
     banner(f, spec_version);
     fprintf(f,
             "/* %s */\n#include \"%s\"\n\n#if %s != 1\n#error \"generated for %s format 1 "
             "(core/%s): regenerate with the matching mistmcp-gen\"\n#endif\n\n",
             what, header, format_macro, format_name, header);
+    return f;
 }
 
 int gen_emit_write(const char *dir, const char *name, const char *data, size_t len, char *err,
@@ -415,12 +419,12 @@ static int emit_category(const cJSON *spec, const gen_model *m, size_t ci, const
 
 static int emit_catalog(const gen_model *m, const char *dir, char *err, size_t err_size)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    gen_emit_server_head(f, m->spec_version,
-                         "The category index the server reads without loading any plugin.",
-                         "registry/catalog.h", "MM_CATALOG_FORMAT", "catalog");
+    char *buf;
+    size_t len;
+    FILE *f =
+        gen_emit_server_open(&buf, &len, m->spec_version,
+                             "The category index the server reads without loading any plugin.",
+                             "registry/catalog.h", "MM_CATALOG_FORMAT", "catalog");
     size_t tools = 0;
     for (size_t c = 0; c < m->category_count; c++) {
         const gen_category *cat = &m->categories[c];
@@ -496,6 +500,9 @@ int gen_emit(const cJSON *spec, const gen_model *m, const char *dir, gen_sizes *
         rc = emit_catalog(m, dir, err, err_size);
     if (rc == 0)
         rc = gen_emit_demo(spec, m, dir, sizes->demo_answers, err, err_size);
+    if (rc == 0)
+        rc = gen_emit_demo_writes(spec, m, dir, sizes->demo_writes, &sizes->request_schemas,
+                                  &sizes->request_schema_bytes, err, err_size);
     if (rc == 0)
         rc = gen_emit_write(dir, "categories.txt", names, names_len, err, err_size);
     if (rc == 0)

@@ -47,12 +47,11 @@ static char *filters_of(const gen_op *op, const cJSON *answer)
 int gen_emit_demo(const cJSON *spec, const gen_model *m, const char *dir,
                   size_t kinds[GEN_ANSWER_KINDS], char *err, size_t err_size)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    gen_emit_server_head(f, m->spec_version,
-                         "The demo cloud's answer to every read-only operation.",
-                         "demo/spec_answers.h", "MM_DEMO_SPEC_ANSWERS_FORMAT", "spec answers");
+    char *buf;
+    size_t len;
+    FILE *f = gen_emit_server_open(
+        &buf, &len, m->spec_version, "The demo cloud's answer to every read-only operation.",
+        "demo/spec_answers.h", "MM_DEMO_SPEC_ANSWERS_FORMAT", "spec answers");
     fputs("const mm_demo_spec_answer mm_demo_spec_answers[] = {\n", f);
     gen_synth_state st = {0};
     size_t count = 0;

@@ -151,6 +151,11 @@ int main(int argc, char **argv)
             first = 0;
         }
     putchar('\n');
+    printf("demo writes:");
+    for (int k = 0; k < GEN_WRITE_KINDS; k++)
+        printf("%s %zu %s", k ? "," : "", sizes.demo_writes[k], gen_write_kind_names[k]);
+    printf(" (request body schemas: %zu components, %zu bytes)\n", sizes.request_schemas,
+           sizes.request_schema_bytes);
     rc = 0;
 done:
     free(sizes.all);

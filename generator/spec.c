@@ -4,6 +4,8 @@
 #include "gen_util.h"
 #include "yaml_json.h"
 
+#include "base/json_schema.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,35 +85,7 @@ const char *gen_str(const cJSON *obj, const char *key)
 
 const cJSON *gen_spec_pointer(const cJSON *root, const char *ref)
 {
-    if (!ref || ref[0] != '#')
-        return NULL;
-    const cJSON *node = root;
-    const char *p = ref + 1;
-    while (*p == '/' && node) {
-        p++;
-        size_t n = strcspn(p, "/");
-        char *token = gen_xmalloc(n + 1);
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (p[i] == '~' && i + 1 < n && (p[i + 1] == '0' || p[i + 1] == '1')) {
-                token[k++] = p[i + 1] == '0' ? '~' : '/';
-                i++;
-            } else {
-                token[k++] = p[i];
-            }
-        }
-        token[k] = '\0';
-        if (cJSON_IsArray(node)) {
-            char *end = NULL;
-            long idx = strtol(token, &end, 10);
-            node = (*token && end && *end == '\0') ? cJSON_GetArrayItem(node, (int)idx) : NULL;
-        } else {
-            node = gen_obj(node, token);
-        }
-        free(token);
-        p += n;
-    }
-    return *p == '\0' ? node : NULL;
+    return mm_json_pointer(root, ref);
 }
 
 const cJSON *gen_spec_deref(const cJSON *root, const cJSON *node)

@@ -18,7 +18,8 @@ cJSON *gen_spec_load(const char *path, char *err, size_t err_size);
  * path names it in messages. */
 cJSON *gen_spec_parse(const char *text, size_t len, const char *path, char *err, size_t err_size);
 
-/* Resolves a JSON Pointer reference such as "#/components/schemas/wlan"; NULL if absent. */
+/* Resolves a JSON Pointer reference such as "#/components/schemas/wlan"; NULL if absent
+ * (mm_json_pointer of base/json_schema.h, which the demo cloud uses too). */
 const cJSON *gen_spec_pointer(const cJSON *root, const char *ref);
 
 /* Follows a chain of {"$ref": ...} objects to the node they name. Returns node itself when it

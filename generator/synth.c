@@ -4,7 +4,8 @@
 #include "gen_util.h"
 #include "schema.h"
 #include "spec.h"
-#include "validate.h"
+
+#include "base/json_schema.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -215,7 +216,7 @@ static cJSON *build_alternative(synth *s, const cJSON *node, const cJSON *list, 
         cJSON *v = build(s, m, name, depth + 1);
         if (!v)
             continue;
-        if (gen_validate_within(s->spec, node, v, NULL, &s->state->steps) == 0) {
+        if (mm_schema_check_within(s->spec, node, v, NULL, &s->state->steps) == 0) {
             cJSON_Delete(first);
             return v;
         }

@@ -11,10 +11,9 @@
  *
  * Deterministic: the same spec gives the same values (ids count up from state->ids, which the
  * caller keeps from one call to the next). The checks of oneOf/anyOf members spend
- * state->steps (validate.h): when it runs out, the first member is taken. The returned tree is
- * owned by the caller; NULL when the schema allows nothing that could be built (a false
- * schema, a recursive reference that must stop). Single-threaded use of a state; no state of
- * its own.
+ * state->steps (base/json_schema.h): when it runs out, the first member is taken. The returned tree
+ * is owned by the caller; NULL when the schema allows nothing that could be built (a false schema,
+ * a recursive reference that must stop). Single-threaded use of a state; no state of its own.
  */
 #ifndef MISTMCP_GEN_SYNTH_H
 #define MISTMCP_GEN_SYNTH_H

@@ -8,6 +8,11 @@ set(_boot "${PROJECT_BINARY_DIR}/generator-bootstrap")
 
 file(GLOB _gen_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/generator/*.[ch]"
      "${PROJECT_SOURCE_DIR}/generator/CMakeLists.txt")
+# The files of core/base/ the generator compiles too (generator/CMakeLists.txt).
+foreach(_shared action_path json_schema)
+  list(APPEND _gen_sources "${PROJECT_SOURCE_DIR}/core/base/${_shared}.c"
+       "${PROJECT_SOURCE_DIR}/core/base/${_shared}.h")
+endforeach()
 set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              ${_gen_sources} "${PROJECT_SOURCE_DIR}/include/mistmcp/plugin.h"
              "${MISTMCP_EXCLUSIONS}" "${MISTMCP_SPEC_FILE}")
@@ -45,7 +50,8 @@ file(WRITE "${PROJECT_BINARY_DIR}/generator-output.txt" "${_out}${_err}")
 if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "mistmcp-gen failed on ${MISTMCP_SPEC_FILE}:\n${_err}")
 endif()
-string(REGEX MATCHALL "[^\n]*(spec |tools/list bytes|compaction|demo answers)[^\n]*" _summary "${_out}")
+string(REGEX MATCHALL "[^\n]*(spec |tools/list bytes|compaction|demo answers|demo writes)[^\n]*"
+       _summary "${_out}")
 foreach(_line IN LISTS _summary)
   message(STATUS "mistmcp-gen: ${_line}")
 endforeach()

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "demo/answer.h"
 
+#include "base/json_exact.h"
 #include "demo/world.h"
 
 #include <ctype.h>
@@ -29,7 +30,7 @@ int mm_demo_fail(mm_demo_answer *out, int status, const char *fmt, const char *a
 int mm_demo_json(mm_demo_answer *out, const cJSON *value)
 {
     out->status = 200;
-    out->body = cJSON_PrintUnformatted(value);
+    out->body = mm_json_print_exact(value);
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #define MISTMCP_DEMO_ANSWER_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 /* A request. query returns a query parameter's decoded value or NULL. */
 typedef struct mm_demo_request {
@@ -17,6 +18,8 @@ typedef struct mm_demo_request {
     const char *path; /* without the query, as sent */
     const char *(*query)(void *ctx, const char *name);
     void *query_ctx;
+    const char *body; /* the request body (body_len bytes), or NULL: none */
+    size_t body_len;
 } mm_demo_request;
 
 typedef struct mm_demo_answer {

@@ -6,140 +6,28 @@
 
 #include "base/util.h"
 #include "demo/ids.h"
+#include "demo/path.h"
 #include "demo/spec_answers.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SEGMENTS 16
-#define SEGMENT_MAX 128
 #define DEFAULT_DURATION 86400
 
-typedef struct segments {
-    char s[MAX_SEGMENTS][SEGMENT_MAX]; /* %-decoded */
-    int n;
-} segments;
-
-static int hex_value(char c)
+static const char *answer_template(size_t i, void *ctx)
 {
-    return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
-}
-
-/* The path's segments, %-decoded; -1 if it has too many or too long ones. */
-static int split(const char *path, segments *out)
-{
-    out->n = 0;
-    while (*path == '/')
-        path++;
-    while (*path) {
-        if (out->n == MAX_SEGMENTS)
-            return -1;
-        char *seg = out->s[out->n++];
-        size_t k = 0;
-        for (; *path && *path != '/'; path++) {
-            if (k + 1 == SEGMENT_MAX)
-                return -1;
-            if (path[0] == '%' && isxdigit((unsigned char)path[1]) &&
-                isxdigit((unsigned char)path[2])) {
-                seg[k++] = (char)(hex_value(path[1]) * 16 + hex_value(path[2]));
-                path += 2;
-            } else {
-                seg[k++] = *path;
-            }
-        }
-        seg[k] = '\0';
-        if (*path == '/')
-            path++;
-    }
-    return 0;
-}
-
-/* Whether template matches the segments: its score (the more literal segments the better;
- * of as many, the one whose literals come later: .../{zone_type}/count beats
- * .../rssizones/{zone_id} for .../rssizones/count), or -1; the parameters it names in *p. */
-static long match_template(const char *template, const segments *sg, mm_demo_params *p)
-{
-    memset(p, 0, sizeof *p);
-    long score = 0, literals = 0;
-    int i = 0;
-    const char *t = template;
-    while (*t == '/')
-        t++;
-    for (; *t; i++) {
-        size_t len = strcspn(t, "/");
-        if (i == sg->n)
-            return -1;
-        const char *seg = sg->s[i], *open = memchr(t, '{', len);
-        const char *close = open ? memchr(open, '}', len - (size_t)(open - t)) : NULL;
-        if (!close) { /* a literal */
-            if (strlen(seg) != len || strncmp(seg, t, len) != 0)
-                return -1;
-            literals++;
-            score += 1L << i;
-        } else { /* prefix{name}suffix */
-            size_t pre = (size_t)(open - t), suf = len - (size_t)(close - t) - 1,
-                   name = (size_t)(close - open) - 1, n = strlen(seg);
-            if (n <= pre + suf || strncmp(seg, t, pre) != 0 ||
-                strncmp(seg + n - suf, close + 1, suf) != 0 || p->count == MM_DEMO_MAX_PARAMS ||
-                name >= sizeof p->names[0])
-                return -1;
-            memcpy(p->names[p->count], open + 1, name);
-            p->names[p->count][name] = '\0';
-            snprintf(p->values[p->count], sizeof p->values[0], "%.*s", (int)(n - pre - suf),
-                     seg + pre);
-            p->count++;
-        }
-        p->fetched = close != NULL;
-        t += len;
-        while (*t == '/')
-            t++;
-    }
-    return i == sg->n ? (literals << MAX_SEGMENTS) + score : -1;
+    (void)ctx;
+    return mm_demo_spec_answers[i].path;
 }
 
 static const mm_demo_spec_answer *find(const char *path, mm_demo_params *params)
 {
-    segments sg;
-    if (split(path, &sg) != 0)
+    mm_demo_segments sg;
+    if (mm_demo_path_split(path, &sg) != 0)
         return NULL;
-    const mm_demo_spec_answer *best = NULL;
-    long best_score = -1;
-    mm_demo_params p;
-    for (size_t i = 0; i < mm_demo_spec_answer_count; i++) {
-        long score = match_template(mm_demo_spec_answers[i].path, &sg, &p);
-        if (score > best_score) {
-            best = &mm_demo_spec_answers[i];
-            best_score = score;
-            *params = p;
-        }
-    }
-    return best;
-}
-
-/* 0 when the path's org, site and device are the world's, else -1 after a 404. */
-static int known(const mm_demo_world *w, const mm_demo_params *p, mm_demo_answer *out)
-{
-    const char *org = mm_demo_param(p, "org_id"), *site = mm_demo_param(p, "site_id"),
-               *device = mm_demo_param(p, "device_id");
-    if (org && strcmp(org, w->org_id) != 0) {
-        mm_demo_fail(out, 404, "org %s is not in the demo cloud: its org is %s", org, w->org_id);
-        return -1;
-    }
-    if (site && !mm_demo_find_id(w->sites, site)) {
-        mm_demo_fail(out, 404, "site %s is not in the demo cloud (listOrgSites lists its %s)", site,
-                     "sites");
-        return -1;
-    }
-    const cJSON *d = device ? mm_demo_find_id(w->devices, device) : NULL;
-    const char *its_site = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "site_id"));
-    if (device && (!d || (site && strcmp(its_site, site) != 0))) {
-        mm_demo_fail(out, 404, "device %s is not in the demo cloud%s", device,
-                     site ? " at this site (listSiteDevices lists its devices)" : "");
-        return -1;
-    }
-    return 0;
+    long i = mm_demo_path_best(&sg, mm_demo_spec_answer_count, answer_template, NULL, params);
+    return i < 0 ? NULL : &mm_demo_spec_answers[i];
 }
 
 /* Seconds in "1d", "3h", "30m", "2w", "90s" or "90"; -1 if it is none of these. */
@@ -242,8 +130,9 @@ static int by_filters(const mm_demo_request *rq, const cJSON *o, const char *sco
     return 1;
 }
 
-/* The JSON answer fitted to the request: ids, window, filters and paging. */
-static void fit(const mm_demo_world *w, const mm_demo_request *rq, const mm_demo_spec_answer *a,
+/* The JSON answer fitted to the request: ids, the session's changes to a list, window,
+ * filters and paging. */
+static void fit(const mm_demo_view *v, const mm_demo_request *rq, const mm_demo_spec_answer *a,
                 const mm_demo_params *params, mm_demo_answer *out)
 {
     cJSON *body = cJSON_Parse(a->body);
@@ -257,7 +146,14 @@ static void fit(const mm_demo_world *w, const mm_demo_request *rq, const mm_demo
         cJSON_Delete(body);
         return;
     }
-    mm_demo_put_ids(w, params, body);
+    mm_demo_put_ids(v->world, params, body);
+    char path[MM_DEMO_PATH_MAX];
+    mm_demo_path_canon(rq->path, path, sizeof path);
+    cJSON *changed = cJSON_IsArray(body) ? mm_demo_overlay_list(v->overlay, path, body) : NULL;
+    if (changed) {
+        cJSON_Delete(body);
+        body = changed;
+    }
     int list = cJSON_IsArray(body);
     cJSON *items = list ? body : cJSON_GetObjectItemCaseSensitive(body, "results");
     put_window(body, cJSON_IsArray(items) ? items : NULL, start, end);
@@ -284,13 +180,13 @@ static void fit(const mm_demo_world *w, const mm_demo_request *rq, const mm_demo
     cJSON_Delete(body);
 }
 
-int mm_demo_fallback(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answer *out)
+int mm_demo_fallback(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_answer *out)
 {
     mm_demo_params params;
     const mm_demo_spec_answer *a = find(rq->path, &params);
     if (!a)
         return 0;
-    if (known(w, &params, out) != 0)
+    if (mm_demo_known(v, &params, out) != 0)
         return 1;
     if (strcmp(a->content_type, "application/json") != 0) {
         out->status = 200;
@@ -298,6 +194,6 @@ int mm_demo_fallback(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_
         out->content_type = a->content_type;
         return 1;
     }
-    fit(w, rq, a, &params, out);
+    fit(v, rq, a, &params, out);
     return 1;
 }

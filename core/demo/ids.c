@@ -47,14 +47,6 @@ typedef struct ids {
     unsigned turn[KINDS];
 } ids;
 
-const char *mm_demo_param(const mm_demo_params *p, const char *name)
-{
-    for (size_t i = 0; i < p->count; i++)
-        if (strcmp(p->names[i], name) == 0)
-            return p->values[i];
-    return NULL;
-}
-
 static const char *member(const cJSON *o, const char *key)
 {
     return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));

@@ -18,23 +18,10 @@
 #ifndef MISTMCP_DEMO_IDS_H
 #define MISTMCP_DEMO_IDS_H
 
+#include "demo/path.h"
 #include "demo/world.h"
 
 #include <cjson/cJSON.h>
-#include <stddef.h>
-
-#define MM_DEMO_MAX_PARAMS 8
-
-/* The request's path parameters, in the order of the path. */
-typedef struct mm_demo_params {
-    char names[MM_DEMO_MAX_PARAMS][48];   /* as the template names them */
-    char values[MM_DEMO_MAX_PARAMS][128]; /* %-decoded */
-    size_t count;
-    int fetched; /* the path ends with a parameter: the last one names the object fetched */
-} mm_demo_params;
-
-/* The value of path parameter name, or NULL. */
-const char *mm_demo_param(const mm_demo_params *p, const char *name);
 
 /* Puts the world's ids into answer, as above. */
 void mm_demo_put_ids(const mm_demo_world *w, const mm_demo_params *p, cJSON *answer);

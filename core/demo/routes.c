@@ -8,8 +8,10 @@
 #include "demo/routes.h"
 
 #include "base/util.h"
+#include "demo/alarm_ack.h"
 #include "demo/fallback.h"
 #include "demo/views.h"
+#include "demo/writes.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -110,10 +112,10 @@ static int wired_filter(const mm_demo_request *rq, const cJSON *o, const char *o
            mm_demo_keep(rq, o, "port_id", "port_id", 0) && mm_demo_keep(rq, o, "vlan", "vlan", 0);
 }
 
-static int alarm_filter(const mm_demo_request *rq, const cJSON *o, const char *org)
+static int alarm_filter(const mm_demo_request *rq, const cJSON *o, const char *site)
 {
-    (void)org;
-    return mm_demo_keep(rq, o, "site_id", "site_id", 0) && mm_demo_keep(rq, o, "type", "type", 0) &&
+    return in_scope(o, "site_id", site) && mm_demo_keep(rq, o, "site_id", "site_id", 0) &&
+           mm_demo_keep(rq, o, "type", "type", 0) &&
            mm_demo_keep(rq, o, "severity", "severity", 0) &&
            mm_demo_keep(rq, o, "group", "group", 0) && mm_demo_keep(rq, o, "acked", "acked", 0) &&
            mm_demo_keep(rq, o, "status", "status", 0);
@@ -125,16 +127,39 @@ static int client_stats_filter(const mm_demo_request *rq, const cJSON *o, const 
     return mm_demo_keep(rq, o, "ssid", "ssid", 0) && mm_demo_keep(rq, o, "ap_mac", "ap_mac", 1);
 }
 
+/* The device stats as the session names them: a new array in *owned, or the world's. */
+static const cJSON *device_stats(const mm_demo_view *v, cJSON **owned)
+{
+    *owned = mm_demo_seen_device_names(v, v->world->device_stats);
+    return *owned ? *owned : v->world->device_stats;
+}
+
 /* Devices found by the stats filters, shown as a device search shows them. */
-static int device_search(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answer *out)
+static int device_search(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_answer *out)
 {
     long total, limit, page;
-    cJSON *kept = mm_demo_page(rq, w->device_stats, stats_filter, NULL, &total, &limit, &page, out);
+    cJSON *owned;
+    const cJSON *stats = device_stats(v, &owned);
+    cJSON *kept = mm_demo_page(rq, stats, stats_filter, NULL, &total, &limit, &page, out);
+    cJSON_Delete(owned);
     if (!kept)
         return 0;
     cJSON *found = mm_demo_device_search(kept);
     cJSON_Delete(kept);
     return mm_demo_search(out, found, limit, total);
+}
+
+/* mm_demo_list of what the session sees of all: its changes where it made some (to the list
+ * at path, or to device names with names set), else all itself. */
+static int seen_list(const mm_demo_view *v, const char *path, const cJSON *all, int names,
+                     const mm_demo_request *rq, mm_demo_filter f, const char *scope, int search,
+                     mm_demo_answer *out)
+{
+    cJSON *seen =
+        names ? mm_demo_seen_device_names(v, all) : mm_demo_overlay_list(v->overlay, path, all);
+    mm_demo_list(rq, seen ? seen : all, f, scope, search, out);
+    cJSON_Delete(seen);
+    return 0;
 }
 
 /* 1 and the segment after prefix in seg (cut at 63 bytes) if path starts with prefix. */
@@ -148,30 +173,68 @@ static int first_segment(const char *path, const char *prefix, char seg[64])
     return 1;
 }
 
+/* A device fetched by id: the spec's answer (demo/fallback.h) with the name, MAC, serial
+ * and model of the world's device. */
+static int device(const mm_demo_view *v, const mm_demo_request *rq, const cJSON *d,
+                  mm_demo_answer *out)
+{
+    if (!mm_demo_fallback(v, rq, out))
+        return mm_demo_fail(out, 404, "the Mist API has no read-only operation at %s%s", rq->path,
+                            NULL);
+    cJSON *answer = out->status == 200 ? cJSON_Parse(out->body) : NULL;
+    if (!cJSON_IsObject(answer)) {
+        cJSON_Delete(answer);
+        return 0;
+    }
+    static const char *const keys[] = {"name", "mac", "serial", "model"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        cJSON_DeleteItemFromObjectCaseSensitive(answer, keys[i]);
+        cJSON_AddItemToObject(answer, keys[i],
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(d, keys[i]), 0));
+    }
+    free(out->body);
+    mm_demo_json(out, answer);
+    cJSON_Delete(answer);
+    return 0;
+}
+
 /* --- the routes -------------------------------------------------------------------------- */
 
-static int route(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answer *out)
+static int route_get(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_answer *out)
 {
-    char c[MAX_CAPTURES][64];
-    const char *p = rq->path;
-    if (strcmp(rq->method, "GET") != 0)
-        return mm_demo_fail(out, 405, "the demo cloud is read-only for now: %s %s is not simulated",
-                            rq->method, p);
+    const mm_demo_world *w = v->world;
+    char c[MAX_CAPTURES][64], path[MM_DEMO_PATH_MAX];
+    if (mm_demo_path_canon(rq->path, path, sizeof path) != 0)
+        return mm_demo_fail(out, 404, "the Mist API has no read-only operation at %s%s", rq->path,
+                            NULL);
+    const char *p = path;
+    cJSON *changed;
+    if (mm_demo_overlay_get(v->overlay, p, &changed) == MM_DEMO_GONE)
+        return mm_demo_fail(out, 404, "%s was deleted in this session%s",
+                            mm_demo_overlay_deleted(v->overlay, p), NULL);
+    if (changed) {
+        mm_demo_json(out, changed);
+        cJSON_Delete(changed);
+        return 0;
+    }
     if (strcmp(p, "/api/v1/self") == 0)
         return mm_demo_json(out, w->self);
-    /* Every path under an org or a site names one of the world's, or gets Mist's 404. */
+    /* Every path under an org or a site names one of the session's, or gets Mist's 404. */
     char scope[64];
     if (first_segment(p, "/api/v1/orgs/", scope) && strcmp(scope, w->org_id) != 0)
         return mm_demo_fail(out, 404, "org %s is not in the demo cloud: its org is %s", scope,
                             w->org_id);
-    if (first_segment(p, "/api/v1/sites/", scope) && !mm_demo_find_id(w->sites, scope))
+    if (first_segment(p, "/api/v1/sites/", scope) && !mm_demo_site_exists(v, scope))
         return mm_demo_fail(out, 404,
                             "site %s is not in the demo cloud (listOrgSites lists its %s)", scope,
                             "sites");
+    cJSON *owned = NULL;
     if (match(p, "/api/v1/orgs/*", c))
         return mm_demo_json(out, w->org);
     if (match(p, "/api/v1/orgs/*/sites", c))
-        return mm_demo_list(rq, w->sites, NULL, NULL, 0, out);
+        return seen_list(v, p, w->sites, 0, rq, NULL, NULL, 0, out);
+    /* Site stats from the world's devices and clients (sites created in a session fall
+     * through to the spec's answer). */
     if (match(p, "/api/v1/orgs/*/stats/sites", c)) {
         cJSON *stats = mm_demo_site_stats(w, NULL);
         mm_demo_list(rq, stats, NULL, NULL, 0, out);
@@ -180,43 +243,69 @@ static int route(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answ
     }
     if (match(p, "/api/v1/sites/*/stats", c)) {
         cJSON *stats = mm_demo_site_stats(w, c[0]);
-        mm_demo_json(out, cJSON_GetArrayItem(stats, 0));
+        const cJSON *one = cJSON_GetArrayItem(stats, 0);
+        if (one)
+            mm_demo_json(out, one);
         cJSON_Delete(stats);
-        return 0;
+        if (one)
+            return 0;
     }
     if (match(p, "/api/v1/orgs/*/stats/devices", c))
-        return mm_demo_list(rq, w->device_stats, stats_filter, NULL, 0, out);
+        return seen_list(v, p, w->device_stats, 1, rq, stats_filter, NULL, 0, out);
     if (match(p, "/api/v1/orgs/*/devices/search", c))
-        return device_search(w, rq, out);
+        return device_search(v, rq, out);
     if (match(p, "/api/v1/orgs/*/inventory", c))
-        return mm_demo_list(rq, w->inventory, inventory_filter, NULL, 0, out);
+        return seen_list(v, p, w->inventory, 1, rq, inventory_filter, NULL, 0, out);
     if (match(p, "/api/v1/orgs/*/wlans", c))
-        return mm_demo_list(rq, w->wlans, NULL, NULL, 0, out);
+        return seen_list(v, p, w->wlans, 0, rq, NULL, NULL, 0, out);
+    if (match(p, "/api/v1/orgs/*/wlans/*", c)) {
+        const cJSON *wlan = mm_demo_find_id(w->wlans, c[1]);
+        return wlan ? mm_demo_json(out, wlan)
+                    : mm_demo_fail(out, 404,
+                                   "wlan %s is not in the demo cloud (listOrgWlans lists its %s)",
+                                   c[1], "WLANs");
+    }
     if (match(p, "/api/v1/orgs/*/clients/search", c))
         return mm_demo_list(rq, w->clients, client_filter, NULL, 1, out);
     if (match(p, "/api/v1/orgs/*/wired_clients/search", c))
         return mm_demo_list(rq, w->wired_clients, wired_filter, NULL, 1, out);
-    if (match(p, "/api/v1/orgs/*/alarms/search", c))
-        return mm_demo_list(rq, w->alarms, alarm_filter, NULL, 1, out);
+    if (match(p, "/api/v1/orgs/*/alarms/search", c) ||
+        match(p, "/api/v1/sites/*/alarms/search", c)) {
+        cJSON *alarms = mm_demo_seen_alarms(v);
+        mm_demo_list(rq, alarms, alarm_filter, strncmp(p, "/api/v1/sites/", 14) == 0 ? c[0] : NULL,
+                     1, out);
+        cJSON_Delete(alarms);
+        return 0;
+    }
     if (match(p, "/api/v1/sites/*", c))
         return mm_demo_json(out, mm_demo_find_id(w->sites, c[0]));
     if (match(p, "/api/v1/sites/*/devices", c))
-        return mm_demo_list(rq, w->devices, device_filter, c[0], 0, out);
-    if (match(p, "/api/v1/sites/*/stats/devices", c))
-        return mm_demo_list(rq, w->device_stats, stats_filter, c[0], 0, out);
+        return seen_list(v, p, w->devices, 0, rq, device_filter, c[0], 0, out);
+    const cJSON *d;
+    if (match(p, "/api/v1/sites/*/devices/*", c) && (d = mm_demo_find_id(w->devices, c[1])))
+        return device(v, rq, d, out);
+    if (match(p, "/api/v1/sites/*/stats/devices", c)) {
+        const cJSON *stats = device_stats(v, &owned);
+        mm_demo_list(rq, stats, stats_filter, c[0], 0, out);
+        cJSON_Delete(owned);
+        return 0;
+    }
     if (match(p, "/api/v1/sites/*/stats/clients", c)) {
         cJSON *stats = mm_demo_client_stats(w, c[0]);
         mm_demo_list(rq, stats, client_stats_filter, NULL, 0, out);
         cJSON_Delete(stats);
         return 0;
     }
-    if (mm_demo_fallback(w, rq, out))
+    if (mm_demo_fallback(v, rq, out) || mm_demo_write(v, rq, out)) /* the write: a GET that acts */
         return 0;
     return mm_demo_fail(out, 404, "the Mist API has no read-only operation at %s%s", p, NULL);
 }
 
-void mm_demo_route(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answer *out)
+void mm_demo_route(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_answer *out)
 {
     memset(out, 0, sizeof *out);
-    route(w, rq, out);
+    if (strcmp(rq->method, "GET") == 0)
+        route_get(v, rq, out);
+    else if (!mm_demo_write(v, rq, out))
+        mm_demo_fail(out, 405, "the Mist API has no %s operation at %s", rq->method, rq->path);
 }

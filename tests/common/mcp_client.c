@@ -130,3 +130,11 @@ const char *mm_mcp_str_at(const cJSON *o, const char *a, const char *b)
         v = cJSON_GetObjectItemCaseSensitive(v, b);
     return cJSON_IsString(v) ? v->valuestring : "(absent)";
 }
+
+const cJSON *mm_mcp_find(const cJSON *array, const char *key, const char *value)
+{
+    for (const cJSON *it = array ? array->child : NULL; it; it = it->next)
+        if (strcmp(mm_mcp_str_at(it, key, NULL), value) == 0)
+            return it;
+    return NULL;
+}

@@ -34,6 +34,8 @@ cJSON *mm_mcp_list_tools(mm_mcp_client *c);
 const char *mm_mcp_result_text(const cJSON *result);
 /* The string at o.a (b NULL) or o.a.b, or "(absent)" when there is none (valid while o is). */
 const char *mm_mcp_str_at(const cJSON *o, const char *a, const char *b);
+/* The first item of array whose member key is the string value, or NULL. */
+const cJSON *mm_mcp_find(const cJSON *array, const char *key, const char *value);
 /* Closes the server's stdin and waits for it; returns the wait status. */
 int mm_mcp_stop(mm_mcp_client *c);
 

@@ -11,8 +11,8 @@
 #   5. plugins see include/mistmcp/plugin.h and nothing else of ours: include/mistmcp/ holds
 #      only plugin.h, which includes only system headers, and plugin sources (plugins/, the
 #      test plugins, the generated categories) include nothing of the tree but plugin.h; the
-#      two generated sources compiled into the server are held to rule 3 as files of their
-#      layers (catalog.c: registry, demo_answers.c: demo);
+#      three generated sources compiled into the server are held to rule 3 as files of their
+#      layers (catalog.c: registry, demo_answers.c and demo_writes.c: demo);
 #   6. the layer libraries' undefined symbols (what they call) are defined in their own layer
 #      or one it may use, and dlopen is called from nowhere else than in rule 4.
 #
@@ -297,11 +297,11 @@ function(check_tree root generated out)
     endif()
     foreach(f IN LISTS gen_sources)
       get_filename_component(name "${f}" NAME)
-      # Two are compiled into the server, each as a file of its layer: the catalog of
-      # categories and the demo cloud's answers. The others are plugins.
+      # Three are compiled into the server, each as a file of its layer: the catalog of
+      # categories and the demo cloud's answers and writes. The others are plugins.
       if(name STREQUAL "catalog.c")
         check_layer_file("${root}" "${f}" "generated/${name}" registry v)
-      elseif(name STREQUAL "demo_answers.c")
+      elseif(name STREQUAL "demo_answers.c" OR name STREQUAL "demo_writes.c")
         check_layer_file("${root}" "${f}" "generated/${name}" demo v)
       else()
         check_plugin_source("${root}" "${f}" "generated/${name}" v)
@@ -458,7 +458,7 @@ break_rule(tests/plugins/test_plugin.c "#include \"../../core/mcp/host_api.h\""
            "tests/plugins/test_plugin.c includes core/mcp/host_api.h: a plugin sees only")
 if(GENERATED)
   file(GLOB gen_sources "${GENERATED}/*.c")
-  list(FILTER gen_sources EXCLUDE REGEX "/(catalog|demo_answers)\\.c$")
+  list(FILTER gen_sources EXCLUDE REGEX "/(catalog|demo_answers|demo_writes)\\.c$")
   list(GET gen_sources 0 one)
   get_filename_component(name "${one}" NAME)
   file(COPY "${one}" "${GENERATED}/demo_answers.c" DESTINATION "${S}/generated")

@@ -7,7 +7,7 @@
  *     a file is an error saying it is not JSON, against Mist as in the demo; the test requires
  *     exactly the operations whose spec answer is a file to end so);
  *   - the text is JSON that validates against the operation's response schema in the spec
- *     (generator/validate.h; the spec is read as the generator reads it);
+ *     (core/base/json_schema.h; the spec is read as the generator reads it);
  *   - consistency: every org_id is the demo org, and every site_id, device_id, wlan_id and
  *     ap_mac in the answer names an object the world lists (listOrgSites,
  *     listOrgDevicesStats, listOrgWlans).
@@ -20,7 +20,8 @@
 #include "mcp_client.h"
 #include "model.h"
 #include "spec.h"
-#include "validate.h"
+
+#include "base/json_schema.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -253,8 +254,8 @@ int main(int argc, char **argv)
         CHECK_MSG(error || body, "%s: the text is not JSON: %.200s", name, text);
         if (body && op->response_schema) {
             with_schema++;
-            gen_invalid why;
-            int ok = gen_validate(spec, op->response_schema, body, &why) == 0;
+            mm_schema_error why;
+            int ok = mm_schema_check(spec, op->response_schema, body, &why) == 0;
             valid += ok;
             CHECK_MSG(ok, "%s %s: the answer does not validate: at %s: %s", name, a_text, why.where,
                       why.why);

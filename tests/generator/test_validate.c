@@ -1,12 +1,14 @@
-/* The schema checker (generator/validate.h) and the value builder (generator/synth.h) on
+/* The schema checker (core/base/json_schema.h) and the value builder (generator/synth.h) on
  * crafted schemas: each keyword accepts what it allows and refuses the rest, with the place
  * and the reason; a built value passes its own schema. The all-tools demo test relies on both,
  * so a checker that passed everything would make it pass for nothing. */
 #include "check.h"
 #include "spec.h"
 #include "synth.h"
-#include "validate.h"
 
+#include "base/json_schema.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +19,11 @@ static const char spec_text[] =
     "\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"child\":{\"$ref\":\"#/components/schemas/"
     "site\"}}},"
     "\"loop\":{\"$ref\":\"#/components/schemas/loop\"},"
-    "\"a/b\":{\"type\":\"integer\"}}}}";
+    "\"a/b\":{\"type\":\"integer\"},"
+    "\"ap\":{\"properties\":{\"type\":{\"enum\":[\"ap\"]},\"name\":{\"type\":\"string\"},"
+    "\"height\":{\"type\":\"number\"}}},"
+    "\"switch\":{\"properties\":{\"type\":{\"enum\":[\"switch\"]},\"name\":{\"type\":"
+    "\"string\"}}}}}}";
 
 static cJSON *spec;
 
@@ -27,8 +33,8 @@ static void expect(const char *schema, const char *value, int valid, const char 
 {
     cJSON *s = cJSON_Parse(schema), *v = cJSON_Parse(value);
     CHECK_MSG(s && v, "bad case: %s / %s", schema, value);
-    gen_invalid e = {0};
-    int rc = gen_validate(spec, s, v, &e);
+    mm_schema_error e = {0};
+    int rc = mm_schema_check(spec, s, v, &e);
     if (valid)
         CHECK_MSG(rc == 0, "%s should accept %s: at %s: %s", schema, value, e.where, e.why);
     else
@@ -43,11 +49,11 @@ static void expect(const char *schema, const char *value, int valid, const char 
 static void builds(const char *schema)
 {
     cJSON *s = cJSON_Parse(schema);
-    gen_synth_state st = {.steps = GEN_VALIDATE_BUDGET};
+    gen_synth_state st = {.steps = MM_SCHEMA_BUDGET};
     cJSON *v = gen_synth_value(spec, s, NULL, &st);
-    gen_invalid e = {0};
+    mm_schema_error e = {0};
     char *text = v ? cJSON_PrintUnformatted(v) : NULL;
-    CHECK_MSG(v && gen_validate(spec, s, v, &e) == 0, "%s built %s: at %s: %s", schema,
+    CHECK_MSG(v && mm_schema_check(spec, s, v, &e) == 0, "%s built %s: at %s: %s", schema,
               text ? text : "nothing", e.where, e.why);
     free(text);
     cJSON_Delete(v);
@@ -73,7 +79,12 @@ int main(void)
     expect("{}", "{\"anything\":[1]}", 1, "", "");
     /* enum, const */
     expect("{\"enum\":[\"24\",\"5\"]}", "\"5\"", 1, "", "");
-    expect("{\"enum\":[\"24\",\"5\"]}", "5", 0, "#", "enum");
+    expect("{\"enum\":[\"24\",\"5\"]}", "5", 0, "#", "not one of the enum's values: \"24\", \"5\"");
+    expect("{\"enum\":["
+           "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+           "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\","
+           "\"c\"]}",
+           "\"d\"", 0, "#", "aaaa\", ..."); /* cut short after the values that fit */
     expect("{\"const\":\"ap\"}", "\"switch\"", 0, "#", "const");
     /* objects */
     expect("{\"type\":\"object\",\"required\":[\"id\"]}", "{}", 0, "#",
@@ -122,6 +133,28 @@ int main(void)
            "{\"type\":\"string\"}}}}}]}",
            "{\"x\":{\"y\":1}}", 0, "#/x/y", "expected string");
     expect("{\"not\":{\"type\":\"string\"}}", "\"x\"", 0, "#", "'not'");
+    /* OpenAPI's discriminator: the member the value names, by the mapping or by schema name;
+     * without the property, any member that accepts the value (a device's name alone) */
+    static const char disc[] =
+        "{\"oneOf\":[{\"$ref\":\"#/components/schemas/ap\"},{\"$ref\":\"#/components/schemas/"
+        "switch\"}],\"discriminator\":{\"propertyName\":\"type\"%s}}";
+    char with_map[400], without_map[400];
+    snprintf(with_map, sizeof with_map, disc,
+             ",\"mapping\":{\"ap\":\"#/components/schemas/ap\",\"switch\":\"#/components/"
+             "schemas/switch\"}");
+    snprintf(without_map, sizeof without_map, disc, "");
+    for (int i = 0; i < 2; i++) {
+        const char *sch = i ? without_map : with_map;
+        expect(sch, "{\"name\":\"lobby\"}", 1, "", ""); /* both accept it: no type, anyOf */
+        expect(sch, "{\"type\":\"ap\",\"name\":\"lobby\"}", 1, "", "");
+        expect(sch, "{\"type\":\"switch\",\"name\":3}", 0, "#/name", "expected string");
+        expect(sch, "{\"name\":3}", 0, "#/name", "expected string");
+        /* a type no member has: the members are checked as a oneOf, and each refuses it */
+        expect(sch, "{\"type\":\"gateway\"}", 0, "#/type", "not one of the enum's values");
+    }
+    expect("{\"oneOf\":[{\"$ref\":\"#/components/schemas/ap\"},{\"$ref\":\"#/components/schemas/"
+           "switch\"}]}",
+           "{\"name\":\"lobby\"}", 0, "#", "matches 2 members of oneOf"); /* no discriminator */
     /* references: followed, recursive, broken, looping */
     expect("{\"$ref\":\"#/components/schemas/site\"}",
            "{\"id\":\"5c5b3500-0000-4000-8000-5c5b35000001\",\"child\":{\"id\":\"x\"}}", 0,

@@ -1,30 +1,112 @@
+/*
+ * The schema checker (base/json_schema.h).
+ */
 #define _POSIX_C_SOURCE 200809L
-#include "validate.h"
-
-#include "spec.h"
+#include "base/json_schema.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH 64
+#define TOKEN_MAX 1024 /* a pointer's token this long or longer names nothing */
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+    return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+static const char *str_member(const cJSON *obj, const char *key)
+{
+    const cJSON *v = member(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int mm_schema_keyword(const char *name)
+{
+    static const char *const read[] = {"$ref",
+                                       "type",
+                                       "nullable",
+                                       "enum",
+                                       "const",
+                                       "properties",
+                                       "required",
+                                       "additionalProperties",
+                                       "items",
+                                       "prefixItems",
+                                       "minItems",
+                                       "maxItems",
+                                       "uniqueItems",
+                                       "minProperties",
+                                       "maxProperties",
+                                       "minLength",
+                                       "maxLength",
+                                       "minimum",
+                                       "maximum",
+                                       "exclusiveMinimum",
+                                       "exclusiveMaximum",
+                                       "allOf",
+                                       "anyOf",
+                                       "oneOf",
+                                       "not",
+                                       "format",
+                                       "discriminator"};
+    for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
+        if (strcmp(name, read[i]) == 0)
+            return 1;
+    return 0;
+}
+
+const cJSON *mm_json_pointer(const cJSON *root, const char *ref)
+{
+    if (!ref || ref[0] != '#')
+        return NULL;
+    const cJSON *node = root;
+    const char *p = ref + 1;
+    while (*p == '/' && node) {
+        p++;
+        size_t n = strcspn(p, "/"), k = 0;
+        char token[TOKEN_MAX];
+        if (n >= sizeof token)
+            return NULL;
+        for (size_t i = 0; i < n; i++) {
+            if (p[i] == '~' && i + 1 < n && (p[i + 1] == '0' || p[i + 1] == '1')) {
+                token[k++] = p[i + 1] == '0' ? '~' : '/';
+                i++;
+            } else {
+                token[k++] = p[i];
+            }
+        }
+        token[k] = '\0';
+        if (cJSON_IsArray(node)) {
+            char *end = NULL;
+            long idx = strtol(token, &end, 10);
+            node = (*token && end && *end == '\0') ? cJSON_GetArrayItem(node, (int)idx) : NULL;
+        } else {
+            node = member(node, token);
+        }
+        p += n;
+    }
+    return *p == '\0' ? node : NULL;
+}
 
 typedef struct vstate {
-    const cJSON *spec;
+    const cJSON *doc;
     long *steps;    /* left */
-    char path[500]; /* the pointer to the value being checked (gen_invalid.where holds it) */
+    char path[500]; /* the pointer to the value being checked (mm_schema_error.where holds it) */
     size_t len;
 } vstate;
 
-static int check(vstate *st, const cJSON *schema, const cJSON *v, int depth, gen_invalid *err);
+static int check(vstate *st, const cJSON *schema, const cJSON *v, int depth, mm_schema_error *err);
 
-static int fail(vstate *st, const cJSON *schema, gen_invalid *err, const char *fmt, ...)
+static int fail(vstate *st, const cJSON *schema, mm_schema_error *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static int fail(vstate *st, const cJSON *schema, gen_invalid *err, const char *fmt, ...)
+static int fail(vstate *st, const cJSON *schema, mm_schema_error *err, const char *fmt, ...)
 {
     snprintf(err->where, sizeof err->where, "#%s", st->path);
     va_list ap;
@@ -70,7 +152,7 @@ static void pop(vstate *st, size_t saved)
     st->path[saved] = '\0';
 }
 
-static int depth_of(const gen_invalid *e)
+static int depth_of(const mm_schema_error *e)
 {
     int n = 0;
     for (const char *p = e->where; *p; p++)
@@ -105,10 +187,10 @@ static int type_matches(const char *t, const cJSON *v)
     return strcmp(t, json_type(v)) == 0;
 }
 
-static int check_type(vstate *st, const cJSON *s, const cJSON *v, gen_invalid *err)
+static int check_type(vstate *st, const cJSON *s, const cJSON *v, mm_schema_error *err)
 {
-    const cJSON *type = gen_obj(s, "type");
-    if (cJSON_IsNull(v) && cJSON_IsTrue(gen_obj(s, "nullable")))
+    const cJSON *type = member(s, "type");
+    if (cJSON_IsNull(v) && cJSON_IsTrue(member(s, "nullable")))
         return 0;
     if (cJSON_IsString(type))
         return type_matches(type->valuestring, v)
@@ -179,10 +261,10 @@ static size_t utf8_length(const char *s)
 }
 
 /* n (items, members or characters: what) within the bounds s names min_key and max_key. */
-static int check_count(vstate *st, const cJSON *s, gen_invalid *err, size_t n, const char *min_key,
-                       const char *max_key, const char *what)
+static int check_count(vstate *st, const cJSON *s, mm_schema_error *err, size_t n,
+                       const char *min_key, const char *max_key, const char *what)
 {
-    const cJSON *min = gen_obj(s, min_key), *max = gen_obj(s, max_key);
+    const cJSON *min = member(s, min_key), *max = member(s, max_key);
     if (cJSON_IsNumber(min) && (double)n < min->valuedouble)
         return fail(st, s, err, "%zu %s, fewer than %g", n, what, min->valuedouble);
     if (cJSON_IsNumber(max) && (double)n > max->valuedouble)
@@ -190,11 +272,11 @@ static int check_count(vstate *st, const cJSON *s, gen_invalid *err, size_t n, c
     return 0;
 }
 
-static int check_number(vstate *st, const cJSON *s, const cJSON *v, gen_invalid *err)
+static int check_number(vstate *st, const cJSON *s, const cJSON *v, mm_schema_error *err)
 {
     double x = v->valuedouble;
-    const cJSON *min = gen_obj(s, "minimum"), *max = gen_obj(s, "maximum");
-    const cJSON *xmin = gen_obj(s, "exclusiveMinimum"), *xmax = gen_obj(s, "exclusiveMaximum");
+    const cJSON *min = member(s, "minimum"), *max = member(s, "maximum");
+    const cJSON *xmin = member(s, "exclusiveMinimum"), *xmax = member(s, "exclusiveMaximum");
     if (cJSON_IsNumber(min) && (cJSON_IsTrue(xmin) ? x <= min->valuedouble : x < min->valuedouble))
         return fail(st, s, err, "%g is below the minimum %g", x, min->valuedouble);
     if (cJSON_IsNumber(max) && (cJSON_IsTrue(xmax) ? x >= max->valuedouble : x > max->valuedouble))
@@ -206,30 +288,30 @@ static int check_number(vstate *st, const cJSON *s, const cJSON *v, gen_invalid 
     return 0;
 }
 
-static int check_string(vstate *st, const cJSON *s, const cJSON *v, gen_invalid *err)
+static int check_string(vstate *st, const cJSON *s, const cJSON *v, mm_schema_error *err)
 {
     if (check_count(st, s, err, utf8_length(v->valuestring), "minLength", "maxLength",
                     "characters") != 0)
         return -1;
-    const char *format = gen_str(s, "format");
+    const char *format = str_member(s, "format");
     if (format && !format_ok(format, v->valuestring))
         return fail(st, s, err, "'%.60s' is not a %s", v->valuestring, format);
     return 0;
 }
 
-static int check_array(vstate *st, const cJSON *s, const cJSON *v, int depth, gen_invalid *err)
+static int check_array(vstate *st, const cJSON *s, const cJSON *v, int depth, mm_schema_error *err)
 {
     if (check_count(st, s, err, (size_t)cJSON_GetArraySize(v), "minItems", "maxItems", "items") !=
         0)
         return -1;
-    if (cJSON_IsTrue(gen_obj(s, "uniqueItems")))
+    if (cJSON_IsTrue(member(s, "uniqueItems")))
         for (const cJSON *a = v->child; a; a = a->next)
             for (const cJSON *b = a->next; b; b = b->next)
                 if (cJSON_Compare(a, b, 1))
                     return fail(st, s, err, "items are not unique");
-    const cJSON *prefix = gen_obj(s, "prefixItems");
+    const cJSON *prefix = member(s, "prefixItems");
     int first = cJSON_IsArray(prefix) ? cJSON_GetArraySize(prefix) : 0;
-    const cJSON *items = gen_obj(s, "items");
+    const cJSON *items = member(s, "items");
     int i = 0;
     for (const cJSON *it = v->child; it; it = it->next, i++) {
         const cJSON *sub = i < first ? cJSON_GetArrayItem(prefix, i) : items;
@@ -244,10 +326,10 @@ static int check_array(vstate *st, const cJSON *s, const cJSON *v, int depth, ge
     return 0;
 }
 
-static int check_object(vstate *st, const cJSON *s, const cJSON *v, int depth, gen_invalid *err)
+static int check_object(vstate *st, const cJSON *s, const cJSON *v, int depth, mm_schema_error *err)
 {
     const cJSON *r;
-    cJSON_ArrayForEach(r, gen_obj(s, "required"))
+    cJSON_ArrayForEach(r, member(s, "required"))
     {
         if (cJSON_IsString(r) && !cJSON_GetObjectItemCaseSensitive(v, r->valuestring))
             return fail(st, s, err, "missing required member '%.80s'", r->valuestring);
@@ -255,8 +337,8 @@ static int check_object(vstate *st, const cJSON *s, const cJSON *v, int depth, g
     if (check_count(st, s, err, (size_t)cJSON_GetArraySize(v), "minProperties", "maxProperties",
                     "members") != 0)
         return -1;
-    const cJSON *props = gen_obj(s, "properties");
-    const cJSON *extra = gen_obj(s, "additionalProperties");
+    const cJSON *props = member(s, "properties");
+    const cJSON *extra = member(s, "additionalProperties");
     for (const cJSON *m = v->child; m; m = m->next) {
         const cJSON *sub = cJSON_IsObject(props) && m->string
                                ? cJSON_GetObjectItemCaseSensitive(props, m->string)
@@ -278,10 +360,10 @@ static int check_object(vstate *st, const cJSON *s, const cJSON *v, int depth, g
 
 /* anyOf (want_one 0) or oneOf (want_one 1). */
 static int check_alternatives(vstate *st, const cJSON *s, const cJSON *list, int want_one,
-                              const cJSON *v, int depth, gen_invalid *err)
+                              const cJSON *v, int depth, mm_schema_error *err)
 {
     int matched = 0, tried = 0;
-    gen_invalid best = {0}, e;
+    mm_schema_error best = {0}, e;
     int best_depth = -1;
     const cJSON *m;
     cJSON_ArrayForEach(m, list)
@@ -304,7 +386,72 @@ static int check_alternatives(vstate *st, const cJSON *s, const cJSON *list, int
     return -1;
 }
 
-static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, gen_invalid *err)
+/* The member of list a discriminator picks for v (OpenAPI: the mapping's $ref for the value
+ * of v's propertyName, else "#/components/schemas/<value>"), when list holds it; NULL when
+ * there is no discriminator, v does not say, or names no member. *absent is set when v is an
+ * object without the property. */
+static const cJSON *discriminated(const cJSON *s, const cJSON *list, const cJSON *v, int *absent)
+{
+    const cJSON *d = member(s, "discriminator");
+    const char *prop = str_member(d, "propertyName");
+    *absent = 0;
+    if (!prop || !cJSON_IsObject(v))
+        return NULL;
+    const cJSON *tag = member(v, prop);
+    *absent = tag == NULL;
+    if (!cJSON_IsString(tag))
+        return NULL;
+    char implicit[TOKEN_MAX];
+    const char *ref = str_member(member(d, "mapping"), tag->valuestring);
+    if (!ref) {
+        snprintf(implicit, sizeof implicit, "#/components/schemas/%s", tag->valuestring);
+        ref = implicit;
+    }
+    const cJSON *m;
+    cJSON_ArrayForEach(m, list)
+    {
+        const char *mref = str_member(m, "$ref");
+        if (mref && strcmp(mref, ref) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+/* anyOf or oneOf (want_one), with OpenAPI's discriminator where s has one: the member the
+ * value's property names is the only one checked; a value without the property passes when
+ * any member accepts it (an update that leaves the type out, as Mist takes a device's new
+ * name alone). */
+static int check_combinator(vstate *st, const cJSON *s, const char *key, int want_one,
+                            const cJSON *v, int depth, mm_schema_error *err)
+{
+    const cJSON *list = member(s, key);
+    if (!cJSON_IsArray(list))
+        return 0;
+    int absent;
+    const cJSON *picked = discriminated(s, list, v, &absent);
+    if (picked)
+        return check(st, picked, v, depth + 1, err);
+    return check_alternatives(st, s, list, want_one && !absent, v, depth, err);
+}
+
+/* The enum's values, for a message: as JSON, comma-separated, cut with "..." to fit size. */
+static void enum_values(const cJSON *en, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const cJSON *e = en->child; e; e = e->next) {
+        char *text = cJSON_PrintUnformatted(e);
+        int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "", text ? text : "?");
+        cJSON_free(text);
+        if (n < 0 || (size_t)n + 6 >= size - used) { /* no room for it and a ", ..." */
+            snprintf(out + used, size - used, "%s...", used ? ", " : "");
+            return;
+        }
+        used += (size_t)n;
+    }
+}
+
+static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, mm_schema_error *err)
 {
     if (*st->steps <= 0 || depth > MAX_DEPTH)
         return fail(st, s, err, "too complex");
@@ -313,9 +460,9 @@ static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, gen_inva
         return fail(st, s, err, "no value is allowed here");
     if (!cJSON_IsObject(s))
         return 0;
-    const char *ref = gen_str(s, "$ref");
+    const char *ref = str_member(s, "$ref");
     if (ref) {
-        const cJSON *target = gen_spec_pointer(st->spec, ref);
+        const cJSON *target = mm_json_pointer(st->doc, ref);
         if (!target)
             return fail(st, s, err, "unresolved $ref %.100s", ref);
         if (check(st, target, v, depth + 1, err) != 0)
@@ -323,13 +470,16 @@ static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, gen_inva
     }
     if (check_type(st, s, v, err) != 0)
         return -1;
-    const cJSON *en = gen_obj(s, "enum"), *c = gen_obj(s, "const");
+    const cJSON *en = member(s, "enum"), *c = member(s, "const");
     if (cJSON_IsArray(en)) {
         int found = 0;
         const cJSON *e;
         cJSON_ArrayForEach(e, en) found |= cJSON_Compare(e, v, 1);
-        if (!found)
-            return fail(st, s, err, "not one of the enum's values");
+        if (!found) {
+            char values[160];
+            enum_values(en, values, sizeof values);
+            return fail(st, s, err, "not one of the enum's values: %s", values);
+        }
     }
     if (c && !cJSON_Compare(c, v, 1))
         return fail(st, s, err, "not the const value");
@@ -345,36 +495,33 @@ static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, gen_inva
     if (rc != 0)
         return rc;
     const cJSON *m;
-    cJSON_ArrayForEach(m, gen_obj(s, "allOf"))
+    cJSON_ArrayForEach(m, member(s, "allOf"))
     {
         if (check(st, m, v, depth + 1, err) != 0)
             return -1;
     }
-    if (cJSON_IsArray(gen_obj(s, "anyOf")) &&
-        check_alternatives(st, s, gen_obj(s, "anyOf"), 0, v, depth, err) != 0)
+    if (check_combinator(st, s, "anyOf", 0, v, depth, err) != 0 ||
+        check_combinator(st, s, "oneOf", 1, v, depth, err) != 0)
         return -1;
-    if (cJSON_IsArray(gen_obj(s, "oneOf")) &&
-        check_alternatives(st, s, gen_obj(s, "oneOf"), 1, v, depth, err) != 0)
-        return -1;
-    const cJSON *not = gen_obj(s, "not");
+    const cJSON *not = member(s, "not");
     if (not ) {
-        gen_invalid ignored;
+        mm_schema_error ignored;
         if (check(st, not, v, depth + 1, &ignored) == 0)
             return fail(st, s, err, "matches the schema of 'not'");
     }
     return 0;
 }
 
-int gen_validate_within(const cJSON *spec, const cJSON *schema, const cJSON *value,
-                        gen_invalid *out, long *steps)
+int mm_schema_check_within(const cJSON *doc, const cJSON *schema, const cJSON *value,
+                           mm_schema_error *out, long *steps)
 {
-    vstate st = {.spec = spec, .steps = steps};
-    gen_invalid ignored;
+    vstate st = {.doc = doc, .steps = steps};
+    mm_schema_error ignored;
     return check(&st, schema, value, 0, out ? out : &ignored);
 }
 
-int gen_validate(const cJSON *spec, const cJSON *schema, const cJSON *value, gen_invalid *out)
+int mm_schema_check(const cJSON *doc, const cJSON *schema, const cJSON *value, mm_schema_error *out)
 {
-    long steps = GEN_VALIDATE_BUDGET;
-    return gen_validate_within(spec, schema, value, out, &steps);
+    long steps = MM_SCHEMA_BUDGET;
+    return mm_schema_check_within(doc, schema, value, out, &steps);
 }
