@@ -95,16 +95,25 @@ static int check_enableable(const mm_config *cfg, mm_registry *reg)
 static mm_demo *start_demo(mm_config *cfg)
 {
     char url[64], err[300];
-    /* A session's changes to the demo world last as long as an idle HTTP session does. */
-    mm_demo_options options = {.idle_ms = cfg->session_idle_ms};
+    /* A session's changes to the demo world last as long as an idle HTTP session does; over
+     * stdio, as long as the process (its one session never ends while the client runs). */
+    mm_demo_options options = {.idle_ms = cfg->transport == MM_TRANSPORT_HTTP
+                                              ? cfg->session_idle_ms
+                                              : 100L * 365 * 86400 * 1000};
     mm_demo *demo = mm_demo_start(&options, url, sizeof url, err, sizeof err);
     if (!demo) {
         fprintf(stderr, "mistmcp: %s\n", err);
         return NULL;
     }
     cfg->api_base_url = mm_xstrdup(url);
-    if (cfg->tokens.count == 0)
-        mm_strlist_add(&cfg->tokens, MM_DEMO_TOKEN);
+    /* A real token or default org from the environment has no place here: the token would go
+     * to the demo, and the org is not the demo's (every call without org_id would miss). */
+    if (cfg->tokens.count > 0 || cfg->org_id)
+        fputs("mistmcp: demo mode: MIST_API_TOKEN and MIST_ORG_ID are not used\n", stderr);
+    mm_strlist_free(&cfg->tokens);
+    mm_strlist_add(&cfg->tokens, MM_DEMO_TOKEN);
+    free(cfg->org_id);
+    cfg->org_id = NULL;
     fputs("mistmcp: demo mode: answers come from the built-in simulated Mist cloud (org \"Demo "
           "Networks\"), not from Mist\n",
           stderr);
@@ -167,12 +176,15 @@ int main(int argc, char **argv)
          * (each Mist call says it again). Over HTTP the clients bring the tokens; the demo
          * needs none. Here, not in mm_config_load: loading prints nothing unless it fails. */
         if (cfg.tokens.count == 0 && cfg.env_file && cfg.transport == MM_TRANSPORT_STDIO &&
-            !cfg.demo && cfg.action == MM_ACTION_SERVE)
+            !cfg.demo && cfg.action == MM_ACTION_SERVE) {
+            char *shown = mm_text_shown(cfg.env_file);
             fprintf(stderr,
                     "mistmcp: warning: the env file %s sets no MIST_API_TOKEN (nor "
                     "MIST_APITOKEN), and neither does the environment: Mist calls will fail "
                     "until one is set\n",
-                    cfg.env_file);
+                    shown);
+            free(shown);
+        }
         mm_demo *demo = cfg.demo ? start_demo(&cfg) : NULL;
         rc = cfg.demo && !demo ? 1 : serve(&cfg, reg, names);
         mm_demo_stop(&demo);

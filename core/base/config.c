@@ -814,7 +814,8 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     }
     if (cli[OPT_DEMO - OPT_VERSION + 128])
         cfg->demo = 1;
-    else if ((v = pick(NULL, "MISTMCP_DEMO", file)) && parse_bool(v, &cfg->demo) != 0)
+    else if ((v = pick(NULL, "MISTMCP_DEMO", NULL)) && parse_bool(v, &cfg->demo) != 0) /* not
+        from an env file: it swaps the far end and drops the HTTP token requirement */
         return bad(err, "MISTMCP_DEMO", v, "1/0, true/false, yes/no or on/off");
     if ((v = pick(NULL, "MIST_HOST", file)) || (v = pick(NULL, "MIST_CLOUD", file)))
         cfg->cloud = cloud_host(v);

@@ -2,9 +2,9 @@
  * The demo organisation, built from fixed tables and a seeded generator (splitmix64), so that
  * every start gives the same world. The problems it holds (docs/DEMO.md):
  *   - three APs offline: two in London, one in Paris (status "disconnected", no clients);
- *   - one switch on an old firmware: berlin-sw-1 runs 21.4R3-S6, the others 23.4R2-S4;
+ *   - one switch on an old firmware: ber-sw-1 runs 21.4R3-S6, the others 23.4R2-S4;
  *   - an active, unacknowledged critical alarm: the Austin gateway's WAN link is down;
- *   - clients failing 802.1X on the Corp WLAN in New York (a warning alarm names them).
+ *   - clients failing 802.1X on the Corp WLAN in New York (a warning alarm names the SSID).
  */
 #include "demo/world.h"
 

@@ -168,7 +168,8 @@ static const char *refused(mm_session_store *st, const token_rec *t, const clien
                            mm_session_entry **evicted, unsigned *status, char *err, size_t err_size)
 {
     const mm_session_limits *l = &st->limits;
-    if (t && t->sessions >= l->per_token) {
+    /* Sessions without a token (the demo's, tests') are not one client's: no per-token cap. */
+    if (t && t->len > 0 && t->sessions >= l->per_token) {
         *status = 429;
         mm_fail(err, err_size, "too many sessions (%zu) for this token: end some (DELETE)",
                 l->per_token);

@@ -67,7 +67,7 @@ static int proves_token(const char *target)
 static int no_token(const mm_session *s, char *err, size_t err_size)
 {
     const mm_config *cfg = s->srv->cfg;
-    if (cfg->transport == MM_TRANSPORT_HTTP)
+    if (cfg->transport == MM_TRANSPORT_HTTP && cfg->action == MM_ACTION_SERVE)
         return mm_fail(err, err_size,
                        "this session has no Mist API token: the client sends one in the "
                        "X-Authorization header (or Authorization: Bearer <token>)");

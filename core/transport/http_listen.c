@@ -61,7 +61,13 @@ int mm_http_listen_resolve(const char *host, int port, mm_http_listen *out, char
         out->loopback_only &= loopback(&out->addr[out->count]);
         out->count++;
     }
+    size_t all = 0;
+    for (const struct addrinfo *ai = list; ai; ai = ai->ai_next)
+        all += ai->ai_family == AF_INET || ai->ai_family == AF_INET6;
     freeaddrinfo(list);
+    if (all > MM_HTTP_MAX_LISTEN && out->count == MM_HTTP_MAX_LISTEN)
+        fprintf(stderr, "mistmcp: --host '%.200s': listening on its first %d addresses only\n",
+                host, MM_HTTP_MAX_LISTEN);
     if (out->count == 0)
         return mm_fail(err, err_size, "--host '%.200s' has no IPv4 or IPv6 address", host);
     return 0;

@@ -784,7 +784,7 @@ int mm_http_serve(const mm_server *srv)
     h.loopback_only = at.loopback_only;
     /* One daemon per address, sharing the polling threads and the connection limit. */
     struct MHD_Daemon *d[MM_HTTP_MAX_LISTEN];
-    size_t n = 0;
+    size_t n = 0, first = 0;
     unsigned threads = POLL_THREADS / at.count ? POLL_THREADS / (unsigned)at.count : 1;
     unsigned limit = connection_limit() / (unsigned)at.count;
     char where[MM_HTTP_MAX_LISTEN * 64] = "", name[64];
@@ -797,6 +797,8 @@ int mm_http_serve(const mm_server *srv)
         mm_http_listen_name(&at.addr[i], name, sizeof name);
         struct MHD_Daemon *one = daemon_start(&h, flags, threads, limit, cfg->port, &at.addr[i]);
         if (one) {
+            if (n == 0)
+                first = i;
             d[n++] = one;
             size_t used = strlen(where);
             snprintf(where + used, sizeof where - used, "%shttp://%s%s/mcp", used ? ", " : "", name,
@@ -825,7 +827,7 @@ int mm_http_serve(const mm_server *srv)
                     "(set MISTMCP_METRICS_TOKEN to require a bearer token)\n",
                     cfg->base_path ? cfg->base_path : "", cfg->port);
         if (cfg->demo && n > 0) { /* a client on this machine reaches "every address" here */
-            mm_http_listen_name(&at.addr[0], name, sizeof name);
+            mm_http_listen_name(&at.addr[first], name, sizeof name);
             const char *port = strrchr(name, ':');
             char local[64];
             if (strncmp(name, "0.0.0.0:", 8) == 0 || strncmp(name, "[::]:", 5) == 0)

@@ -71,6 +71,13 @@ static int listed(const cJSON *array, const char *key, const char *value)
     return 0;
 }
 
+/* A number member, or NaN when it is missing (a failed check, never a crash). */
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0.0 / 0.0;
+}
+
 static const cJSON *results(const cJSON *search)
 {
     return cJSON_GetObjectItemCaseSensitive(search, "results");
@@ -187,6 +194,13 @@ int main(int argc, char **argv)
                 cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(al, "gateways"), 0));
             CHECK_MSG(gw && listed(devices, "mac", gw), "the critical alarm's gateway %s",
                       gw ? gw : "(none)");
+            const cJSON *gw_dev = NULL;
+            for (const cJSON *d = devices ? devices->child : NULL; d && gw; d = d->next)
+                if (strcmp(s(d, "mac"), gw) == 0)
+                    gw_dev = d;
+            CHECK_MSG(gw_dev && strcmp(s(gw_dev, "name"), "aus-gw-1") == 0,
+                      "the critical alarm names %s, not the Austin gateway",
+                      gw_dev ? s(gw_dev, "name") : "no device");
         }
     }
     CHECK_MSG(critical == 1, "%d critical alarms", critical);
@@ -243,24 +257,22 @@ int main(int argc, char **argv)
     cJSON *events = call("searchOrgDeviceEvents", a, NULL);
     const cJSON *ev0 = cJSON_GetArrayItem(results(events), 0);
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(ev0, "timestamp");
-    CHECK_MSG(cJSON_GetObjectItemCaseSensitive(events, "start") &&
-                  cJSON_GetObjectItemCaseSensitive(events, "start")->valuedouble == 1764000000 &&
-                  cJSON_GetObjectItemCaseSensitive(events, "end")->valuedouble == 1764003600 &&
+    CHECK_MSG(num(events, "start") == 1764000000 && num(events, "end") == 1764003600 &&
                   cJSON_IsNumber(ts) && ts->valuedouble >= 1764000000 &&
                   ts->valuedouble <= 1764003600,
               "the window asked for");
     snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"duration\":\"2h\",\"type\":\"%s\"}", org,
              s(ev0, "type"));
     cJSON *same_type = call("searchOrgDeviceEvents", a, NULL);
-    CHECK_MSG(cJSON_GetArraySize(results(same_type)) == cJSON_GetArraySize(results(events)) &&
-                  cJSON_GetObjectItemCaseSensitive(same_type, "end")->valuedouble -
-                          cJSON_GetObjectItemCaseSensitive(same_type, "start")->valuedouble ==
-                      7200,
-              "2 hours, events of their own type kept");
+    CHECK_MSG(cJSON_GetArraySize(results(same_type)) > 0 &&
+                  num(same_type, "end") - num(same_type, "start") == 7200,
+              "2 hours, events of the type asked for");
+    for (const cJSON *e = results(same_type) ? results(same_type)->child : NULL; e; e = e->next)
+        CHECK_MSG(strcmp(s(e, "type"), s(ev0, "type")) == 0, "an event of type %s kept (%s asked)",
+                  s(e, "type"), s(ev0, "type"));
     snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"type\":\"NO_SUCH_EVENT\"}", org);
     cJSON *none = call("searchOrgDeviceEvents", a, NULL);
-    CHECK_MSG(cJSON_GetArraySize(results(none)) == 0 &&
-                  cJSON_GetObjectItemCaseSensitive(none, "total")->valuedouble == 0,
+    CHECK_MSG(cJSON_GetArraySize(results(none)) == 0 && num(none, "total") == 0,
               "a filter nothing passes");
     /* Mist's errors: a bad duration, an org that is not the demo's. */
     static const char *const bad[][3] = {
@@ -294,10 +306,12 @@ int main(int argc, char **argv)
     /* The far end is chosen once: --demo with MISTMCP_API_BASE_URL is refused. */
     char cmd[1200];
     snprintf(cmd, sizeof cmd,
-             "MISTMCP_API_BASE_URL=http://127.0.0.1:9 '%s' --demo --version >/dev/null 2>&1",
+             "MISTMCP_API_BASE_URL=http://127.0.0.1:9 '%s' --demo --version 2>&1 >/dev/null | "
+             "grep -q 'mistmcp: --demo and MISTMCP_API_BASE_URL both name the far end'",
              argv[1]);
     int rc = system(cmd);
-    CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "--demo with a base URL: status %d", rc);
+    CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "--demo with a base URL: not refused (%d)",
+              rc);
 
     cJSON *all[] = {self,    sites,  devices, down,     sw,      wlans,  guests,    by_mac,
                     by_host, alarms, page3,   networks, network, events, same_type, none};
