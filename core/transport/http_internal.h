@@ -52,6 +52,7 @@ typedef struct mm_http_listen {
     struct sockaddr_storage addr[MM_HTTP_MAX_LISTEN]; /* each with the port set */
     size_t count;
     int loopback_only; /* every address is a loopback one (127.0.0.0/8, ::1) */
+    int some_loopback; /* at least one is (a name with loopback and other addresses) */
     int literal;       /* host was an address, not a name */
 } mm_http_listen;
 
@@ -63,6 +64,8 @@ int mm_http_listen_resolve(const char *host, int port, mm_http_listen *out, char
                            size_t err_size);
 /* "127.0.0.1:8000" or "[::1]:8000" into buf. */
 void mm_http_listen_name(const struct sockaddr_storage *a, char *buf, size_t size);
+/* 1 if a is a loopback address: 127.0.0.0/8, ::1, or ::ffff:127.x.y.z. Thread-safe. */
+int mm_http_listen_is_loopback(const struct sockaddr_storage *a);
 /* 1 if a is the IPv6 unspecified address (::), which then takes IPv4 connections too. */
 int mm_http_listen_any6(const struct sockaddr_storage *a);
 
@@ -106,6 +109,7 @@ typedef struct mm_http_ctx {
     pthread_cond_t calls_idle;
     unsigned calls_running;
     int loopback_only; /* listening on loopback addresses only: the Host guard applies */
+    int some_loopback; /* some of the addresses are loopback ones: there, per connection */
 } mm_http_ctx;
 
 /* ---- connections (http_conn.c) ---- */

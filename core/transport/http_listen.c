@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static int loopback(const struct sockaddr_storage *a)
+int mm_http_listen_is_loopback(const struct sockaddr_storage *a)
 {
     if (a->ss_family == AF_INET)
         return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
@@ -58,7 +58,9 @@ int mm_http_listen_resolve(const char *host, int port, mm_http_listen *out, char
         if (dup)
             continue;
         memcpy(&out->addr[out->count], ai->ai_addr, ai->ai_addrlen);
-        out->loopback_only &= loopback(&out->addr[out->count]);
+        int lo = mm_http_listen_is_loopback(&out->addr[out->count]);
+        out->loopback_only &= lo;
+        out->some_loopback |= lo;
         out->count++;
     }
     size_t all = 0;

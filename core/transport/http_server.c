@@ -277,6 +277,22 @@ void mm_http_wait_calls(mm_http_ctx *h)
     pthread_mutex_unlock(&h->calls_lock);
 }
 
+/* 1 if c came in on a loopback address of a server that listens on loopback and other
+ * addresses (a --host name with both): the Host guard holds there as on a loopback-only
+ * server. 0 otherwise, and for "every address" (0.0.0.0, ::), which is no loopback one. */
+static int reached_on_loopback(const mm_http_ctx *h, struct MHD_Connection *c)
+{
+    if (!h->some_loopback)
+        return 0;
+    const union MHD_ConnectionInfo *i =
+        h->mhd->get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct sockaddr_storage a;
+    socklen_t n = sizeof a;
+    if (!i || getsockname(i->connect_fd, (struct sockaddr *)&a, &n) != 0)
+        return 1; /* unknown: guarded */
+    return mm_http_listen_is_loopback(&a);
+}
+
 /* DNS-rebinding guards of the MCP transport spec: a browser's Origin must be a loopback one
  * or one allowed with --allow-origin; bound to loopback (or once --allow-host names any), the
  * Host header must name loopback or an --allow-host name (a rebinding page's requests carry
@@ -299,7 +315,7 @@ static const char *refused_origin(const mm_http_ctx *h, struct MHD_Connection *c
     }
     const char *host = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     char name[101];
-    if (host && (h->loopback_only || cfg->allowed_hosts.count) &&
+    if (host && (h->loopback_only || cfg->allowed_hosts.count || reached_on_loopback(h, c)) &&
         !mm_config_host_allowed(cfg, host, name, sizeof name)) {
         snprintf(why, why_size,
                  "Host '%s' not allowed: this server answers only to localhost names and to the "
@@ -782,6 +798,7 @@ int mm_http_serve(const mm_server *srv)
     http_ctx h;
     ctx_init(&h, srv, mhd);
     h.loopback_only = at.loopback_only;
+    h.some_loopback = at.some_loopback;
     /* One daemon per address, sharing the polling threads and the connection limit. */
     struct MHD_Daemon *d[MM_HTTP_MAX_LISTEN];
     size_t n = 0, first = 0;
