@@ -119,6 +119,19 @@ typedef struct device_spec {
     char name[32];
 } device_spec;
 
+/* A new object with what every view of a device starts with: its ids, name, type and model. */
+static cJSON *device_identity(const device_spec *d, const char *id, const char *mac,
+                              const char *serial, const char *site_id, const char *org_id)
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *fields[][2] = {{"id", id},           {"name", d->name}, {"type", d->type},
+                               {"model", d->model},  {"mac", mac},      {"serial", serial},
+                               {"site_id", site_id}, {"org_id", org_id}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        cJSON_AddStringToObject(o, fields[i][0], fields[i][1]);
+    return o;
+}
+
 /* Adds one device (config, stats and inventory entries); returns its stats object. */
 static cJSON *add_device(mm_demo_world *w, rng *r, const device_spec *d, const char *site_id,
                          uint64_t mac_value, char mac[13])
@@ -133,28 +146,12 @@ static cJSON *add_device(mm_demo_world *w, rng *r, const device_spec *d, const c
              (unsigned)(next(r) % 100000000u));
     int down = offline(d->name);
 
-    cJSON *cfg = cJSON_CreateObject();
-    cJSON_AddStringToObject(cfg, "id", id);
-    cJSON_AddStringToObject(cfg, "name", d->name);
-    cJSON_AddStringToObject(cfg, "type", d->type);
-    cJSON_AddStringToObject(cfg, "model", d->model);
-    cJSON_AddStringToObject(cfg, "mac", mac);
-    cJSON_AddStringToObject(cfg, "serial", serial);
-    cJSON_AddStringToObject(cfg, "site_id", site_id);
-    cJSON_AddStringToObject(cfg, "org_id", w->org_id);
+    cJSON *cfg = device_identity(d, id, mac, serial, site_id, w->org_id);
     cJSON_AddNumberToObject(cfg, "created_time", MM_DEMO_NOW - 300 * 86400);
     cJSON_AddNumberToObject(cfg, "modified_time", MM_DEMO_NOW - 7 * 86400);
     cJSON_AddItemToArray(w->devices, cfg);
 
-    cJSON *st = cJSON_CreateObject();
-    cJSON_AddStringToObject(st, "id", id);
-    cJSON_AddStringToObject(st, "name", d->name);
-    cJSON_AddStringToObject(st, "type", d->type);
-    cJSON_AddStringToObject(st, "model", d->model);
-    cJSON_AddStringToObject(st, "mac", mac);
-    cJSON_AddStringToObject(st, "serial", serial);
-    cJSON_AddStringToObject(st, "site_id", site_id);
-    cJSON_AddStringToObject(st, "org_id", w->org_id);
+    cJSON *st = device_identity(d, id, mac, serial, site_id, w->org_id);
     cJSON_AddStringToObject(st, "status", down ? "disconnected" : "connected");
     cJSON_AddStringToObject(st, "version", d->version);
     char ip[48];
@@ -168,15 +165,7 @@ static cJSON *add_device(mm_demo_world *w, rng *r, const device_spec *d, const c
     cJSON_AddNumberToObject(st, "modified_time", MM_DEMO_NOW - 7 * 86400);
     cJSON_AddItemToArray(w->device_stats, st);
 
-    cJSON *inv = cJSON_CreateObject();
-    cJSON_AddStringToObject(inv, "id", id);
-    cJSON_AddStringToObject(inv, "name", d->name);
-    cJSON_AddStringToObject(inv, "type", d->type);
-    cJSON_AddStringToObject(inv, "model", d->model);
-    cJSON_AddStringToObject(inv, "mac", mac);
-    cJSON_AddStringToObject(inv, "serial", serial);
-    cJSON_AddStringToObject(inv, "site_id", site_id);
-    cJSON_AddStringToObject(inv, "org_id", w->org_id);
+    cJSON *inv = device_identity(d, id, mac, serial, site_id, w->org_id);
     cJSON_AddBoolToObject(inv, "connected", !down);
     cJSON_AddBoolToObject(inv, "adopted", 1);
     cJSON_AddNumberToObject(inv, "created_time", MM_DEMO_NOW - 300 * 86400);
