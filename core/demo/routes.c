@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "demo/alarm_ack.h"
 #include "demo/fallback.h"
+#include "demo/path.h"
 #include "demo/views.h"
 #include "demo/writes.h"
 
@@ -21,24 +22,17 @@
 
 #define MAX_CAPTURES 2
 
-/* 1 if path matches pattern, where a "*" segment matches one non-empty segment (captured). */
-static int match(const char *path, const char *pattern, char caps[MAX_CAPTURES][64])
+/* 1 if the path's segments match template (demo/path.h: "{name}" matches one segment), with
+ * the first MAX_CAPTURES parameters' values in caps. */
+static int match(const mm_demo_segments *sg, const char *template,
+                 char caps[MAX_CAPTURES][MM_DEMO_SEGMENT_MAX])
 {
-    int n = 0;
-    while (*path && *pattern) {
-        if (*pattern == '*') {
-            size_t len = strcspn(path, "/");
-            if (len == 0 || len >= 64 || n == MAX_CAPTURES)
-                return 0;
-            memcpy(caps[n], path, len);
-            caps[n++][len] = '\0';
-            path += len;
-            pattern++;
-        } else if (*pattern++ != *path++) {
-            return 0;
-        }
-    }
-    return *path == '\0' && *pattern == '\0';
+    mm_demo_params p;
+    if (mm_demo_path_match(template, sg, &p) < 0)
+        return 0;
+    for (size_t i = 0; i < p.count && i < MAX_CAPTURES; i++)
+        snprintf(caps[i], MM_DEMO_SEGMENT_MAX, "%s", p.values[i]);
+    return 1;
 }
 
 static const char *str(const cJSON *o, const char *key)
@@ -203,8 +197,9 @@ static int device(const mm_demo_view *v, const mm_demo_request *rq, const cJSON 
 static int route_get(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_answer *out)
 {
     const mm_demo_world *w = v->world;
-    char c[MAX_CAPTURES][64], path[MM_DEMO_PATH_MAX];
-    if (mm_demo_path_canon(rq->path, path, sizeof path) != 0)
+    char c[MAX_CAPTURES][MM_DEMO_SEGMENT_MAX], path[MM_DEMO_PATH_MAX];
+    mm_demo_segments sg; /* split once; every curated route is matched against it */
+    if (mm_demo_path_canon(rq->path, path, sizeof path) != 0 || mm_demo_path_split(path, &sg) != 0)
         return mm_demo_fail(out, 404, "the Mist API has no read-only operation at %s%s", rq->path,
                             NULL);
     const char *p = path;
@@ -229,19 +224,19 @@ static int route_get(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_a
                             "site %s is not in the demo cloud (listOrgSites lists its %s)", scope,
                             "sites");
     cJSON *owned = NULL;
-    if (match(p, "/api/v1/orgs/*", c))
+    if (match(&sg, "/api/v1/orgs/{a}", c))
         return mm_demo_json(out, w->org);
-    if (match(p, "/api/v1/orgs/*/sites", c))
+    if (match(&sg, "/api/v1/orgs/{a}/sites", c))
         return seen_list(v, p, w->sites, 0, rq, NULL, NULL, 0, out);
     /* Site stats from the world's devices and clients (sites created in a session fall
      * through to the spec's answer). */
-    if (match(p, "/api/v1/orgs/*/stats/sites", c)) {
+    if (match(&sg, "/api/v1/orgs/{a}/stats/sites", c)) {
         cJSON *stats = mm_demo_site_stats(w, NULL);
         mm_demo_list(rq, stats, NULL, NULL, 0, out);
         cJSON_Delete(stats);
         return 0;
     }
-    if (match(p, "/api/v1/sites/*/stats", c)) {
+    if (match(&sg, "/api/v1/sites/{a}/stats", c)) {
         cJSON *stats = mm_demo_site_stats(w, c[0]);
         const cJSON *one = cJSON_GetArrayItem(stats, 0);
         if (one)
@@ -250,47 +245,47 @@ static int route_get(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_a
         if (one)
             return 0;
     }
-    if (match(p, "/api/v1/orgs/*/stats/devices", c))
+    if (match(&sg, "/api/v1/orgs/{a}/stats/devices", c))
         return seen_list(v, p, w->device_stats, 1, rq, stats_filter, NULL, 0, out);
-    if (match(p, "/api/v1/orgs/*/devices/search", c))
+    if (match(&sg, "/api/v1/orgs/{a}/devices/search", c))
         return device_search(v, rq, out);
-    if (match(p, "/api/v1/orgs/*/inventory", c))
+    if (match(&sg, "/api/v1/orgs/{a}/inventory", c))
         return seen_list(v, p, w->inventory, 1, rq, inventory_filter, NULL, 0, out);
-    if (match(p, "/api/v1/orgs/*/wlans", c))
+    if (match(&sg, "/api/v1/orgs/{a}/wlans", c))
         return seen_list(v, p, w->wlans, 0, rq, NULL, NULL, 0, out);
-    if (match(p, "/api/v1/orgs/*/wlans/*", c)) {
+    if (match(&sg, "/api/v1/orgs/{a}/wlans/{b}", c)) {
         const cJSON *wlan = mm_demo_find_id(w->wlans, c[1]);
         return wlan ? mm_demo_json(out, wlan)
                     : mm_demo_fail(out, 404,
                                    "wlan %s is not in the demo cloud (listOrgWlans lists its %s)",
                                    c[1], "WLANs");
     }
-    if (match(p, "/api/v1/orgs/*/clients/search", c))
+    if (match(&sg, "/api/v1/orgs/{a}/clients/search", c))
         return mm_demo_list(rq, w->clients, client_filter, NULL, 1, out);
-    if (match(p, "/api/v1/orgs/*/wired_clients/search", c))
+    if (match(&sg, "/api/v1/orgs/{a}/wired_clients/search", c))
         return mm_demo_list(rq, w->wired_clients, wired_filter, NULL, 1, out);
-    if (match(p, "/api/v1/orgs/*/alarms/search", c) ||
-        match(p, "/api/v1/sites/*/alarms/search", c)) {
+    if (match(&sg, "/api/v1/orgs/{a}/alarms/search", c) ||
+        match(&sg, "/api/v1/sites/{a}/alarms/search", c)) {
         cJSON *alarms = mm_demo_seen_alarms(v);
         mm_demo_list(rq, alarms, alarm_filter, strncmp(p, "/api/v1/sites/", 14) == 0 ? c[0] : NULL,
                      1, out);
         cJSON_Delete(alarms);
         return 0;
     }
-    if (match(p, "/api/v1/sites/*", c))
+    if (match(&sg, "/api/v1/sites/{a}", c))
         return mm_demo_json(out, mm_demo_find_id(w->sites, c[0]));
-    if (match(p, "/api/v1/sites/*/devices", c))
+    if (match(&sg, "/api/v1/sites/{a}/devices", c))
         return seen_list(v, p, w->devices, 0, rq, device_filter, c[0], 0, out);
     const cJSON *d;
-    if (match(p, "/api/v1/sites/*/devices/*", c) && (d = mm_demo_find_id(w->devices, c[1])))
+    if (match(&sg, "/api/v1/sites/{a}/devices/{b}", c) && (d = mm_demo_find_id(w->devices, c[1])))
         return device(v, rq, d, out);
-    if (match(p, "/api/v1/sites/*/stats/devices", c)) {
+    if (match(&sg, "/api/v1/sites/{a}/stats/devices", c)) {
         const cJSON *stats = device_stats(v, &owned);
         mm_demo_list(rq, stats, stats_filter, c[0], 0, out);
         cJSON_Delete(owned);
         return 0;
     }
-    if (match(p, "/api/v1/sites/*/stats/clients", c)) {
+    if (match(&sg, "/api/v1/sites/{a}/stats/clients", c)) {
         cJSON *stats = mm_demo_client_stats(w, c[0]);
         mm_demo_list(rq, stats, client_stats_filter, NULL, 0, out);
         cJSON_Delete(stats);
