@@ -90,6 +90,16 @@ static cJSON *str_array1(const char *s)
     return a;
 }
 
+/* A client search result's pair for key: "last_<key>" the value, "<key>" the values seen (the
+ * demo's clients have one). */
+static void add_last(cJSON *c, const char *key, const char *value)
+{
+    char last[48];
+    snprintf(last, sizeof last, "last_%s", key);
+    cJSON_AddStringToObject(c, last, value);
+    cJSON_AddItemToObject(c, key, str_array1(value));
+}
+
 static void mac_text(uint64_t mac, char out[13])
 {
     snprintf(out, 13, "%012llx", (unsigned long long)(mac & 0xffffffffffffull));
@@ -211,24 +221,17 @@ static void add_wireless_client(mm_demo_world *w, rng *r, const char *site_id, c
     cJSON_AddStringToObject(c, "org_id", w->org_id);
     cJSON_AddStringToObject(c, "site_id", site_id);
     cJSON_AddItemToObject(c, "site_ids", str_array1(site_id));
-    cJSON_AddStringToObject(c, "last_hostname", host);
-    cJSON_AddItemToObject(c, "hostname", str_array1(host));
-    cJSON_AddStringToObject(c, "last_ap", ap_mac);
-    cJSON_AddItemToObject(c, "ap", str_array1(ap_mac));
-    cJSON_AddStringToObject(c, "last_ssid", ssid);
-    cJSON_AddItemToObject(c, "ssid", str_array1(ssid));
-    cJSON_AddStringToObject(c, "last_wlan_id", wlan_id);
-    cJSON_AddItemToObject(c, "wlan_id", str_array1(wlan_id));
-    cJSON_AddStringToObject(c, "last_ip", ip);
-    cJSON_AddItemToObject(c, "ip", str_array1(ip));
+    add_last(c, "hostname", host);
+    add_last(c, "ap", ap_mac);
+    add_last(c, "ssid", ssid);
+    add_last(c, "wlan_id", wlan_id);
+    add_last(c, "ip", ip);
     cJSON_AddNumberToObject(c, "last_vlan", atoi(wlan_rows[wlan][2]));
-    cJSON_AddStringToObject(c, "last_os", kind[1]);
-    cJSON_AddItemToObject(c, "os", str_array1(kind[1]));
+    add_last(c, "os", kind[1]);
     cJSON_AddStringToObject(c, "mfg", kind[2]);
     cJSON_AddStringToObject(c, "last_model", kind[3]);
     if (wlan == 0) {
-        cJSON_AddStringToObject(c, "last_username", user);
-        cJSON_AddItemToObject(c, "username", str_array1(user));
+        add_last(c, "username", user);
     }
     static const char *const bands[] = {"5", "24", "6"};
     cJSON_AddStringToObject(c, "band", bands[below(r, 3)]);

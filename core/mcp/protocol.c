@@ -387,14 +387,13 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
     int id_ok = (!id || cJSON_IsString(id) || cJSON_IsNumber(id)) && valid_id(id);
     if (!cJSON_IsString(jsonrpc) || strcmp(jsonrpc->valuestring, "2.0") != 0 || !id_ok) {
         const char *name = cJSON_IsString(method) ? method->valuestring : NULL;
+        const char *what =
+            "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or integer id)";
         char text[400];
         if (mm_protocol_method_hint(name))
-            not_mcp(text, sizeof text,
-                    "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or integer id)",
-                    name);
+            not_mcp(text, sizeof text, what, name);
         else
-            snprintf(text, sizeof text,
-                     "not a JSON-RPC 2.0 message (\"jsonrpc\":\"2.0\", a string or integer id)");
+            snprintf(text, sizeof text, "%s", what);
         return mm_protocol_error(id_ok ? id : NULL, MM_INVALID_REQUEST, text);
     }
     if (!method) {
