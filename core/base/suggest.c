@@ -10,13 +10,6 @@
 
 #define WRONG_MAX 100
 
-void mm_suggest_init(mm_suggest *s, const char *wrong, size_t limit)
-{
-    memset(s, 0, sizeof *s);
-    s->wrong = wrong;
-    s->limit = limit < MM_SUGGEST_MAX ? limit : MM_SUGGEST_MAX;
-}
-
 /* The length of the word at p: up to a separator, or to a lower-to-upper case change. */
 static size_t word_len(const char *p)
 {
@@ -27,53 +20,89 @@ static size_t word_len(const char *p)
     return n;
 }
 
-/* 1 if the n-letter word w equals a word of name, case and a plural 's' aside. */
-static int has_word(const char *name, const char *w, size_t n)
+void mm_suggest_init(mm_suggest *s, const char *wrong, size_t limit)
 {
-    for (const char *p = name; *p;) {
-        size_t k = word_len(p);
-        if (!k) {
-            p++;
-            continue;
-        }
-        size_t m = k < n ? k : n;
-        if (strncasecmp(p, w, m) == 0 &&
-            (k == n || (k == n + 1 && tolower((unsigned char)p[n]) == 's') ||
-             (n == k + 1 && tolower((unsigned char)w[k]) == 's')))
-            return 1;
-        p += k;
-    }
-    return 0;
-}
-
-/* Letters of wrong's words (of 2 letters or more) found in name, and in wrong in all. */
-static void shared_letters(const char *wrong, const char *name, size_t *shared, size_t *total)
-{
-    *shared = *total = 0;
+    memset(s, 0, sizeof *s);
+    s->wrong = wrong;
+    s->limit = limit < MM_SUGGEST_MAX ? limit : MM_SUGGEST_MAX;
+    s->wrong_len = wrong ? strlen(wrong) : 0;
+    if (s->wrong_len == 0 || s->wrong_len > WRONG_MAX)
+        return; /* no suggestion: mm_suggest_consider returns at once */
+    for (const char *p = wrong; *p; p++)
+        s->bag[tolower((unsigned char)*p) & 127]++;
     for (const char *p = wrong; *p;) {
         size_t n = word_len(p);
         if (!n) {
             p++;
             continue;
         }
-        *total += n;
-        if (n >= 2 && has_word(name, p, n))
-            *shared += n;
+        s->letters += n;
+        /* 100 bytes hold at most 50 words of 2 letters (camelCase needs no separator) */
+        if (n >= 2 && s->nwords < sizeof s->word_at) {
+            s->word_at[s->nwords] = (unsigned char)(p - wrong);
+            s->word_n[s->nwords++] = (unsigned char)n;
+        }
         p += n;
     }
 }
 
+/* 1 if the name's k-letter word p equals the wrong name's n-letter word w, case and a plural
+ * 's' aside. */
+static int same_word(const char *p, size_t k, const char *w, size_t n)
+{
+    size_t m = k < n ? k : n;
+    return strncasecmp(p, w, m) == 0 &&
+           (k == n || (k == n + 1 && tolower((unsigned char)p[n]) == 's') ||
+            (n == k + 1 && tolower((unsigned char)w[k]) == 's'));
+}
+
+/* Letters of the wrong name's words (of 2 letters or more) that are also words of name. */
+static size_t shared_letters(const mm_suggest *s, const char *name)
+{
+    unsigned long long found = 0; /* bit j: wrong word j is one of name's */
+    size_t shared = 0;
+    for (const char *p = name; *p;) {
+        size_t k = word_len(p);
+        if (!k) {
+            p++;
+            continue;
+        }
+        for (size_t j = 0; j < s->nwords; j++)
+            if (!(found >> j & 1) && same_word(p, k, s->wrong + s->word_at[j], s->word_n[j])) {
+                found |= 1ULL << j;
+                shared += s->word_n[j];
+            }
+        p += k;
+    }
+    return shared;
+}
+
+/* A lower bound of the edit distance between the wrong name and name, in O(length): the
+ * characters one has and the other lacks, halved (an insertion or deletion changes one count,
+ * a substitution two, a swap none). */
+static size_t bag_distance(const mm_suggest *s, const char *name)
+{
+    int diff[128];
+    for (size_t c = 0; c < 128; c++)
+        diff[c] = s->bag[c];
+    for (const char *p = name; *p; p++)
+        diff[tolower((unsigned char)*p) & 127]--;
+    size_t sum = 0;
+    for (size_t c = 0; c < 128; c++)
+        sum += (size_t)(diff[c] < 0 ? -diff[c] : diff[c]);
+    return (sum + 1) / 2;
+}
+
 void mm_suggest_consider(mm_suggest *s, const char *name, size_t id)
 {
-    size_t len = strlen(s->wrong);
+    size_t len = s->wrong_len;
     if (!s->limit || len == 0 || len > WRONG_MAX || !name)
         return;
     size_t bound = len <= 5 ? 1 : (len - 2) / 4 + 1;
     if (bound > 4)
         bound = 4;
-    size_t d = mm_edit_distance(s->wrong, name, bound);
-    size_t shared, total;
-    shared_letters(s->wrong, name, &shared, &total);
+    size_t d = bag_distance(s, name) > bound ? bound + 1 : mm_edit_distance(s->wrong, name, bound);
+    size_t shared = shared_letters(s, name), total = s->letters;
     if (d > bound && (shared == 0 || shared * 2 < total))
         return; /* neither spelt nearly the same nor sharing most of the words */
     long score =

@@ -12,8 +12,8 @@
  * ids[0..count) and names[0..count), or let mm_suggest_list write "a, b, c". The state lives
  * in the caller's mm_suggest (no allocation, no global state): thread-safe as long as one
  * mm_suggest is not shared between threads. wrong and the names are borrowed: they must
- * outlive the mm_suggest. Cost: one bounded edit distance and a word comparison per name
- * (microseconds).
+ * outlive the mm_suggest. Cost: the wrong name is split into words once; then one bounded
+ * edit distance and one pass over the name's words per name (about a microsecond each).
  */
 #ifndef MISTMCP_CORE_BASE_SUGGEST_H
 #define MISTMCP_CORE_BASE_SUGGEST_H
@@ -29,6 +29,11 @@ typedef struct mm_suggest {
     size_t ids[MM_SUGGEST_MAX];        /* the ids given to mm_suggest_consider */
     const char *names[MM_SUGGEST_MAX]; /* the names given with them (borrowed) */
     long scores[MM_SUGGEST_MAX];       /* internal: higher is closer */
+    /* internal: the wrong name's length and its words, split once by mm_suggest_init */
+    size_t wrong_len, letters; /* bytes; letters of all its words */
+    size_t nwords;             /* words of 2 letters or more */
+    unsigned char word_at[50], word_n[50];
+    unsigned char bag[128]; /* how often each ASCII character occurs in it, letters folded */
 } mm_suggest;
 
 /* Starts a search for names close to wrong, keeping at most limit (capped at

@@ -155,11 +155,20 @@ static void point(cJSON *node, const char *path)
 /* base.name with '.' and '\' in name escaped, so that the path reads back to this field. */
 static char *join(const char *base, const char *name)
 {
-    char *out = NULL;
-    size_t used = 0, cap = 0;
-    mm_appendf(&out, &used, &cap, "%s%s", base, *base ? "." : "");
-    for (const char *c = name; *c; c++)
-        mm_appendf(&out, &used, &cap, "%s%c", *c == '.' || *c == '\\' ? "\\" : "", *c);
+    size_t nb = strlen(base), escapes = 0, nn = 0;
+    for (; name[nn]; nn++)
+        escapes += name[nn] == '.' || name[nn] == '\\';
+    char *out = mm_xmalloc(nb + 1 + nn + escapes + 1), *o = out;
+    memcpy(o, base, nb);
+    o += nb;
+    if (nb)
+        *o++ = '.';
+    for (const char *c = name; *c; c++) {
+        if (*c == '.' || *c == '\\')
+            *o++ = '\\';
+        *o++ = *c;
+    }
+    *o = '\0';
     return out;
 }
 

@@ -28,5 +28,6 @@ if(NOT MISTMCP_HAVE_LIBFUZZER)
 endif()
 
 add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
-                    -fno-omit-frame-pointer -g)
+                    -fno-omit-frame-pointer -g
+                    -fsanitize-coverage-ignorelist=${CMAKE_CURRENT_LIST_DIR}/coverage_ignore.txt)
 add_link_options(-fsanitize=address,undefined)
