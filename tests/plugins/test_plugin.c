@@ -16,6 +16,9 @@
  *   TP_UNKNOWN_ANN      a tool has an annotation bit this ABI does not define
  *   TP_SLOW_FAIL        init() takes 200 ms, then fails
  * The good build has a declarative tool and two custom-handler tools (echo, slow).
+ * TP_REQUESTER adds two custom tools that send what their arguments say with
+ * host->mist_request (method, path, query): <category>Read, annotated read-only, and
+ * <category>Write, not; their result is the host's refusal or the request's outcome.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <mistmcp/plugin.h>
@@ -108,6 +111,30 @@ static int slow(const mistmcp_host_api *host, mistmcp_call *call)
     return 0;
 }
 
+#ifdef TP_REQUESTER
+/* Sends {method, path, query} through the host; the result says what the host answered. */
+static int request(const mistmcp_host_api *host, mistmcp_call *call)
+{
+    mistmcp_response *r = NULL;
+    char err[512] = "";
+    char buf[700];
+    if (host->mist_request(call, host->arg_string(call, "method"), host->arg_string(call, "path"),
+                           host->arg_string(call, "query"), NULL, &r, err, sizeof err) != 0) {
+        snprintf(buf, sizeof buf, "refused or failed: %s", err);
+        host->result_add_text(call, buf);
+        host->result_set_error(call, 1);
+        return 0;
+    }
+    snprintf(buf, sizeof buf, "sent: status %ld", host->response_status(r));
+    host->response_free(&r);
+    host->result_add_text(call, buf);
+    return 0;
+}
+#define TP_REQUEST_SCHEMA                                                                          \
+    "{\"type\":\"object\",\"properties\":{\"method\":{\"type\":\"string\"},\"path\":{"             \
+    "\"type\":\"string\"},\"query\":{\"type\":\"string\"}},\"required\":[\"method\",\"path\"]}"
+#endif
+
 static const mistmcp_param list_params[] = {
     {"org_id", MISTMCP_PARAM_PATH, MISTMCP_TYPE_STRING, MISTMCP_TYPE_ANY, 0, 1, {0}},
     {"limit", MISTMCP_PARAM_QUERY, MISTMCP_TYPE_INTEGER, MISTMCP_TYPE_ANY, 0, 0, {0}},
@@ -157,6 +184,23 @@ static const mistmcp_tool tools[] = {
         .kind = MISTMCP_TOOL_CUSTOM,
         .handler = slow,
     },
+#ifdef TP_REQUESTER
+    {
+        .name = TP_CATEGORY "Read",
+        .description = "Send a request through the host, as a read-only tool.",
+        .input_schema = TP_REQUEST_SCHEMA,
+        .annotations = MISTMCP_ANN_READ_ONLY,
+        .kind = MISTMCP_TOOL_CUSTOM,
+        .handler = request,
+    },
+    {
+        .name = TP_CATEGORY "Write",
+        .description = "Send a request through the host, as a write tool.",
+        .input_schema = TP_REQUEST_SCHEMA,
+        .kind = MISTMCP_TOOL_CUSTOM,
+        .handler = request,
+    },
+#endif
 };
 
 static const mistmcp_plugin plugin = {
