@@ -382,6 +382,38 @@ static const char *allowed_host_problem(const char *name)
     return NULL;
 }
 
+/* The address --host names, as getaddrinfo takes it (a string the caller frees), or NULL if
+ * it is none: what --allow-host takes, an IPv6 address in brackets given bare, and a link-local
+ * IPv6 address's zone ("fe80::1%eth0": letters, digits, '-', '_', '.'). Checked here so that
+ * no byte of it can reach a message or the resolver unchecked. */
+static char *listen_host_normal(const char *v)
+{
+    const char *zone = strchr(v, '%');
+    if (zone && v[0] != '[') {
+        char addr[INET6_ADDRSTRLEN];
+        struct in6_addr a6;
+        size_t n = (size_t)(zone - v), z = strlen(zone + 1);
+        if (n >= sizeof addr || z == 0 || z > 64)
+            return NULL;
+        memcpy(addr, v, n);
+        addr[n] = '\0';
+        if (inet_pton(AF_INET6, addr, &a6) != 1)
+            return NULL;
+        for (const char *c = zone + 1; *c; c++)
+            if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
+                return NULL;
+        return mm_xstrdup(v);
+    }
+    if (allowed_host_problem(v))
+        return NULL;
+    if (v[0] == '[') { /* allowed_host_problem took it: an IPv6 address in brackets */
+        char *bare = mm_xstrdup(v + 1);
+        bare[strlen(bare) - 1] = '\0';
+        return bare;
+    }
+    return mm_xstrdup(v);
+}
+
 /* Normalises a --base-path value into out (a string the caller frees): "" for the root, else
  * "/seg[/seg...]" without a trailing '/'. NULL if it is not one. Segments of letters, digits
  * and -._~ only: nothing percent-encoded, no '?' or '#', no empty, "." or ".." segment, so
@@ -647,8 +679,12 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     else if ((v = pick(NULL, "MISTMCP_ENABLE_WRITE_TOOLS", file)) &&
              parse_bool(v, &cfg->enable_write_tools) != 0)
         return bad(err, "MISTMCP_ENABLE_WRITE_TOOLS", v, "1/0, true/false, yes/no or on/off");
-    cfg->host = mm_xstrdup(
-        (v = pick(cli[OPT_HOST - OPT_VERSION + 128], "MISTMCP_HOST", file)) ? v : "127.0.0.1");
+    v = pick(cli[OPT_HOST - OPT_VERSION + 128], "MISTMCP_HOST", file);
+    cfg->host = listen_host_normal(v ? v : "127.0.0.1");
+    if (!cfg->host)
+        return bad(err, "host", v,
+                   "a host name or IP address to listen on, without a port (127.0.0.1, ::1, "
+                   "0.0.0.0, localhost, mcp.example.com)");
     long n;
     if ((v = pick(cli[OPT_PORT - OPT_VERSION + 128], "MISTMCP_PORT", file))) {
         if (parse_long(v, 1, 65535, &n) != 0)

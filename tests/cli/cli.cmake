@@ -131,4 +131,15 @@ expect("${err}" "^mistmcp: unknown category 'orgs_devics' in --categories \\(did
 run(0 "${MISTMCP}" --mode custom --categories "orgs_wlans,sites_wlans" --list-categories)
 run(2 ${CMAKE_COMMAND} -E env MISTMCP_PORT=99999 "${MISTMCP}" --version)
 expect("${err}" "^mistmcp: port '99999' is not valid: expected a number from 1 to 65535\n$")
+# --host: a name or an address, checked before it reaches a message or the resolver (a
+# terminal escape is shown as '?', a port is refused); [::1] is ::1.
+string(ASCII 27 esc)
+run(2 "${MISTMCP}" --host "a${esc}cb" --version) # ESC c resets a terminal
+expect("${err}" "^mistmcp: host 'a\\?cb' is not valid: expected a host name or IP address to listen on, without a port")
+run(2 ${CMAKE_COMMAND} -E env MISTMCP_HOST=127.0.0.1:8000 "${MISTMCP}" --version)
+expect("${err}" "^mistmcp: host '127.0.0.1:8000' is not valid")
+run(2 "${MISTMCP}" --host "fe80::1%eth0/x" --version)
+expect("${err}" "^mistmcp: host 'fe80::1%eth0/x' is not valid")
+run(0 "${MISTMCP}" --host "[::1]" --version)
+run(0 "${MISTMCP}" --host "fe80::1%eth0" --version)
 message(STATUS "command line OK (${n} categories)")
