@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 
     /* getSelf reaches the backend with the token and user agent. */
     r = rpc(3, "tools/call", "{\"name\":\"getSelf\",\"arguments\":{}}");
-    CHECK_MSG(strstr(result_text(r), "tester@example.com") != NULL, "%s", result_text(r));
+    CHECK_MSG(strstr(result_text(r), "demo@demo-networks.example") != NULL, "%s", result_text(r));
     cJSON *b = last_backend_request(log);
     CHECK(strcmp(mm_mcp_str_at(b, "path", NULL), "/api/v1/self") == 0);
     CHECK(strcmp(mm_mcp_str_at(b, "headers", "Authorization"), "Token test-token-1") == 0);

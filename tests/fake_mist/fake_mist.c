@@ -5,7 +5,11 @@
  * Answers:
  *   no "Authorization: Token <t>"      401 {"detail": ...}
  *   token "forbidden"                  403 {"detail": ...}
- *   GET /api/v1/self                   a user with one org and its privileges
+ *   GET /api/v1/self, and any GET whose path has the demo org's or a demo site's id
+ *                                      the demo cloud's answer (core/demo, docs/DEMO.md: the
+ *                                      world mistmcp --demo serves, as it is at start; one
+ *                                      source of plain Mist answers for the tests, not two),
+ *                                      unless a fault path below says otherwise
  * and, driven by a path segment so that real tools can reach them through an id argument
  * (e.g. org_id "slow-2000"):
  *   slow-<ms>                          waits ms milliseconds (at most 30 s) before answering;
@@ -37,6 +41,9 @@
  * usage: fake_mist LOG_FILE [--max-seconds N]
  */
 #define _GNU_SOURCE /* POLLRDHUP */
+#include "demo/routes.h"
+#include "demo/world.h"
+
 #include <cjson/cJSON.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -53,6 +60,7 @@
 #define FLAKY_MAX 256
 
 typedef struct fake {
+    const mm_demo_world *world; /* read only, by every connection's thread */
     FILE *log;
     pthread_mutex_t lock;
     struct {
@@ -189,6 +197,55 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, cJSON *
     return rc;
 }
 
+/* 1 if the demo cloud answers a GET of path: /api/v1/self, or a path with a segment that is
+ * the demo org's id or one of its sites' ids. */
+static int demo_path(const mm_demo_world *w, const char *path)
+{
+    if (strcmp(path, "/api/v1/self") == 0)
+        return 1;
+    for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/')) {
+        size_t n = strcspn(p + 1, "/");
+        char seg[37];
+        if (n != 36)
+            continue;
+        memcpy(seg, p + 1, n);
+        seg[n] = '\0';
+        if (strcmp(seg, w->org_id) == 0 || mm_demo_find_id(w->sites, seg))
+            return 1;
+    }
+    return 0;
+}
+
+static const char *demo_query(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Answers a GET from the demo world (with the X-Page-* headers of a page). */
+static enum MHD_Result demo_answer(const fake *f, struct MHD_Connection *c, const char *url)
+{
+    mm_demo_request rq = {.method = "GET", .path = url, .query = demo_query, .query_ctx = c};
+    mm_demo_view v = {f->world, NULL, NULL}; /* no session changes: reads only */
+    mm_demo_answer a = {0};
+    mm_demo_route(&v, &rq, &a);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(a.body), a.body, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type",
+                            a.content_type ? a.content_type : "application/json");
+    if (a.page_limit > 0) {
+        char n[32];
+        snprintf(n, sizeof n, "%ld", a.page_total);
+        MHD_add_response_header(r, "X-Page-Total", n);
+        snprintf(n, sizeof n, "%ld", a.page_limit);
+        MHD_add_response_header(r, "X-Page-Limit", n);
+        snprintf(n, sizeof n, "%ld", a.page_page);
+        MHD_add_response_header(r, "X-Page-Page", n);
+    }
+    enum MHD_Result rc = MHD_queue_response(c, (unsigned)a.status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
 /* The text after "/<prefix>" when a path segment starts with prefix, else NULL. */
 static const char *segment(const char *path, const char *prefix)
 {
@@ -268,13 +325,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "detail", "You do not have permission to perform this action.");
         rc = answer(c, 403, e, NULL, 0);
-    } else if (strcmp(url, "/api/v1/self") == 0 && strcmp(method, "GET") == 0) {
-        rc = answer(c, 200,
-                    cJSON_Parse("{\"email\":\"tester@example.com\",\"first_name\":\"Test\","
-                                "\"privileges\":[{\"scope\":\"org\",\"role\":\"admin\","
-                                "\"org_id\":\"9b3c2f1e-0000-4000-8000-000000000001\","
-                                "\"name\":\"Test Org\"}]}"),
-                    NULL, 0);
     } else if (flaky_fails && strcmp(flaky_what, "reset") == 0) {
         rc = MHD_NO; /* closes the connection without an answer */
     } else if ((tail = segment(url, "status-")) != NULL || (flaky_fails && (tail = flaky_what))) {
@@ -325,6 +375,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rc = answer(c, 200, NULL, "<html>not json</html>", 0);
     } else if (segment(url, "paged")) {
         rc = answer(c, 200, cJSON_Parse("[{\"id\":1},{\"id\":2}]"), NULL, 1);
+    } else if (strcmp(method, "GET") == 0 && demo_path(f->world, url)) {
+        rc = demo_answer(f, c, url);
     } else {
         cJSON *echo = cJSON_CreateObject();
         cJSON_AddStringToObject(echo, "method", method);
@@ -375,6 +427,8 @@ int main(int argc, char **argv)
         return 1;
     }
     pthread_mutex_init(&f.lock, NULL);
+    mm_demo_world *world = mm_demo_world_create();
+    f.world = world;
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -411,5 +465,6 @@ int main(int argc, char **argv)
     for (int i = 0; i < FLAKY_MAX; i++)
         free(f.flaky[i].path);
     pthread_mutex_destroy(&f.lock);
+    mm_demo_world_free(&world);
     return 0;
 }

@@ -10,10 +10,14 @@
 #include "check.h"
 #include "child.h"
 #include "mist/call.h"
+#include "mist/response.h"
+
+#include <cjson/cJSON.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The caller's credentials: a ring of tokens, counting what the loop asked of it. */
 typedef struct tokens {
@@ -125,6 +129,29 @@ int main(int argc, char **argv)
     rc = mm_mist_call(&anonymous, "GET", "/api/v1/self", NULL, &r, err, sizeof err);
     CHECK_MSG(rc == -1 && !r && strstr(err, "no Mist API token"), "no token: %s",
               rc ? err : "sent");
+
+    /* The fake's plain answers are the demo cloud's: the user of GET /self administers the
+     * demo org, whose sites list pages as Mist's do (tests/fake_mist/fake_mist.c). */
+    rc = mm_mist_call(&c, "GET", "/api/v1/self", NULL, &r, err, sizeof err);
+    cJSON *self = rc == 0 && r ? cJSON_Parse(r->body) : NULL;
+    const cJSON *org = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(self, "privileges"), 0), "org_id");
+    CHECK_MSG(cJSON_IsString(org) && strstr(r->body, "demo@demo-networks.example"),
+              "GET /self: the demo's user and org: %s", r ? r->body : err);
+    mm_mist_response_free(&r);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/orgs/%s/sites?limit=3",
+             cJSON_IsString(org) ? org->valuestring : "none");
+    rc = mm_mist_call(&c, "GET", path, NULL, &r, err, sizeof err);
+    cJSON *sites = rc == 0 && r ? cJSON_Parse(r->body) : NULL;
+    int total8 = 0;
+    for (size_t i = 0; r && i < r->header_count; i++)
+        total8 |= strcasecmp(r->headers[i], "X-Page-Total: 8") == 0;
+    CHECK_MSG(cJSON_GetArraySize(sites) == 3 && total8,
+              "the demo org's sites, a page of 3 of 8: %s", r ? r->body : err);
+    cJSON_Delete(sites);
+    cJSON_Delete(self);
+    mm_mist_response_free(&r);
 
     /* Cancelled: the loop gives up at the next wait instead of retrying. */
     atomic_int cancelled = 1;

@@ -90,7 +90,7 @@ async function wellBehavedClient({ port, token, raised }) {
     const want = ++id;
     const r = await call(getSelf(want));
     const answer = messages(r.headers["content-type"], r.text).find((m) => m.id === want);
-    if (!answer || answer.error || answer.result?.isError || !/tester@example\.com/.test(r.text))
+    if (!answer || answer.error || answer.result?.isError || !/demo@demo-networks\.example/.test(r.text))
       throw new Error(`getSelf did not succeed: ${r.text.slice(0, 160)}`);
   };
   try {
@@ -746,7 +746,7 @@ function scenarios({ port, goodToken, logSize, logLinesSince, rssKiB, openSessio
       ["tools/list", rpc("pipe-2", "tools/list"), (r) => answer(r, "pipe-2")?.result?.tools?.length > 0],
       ["GET /nowhere", rawRequest({ method: "GET", target: "/nowhere" }), (r) => r.status === 404],
       ["getSelf", rpc("pipe-3", "tools/call", { name: "getSelf", arguments: {} }),
-        (r) => /tester@example\.com/.test(JSON.stringify(answer(r, "pipe-3")?.result))],
+        (r) => /demo@demo-networks\.example/.test(JSON.stringify(answer(r, "pipe-3")?.result))],
       ["GET /healthz, Connection: close", healthz, (r) => r.status === 200 && r.body === "ok\n"]];
     const r = await exchange(port, ATTACKER, Buffer.concat(requests.map(([, bytes]) => bytes)),
       { responses: requests.length + 1, ms: 10000 }); /* one more than sent: read on until the close */
@@ -786,7 +786,7 @@ function scenarios({ port, goodToken, logSize, logLinesSince, rssKiB, openSessio
      * server do (the call is cancelled): it gets the answer if the call ended first, else the
      * connection is released at once. Never a wrong answer, never a held connection. */
     v.expect(a.responses.length === 0 ||
-      (a.responses[0].status === 200 && /tester@example\.com/.test(a.responses[0].body)),
+      (a.responses[0].status === 200 && /demo@demo-networks\.example/.test(a.responses[0].body)),
       `full request, then FIN: ${describe(a)}, not its answer`);
     for (const [name, r] of [["full request", a], ["half a header", b], ["half a body", c]])
       v.expect(r.closed !== null, `${name}, then FIN: the server still held the connection after 5 s`);

@@ -56,7 +56,7 @@ check("tools/call reaches Mist", () => {
 check("getSelf in minimal mode", () => {
   const r = inspector(["--method", "tools/call", "--tool-name", "getSelf"], ["--mode", "minimal"]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.out.structuredContent.email, "tester@example.com");
+  assert.equal(r.out.structuredContent.email, "demo@demo-networks.example");
 });
 check("an argument error is reported as such", () => {
   const r = inspector(["--method", "tools/call", "--tool-name", "listOrgWlans", "--tool-arg",

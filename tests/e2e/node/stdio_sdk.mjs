@@ -110,7 +110,7 @@ const mapped = (pid, lib) => readFileSync(`/proc/${pid}/maps`, "utf8").includes(
   });
   await check("getSelf", async () => {
     const r = await bounded(client.callTool({ name: "getSelf", arguments: {} }), "getSelf");
-    assert.equal(r.structuredContent.email, "tester@example.com");
+    assert.equal(r.structuredContent.email, "demo@demo-networks.example");
     const req = lastRequest();
     assert.equal(req.path, "/api/v1/self");
     assert.equal(req.headers.Authorization, "Token sdk-token");
