@@ -41,7 +41,7 @@ static int repair(const cJSON *spec, const cJSON *schema, cJSON *value, gen_synt
     static const char missing[] = "missing required member '";
     for (int round = 0; round < REPAIR_ROUNDS; round++) {
         mm_schema_error e;
-        if (mm_schema_check_within(spec, schema, value, &e, &st->steps) == 0)
+        if (mm_schema_check_indexed(spec, gen_spec_refs(spec), schema, value, &e, &st->steps) == 0)
             return 0;
         cJSON *at = (cJSON *)gen_spec_pointer(value, e.where);
         if (!at || strcmp(e.why, "too complex") == 0)
@@ -109,7 +109,8 @@ void gen_demo_answer(const cJSON *spec, const gen_op *op, gen_synth_state *st, g
     }
     if (op->response_example) {
         cJSON *v = cJSON_Duplicate(op->response_example, 1);
-        if (v && mm_schema_check_within(spec, schema, v, NULL, &st->steps) == 0) {
+        if (v &&
+            mm_schema_check_indexed(spec, gen_spec_refs(spec), schema, v, NULL, &st->steps) == 0) {
             out->kind = GEN_ANSWER_EXAMPLE;
             out->json = v;
             return;
@@ -125,12 +126,12 @@ void gen_demo_answer(const cJSON *spec, const gen_op *op, gen_synth_state *st, g
     if (!v)
         v = cJSON_CreateObject();
     mm_schema_error e;
-    if (mm_schema_check_within(spec, schema, v, &e, &st->steps) == 0 ||
+    if (mm_schema_check_indexed(spec, gen_spec_refs(spec), schema, v, &e, &st->steps) == 0 ||
         repair(spec, schema, v, st) == 0) {
         out->kind = GEN_ANSWER_BUILT;
     } else {
         long steps = MM_SCHEMA_BUDGET; /* the reason, even when the budget ran out */
-        mm_schema_check_within(spec, schema, v, &e, &steps);
+        mm_schema_check_indexed(spec, gen_spec_refs(spec), schema, v, &e, &steps);
         out->kind = GEN_ANSWER_INVALID;
         snprintf(out->why, sizeof out->why, "%s: %s", e.where, e.why);
     }

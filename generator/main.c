@@ -161,6 +161,6 @@ done:
     free(sizes.all);
     free(sizes.read_only);
     gen_model_free(&model);
-    cJSON_Delete(spec);
+    gen_spec_free(&spec);
     return rc;
 }

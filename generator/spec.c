@@ -4,6 +4,7 @@
 #include "gen_util.h"
 #include "yaml_json.h"
 
+#include "base/json_refs.h"
 #include "base/json_schema.h"
 
 #include <errno.h>
@@ -26,6 +27,13 @@ static const char *duplicate_key(const cJSON *node)
     }
     return NULL;
 }
+
+/* The index of the document gen_spec_parse made last, until gen_spec_free frees it: the
+ * generator is one thread and holds one document at a time (spec.h). */
+static struct {
+    const cJSON *root;
+    mm_json_refs *refs;
+} indexed;
 
 cJSON *gen_spec_load(const char *path, char *err, size_t err_size)
 {
@@ -69,7 +77,29 @@ cJSON *gen_spec_parse(const char *text, size_t len, const char *path, char *err,
         cJSON_Delete(root);
         root = NULL;
     }
+    if (root) {
+        mm_json_refs_free(&indexed.refs);
+        indexed.root = root;
+        indexed.refs = mm_json_refs_create(root);
+    }
     return root;
+}
+
+void gen_spec_free(cJSON **root)
+{
+    if (!root || !*root)
+        return;
+    if (*root == indexed.root) {
+        mm_json_refs_free(&indexed.refs);
+        indexed.root = NULL;
+    }
+    cJSON_Delete(*root);
+    *root = NULL;
+}
+
+const struct mm_json_refs *gen_spec_refs(const cJSON *root)
+{
+    return root && root == indexed.root ? indexed.refs : NULL;
 }
 
 const cJSON *gen_obj(const cJSON *obj, const char *key)
@@ -85,7 +115,7 @@ const char *gen_str(const cJSON *obj, const char *key)
 
 const cJSON *gen_spec_pointer(const cJSON *root, const char *ref)
 {
-    return mm_json_pointer(root, ref);
+    return mm_json_refs_resolve(gen_spec_refs(root), root, ref);
 }
 
 const cJSON *gen_spec_deref(const cJSON *root, const cJSON *node)

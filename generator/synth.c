@@ -216,7 +216,8 @@ static cJSON *build_alternative(synth *s, const cJSON *node, const cJSON *list, 
         cJSON *v = build(s, m, name, depth + 1);
         if (!v)
             continue;
-        if (mm_schema_check_within(s->spec, node, v, NULL, &s->state->steps) == 0) {
+        if (mm_schema_check_indexed(s->spec, gen_spec_refs(s->spec), node, v, NULL,
+                                    &s->state->steps) == 0) {
             cJSON_Delete(first);
             return v;
         }

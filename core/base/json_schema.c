@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "base/json_schema.h"
 
+#include "base/json_refs.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <math.h>
@@ -96,7 +98,8 @@ const cJSON *mm_json_pointer(const cJSON *root, const char *ref)
 
 typedef struct vstate {
     const cJSON *doc;
-    long *steps;    /* left */
+    const mm_json_refs *refs; /* an index of doc's references, or NULL */
+    long *steps;              /* left */
     char path[500]; /* the pointer to the value being checked (mm_schema_error.where holds it) */
     size_t len;
 } vstate;
@@ -462,7 +465,7 @@ static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, mm_schem
         return 0;
     const char *ref = str_member(s, "$ref");
     if (ref) {
-        const cJSON *target = mm_json_pointer(st->doc, ref);
+        const cJSON *target = mm_json_refs_resolve(st->refs, st->doc, ref);
         if (!target)
             return fail(st, s, err, "unresolved $ref %.100s", ref);
         if (check(st, target, v, depth + 1, err) != 0)
@@ -510,6 +513,14 @@ static int check(vstate *st, const cJSON *s, const cJSON *v, int depth, mm_schem
             return fail(st, s, err, "matches the schema of 'not'");
     }
     return 0;
+}
+
+int mm_schema_check_indexed(const cJSON *doc, const mm_json_refs *refs, const cJSON *schema,
+                            const cJSON *value, mm_schema_error *out, long *steps)
+{
+    vstate st = {.doc = doc, .refs = refs, .steps = steps};
+    mm_schema_error ignored;
+    return check(&st, schema, value, 0, out ? out : &ignored);
 }
 
 int mm_schema_check_within(const cJSON *doc, const cJSON *schema, const cJSON *value,

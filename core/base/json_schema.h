@@ -50,6 +50,12 @@ int mm_schema_check(const cJSON *doc, const cJSON *schema, const cJSON *value,
 int mm_schema_check_within(const cJSON *doc, const cJSON *schema, const cJSON *value,
                            mm_schema_error *out, long *steps);
 
+struct mm_json_refs;
+/* The same, with doc's $refs resolved through refs (an index of doc, base/json_refs.h; NULL:
+ * none): the same answers, faster on a document of many components. */
+int mm_schema_check_indexed(const cJSON *doc, const struct mm_json_refs *refs, const cJSON *schema,
+                            const cJSON *value, mm_schema_error *out, long *steps);
+
 /* 1 if the checker reads keyword name in a schema ("type", "properties", "discriminator"...),
  * 0 for the others ("description", "example", "x-..."): what a copy of a schema kept only for
  * checking may leave out. */

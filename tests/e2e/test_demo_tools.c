@@ -284,6 +284,6 @@ int main(int argc, char **argv)
     cJSON_Delete(w.devices);
     cJSON_Delete(w.wlans);
     gen_model_free(&model);
-    cJSON_Delete(spec);
+    gen_spec_free(&spec);
     return check_summary();
 }

@@ -143,6 +143,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         empty_out_dir();
     }
     gen_model_free(&model);
-    cJSON_Delete(spec);
+    gen_spec_free(&spec);
     return 0;
 }

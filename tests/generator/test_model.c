@@ -16,7 +16,7 @@ static int build(const char *text, gen_model *m, char *err, size_t err_size)
     cJSON *spec = gen_spec_parse(text, strlen(text), "test", err, err_size);
     CHECK_MSG(spec, "no parse: %s", err);
     int rc = spec ? gen_model_build(spec, m, err, err_size) : -2;
-    cJSON_Delete(spec);
+    gen_spec_free(&spec);
     return rc;
 }
 
@@ -52,7 +52,7 @@ int main(void)
     free(text);
     cJSON_Delete(full);
     gen_model_free(&m);
-    cJSON_Delete(spec);
+    gen_spec_free(&spec);
 
     /* A requestBody whose content is a list, not a map of media types: the first member's
      * name was taken as the content type, and it has none (strdup(NULL): a crash). There is

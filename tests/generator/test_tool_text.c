@@ -278,7 +278,7 @@ static void on_spec(const char *spec_path, const char *exclusions)
     CHECK_MSG(flagged == 3, "%zu summaries contradict their operation", flagged);
     printf("%zu descriptions of %zu operations checked\n", checked, m.op_count);
     gen_model_free(&m);
-    cJSON_Delete(spec);
+    gen_spec_free(&spec);
 }
 
 int main(int argc, char **argv)

@@ -180,6 +180,6 @@ int main(void)
            "\"array\",\"minItems\":2,\"items\":{\"format\":\"ipv4\",\"type\":\"string\"}}}}]}");
     builds("{\"type\":[\"null\",\"integer\"],\"exclusiveMinimum\":0}");
     builds("{\"enum\":[null,\"on\"]}");
-    cJSON_Delete(spec);
+    gen_spec_free(&spec);
     return check_summary();
 }

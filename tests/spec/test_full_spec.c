@@ -109,7 +109,7 @@ static void check_operations(const char *spec_path, const char *exclusions_path)
               present, mm_generated_catalog.tool_count);
     CHECK_MSG(ops == 995, "%zu operations in the pinned spec, expected 995", ops);
     printf("spec: %zu operations, %zu tools, %zu excluded\n", ops, present, excluded);
-    cJSON_Delete(spec);
+    gen_spec_free(&spec);
     gen_model_free(&ex);
 }
 
