@@ -1,13 +1,10 @@
 /* The fuzz targets' shared assertions and input reader (fuzz_check.h). */
 #include "fuzz_check.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 void fuzz_fail(const char *file, int line, const char *expr, const char *fmt, ...)
 {
@@ -65,17 +62,4 @@ char *fuzz_rest(fuzz_reader *r, size_t *len)
     if (len)
         *len = n;
     return s;
-}
-
-int fuzz_refusing_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        perror("fuzz: a loopback port");
-        abort();
-    }
-    return ntohs(a.sin_port); /* fd stays open on purpose */
 }

@@ -37,9 +37,4 @@ char *fuzz_str(fuzz_reader *r, size_t max);
 /* The bytes not read yet, as a NUL-terminated copy; *len (may be NULL) gets their count. */
 char *fuzz_rest(fuzz_reader *r, size_t *len);
 
-/* A loopback port that refuses connections for the life of the process: bound (so no other
- * process takes it) and never listened on. The targets' Mist clients point there, so a call
- * is refused by the kernel at once and nothing leaves the machine. Aborts if none can be had. */
-int fuzz_refusing_port(void);
-
 #endif

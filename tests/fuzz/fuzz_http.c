@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "fuzz_check.h"
 #include "fuzz_registry.h"
+#include "refusing_port.h"
 #include "mcp/server.h"
 #include "mist/client.h"
 #include "transport/http_server.h"
@@ -47,7 +48,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (size_t i = 0; i < sizeof env / sizeof env[0]; i++)
         unsetenv(env[i]);
     char base[64];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d", fuzz_refusing_port());
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", mm_test_refusing_port());
     setenv("MISTMCP_API_BASE_URL", base, 1);
     /* No access log: a line per input would fill the run's log (gigabytes in a long run). */
     char *args[] = {"mistmcp",

@@ -19,18 +19,16 @@
 #include "base/util.h"
 #include "fuzz_check.h"
 #include "fuzz_registry.h"
+#include "refusing_port.h"
 #include "json_strict.h"
 #include "mcp/protocol.h"
 #include "mcp/server.h"
 #include "mcp/session.h"
 #include "mist/client.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #define TOKEN "fuzz-token-7QmX2cVb"
@@ -75,7 +73,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (mm_mist_global_init() != 0)
         abort();
     char base[64];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d", fuzz_refusing_port());
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", mm_test_refusing_port());
     load_config(&managed_cfg, 0);
     load_config(&all_cfg, 1);
     managed_cfg.enable_write_tools = 0;

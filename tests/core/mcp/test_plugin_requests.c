@@ -20,27 +20,11 @@
 #include "mcp/server.h"
 #include "mcp/session.h"
 #include "mist/client.h"
+#include "refusing_port.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-static int refusing_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        perror("test_plugin_requests: a loopback port");
-        exit(2);
-    }
-    return ntohs(a.sin_port); /* fd stays open: the port stays ours, and nobody listens */
-}
 
 static void no_send(void *ctx, const char *line)
 {
@@ -131,7 +115,7 @@ int main(int argc, char **argv)
     CHECK_MSG(mm_registry_create(NULL, dirs, 1, mm_host_api(), &reg, err, sizeof err) == 0, "%s",
               err);
     char base[64];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d", refusing_port());
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", mm_test_refusing_port());
     mm_mist_options mo = {.base_url = base,
                           .connect_timeout_ms = 1000,
                           .timeout_ms = 2000,
