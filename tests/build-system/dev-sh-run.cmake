@@ -2,7 +2,8 @@
 # compiler's own error and a one-line summary on stderr, exits non-zero, and starts nothing.
 # (Before, the build's output went to /dev/null: exit 1 and not a word.)
 # A scratch copy of the tracked files (as they are in the working tree) with a line added to
-# core/base/util.c that does not compile, and the spec copied into its openapi/ (no
+# core/main.c (the server's, not shared with the generator, which is built while configuring)
+# that does not compile, and the spec copied into its openapi/ (no
 # ../shared there). Inputs: SOURCE_DIR, SCRATCH, SPEC (the pinned spec file the build uses).
 find_program(GIT git)
 if(NOT GIT OR NOT EXISTS "${SOURCE_DIR}/.git")
@@ -29,7 +30,7 @@ foreach(f IN LISTS files)
   endif()
 endforeach()
 file(COPY_FILE "${SPEC}" "${SCRATCH}/src/openapi/${spec_name}")
-file(APPEND "${SCRATCH}/src/core/base/util.c" "\n#error injected by dev-sh-run.cmake\n")
+file(APPEND "${SCRATCH}/src/core/main.c" "\n#error injected by dev-sh-run.cmake\n")
 
 execute_process(COMMAND sh packaging/dev.sh run --version WORKING_DIRECTORY "${SCRATCH}/src"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
