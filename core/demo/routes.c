@@ -9,8 +9,10 @@
 
 #include "base/util.h"
 #include "demo/alarm_ack.h"
+#include "demo/events.h"
 #include "demo/fallback.h"
 #include "demo/path.h"
+#include "demo/sle_answers.h"
 #include "demo/views.h"
 #include "demo/writes.h"
 
@@ -262,6 +264,26 @@ static int route_get(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_a
     }
     if (match(&sg, "/api/v1/orgs/{a}/clients/search", c))
         return mm_demo_list(rq, w->clients, client_filter, NULL, 1, out);
+    if (match(&sg, "/api/v1/orgs/{a}/clients/events/search", c)) {
+        mm_demo_events_search(w, rq, NULL, NULL, out);
+        return 0;
+    }
+    if (match(&sg, "/api/v1/orgs/{a}/clients/events/count", c)) {
+        mm_demo_events_count(w, rq, NULL, out);
+        return 0;
+    }
+    if (match(&sg, "/api/v1/sites/{a}/clients/events/search", c)) {
+        mm_demo_events_search(w, rq, c[0], NULL, out);
+        return 0;
+    }
+    if (match(&sg, "/api/v1/sites/{a}/clients/events/count", c)) {
+        mm_demo_events_count(w, rq, c[0], out);
+        return 0;
+    }
+    if (match(&sg, "/api/v1/sites/{a}/clients/{b}/events", c)) {
+        mm_demo_events_search(w, rq, c[0], c[1], out);
+        return 0;
+    }
     if (match(&sg, "/api/v1/orgs/{a}/wired_clients/search", c))
         return mm_demo_list(rq, w->wired_clients, wired_filter, NULL, 1, out);
     if (match(&sg, "/api/v1/orgs/{a}/alarms/search", c) ||
@@ -291,6 +313,8 @@ static int route_get(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_a
         cJSON_Delete(stats);
         return 0;
     }
+    if (mm_demo_sle_answer(w, rq, &sg, out))
+        return 0;
     if (mm_demo_fallback(v, rq, out) || mm_demo_write(v, rq, out)) /* the write: a GET that acts */
         return 0;
     return mm_demo_fail(out, 404, "the Mist API has no read-only operation at %s%s", p, NULL);
