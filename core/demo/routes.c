@@ -126,7 +126,7 @@ static int client_stats_filter(const mm_demo_request *rq, const cJSON *o, const 
 /* The device stats as the session names them: a new array in *owned, or the world's. */
 static const cJSON *device_stats(const mm_demo_view *v, cJSON **owned)
 {
-    *owned = mm_demo_seen_device_names(v, v->world->device_stats);
+    *owned = mm_demo_seen_devices(v, v->world->device_stats);
     return *owned ? *owned : v->world->device_stats;
 }
 
@@ -152,7 +152,7 @@ static int seen_list(const mm_demo_view *v, const char *path, const cJSON *all, 
                      mm_demo_answer *out)
 {
     cJSON *seen =
-        names ? mm_demo_seen_device_names(v, all) : mm_demo_overlay_list(v->overlay, path, all);
+        names ? mm_demo_seen_devices(v, all) : mm_demo_overlay_list(v->overlay, path, all);
     mm_demo_list(rq, seen ? seen : all, f, scope, search, out);
     cJSON_Delete(seen);
     return 0;
