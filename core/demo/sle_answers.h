@@ -1,13 +1,8 @@
 /*
  * The SLE endpoints of the demo cloud, answered with the figures of demo/sle.h in the spec's
  * shapes, so that every one tells the same story over the request's window (demo/window.h):
- *   - getOrgSitesSle (/orgs/{org}/insights/sites-sle, sle=wifi by default, wired, wan): each
- *     site's wireless SLEs (successful-connect, time-to-connect, coverage...; ap-health is
- *     ap-availability), its switches' (every one healthy) or its gateways' (a WAN link down
- *     since its alarm), paged;
- *   - getOrgSle with the metric worst-sites-by-sle (/orgs/{org}/insights/worst-sites-by-sle):
- *     the same wireless rows, the worst site first by the sle the query names
- *     (successful-connect, coverage...), else by the mean of its wireless SLEs;
+ *   - the org's view of its sites: getOrgSitesSle, getOrgSle worst-sites-by-sle
+ *     (demo/sle_sites.h);
  *   - for a site's own scope (/sites/{site}/sle/site/{site}/...): listSiteSlesMetrics,
  *     listSiteSleMetricClassifiers, getSiteSleSummary (the metric's samples, each
  *     classifier's, their impact), getSiteSleClassifierDetails (one classifier, and what
