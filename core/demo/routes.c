@@ -9,8 +9,10 @@
 
 #include "base/util.h"
 #include "demo/alarm_ack.h"
+#include "demo/events.h"
 #include "demo/fallback.h"
 #include "demo/path.h"
+#include "demo/sle_answers.h"
 #include "demo/views.h"
 #include "demo/writes.h"
 
@@ -124,7 +126,7 @@ static int client_stats_filter(const mm_demo_request *rq, const cJSON *o, const 
 /* The device stats as the session names them: a new array in *owned, or the world's. */
 static const cJSON *device_stats(const mm_demo_view *v, cJSON **owned)
 {
-    *owned = mm_demo_seen_device_names(v, v->world->device_stats);
+    *owned = mm_demo_seen_devices(v, v->world->device_stats);
     return *owned ? *owned : v->world->device_stats;
 }
 
@@ -150,7 +152,7 @@ static int seen_list(const mm_demo_view *v, const char *path, const cJSON *all, 
                      mm_demo_answer *out)
 {
     cJSON *seen =
-        names ? mm_demo_seen_device_names(v, all) : mm_demo_overlay_list(v->overlay, path, all);
+        names ? mm_demo_seen_devices(v, all) : mm_demo_overlay_list(v->overlay, path, all);
     mm_demo_list(rq, seen ? seen : all, f, scope, search, out);
     cJSON_Delete(seen);
     return 0;
@@ -262,6 +264,26 @@ static int route_get(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_a
     }
     if (match(&sg, "/api/v1/orgs/{a}/clients/search", c))
         return mm_demo_list(rq, w->clients, client_filter, NULL, 1, out);
+    if (match(&sg, "/api/v1/orgs/{a}/clients/events/search", c)) {
+        mm_demo_events_search(w, rq, NULL, NULL, out);
+        return 0;
+    }
+    if (match(&sg, "/api/v1/orgs/{a}/clients/events/count", c)) {
+        mm_demo_events_count(w, rq, NULL, out);
+        return 0;
+    }
+    if (match(&sg, "/api/v1/sites/{a}/clients/events/search", c)) {
+        mm_demo_events_search(w, rq, c[0], NULL, out);
+        return 0;
+    }
+    if (match(&sg, "/api/v1/sites/{a}/clients/events/count", c)) {
+        mm_demo_events_count(w, rq, c[0], out);
+        return 0;
+    }
+    if (match(&sg, "/api/v1/sites/{a}/clients/{b}/events", c)) {
+        mm_demo_events_search(w, rq, c[0], c[1], out);
+        return 0;
+    }
     if (match(&sg, "/api/v1/orgs/{a}/wired_clients/search", c))
         return mm_demo_list(rq, w->wired_clients, wired_filter, NULL, 1, out);
     if (match(&sg, "/api/v1/orgs/{a}/alarms/search", c) ||
@@ -291,6 +313,8 @@ static int route_get(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_a
         cJSON_Delete(stats);
         return 0;
     }
+    if (mm_demo_sle_answer(w, rq, &sg, out))
+        return 0;
     if (mm_demo_fallback(v, rq, out) || mm_demo_write(v, rq, out)) /* the write: a GET that acts */
         return 0;
     return mm_demo_fail(out, 404, "the Mist API has no read-only operation at %s%s", p, NULL);

@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "demo/session_world.h"
 
+#include "demo/actions.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -71,29 +73,45 @@ int mm_demo_known(const mm_demo_view *v, const mm_demo_params *p, mm_demo_answer
     return 0;
 }
 
-cJSON *mm_demo_seen_device_names(const mm_demo_view *v, const cJSON *items)
+/* Lays what the session changed of the device of item over it: its config's name, and of
+ * its state (demo/actions.h) the members item has. 1 if it changed something. */
+static int seen_device(const mm_demo_view *v, cJSON *item, const char *site, const char *id)
+{
+    char path[MM_DEMO_PATH_MAX];
+    snprintf(path, sizeof path, SITES_PREFIX "%s/devices/%s", site, id);
+    cJSON *config, *state;
+    mm_demo_overlay_get(v->overlay, path, &config);
+    mm_demo_device_state_path(site, id, path, sizeof path);
+    mm_demo_overlay_get(v->overlay, path, &state);
+    int changed = 0;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(config, "name");
+    if (cJSON_IsString(name) && item) {
+        cJSON_ReplaceItemInObjectCaseSensitive(item, "name", cJSON_CreateString(name->valuestring));
+    }
+    changed |= cJSON_IsString(name);
+    for (const cJSON *m = state ? state->child : NULL; m; m = m->next)
+        if (cJSON_GetObjectItemCaseSensitive(item, m->string)) {
+            cJSON_ReplaceItemInObjectCaseSensitive(item, m->string, cJSON_Duplicate(m, 1));
+            changed = 1;
+        }
+    cJSON_Delete(config);
+    cJSON_Delete(state);
+    return changed;
+}
+
+cJSON *mm_demo_seen_devices(const mm_demo_view *v, const cJSON *items)
 {
     if (!v->overlay || mm_demo_overlay_entries(v->overlay) == 0)
         return NULL;
-    cJSON *out = NULL;
-    int i = 0;
-    for (const cJSON *it = items ? items->child : NULL; it; it = it->next, i++) {
+    cJSON *out = cJSON_Duplicate(items, 1);
+    int changed = 0;
+    for (cJSON *it = out ? out->child : NULL; it; it = it->next) {
         const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
         const char *site = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "site_id"));
-        if (!id || !site)
-            continue;
-        char path[MM_DEMO_PATH_MAX];
-        snprintf(path, sizeof path, SITES_PREFIX "%s/devices/%s", site, id);
-        cJSON *config;
-        mm_demo_overlay_get(v->overlay, path, &config);
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(config, "name");
-        if (cJSON_IsString(name)) {
-            if (!out)
-                out = cJSON_Duplicate(items, 1);
-            cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetArrayItem(out, i), "name",
-                                                   cJSON_CreateString(name->valuestring));
-        }
-        cJSON_Delete(config);
+        if (id && site)
+            changed |= seen_device(v, it, site, id);
     }
-    return out;
+    if (!changed)
+        cJSON_Delete(out);
+    return changed ? out : NULL;
 }

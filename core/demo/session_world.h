@@ -2,8 +2,9 @@
  * The demo world as one session sees it: the shared, immutable world (demo/world.h) through
  * the session's overlay of changes (demo/overlay.h). What reads need of it: whether an org,
  * site or device a path names exists for the session (a deleted site is gone, a created one
- * is there), lists with the session's changes, and device names as the session set them
- * (a device renamed by a PUT of its config shows its new name in stats and searches too).
+ * is there), lists with the session's changes, and devices as the session changed them (a
+ * device renamed by a PUT of its config shows its new name in stats and searches too; a
+ * restarted or upgraded one its uptime and version).
  *
  * Thread-safety: reads the world and the overlay, which the caller leases (demo/store.h).
  */
@@ -40,8 +41,10 @@ int mm_demo_site_exists(const mm_demo_view *v, const char *site);
  * device one of the site's), else -1 after Mist's 404 naming it in out. */
 int mm_demo_known(const mm_demo_view *v, const mm_demo_params *p, mm_demo_answer *out);
 
-/* items (device stats, inventory entries: objects with "id" and "site_id") with each "name"
- * the session gave the device's config: a new array, or NULL when it renamed none. */
-cJSON *mm_demo_seen_device_names(const mm_demo_view *v, const cJSON *items);
+/* items (device stats, inventory entries: objects with "id" and "site_id") as the session
+ * changed their devices: each "name" it gave the device's config, and the members a restart
+ * or an upgrade changed (demo/actions.h: uptime, last_seen, version) where the item has them.
+ * A new array, or NULL when it changed none. */
+cJSON *mm_demo_seen_devices(const mm_demo_view *v, const cJSON *items);
 
 #endif

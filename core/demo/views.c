@@ -19,6 +19,26 @@ static double num(const cJSON *o, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* Radio figures from the MAC: the same every start, different between clients. */
+static int spread(const cJSON *client)
+{
+    const char *mac = str(client, "mac");
+    return mac && strlen(mac) == 12 ? (int)(strtoul(mac + 8, NULL, 16) % 30) : 0;
+}
+
+int mm_demo_client_rssi(const cJSON *client)
+{
+    return -42 - spread(client);
+}
+
+int mm_demo_client_channel(const cJSON *client)
+{
+    const char *band = str(client, "band");
+    return band && strcmp(band, "24") == 0  ? 6
+           : band && strcmp(band, "6") == 0 ? 37
+                                            : 36 + 4 * (spread(client) % 8);
+}
+
 cJSON *mm_demo_client_stats(const mm_demo_world *w, const char *site)
 {
     cJSON *out = cJSON_CreateArray();
@@ -38,15 +58,11 @@ cJSON *mm_demo_client_stats(const mm_demo_world *w, const char *site)
         char ap_id[40];
         snprintf(ap_id, sizeof ap_id, "00000000-0000-0000-1000-%s", str(c, "last_ap"));
         cJSON_AddStringToObject(s, "ap_id", ap_id);
-        /* Radio figures from the MAC: the same every start, different between clients. */
-        const char *mac = str(c, "mac"), *band = str(c, "band"), *ssid = str(c, "last_ssid");
-        int spread = (int)(strtoul(mac + 8, NULL, 16) % 30);
-        cJSON_AddNumberToObject(s, "channel",
-                                strcmp(band, "24") == 0  ? 6
-                                : strcmp(band, "6") == 0 ? 37
-                                                         : 36 + 4 * (spread % 8));
-        cJSON_AddNumberToObject(s, "rssi", -42 - spread);
-        cJSON_AddNumberToObject(s, "snr", 50 - spread);
+        const char *ssid = str(c, "last_ssid");
+        int rssi = mm_demo_client_rssi(c);
+        cJSON_AddNumberToObject(s, "channel", mm_demo_client_channel(c));
+        cJSON_AddNumberToObject(s, "rssi", rssi);
+        cJSON_AddNumberToObject(s, "snr", rssi + 92);
         cJSON_AddBoolToObject(s, "is_guest", strcmp(ssid, "Guest") == 0);
         cJSON_AddStringToObject(s, "key_mgmt",
                                 strcmp(ssid, "Corp") == 0  ? "WPA2-EAP/CCMP"

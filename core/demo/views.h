@@ -15,6 +15,11 @@
 /* The wireless clients of site (every site's when NULL) as /sites/{id}/stats/clients. */
 cJSON *mm_demo_client_stats(const mm_demo_world *w, const char *site);
 
+/* A wireless client's (world.clients item) signal in dBm and channel, as its stats show them:
+ * from its MAC, the same every start, different between clients (-42 to -71 dBm). */
+int mm_demo_client_rssi(const cJSON *client);
+int mm_demo_client_channel(const cJSON *client);
+
 /* The device stats of stats (an array of world.device_stats items) as search results. */
 cJSON *mm_demo_device_search(const cJSON *stats);
 

@@ -4,11 +4,13 @@
  *   - three APs offline: two in London, one in Paris (status "disconnected", no clients);
  *   - one switch on an old firmware: ber-sw-1 runs 21.4R3-S6, the others 23.4R2-S4;
  *   - an active, unacknowledged critical alarm: the Austin gateway's WAN link is down;
- *   - clients failing 802.1X on the Corp WLAN in New York (a warning alarm names the SSID).
+ *   - clients failing 802.1X on the Corp WLAN in New York (a warning alarm names the SSID,
+ *     and the clients' events show each failure: demo/events.h).
  */
 #include "demo/world.h"
 
 #include "base/util.h"
+#include "demo/events.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -413,9 +415,10 @@ mm_demo_world *mm_demo_world_create(void)
         if (strcmp(row->code, "nyc") == 0) {
             cJSON *d = cJSON_CreateObject();
             cJSON_AddItemToObject(d, "ssids", str_array1("Corp"));
-            cJSON_AddStringToObject(d, "note",
-                                    "802.1X authentications failing on Corp: RADIUS server "
-                                    "10.3.0.5 rejects (certificate expired)");
+            cJSON_AddStringToObject(
+                d, "note",
+                "802.1X authentications failing on Corp: RADIUS server " MM_DEMO_RADIUS_SERVER
+                " rejects (certificate expired)");
             add_alarm(w, &r, site_id, "auth_failure_surge", "marvis", "warn", 37, d);
         }
         if (strcmp(row->code, "lon") == 0 || strcmp(row->code, "par") == 0) {
@@ -431,6 +434,7 @@ mm_demo_world *mm_demo_world_create(void)
                       cJSON_GetArraySize(aps), d);
         }
     }
+    w->events = mm_demo_events_create();
     return w;
 }
 
@@ -443,6 +447,7 @@ void mm_demo_world_free(mm_demo_world **wp)
                     w->inventory, w->wlans, w->clients, w->wired_clients, w->alarms};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         cJSON_Delete(all[i]);
+    mm_demo_events_free(&w->events);
     free(w);
     *wp = NULL;
 }

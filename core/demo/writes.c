@@ -6,6 +6,7 @@
 
 #include "base/json_exact.h"
 #include "base/util.h"
+#include "demo/actions.h"
 #include "demo/alarm_ack.h"
 #include "demo/ids.h"
 #include "demo/routes.h"
@@ -231,7 +232,8 @@ int mm_demo_write(const mm_demo_view *v, const mm_demo_request *rq, mm_demo_answ
     char detail[600];
     if (mm_demo_body_check(v->bodies, w, made ? made : body, body, detail, sizeof detail) != 0)
         mm_demo_fail(out, 400, "%s%s", detail, NULL);
-    else if (!mm_demo_alarm_ack(v, w, &p, body, out)) {
+    else if (!mm_demo_alarm_ack(v, w, &p, body, out) &&
+             mm_demo_device_action(v, w, &p, body, out) == 0) {
         switch (w->kind) {
         case MM_DEMO_WRITE_CREATE: create_objects(v, &p, path, body, out); break;
         case MM_DEMO_WRITE_REPLACE: replace_object(v, path, made, out); break;

@@ -13,7 +13,9 @@
  *     and its list leaves it out; answered with 200 and no content;
  *   - the alarms' ack and unack (one, several, all; of the org or a site): the alarms'
  *     "acked" as searchOrgAlarms shows them;
- *   - any other action (restart, upgrade, a GET that acts...): the spec's answer with the
+ *   - a device's restart or firmware upgrade (demo/actions.h): its uptime, last seen time
+ *     and version as its stats and the device search show them; answered as the spec does;
+ *   - any other action (a packet capture, a GET that acts...): the spec's answer with the
  *     world's ids, and nothing changes.
  * A path naming another org, or a site or device the session does not have, is Mist's 404; a
  * replace or delete of what the session deleted too. A change past the overlay's limits is

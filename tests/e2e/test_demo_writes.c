@@ -8,8 +8,10 @@
  *     400 naming the field and the values it takes, and changes nothing;
  *   - a device renamed with updateSiteDevice shows its new name in the org's device stats;
  *   - an alarm acked with ackOrgAlarm is acked in searchOrgAlarms;
+ *   - the old switch upgraded with upgradeDevice: every switch runs the newest version in the
+ *     org's device stats; an AP restarted with restartSiteDevice: up 0 s in searchOrgDevices;
  *   - without --enable-write-tools nothing changes: the write tool is not there, the
- *     dispatcher refuses it as a write, and the WLANs are the world's.
+ *     dispatcher refuses it as a write, the WLANs are the world's, the switch not upgraded.
  * MM_E2E_VALGRIND=path runs the servers under valgrind.
  *
  * usage: test_demo_writes MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
@@ -90,6 +92,12 @@ static char *fails(const char *tool, const char *args_json)
 static const char *s(const cJSON *o, const char *k)
 {
     return mm_mcp_str_at(o, k, NULL);
+}
+
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
 static int count(const char *org)
@@ -203,6 +211,36 @@ int main(int argc, char **argv)
                   strcmp(s(wan, "note"), "ISP") == 0,
               "searchOrgAlarms shows it acked");
     cJSON_Delete(alarms);
+
+    /* Actions: the old switch upgraded, an AP restarted; the stats and the search show it. */
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"type\":\"all\",\"limit\":1000}", org);
+    cJSON *all = ok("listOrgDevicesStats", a);
+    const cJSON *sw = mm_mcp_find(all, "name", "ber-sw-1"),
+                *ap2 = mm_mcp_find(all, "name", "nyc-ap-02");
+    CHECK_MSG(sw && ap2 && strcmp(s(sw, "version"), "21.4R3-S6") == 0 && num(ap2, "uptime") > 0,
+              "before: ber-sw-1 on 21.4R3-S6, nyc-ap-02 up");
+    snprintf(a, sizeof a,
+             "{\"site_id\":\"%s\",\"device_id\":\"%s\",\"body\":{\"version\":\"23.4R2-S4\"}}",
+             s(sw, "site_id"), s(sw, "id"));
+    cJSON_Delete(ok("upgradeDevice", a));
+    snprintf(a, sizeof a, "{\"site_id\":\"%s\",\"device_id\":\"%s\"}", s(ap2, "site_id"),
+             s(ap2, "id"));
+    cJSON_Delete(ok("restartSiteDevice", a));
+    char mac[16];
+    snprintf(mac, sizeof mac, "%s", s(ap2, "mac"));
+    cJSON_Delete(all);
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"type\":\"switch\"}", org);
+    cJSON *switches = ok("listOrgDevicesStats", a);
+    int old = 0;
+    for (const cJSON *d = switches ? switches->child : NULL; d; d = d->next)
+        old += strcmp(s(d, "version"), "23.4R2-S4") != 0;
+    CHECK_MSG(cJSON_GetArraySize(switches) == 12 && old == 0, "every switch on 23.4R2-S4 now");
+    cJSON_Delete(switches);
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"mac\":\"%s\"}", org, mac);
+    cJSON *found = ok("searchOrgDevices", a);
+    const cJSON *hit = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(found, "results"), 0);
+    CHECK_MSG(hit && num(hit, "uptime") == 0, "nyc-ap-02 restarted: up %.0f s", num(hit, "uptime"));
+    cJSON_Delete(found);
     int st = mm_mcp_stop(&c);
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d", st);
 
@@ -229,6 +267,11 @@ int main(int argc, char **argv)
     CHECK_MSG(cJSON_GetArraySize(wlans) == 3 && !mm_mcp_find(wlans, "ssid", "Sneaky"),
               "the WLANs are the world's");
     cJSON_Delete(wlans);
+    snprintf(a, sizeof a, "{\"org_id\":\"%s\",\"type\":\"switch\",\"limit\":1000}", org);
+    cJSON *switches_now = ok("listOrgDevicesStats", a);
+    CHECK_MSG(strcmp(s(mm_mcp_find(switches_now, "name", "ber-sw-1"), "version"), "21.4R3-S6") == 0,
+              "ber-sw-1 still on its old firmware");
+    cJSON_Delete(switches_now);
     st = mm_mcp_stop(&c);
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d", st);
     return check_summary();

@@ -14,7 +14,10 @@
  *     alarm the session does not have is a 404 naming it;
  *   - the generic rule on a collection the spec answers (the org's networks) and a PUT of a
  *     singleton (the org's settings);
- *   - an action (a device restart), a write Mist does not have (405), another org (404);
+ *   - actions: a restart (not of a disconnected AP) and a firmware upgrade, of one device or
+ *     several, show in the org's and site's device stats and the device search of the session
+ *     that made them only; a bad body or an unknown device changes nothing;
+ *   - a write Mist does not have (405), another org (404);
  *   - the limit: a session's changes past 224 KB refused with 413 naming it;
  *   - memory: many sessions with a few writes each, and one filled to its limit, measured
  *     with mallinfo2 (the figures of docs/DEMO.md), within the 256 KB a session may cost.
@@ -89,6 +92,12 @@ static cJSON *req(mm_demo_overlay *ov, const char *method, const char *body, con
 static const char *s(const cJSON *o, const char *k)
 {
     return mm_mcp_str_at(o, k, NULL);
+}
+
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
 /* Expects status and a text containing part (Mist's detail where the answer is an error);
@@ -277,12 +286,94 @@ static void devices(void)
     const cJSON *hit = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(found, "results"), 0);
     CHECK_MSG(strcmp(s(hit, "last_hostname"), "lon-ap-lobby") == 0, "searchOrgDevices: %s", text);
     cJSON_Delete(found);
-    /* An action: the spec's answer (here none), nothing changed. */
+    /* A restart of a disconnected AP: the spec's answer (here none), nothing changed. */
     expect(req(ov, "POST", "{}", "/api/v1/sites/%s/devices/%s/restart", site, id), 200, "",
            "restart");
+    cJSON *stats = req(ov, "GET", NULL, "/api/v1/sites/%s/stats/devices", site);
+    CHECK_MSG(num(mm_mcp_find(stats, "id", id), "uptime") == 0 &&
+                  num(mm_mcp_find(stats, "id", id), "last_seen") < MM_DEMO_NOW - 3600,
+              "a disconnected AP is not restarted: %s", text);
+    cJSON_Delete(stats);
     expect(req(ov, "POST", "{}", "/api/v1/sites/%s/devices/%s/restart", site,
                "00000000-0000-0000-1000-000000000000"),
            404, "is not in the demo cloud", "restart a device that is not there");
+    mm_demo_overlay_free(&ov);
+}
+
+/* The stats of device id as the org's device stats, the site's and the device search show
+ * them in session ov: 1 if each has uptime, last_seen and version (NULL: any). */
+static int stats_show(mm_demo_overlay *ov, const cJSON *d, double uptime, double last_seen,
+                      const char *version)
+{
+    const char *id = s(d, "id"), *site = s(d, "site_id");
+    int ok = 1;
+    for (int i = 0; i < 3; i++) {
+        cJSON *r = i == 0   ? req(ov, "GET", NULL, "/api/v1/orgs/%s/stats/devices?type=all", org)
+                   : i == 1 ? req(ov, "GET", NULL, "/api/v1/sites/%s/stats/devices?type=all", site)
+                            : req(ov, "GET", NULL, "/api/v1/orgs/%s/devices/search?type=%s&mac=%s",
+                                  org, s(d, "type"), s(d, "mac"));
+        const cJSON *it =
+            i < 2 ? mm_mcp_find(r, "id", id)
+                  : cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "results"), 0);
+        ok &= num(it, "uptime") == uptime &&
+              num(it, i < 2 ? "last_seen" : "timestamp") == last_seen &&
+              (!version || strcmp(s(it, "version"), version) == 0);
+        cJSON_Delete(r);
+    }
+    return ok;
+}
+
+/* A restart and a firmware upgrade change the device's stats in the session that made them. */
+static void actions(void)
+{
+    mm_demo_overlay *ov = mm_demo_overlay_create(), *other = mm_demo_overlay_create();
+    const cJSON *ap = mm_mcp_find(world->device_stats, "name", "nyc-ap-02");
+    const cJSON *sw = mm_mcp_find(world->device_stats, "name", "ber-sw-1");
+    double up = num(ap, "uptime"), seen = num(ap, "last_seen");
+    CHECK_MSG(up > 86400 && stats_show(ov, ap, up, seen, NULL), "before: up %.0f s", up);
+    expect(
+        req(ov, "POST", "{}", "/api/v1/sites/%s/devices/%s/restart", s(ap, "site_id"), s(ap, "id")),
+        200, "", "restart nyc-ap-02");
+    CHECK_MSG(stats_show(ov, ap, 0, MM_DEMO_NOW, "0.14.29543"), "restarted: up since now");
+    CHECK_MSG(stats_show(other, ap, up, seen, NULL), "another session: not restarted");
+
+    /* the old switch upgraded: the version asked for, restarted into it */
+    expect(req(ov, "POST", "{\"version\":7}", "/api/v1/sites/%s/devices/%s/upgrade",
+               s(sw, "site_id"), s(sw, "id")),
+           400, "body.version", "an upgrade with a bad version");
+    CHECK_MSG(stats_show(ov, sw, num(sw, "uptime"), num(sw, "last_seen"), "21.4R3-S6"),
+              "a bad body changes nothing");
+    cJSON *answer = req(ov, "POST", "{\"version\":\"23.4R2-S4\"}",
+                        "/api/v1/sites/%s/devices/%s/upgrade", s(sw, "site_id"), s(sw, "id"));
+    CHECK_MSG(status == 200, "upgradeDevice: %d %s", status, text);
+    cJSON_Delete(answer);
+    CHECK_MSG(stats_show(ov, sw, 0, MM_DEMO_NOW, "23.4R2-S4"), "ber-sw-1 upgraded");
+    CHECK_MSG(stats_show(other, sw, num(sw, "uptime"), num(sw, "last_seen"), "21.4R3-S6"),
+              "another session: not upgraded");
+
+    /* several at once; one unknown device: none changed */
+    const cJSON *a3 = mm_mcp_find(world->device_stats, "name", "nyc-ap-03");
+    const cJSON *a4 = mm_mcp_find(world->device_stats, "name", "nyc-ap-04");
+    char body[300];
+    snprintf(body, sizeof body,
+             "{\"device_ids\":[\"%s\",\"00000000-0000-0000-1000-000000000000\"],"
+             "\"version\":\"0.14.30000\"}",
+             s(a3, "id"));
+    expect(req(ov, "POST", body, "/api/v1/sites/%s/devices/upgrade", s(a3, "site_id")), 404,
+           "is not in the demo cloud", "an upgrade naming a device that is not there");
+    CHECK_MSG(stats_show(ov, a3, num(a3, "uptime"), num(a3, "last_seen"), "0.14.29543"),
+              "none upgraded");
+    snprintf(body, sizeof body, "{\"device_ids\":[\"%s\",\"%s\"],\"version\":\"0.14.30000\"}",
+             s(a3, "id"), s(a4, "id"));
+    cJSON_Delete(req(ov, "POST", body, "/api/v1/sites/%s/devices/upgrade", s(a3, "site_id")));
+    CHECK_MSG(status == 200 && stats_show(ov, a3, 0, MM_DEMO_NOW, "0.14.30000") &&
+                  stats_show(ov, a4, 0, MM_DEMO_NOW, "0.14.30000"),
+              "upgradeSiteDevices: %d %s", status, text);
+    snprintf(body, sizeof body, "{\"device_ids\":[\"%s\"]}", s(a4, "id"));
+    cJSON_Delete(req(ov, "POST", body, "/api/v1/sites/%s/devices/restart", s(a4, "site_id")));
+    CHECK_MSG(status == 200 && stats_show(ov, a4, 0, MM_DEMO_NOW, "0.14.30000"),
+              "restartSiteMultipleDevices: %d %s", status, text);
+    mm_demo_overlay_free(&other);
     mm_demo_overlay_free(&ov);
 }
 
@@ -494,6 +585,7 @@ int main(void)
     wlans();
     sites();
     devices();
+    actions();
     alarms();
     spec_collections();
     limit();

@@ -9,6 +9,12 @@
 //   "Which devices need firmware updates?"            -> ber-sw-1 (older than the other switches)
 //   "Locate the client xyz"                           -> a client found by part of its hostname,
 //                                                        at a listed site and AP
+//   "Which site has the worst wireless experience and why?" -> New York: its connection
+//                                                        SLEs, classified as authorization, the
+//                                                        RADIUS server's reject
+//   "Why can't users connect to the corporate WLAN?"  -> Corp is 802.1X; its auth failures, all
+//                                                        at New York, from its clients, as many
+//                                                        as the alarm counts
 // No LLM: each question is a scripted sequence of tool calls.
 //
 // usage: node demo_questions.mjs MISTMCP PLUGIN_DIR
@@ -128,6 +134,72 @@ await check("Locate the client xyz", async () => {
   const ap = devices.find((d) => d.mac === hit.last_ap);
   assert.ok(ap && ap.site_id === hit.site_id, "its AP is at its site");
   assert.ok(siteIds.has(hit.site_id));
+});
+
+await check("Which site has the worst wireless experience and why?", async () => {
+  found(await search("Which site has the worst wireless experience and why?"), "getOrgSle", 3);
+  // The worst sites, worst first (by the mean of their wireless SLEs).
+  const worst = await run("getOrgSle", { org_id: orgId, metric: "worst-sites-by-sle" });
+  const site = sites.find((s) => s.id === worst.results[0].site_id);
+  assert.equal(site?.name, "New York Sales");
+  // Why: its lowest SLE, that SLE's biggest classifier, and what failed there.
+  const slesOf = worst.results[0];
+  const keys = ["coverage", "capacity", "time-to-connect", "successful-connect", "roaming", "throughput", "ap-availability"];
+  const lowest = keys.reduce((a, b) => (slesOf[b] < slesOf[a] ? b : a));
+  assert.ok(["successful-connect", "time-to-connect"].includes(lowest), `New York's lowest: ${lowest}`);
+  assert.ok(slesOf[lowest] < 0.7, `New York's ${lowest}: ${slesOf[lowest]}`);
+  for (const other of worst.results.slice(1)) assert.ok(other[lowest] > slesOf[lowest]);
+  const scope = { site_id: site.id, scope: "site", scope_id: site.id };
+  const summary = await run("getSiteSleSummary", { ...scope, metric: lowest });
+  const degraded = (c) => c.samples.degraded.reduce((a, b) => a + b, 0);
+  const top = summary.classifiers.reduce((a, b) => (degraded(b) > degraded(a) ? b : a));
+  assert.equal(top.name, "authorization");
+  assert.ok(degraded(top) > 0.8 * summary.sle.samples.degraded.reduce((a, b) => a + b, 0), "most of it");
+  const details = await run("getSiteSleClassifierDetails", { ...scope, metric: lowest, classifier: top.name });
+  assert.match(details.failures[0].reason, /RADIUS server .* Access-Reject/);
+  // The same story as the alarm, and as the users it names.
+  const alarms = (await run("searchOrgAlarms", { org_id: orgId, type: "auth_failure_surge" })).results;
+  assert.equal(alarms.length, 1);
+  assert.equal(alarms[0].site_id, site.id);
+  assert.equal(details.failures[0].count, alarms[0].count);
+  const users = await run("listSiteSleImpactedWirelessClients", { ...scope, metric: lowest, classifier: top.name });
+  assert.equal(users.users.length, top.impact.num_users);
+  for (const u of users.users) assert.equal(u.ssid, "Corp");
+});
+
+await check("Why can't users connect to the corporate WLAN?", async () => {
+  found(await search("Why can't users connect to the corporate WLAN?"), "listOrgWlans", 5);
+  const wlans = await run("listOrgWlans", { org_id: orgId });
+  const corp = wlans.find((w) => w.auth?.type === "eap");
+  assert.equal(corp?.ssid, "Corp", "the corporate WLAN is the 802.1X one");
+  // Its clients' events: what fails, then the failures themselves.
+  found(await search("wireless client auth failure events on an SSID"), "searchOrgWirelessClientEvents", 3);
+  const byType = await run("countOrgWirelessClientEvents", { org_id: orgId, ssid: corp.ssid, distinct: "type" });
+  const failureType = byType.results.map((r) => r.type).find((t) => /AUTH_FAILURE/.test(t));
+  assert.equal(failureType, "MARVIS_EVENT_CLIENT_AUTH_FAILURE");
+  const failures = (await run("searchOrgWirelessClientEvents",
+    { org_id: orgId, ssid: corp.ssid, type: failureType, limit: 1000 })).results;
+  const count = byType.results.find((r) => r.type === failureType).count;
+  assert.equal(failures.length, count);
+  const alarm = (await run("searchOrgAlarms", { org_id: orgId, type: "auth_failure_surge" })).results[0];
+  assert.equal(failures.length, alarm.count, "as many as the alarm counts");
+  // All at one site (the alarm's), on its APs, from clients the world lists on Corp.
+  const clients = (await run("searchOrgWirelessClients", { org_id: orgId, ssid: "Corp", limit: 1000 })).results;
+  const failing = new Set();
+  for (const e of failures) {
+    assert.equal(e.wlan_id, corp.id);
+    const ap = devices.find((d) => d.mac === e.ap);
+    assert.equal(ap?.site_id, alarm.site_id, `failure on AP ${e.ap}`);
+    assert.match(e.text, /RADIUS server .* Access-Reject/);
+    const mac = /\(([0-9a-f]{12})\)/.exec(e.text)?.[1];
+    const who = clients.find((c) => c.mac === mac);
+    assert.ok(who && who.last_ap === e.ap && who.site_id === alarm.site_id, `client ${mac}`);
+    failing.add(mac);
+  }
+  assert.ok(failing.size > 5, `${failing.size} clients fail`);
+  // No other WLAN fails.
+  const elsewhere = (await run("searchOrgWirelessClientEvents", { org_id: orgId, type: failureType, ssid: "Guest" })).results;
+  assert.equal(elsewhere.length, 0);
 });
 
 await client.close();
