@@ -131,6 +131,18 @@ step "man -w mistmcp"
 out=$(in_root man -w mistmcp) || fail "man -w mistmcp: no man page"
 echo "  $out"
 
+step "mistmcp config vscode names the installed binary"
+out=$(in_root mistmcp --demo config vscode) || fail "mistmcp config vscode: $out"
+echo "$out" | grep -q '"command":[[:space:]]*"/usr/bin/mistmcp"' ||
+    fail "mistmcp config vscode does not start /usr/bin/mistmcp: $out"
+
+step "bash completion of the installed mistmcp"
+# shellcheck disable=SC2016 # the completion runs inside the chroot
+out=$(in_root bash -c '. /usr/share/bash-completion/completions/mistmcp
+    COMP_WORDS=(mistmcp --categories orgs_wla); COMP_CWORD=2; _mistmcp; echo "${COMPREPLY[*]}"') ||
+    fail "the bash completion does not load: $out"
+[ "$out" = "orgs_wlan_templates orgs_wlans" ] || fail "bash completion of orgs_wla offered '$out'"
+
 step "the example plugin built against mistmcp-dev with pkg-config, loaded with --plugin-dir"
 # shellcheck disable=SC2016 # the command substitution runs inside the chroot
 in_root sh -c 'set -e
