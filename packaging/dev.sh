@@ -6,13 +6,15 @@
 #   packaging/dev.sh fuzz                    install what is missing, only the fuzz step
 #   packaging/dev.sh package                 install what is missing, build the Debian packages
 #                                            mistmcp and mistmcp-dev into build/deb/ and check
-#                                            them with lintian (packaging/deb-build.sh)
+#                                            them with lintian (packaging/deb-build.sh), then
+#                                            the container image, an OCI archive in build/image/
+#                                            (packaging/container/build-image.sh)
 #   packaging/dev.sh test                    install what is missing, build, run every test
 #                                            (a Release build and an ASan+UBSan build, both
 #                                            tested; a clang build, compiled only; a libFuzzer
 #                                            build whose targets each run FUZZ_SECONDS, 15 by
 #                                            default), warnings as errors in all four
-# Build trees: build/ (with build/deb/, the packages), build-asan/, build-clang/ and build-fuzz/. Set JOBS to change the build
+# Build trees: build/ (with build/deb/, the packages, and build/image/), build-asan/, build-clang/ and build-fuzz/. Set JOBS to change the build
 # parallelism.
 set -eu
 
@@ -24,8 +26,9 @@ libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev"
 # nginx: the reverse-proxy test runs it in front of mistmcp (as the user, no service).
 test_deps="binutils valgrind clang libclang-rt-14-dev nginx"
 # The Debian packages: debhelper builds them (dh), lintian checks them against Debian policy;
-# the clean-machine test installs them on a Debian 12 made by debootstrap.
-package_deps="debhelper dpkg-dev lintian"
+# the clean-machine test installs them on a Debian 12 made by debootstrap. buildah builds the
+# container image from scratch, without a registry or a daemon.
+package_deps="debhelper dpkg-dev lintian buildah"
 install_test_deps="debootstrap wget"
 
 # The end-to-end tests drive mistmcp with real MCP clients from npm; npm brings its own
@@ -116,7 +119,9 @@ package_step() {
     package_start=$(date +%s)
     spec=$(package_spec) || exit 1
     nice packaging/deb-build.sh build/deb "$spec"
-    echo "package: built and checked in $(($(date +%s) - package_start)) s"
+    version=$(sed -n 's/^project(mistmcp VERSION \([0-9][0-9.]*\) .*/\1/p' CMakeLists.txt)
+    nice packaging/container/build-image.sh build/deb build/image "$version"
+    echo "package: packages and image built and checked in $(($(date +%s) - package_start)) s"
 }
 
 build() { # build DIR [cmake options]; fails at the first step that fails, even where set -e
@@ -164,8 +169,8 @@ test)
     # Release as packagers build it (-O3: gcc warns about more there), warnings as errors; -g
     # changes no code and gives the valgrind runs their line numbers.
     build build -DCMAKE_BUILD_TYPE=Release -DMISTMCP_WERROR=ON -DCMAKE_C_FLAGS=-g
-    # The packages, for the clean-machine install test among the Release tests
-    # (package.clean_machine_install).
+    # The packages and the image, for the clean-machine install test and the image's test
+    # among the Release tests (package.clean_machine_install, package.container_image).
     package_step
     (cd build && ctest --output-on-failure -j "$jobs")
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DMISTMCP_SANITIZE=ON -DMISTMCP_WERROR=ON

@@ -65,12 +65,14 @@ fi
 
 root=$work/root
 cleanup() {
-    mountpoint -q "$root/proc" 2>/dev/null && umount "$root/proc"
+    if mountpoint -q "$root/proc" 2>/dev/null; then umount "$root/proc"; fi
     return 0
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 cleanup
+# Never rm -rf through a mounted /proc.
+if mountpoint -q "$root/proc" 2>/dev/null; then fail "$root/proc is still mounted"; fi
 rm -rf "$root"
 mkdir -p "$work"
 cp -a "$base" "$root"
