@@ -3,17 +3,20 @@
 # can run here): its OCI archive unpacked, its layers applied in order into a folder, and its
 # entrypoint started there with chroot as the image's user. Then GET /healthz answers "ok",
 # and a --demo call works from the image's files alone (libcurl, libmicrohttpd, the plugins).
-#   tests/packaging/container.sh ARCHIVE WORK_DIR
+# The Containerfile (for those with a registry: it cannot be built here) must give the same
+# entrypoint, user and port, and install the same package.
+#   tests/packaging/container.sh ARCHIVE CONTAINERFILE WORK_DIR
 # ARCHIVE: mistmcp-VERSION.oci.tar (packaging/container/build-image.sh).
 # Exit status: 0 passed, 1 failed, 77 skipped (with "skipped: why").
 set -eu
 
-[ $# -eq 2 ] || {
-    echo "usage: $0 ARCHIVE WORK_DIR" >&2
+[ $# -eq 3 ] || {
+    echo "usage: $0 ARCHIVE CONTAINERFILE WORK_DIR" >&2
     exit 2
 }
 archive=$1
-work=$2
+containerfile=$2
+work=$3
 here=$(dirname "$0")
 
 skip() {
@@ -73,6 +76,17 @@ grep -qx 'port 8000/tcp' "$work/image.txt" || fail "the image does not expose 80
 [ "$entrypoint" = "/usr/bin/mistmcp --transport http --host 0.0.0.0" ] ||
     fail "entrypoint is '$entrypoint'"
 case "$user" in "" | 0 | 0:* | root*) fail "the image runs as '$user', not as a user without privilege" ;; esac
+
+# The Containerfile says the same (its ENTRYPOINT is a JSON array of the same words).
+cf_entrypoint=$(sed -n 's/^ENTRYPOINT \[\(.*\)\]$/\1/p' "$containerfile" | sed 's/", "/ /g; s/^"//; s/"$//')
+[ "$cf_entrypoint" = "$entrypoint" ] ||
+    fail "the Containerfile's entrypoint is '$cf_entrypoint', the image's '$entrypoint'"
+grep -qx "USER $user" "$containerfile" || fail "the Containerfile has no 'USER $user'"
+grep -qx 'EXPOSE 8000/tcp' "$containerfile" || fail "the Containerfile does not expose 8000/tcp"
+if ! grep -q '^COPY mistmcp_\*\.deb ' "$containerfile" ||
+    ! grep -q 'apt-get install .*/tmp/mistmcp_\*\.deb' "$containerfile"; then
+    fail "the Containerfile does not install the mistmcp package"
+fi
 
 # Nothing in the image but mistmcp and what it loads: no shell to break into.
 if [ -e "$root/bin/sh" ] || [ -e "$root/usr/bin/sh" ]; then fail "the image has a shell"; fi
