@@ -6,6 +6,7 @@
  * terminal commands (transport/terminal.h), which run the tools on that same server.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "base/client_setup.h"
 #include "base/config.h"
 #include "base/metrics.h"
 #include "base/util.h"
@@ -170,6 +171,10 @@ int main(int argc, char **argv)
         rc = mm_report_categories(reg, mm_generated_catalog.spec_version, stdout);
     } else if (cfg.action == MM_ACTION_CHECK_PLUGINS) {
         rc = mm_report_check_plugins(reg, stdout, stderr);
+    } else if (cfg.action == MM_ACTION_CONFIG) {
+        /* After the checks above: a set-up whose categories or plugin directories would
+         * stop mistmcp is refused now, not when the client starts it. */
+        rc = mm_client_setup_print(&cfg, stdout, stderr);
     } else {
         mm_report_missing(reg, stderr); /* a wrong directory shows at once */
         /* An env file given for its token, without one: said at start-up, naming the file

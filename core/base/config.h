@@ -25,7 +25,8 @@ typedef enum mm_action {
     /* The tools from a terminal (transport/terminal.h): the command word and its operands. */
     MM_ACTION_SEARCH,   /* mistmcp search QUESTION... */
     MM_ACTION_DESCRIBE, /* mistmcp describe TOOL [FIELD] */
-    MM_ACTION_CALL      /* mistmcp call TOOL [key=value...] [--json ARGS] */
+    MM_ACTION_CALL,     /* mistmcp call TOOL [key=value...] [--json ARGS] */
+    MM_ACTION_CONFIG    /* mistmcp config CLIENT [--http URL] (base/client_setup.h) */
 } mm_action;
 
 typedef enum mm_transport { MM_TRANSPORT_STDIO = 0, MM_TRANSPORT_HTTP } mm_transport;
@@ -46,6 +47,7 @@ typedef struct mm_config {
     mm_action action;
     mm_strlist operands; /* search, describe, call: the words after the command, in order */
     char *call_json;     /* call: --json's text as given (checked by the command), or NULL */
+    char *config_http;   /* config: --http's URL as given (checked by the command), or NULL */
     mm_transport transport;
     mm_mode mode;
     mm_strlist categories; /* custom mode */
@@ -94,8 +96,8 @@ typedef struct mm_config {
 #define MM_WRITE_TOOLS_HINT "--enable-write-tools (or MISTMCP_ENABLE_WRITE_TOOLS=1)"
 
 /* Parses argv and the environment (getenv). Returns 0, or 2 after writing one line to err.
- * The first word that is not an option may name a command (search, describe, call): the
- * words after it are its operands, options may come before or after it, and "--" ends the
+ * The first word that is not an option may name a command (search, describe, call, config):
+ * the words after it are its operands, options may come before or after it, and "--" ends the
  * options (for an operand that starts with '-'). Any other word is refused. */
 int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err);
 

@@ -31,6 +31,9 @@ int mm_stop_signal_install(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* systemctl reload (mistmcp.service's ExecReload) sends SIGHUP, whose default would stop
+     * the server. Logs go to stderr, so there is no file to reopen yet: it is ignored. */
+    signal(SIGHUP, SIG_IGN);
     return pipe_fds[0];
 }
 

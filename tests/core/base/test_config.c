@@ -544,6 +544,12 @@ static void test_commands(void)
     CHECK(load(&cfg, errbuf, sizeof errbuf, describe) == 0);
     CHECK(cfg.action == MM_ACTION_DESCRIBE && cfg.operands.count == 1);
     mm_config_free(&cfg);
+    const char *setup[] = {"config", "vscode", "--http", "http://127.0.0.1:8000/mcp", NULL};
+    CHECK(load(&cfg, errbuf, sizeof errbuf, setup) == 0);
+    CHECK(cfg.action == MM_ACTION_CONFIG && cfg.operands.count == 1 &&
+          strcmp(cfg.operands.items[0], "vscode") == 0 && cfg.config_http &&
+          strcmp(cfg.config_http, "http://127.0.0.1:8000/mcp") == 0);
+    mm_config_free(&cfg);
     const char *help[] = {"call", "getSelf", "--help", NULL}; /* --help still wins */
     CHECK(load(&cfg, errbuf, sizeof errbuf, help) == 0 && cfg.action == MM_ACTION_HELP);
     mm_config_free(&cfg);
@@ -553,8 +559,12 @@ static void test_commands(void)
 
     expect_bad((const char *[]){"serve", NULL},
                "unexpected argument 'serve': expected an option or a command (search, describe, "
-               "call)");
+               "call, config)");
     expect_bad((const char *[]){"--json", "{}", NULL}, "--json goes with the call command");
+    expect_bad((const char *[]){"--http", "http://127.0.0.1:8000/mcp", NULL},
+               "--http goes with the config command");
+    expect_bad((const char *[]){"search", "x", "--http", "http://127.0.0.1:8000/mcp", NULL},
+               "--http goes with the config command");
     expect_bad((const char *[]){"search", "x", "--json", "{}", NULL},
                "--json goes with the call command");
     expect_bad((const char *[]){"call", "t", "--json", "{}", "--json", "{}", NULL},
