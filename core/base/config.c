@@ -70,6 +70,22 @@ void mm_config_usage(FILE *out)
         "                               no account or token needed (MISTMCP_DEMO)\n"
         "      --enable-write-tools     expose POST/PUT/DELETE tools (MISTMCP_ENABLE_WRITE_TOOLS;\n"
         "                               default: read-only)\n"
+        "      --write-confirmation MODE  how a write is confirmed before it reaches Mist\n"
+        "                               (MISTMCP_WRITE_CONFIRMATION): token (default) answers the\n"
+        "                               first call with a preview and a one-time token, and only "
+        "the\n"
+        "                               same call with confirm: TOKEN, within 5 minutes, sends "
+        "it;\n"
+        "                               none sends every write at once, with no preview and "
+        "nothing\n"
+        "                               between the model and the network (for automation you\n"
+        "                               trust). elicit (ask the user through the client) is not\n"
+        "                               built yet. Every write tool takes dry_run: true (preview,\n"
+        "                               nothing sent)\n"
+        "      --audit-log PATH         append one JSON line per write attempt to PATH (- for\n"
+        "                               stderr), reopened on SIGHUP; a line that cannot be "
+        "written\n"
+        "                               refuses the write (MISTMCP_AUDIT_LOG; default: none)\n"
         "      --plugin-dir DIR         more category plugins, searched before the default\n"
         "                               directory; repeatable (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
         "      --no-default-plugin-dir  search only the --plugin-dir directories\n"
@@ -173,6 +189,11 @@ const char *mm_mode_name(mm_mode mode)
     return (unsigned)mode < 4 ? names[mode] : "?";
 }
 
+const char *mm_write_confirmation_name(mm_write_confirmation c)
+{
+    return c == MM_CONFIRM_NONE ? "none" : "token";
+}
+
 void mm_token_fingerprint(const char *token, char *buf, size_t size)
 {
     uint32_t h = 2166136261u; /* FNV-1a: enough to tell tokens apart in logs */
@@ -270,7 +291,9 @@ enum {
     OPT_ALLOW_HOST,
     OPT_BASE_PATH,
     OPT_NO_ACCESS_LOG,
-    OPT_METRICS_TOKEN
+    OPT_METRICS_TOKEN,
+    OPT_WRITE_CONFIRMATION,
+    OPT_AUDIT_LOG
 };
 
 const char *mm_token_problem(const char *token)
@@ -647,6 +670,21 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     else if ((v = pick(NULL, "MISTMCP_ENABLE_WRITE_TOOLS", file)) &&
              parse_bool(v, &cfg->enable_write_tools) != 0)
         return bad(err, "MISTMCP_ENABLE_WRITE_TOOLS", v, "1/0, true/false, yes/no or on/off");
+    if ((v = pick(cli[OPT_WRITE_CONFIRMATION - OPT_VERSION + 128], "MISTMCP_WRITE_CONFIRMATION",
+                  file))) {
+        if (strcmp(v, "token") == 0)
+            cfg->write_confirmation = MM_CONFIRM_TOKEN;
+        else if (strcmp(v, "none") == 0)
+            cfg->write_confirmation = MM_CONFIRM_NONE;
+        else if (strcmp(v, "elicit") == 0)
+            return bad(err, "write confirmation", v,
+                       "token or none: elicit (asking the user through the client's "
+                       "elicitation/create) is not built yet; token is the default");
+        else
+            return bad(err, "write confirmation", v, "token or none");
+    }
+    if ((v = pick(cli[OPT_AUDIT_LOG - OPT_VERSION + 128], "MISTMCP_AUDIT_LOG", file)))
+        cfg->audit_log = mm_xstrdup(v);
     cfg->host = mm_xstrdup(
         (v = pick(cli[OPT_HOST - OPT_VERSION + 128], "MISTMCP_HOST", file)) ? v : "127.0.0.1");
     long n;
@@ -937,6 +975,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"base-path", required_argument, NULL, OPT_BASE_PATH},
         {"no-access-log", no_argument, NULL, OPT_NO_ACCESS_LOG},
         {"metrics-token", required_argument, NULL, OPT_METRICS_TOKEN},
+        {"write-confirmation", required_argument, NULL, OPT_WRITE_CONFIRMATION},
+        {"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -1081,6 +1121,7 @@ void mm_config_free(mm_config *cfg)
     if (cfg->metrics_token)
         explicit_bzero(cfg->metrics_token, strlen(cfg->metrics_token));
     free(cfg->metrics_token);
+    free(cfg->audit_log);
     free(cfg->base_path);
     mm_strlist_free(&cfg->allowed_hosts);
     mm_strlist_free(&cfg->categories);

@@ -90,6 +90,11 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
     pthread_mutex_lock(&s->lock);
     snprintf(s->protocol_version, sizeof s->protocol_version, "%s", chosen);
     pthread_mutex_unlock(&s->lock);
+    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(params, "clientInfo");
+    const cJSON *cn = cJSON_GetObjectItemCaseSensitive(ci, "name");
+    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(ci, "version");
+    mm_session_set_client(s, cJSON_IsString(cn) ? cn->valuestring : NULL,
+                          cJSON_IsString(cv) ? cv->valuestring : NULL);
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "protocolVersion", chosen);
     cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");

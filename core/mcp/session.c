@@ -1,8 +1,11 @@
-#define _DEFAULT_SOURCE /* explicit_bzero */
+#define _GNU_SOURCE /* explicit_bzero, getrandom */
 #include "mcp/session.h"
 
 #include "base/util.h"
+#include "mcp/write_confirm.h"
 #include "mist/client.h"
+
+#include <sys/random.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,12 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
     mm_session *s = mm_xcalloc(1, sizeof *s);
     s->srv = srv;
     pthread_mutex_init(&s->lock, NULL);
+    unsigned char raw[16] = {0};
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+        memset(raw, 0, sizeof raw); /* an id for logs only: zeros say the OS failed */
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(s->id + 2 * i, 3, "%02x", raw[i]);
+    s->write_tokens = mm_write_tokens_create();
     s->mode = mode;
     s->write_tools = srv->cfg->enable_write_tools;
     s->enabled = mm_xcalloc(mm_registry_count(srv->registry) + 1, 1);
@@ -94,6 +103,9 @@ void mm_session_destroy(mm_session **sp)
     free(s->tokens);
     free(s->org_id);
     free(s->enabled);
+    free(s->client_name);
+    free(s->client_version);
+    mm_write_tokens_destroy(&s->write_tokens);
     mm_mist_client_destroy(&s->mist);
     if (s->on_destroy)
         s->on_destroy(s->send_ctx);
@@ -313,4 +325,23 @@ int mm_session_is_initialized(mm_session *s)
     int r = s->initialized;
     pthread_mutex_unlock(&s->lock);
     return r;
+}
+
+void mm_session_set_client(mm_session *s, const char *name, const char *version)
+{
+    pthread_mutex_lock(&s->lock);
+    free(s->client_name);
+    free(s->client_version);
+    s->client_name = name ? mm_xstrdup(name) : NULL;
+    s->client_version = version ? mm_xstrdup(version) : NULL;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void mm_session_client(mm_session *s, char *name, size_t name_size, char *version,
+                       size_t version_size)
+{
+    pthread_mutex_lock(&s->lock);
+    snprintf(name, name_size, "%s", s->client_name ? s->client_name : "");
+    snprintf(version, version_size, "%s", s->client_version ? s->client_version : "");
+    pthread_mutex_unlock(&s->lock);
 }

@@ -30,8 +30,17 @@ typedef struct mm_inflight {
     struct mm_inflight *next;
 } mm_inflight;
 
+struct mm_write_tokens;
+
 typedef struct mm_session {
     const mm_server *srv;
+    /* The session's id for the audit log: the HTTP session id (set by the session store
+     * when it adds the session), else 32 random hex digits drawn at creation. */
+    char id[40];
+    /* initialize's clientInfo (under lock; NULL until then), for the audit log. */
+    char *client_name, *client_version;
+    /* Write confirmation tokens issued to this session (mcp/write_confirm.h), owned. */
+    struct mm_write_tokens *write_tokens;
     pthread_mutex_t lock;
     mm_mode mode;
     int write_tools;
@@ -114,6 +123,12 @@ void mm_session_cancel(mm_session *s, const cJSON *id);
 int mm_session_is_initialized(mm_session *s);
 /* Cancels every request in flight and every later one: the session is ending. */
 void mm_session_cancel_all(mm_session *s);
+
+/* Records initialize's clientInfo name and version (each may be NULL). */
+void mm_session_set_client(mm_session *s, const char *name, const char *version);
+/* "name/version" of the client (or "unknown"), into buf. */
+void mm_session_client(mm_session *s, char *name, size_t name_size, char *version,
+                       size_t version_size);
 
 /* 1 if the tool is visible in this session (write tools only with write_tools). */
 int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool);

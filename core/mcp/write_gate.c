@@ -1,0 +1,306 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mcp/write_gate.h"
+
+#include "base/action_path.h"
+#include "base/json_exact.h"
+#include "base/util.h"
+#include "mcp/tool_exec.h"
+#include "mcp/write_audit.h"
+#include "mcp/write_preview.h"
+#include "mist/response.h"
+#include "mist/result_shape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int mm_write_is_write(const char *method, const char *target)
+{
+    if (strcmp(method, "GET") != 0)
+        return 1;
+    char path[2048];
+    snprintf(path, sizeof path, "%.*s", (int)strcspn(target, "?"), target);
+    return mm_action_path_word(path) != NULL;
+}
+
+int mm_write_tool(const mistmcp_tool *t)
+{
+    if (t->kind == MISTMCP_TOOL_CUSTOM)
+        return !(t->annotations & MISTMCP_ANN_READ_ONLY);
+    return t->method != MISTMCP_HTTP_GET || (t->path && mm_action_path_word(t->path));
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    return strcmp(x->string ? x->string : "", y->string ? y->string : "");
+}
+
+/* Sorts the members of every object in v by name. */
+static void sort_members(cJSON *v)
+{
+    if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+        return;
+    size_t n = 0;
+    for (cJSON *c = v->child; c; c = c->next, n++)
+        sort_members(c);
+    if (!cJSON_IsObject(v) || n < 2)
+        return;
+    cJSON **items = mm_xmalloc(n * sizeof *items);
+    size_t i = 0;
+    for (cJSON *c = v->child; c; c = c->next)
+        items[i++] = c;
+    qsort(items, n, sizeof *items, by_name);
+    for (i = 0; i < n; i++) {
+        items[i]->prev = i ? items[i - 1] : items[n - 1]; /* cJSON: child->prev is the last */
+        items[i]->next = i + 1 < n ? items[i + 1] : NULL;
+    }
+    v->child = items[0];
+    free(items);
+}
+
+char *mm_write_canonical(const cJSON *args)
+{
+    cJSON *copy = cJSON_Duplicate(args, 1);
+    sort_members(copy);
+    return mm_json_take_text(copy);
+}
+
+static cJSON *invalid(const mistmcp_tool *t, const char *why)
+{
+    char text[600];
+    snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, why);
+    return mm_result_text(text, 1);
+}
+
+cJSON *mm_write_gate_begin(const mistmcp_tool *tool, cJSON *args, mm_write_call *w)
+{
+    memset(w, 0, sizeof *w);
+    cJSON *dry = cJSON_DetachItemFromObjectCaseSensitive(args, "dry_run");
+    cJSON *confirm = cJSON_DetachItemFromObjectCaseSensitive(args, "confirm");
+    cJSON *refused = NULL;
+    if (dry && !cJSON_IsBool(dry) && !cJSON_IsNull(dry))
+        refused = invalid(tool, "dry_run must be true or false (true: preview the write, "
+                                "send nothing)");
+    else if (confirm && !cJSON_IsString(confirm) && !cJSON_IsNull(confirm))
+        refused = invalid(tool, "confirm must be the confirmation token (a string) that the "
+                                "preview of this same call gave");
+    w->dry_run = cJSON_IsTrue(dry);
+    if (cJSON_IsString(confirm)) {
+        w->confirm = mm_xstrdup(confirm->valuestring);
+        mm_write_token_id(w->confirm, w->token_id);
+    }
+    cJSON_Delete(dry);
+    cJSON_Delete(confirm);
+    char *canon = mm_write_canonical(args);
+    mm_sha256(canon ? canon : "", canon ? strlen(canon) : 0, w->args_digest);
+    free(canon);
+    return refused;
+}
+
+static mm_write_confirmation mode_of(const mm_call_ctx *ctx)
+{
+    return ctx->session->srv->cfg->write_confirmation == MM_CONFIRM_NONE ? MM_CONFIRM_NONE
+                                                                         : MM_CONFIRM_TOKEN;
+}
+
+cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *target,
+                            const char *body)
+{
+    mm_write_call *w = ctx->write;
+    if (mode_of(ctx) == MM_CONFIRM_NONE) {
+        w->cleared = !w->dry_run;
+        return NULL;
+    }
+    if (!w->confirm || w->dry_run)
+        return NULL;
+    mm_redeem r = mm_write_tokens_redeem(ctx->session->write_tokens, w->confirm, ctx->tool->name,
+                                         w->args_digest, mm_now_ms());
+    if (r == MM_REDEEM_OK) {
+        w->cleared = 1;
+        return NULL;
+    }
+    const char *why =
+        r == MM_REDEEM_EXPIRED      ? "the confirmation token expired (a token lasts 5 minutes)"
+        : r == MM_REDEEM_OTHER_TOOL ? "the confirmation token was given for another tool"
+        : r == MM_REDEEM_OTHER_ARGS
+            ? "the arguments differ from the ones previewed (a changed argument needs a new "
+              "preview; the token is now used up)"
+            : "the confirmation token is not valid in this session (unknown, already used, or "
+              "given to another session)";
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = r == MM_REDEEM_EXPIRED ? MM_WRITE_EXPIRED : MM_WRITE_REFUSED,
+                           .confirmation_id = w->token_id,
+                           .error = why};
+    char err[400], text[1200];
+    if (mm_write_audit(ctx->session, &rec, err, sizeof err) != 0)
+        snprintf(text, sizeof text, "Nothing was sent: %s; and the audit log failed: %s.", why,
+                 err);
+    else
+        snprintf(text, sizeof text,
+                 "Nothing was sent: %s. Call %s again without confirm to get a new preview and "
+                 "token, show the preview to the user, and confirm only if they agree.",
+                 why, ctx->tool->name);
+    return mm_result_text(text, 1);
+}
+
+/* The current object at target for a preview, or NULL with why in note. */
+static cJSON *read_current(mm_call_ctx *ctx, const char *target, char *note, size_t note_size)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%.*s", (int)strcspn(target, "?"), target);
+    mistmcp_response *r = NULL;
+    char err[400];
+    if (mm_tool_send(ctx, "GET", path, NULL, &r, err, sizeof err) != 0) {
+        snprintf(note, note_size, "%s", err);
+        return NULL;
+    }
+    cJSON *current = NULL;
+    if (r->status >= 200 && r->status < 300)
+        current = mm_json_parse_exact(r->body, r->length, NULL);
+    if (!cJSON_IsObject(current)) {
+        snprintf(note, note_size, "GET %.300s answered HTTP %ld%s", path, r->status,
+                 r->status >= 200 && r->status < 300 ? " without a JSON object" : "");
+        cJSON_Delete(current);
+        current = NULL;
+    }
+    mm_mist_response_free(&r);
+    return current;
+}
+
+/* The value of header name in r, into out ("" if absent). */
+static void header_value(const mistmcp_response *r, const char *name, char *out, size_t size)
+{
+    *out = '\0';
+    size_t n = strlen(name);
+    for (size_t i = 0; r && i < r->header_count; i++)
+        if (strncasecmp(r->headers[i], name, n) == 0 && r->headers[i][n] == ':') {
+            const char *v = r->headers[i] + n + 1;
+            v += strspn(v, " \t");
+            snprintf(out, size, "%.*s", (int)strcspn(v, "\r\n"), v);
+            return;
+        }
+}
+
+static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                     char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    int token_mode = !w->dry_run && mode_of(ctx) == MM_CONFIRM_TOKEN;
+    if (token_mode && !*w->token) {
+        if (mm_write_tokens_issue(ctx->session->write_tokens, ctx->tool->name, w->args_digest,
+                                  mm_now_ms(), w->token, err, err_size) != 0)
+            return -1;
+        mm_write_token_id(w->token, w->token_id);
+    }
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = token_mode ? MM_WRITE_PREVIEW : MM_WRITE_DRY_RUN,
+                           .confirmation_id = token_mode ? w->token_id : NULL};
+    if (mm_write_audit(ctx->session, &rec, err, err_size) != 0)
+        return -1;
+    char note[500] = "";
+    cJSON *current = mm_write_preview_reads_current(method)
+                         ? read_current(ctx, target, note, sizeof note)
+                         : NULL;
+    cJSON *parsed = body ? mm_json_parse_exact(body, strlen(body), NULL) : NULL;
+    cJSON *p =
+        mm_write_preview(ctx->tool->name, method, target, parsed, current, *note ? note : NULL);
+    cJSON_Delete(parsed);
+    cJSON_Delete(current);
+    if (!w->previews)
+        w->previews = cJSON_CreateArray();
+    cJSON_AddItemToArray(w->previews, p);
+    return 1;
+}
+
+int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *target,
+                          const char *body, mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    if (!w)
+        return mm_fail(err, err_size, "%s %.200s refused: a write outside a write tool's call",
+                       method, target);
+    if (!w->cleared)
+        return hold_back(ctx, method, target, body, err, err_size);
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = MM_WRITE_ACCEPTED,
+                           .confirmation_id = *w->token_id ? w->token_id : NULL};
+    char why[400];
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0)
+        return mm_fail(err, err_size,
+                       "%s %.200s was not sent: its audit line could not be written (%s); no "
+                       "write is sent unaudited. Tell the operator.",
+                       method, target, why);
+    w->sending = 1;
+    int rc = mm_tool_send(ctx, method, target, body, out, err, err_size);
+    w->sending = 0;
+    char request_id[128];
+    header_value(rc == 0 ? *out : NULL, "X-Request-Id", request_id, sizeof request_id);
+    rec.outcome = MM_WRITE_SENT;
+    rec.mist_status = rc == 0 ? (*out)->status : 0;
+    rec.mist_request_id = *request_id ? request_id : NULL;
+    rec.error = rc == 0 ? NULL : err;
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0) {
+        /* Sent already: say so where the operator looks. */
+        fprintf(stderr, "mistmcp: %s %.200s was sent, but its result line failed: %s\n", method,
+                target, why);
+    }
+    return rc;
+}
+
+cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
+{
+    mm_write_call *w = ctx->write;
+    if (!w || !w->previews)
+        return res;
+    cJSON_Delete(res);
+    char *buf = NULL;
+    size_t used = 0, cap = 0;
+    mm_appendf(&buf, &used, &cap, "%s",
+               w->dry_run ? "Dry run: nothing was sent.\n" : "Nothing was sent yet. The write:\n");
+    const cJSON *p;
+    cJSON_ArrayForEach(p, w->previews)
+    {
+        char *text = mm_write_preview_text(p);
+        mm_appendf(&buf, &used, &cap, "%s", text);
+        free(text);
+    }
+    if (*w->token)
+        mm_appendf(&buf, &used, &cap,
+                   "To make this change: show the preview above to the user and ask whether to "
+                   "go ahead. Only if they agree, repeat this same call with exactly the same "
+                   "arguments plus \"confirm\": \"%s\" among the tool's arguments. The token "
+                   "works once, for 5 minutes, in this session only; any changed argument "
+                   "needs a new preview. Never confirm on your own.",
+                   w->token);
+    cJSON *result = mm_result_text(buf, 0);
+    free(buf);
+    cJSON *sc = cJSON_AddObjectToObject(result, "structuredContent");
+    cJSON_AddBoolToObject(sc, "sent", 0);
+    cJSON_AddBoolToObject(sc, "dry_run", w->dry_run);
+    cJSON_AddItemToObject(sc, "preview", w->previews);
+    w->previews = NULL;
+    if (*w->token) {
+        cJSON *c = cJSON_AddObjectToObject(sc, "confirmation");
+        cJSON_AddStringToObject(c, "token", w->token);
+        cJSON_AddNumberToObject(c, "expires_in_seconds", (double)(MM_CONFIRM_TTL_MS / 1000));
+    }
+    return result;
+}
+
+void mm_write_call_free(mm_write_call *w)
+{
+    free(w->confirm);
+    cJSON_Delete(w->previews);
+    memset(w, 0, sizeof *w);
+}
