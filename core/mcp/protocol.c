@@ -75,6 +75,15 @@ static char *instructions(const mm_session *s)
                        "callMistTool runs read-only tools only; a write tool you do not have in "
                        "your list runs through callMistWriteTool. ");
     }
+    if (s->write_tools) /* issue 16: what a write does first */
+        mm_appendf(&text, &used, &cap, "%s",
+                   s->srv->cfg->write_confirmation == MM_CONFIRM_NONE
+                       ? "Writes reach Mist at once; add dry_run: true to a write tool's "
+                         "arguments to see what it would change without sending it. "
+                       : "A write tool's first call sends nothing: it answers a preview of the "
+                         "change and a one-time token. Show the preview to the user; only if "
+                         "they agree, repeat the same call with confirm: <token> added to its "
+                         "arguments. dry_run: true previews without a token. ");
     mm_appendf(&text, &used, &cap,
                "Results are Mist's JSON; large answers are cut with a note on how to page.");
     return text;
