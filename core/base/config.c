@@ -71,21 +71,19 @@ void mm_config_usage(FILE *out)
         "      --enable-write-tools     expose POST/PUT/DELETE tools (MISTMCP_ENABLE_WRITE_TOOLS;\n"
         "                               default: read-only)\n"
         "      --write-confirmation MODE  how a write is confirmed before it reaches Mist\n"
-        "                               (MISTMCP_WRITE_CONFIRMATION): token (default) answers the\n"
-        "                               first call with a preview and a one-time token, and only "
-        "the\n"
-        "                               same call with confirm: TOKEN, within 5 minutes, sends "
-        "it;\n"
-        "                               none sends every write at once, with no preview and "
-        "nothing\n"
-        "                               between the model and the network (for automation you\n"
-        "                               trust). elicit (ask the user through the client) is not\n"
-        "                               built yet. Every write tool takes dry_run: true (preview,\n"
-        "                               nothing sent)\n"
-        "      --audit-log PATH         append one JSON line per write attempt to PATH (- for\n"
-        "                               stderr), reopened on SIGHUP; a line that cannot be "
-        "written\n"
-        "                               refuses the write (MISTMCP_AUDIT_LOG; default: none)\n"
+        "                               (MISTMCP_WRITE_CONFIRMATION; default: elicit when the\n"
+        "                               client declared elicitation, else token). elicit: the\n"
+        "                               client asks the user, showing the preview; only an\n"
+        "                               accept sends. token: the first call answers a preview\n"
+        "                               and a one-time token; the same call with confirm:\n"
+        "                               TOKEN within 5 minutes sends it (weaker: the model\n"
+        "                               could confirm on its own). none: every write is sent\n"
+        "                               at once, with no preview and no one asked (automation\n"
+        "                               you trust). Every write tool also takes dry_run: true\n"
+        "                               (the preview, nothing sent)\n"
+        "      --audit-log PATH         one JSON line per write attempt appended to PATH (-:\n"
+        "                               stderr), reopened on SIGHUP; a line that cannot be\n"
+        "                               written refuses the write (MISTMCP_AUDIT_LOG; none)\n"
         "      --plugin-dir DIR         more category plugins, searched before the default\n"
         "                               directory; repeatable (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
         "      --no-default-plugin-dir  search only the --plugin-dir directories\n"
@@ -191,7 +189,8 @@ const char *mm_mode_name(mm_mode mode)
 
 const char *mm_write_confirmation_name(mm_write_confirmation c)
 {
-    return c == MM_CONFIRM_NONE ? "none" : "token";
+    static const char *const names[] = {"default", "token", "none", "elicit"};
+    return (unsigned)c < 4 ? names[c] : "?";
 }
 
 void mm_token_fingerprint(const char *token, char *buf, size_t size)
@@ -677,11 +676,9 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         else if (strcmp(v, "none") == 0)
             cfg->write_confirmation = MM_CONFIRM_NONE;
         else if (strcmp(v, "elicit") == 0)
-            return bad(err, "write confirmation", v,
-                       "token or none: elicit (asking the user through the client's "
-                       "elicitation/create) is not built yet; token is the default");
+            cfg->write_confirmation = MM_CONFIRM_ELICIT;
         else
-            return bad(err, "write confirmation", v, "token or none");
+            return bad(err, "write confirmation", v, "elicit, token or none");
     }
     if ((v = pick(cli[OPT_AUDIT_LOG - OPT_VERSION + 128], "MISTMCP_AUDIT_LOG", file)))
         cfg->audit_log = mm_xstrdup(v);

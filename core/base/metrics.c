@@ -29,8 +29,9 @@ struct mm_metrics {
 
 const char *mm_write_outcome_name(mm_write_outcome o)
 {
-    static const char *const names[] = {"dry-run", "preview", "accepted",    "sent",
-                                        "refused", "expired", "audit-failed"};
+    static const char *const names[] = {"dry-run",  "preview",   "accepted",
+                                        "sent",     "refused",   "expired",
+                                        "declined", "cancelled", "audit-failed"};
     return (unsigned)o < MM_WRITE_OUTCOMES ? names[o] : "?";
 }
 

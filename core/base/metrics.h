@@ -40,10 +40,13 @@ typedef enum mm_write_outcome {
     MM_WRITE_SENT,        /* sent: Mist's answer (or none) recorded */
     MM_WRITE_REFUSED,     /* a confirmation token unknown, used, or for another call */
     MM_WRITE_EXPIRED,     /* a confirmation token past its 5 minutes */
+    MM_WRITE_DECLINED,    /* elicitation: the user declined */
+    MM_WRITE_CANCELLED,   /* elicitation: dismissed, no answer in time, or the call cancelled */
     MM_WRITE_AUDIT_FAILED,
     MM_WRITE_OUTCOMES
 } mm_write_outcome;
-/* "dry-run", "preview", "accepted", "sent", "refused", "expired", "audit-failed". */
+/* "dry-run", "preview", "accepted", "sent", "refused", "expired", "declined", "cancelled",
+ * "audit-failed". */
 const char *mm_write_outcome_name(mm_write_outcome outcome);
 void mm_metrics_write(mm_metrics *m, mm_write_outcome outcome);
 

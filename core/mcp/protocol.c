@@ -5,7 +5,9 @@
 #include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/builtin_tools.h"
+#include "mcp/client_request.h"
 #include "mcp/tool_exec.h"
+#include "mcp/write_gate.h"
 #include "registry/tool_json.h"
 
 #include <errno.h>
@@ -104,6 +106,14 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
     const cJSON *cv = cJSON_GetObjectItemCaseSensitive(ci, "version");
     mm_session_set_client(s, cJSON_IsString(cn) ? cn->valuestring : NULL,
                           cJSON_IsString(cv) ? cv->valuestring : NULL);
+    /* client/elicitation: {} means form mode; {"url": {}} alone does not (2025-11-25) */
+    const cJSON *caps_in = cJSON_GetObjectItemCaseSensitive(params, "capabilities");
+    const cJSON *el = cJSON_GetObjectItemCaseSensitive(caps_in, "elicitation");
+    int elicits =
+        cJSON_IsObject(el) && (!el->child || cJSON_GetObjectItemCaseSensitive(el, "form"));
+    pthread_mutex_lock(&s->lock);
+    s->client_elicits = elicits;
+    pthread_mutex_unlock(&s->lock);
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "protocolVersion", chosen);
     cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
@@ -411,10 +421,12 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
         return mm_protocol_error(id_ok ? id : NULL, MM_INVALID_REQUEST, text);
     }
     if (!method) {
-        /* A response from the client (to a request we never send yet): nothing to answer. */
+        /* A reply from the client: to a request of ours (an elicitation), or dropped. */
         if (cJSON_GetObjectItemCaseSensitive(msg, "result") ||
-            cJSON_GetObjectItemCaseSensitive(msg, "error"))
+            cJSON_GetObjectItemCaseSensitive(msg, "error")) {
+            mm_client_requests_deliver(s->asks, msg);
             return NULL;
+        }
         return mm_protocol_error(id, MM_INVALID_REQUEST, "the message has no method");
     }
     if (!cJSON_IsString(method))
@@ -544,14 +556,18 @@ int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
     if (progress_token(params) || mm_session_client_wants_log(s, MISTMCP_LOG_DEBUG))
         return 1;
     const mm_builtin *b = mm_builtin_find(name->valuestring);
-    if (b) /* the two that can announce list changes or run a tool that notifies */
+    if (b && strcmp(b->tool.name, "callMistWriteTool") == 0 && mm_write_gate_elicits(s))
+        return 1; /* the user is asked on the call's own stream */
+    if (b)        /* the two that can announce list changes or run a tool that notifies */
         return mm_builtin_visible(b, s) && (strcmp(b->tool.name, "manageMcpTools") == 0 ||
                                             strcmp(b->tool.name, "callMistTool") == 0 ||
                                             strcmp(b->tool.name, "callMistWriteTool") == 0);
     mm_category *cat = NULL;
     const mistmcp_tool *t = mm_session_find_tool(s, name->valuestring, &cat, NULL);
-    int custom = t && t->kind == MISTMCP_TOOL_CUSTOM; /* its handler may log */
+    /* a custom handler may log; an elicited write asks the user on the call's stream */
+    int notifies =
+        t && (t->kind == MISTMCP_TOOL_CUSTOM || (mm_write_tool(t) && mm_write_gate_elicits(s)));
     if (cat)
         mm_registry_release(s->srv->registry, cat);
-    return custom;
+    return notifies;
 }

@@ -2,6 +2,7 @@
 #include "mcp/session.h"
 
 #include "base/util.h"
+#include "mcp/client_request.h"
 #include "mcp/write_confirm.h"
 #include "mist/client.h"
 
@@ -27,6 +28,7 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
     for (size_t i = 0; i < sizeof raw; i++)
         snprintf(s->id + 2 * i, 3, "%02x", raw[i]);
     s->write_tokens = mm_write_tokens_create();
+    s->asks = mm_client_requests_create();
     s->mode = mode;
     s->write_tools = srv->cfg->enable_write_tools;
     s->enabled = mm_xcalloc(mm_registry_count(srv->registry) + 1, 1);
@@ -106,6 +108,7 @@ void mm_session_destroy(mm_session **sp)
     free(s->client_name);
     free(s->client_version);
     mm_write_tokens_destroy(&s->write_tokens);
+    mm_client_requests_destroy(&s->asks);
     mm_mist_client_destroy(&s->mist);
     if (s->on_destroy)
         s->on_destroy(s->send_ctx);
@@ -140,6 +143,11 @@ static void send_to(mm_session *s, const mm_inflight *req, cJSON *msg)
     else
         s->send(s->send_ctx, text);
     free(text);
+}
+
+void mm_session_send_on(mm_session *s, const mm_inflight *req, cJSON *msg)
+{
+    send_to(s, req, msg);
 }
 
 void mm_session_send(mm_session *s, cJSON *msg)
@@ -344,4 +352,12 @@ void mm_session_client(mm_session *s, char *name, size_t name_size, char *versio
     snprintf(name, name_size, "%s", s->client_name ? s->client_name : "");
     snprintf(version, version_size, "%s", s->client_version ? s->client_version : "");
     pthread_mutex_unlock(&s->lock);
+}
+
+int mm_session_client_elicits(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int v = s->client_elicits;
+    pthread_mutex_unlock(&s->lock);
+    return v;
 }

@@ -31,6 +31,7 @@ typedef struct mm_inflight {
 } mm_inflight;
 
 struct mm_write_tokens;
+struct mm_client_requests;
 
 typedef struct mm_session {
     const mm_server *srv;
@@ -41,6 +42,10 @@ typedef struct mm_session {
     char *client_name, *client_version;
     /* Write confirmation tokens issued to this session (mcp/write_confirm.h), owned. */
     struct mm_write_tokens *write_tokens;
+    /* Requests sent to the client awaiting replies (mcp/client_request.h), owned. */
+    struct mm_client_requests *asks;
+    /* initialize declared capabilities.elicitation with form mode (under lock). */
+    int client_elicits;
     pthread_mutex_t lock;
     mm_mode mode;
     int write_tools;
@@ -90,6 +95,9 @@ int mm_session_rotate_token(mm_session *s, const char *used);
 void mm_session_token_accepted(mm_session *s);
 /* Sends a JSON-RPC message (takes ownership of msg). */
 void mm_session_send(mm_session *s, cJSON *msg);
+/* Sends msg (taken) on req's stream when it has one (an HTTP POST's event stream), else as
+ * mm_session_send; req may be NULL. */
+void mm_session_send_on(mm_session *s, const mm_inflight *req, cJSON *msg);
 /* Sends a notification method with params (takes ownership of params, may be NULL). req is
  * the request it is about (its stream, if it has one, carries it), or NULL. */
 void mm_session_notify(mm_session *s, const mm_inflight *req, const char *method, cJSON *params);
@@ -126,6 +134,8 @@ void mm_session_cancel_all(mm_session *s);
 
 /* Records initialize's clientInfo name and version (each may be NULL). */
 void mm_session_set_client(mm_session *s, const char *name, const char *version);
+/* 1 if the client declared form-mode elicitation at initialize. */
+int mm_session_client_elicits(mm_session *s);
 /* "name/version" of the client (or "unknown"), into buf. */
 void mm_session_client(mm_session *s, char *name, size_t name_size, char *version,
                        size_t version_size);

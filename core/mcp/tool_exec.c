@@ -208,10 +208,11 @@ static int hook_mist(void *p, const char *method, const char *path, const char *
     int rc = mm_write_is_write(method, target)
                  ? mm_write_gate_request(ctx, method, target, body, out, err, err_size)
                  : mm_tool_send(ctx, method, target, body, out, err, err_size);
-    if (rc == 1)
-        rc = mm_fail(err, err_size,
-                     "%s %.200s was not sent: %s (the call's result will be the preview)", method,
-                     target, ctx->write->dry_run ? "this is a dry run" : "it awaits confirmation");
+    if (rc == 1 || rc == 2) /* not sent: the call's result will say why */
+        rc = mm_fail(err, err_size, "%s %.200s was not sent: %s", method, target,
+                     rc == 2               ? "the user did not accept it"
+                     : ctx->write->dry_run ? "this is a dry run"
+                                           : "it awaits confirmation");
     free(target);
     return rc;
 }
@@ -273,7 +274,7 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
             mm_mist_response_free(&r);
             mm_tool_progress(ctx, 1, 1, NULL);
         } else {
-            res = rc == 1 ? NULL : mm_result_text(why, 1);
+            res = rc == 1 || rc == 2 ? NULL : mm_result_text(why, 1); /* finish says */
         }
         res = mm_write_gate_finish(ctx, res);
     }

@@ -67,8 +67,7 @@ char *mm_write_audit_line(mm_session *s, const mm_write_record *r)
         cJSON_AddNullToObject(o, "body_sha256");
         cJSON_AddNullToObject(o, "body");
     }
-    cJSON_AddStringToObject(o, "confirmation",
-                            mm_write_confirmation_name(s->srv->cfg->write_confirmation));
+    cJSON_AddStringToObject(o, "confirmation", r->confirmation ? r->confirmation : "token");
     add_string_or_null(o, "confirmation_id", r->confirmation_id);
     cJSON_AddStringToObject(o, "outcome", mm_write_outcome_name(r->outcome));
     if (r->outcome == MM_WRITE_SENT)

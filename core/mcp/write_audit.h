@@ -4,12 +4,12 @@
  *   time (UTC, milliseconds), session (its id), client {name, version} (initialize's
  *   clientInfo), token_fingerprint (of the Mist API token, never the token), tool, method,
  *   path, body_sha256 (of the body as sent) and body (secrets masked), confirmation (the
- *   mode: token or none), confirmation_id (12 hex digits of the confirmation token's SHA-256,
- *   linking a preview to its confirmation; never the token), outcome (metrics.h:
- *   dry-run, preview, accepted, sent, refused, expired), mist_status and mist_request_id
- *   (outcome sent: Mist's answer; status 0 when none came), error (why, when there is one).
- * A write that is sent has two lines: "accepted" before it leaves (nothing unaudited is
- * sent) and "sent" with Mist's answer.
+ *   mode in effect: elicit, token or none), confirmation_id (12 hex digits of the confirmation
+ * token's SHA-256, linking a preview to its confirmation; never the token), outcome (metrics.h:
+ *   dry-run, preview, accepted, sent, refused, expired, declined, cancelled), mist_status and
+ * mist_request_id (outcome sent: Mist's answer; status 0 when none came), error (why, when there is
+ * one). A write that is sent has two lines: "accepted" before it leaves (nothing unaudited is sent)
+ * and "sent" with Mist's answer.
  *
  * Thread-safety: any thread (the log has its own lock; the metrics are atomics).
  */
@@ -29,6 +29,7 @@ typedef struct mm_write_record {
     long mist_status;            /* outcome sent: the HTTP status, 0 when no answer */
     const char *mist_request_id; /* or NULL */
     const char *error;           /* or NULL */
+    const char *confirmation;    /* the mode in effect: "elicit", "token" or "none" */
 } mm_write_record;
 
 /* Counts r's outcome and appends its line to the server's audit log, if it has one.

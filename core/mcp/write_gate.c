@@ -4,6 +4,7 @@
 #include "base/action_path.h"
 #include "base/json_exact.h"
 #include "base/util.h"
+#include "mcp/client_request.h"
 #include "mcp/tool_exec.h"
 #include "mcp/write_audit.h"
 #include "mcp/write_preview.h"
@@ -99,22 +100,37 @@ cJSON *mm_write_gate_begin(const mistmcp_tool *tool, cJSON *args, mm_write_call 
     return refused;
 }
 
+/* The mode in effect for session s: the operator's, or by default elicit when the client
+ * declared form-mode elicitation, else token. */
+static mm_write_confirmation mode_in(mm_session *s)
+{
+    mm_write_confirmation c = s->srv->cfg->write_confirmation;
+    if (c != MM_CONFIRM_DEFAULT)
+        return c;
+    return mm_session_client_elicits(s) ? MM_CONFIRM_ELICIT : MM_CONFIRM_TOKEN;
+}
+
 static mm_write_confirmation mode_of(const mm_call_ctx *ctx)
 {
-    return ctx->session->srv->cfg->write_confirmation == MM_CONFIRM_NONE ? MM_CONFIRM_NONE
-                                                                         : MM_CONFIRM_TOKEN;
+    return mode_in(ctx->session);
+}
+
+int mm_write_gate_elicits(mm_session *s)
+{
+    return s->write_tools && mode_in(s) == MM_CONFIRM_ELICIT;
 }
 
 cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *target,
                             const char *body)
 {
     mm_write_call *w = ctx->write;
-    if (mode_of(ctx) == MM_CONFIRM_NONE) {
+    mm_write_confirmation mode = mode_of(ctx);
+    if (mode == MM_CONFIRM_NONE) {
         w->cleared = !w->dry_run;
         return NULL;
     }
-    if (!w->confirm || w->dry_run)
-        return NULL;
+    if (mode == MM_CONFIRM_ELICIT || !w->confirm || w->dry_run)
+        return NULL; /* elicit: each write asks the user; a token confirms nothing there */
     mm_redeem r = mm_write_tokens_redeem(ctx->session->write_tokens, w->confirm, ctx->tool->name,
                                          w->args_digest, mm_now_ms());
     if (r == MM_REDEEM_OK) {
@@ -135,7 +151,8 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
                            .body = body,
                            .outcome = r == MM_REDEEM_EXPIRED ? MM_WRITE_EXPIRED : MM_WRITE_REFUSED,
                            .confirmation_id = w->token_id,
-                           .error = why};
+                           .error = why,
+                           .confirmation = "token"};
     char err[400], text[1200];
     if (mm_write_audit(ctx->session, &rec, err, sizeof err) != 0)
         snprintf(text, sizeof text, "Nothing was sent: %s; and the audit log failed: %s.", why,
@@ -186,6 +203,22 @@ static void header_value(const mistmcp_response *r, const char *name, char *out,
         }
 }
 
+/* The preview of one write, reading the current object first where that tells something. */
+static cJSON *make_preview(mm_call_ctx *ctx, const char *method, const char *target,
+                           const char *body)
+{
+    char note[500] = "";
+    cJSON *current = mm_write_preview_reads_current(method)
+                         ? read_current(ctx, target, note, sizeof note)
+                         : NULL;
+    cJSON *parsed = body ? mm_json_parse_exact(body, strlen(body), NULL) : NULL;
+    cJSON *p =
+        mm_write_preview(ctx->tool->name, method, target, parsed, current, *note ? note : NULL);
+    cJSON_Delete(parsed);
+    cJSON_Delete(current);
+    return p;
+}
+
 static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
                      char *err, size_t err_size)
 {
@@ -202,39 +235,31 @@ static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, c
                            .target = target,
                            .body = body,
                            .outcome = token_mode ? MM_WRITE_PREVIEW : MM_WRITE_DRY_RUN,
-                           .confirmation_id = token_mode ? w->token_id : NULL};
+                           .confirmation_id = token_mode ? w->token_id : NULL,
+                           .confirmation = mm_write_confirmation_name(mode_of(ctx))};
     if (mm_write_audit(ctx->session, &rec, err, err_size) != 0)
         return -1;
-    char note[500] = "";
-    cJSON *current = mm_write_preview_reads_current(method)
-                         ? read_current(ctx, target, note, sizeof note)
-                         : NULL;
-    cJSON *parsed = body ? mm_json_parse_exact(body, strlen(body), NULL) : NULL;
-    cJSON *p =
-        mm_write_preview(ctx->tool->name, method, target, parsed, current, *note ? note : NULL);
-    cJSON_Delete(parsed);
-    cJSON_Delete(current);
+    cJSON *p = make_preview(ctx, method, target, body);
     if (!w->previews)
         w->previews = cJSON_CreateArray();
     cJSON_AddItemToArray(w->previews, p);
     return 1;
 }
 
-int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *target,
-                          const char *body, mistmcp_response **out, char *err, size_t err_size)
+/* Sends one write of a cleared call: its accepted line first (nothing unaudited leaves),
+ * then the request, then its sent line with Mist's answer. */
+static int send_now(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                    mistmcp_response **out, char *err, size_t err_size)
 {
     mm_write_call *w = ctx->write;
-    if (!w)
-        return mm_fail(err, err_size, "%s %.200s refused: a write outside a write tool's call",
-                       method, target);
-    if (!w->cleared)
-        return hold_back(ctx, method, target, body, err, err_size);
-    mm_write_record rec = {.tool = ctx->tool->name,
-                           .method = method,
-                           .target = target,
-                           .body = body,
-                           .outcome = MM_WRITE_ACCEPTED,
-                           .confirmation_id = *w->token_id ? w->token_id : NULL};
+    mm_write_record rec = {
+        .tool = ctx->tool->name,
+        .method = method,
+        .target = target,
+        .body = body,
+        .outcome = MM_WRITE_ACCEPTED,
+        .confirmation_id = *w->token_id && mode_of(ctx) == MM_CONFIRM_TOKEN ? w->token_id : NULL,
+        .confirmation = mm_write_confirmation_name(mode_of(ctx))};
     char why[400];
     if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0)
         return mm_fail(err, err_size,
@@ -258,9 +283,122 @@ int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *targ
     return rc;
 }
 
+/* The protocol version the session negotiated is at least v (dates compare as text). */
+static int version_at_least(mm_session *s, const char *v)
+{
+    pthread_mutex_lock(&s->lock);
+    int at_least = strcmp(s->protocol_version, v) >= 0;
+    pthread_mutex_unlock(&s->lock);
+    return at_least;
+}
+
+/* What the model is told when the user's answer was not accept (reply may be NULL). */
+static const char *not_accepted(const cJSON *reply, const char *action)
+{
+    if (action && strcmp(action, "decline") == 0)
+        return "The user declined this write: nothing was sent to Mist. Do not try it again "
+               "unless the user asks.";
+    if (action && strcmp(action, "cancel") == 0)
+        return "The user dismissed the confirmation without deciding: nothing was sent to Mist.";
+    if (cJSON_GetObjectItemCaseSensitive(reply, "error"))
+        return "The client could not ask the user (it answered the elicitation with an error): "
+               "nothing was sent to Mist.";
+    return "No answer from the user in time (or the call was cancelled): nothing was sent to "
+           "Mist.";
+}
+
+/* Asks the user through the client (client/elicitation, form mode) whether to send this
+ * write, showing its preview; sends it on accept. Returns as mm_write_gate_request: 0 sent,
+ * 2 declined or cancelled (w->answer says so), -1 with err. */
+static int elicit(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                  mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    mm_session *s = ctx->session;
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = MM_WRITE_REFUSED,
+                           .confirmation = "elicit"};
+    char why[400];
+    if (!mm_session_client_elicits(s)) { /* --write-confirmation elicit, and it cannot */
+        rec.error = "the client did not declare the elicitation capability";
+        if (mm_write_audit(s, &rec, why, sizeof why) != 0)
+            return mm_fail(err, err_size, "%s %.200s was not sent: the audit log failed: %s",
+                           method, target, why);
+        return mm_fail(err, err_size,
+                       "%s %.200s was not sent: this server asks the user before every write "
+                       "(--write-confirmation elicit), and this client did not declare the "
+                       "elicitation capability, so it cannot ask. Use a client that supports "
+                       "elicitation, or ask the operator.",
+                       method, target);
+    }
+    cJSON *p = make_preview(ctx, method, target, body);
+    char *text = mm_write_preview_text(p);
+    cJSON_Delete(p);
+    char *message = NULL;
+    size_t used = 0, cap = 0;
+    mm_appendf(&message, &used, &cap,
+               "An AI assistant wants to change your Mist network. Accept sends this change; "
+               "decline sends nothing.\n\n%s",
+               text);
+    free(text);
+    cJSON *params = cJSON_CreateObject();
+    if (version_at_least(s, "2025-11-25")) /* "mode" came with 2025-11-25 */
+        cJSON_AddStringToObject(params, "mode", "form");
+    cJSON_AddStringToObject(params, "message", message);
+    free(message);
+    cJSON *schema = cJSON_AddObjectToObject(params, "requestedSchema");
+    cJSON_AddStringToObject(schema, "type", "object");
+    cJSON_AddObjectToObject(schema, "properties"); /* nothing to fill in: accept or decline */
+    mm_tool_progress(ctx, 0, 1, "waiting for the user to confirm the write");
+    cJSON *reply =
+        mm_client_request(s, ctx->request, "elicitation/create", params, MM_ELICIT_TIMEOUT_MS,
+                          ctx->request ? &ctx->request->cancelled : NULL);
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(reply, "result");
+    const char *action = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(result, "action"));
+    if (action && strcmp(action, "accept") == 0) {
+        cJSON_Delete(reply);
+        return send_now(ctx, method, target, body, out, err, err_size);
+    }
+    int declined = action && strcmp(action, "decline") == 0;
+    const char *answer = not_accepted(reply, action);
+    cJSON_Delete(reply);
+    rec.outcome = declined ? MM_WRITE_DECLINED : MM_WRITE_CANCELLED;
+    if (mm_write_audit(s, &rec, why, sizeof why) != 0)
+        return mm_fail(err, err_size, "%s And the audit log failed: %s", answer, why);
+    free(w->answer);
+    w->answer = mm_xstrdup(answer);
+    w->outcome = declined ? "declined" : "cancelled";
+    return 2;
+}
+
+int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *target,
+                          const char *body, mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    if (!w)
+        return mm_fail(err, err_size, "%s %.200s refused: a write outside a write tool's call",
+                       method, target);
+    if (w->cleared)
+        return send_now(ctx, method, target, body, out, err, err_size);
+    if (!w->dry_run && mode_of(ctx) == MM_CONFIRM_ELICIT)
+        return elicit(ctx, method, target, body, out, err, err_size);
+    return hold_back(ctx, method, target, body, err, err_size);
+}
+
 cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
 {
     mm_write_call *w = ctx->write;
+    if (w && w->answer) { /* the user said no (elicit): that is the call's answer */
+        cJSON_Delete(res);
+        cJSON *result = mm_result_text(w->answer, 0);
+        cJSON *sc = cJSON_AddObjectToObject(result, "structuredContent");
+        cJSON_AddBoolToObject(sc, "sent", 0);
+        cJSON_AddStringToObject(sc, "outcome", w->outcome);
+        return result;
+    }
     if (!w || !w->previews)
         return res;
     cJSON_Delete(res);
@@ -301,6 +439,7 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
 void mm_write_call_free(mm_write_call *w)
 {
     free(w->confirm);
+    free(w->answer);
     cJSON_Delete(w->previews);
     memset(w, 0, sizeof *w);
 }

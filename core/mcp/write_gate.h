@@ -4,22 +4,26 @@
  * plugin's host->mist_request). tool_exec.c's one sending function refuses a write unless
  * this gate is sending it, so there is no other way to Mist.
  *
- * A write is sent only when the call is cleared:
- *   --write-confirmation none   always (the operator chose it);
- *   token (the default)         when the call carries confirm: "<token>" that this session
- *                               was given for this tool and these exact arguments, within 5
- *                               minutes, once (mcp/write_confirm.h).
- * Otherwise the write is held back: the gate reads the target (GET) and answers the preview
- * (mcp/write_preview.h), with a new token in token mode. dry_run: true always previews and
- * sends nothing, with no token. Every attempt is audited (mcp/write_audit.h) before anything
- * leaves; an audit line that cannot be written refuses the write.
+ * A write is sent only once it is confirmed, in the mode in effect (--write-confirmation,
+ * MISTMCP_WRITE_CONFIRMATION):
+ *   elicit  the default when the client declared form-mode elicitation: before each write the
+ *           server sends the client elicitation/create (MCP 2025-11-25, client/elicitation)
+ *           with the preview, on the call's own stream, and waits; only accept sends it;
+ *           decline, cancel, an error or no answer in 10 minutes send nothing, and the model
+ *           is told so. A confirm token means nothing here.
+ *   token   the default otherwise: the call is cleared when it carries confirm: "<token>"
+ *           that this session was given for this tool and these exact arguments, within 5
+ *           minutes, once (mcp/write_confirm.h); else the write is held back and the call
+ *           answers its preview and a new token.
+ *   none    always (the operator chose it).
+ * A preview reads the target first where that tells something (GET, mcp/write_preview.h).
+ * dry_run: true always previews and sends nothing, with no token and nobody asked. Every
+ * attempt is audited (mcp/write_audit.h) before anything leaves; an audit line that cannot be
+ * written refuses the write.
  *
  * The two arguments the gate owns, dry_run (boolean) and confirm (string), are taken out of a
  * write tool's arguments before the tool's own checks: the tool never sees them, and the token
  * is bound to the arguments without them.
- *
- * Elicitation (MCP 2025-11-25, client/elicitation) is not built: --write-confirmation elicit
- * is refused at start-up, and a client's elicitation capability changes nothing yet.
  *
  * Ownership: an mm_write_call lives on the stack of one tool call (mm_write_call_free).
  * Thread-safety: a call is one thread's; the session's token store and the audit log lock.
@@ -34,6 +38,7 @@
 #include <mistmcp/plugin.h>
 
 struct mm_call_ctx;
+struct mm_session;
 
 typedef struct mm_write_call {
     int dry_run;
@@ -44,7 +49,12 @@ typedef struct mm_write_call {
     char token[MM_CONFIRM_TOKEN_SIZE];        /* issued by this call, or "" */
     char token_id[13];                        /* mm_write_token_id of token or confirm */
     cJSON *previews;                          /* writes held back (array), or NULL */
+    char *answer;        /* elicit: why nothing was sent (the user declined...), owned */
+    const char *outcome; /* with answer: "declined" or "cancelled" */
 } mm_write_call;
+
+/* How long an elicited write waits for the user's answer. */
+#define MM_ELICIT_TIMEOUT_MS (10L * 60 * 1000)
 
 /* 1 if method to target changes something: any method but GET, or a GET to an action path
  * (base/action_path.h); target is a path with or without query. */
@@ -68,15 +78,21 @@ cJSON *mm_write_gate_redeem(struct mm_call_ctx *ctx, const char *method, const c
                             const char *body);
 
 /* One write of the call. Returns 0 with *out when sent (Mist's answer), 1 when held back
- * (previewed, nothing sent), -1 with err (the audit log failed: nothing sent; or the send
- * failed). */
+ * (previewed, nothing sent), 2 when the user declined or dismissed it (elicit; nothing
+ * sent), -1 with err (the audit log failed: nothing sent; or the send failed). In elicit
+ * mode the worker waits here, up to MM_ELICIT_TIMEOUT_MS, for the user's answer. */
 int mm_write_gate_request(struct mm_call_ctx *ctx, const char *method, const char *target,
-                          const char *body, mistmcp_response **out, char *err,
-                          size_t err_size);
+                          const char *body, mistmcp_response **out, char *err, size_t err_size);
 
-/* Ends the call: when writes were held back, the result is their preview (and, in token
- * mode, the token and what to do with it), and res is dropped; else res. Takes res. */
+/* Ends the call: when the user declined a write, the result says so; when writes were held
+ * back, the result is their preview (and, in token mode, the token and what to do with it);
+ * res is then dropped; else res. Takes res. */
 cJSON *mm_write_gate_finish(struct mm_call_ctx *ctx, cJSON *res);
+
+/* 1 if this session's writes are confirmed by elicitation (write tools on, and the mode in
+ * effect is elicit): its write calls should run where the client can be asked (an HTTP POST
+ * answered as an event stream). Thread-safe. */
+int mm_write_gate_elicits(struct mm_session *s);
 
 void mm_write_call_free(mm_write_call *w);
 

@@ -11,7 +11,9 @@
  *   - the audit log has one line per attempt with every field, never a confirmation token
  *     nor the Mist token; SIGHUP makes the next line start a new file; an unwritable log
  *     (/dev/full) refuses writes, and nothing is sent;
- *   - --write-confirmation none sends at once; elicit is refused at start-up as not built.
+ *   - --write-confirmation none sends at once; a mode that is not one is refused at start-up.
+ * The client here declares no elicitation, so the default is token mode (elicit mode:
+ * node/write_elicit.mjs).
  * MM_E2E_VALGRIND=path runs the servers under valgrind.
  *
  * usage: test_write_confirm MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR WRITE_PLUGIN_DIR
@@ -386,6 +388,7 @@ static void audit_lines(void)
                           strlen(mm_mcp_str_at(j, "confirmation_id", NULL)) == 12,
                       "%s", line);
         }
+        cJSON_Delete(j);
     }
     /* previews: t1..t6 and the changed-arguments one is t2's; 3 sent (each accepted first);
      * refused: reused, changed, t2 again, other tool, other session, 1,000 random */
@@ -448,19 +451,20 @@ static void rotation_and_failures(void)
     free(lines);
 }
 
-static void elicit_not_built(void)
+/* A mode that is not one: refused at start-up, naming the value and the three modes. */
+static void bad_mode_refused(void)
 {
     mm_child ch = {.stderr_path = NULL};
     char err_path[700];
-    snprintf(err_path, sizeof err_path, "%s/elicit.err", work);
+    snprintf(err_path, sizeof err_path, "%s/bad-mode.err", work);
     ch.stderr_path = err_path;
-    char *args[] = {(char *)mistmcp, "--write-confirmation", "elicit", NULL};
+    char *args[] = {(char *)mistmcp, "--write-confirmation", "ask-nicely", NULL};
     char *env[] = {"HOME=/tmp", NULL};
     CHECK(mm_child_spawn(&ch, args, env) == 0);
     int status = mm_child_finish(&ch, 10000);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
     char *err = slurp(err_path);
-    CHECK_MSG(strstr(err, "elicit") && strstr(err, "not built yet"), "%s", err);
+    CHECK_MSG(strstr(err, "'ask-nicely'") && strstr(err, "elicit, token or none"), "%s", err);
     free(err);
 }
 
@@ -488,7 +492,7 @@ int main(int argc, char **argv)
     token_flow();
     audit_lines();
     rotation_and_failures();
-    elicit_not_built();
+    bad_mode_refused();
     mm_child_finish(&fake, 5000);
     for (size_t i = 0; i < tokens_count; i++)
         free(tokens_seen[i]);
