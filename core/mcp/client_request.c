@@ -70,7 +70,7 @@ static void unlink_waiter(mm_client_requests *t, waiter *w)
 cJSON *mm_client_request(mm_session *s, const mm_inflight *req, const char *method, cJSON *params,
                          long timeout_ms, const atomic_int *cancelled)
 {
-    mm_client_requests *t = s->asks;
+    mm_client_requests *t = mm_session_asks(s, 1);
     waiter w = {.reply = NULL};
     pthread_mutex_lock(&t->lock);
     if (t->closing) {

@@ -7,7 +7,8 @@
  * mm_client_requests_deliver, which wakes the waiter. Replies come on another thread (stdio's
  * reader, an HTTP POST), never on the waiting worker, so the wait cannot deadlock.
  *
- * Ownership: one per session (mm_session.asks), created and destroyed with it; a reply
+ * Ownership: one per session (mm_session.asks), made on its first request and destroyed with
+ * the session; a reply
  * returned is the caller's. Thread-safety: every function may be called from any thread (one
  * mutex and a condition variable). Units: milliseconds.
  */

@@ -424,7 +424,9 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
         /* A reply from the client: to a request of ours (an elicitation), or dropped. */
         if (cJSON_GetObjectItemCaseSensitive(msg, "result") ||
             cJSON_GetObjectItemCaseSensitive(msg, "error")) {
-            mm_client_requests_deliver(s->asks, msg);
+            mm_client_requests *asks = mm_session_asks(s, 0);
+            if (asks) /* none: we never asked anything */
+                mm_client_requests_deliver(asks, msg);
             return NULL;
         }
         return mm_protocol_error(id, MM_INVALID_REQUEST, "the message has no method");

@@ -27,8 +27,6 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
         memset(raw, 0, sizeof raw); /* an id for logs only: zeros say the OS failed */
     for (size_t i = 0; i < sizeof raw; i++)
         snprintf(s->id + 2 * i, 3, "%02x", raw[i]);
-    s->write_tokens = mm_write_tokens_create();
-    s->asks = mm_client_requests_create();
     s->mode = mode;
     s->write_tools = srv->cfg->enable_write_tools;
     s->enabled = mm_xcalloc(mm_registry_count(srv->registry) + 1, 1);
@@ -360,4 +358,26 @@ int mm_session_client_elicits(mm_session *s)
     int v = s->client_elicits;
     pthread_mutex_unlock(&s->lock);
     return v;
+}
+
+/* The write tokens and the client requests are made on first use: most sessions never write,
+ * and an idle session should cost little (the HTTP load test holds 10,000 of them). */
+struct mm_write_tokens *mm_session_write_tokens(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!s->write_tokens)
+        s->write_tokens = mm_write_tokens_create();
+    struct mm_write_tokens *t = s->write_tokens;
+    pthread_mutex_unlock(&s->lock);
+    return t;
+}
+
+struct mm_client_requests *mm_session_asks(mm_session *s, int create)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!s->asks && create)
+        s->asks = mm_client_requests_create();
+    struct mm_client_requests *t = s->asks;
+    pthread_mutex_unlock(&s->lock);
+    return t;
 }

@@ -40,9 +40,10 @@ typedef struct mm_session {
     char id[40];
     /* initialize's clientInfo (under lock; NULL until then), for the audit log. */
     char *client_name, *client_version;
-    /* Write confirmation tokens issued to this session (mcp/write_confirm.h), owned. */
+    /* Write confirmation tokens issued to this session (mcp/write_confirm.h) and requests sent
+     * to the client awaiting replies (mcp/client_request.h): owned, made on first use (under
+     * lock: mm_session_write_tokens, mm_session_asks), NULL until then. */
     struct mm_write_tokens *write_tokens;
-    /* Requests sent to the client awaiting replies (mcp/client_request.h), owned. */
     struct mm_client_requests *asks;
     /* initialize declared capabilities.elicitation with form mode (under lock). */
     int client_elicits;
@@ -134,6 +135,11 @@ void mm_session_cancel_all(mm_session *s);
 
 /* Records initialize's clientInfo name and version (each may be NULL). */
 void mm_session_set_client(mm_session *s, const char *name, const char *version);
+/* The session's write token store, made on first use. Thread-safe; valid for its life. */
+struct mm_write_tokens *mm_session_write_tokens(mm_session *s);
+/* The session's table of requests to the client: made on first use when create is set, else
+ * NULL if none was ever made. Thread-safe; valid for its life. */
+struct mm_client_requests *mm_session_asks(mm_session *s, int create);
 /* 1 if the client declared form-mode elicitation at initialize. */
 int mm_session_client_elicits(mm_session *s);
 /* "name/version" of the client (or "unknown"), into buf. */

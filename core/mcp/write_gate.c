@@ -131,8 +131,8 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
     }
     if (mode == MM_CONFIRM_ELICIT || !w->confirm || w->dry_run)
         return NULL; /* elicit: each write asks the user; a token confirms nothing there */
-    mm_redeem r = mm_write_tokens_redeem(ctx->session->write_tokens, w->confirm, ctx->tool->name,
-                                         w->args_digest, mm_now_ms());
+    mm_redeem r = mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
+                                         ctx->tool->name, w->args_digest, mm_now_ms());
     if (r == MM_REDEEM_OK) {
         w->cleared = 1;
         return NULL;
@@ -225,8 +225,8 @@ static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, c
     mm_write_call *w = ctx->write;
     int token_mode = !w->dry_run && mode_of(ctx) == MM_CONFIRM_TOKEN;
     if (token_mode && !*w->token) {
-        if (mm_write_tokens_issue(ctx->session->write_tokens, ctx->tool->name, w->args_digest,
-                                  mm_now_ms(), w->token, err, err_size) != 0)
+        if (mm_write_tokens_issue(mm_session_write_tokens(ctx->session), ctx->tool->name,
+                                  w->args_digest, mm_now_ms(), w->token, err, err_size) != 0)
             return -1;
         mm_write_token_id(w->token, w->token_id);
     }
