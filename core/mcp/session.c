@@ -22,11 +22,6 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
     mm_session *s = mm_xcalloc(1, sizeof *s);
     s->srv = srv;
     pthread_mutex_init(&s->lock, NULL);
-    unsigned char raw[16] = {0};
-    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
-        memset(raw, 0, sizeof raw); /* an id for logs only: zeros say the OS failed */
-    for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(s->id + 2 * i, 3, "%02x", raw[i]);
     s->mode = mode;
     s->write_tools = srv->cfg->enable_write_tools;
     s->enabled = mm_xcalloc(mm_registry_count(srv->registry) + 1, 1);
@@ -380,4 +375,22 @@ struct mm_client_requests *mm_session_asks(mm_session *s, int create)
     struct mm_client_requests *t = s->asks;
     pthread_mutex_unlock(&s->lock);
     return t;
+}
+
+const char *mm_session_id(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!s->id[0]) { /* not the HTTP store's: drawn now, once (most sessions never need one) */
+        static const char hex[] = "0123456789abcdef";
+        unsigned char raw[16] = {0};
+        if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+            memset(raw, 0, sizeof raw); /* an id for logs only: zeros say the OS failed */
+        for (size_t i = 0; i < sizeof raw; i++) {
+            s->id[2 * i] = hex[raw[i] >> 4];
+            s->id[2 * i + 1] = hex[raw[i] & 15];
+        }
+        s->id[2 * sizeof raw] = '\0';
+    }
+    pthread_mutex_unlock(&s->lock);
+    return s->id;
 }

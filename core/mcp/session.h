@@ -35,8 +35,8 @@ struct mm_client_requests;
 
 typedef struct mm_session {
     const mm_server *srv;
-    /* The session's id for the audit log: the HTTP session id (set by the session store
-     * when it adds the session), else 32 random hex digits drawn at creation. */
+    /* The session's id for the audit log (read it with mm_session_id): the HTTP session id,
+     * set by the session store when it adds the session, else "" until first asked for. */
     char id[40];
     /* initialize's clientInfo (under lock; NULL until then), for the audit log. */
     char *client_name, *client_version;
@@ -135,6 +135,9 @@ void mm_session_cancel_all(mm_session *s);
 
 /* Records initialize's clientInfo name and version (each may be NULL). */
 void mm_session_set_client(mm_session *s, const char *name, const char *version);
+/* The session's id for logs: the HTTP session id, else 32 random hex digits drawn on the
+ * first call. Thread-safe; valid for the session's life. */
+const char *mm_session_id(mm_session *s);
 /* The session's write token store, made on first use. Thread-safe; valid for its life. */
 struct mm_write_tokens *mm_session_write_tokens(mm_session *s);
 /* The session's table of requests to the client: made on first use when create is set, else

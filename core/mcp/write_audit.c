@@ -37,7 +37,7 @@ char *mm_write_audit_line(mm_session *s, const mm_write_record *r)
     char text[64];
     utc_now(text, sizeof text);
     cJSON_AddStringToObject(o, "time", text);
-    cJSON_AddStringToObject(o, "session", s->id);
+    cJSON_AddStringToObject(o, "session", mm_session_id(s));
     char name[256], version[128];
     mm_session_client(s, name, sizeof name, version, sizeof version);
     cJSON *client = cJSON_AddObjectToObject(o, "client");
