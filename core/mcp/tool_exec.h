@@ -19,7 +19,7 @@ typedef struct mm_call_ctx {
     mm_inflight *request;        /* for cancellation, may be NULL */
     const cJSON *progress_token; /* may be NULL */
     const mistmcp_tool *tool;
-    const cJSON *schema; /* the tool's parsed input schema, or NULL: parse tool->input_schema */
+    const cJSON *schema;  /* the tool's parsed input schema, or NULL: parse tool->input_schema */
     mm_write_call *write; /* a write tool's call: the gate's state (mcp/write_gate.h), or NULL */
 } mm_call_ctx;
 

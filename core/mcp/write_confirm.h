@@ -51,8 +51,7 @@ int mm_write_tokens_issue(mm_write_tokens *store, const char *tool,
 /* Redeems token for tool and args_digest at now_ms. A token found is removed whatever the
  * outcome (single use: a refused redeem needs a new preview). */
 mm_redeem mm_write_tokens_redeem(mm_write_tokens *store, const char *token, const char *tool,
-                                 const unsigned char args_digest[MM_SHA256_LEN],
-                                 long long now_ms);
+                                 const unsigned char args_digest[MM_SHA256_LEN], long long now_ms);
 
 /* Tokens held (for tests). */
 size_t mm_write_tokens_count(mm_write_tokens *store);

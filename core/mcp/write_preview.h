@@ -30,8 +30,8 @@ int mm_write_preview_reads_current(const char *method);
  *    "current_unavailable": "why"             the GET failed (update, delete)}
  * body is the request body (NULL: none); current the GET's answer (NULL when none was read
  * or it failed: current_note then says why, e.g. "HTTP 404: ..."). */
-cJSON *mm_write_preview(const char *tool, const char *method, const char *target,
-                        const cJSON *body, const cJSON *current, const char *current_note);
+cJSON *mm_write_preview(const char *tool, const char *method, const char *target, const cJSON *body,
+                        const cJSON *current, const char *current_note);
 
 /* The preview as lines for a person, caller frees. */
 char *mm_write_preview_text(const cJSON *preview);
