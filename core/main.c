@@ -6,6 +6,7 @@
  * terminal commands (transport/terminal.h), which run the tools on that same server.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "base/audit_log.h"
 #include "base/client_setup.h"
 #include "base/config.h"
 #include "base/metrics.h"
@@ -55,6 +56,18 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
                      .version = MISTMCP_VERSION,
                      .metrics = mm_metrics_create(category_names, mm_registry_count(reg)),
                      .rate_limit = mm_rate_limit_create(cfg->rate_per_hour, cfg->rate_burst)};
+    if (cfg->audit_log) {
+        char err[600];
+        srv.audit = mm_audit_log_open(cfg->audit_log, err, sizeof err);
+        if (!srv.audit) {
+            fprintf(stderr, "mistmcp: %s\n", err);
+            mm_mist_client_destroy(&srv.mist);
+            mm_metrics_destroy(&srv.metrics);
+            mm_rate_limit_destroy(&srv.rate_limit);
+            mm_mist_global_cleanup();
+            return 2;
+        }
+    }
     mm_builtins_init(reg);
     int rc = cfg->action != MM_ACTION_SERVE        ? mm_terminal_run(&srv, stdout, stderr)
              : cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv)
@@ -63,6 +76,7 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
     mm_mist_client_destroy(&srv.mist);
     mm_metrics_destroy(&srv.metrics);
     mm_rate_limit_destroy(&srv.rate_limit);
+    mm_audit_log_close(&srv.audit);
     mm_mist_global_cleanup();
     return rc;
 }

@@ -77,6 +77,20 @@ void mm_config_usage(FILE *out)
         "                               no account or token needed (MISTMCP_DEMO)\n"
         "      --enable-write-tools     expose POST/PUT/DELETE tools (MISTMCP_ENABLE_WRITE_TOOLS;\n"
         "                               default: read-only)\n"
+        "      --write-confirmation MODE  how a write is confirmed before it reaches Mist\n"
+        "                               (MISTMCP_WRITE_CONFIRMATION; default: elicit when the\n"
+        "                               client declared elicitation, else token). elicit: the\n"
+        "                               client asks the user, showing the preview; only an\n"
+        "                               accept sends. token: the first call answers a preview\n"
+        "                               and a one-time token; the same call with confirm:\n"
+        "                               TOKEN within 5 minutes sends it (weaker: the model\n"
+        "                               could confirm on its own). none: every write is sent\n"
+        "                               at once, with no preview and no one asked (automation\n"
+        "                               you trust). Every write tool also takes dry_run: true\n"
+        "                               (the preview, nothing sent)\n"
+        "      --audit-log PATH         one JSON line per write attempt appended to PATH (-:\n"
+        "                               stderr), reopened on SIGHUP; a line that cannot be\n"
+        "                               written refuses the write (MISTMCP_AUDIT_LOG; none)\n"
         "      --plugin-dir DIR         more category plugins, searched before the default\n"
         "                               directory; repeatable (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
         "      --no-default-plugin-dir  search only the --plugin-dir directories\n"
@@ -180,6 +194,12 @@ const char *mm_mode_name(mm_mode mode)
     return (unsigned)mode < 4 ? names[mode] : "?";
 }
 
+const char *mm_write_confirmation_name(mm_write_confirmation c)
+{
+    static const char *const names[] = {"default", "token", "none", "elicit"};
+    return (unsigned)c < 4 ? names[c] : "?";
+}
+
 void mm_token_fingerprint(const char *token, char *buf, size_t size)
 {
     uint32_t h = 2166136261u; /* FNV-1a: enough to tell tokens apart in logs */
@@ -278,7 +298,9 @@ enum {
     OPT_BASE_PATH,
     OPT_NO_ACCESS_LOG,
     OPT_METRICS_TOKEN,
-    OPT_HTTP_URL
+    OPT_HTTP_URL,
+    OPT_WRITE_CONFIRMATION,
+    OPT_AUDIT_LOG
 };
 
 const char *mm_token_problem(const char *token)
@@ -687,6 +709,19 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     else if ((v = pick(NULL, "MISTMCP_ENABLE_WRITE_TOOLS", file)) &&
              parse_bool(v, &cfg->enable_write_tools) != 0)
         return bad(err, "MISTMCP_ENABLE_WRITE_TOOLS", v, "1/0, true/false, yes/no or on/off");
+    if ((v = pick(cli[OPT_WRITE_CONFIRMATION - OPT_VERSION + 128], "MISTMCP_WRITE_CONFIRMATION",
+                  file))) {
+        if (strcmp(v, "token") == 0)
+            cfg->write_confirmation = MM_CONFIRM_TOKEN;
+        else if (strcmp(v, "none") == 0)
+            cfg->write_confirmation = MM_CONFIRM_NONE;
+        else if (strcmp(v, "elicit") == 0)
+            cfg->write_confirmation = MM_CONFIRM_ELICIT;
+        else
+            return bad(err, "write confirmation", v, "elicit, token or none");
+    }
+    if ((v = pick(cli[OPT_AUDIT_LOG - OPT_VERSION + 128], "MISTMCP_AUDIT_LOG", file)))
+        cfg->audit_log = mm_xstrdup(v);
     v = pick(cli[OPT_HOST - OPT_VERSION + 128], "MISTMCP_HOST", file);
     cfg->host = listen_host_normal(v ? v : "127.0.0.1");
     if (!cfg->host)
@@ -989,6 +1024,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"no-access-log", no_argument, NULL, OPT_NO_ACCESS_LOG},
         {"metrics-token", required_argument, NULL, OPT_METRICS_TOKEN},
         {"http", required_argument, NULL, OPT_HTTP_URL},
+        {"write-confirmation", required_argument, NULL, OPT_WRITE_CONFIRMATION},
+        {"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -1138,6 +1175,7 @@ void mm_config_free(mm_config *cfg)
     if (cfg->metrics_token)
         explicit_bzero(cfg->metrics_token, strlen(cfg->metrics_token));
     free(cfg->metrics_token);
+    free(cfg->audit_log);
     free(cfg->base_path);
     mm_strlist_free(&cfg->allowed_hosts);
     mm_strlist_free(&cfg->categories);

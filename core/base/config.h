@@ -38,6 +38,15 @@ typedef enum mm_mode {
     MM_MODE_CUSTOM       /* the categories named by --categories, more can be enabled */
 } mm_mode;
 
+/* How a write is confirmed before it reaches Mist (--write-confirmation). */
+typedef enum mm_write_confirmation {
+    MM_CONFIRM_DEFAULT = 0, /* not chosen: elicit when the client can, else token */
+    MM_CONFIRM_TOKEN,       /* a preview and a one-time token; the same call with confirm sends */
+    MM_CONFIRM_NONE,        /* straight through: the operator chose it (automation) */
+    MM_CONFIRM_ELICIT       /* the user is asked through the client (elicitation/create); a
+                               client that cannot elicit cannot write */
+} mm_write_confirmation;
+
 typedef struct mm_strlist {
     char **items;
     size_t count;
@@ -56,7 +65,9 @@ typedef struct mm_config {
     int port;
     char *env_file; /* the file read, or NULL */
     int enable_write_tools;
-    int demo; /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
+    mm_write_confirmation write_confirmation;
+    char *audit_log; /* --audit-log: a path, "-" for stderr, or NULL (none) */
+    int demo;        /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
     mm_strlist plugin_dirs;     /* searched before the default directory */
     int no_default_plugin_dir;  /* 1: only plugin_dirs (then never empty) */
     mm_strlist headers;         /* "Name: value", HTTP responses */
@@ -135,6 +146,8 @@ const char *mm_network_problem(const char *entry);
 const char *mm_token_problem(const char *token);
 
 const char *mm_mode_name(mm_mode mode);
+/* "elicit", "token" or "none"; the default as "default". */
+const char *mm_write_confirmation_name(mm_write_confirmation c);
 
 /* The mode and categories a session asks for, by one set of rules wherever they are given
  * (the command line, environment and env file, or an HTTP initialize's query parameters

@@ -24,7 +24,22 @@ struct mm_metrics {
     atomic_ullong retries[3]; /* 429, 5xx, network */
     atomic_ullong rotations;
     atomic_ullong rate_waited, rate_refused;
+    atomic_ullong writes[MM_WRITE_OUTCOMES];
 };
+
+const char *mm_write_outcome_name(mm_write_outcome o)
+{
+    static const char *const names[] = {"dry-run",  "preview",   "accepted",
+                                        "sent",     "refused",   "expired",
+                                        "declined", "cancelled", "audit-failed"};
+    return (unsigned)o < MM_WRITE_OUTCOMES ? names[o] : "?";
+}
+
+void mm_metrics_write(mm_metrics *m, mm_write_outcome o)
+{
+    if ((unsigned)o < MM_WRITE_OUTCOMES)
+        atomic_fetch_add(&m->writes[o], 1);
+}
 
 mm_metrics *mm_metrics_create(const char *const *category_names, size_t category_count)
 {
@@ -165,6 +180,12 @@ char *mm_metrics_render(mm_metrics *m, const mm_metrics_gauges *g)
             "mistmcp_rate_limited_total{outcome=\"waited\"} %llu\n"
             "mistmcp_rate_limited_total{outcome=\"refused\"} %llu\n",
             atomic_load(&m->rate_waited), atomic_load(&m->rate_refused));
+    fputs("# HELP mistmcp_writes_total Write attempts by outcome (the audit log's outcomes).\n"
+          "# TYPE mistmcp_writes_total counter\n",
+          f);
+    for (int o = 0; o < MM_WRITE_OUTCOMES; o++)
+        fprintf(f, "mistmcp_writes_total{outcome=\"%s\"} %llu\n", mm_write_outcome_name(o),
+                atomic_load(&m->writes[o]));
     fclose(f);
     return buf;
 }

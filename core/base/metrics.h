@@ -31,6 +31,25 @@ void mm_metrics_retry(mm_metrics *m, const char *reason);
 /* A call held by the client-side rate limit: it waited (1) or was refused (0). */
 void mm_metrics_rate_limited(mm_metrics *m, int waited);
 
+/* What became of one write attempt (mcp/write_gate.h); the audit log's outcomes, plus
+ * MM_WRITE_AUDIT_FAILED (refused because its audit line could not be written). */
+typedef enum mm_write_outcome {
+    MM_WRITE_DRY_RUN = 0, /* dry_run: previewed, nothing sent */
+    MM_WRITE_PREVIEW,     /* token mode: previewed and a token issued, nothing sent */
+    MM_WRITE_ACCEPTED,    /* confirmed (or mode none): about to be sent */
+    MM_WRITE_SENT,        /* sent: Mist's answer (or none) recorded */
+    MM_WRITE_REFUSED,     /* a confirmation token unknown, used, or for another call */
+    MM_WRITE_EXPIRED,     /* a confirmation token past its 5 minutes */
+    MM_WRITE_DECLINED,    /* elicitation: the user declined */
+    MM_WRITE_CANCELLED,   /* elicitation: dismissed, no answer in time, or the call cancelled */
+    MM_WRITE_AUDIT_FAILED,
+    MM_WRITE_OUTCOMES
+} mm_write_outcome;
+/* "dry-run", "preview", "accepted", "sent", "refused", "expired", "declined", "cancelled",
+ * "audit-failed". */
+const char *mm_write_outcome_name(mm_write_outcome outcome);
+void mm_metrics_write(mm_metrics *m, mm_write_outcome outcome);
+
 /* Gauges read from their owners at rendering time. */
 typedef struct mm_metrics_gauges {
     size_t sessions;             /* client sessions open now */

@@ -32,8 +32,11 @@ int mm_stop_signal_install(void)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     /* systemctl reload (mistmcp.service's ExecReload) sends SIGHUP, whose default would stop
-     * the server. Logs go to stderr, so there is no file to reopen yet: it is ignored. */
-    signal(SIGHUP, SIG_IGN);
+     * the server. An audit log file (base/audit_log.c, opened before this) reopens on it;
+     * without one there is nothing to reopen, and it is ignored. */
+    struct sigaction hup;
+    if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler == SIG_DFL)
+        signal(SIGHUP, SIG_IGN);
     return pipe_fds[0];
 }
 

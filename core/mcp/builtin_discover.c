@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "mcp/protocol.h"
 #include "mcp/tool_search.h"
+#include "mcp/write_gate.h"
 #include "mist/result_shape.h"
 #include "registry/catalog.h"
 
@@ -219,8 +220,22 @@ static cJSON *describe(const mistmcp_tool *t, const char *category, const cJSON 
         cJSON_AddBoolToObject(o, "required", p->required);
         cJSON_AddItemToArray(params, o);
     }
-    cJSON_AddItemToObject(d, "inputSchema",
-                          schema ? cJSON_Duplicate(schema, 1) : cJSON_Parse(t->input_schema));
+    cJSON *input = schema ? cJSON_Duplicate(schema, 1) : cJSON_Parse(t->input_schema);
+    cJSON *props = cJSON_GetObjectItemCaseSensitive(input, "properties");
+    if (mm_write_tool(t) && cJSON_IsObject(props)) {
+        /* The write gate's two arguments (mcp/write_gate.h): every write tool takes them; the
+         * listing leaves them out (30 bytes a tool would pass the tools/list budget). */
+        cJSON *dry = cJSON_AddObjectToObject(props, "dry_run");
+        cJSON_AddStringToObject(dry, "type", "boolean");
+        cJSON_AddStringToObject(dry, "description",
+                                "true: answer a preview of the change and send nothing.");
+        cJSON *confirm = cJSON_AddObjectToObject(props, "confirm");
+        cJSON_AddStringToObject(confirm, "type", "string");
+        cJSON_AddStringToObject(confirm, "description",
+                                "The one-time token the preview of this same call gave: sends "
+                                "it. Only once the user agreed to the preview.");
+    }
+    cJSON_AddItemToObject(d, "inputSchema", input);
     if (at) { /* complete, not the listing's digest, unless too big: then by depth */
         int kept = 0;
         cJSON *shown = mm_body_schema_pruned(at, path, DESCRIBE_BODY_MAX, &kept);

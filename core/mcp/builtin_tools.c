@@ -338,7 +338,8 @@ void mm_builtins_init(mm_registry *reg)
                  .description = "Run a Mist write tool (create, update, delete, or an action "
                                 "such as a restart) by name with its arguments. It changes the "
                                 "network: check the arguments with describeMistTool first. "
-                                "Read-only tools go through callMistTool.",
+                                "dry_run: true among the arguments previews the change and sends "
+                                "nothing. Read-only tools go through callMistTool.",
                  .input_schema = DISPATCH_SCHEMA,
                  .annotations = 0, /* MCP's defaults: destructive, not idempotent, open world */
                  .kind = MISTMCP_TOOL_CUSTOM},

@@ -5,7 +5,9 @@
 #include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/builtin_tools.h"
+#include "mcp/client_request.h"
 #include "mcp/tool_exec.h"
+#include "mcp/write_gate.h"
 #include "registry/tool_json.h"
 
 #include <errno.h>
@@ -75,6 +77,15 @@ static char *instructions(const mm_session *s)
                        "callMistTool runs read-only tools only; a write tool you do not have in "
                        "your list runs through callMistWriteTool. ");
     }
+    if (s->write_tools) /* issue 16: what a write does first */
+        mm_appendf(&text, &used, &cap, "%s",
+                   s->srv->cfg->write_confirmation == MM_CONFIRM_NONE
+                       ? "Writes reach Mist at once; add dry_run: true to a write tool's "
+                         "arguments to see what it would change without sending it. "
+                       : "A write tool's first call sends nothing: it answers a preview of the "
+                         "change and a one-time token. Show the preview to the user; only if "
+                         "they agree, repeat the same call with confirm: <token> added to its "
+                         "arguments. dry_run: true previews without a token. ");
     mm_appendf(&text, &used, &cap,
                "Results are Mist's JSON; large answers are cut with a note on how to page.");
     return text;
@@ -89,6 +100,19 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
             chosen = supported_versions[i];
     pthread_mutex_lock(&s->lock);
     snprintf(s->protocol_version, sizeof s->protocol_version, "%s", chosen);
+    pthread_mutex_unlock(&s->lock);
+    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(params, "clientInfo");
+    const cJSON *cn = cJSON_GetObjectItemCaseSensitive(ci, "name");
+    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(ci, "version");
+    mm_session_set_client(s, cJSON_IsString(cn) ? cn->valuestring : NULL,
+                          cJSON_IsString(cv) ? cv->valuestring : NULL);
+    /* client/elicitation: {} means form mode; {"url": {}} alone does not (2025-11-25) */
+    const cJSON *caps_in = cJSON_GetObjectItemCaseSensitive(params, "capabilities");
+    const cJSON *el = cJSON_GetObjectItemCaseSensitive(caps_in, "elicitation");
+    int elicits =
+        cJSON_IsObject(el) && (!el->child || cJSON_GetObjectItemCaseSensitive(el, "form"));
+    pthread_mutex_lock(&s->lock);
+    s->client_elicits = elicits;
     pthread_mutex_unlock(&s->lock);
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "protocolVersion", chosen);
@@ -397,10 +421,14 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
         return mm_protocol_error(id_ok ? id : NULL, MM_INVALID_REQUEST, text);
     }
     if (!method) {
-        /* A response from the client (to a request we never send yet): nothing to answer. */
+        /* A reply from the client: to a request of ours (an elicitation), or dropped. */
         if (cJSON_GetObjectItemCaseSensitive(msg, "result") ||
-            cJSON_GetObjectItemCaseSensitive(msg, "error"))
+            cJSON_GetObjectItemCaseSensitive(msg, "error")) {
+            mm_client_requests *asks = mm_session_asks(s, 0);
+            if (asks) /* none: we never asked anything */
+                mm_client_requests_deliver(asks, msg);
             return NULL;
+        }
         return mm_protocol_error(id, MM_INVALID_REQUEST, "the message has no method");
     }
     if (!cJSON_IsString(method))
@@ -530,14 +558,18 @@ int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
     if (progress_token(params) || mm_session_client_wants_log(s, MISTMCP_LOG_DEBUG))
         return 1;
     const mm_builtin *b = mm_builtin_find(name->valuestring);
-    if (b) /* the two that can announce list changes or run a tool that notifies */
+    if (b && strcmp(b->tool.name, "callMistWriteTool") == 0 && mm_write_gate_elicits(s))
+        return 1; /* the user is asked on the call's own stream */
+    if (b)        /* the two that can announce list changes or run a tool that notifies */
         return mm_builtin_visible(b, s) && (strcmp(b->tool.name, "manageMcpTools") == 0 ||
                                             strcmp(b->tool.name, "callMistTool") == 0 ||
                                             strcmp(b->tool.name, "callMistWriteTool") == 0);
     mm_category *cat = NULL;
     const mistmcp_tool *t = mm_session_find_tool(s, name->valuestring, &cat, NULL);
-    int custom = t && t->kind == MISTMCP_TOOL_CUSTOM; /* its handler may log */
+    /* a custom handler may log; an elicited write asks the user on the call's stream */
+    int notifies =
+        t && (t->kind == MISTMCP_TOOL_CUSTOM || (mm_write_tool(t) && mm_write_gate_elicits(s)));
     if (cat)
         mm_registry_release(s->srv->registry, cat);
-    return custom;
+    return notifies;
 }

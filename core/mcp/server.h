@@ -20,6 +20,7 @@ struct mm_registry;
 struct mm_mist_client;
 struct mm_metrics;
 struct mm_rate_limit;
+struct mm_audit_log;
 
 typedef struct mm_server {
     const mm_config *cfg;
@@ -28,6 +29,7 @@ typedef struct mm_server {
     const char *version;         /* mistmcp's version */
     struct mm_metrics *metrics;  /* may be NULL (then nothing is counted) */
     struct mm_rate_limit *rate_limit; /* per-token client-side limit; NULL: off */
+    struct mm_audit_log *audit;       /* --audit-log, its own lock; NULL: none */
 } mm_server;
 
 #endif

@@ -1,8 +1,12 @@
-#define _DEFAULT_SOURCE /* explicit_bzero */
+#define _GNU_SOURCE /* explicit_bzero, getrandom */
 #include "mcp/session.h"
 
 #include "base/util.h"
+#include "mcp/client_request.h"
+#include "mcp/write_confirm.h"
 #include "mist/client.h"
+
+#include <sys/random.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +98,10 @@ void mm_session_destroy(mm_session **sp)
     free(s->tokens);
     free(s->org_id);
     free(s->enabled);
+    free(s->client_name);
+    free(s->client_version);
+    mm_write_tokens_destroy(&s->write_tokens);
+    mm_client_requests_destroy(&s->asks);
     mm_mist_client_destroy(&s->mist);
     if (s->on_destroy)
         s->on_destroy(s->send_ctx);
@@ -128,6 +136,11 @@ static void send_to(mm_session *s, const mm_inflight *req, cJSON *msg)
     else
         s->send(s->send_ctx, text);
     free(text);
+}
+
+void mm_session_send_on(mm_session *s, const mm_inflight *req, cJSON *msg)
+{
+    send_to(s, req, msg);
 }
 
 void mm_session_send(mm_session *s, cJSON *msg)
@@ -313,4 +326,71 @@ int mm_session_is_initialized(mm_session *s)
     int r = s->initialized;
     pthread_mutex_unlock(&s->lock);
     return r;
+}
+
+void mm_session_set_client(mm_session *s, const char *name, const char *version)
+{
+    pthread_mutex_lock(&s->lock);
+    free(s->client_name);
+    free(s->client_version);
+    s->client_name = name ? mm_xstrdup(name) : NULL;
+    s->client_version = version ? mm_xstrdup(version) : NULL;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void mm_session_client(mm_session *s, char *name, size_t name_size, char *version,
+                       size_t version_size)
+{
+    pthread_mutex_lock(&s->lock);
+    snprintf(name, name_size, "%s", s->client_name ? s->client_name : "");
+    snprintf(version, version_size, "%s", s->client_version ? s->client_version : "");
+    pthread_mutex_unlock(&s->lock);
+}
+
+int mm_session_client_elicits(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int v = s->client_elicits;
+    pthread_mutex_unlock(&s->lock);
+    return v;
+}
+
+/* The write tokens and the client requests are made on first use: most sessions never write,
+ * and an idle session should cost little (the HTTP load test holds 10,000 of them). */
+struct mm_write_tokens *mm_session_write_tokens(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!s->write_tokens)
+        s->write_tokens = mm_write_tokens_create();
+    struct mm_write_tokens *t = s->write_tokens;
+    pthread_mutex_unlock(&s->lock);
+    return t;
+}
+
+struct mm_client_requests *mm_session_asks(mm_session *s, int create)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!s->asks && create)
+        s->asks = mm_client_requests_create();
+    struct mm_client_requests *t = s->asks;
+    pthread_mutex_unlock(&s->lock);
+    return t;
+}
+
+const char *mm_session_id(mm_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!s->id[0]) { /* not the HTTP store's: drawn now, once (most sessions never need one) */
+        static const char hex[] = "0123456789abcdef";
+        unsigned char raw[16] = {0};
+        if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+            memset(raw, 0, sizeof raw); /* an id for logs only: zeros say the OS failed */
+        for (size_t i = 0; i < sizeof raw; i++) {
+            s->id[2 * i] = hex[raw[i] >> 4];
+            s->id[2 * i + 1] = hex[raw[i] & 15];
+        }
+        s->id[2 * sizeof raw] = '\0';
+    }
+    pthread_mutex_unlock(&s->lock);
+    return s->id;
 }

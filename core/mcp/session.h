@@ -30,8 +30,23 @@ typedef struct mm_inflight {
     struct mm_inflight *next;
 } mm_inflight;
 
+struct mm_write_tokens;
+struct mm_client_requests;
+
 typedef struct mm_session {
     const mm_server *srv;
+    /* The session's id for the audit log (read it with mm_session_id): the HTTP session id,
+     * set by the session store when it adds the session, else "" until first asked for. */
+    char id[40];
+    /* initialize's clientInfo (under lock; NULL until then), for the audit log. */
+    char *client_name, *client_version;
+    /* Write confirmation tokens issued to this session (mcp/write_confirm.h) and requests sent
+     * to the client awaiting replies (mcp/client_request.h): owned, made on first use (under
+     * lock: mm_session_write_tokens, mm_session_asks), NULL until then. */
+    struct mm_write_tokens *write_tokens;
+    struct mm_client_requests *asks;
+    /* initialize declared capabilities.elicitation with form mode (under lock). */
+    int client_elicits;
     pthread_mutex_t lock;
     mm_mode mode;
     int write_tools;
@@ -81,6 +96,9 @@ int mm_session_rotate_token(mm_session *s, const char *used);
 void mm_session_token_accepted(mm_session *s);
 /* Sends a JSON-RPC message (takes ownership of msg). */
 void mm_session_send(mm_session *s, cJSON *msg);
+/* Sends msg (taken) on req's stream when it has one (an HTTP POST's event stream), else as
+ * mm_session_send; req may be NULL. */
+void mm_session_send_on(mm_session *s, const mm_inflight *req, cJSON *msg);
 /* Sends a notification method with params (takes ownership of params, may be NULL). req is
  * the request it is about (its stream, if it has one, carries it), or NULL. */
 void mm_session_notify(mm_session *s, const mm_inflight *req, const char *method, cJSON *params);
@@ -114,6 +132,22 @@ void mm_session_cancel(mm_session *s, const cJSON *id);
 int mm_session_is_initialized(mm_session *s);
 /* Cancels every request in flight and every later one: the session is ending. */
 void mm_session_cancel_all(mm_session *s);
+
+/* Records initialize's clientInfo name and version (each may be NULL). */
+void mm_session_set_client(mm_session *s, const char *name, const char *version);
+/* The session's id for logs: the HTTP session id, else 32 random hex digits drawn on the
+ * first call. Thread-safe; valid for the session's life. */
+const char *mm_session_id(mm_session *s);
+/* The session's write token store, made on first use. Thread-safe; valid for its life. */
+struct mm_write_tokens *mm_session_write_tokens(mm_session *s);
+/* The session's table of requests to the client: made on first use when create is set, else
+ * NULL if none was ever made. Thread-safe; valid for its life. */
+struct mm_client_requests *mm_session_asks(mm_session *s, int create);
+/* 1 if the client declared form-mode elicitation at initialize. */
+int mm_session_client_elicits(mm_session *s);
+/* "name/version" of the client (or "unknown"), into buf. */
+void mm_session_client(mm_session *s, char *name, size_t name_size, char *version,
+                       size_t version_size);
 
 /* 1 if the tool is visible in this session (write tools only with write_tools). */
 int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool);

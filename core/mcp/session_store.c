@@ -266,6 +266,7 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
         e->client = c;
     }
     e->session = session;
+    snprintf(session->id, sizeof session->id, "%s", e->id); /* the audit log's session id */
     session->on_token_accepted = token_accepted;
     session->accepted_ctx = e;
     mm_hash_map_put(st->ids, e->id, MM_SESSION_ID_LEN, e);

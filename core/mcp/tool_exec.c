@@ -7,6 +7,7 @@
 #include "mcp/args_check.h"
 #include "mcp/host_api.h"
 #include "mcp/tool_call.h"
+#include "mcp/write_gate.h"
 #include "mist/call.h"
 #include "mist/request_build.h"
 #include "mist/result_shape.h"
@@ -81,9 +82,13 @@ static int no_token(const mm_session *s, char *err, size_t err_size)
                    "given with --env-file PATH (or MIST_ENV_FILE)");
 }
 
-static int send_raw(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
-                    mistmcp_response **out, char *err, size_t err_size)
+int mm_tool_send(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                 mistmcp_response **out, char *err, size_t err_size)
 {
+    if (mm_write_is_write(method, target) && !(ctx->write && ctx->write->sending))
+        return mm_fail(err, err_size,
+                       "%s %.200s refused: a write reaches Mist only through the write gate",
+                       method, target);
     mm_session *s = ctx->session;
     const mm_server *srv = s->srv;
     const mm_mist_caller caller = {.client = s->mist ? s->mist : srv->mist,
@@ -124,7 +129,7 @@ cJSON *mm_tool_mist_call(mm_call_ctx *ctx, const char *method, const char *targe
     mistmcp_response *r = NULL;
     char err[512];
     mm_tool_progress(ctx, 0, 1, "calling the Mist API");
-    if (send_raw(ctx, method, target, body, &r, err, sizeof err) != 0)
+    if (mm_tool_send(ctx, method, target, body, &r, err, sizeof err) != 0)
         return mm_result_text(err, 1);
     cJSON *res = mm_result_from_response(r, ctx->session->srv->cfg->max_result_bytes);
     mm_mist_response_free(&r);
@@ -200,7 +205,14 @@ static int hook_mist(void *p, const char *method, const char *path, const char *
     size_t n = strlen(path) + (query ? strlen(query) : 0) + 2;
     char *target = mm_xmalloc(n);
     snprintf(target, n, "%s%s%s", path, query && *query ? "?" : "", query ? query : "");
-    int rc = send_raw(ctx, method, target, body, out, err, err_size);
+    int rc = mm_write_is_write(method, target)
+                 ? mm_write_gate_request(ctx, method, target, body, out, err, err_size)
+                 : mm_tool_send(ctx, method, target, body, out, err, err_size);
+    if (rc == 1 || rc == 2) /* not sent: the call's result will say why */
+        rc = mm_fail(err, err_size, "%s %.200s was not sent: %s", method, target,
+                     rc == 2               ? "the user did not accept it"
+                     : ctx->write->dry_run ? "this is a dry run"
+                                           : "it awaits confirmation");
     free(target);
     return rc;
 }
@@ -249,8 +261,44 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
     mm_request req;
     if (mm_request_build(t, args, &req, err, sizeof err) != 0)
         return invalid_args(t, err);
-    cJSON *res = mm_tool_mist_call(ctx, req.method, req.target, req.body);
+    cJSON *res;
+    if (!ctx->write) {
+        res = mm_tool_mist_call(ctx, req.method, req.target, req.body);
+    } else if (!(res = mm_write_gate_redeem(ctx, req.method, req.target, req.body))) {
+        mistmcp_response *r = NULL;
+        char why[700];
+        mm_tool_progress(ctx, 0, 1, "calling the Mist API");
+        int rc = mm_write_gate_request(ctx, req.method, req.target, req.body, &r, why, sizeof why);
+        if (rc == 0) {
+            res = mm_result_from_response(r, ctx->session->srv->cfg->max_result_bytes);
+            mm_mist_response_free(&r);
+            mm_tool_progress(ctx, 1, 1, NULL);
+        } else {
+            res = rc == 1 || rc == 2 ? NULL : mm_result_text(why, 1); /* finish says */
+        }
+        res = mm_write_gate_finish(ctx, res);
+    }
     mm_request_free(&req);
+    return res;
+}
+
+static cJSON *run_custom(mm_call_ctx *ctx, cJSON *args);
+
+/* A write tool's call: the gate takes dry_run and confirm out of args first (mcp/write_gate.h)
+ * and is the call's write state while it runs. */
+static cJSON *run_write(mm_call_ctx *ctx, cJSON *args, cJSON *(*run)(mm_call_ctx *, cJSON *))
+{
+    mm_write_call w;
+    mm_call_ctx sub = *ctx;
+    sub.write = &w;
+    if (ctx->tool->kind == MISTMCP_TOOL_DECLARATIVE) /* the token binds the default org too */
+        mm_request_default_org(ctx->tool, args, ctx->session->org_id);
+    cJSON *res = mm_write_gate_begin(ctx->tool, args, &w);
+    if (!res)
+        res = run(&sub, args);
+    else if (run == run_custom)
+        cJSON_Delete(args);
+    mm_write_call_free(&w);
     return res;
 }
 
@@ -258,6 +306,8 @@ static cJSON *run_custom(mm_call_ctx *ctx, cJSON *args)
 {
     const mistmcp_tool *t = ctx->tool;
     cJSON *refused = check_args(ctx, args);
+    if (!refused && ctx->write) /* a confirm token is redeemed before the plugin runs */
+        refused = mm_write_gate_redeem(ctx, NULL, NULL, NULL);
     if (refused) {
         cJSON_Delete(args);
         return refused;
@@ -272,7 +322,7 @@ static cJSON *run_custom(mm_call_ctx *ctx, cJSON *args)
     cJSON *res = hrc == 0 ? mm_call_take_result(call)
                           : mm_result_text("The tool failed inside its plugin.", 1);
     mm_call_destroy(&call);
-    return res;
+    return ctx->write ? mm_write_gate_finish(ctx, res) : res;
 }
 
 cJSON *mm_tool_execute(mm_call_ctx *ctx, cJSON *args)
@@ -283,9 +333,10 @@ cJSON *mm_tool_execute(mm_call_ctx *ctx, cJSON *args)
         cJSON_Delete(args);
         return mm_result_text("Invalid arguments: 'arguments' must be a JSON object.", 1);
     }
-    if (ctx->tool->kind == MISTMCP_TOOL_CUSTOM)
-        return run_custom(ctx, args); /* takes args */
-    cJSON *res = run_declarative(ctx, args);
+    int write = mm_write_tool(ctx->tool) && ctx->session->write_tools;
+    if (ctx->tool->kind == MISTMCP_TOOL_CUSTOM) /* takes args */
+        return write ? run_write(ctx, args, run_custom) : run_custom(ctx, args);
+    cJSON *res = write ? run_write(ctx, args, run_declarative) : run_declarative(ctx, args);
     cJSON_Delete(args);
     return res;
 }

@@ -8,6 +8,7 @@
 #define MISTMCP_CORE_MCP_TOOL_EXEC_H
 
 #include "mcp/session.h"
+#include "mcp/write_gate.h"
 #include "mist/client.h"
 
 #include <cjson/cJSON.h>
@@ -18,13 +19,22 @@ typedef struct mm_call_ctx {
     mm_inflight *request;        /* for cancellation, may be NULL */
     const cJSON *progress_token; /* may be NULL */
     const mistmcp_tool *tool;
-    const cJSON *schema; /* the tool's parsed input schema, or NULL: parse tool->input_schema */
+    const cJSON *schema;  /* the tool's parsed input schema, or NULL: parse tool->input_schema */
+    mm_write_call *write; /* a write tool's call: the gate's state (mcp/write_gate.h), or NULL */
 } mm_call_ctx;
 
 /* Runs a plugin tool; takes ownership of args (may be NULL). Returns a CallToolResult. */
 cJSON *mm_tool_execute(mm_call_ctx *ctx, cJSON *args);
 
-/* Sends method target to Mist with the session's token and shapes the answer. */
+/* Sends one request to Mist with the session's token: every Mist request of a tool call goes
+ * through here. A write (mm_write_is_write) is refused unless the write gate is sending it
+ * (ctx->write->sending): nothing reaches Mist around the gate. Returns 0 with *out, or -1
+ * with err. */
+int mm_tool_send(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                 mistmcp_response **out, char *err, size_t err_size);
+
+/* Sends method target to Mist with the session's token and shapes the answer (a write is
+ * refused, as by mm_tool_send: writes go through the gate). */
 cJSON *mm_tool_mist_call(mm_call_ctx *ctx, const char *method, const char *target,
                          const char *body);
 

@@ -49,7 +49,8 @@ static int start(const char *mistmcp, const char *plugin_dir, int writes)
         args[n++] = (char *)rest[i];
     if (writes)
         args[n++] = "--enable-write-tools";
-    char *env[] = {"HOME=/tmp", NULL};
+    /* writes go straight through: what they change in the demo world is the point here */
+    char *env[] = {"MISTMCP_WRITE_CONFIRMATION=none", "HOME=/tmp", NULL};
     c = (mm_mcp_client){.child.stderr_path = "/dev/null", .timeout_ms = vg && *vg ? 120000 : 0};
     return mm_mcp_start(&c, args, env);
 }

@@ -211,7 +211,9 @@ int main(int argc, char **argv)
     if (port <= 0)
         return check_summary();
     snprintf(base_env, sizeof base_env, "MISTMCP_API_BASE_URL=http://127.0.0.1:%d", port);
-    char *env[] = {base_env, "MIST_API_TOKEN=tokN", "HOME=/tmp", NULL};
+    /* writes go straight through: the numbers they carry are the point here */
+    char *env[] = {base_env, "MIST_API_TOKEN=tokN", "MISTMCP_WRITE_CONFIRMATION=none", "HOME=/tmp",
+                   NULL};
     char *args[] = {argv[1],
                     "--plugin-dir",
                     argv[3],

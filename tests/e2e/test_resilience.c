@@ -36,7 +36,8 @@ static void start(const char *tokens, const char *const *extra)
 {
     char token_env[256];
     snprintf(token_env, sizeof token_env, "MIST_API_TOKEN=%s", tokens);
-    char *env[] = {base_env, token_env, "HOME=/tmp", NULL};
+    /* writes go straight through (issue 16's confirmation is tested in test_write_confirm.c) */
+    char *env[] = {base_env, token_env, "MISTMCP_WRITE_CONFIRMATION=none", "HOME=/tmp", NULL};
     char *argv[32] = {0};
     int n = 0;
     const char *vg = getenv("MM_E2E_VALGRIND");

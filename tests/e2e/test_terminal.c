@@ -37,7 +37,9 @@
 
 static const char *mistmcp, *plugin_dir, *work;
 static char log_path[512], base_env[128];
-static char *env[] = {base_env, "MIST_API_TOKEN=tok-term", "HOME=/tmp", NULL};
+/* writes go straight through from the terminal (the operator at the keyboard chose none) */
+static char *env[] = {base_env, "MIST_API_TOKEN=tok-term", "MISTMCP_WRITE_CONFIRMATION=none",
+                      "HOME=/tmp", NULL};
 
 typedef struct run_result {
     int status; /* exit status, or -1 */

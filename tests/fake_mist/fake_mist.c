@@ -32,6 +32,7 @@
  *                                      also sends X-Page-* headers
  *   paged                              a JSON array with X-Page-* headers (total 250)
  *   anything else                      200 echoing {"method", "path", "query", "body"}
+ * Every answer built here carries X-Request-Id: fake-<n> (n counts answers from 1).
  * A request whose client went away before the answer was complete is logged once more as
  * {"event": "aborted", "path": ...}.
  * Paths and query values are kept as sent, %-encoding included.
@@ -51,6 +52,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +186,10 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, cJSON *
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", "application/json");
+    static atomic_uint answered; /* X-Request-Id, as Mist names each answer: "fake-<n>" */
+    char request_id[32];
+    snprintf(request_id, sizeof request_id, "fake-%u", atomic_fetch_add(&answered, 1) + 1);
+    MHD_add_response_header(r, "X-Request-Id", request_id);
     if (status == 429)
         MHD_add_response_header(r, "Retry-After", "1");
     if (paged) {

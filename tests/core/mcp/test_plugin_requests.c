@@ -3,7 +3,8 @@
  * a read-only tool, or any tool of a server started without --enable-write-tools, sends GETs
  * only, and not a GET whose path performs an action (".../upgrade/{id}/cancel": Mist acts on
  * it, so it is a write); paths with dot segments and queries with '#' or raw bytes are
- * refused; an unknown method is refused. Issue 13, row 12 and the acting-GET finding.
+ * refused; an unknown method is refused. Issue 13, row 12 and the acting-GET finding. And a
+ * write a plugin sends waits for confirmation like any other (issue 16's write gate).
  *
  * The plugin is the test plugin built with TP_REQUESTER (tests/plugins/test_plugin.c): its
  * tools send the method, path and query they are given. The Mist client's base URL is a
@@ -124,6 +125,9 @@ int main(int argc, char **argv)
     mm_mist_client *mist = mm_mist_client_create(&mo);
     mm_config read_cfg = {0}, write_cfg = {0};
     write_cfg.enable_write_tools = 1;
+    /* What the hook lets through is the point here, not the confirmation of writes (issue 16,
+     * e2e.write_confirmation): writes go straight through, as with --write-confirmation none. */
+    write_cfg.write_confirmation = MM_CONFIRM_NONE;
     mm_server read_srv = {.cfg = &read_cfg, .registry = reg, .mist = mist, .version = "0"};
     mm_server write_srv = read_srv;
     write_srv.cfg = &write_cfg;
@@ -158,6 +162,16 @@ int main(int argc, char **argv)
     expect(rw, conn, "requesterWrite", "GET", sites, "a=1 2", 0, "query must be encoded");
     expect(rw, conn, "requesterWrite", "TRACE", sites, NULL, 0, "method must be");
     mm_session_destroy(&rw);
+
+    /* With confirmation (the default without elicitation: a token), the write a plugin sends
+     * through the host stops at the preview: nothing reaches the Mist address. */
+    write_cfg.write_confirmation = MM_CONFIRM_TOKEN;
+    mm_session *confirm = session(&write_srv);
+    text = call(confirm, conn, "requesterWrite", "POST", sites, NULL, &is_error);
+    CHECK_MSG(!was_sent(text) && strstr(text, "Nothing was sent"),
+              "a plugin's POST waits for confirmation: %s", text);
+    free(text);
+    mm_session_destroy(&confirm);
 
     mm_mist_conn_destroy(&conn);
     mm_mist_client_destroy(&mist);

@@ -1,7 +1,8 @@
 // The demo cloud over Streamable HTTP (issue 15, item 4), with the official MCP TypeScript SDK
 // client: two sessions, each with its own token, change the demo world, and neither sees the
 // other's changes; a session with a token of its own sees the world unchanged; without
-// --enable-write-tools a session cannot change anything.
+// --enable-write-tools a session cannot change anything. Each write is previewed, then
+// confirmed with its one-time token (issue 16).
 //
 // usage: node demo_http_writes.mjs MISTMCP PLUGIN_DIR
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -23,9 +24,17 @@ async function connect(base, token) {
   return client;
 }
 
-// The JSON a tool answered; throws with the text on an error result.
+// The JSON a tool answered; throws with the text on an error result. A write is previewed
+// first and sends nothing (issue 16, token mode, the default): it is confirmed here with the
+// token its preview gave, as a user who read the preview would, so each session confirms its
+// own writes independently.
 async function call(client, name, args) {
-  const r = await client.callTool({ name, arguments: args });
+  let r = await client.callTool({ name, arguments: args });
+  const token = r.structuredContent?.confirmation?.token;
+  if (token) {
+    assert.match(r.content[0].text, /^Nothing was sent yet\./);
+    r = await client.callTool({ name, arguments: { ...args, confirm: token } });
+  }
   if (r.isError) throw new Error(`${name}: ${r.content[0].text}`);
   const text = r.content[0].text;
   return text.startsWith("Done:") ? text : JSON.parse(text);
@@ -68,8 +77,10 @@ await check("a third token starts from the world as it is at start", async () =>
   await c.close();
 });
 await check("a bad body is Mist's 400 naming the field", async () => {
-  const r = await a.callTool({ name: "createOrgWlan",
-    arguments: { org_id: org, body: { ssid: "x", auth: { type: "wpa9" } } } });
+  const args = { org_id: org, body: { ssid: "x", auth: { type: "wpa9" } } };
+  let r = await a.callTool({ name: "createOrgWlan", arguments: args });
+  r = await a.callTool({ name: "createOrgWlan",
+    arguments: { ...args, confirm: r.structuredContent.confirmation.token } });
   assert.ok(r.isError);
   assert.match(r.content[0].text, /HTTP 400: body\.auth\.type: not one of the enum's values: "eap"/);
 });

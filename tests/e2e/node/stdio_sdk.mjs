@@ -178,7 +178,14 @@ await check("custom mode with write tools", async () => {
   assert.ok(names.includes("createOrgWlan") && names.includes("listOrgWlans"));
   const create = tools.find((t) => t.name === "createOrgWlan");
   assert.equal(create.annotations.destructiveHint, true);
-  const r = await client.callTool({ name: "createOrgWlan", arguments: { body: { ssid: "guest" } } });
+  // Issue 16: the first call previews and sends nothing; the same call with its token sends.
+  const before = readFileSync(log, "utf8");
+  let r = await client.callTool({ name: "createOrgWlan", arguments: { body: { ssid: "guest" } } });
+  assert.equal(r.isError, undefined, JSON.stringify(r));
+  assert.match(r.content[0].text, /^Nothing was sent yet\. The write:\nPOST \/api\/v1\/orgs\/org-9\/wlans/);
+  assert.equal(readFileSync(log, "utf8"), before, "the preview sent nothing");
+  const token = r.structuredContent.confirmation.token;
+  r = await client.callTool({ name: "createOrgWlan", arguments: { body: { ssid: "guest" }, confirm: token } });
   assert.equal(r.isError, undefined, JSON.stringify(r));
   const req = lastRequest();
   assert.equal(req.method, "POST");
@@ -237,6 +244,10 @@ await check("reads and writes each through their own dispatcher", async () => {
   assert.match(r.content[0].text, /listOrgWlans: it only reads: run it with callMistTool/);
   r = await call("callMistWriteTool", { name: "createOrgWlan", enable_category: true,
     arguments: { org_id: "org-9", body: { ssid: "via-dispatcher" } } });
+  assert.equal(r.isError, undefined, JSON.stringify(r));
+  const token = r.structuredContent.confirmation.token; // issue 16: previewed, then confirmed
+  r = await call("callMistWriteTool", { name: "createOrgWlan",
+    arguments: { org_id: "org-9", body: { ssid: "via-dispatcher" }, confirm: token } });
   assert.equal(r.isError, undefined, JSON.stringify(r));
   let req = lastRequest();
   assert.equal(req.method, "POST");

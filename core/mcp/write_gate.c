@@ -1,0 +1,445 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mcp/write_gate.h"
+
+#include "base/action_path.h"
+#include "base/json_exact.h"
+#include "base/util.h"
+#include "mcp/client_request.h"
+#include "mcp/tool_exec.h"
+#include "mcp/write_audit.h"
+#include "mcp/write_preview.h"
+#include "mist/response.h"
+#include "mist/result_shape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int mm_write_is_write(const char *method, const char *target)
+{
+    if (strcmp(method, "GET") != 0)
+        return 1;
+    char path[2048];
+    snprintf(path, sizeof path, "%.*s", (int)strcspn(target, "?"), target);
+    return mm_action_path_word(path) != NULL;
+}
+
+int mm_write_tool(const mistmcp_tool *t)
+{
+    if (t->kind == MISTMCP_TOOL_CUSTOM)
+        return !(t->annotations & MISTMCP_ANN_READ_ONLY);
+    return t->method != MISTMCP_HTTP_GET || (t->path && mm_action_path_word(t->path));
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    return strcmp(x->string ? x->string : "", y->string ? y->string : "");
+}
+
+/* Sorts the members of every object in v by name. */
+static void sort_members(cJSON *v)
+{
+    if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+        return;
+    size_t n = 0;
+    for (cJSON *c = v->child; c; c = c->next, n++)
+        sort_members(c);
+    if (!cJSON_IsObject(v) || n < 2)
+        return;
+    cJSON **items = mm_xmalloc(n * sizeof *items);
+    size_t i = 0;
+    for (cJSON *c = v->child; c; c = c->next)
+        items[i++] = c;
+    qsort(items, n, sizeof *items, by_name);
+    for (i = 0; i < n; i++) {
+        items[i]->prev = i ? items[i - 1] : items[n - 1]; /* cJSON: child->prev is the last */
+        items[i]->next = i + 1 < n ? items[i + 1] : NULL;
+    }
+    v->child = items[0];
+    free(items);
+}
+
+char *mm_write_canonical(const cJSON *args)
+{
+    cJSON *copy = cJSON_Duplicate(args, 1);
+    sort_members(copy);
+    return mm_json_take_text(copy);
+}
+
+static cJSON *invalid(const mistmcp_tool *t, const char *why)
+{
+    char text[600];
+    snprintf(text, sizeof text, "Invalid arguments for %s: %s.", t->name, why);
+    return mm_result_text(text, 1);
+}
+
+cJSON *mm_write_gate_begin(const mistmcp_tool *tool, cJSON *args, mm_write_call *w)
+{
+    memset(w, 0, sizeof *w);
+    cJSON *dry = cJSON_DetachItemFromObjectCaseSensitive(args, "dry_run");
+    cJSON *confirm = cJSON_DetachItemFromObjectCaseSensitive(args, "confirm");
+    cJSON *refused = NULL;
+    if (dry && !cJSON_IsBool(dry) && !cJSON_IsNull(dry))
+        refused = invalid(tool, "dry_run must be true or false (true: preview the write, "
+                                "send nothing)");
+    else if (confirm && !cJSON_IsString(confirm) && !cJSON_IsNull(confirm))
+        refused = invalid(tool, "confirm must be the confirmation token (a string) that the "
+                                "preview of this same call gave");
+    w->dry_run = cJSON_IsTrue(dry);
+    if (cJSON_IsString(confirm)) {
+        w->confirm = mm_xstrdup(confirm->valuestring);
+        mm_write_token_id(w->confirm, w->token_id);
+    }
+    cJSON_Delete(dry);
+    cJSON_Delete(confirm);
+    char *canon = mm_write_canonical(args);
+    mm_sha256(canon ? canon : "", canon ? strlen(canon) : 0, w->args_digest);
+    free(canon);
+    return refused;
+}
+
+/* The mode in effect for session s: the operator's, or by default elicit when the client
+ * declared form-mode elicitation, else token. */
+static mm_write_confirmation mode_in(mm_session *s)
+{
+    mm_write_confirmation c = s->srv->cfg->write_confirmation;
+    if (c != MM_CONFIRM_DEFAULT)
+        return c;
+    return mm_session_client_elicits(s) ? MM_CONFIRM_ELICIT : MM_CONFIRM_TOKEN;
+}
+
+static mm_write_confirmation mode_of(const mm_call_ctx *ctx)
+{
+    return mode_in(ctx->session);
+}
+
+int mm_write_gate_elicits(mm_session *s)
+{
+    return s->write_tools && mode_in(s) == MM_CONFIRM_ELICIT;
+}
+
+cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *target,
+                            const char *body)
+{
+    mm_write_call *w = ctx->write;
+    mm_write_confirmation mode = mode_of(ctx);
+    if (mode == MM_CONFIRM_NONE) {
+        w->cleared = !w->dry_run;
+        return NULL;
+    }
+    if (mode == MM_CONFIRM_ELICIT || !w->confirm || w->dry_run)
+        return NULL; /* elicit: each write asks the user; a token confirms nothing there */
+    mm_redeem r = mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
+                                         ctx->tool->name, w->args_digest, mm_now_ms());
+    if (r == MM_REDEEM_OK) {
+        w->cleared = 1;
+        return NULL;
+    }
+    const char *why =
+        r == MM_REDEEM_EXPIRED      ? "the confirmation token expired (a token lasts 5 minutes)"
+        : r == MM_REDEEM_OTHER_TOOL ? "the confirmation token was given for another tool"
+        : r == MM_REDEEM_OTHER_ARGS
+            ? "the arguments differ from the ones previewed (a changed argument needs a new "
+              "preview; the token is now used up)"
+            : "the confirmation token is not valid in this session (unknown, already used, or "
+              "given to another session)";
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = r == MM_REDEEM_EXPIRED ? MM_WRITE_EXPIRED : MM_WRITE_REFUSED,
+                           .confirmation_id = w->token_id,
+                           .error = why,
+                           .confirmation = "token"};
+    char err[400], text[1200];
+    if (mm_write_audit(ctx->session, &rec, err, sizeof err) != 0)
+        snprintf(text, sizeof text, "Nothing was sent: %s; and the audit log failed: %s.", why,
+                 err);
+    else
+        snprintf(text, sizeof text,
+                 "Nothing was sent: %s. Call %s again without confirm to get a new preview and "
+                 "token, show the preview to the user, and confirm only if they agree.",
+                 why, ctx->tool->name);
+    return mm_result_text(text, 1);
+}
+
+/* The current object at target for a preview, or NULL with why in note. */
+static cJSON *read_current(mm_call_ctx *ctx, const char *target, char *note, size_t note_size)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%.*s", (int)strcspn(target, "?"), target);
+    mistmcp_response *r = NULL;
+    char err[400];
+    if (mm_tool_send(ctx, "GET", path, NULL, &r, err, sizeof err) != 0) {
+        snprintf(note, note_size, "%s", err);
+        return NULL;
+    }
+    cJSON *current = NULL;
+    if (r->status >= 200 && r->status < 300)
+        current = mm_json_parse_exact(r->body, r->length, NULL);
+    if (!cJSON_IsObject(current)) {
+        snprintf(note, note_size, "GET %.300s answered HTTP %ld%s", path, r->status,
+                 r->status >= 200 && r->status < 300 ? " without a JSON object" : "");
+        cJSON_Delete(current);
+        current = NULL;
+    }
+    mm_mist_response_free(&r);
+    return current;
+}
+
+/* The value of header name in r, into out ("" if absent). */
+static void header_value(const mistmcp_response *r, const char *name, char *out, size_t size)
+{
+    *out = '\0';
+    size_t n = strlen(name);
+    for (size_t i = 0; r && i < r->header_count; i++)
+        if (strncasecmp(r->headers[i], name, n) == 0 && r->headers[i][n] == ':') {
+            const char *v = r->headers[i] + n + 1;
+            v += strspn(v, " \t");
+            snprintf(out, size, "%.*s", (int)strcspn(v, "\r\n"), v);
+            return;
+        }
+}
+
+/* The preview of one write, reading the current object first where that tells something. */
+static cJSON *make_preview(mm_call_ctx *ctx, const char *method, const char *target,
+                           const char *body)
+{
+    char note[500] = "";
+    cJSON *current = mm_write_preview_reads_current(method)
+                         ? read_current(ctx, target, note, sizeof note)
+                         : NULL;
+    cJSON *parsed = body ? mm_json_parse_exact(body, strlen(body), NULL) : NULL;
+    cJSON *p =
+        mm_write_preview(ctx->tool->name, method, target, parsed, current, *note ? note : NULL);
+    cJSON_Delete(parsed);
+    cJSON_Delete(current);
+    return p;
+}
+
+static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                     char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    int token_mode = !w->dry_run && mode_of(ctx) == MM_CONFIRM_TOKEN;
+    if (token_mode && !*w->token) {
+        if (mm_write_tokens_issue(mm_session_write_tokens(ctx->session), ctx->tool->name,
+                                  w->args_digest, mm_now_ms(), w->token, err, err_size) != 0)
+            return -1;
+        mm_write_token_id(w->token, w->token_id);
+    }
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = token_mode ? MM_WRITE_PREVIEW : MM_WRITE_DRY_RUN,
+                           .confirmation_id = token_mode ? w->token_id : NULL,
+                           .confirmation = mm_write_confirmation_name(mode_of(ctx))};
+    if (mm_write_audit(ctx->session, &rec, err, err_size) != 0)
+        return -1;
+    cJSON *p = make_preview(ctx, method, target, body);
+    if (!w->previews)
+        w->previews = cJSON_CreateArray();
+    cJSON_AddItemToArray(w->previews, p);
+    return 1;
+}
+
+/* Sends one write of a cleared call: its accepted line first (nothing unaudited leaves),
+ * then the request, then its sent line with Mist's answer. */
+static int send_now(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                    mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    mm_write_record rec = {
+        .tool = ctx->tool->name,
+        .method = method,
+        .target = target,
+        .body = body,
+        .outcome = MM_WRITE_ACCEPTED,
+        .confirmation_id = *w->token_id && mode_of(ctx) == MM_CONFIRM_TOKEN ? w->token_id : NULL,
+        .confirmation = mm_write_confirmation_name(mode_of(ctx))};
+    char why[400];
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0)
+        return mm_fail(err, err_size,
+                       "%s %.200s was not sent: its audit line could not be written (%s); no "
+                       "write is sent unaudited. Tell the operator.",
+                       method, target, why);
+    w->sending = 1;
+    int rc = mm_tool_send(ctx, method, target, body, out, err, err_size);
+    w->sending = 0;
+    char request_id[128];
+    header_value(rc == 0 ? *out : NULL, "X-Request-Id", request_id, sizeof request_id);
+    rec.outcome = MM_WRITE_SENT;
+    rec.mist_status = rc == 0 ? (*out)->status : 0;
+    rec.mist_request_id = *request_id ? request_id : NULL;
+    rec.error = rc == 0 ? NULL : err;
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0) {
+        /* Sent already: say so where the operator looks. */
+        fprintf(stderr, "mistmcp: %s %.200s was sent, but its result line failed: %s\n", method,
+                target, why);
+    }
+    return rc;
+}
+
+/* The protocol version the session negotiated is at least v (dates compare as text). */
+static int version_at_least(mm_session *s, const char *v)
+{
+    pthread_mutex_lock(&s->lock);
+    int at_least = strcmp(s->protocol_version, v) >= 0;
+    pthread_mutex_unlock(&s->lock);
+    return at_least;
+}
+
+/* What the model is told when the user's answer was not accept (reply may be NULL). */
+static const char *not_accepted(const cJSON *reply, const char *action)
+{
+    if (action && strcmp(action, "decline") == 0)
+        return "The user declined this write: nothing was sent to Mist. Do not try it again "
+               "unless the user asks.";
+    if (action && strcmp(action, "cancel") == 0)
+        return "The user dismissed the confirmation without deciding: nothing was sent to Mist.";
+    if (cJSON_GetObjectItemCaseSensitive(reply, "error"))
+        return "The client could not ask the user (it answered the elicitation with an error): "
+               "nothing was sent to Mist.";
+    return "No answer from the user in time (or the call was cancelled): nothing was sent to "
+           "Mist.";
+}
+
+/* Asks the user through the client (client/elicitation, form mode) whether to send this
+ * write, showing its preview; sends it on accept. Returns as mm_write_gate_request: 0 sent,
+ * 2 declined or cancelled (w->answer says so), -1 with err. */
+static int elicit(mm_call_ctx *ctx, const char *method, const char *target, const char *body,
+                  mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    mm_session *s = ctx->session;
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = MM_WRITE_REFUSED,
+                           .confirmation = "elicit"};
+    char why[400];
+    if (!mm_session_client_elicits(s)) { /* --write-confirmation elicit, and it cannot */
+        rec.error = "the client did not declare the elicitation capability";
+        if (mm_write_audit(s, &rec, why, sizeof why) != 0)
+            return mm_fail(err, err_size, "%s %.200s was not sent: the audit log failed: %s",
+                           method, target, why);
+        return mm_fail(err, err_size,
+                       "%s %.200s was not sent: this server asks the user before every write "
+                       "(--write-confirmation elicit), and this client did not declare the "
+                       "elicitation capability, so it cannot ask. Use a client that supports "
+                       "elicitation, or ask the operator.",
+                       method, target);
+    }
+    cJSON *p = make_preview(ctx, method, target, body);
+    char *text = mm_write_preview_text(p);
+    cJSON_Delete(p);
+    char *message = NULL;
+    size_t used = 0, cap = 0;
+    mm_appendf(&message, &used, &cap,
+               "An AI assistant wants to change your Mist network. Accept sends this change; "
+               "decline sends nothing.\n\n%s",
+               text);
+    free(text);
+    cJSON *params = cJSON_CreateObject();
+    if (version_at_least(s, "2025-11-25")) /* "mode" came with 2025-11-25 */
+        cJSON_AddStringToObject(params, "mode", "form");
+    cJSON_AddStringToObject(params, "message", message);
+    free(message);
+    cJSON *schema = cJSON_AddObjectToObject(params, "requestedSchema");
+    cJSON_AddStringToObject(schema, "type", "object");
+    cJSON_AddObjectToObject(schema, "properties"); /* nothing to fill in: accept or decline */
+    mm_tool_progress(ctx, 0, 1, "waiting for the user to confirm the write");
+    cJSON *reply =
+        mm_client_request(s, ctx->request, "elicitation/create", params, MM_ELICIT_TIMEOUT_MS,
+                          ctx->request ? &ctx->request->cancelled : NULL);
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(reply, "result");
+    const char *action = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(result, "action"));
+    if (action && strcmp(action, "accept") == 0) {
+        cJSON_Delete(reply);
+        return send_now(ctx, method, target, body, out, err, err_size);
+    }
+    int declined = action && strcmp(action, "decline") == 0;
+    const char *answer = not_accepted(reply, action);
+    cJSON_Delete(reply);
+    rec.outcome = declined ? MM_WRITE_DECLINED : MM_WRITE_CANCELLED;
+    if (mm_write_audit(s, &rec, why, sizeof why) != 0)
+        return mm_fail(err, err_size, "%s And the audit log failed: %s", answer, why);
+    free(w->answer);
+    w->answer = mm_xstrdup(answer);
+    w->outcome = declined ? "declined" : "cancelled";
+    return 2;
+}
+
+int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *target,
+                          const char *body, mistmcp_response **out, char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    if (!w)
+        return mm_fail(err, err_size, "%s %.200s refused: a write outside a write tool's call",
+                       method, target);
+    if (w->cleared)
+        return send_now(ctx, method, target, body, out, err, err_size);
+    if (!w->dry_run && mode_of(ctx) == MM_CONFIRM_ELICIT)
+        return elicit(ctx, method, target, body, out, err, err_size);
+    return hold_back(ctx, method, target, body, err, err_size);
+}
+
+cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
+{
+    mm_write_call *w = ctx->write;
+    if (w && w->answer) { /* the user said no (elicit): that is the call's answer */
+        cJSON_Delete(res);
+        cJSON *result = mm_result_text(w->answer, 0);
+        cJSON *sc = cJSON_AddObjectToObject(result, "structuredContent");
+        cJSON_AddBoolToObject(sc, "sent", 0);
+        cJSON_AddStringToObject(sc, "outcome", w->outcome);
+        return result;
+    }
+    if (!w || !w->previews)
+        return res;
+    cJSON_Delete(res);
+    char *buf = NULL;
+    size_t used = 0, cap = 0;
+    mm_appendf(&buf, &used, &cap, "%s",
+               w->dry_run ? "Dry run: nothing was sent.\n" : "Nothing was sent yet. The write:\n");
+    const cJSON *p;
+    cJSON_ArrayForEach(p, w->previews)
+    {
+        char *text = mm_write_preview_text(p);
+        mm_appendf(&buf, &used, &cap, "%s", text);
+        free(text);
+    }
+    if (*w->token)
+        mm_appendf(&buf, &used, &cap,
+                   "To make this change: show the preview above to the user and ask whether to "
+                   "go ahead. Only if they agree, repeat this same call with exactly the same "
+                   "arguments plus \"confirm\": \"%s\" among the tool's arguments. The token "
+                   "works once, for 5 minutes, in this session only; any changed argument "
+                   "needs a new preview. Never confirm on your own.",
+                   w->token);
+    cJSON *result = mm_result_text(buf, 0);
+    free(buf);
+    cJSON *sc = cJSON_AddObjectToObject(result, "structuredContent");
+    cJSON_AddBoolToObject(sc, "sent", 0);
+    cJSON_AddBoolToObject(sc, "dry_run", w->dry_run);
+    cJSON_AddItemToObject(sc, "preview", w->previews);
+    w->previews = NULL;
+    if (*w->token) {
+        cJSON *c = cJSON_AddObjectToObject(sc, "confirmation");
+        cJSON_AddStringToObject(c, "token", w->token);
+        cJSON_AddNumberToObject(c, "expires_in_seconds", (double)(MM_CONFIRM_TTL_MS / 1000));
+    }
+    return result;
+}
+
+void mm_write_call_free(mm_write_call *w)
+{
+    free(w->confirm);
+    free(w->answer);
+    cJSON_Delete(w->previews);
+    memset(w, 0, sizeof *w);
+}
