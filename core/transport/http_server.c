@@ -479,7 +479,10 @@ static int refuse_early(http_ctx *h, struct MHD_Connection *c, int mcp, const ch
         *rc = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, text);
         return 1;
     }
-    if (strcmp(method, "POST") == 0) {
+    /* A session's requests speak its legacy version. Without a session, any other version
+     * takes the modern path, which answers it once the body (and its id) is read. */
+    if (strcmp(method, "POST") == 0 &&
+        h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id")) {
         const char *version =
             h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "MCP-Protocol-Version");
         if (version && strcmp(version, "2025-11-25") != 0 && strcmp(version, "2025-06-18") != 0 &&
