@@ -8,6 +8,7 @@
 //
 // usage: node http_eras.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { checker, request, startFake, startHttp, stopHttp } from "./lib.mjs";
 
@@ -186,6 +187,21 @@ await check("a session id, with a 2025 version, keeps today's path", async () =>
   const p = await request(base, { method: "POST", headers: { ...headers, "Mcp-Session-Id": sid },
     body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping" }) });
   assert.equal(p.status, 200, p.text);
+});
+
+await check("README's 2026-07-28 curl block runs as written", async () => {
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const at = readme.indexOf("### Two protocol eras");
+  const block = at < 0 ? null : readme.slice(at).match(/```sh\n([\s\S]*?)```/);
+  assert.ok(block, "README has no sh block under \"### Two protocol eras\"");
+  const script = block[1].replace(/^TOKEN=.*$/m, "TOKEN=token-readme").replace(/^URL=.*$/m, `URL=${base}`);
+  const r = spawnSync("sh", ["-eu"], { input: script, encoding: "utf8", timeout: 20000 });
+  assert.equal(r.status, 0, `the block failed: ${r.stderr}\n${r.stdout}`);
+  const answers = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  assert.equal(answers.length, 3, r.stdout.slice(0, 500));
+  for (const a of answers) assert.equal(a.result?.resultType, "complete", JSON.stringify(a).slice(0, 300));
+  assert.ok(answers[2].result.content[0].text.includes("demo@demo-networks.example"), r.stdout.slice(0, 500));
+  assert.equal(lastBackend().headers.Authorization, "Token token-readme");
 });
 
 // The v2 client, pinned to the modern era: it probes with server/discover and sends _meta and
