@@ -109,6 +109,11 @@ typedef struct mm_http_ctx {
     pthread_mutex_t calls_lock;
     pthread_cond_t calls_idle;
     unsigned calls_running;
+    /* A session of the server's own settings, made by the first modern request that uses them
+     * (http_stateless.c) and kept until shutdown: it holds its categories' plugins, so that
+     * each later modern request's own session does not load and unload them again. */
+    pthread_mutex_t pin_lock;
+    struct mm_session *modern_pin;
     int loopback_only; /* listening on loopback addresses only: the Host guard applies */
     int some_loopback; /* some of the addresses are loopback ones: there, per connection */
 } mm_http_ctx;
@@ -237,6 +242,7 @@ typedef struct mm_http_choice {
     const char *cloud;
     mm_mode mode;
     mm_strlist cats;
+    int own; /* neither mode nor categories in the query: the server's own */
 } mm_http_choice;
 /* Fills out from the request c: 0, or -1 after answering the error (with id) into *answered. */
 int mm_http_session_choice(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *id,
@@ -251,6 +257,9 @@ mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_h
                                   enum MHD_Result *answered);
 
 /* ---- modern requests (http_stateless.c) ---- */
+
+/* Frees h->modern_pin (shutdown, once no request runs). */
+void mm_http_stateless_free(mm_http_ctx *h);
 
 /* 1 if a POST without Mcp-Session-Id whose MCP-Protocol-Version header is version (may be
  * NULL) goes the modern, stateless way whatever its body: a version that is not a legacy one. */

@@ -77,7 +77,8 @@ int mm_http_session_choice(mm_http_ctx *h, struct MHD_Connection *c, const cJSON
         *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
         return -1;
     }
-    if (!m && !q) /* the server's own choice */
+    out->own = !m && !q;
+    if (out->own) /* the server's own choice */
         for (size_t i = 0; i < cfg->categories.count; i++)
             mm_strlist_add(&out->cats, cfg->categories.items[i]);
     return 0;

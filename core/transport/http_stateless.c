@@ -212,6 +212,32 @@ static int validate(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *msg,
     return 0;
 }
 
+static void drop(void *ctx, const char *line)
+{
+    (void)ctx;
+    (void)line;
+}
+
+/* Makes h->modern_pin once (see mm_http_ctx). A failure only costs speed: it is tried again
+ * by the next request. */
+static void pin_own_settings(mm_http_ctx *h)
+{
+    pthread_mutex_lock(&h->pin_lock);
+    if (!h->modern_pin) {
+        const mm_config *cfg = h->srv->cfg;
+        char err[256];
+        h->modern_pin =
+            mm_session_create(h->srv, cfg->mode, (const char *const *)cfg->categories.items,
+                              cfg->categories.count, NULL, NULL, drop, NULL, err, sizeof err);
+    }
+    pthread_mutex_unlock(&h->pin_lock);
+}
+
+void mm_http_stateless_free(mm_http_ctx *h)
+{
+    mm_session_destroy(&h->modern_pin);
+}
+
 mm_session_entry *mm_http_stateless_begin(mm_http_ctx *h, struct MHD_Connection *c,
                                           const char *token, const cJSON *msg,
                                           enum MHD_Result *answered)
@@ -222,6 +248,8 @@ mm_session_entry *mm_http_stateless_begin(mm_http_ctx *h, struct MHD_Connection 
     mm_http_choice choice;
     if (mm_http_session_choice(h, c, id, &choice, answered) != 0)
         return NULL;
+    if (choice.own)
+        pin_own_settings(h);
     mm_session *s = mm_http_session_build(h, c, &choice, token ? token : "", 1, id, answered);
     return s ? mm_session_store_detached(h->store, s) : NULL;
 }

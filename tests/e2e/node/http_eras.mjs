@@ -240,6 +240,17 @@ if (!sdk || !sdkStdio) {
   });
 }
 
+await check("the server's own categories stay loaded between modern requests", async () => {
+  const own = await startHttp(mistmcp, ["--plugin-dir", pluginDir, "--mode", "custom",
+    "--categories", "orgs_wlans"], env);
+  const r = await post(rpc(70, "tools/list"), {}, own.base);
+  assert.ok(r.json.result.tools.some((t) => t.name === "listOrgWlans"), r.text.slice(0, 300));
+  // the request's own session is gone; the plugin stays mapped for the next request
+  const maps = readFileSync(`/proc/${own.child.pid}/maps`, "utf8");
+  assert.match(maps, /\/orgs_wlans\.so/);
+  assert.equal(await stopHttp(own), "");
+});
+
 const stopped = await stopHttp(server);
 fake.stdin.end();
 await check("the server stops cleanly", () => assert.equal(stopped, ""));
