@@ -155,7 +155,12 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
     if (!s->write_tools)
         note_write_matches(s->srv->registry, query, n ? hits[n - 1].score : 0, n == max, sc, &text,
                            &used, &cap);
-    if (n)
+    if (n && s->modern) /* no categories to enable: the dispatchers reach every tool */
+        mm_appendf(&text, &used, &cap,
+                   "Next: describeMistTool shows a tool's arguments; callMistTool runs a "
+                   "read-only one%s.",
+                   s->write_tools ? " and callMistWriteTool a write one" : "");
+    else if (n)
         mm_appendf(&text, &used, &cap,
                    "Next: describeMistTool shows a tool's arguments; callMistTool runs a "
                    "read-only one%s; pass enable_category: true if its category is not enabled, "

@@ -197,6 +197,9 @@ int main(int argc, char **argv)
                "2026-07-28");
     CHECK_MSG(strstr(mm_mcp_result_text(result(r)), "listOrgWlans"), "%.300s",
               mm_mcp_result_text(result(r)));
+    CHECK_MSG(!strstr(mm_mcp_result_text(result(r)), "manageMcpTools"),
+              "a modern search points to a tool it does not have: %.600s",
+              mm_mcp_result_text(result(r)));
     check_stamped(r, "searchMistTools");
     cJSON_Delete(r);
     r = modern(51, "tools/call",
