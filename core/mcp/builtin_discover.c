@@ -156,7 +156,12 @@ cJSON *mm_builtin_search(mm_call_ctx *ctx, cJSON *args)
     if (!s->write_tools)
         note_write_matches(s->srv->registry, query, n ? hits[n - 1].score : 0, n == max, sc, &text,
                            &used, &cap);
-    if (n)
+    if (n && s->modern) /* no categories to enable: the dispatchers reach every tool */
+        mm_appendf(&text, &used, &cap,
+                   "Next: describeMistTool shows a tool's arguments; callMistTool runs a "
+                   "read-only one%s.",
+                   s->write_tools ? " and callMistWriteTool a write one" : "");
+    else if (n)
         mm_appendf(&text, &used, &cap,
                    "Next: describeMistTool shows a tool's arguments; callMistTool runs a "
                    "read-only one%s; pass enable_category: true if its category is not enabled, "
@@ -391,7 +396,24 @@ static cJSON *dispatch(mm_call_ctx *ctx, cJSON *args, int write)
     }
     mm_registry *reg = s->srv->registry;
     long at = mm_registry_catalog_tool(reg, name);
-    if (at >= 0 && cJSON_IsTrue(enable)) {
+    if (at >= 0 && s->modern) { /* no category to enable: the tool is run where it lives */
+        mm_category *cat = NULL;
+        mm_call_ctx sub = *ctx;
+        sub.tool = mm_session_find_tool_at(s, (size_t)at, name, &cat, &sub.schema);
+        if (sub.tool &&
+            !wrong_dispatcher(write, (sub.tool->annotations & MISTMCP_ANN_READ_ONLY) != 0,
+                              sub.tool->kind == MISTMCP_TOOL_DECLARATIVE ? sub.tool->method : 0,
+                              s->write_tools)) {
+            cJSON *copy = cJSON_IsObject(targs) ? cJSON_Duplicate(targs, 1) : NULL;
+            cJSON_Delete(args);
+            cJSON *res = mm_tool_execute(&sub, copy);
+            mm_registry_release(reg, cat);
+            return res;
+        }
+        if (sub.tool)
+            mm_registry_release(reg, cat); /* refused below, as in the legacy era */
+    }
+    if (at >= 0 && cJSON_IsTrue(enable) && !s->modern) {
         char err[512];
         int rc = mm_session_enable(s, (size_t)at, err, sizeof err);
         if (rc < 0) {

@@ -380,7 +380,14 @@ void mm_builtins_free(void) {}
 
 int mm_builtin_visible(const mm_builtin *b, const mm_session *s)
 {
-    return ((b->modes >> s->mode) & 1u) && (!b->write || s->write_tools);
+    if (b->write && !s->write_tools)
+        return 0;
+    /* The modern era (mcp/era.h): a tool list fixed by the settings, and every Mist tool
+     * reached through the discovery tools, minimal mode included; manageMcpTools, which
+     * changes a session's list, is not offered. */
+    if (s->modern)
+        return b->run != run_manage;
+    return (b->modes >> s->mode) & 1u;
 }
 
 size_t mm_builtin_count(void)

@@ -6,6 +6,7 @@
 #include "base/util.h"
 #include "mcp/builtin_tools.h"
 #include "mcp/client_request.h"
+#include "mcp/era.h"
 #include "mcp/tool_exec.h"
 #include "mcp/write_gate.h"
 #include "registry/tool_json.h"
@@ -52,7 +53,13 @@ static char *instructions(const mm_session *s)
     char *text = NULL;
     size_t used = 0, cap = 0;
     mm_appendf(&text, &used, &cap, "Tools for the Juniper Mist cloud API. ");
-    if (s->mode == MM_MODE_MINIMAL) {
+    if (s->modern) { /* no manageMcpTools: the discovery tools reach everything */
+        mm_appendf(&text, &used, &cap,
+                   "1. getSelf gives the org_id and site_id values other tools need. "
+                   "2. searchMistTools finds the tool for a task in plain words. "
+                   "3. describeMistTool shows its full arguments. 4. callMistTool runs it%s. ",
+                   s->write_tools ? " (a write tool: callMistWriteTool)" : "");
+    } else if (s->mode == MM_MODE_MINIMAL) {
         mm_appendf(&text, &used, &cap,
                    "Start with getSelf: it gives the org_id and site_id values other tools need. "
                    "Tools are grouped in categories; enable the ones you need with "
@@ -252,6 +259,14 @@ void mm_protocol_unknown_tool(mm_session *s, const char *name, char *out, size_t
     long at = mm_registry_catalog_tool(reg, name);
     const mm_catalog_category *cat =
         at >= 0 ? mm_category_catalog(mm_registry_at(reg, (size_t)at)) : NULL;
+    if (s->modern && strcmp(name, "manageMcpTools") == 0) {
+        snprintf(out, size,
+                 "Unknown tool: manageMcpTools is not offered to protocol %s clients, whose "
+                 "tool list does not change; searchMistTools, describeMistTool and "
+                 "callMistTool reach every Mist tool",
+                 MM_ERA_MODERN_VERSION);
+        return;
+    }
     for (uint32_t k = 0; cat && k < cat->tool_count; k++) {
         if (strcmp(cat->tools[k].name, name) != 0)
             continue;
@@ -260,6 +275,12 @@ void mm_protocol_unknown_tool(mm_session *s, const char *name, char *out, size_t
                      "Unknown tool: %s is a write tool (%s); mistmcp was started "
                      "read-only (--enable-write-tools exposes write tools)",
                      name, cat->name);
+        else if (s->modern)
+            snprintf(out, size,
+                     "Unknown tool: %s (category %s) is not in this tool list; run it with %s "
+                     "{\"name\": \"%s\", \"arguments\": {...}}",
+                     name, cat->name,
+                     cat->tools[k].read_only ? "callMistTool" : "callMistWriteTool", name);
         else
             snprintf(out, size,
                      "Unknown tool: %s is in category %s, which is not enabled; call "
@@ -400,6 +421,65 @@ static void not_mcp(char *buf, size_t size, const char *what, const char *method
         snprintf(buf, size, "%s: %.200s", what, method);
 }
 
+/* server/discover (MCP 2026-07-28 server/discover): the versions, capabilities and
+ * instructions; the identity is added with every modern result's. */
+static cJSON *discover(mm_session *s, const cJSON *id)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddItemToObject(r, "supportedVersions", mm_era_supported_json());
+    cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
+    cJSON_AddObjectToObject(caps, "tools"); /* no listChanged: the list is fixed */
+    char *text = instructions(s);
+    cJSON_AddStringToObject(r, "instructions", text);
+    free(text);
+    mm_era_cacheable(r, MM_ERA_LIST_TTL_MS, "public");
+    return result(id, r);
+}
+
+/* A message to a modern session (MCP 2026-07-28): each request checked on its own _meta
+ * (mcp/era.c) and answered with no state kept; results stamped with resultType and the
+ * server's identity (basic/versioning, server/discover, server/tools). */
+static cJSON *modern(mm_session *s, mm_mist_conn *conn, const cJSON *msg, const char *m,
+                     mm_inflight *request)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
+    if (!id) { /* notifications: only cancellation means something here */
+        const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
+        if (strcmp(m, "notifications/cancelled") == 0 && rid)
+            mm_session_cancel(s, rid);
+        return NULL;
+    }
+    mm_era_request req;
+    cJSON *reply = mm_era_check(msg, &req);
+    if (reply)
+        return reply;
+    if (!mm_era_method_known(m)) {
+        char text[400];
+        if (mm_protocol_method_hint(m))
+            not_mcp(text, sizeof text, "method not found", m);
+        else if (strcmp(mm_era_method_missing(m), "method not found") == 0)
+            snprintf(text, sizeof text, "method not found: %.200s", m);
+        else
+            snprintf(text, sizeof text, "%s", mm_era_method_missing(m));
+        return mm_protocol_error(id, MM_METHOD_NOT_FOUND, text);
+    }
+    if (strcmp(m, "server/discover") == 0) {
+        reply = discover(s, id);
+    } else if (strcmp(m, "tools/list") == 0) {
+        reply = tools_list(s, id, params);
+        cJSON *r = cJSON_GetObjectItemCaseSensitive(reply, "result");
+        if (r) /* the same for every caller of these settings: see MM_ERA_LIST_TTL_MS */
+            mm_era_cacheable(r, MM_ERA_LIST_TTL_MS, "public");
+    } else {
+        reply = tools_call(s, conn, id, params, request);
+    }
+    cJSON *r = cJSON_GetObjectItemCaseSensitive(reply, "result");
+    if (cJSON_IsObject(r))
+        mm_era_stamp_result(r, s->srv->version);
+    return reply;
+}
+
 static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_inflight *request)
 {
     if (!cJSON_IsObject(msg))
@@ -436,6 +516,8 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
     if (params && !cJSON_IsObject(params) && !cJSON_IsNull(params))
         return id ? mm_protocol_error(id, MM_INVALID_PARAMS, "params must be an object") : NULL;
     const char *m = method->valuestring;
+    if (s->modern)
+        return modern(s, conn, msg, m, request);
     if (!id) { /* notifications */
         if (strcmp(m, "notifications/initialized") == 0) {
             pthread_mutex_lock(&s->lock);

@@ -1,7 +1,10 @@
 /*
- * MCP over JSON-RPC 2.0, legacy era (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25): one
- * parsed message in, the response out (NULL for notifications and for cancelled requests).
- * Transport-neutral: stdio and HTTP both call it. Thread-safe: messages of one session may be
+ * MCP over JSON-RPC 2.0: one parsed message in, the response out (NULL for notifications and
+ * for cancelled requests). A session speaks one era: legacy (2024-11-05, 2025-03-26,
+ * 2025-06-18, 2025-11-25, after initialize), or, when it is a modern session (s->modern),
+ * 2026-07-28, every request checked on its own _meta (mcp/era.h). The transport picks the
+ * session by the message's era (mm_era_is_modern). Transport-neutral: stdio and HTTP both
+ * call it. Thread-safe: messages of one session may be
  * handled concurrently (tools/call runs on workers).
  */
 #ifndef MISTMCP_CORE_MCP_PROTOCOL_H

@@ -238,10 +238,13 @@ int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool)
 static const mistmcp_tool *find_in(mm_session *s, size_t i, const char *name, mm_category **catp,
                                    const cJSON **schema)
 {
+    return mm_session_enabled(s, i) ? mm_session_find_tool_at(s, i, name, catp, schema) : NULL;
+}
+
+const mistmcp_tool *mm_session_find_tool_at(mm_session *s, size_t i, const char *name,
+                                            mm_category **catp, const cJSON **schema)
+{
     mm_registry *reg = s->srv->registry;
-    int on = mm_session_enabled(s, i);
-    if (!on)
-        return NULL;
     mm_category *cat = mm_registry_at(reg, i);
     mm_plugin_view v;
     if (mm_registry_acquire(reg, cat, &v, NULL, 0) != 0)

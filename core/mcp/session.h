@@ -58,6 +58,11 @@ typedef struct mm_session {
     char *org_id;
     char protocol_version[16];
     int initialized;
+    /* Serves modern-era requests (MCP 2026-07-28, mcp/era.h), set once before the session is
+     * used: its categories never change (manageMcpTools is not offered, callMistTool reaches
+     * every catalog tool without enabling its category), so that tools/list depends only on
+     * the settings it was created with; it never sends a message that no request asked for. */
+    int modern;
     int log_level; /* mistmcp_log_level; notifications/message at or above it */
     mm_inflight *inflight;
     atomic_int closing; /* shutting down: new requests start cancelled */
@@ -123,6 +128,12 @@ int mm_session_disable(mm_session *s, size_t index);
  * its parsed input schema, valid while the reference is held. Returns NULL if none. */
 const mistmcp_tool *mm_session_find_tool(mm_session *s, const char *name, mm_category **cat,
                                          const cJSON **schema);
+
+/* The visible tool name of the category at registry index, whether the session enabled it or
+ * not (the modern era's callMistTool), with a reference as for mm_session_find_tool. NULL if
+ * that category has no such tool or cannot be loaded. */
+const mistmcp_tool *mm_session_find_tool_at(mm_session *s, size_t index, const char *name,
+                                            mm_category **cat, const cJSON **schema);
 
 /* In-flight requests, for notifications/cancelled. */
 mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id);

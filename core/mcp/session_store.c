@@ -330,6 +330,18 @@ void mm_session_store_put(mm_session_store *st, mm_session_entry *e)
         entry_free(e);
 }
 
+mm_session_entry *mm_session_store_detached(mm_session_store *st, mm_session *session)
+{
+    mm_session_entry *e = mm_xcalloc(1, sizeof *e);
+    e->store = st;
+    e->session = session;
+    e->token = mm_xstrdup("");
+    e->users = 1;
+    e->removed = 1; /* never in the index: the last user frees it */
+    e->last_used_ms = mm_now_ms();
+    return e;
+}
+
 mm_session *mm_session_entry_session(mm_session_entry *e)
 {
     return e->session;

@@ -83,6 +83,11 @@ mm_session_entry *mm_session_store_get(mm_session_store *store, const char *id, 
                                        mm_lookup *outcome);
 void mm_session_store_put(mm_session_store *store, mm_session_entry *entry);
 
+/* An entry for session that no lookup finds (a modern request's session, MCP 2026-07-28: no
+ * id, no budget, no expiry): it holds one use reference, and the last mm_session_store_put
+ * destroys it with the session. Takes ownership of session. Thread-safe. */
+mm_session_entry *mm_session_store_detached(mm_session_store *store, mm_session *session);
+
 mm_session *mm_session_entry_session(mm_session_entry *entry);
 /* 1 once the entry was removed (DELETE, expiry): a stream holding it should end. */
 int mm_session_entry_removed(mm_session_store *store, mm_session_entry *entry);

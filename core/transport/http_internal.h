@@ -19,6 +19,7 @@
 #ifndef MISTMCP_CORE_TRANSPORT_HTTP_INTERNAL_H
 #define MISTMCP_CORE_TRANSPORT_HTTP_INTERNAL_H
 
+#include "base/config.h"
 #include "base/hash_map.h"
 #include "base/work_pool.h"
 #include "mcp/server.h"
@@ -108,6 +109,11 @@ typedef struct mm_http_ctx {
     pthread_mutex_t calls_lock;
     pthread_cond_t calls_idle;
     unsigned calls_running;
+    /* A session of the server's own settings, made by the first modern request that uses them
+     * (http_stateless.c) and kept until shutdown: it holds its categories' plugins, so that
+     * each later modern request's own session does not load and unload them again. */
+    pthread_mutex_t pin_lock;
+    struct mm_session *modern_pin;
     int loopback_only; /* listening on loopback addresses only: the Host guard applies */
     int some_loopback; /* some of the addresses are loopback ones: there, per connection */
 } mm_http_ctx;
@@ -227,6 +233,46 @@ enum MHD_Result mm_http_rpc_error(mm_http_ctx *h, struct MHD_Connection *c, unsi
                                   const cJSON *id, int code, const char *message);
 /* The token of a request: X-Authorization, or Authorization: Bearer|Token; NULL if none. */
 const char *mm_http_request_token(const mm_http_ctx *h, struct MHD_Connection *c);
+
+/* ---- a request's session (http_session.c) ---- */
+
+/* What a request's URL query (cloud, mode, categories) and X-Mist-Cloud header choose, checked
+ * with the messages of --mode and --categories; cloud points into the request or the settings. */
+typedef struct mm_http_choice {
+    const char *cloud;
+    mm_mode mode;
+    mm_strlist cats;
+    int own; /* neither mode nor categories in the query: the server's own */
+} mm_http_choice;
+/* Fills out from the request c: 0, or -1 after answering the error (with id) into *answered. */
+int mm_http_session_choice(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *id,
+                           mm_http_choice *out, enum MHD_Result *answered);
+void mm_http_choice_free(mm_http_choice *choice);
+/* Builds the session of choice (freed here, whatever happens) for token ("" for none), with its
+ * own Mist client: a legacy one (modern 0) sends through an outbox that the GET stream reads;
+ * a modern one (MCP 2026-07-28, s->modern) sends only on its requests' own streams. Returns
+ * it (the caller owns it), or NULL after answering the error into *answered. */
+mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_http_choice *choice,
+                                  const char *token, int modern, const cJSON *id,
+                                  enum MHD_Result *answered);
+
+/* ---- modern requests (http_stateless.c) ---- */
+
+/* Frees h->modern_pin (shutdown, once no request runs). */
+void mm_http_stateless_free(mm_http_ctx *h);
+
+/* 1 if a POST without Mcp-Session-Id whose MCP-Protocol-Version header is version (may be
+ * NULL) goes the modern, stateless way whatever its body: a version that is not a legacy one. */
+int mm_http_modern_header(const char *version);
+/* A modern request (MCP 2026-07-28 basic/transports/streamable-http): checks its headers
+ * against its body (MCP-Protocol-Version, Mcp-Method, Mcp-Name, base64 forms decoded) and
+ * its _meta, then builds the request's own session from its query and token. Returns a
+ * detached store entry (one use reference, no id; mm_session_store_put frees it), or NULL after
+ * answering the error into *answered: 400 with -32022, -32602 or -32020, 404 with -32601,
+ * always with the request's id. Any thread that may answer c. */
+mm_session_entry *mm_http_stateless_begin(mm_http_ctx *h, struct MHD_Connection *c,
+                                          const char *token, const cJSON *msg,
+                                          enum MHD_Result *answered);
 
 /* ---- POST /mcp (http_post.c, http_post_stream.c) ---- */
 

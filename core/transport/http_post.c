@@ -1,20 +1,20 @@
 /* POST /mcp: the body read within its bounds, the cheap checks before any parse (token,
  * session, size, JSON bounds), then the message handled: at once on MHD's thread when it is
- * quick, on a worker (the connection parked meanwhile) when it may take long. */
+ * quick, on a worker (the connection parked meanwhile) when it may take long. The session is
+ * the one Mcp-Session-Id names, a new one for initialize (MCP 2025-11-25), or, for a request
+ * of the modern era (a version header that is not a 2025 one, or 2026-07-28 _meta in the
+ * body, and no session id), the request's own (http_stateless.c): the same path from then on. */
 #include "transport/http_internal.h"
 
 #include "base/json_exact.h"
 #include "base/util.h"
+#include "mcp/era.h"
 #include "mcp/protocol.h"
-#include "registry/registry.h"
-#include "transport/outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
-#define OUTBOX_MAX 256
 #define TRIM_AFTER_BYTES (1u << 20) /* a body this large: give its memory back afterwards */
 
 /* A message running on a worker. Shared by the worker and the request: freed by the last. */
@@ -39,6 +39,7 @@ struct mm_http_post_state {
     int discarding;          /* past the limit: the rest is read and dropped, then 413 */
     int refused;             /* past 4 MiB: a raw 413 went out, the rest is dropped */
     mm_session_entry *entry; /* looked up from the headers, before the body */
+    int modern;              /* no session id, a version header that is not a legacy one */
     post_job *job;
     mm_http_stream_call *stream;
     char sid[MM_SESSION_ID_LEN + 1]; /* a session made by this initialize */
@@ -120,17 +121,6 @@ void mm_http_worker_state_free(void *state)
     mm_mist_conn_destroy(&c);
 }
 
-static void to_outbox(void *ctx, const char *line)
-{
-    mm_outbox_push(ctx, line);
-}
-
-static void free_outbox(void *ctx)
-{
-    mm_outbox *o = ctx;
-    mm_outbox_destroy(&o);
-}
-
 /* The answer to an initialize the store refused: 429 or 503 with Retry-After (RFC 9110
  * section 10.2.3), 500 if the CSPRNG failed. */
 static enum MHD_Result refuse_session(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *id,
@@ -148,54 +138,15 @@ static enum MHD_Result refuse_session(mm_http_ctx *h, struct MHD_Connection *c, 
     return mm_http_queue(h, c, status ? status : 503, r, len, NULL);
 }
 
-/* "unknown category 'x' in categories", with the names spelt nearly the same. */
-static void unknown_category(mm_registry *reg, const char *wrong, char *msg, size_t size)
-{
-    mm_suggest sg;
-    mm_suggest_init(&sg, wrong, 3);
-    mm_registry_suggest_categories(reg, &sg);
-    char list[300];
-    if (mm_suggest_list(&sg, list, sizeof list))
-        snprintf(msg, size, "unknown category '%.100s' in categories; did you mean %s?", wrong,
-                 list);
-    else
-        snprintf(msg, size, "unknown category '%.100s' in categories", wrong);
-}
-
 /* Creates the session of an initialize request from its query and headers. Returns the entry
  * (with a use reference), or NULL after answering the error. */
 static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
                                         const char *token, const cJSON *id,
                                         char sid[MM_SESSION_ID_LEN + 1], enum MHD_Result *answered)
 {
-    const mm_config *cfg = h->srv->cfg;
-    char msg[1200];
-    const char *cloud = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cloud");
-    if (!cloud)
-        cloud = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "X-Mist-Cloud");
-    if (!cloud || !*cloud)
-        cloud = cfg->cloud;
-    if (!mm_config_cloud_allowed(cfg, cloud)) {
-        size_t used = (size_t)snprintf(
-            msg, sizeof msg, "cloud '%.100s' is not one of the allowed Mist clouds:", cloud);
-        for (size_t i = 0; i < cfg->clouds.count && used < sizeof msg; i++)
-            used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? ", " : " ",
-                                     cfg->clouds.items[i]);
-        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+    mm_http_choice choice;
+    if (mm_http_session_choice(h, c, id, &choice, answered) != 0)
         return NULL;
-    }
-    /* The same rules, and the same messages, as --mode and --categories. */
-    const char *m = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
-    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
-    mm_mode mode;
-    mm_strlist cats = {0};
-    if (mm_config_session_choice(m, q, cfg->mode, &mode, &cats, msg, sizeof msg) != 0) {
-        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
-        return NULL;
-    }
-    if (!m && !q) /* the server's own choice */
-        for (size_t i = 0; i < cfg->categories.count; i++)
-            mm_strlist_add(&cats, cfg->categories.items[i]);
     /* The budgets first: building a session (all mode loads every plugin) costs more than a
      * refusal, and a refused client must not be able to make the server do it in a loop. */
     char client[MM_HTTP_CLIENT_KEY_LEN];
@@ -203,68 +154,14 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
     unsigned refusal = 0;
     char why[512];
     if (mm_session_store_admit(h->store, token, client, &refusal, why, sizeof why) != 0) {
-        mm_strlist_free(&cats);
+        mm_http_choice_free(&choice);
         *answered = refuse_session(h, c, id, refusal, why);
         return NULL;
     }
-    for (size_t i = 0; i < cats.count; i++) {
-        const mm_category *cat = mm_registry_find(h->srv->registry, cats.items[i]);
-        if (!cat)
-            unknown_category(h->srv->registry, cats.items[i], msg, sizeof msg);
-        else if (!mm_category_present(cat))
-            snprintf(msg, sizeof msg,
-                     "category '%s' in categories has no plugin on this server (no %s.so in its "
-                     "plugin directories)",
-                     cats.items[i], cats.items[i]);
-        else if (!cfg->enable_write_tools && mm_category_write_only(cat))
-            snprintf(msg, sizeof msg,
-                     "category '%s' in categories has only write tools, and this server is "
-                     "read-only; an operator allows them by starting it with " MM_WRITE_TOOLS_HINT,
-                     cats.items[i]);
-        else
-            continue;
-        mm_strlist_free(&cats);
-        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+    mm_session *s = mm_http_session_build(h, c, &choice, token, 0, id, answered);
+    if (!s)
         return NULL;
-    }
     char err[512];
-    /* A demo session without a token of its own gets one, so that it has a demo world of its
-     * own (the demo cloud keeps one per token); the session stays bound to "no token". */
-    char demo_token[64];
-    const char *mist_token = token;
-    if (cfg->demo && !*token) {
-        unsigned char r[12];
-        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
-            mm_strlist_free(&cats);
-            *answered = mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
-                                          MM_INTERNAL_ERROR, "the OS random generator failed");
-            return NULL;
-        }
-        snprintf(demo_token, sizeof demo_token, "demo-session-");
-        for (size_t i = 0; i < sizeof r; i++)
-            snprintf(demo_token + 13 + 2 * i, sizeof demo_token - 13 - 2 * i, "%02x", r[i]);
-        mist_token = demo_token;
-    }
-    mm_outbox *outbox = mm_outbox_create(OUTBOX_MAX);
-    mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats.items, cats.count,
-                                      mist_token, cfg->org_id, to_outbox, outbox, err, sizeof err);
-    mm_strlist_free(&cats);
-    if (!s) {
-        mm_outbox_destroy(&outbox);
-        *answered =
-            mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, MM_INTERNAL_ERROR, err);
-        return NULL;
-    }
-    s->on_destroy = free_outbox;
-    char base[300];
-    snprintf(base, sizeof base, cfg->api_base_url ? "%s" : "https://%s",
-             cfg->api_base_url ? cfg->api_base_url : cloud);
-    mm_mist_options mo = {.base_url = base,
-                          .connect_timeout_ms = cfg->connect_timeout_ms,
-                          .timeout_ms = cfg->timeout_ms,
-                          .max_body_bytes = cfg->max_response_bytes,
-                          .user_agent = "mistmcp/" MISTMCP_VERSION};
-    s->mist = mm_mist_client_create(&mo);
     mm_session_entry *e =
         mm_session_store_add(h->store, s, token, client, sid, &refusal, err, sizeof err);
     if (!e) { /* another request took the room meanwhile */
@@ -305,9 +202,10 @@ static char *body_too_large(const mm_http_post_state *p)
 {
     return mm_json_wire_text(mm_protocol_error(
         NULL, MM_INVALID_REQUEST,
-        p->entry ? "request body too large: 4 MiB at most"
-                 : "request body too large: without a session only initialize is expected, "
-                   "64 KiB at most"));
+        p->entry || p->modern
+            ? "request body too large: 4 MiB at most"
+            : "request body too large: without a session only initialize is expected, "
+              "64 KiB at most"));
 }
 
 /* Parks until the job is done, or answers with what it said. */
@@ -344,7 +242,14 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
     mm_http_access_rpc(k, msg);
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
     enum MHD_Result answered = MHD_YES;
-    if (!p->entry) {
+    if (!p->entry && (p->modern || mm_era_is_modern(msg))) {
+        /* MCP 2026-07-28: no session, the request's own one (http_stateless.c) */
+        p->entry = mm_http_stateless_begin(h, c, token, msg, &answered);
+        if (!p->entry) {
+            cJSON_Delete(msg);
+            return answered;
+        }
+    } else if (!p->entry) {
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
         const char *meant = cJSON_IsString(m) ? mm_protocol_method_hint(m->valuestring) : NULL;
         char text[300];
@@ -421,7 +326,9 @@ enum MHD_Result mm_http_post(mm_http_ctx *h, struct MHD_Connection *c, mm_http_c
         p = mm_xcalloc(1, sizeof *p);
         *state = p;
         const char *given = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
-        p->limit = given ? MM_HTTP_MAX_BODY : MM_HTTP_MAX_BODY_NO_SESSION;
+        p->modern = !given && mm_http_modern_header(h->mhd->lookup_connection_value(
+                                  c, MHD_HEADER_KIND, "MCP-Protocol-Version"));
+        p->limit = given || p->modern ? MM_HTTP_MAX_BODY : MM_HTTP_MAX_BODY_NO_SESSION;
         if (given) {
             mm_lookup out;
             p->entry = mm_session_store_get(h->store, given, mm_http_request_token(h, c), &out);

@@ -479,7 +479,10 @@ static int refuse_early(http_ctx *h, struct MHD_Connection *c, int mcp, const ch
         *rc = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, NULL, MM_INVALID_REQUEST, text);
         return 1;
     }
-    if (strcmp(method, "POST") == 0) {
+    /* A session's requests speak its legacy version. Without a session, any other version
+     * takes the modern path, which answers it once the body (and its id) is read. */
+    if (strcmp(method, "POST") == 0 &&
+        h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id")) {
         const char *version =
             h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "MCP-Protocol-Version");
         if (version && strcmp(version, "2025-11-25") != 0 && strcmp(version, "2025-06-18") != 0 &&
@@ -651,6 +654,7 @@ static void ctx_init(http_ctx *h, const mm_server *srv, const mm_mhd_api *mhd)
      * and one 4 MiB body would keep every later one in the heap. */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     pthread_mutex_init(&h->conns_lock, NULL);
+    pthread_mutex_init(&h->pin_lock, NULL);
     pthread_mutex_init(&h->lanes_lock, NULL);
     h->lanes = mm_hash_map_create();
     pthread_mutex_init(&h->calls_lock, NULL);
@@ -678,6 +682,8 @@ static void ctx_shutdown(http_ctx *h, struct MHD_Daemon *const *d, size_t n)
     mm_hash_map_destroy(&h->lanes); /* empty: every call ended */
     pthread_mutex_destroy(&h->lanes_lock);
     mm_session_store_destroy(&h->store);
+    mm_http_stateless_free(h); /* no request runs any more */
+    pthread_mutex_destroy(&h->pin_lock);
     mm_hash_map_destroy(&h->per_address);
     pthread_cond_destroy(&h->calls_idle);
     pthread_mutex_destroy(&h->calls_lock);

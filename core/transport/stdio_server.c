@@ -5,6 +5,7 @@
 #include "base/stop_signal.h"
 #include "base/util.h"
 #include "base/work_pool.h"
+#include "mcp/era.h"
 #include "mcp/protocol.h"
 #include "mcp/session.h"
 #include "mist/client.h"
@@ -91,10 +92,34 @@ static void run_slow(void *p, void *worker_state)
     free(j);
 }
 
+/* The two sessions of the stdio process (MCP 2026-07-28 basic/versioning, "a dual-era server
+ * selects its behavior from how the client opens"): the legacy one that initialize opens, and
+ * the modern one that serves each request carrying 2026-07-28 _meta on its own. Both have the
+ * operator's settings; only the legacy one's categories change (manageMcpTools). */
+typedef struct eras {
+    mm_session *legacy, *modern;
+} eras;
+
+/* The session a message is for; a cancellation reaches both (its requestId names a request of
+ * either era, and ids are the client's to keep apart). */
+static mm_session *session_for(const eras *e, const cJSON *msg)
+{
+    if (mm_era_is_modern(msg))
+        return e->modern;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
+    const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
+    if (cJSON_IsObject(msg) && cJSON_IsString(m) &&
+        strcmp(m->valuestring, "notifications/cancelled") == 0 && rid)
+        mm_session_cancel(e->modern, rid);
+    return e->legacy;
+}
+
 /* One line of input: parsed and answered here, or queued for a worker. */
-static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, const char *line,
+static void handle_line(const eras *e, mm_work_pool *pool, mm_mist_conn *conn, const char *line,
                         size_t n)
 {
+    mm_session *s = e->legacy; /* errors before a message is read go out through it */
     const char *end = NULL;
     const char *too_much = mm_json_input_problem(line, n); /* before any tree is built */
     if (too_much) {
@@ -113,6 +138,7 @@ static void handle_line(mm_session *s, mm_work_pool *pool, mm_mist_conn *conn, c
                                                  : "parse error: the line is not valid JSON"));
         return;
     }
+    s = session_for(e, msg);
     if (!mm_protocol_is_slow(msg)) {
         cJSON *reply = mm_protocol_handle(s, conn, msg, NULL);
         cJSON_Delete(msg);
@@ -142,7 +168,12 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
     const mm_config *cfg = srv->cfg;
     char err[512];
     mm_session *s = mm_session_create_own(srv, write_line, &w, err, sizeof err);
-    if (!s) {
+    eras e = {.legacy = s,
+              .modern = s ? mm_session_create_own(srv, write_line, &w, err, sizeof err) : NULL};
+    if (e.modern)
+        e.modern->modern = 1;
+    if (!e.modern) {
+        mm_session_destroy(&s);
         fprintf(stderr, "mistmcp: cannot start the session: %s\n", err);
         pthread_mutex_destroy(&w.lock);
         mm_stop_signal_release();
@@ -197,7 +228,7 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
         for (char *nl; (nl = memchr(buf + start, '\n', len - start)) != NULL;) {
             size_t n = (size_t)(nl - (buf + start));
             if (!skipping && n > 0)
-                handle_line(s, pool, conn, buf + start, n);
+                handle_line(&e, pool, conn, buf + start, n);
             skipping = 0;
             start += n + 1;
         }
@@ -205,10 +236,13 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
         len -= start;
     }
     free(buf);
-    if (mm_stop_signal_requested())
-        mm_session_cancel_all(s); /* a signal: stop the running calls; EOF lets them finish */
+    if (mm_stop_signal_requested()) { /* a signal: stop the running calls; EOF lets them finish */
+        mm_session_cancel_all(s);
+        mm_session_cancel_all(e.modern);
+    }
     mm_work_pool_destroy(&pool);
     mm_mist_conn_destroy(&conn);
+    mm_session_destroy(&e.modern);
     mm_session_destroy(&s);
     pthread_mutex_destroy(&w.lock);
     mm_stop_signal_release();

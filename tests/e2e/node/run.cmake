@@ -5,6 +5,8 @@ if(NOT EXISTS "${node}" OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextpro
    OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/inspector"
    OR NOT EXISTS "${NODE_DIR}/node_modules/mcp-remote"
    OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/conformance"
+   OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/conformance-next"
+   OR NOT EXISTS "${NODE_DIR}/node_modules/@modelcontextprotocol/client"
    OR NOT EXISTS "${NODE_DIR}/node_modules/ajv-formats")
   message(FATAL_ERROR "the npm test clients are not installed: run "
                       "`npm ci --prefix ${NODE_DIR}` (packaging/dev.sh test does it)")

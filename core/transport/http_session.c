@@ -1,0 +1,164 @@
+/* The mm_session of an HTTP request, built from its URL's query (cloud, mode, categories),
+ * its X-Mist-Cloud header and its token: for a legacy initialize (kept in the session store)
+ * and for each modern request (its own, for the request's life). */
+#include "transport/http_internal.h"
+
+#include "base/util.h"
+#include "mcp/protocol.h"
+#include "registry/registry.h"
+#include "transport/outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define OUTBOX_MAX 256
+
+static void to_outbox(void *ctx, const char *line)
+{
+    mm_outbox_push(ctx, line);
+}
+
+static void free_outbox(void *ctx)
+{
+    mm_outbox *o = ctx;
+    mm_outbox_destroy(&o);
+}
+
+/* A modern session sends nothing that no request asked for: a request's notifications go
+ * on its own stream (mm_inflight.send); anything else is dropped. */
+static void drop(void *ctx, const char *line)
+{
+    (void)ctx;
+    (void)line;
+}
+
+/* "unknown category 'x' in categories", with the names spelt nearly the same. */
+static void unknown_category(mm_registry *reg, const char *wrong, char *msg, size_t size)
+{
+    mm_suggest sg;
+    mm_suggest_init(&sg, wrong, 3);
+    mm_registry_suggest_categories(reg, &sg);
+    char list[300];
+    if (mm_suggest_list(&sg, list, sizeof list))
+        snprintf(msg, size, "unknown category '%.100s' in categories; did you mean %s?", wrong,
+                 list);
+    else
+        snprintf(msg, size, "unknown category '%.100s' in categories", wrong);
+}
+
+int mm_http_session_choice(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *id,
+                           mm_http_choice *out, enum MHD_Result *answered)
+{
+    const mm_config *cfg = h->srv->cfg;
+    char msg[1200];
+    *out = (mm_http_choice){0};
+    const char *cloud = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cloud");
+    if (!cloud)
+        cloud = h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "X-Mist-Cloud");
+    if (!cloud || !*cloud)
+        cloud = cfg->cloud;
+    if (!mm_config_cloud_allowed(cfg, cloud)) {
+        size_t used = (size_t)snprintf(
+            msg, sizeof msg, "cloud '%.100s' is not one of the allowed Mist clouds:", cloud);
+        for (size_t i = 0; i < cfg->clouds.count && used < sizeof msg; i++)
+            used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? ", " : " ",
+                                     cfg->clouds.items[i]);
+        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return -1;
+    }
+    out->cloud = cloud;
+    /* The same rules, and the same messages, as --mode and --categories. */
+    const char *m = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mode");
+    const char *q = h->mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "categories");
+    if (mm_config_session_choice(m, q, cfg->mode, &out->mode, &out->cats, msg, sizeof msg) != 0) {
+        mm_strlist_free(&out->cats);
+        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return -1;
+    }
+    out->own = !m && !q;
+    if (out->own) /* the server's own choice */
+        for (size_t i = 0; i < cfg->categories.count; i++)
+            mm_strlist_add(&out->cats, cfg->categories.items[i]);
+    return 0;
+}
+
+void mm_http_choice_free(mm_http_choice *choice)
+{
+    mm_strlist_free(&choice->cats);
+}
+
+mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_http_choice *ch,
+                                  const char *token, int modern, const cJSON *id,
+                                  enum MHD_Result *answered)
+{
+    const mm_config *cfg = h->srv->cfg;
+    char msg[1200];
+    for (size_t i = 0; i < ch->cats.count; i++) {
+        const mm_category *cat = mm_registry_find(h->srv->registry, ch->cats.items[i]);
+        if (!cat)
+            unknown_category(h->srv->registry, ch->cats.items[i], msg, sizeof msg);
+        else if (!mm_category_present(cat))
+            snprintf(msg, sizeof msg,
+                     "category '%s' in categories has no plugin on this server (no %s.so in its "
+                     "plugin directories)",
+                     ch->cats.items[i], ch->cats.items[i]);
+        else if (!cfg->enable_write_tools && mm_category_write_only(cat))
+            snprintf(msg, sizeof msg,
+                     "category '%s' in categories has only write tools, and this server is "
+                     "read-only; an operator allows them by starting it with " MM_WRITE_TOOLS_HINT,
+                     ch->cats.items[i]);
+        else
+            continue;
+        mm_http_choice_free(ch);
+        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
+        return NULL;
+    }
+    char err[512];
+    /* A demo session without a token of its own gets one, so that it has a demo world of its
+     * own (the demo cloud keeps one per token); the session stays bound to "no token". Modern
+     * requests without a token share one world: a random one per request would forget each
+     * write at once. */
+    char demo_token[64];
+    const char *mist_token = token;
+    if (cfg->demo && !*token && modern) {
+        mist_token = "demo-stateless";
+    } else if (cfg->demo && !*token) {
+        unsigned char r[12];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+            mm_http_choice_free(ch);
+            *answered = mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
+                                          MM_INTERNAL_ERROR, "the OS random generator failed");
+            return NULL;
+        }
+        snprintf(demo_token, sizeof demo_token, "demo-session-");
+        for (size_t i = 0; i < sizeof r; i++)
+            snprintf(demo_token + 13 + 2 * i, sizeof demo_token - 13 - 2 * i, "%02x", r[i]);
+        mist_token = demo_token;
+    }
+    mm_outbox *outbox = modern ? NULL : mm_outbox_create(OUTBOX_MAX);
+    mm_session *s = mm_session_create(h->srv, ch->mode, (const char *const *)ch->cats.items,
+                                      ch->cats.count, mist_token, cfg->org_id,
+                                      modern ? drop : to_outbox, outbox, err, sizeof err);
+    mm_http_choice_free(ch);
+    if (!s) {
+        mm_outbox_destroy(&outbox);
+        *answered =
+            mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, MM_INTERNAL_ERROR, err);
+        return NULL;
+    }
+    s->modern = modern;
+    if (outbox)
+        s->on_destroy = free_outbox;
+    char base[300];
+    snprintf(base, sizeof base, cfg->api_base_url ? "%s" : "https://%s",
+             cfg->api_base_url ? cfg->api_base_url : ch->cloud);
+    mm_mist_options mo = {.base_url = base,
+                          .connect_timeout_ms = cfg->connect_timeout_ms,
+                          .timeout_ms = cfg->timeout_ms,
+                          .max_body_bytes = cfg->max_response_bytes,
+                          .user_agent = "mistmcp/" MISTMCP_VERSION};
+    s->mist = mm_mist_client_create(&mo);
+    return s;
+}
