@@ -32,6 +32,7 @@ static const char *duplicate_key(const cJSON *node)
  * generator is one thread and holds one document at a time (spec.h). */
 static struct {
     const cJSON *root;
+    const cJSON *first; /* root->child when indexed: a root at a reused address differs */
     mm_json_refs *refs;
 } indexed;
 
@@ -80,6 +81,7 @@ cJSON *gen_spec_parse(const char *text, size_t len, const char *path, char *err,
     if (root) {
         mm_json_refs_free(&indexed.refs);
         indexed.root = root;
+        indexed.first = root->child;
         indexed.refs = mm_json_refs_create(root);
     }
     return root;
@@ -99,7 +101,7 @@ void gen_spec_free(cJSON **root)
 
 const struct mm_json_refs *gen_spec_refs(const cJSON *root)
 {
-    return root && root == indexed.root ? indexed.refs : NULL;
+    return root && root == indexed.root && root->child == indexed.first ? indexed.refs : NULL;
 }
 
 const cJSON *gen_obj(const cJSON *obj, const char *key)

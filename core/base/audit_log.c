@@ -7,17 +7,19 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Counts SIGHUPs: a log whose `seen` differs reopens before its next line. */
-static volatile sig_atomic_t hup_count;
+/* Counts SIGHUPs: a log whose `seen` differs reopens before its next line. Lock-free
+ * atomic (C11 7.14.1.1 allows it in a handler): written there, read by worker threads. */
+static atomic_int hup_count;
 
 static void on_hup(int sig)
 {
     (void)sig;
-    hup_count++;
+    atomic_fetch_add(&hup_count, 1);
 }
 
 struct mm_audit_log {
@@ -25,7 +27,7 @@ struct mm_audit_log {
     char *path;
     int fd;   /* -1 after a failed reopen */
     int owns; /* 1: a file we opened (not stderr) */
-    sig_atomic_t seen;
+    int seen;
 };
 
 static int open_file(const char *path)
@@ -53,7 +55,7 @@ mm_audit_log *mm_audit_log_open(const char *path, char *err, size_t err_size)
         sa.sa_flags = SA_RESTART;
         sigaction(SIGHUP, &sa, NULL);
     }
-    log->seen = hup_count;
+    log->seen = atomic_load(&hup_count);
     return log;
 }
 
@@ -79,7 +81,7 @@ const char *mm_audit_log_path(const mm_audit_log *log)
  * reopen failed. */
 static int reopen_if_asked(mm_audit_log *log, char *err, size_t err_size)
 {
-    sig_atomic_t now = hup_count;
+    int now = atomic_load(&hup_count);
     if (!log->owns || (now == log->seen && log->fd >= 0))
         return 0;
     int fd = open_file(log->path);

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #define INDEX_DEPTH 3
-#define NAME_MAX_LEN 1023 /* mm_json_pointer's longest token: a longer one names nothing */
+#define NAME_MAX_LEN                                                                               \
+    1023 /* mm_json_pointer's longest token as written in a reference (escaped):                   \
+            a longer one names nothing */
 
 struct mm_json_refs {
     const cJSON *doc;
@@ -43,6 +45,11 @@ static void index_below(mm_hash_map *map, const cJSON *node, mm_buf *ref, int de
         if (cJSON_IsArray(node))
             snprintf(number, sizeof number, "%d", i);
         append_token(ref, cJSON_IsArray(node) ? number : c->string);
+        if (ref->len - at - 1 > NAME_MAX_LEN) { /* escaped, past what mm_json_pointer reads */
+            ref->len = at;
+            ref->data[at] = '\0';
+            continue;
+        }
         /* The first of duplicate keys wins, as cJSON's lookups find it; nothing under a later
          * one can be named. */
         if (!mm_hash_map_get(map, ref->data, ref->len)) {

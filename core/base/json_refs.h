@@ -6,9 +6,10 @@
  *
  * The index holds every node at depth 1 to 3 of the document under its JSON Pointer
  * reference ("#/a", "#/a/b", "#/a/b/c", with the escapes ~0 and ~1; arrays' items by index),
- * which is where OpenAPI's $ref targets are. Deeper references, and any a document changed
- * after indexing, are resolved by mm_json_pointer as before, so an answer never differs from
- * mm_json_pointer's.
+ * which is where OpenAPI's $ref targets are. Deeper references, and references written in
+ * forms the index does not hold ("01" for item 1, "~2"), are resolved by mm_json_pointer as
+ * before, so an answer never differs from mm_json_pointer's. The document must not change
+ * while it is indexed (a removed node would stay in the index).
  *
  * Ownership: the index borrows the document (which must outlive it and not change) and owns
  * its table: free with mm_json_refs_free. Thread-safety: built by one thread; then any number

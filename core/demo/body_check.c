@@ -42,10 +42,8 @@ void mm_demo_bodies_free(mm_demo_bodies **bp)
 static const cJSON *document(mm_demo_bodies *b, const mm_json_refs **refs)
 {
     pthread_mutex_lock(&b->lock);
-    if (!b->doc) {
-        b->doc = cJSON_Parse(mm_demo_request_schemas);
+    if (!b->doc && (b->doc = cJSON_Parse(mm_demo_request_schemas)) != NULL)
         b->refs = mm_json_refs_create(b->doc);
-    }
     const cJSON *doc = b->doc;
     *refs = b->refs;
     pthread_mutex_unlock(&b->lock);

@@ -90,6 +90,24 @@ int main(void)
                                                "schemas"),
               "dup"));
     CHECK(mm_json_refs_resolve(r, doc, NULL) == NULL);
+    /* A name whose escaped form is longer than mm_json_pointer reads: not indexed either. */
+    char name[1001], escaped[1200];
+    memset(name, 'a', 1000);
+    name[1000] = '\0';
+    for (int i = 0; i < 1000; i += 40)
+        name[i] = '/';
+    cJSON *slashes = cJSON_CreateObject();
+    cJSON_AddNumberToObject(slashes, name, 1);
+    mm_json_refs *rs = mm_json_refs_create(slashes);
+    size_t k = 0;
+    for (const char *c = name; *c; c++)
+        k += (size_t)snprintf(escaped + k, sizeof escaped - k, "%s", *c == '/' ? "~1" : "a");
+    char ref_long[1300];
+    snprintf(ref_long, sizeof ref_long, "#/%s", escaped);
+    CHECK_MSG(mm_json_refs_resolve(rs, slashes, ref_long) == mm_json_pointer(slashes, ref_long),
+              "a 1,000-byte name with 25 '/' (1,025 bytes escaped)");
+    mm_json_refs_free(&rs);
+    cJSON_Delete(slashes);
     /* Another document than the indexed one: resolved in that document, not the index. */
     cJSON *other = cJSON_Parse("{\"components\":{\"schemas\":{\"wlan\":{\"other\":true}}}}");
     const cJSON *w = mm_json_refs_resolve(r, other, "#/components/schemas/wlan");
