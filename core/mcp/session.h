@@ -63,6 +63,10 @@ typedef struct mm_session {
      * every catalog tool without enabling its category), so that tools/list depends only on
      * the settings it was created with; it never sends a message that no request asked for. */
     int modern;
+    /* Lives for one request only (a 2026-07-28 request over HTTP), set once before use: what
+     * it is given dies with the answer, so a write confirmation it issued could never be
+     * redeemed (mcp/write_gate.h refuses to offer one). */
+    int per_request;
     int log_level; /* mistmcp_log_level; notifications/message at or above it */
     mm_inflight *inflight;
     atomic_int closing; /* shutting down: new requests start cancelled */

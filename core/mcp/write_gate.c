@@ -374,6 +374,32 @@ static int elicit(mm_call_ctx *ctx, const char *method, const char *target, cons
     return 2;
 }
 
+/* A session that lives for one request (a 2026-07-28 request over HTTP) can neither keep a
+ * token for the confirming call nor ask the user (that era's way, an input_required result,
+ * is not built yet): refused, recorded, and the model told what works instead. */
+static int refuse_per_request(mm_call_ctx *ctx, const char *method, const char *target,
+                              const char *body, char *err, size_t err_size)
+{
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = MM_WRITE_REFUSED,
+                           .confirmation = mm_write_confirmation_name(mode_of(ctx)),
+                           .error = "a 2026-07-28 HTTP request cannot be confirmed"};
+    char why[400];
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0)
+        return mm_fail(err, err_size, "%s %.200s was not sent: the audit log failed: %s", method,
+                       target, why);
+    return mm_fail(err, err_size,
+                   "%s %.200s was not sent: this server confirms writes before they reach Mist "
+                   "(--write-confirmation %s), and a 2026-07-28 request over HTTP keeps nothing "
+                   "after its answer, so it cannot be confirmed yet. Call the tool with "
+                   "dry_run: true to show the user the preview; to send it, use a 2025 session "
+                   "(initialize) or stdio.",
+                   method, target, mm_write_confirmation_name(mode_of(ctx)));
+}
+
 int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *target,
                           const char *body, mistmcp_response **out, char *err, size_t err_size)
 {
@@ -383,6 +409,8 @@ int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *targ
                        method, target);
     if (w->cleared)
         return send_now(ctx, method, target, body, out, err, err_size);
+    if (!w->dry_run && ctx->session->per_request && mode_of(ctx) != MM_CONFIRM_NONE)
+        return refuse_per_request(ctx, method, target, body, err, err_size);
     if (!w->dry_run && mode_of(ctx) == MM_CONFIRM_ELICIT)
         return elicit(ctx, method, target, body, out, err, err_size);
     return hold_back(ctx, method, target, body, err, err_size);

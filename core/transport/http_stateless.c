@@ -251,5 +251,8 @@ mm_session_entry *mm_http_stateless_begin(mm_http_ctx *h, struct MHD_Connection 
     if (choice.own)
         pin_own_settings(h);
     mm_session *s = mm_http_session_build(h, c, &choice, token ? token : "", 1, id, answered);
-    return s ? mm_session_store_detached(h->store, s) : NULL;
+    if (!s)
+        return NULL;
+    s->per_request = 1; /* before any use: it is freed with this request's answer */
+    return mm_session_store_detached(h->store, s);
 }

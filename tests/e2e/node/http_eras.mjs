@@ -4,7 +4,8 @@
 // supported versions, -32602), removed methods 404 -32601, always with the request's id; the
 // modern tool list the same for every request of one URL; initialize, a session id, a 2025
 // version or no version header keep the 2025 path. Then the v2 TypeScript client
-// (@modelcontextprotocol/client) pinned to 2026-07-28 over HTTP and over stdio.
+// (@modelcontextprotocol/client) pinned to 2026-07-28 over HTTP and over stdio. A write there
+// is previewed with dry_run and refused unconfirmed, saying why (no token it could redeem).
 //
 // usage: node http_eras.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
 import assert from "node:assert/strict";
@@ -249,6 +250,26 @@ await check("the server's own categories stay loaded between modern requests", a
   const maps = readFileSync(`/proc/${own.child.pid}/maps`, "utf8");
   assert.match(maps, /\/orgs_wlans\.so/);
   assert.equal(await stopHttp(own), "");
+});
+
+await check("a write on the 2026-07-28 HTTP path: previewed with dry_run, never sent unconfirmed", async () => {
+  const w = await startHttp(mistmcp, ["--plugin-dir", pluginDir, "--mode", "minimal",
+    "--enable-write-tools"], env);
+  const posts = () => readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l))
+    .filter((r) => r.method === "POST").length;
+  const before = posts();
+  const args = { org_id: "org-1", body: { ssid: "Eras" } };
+  const call = (id, a) => post(rpc(id, "tools/call", { name: "callMistWriteTool",
+    arguments: { name: "createOrgWlan", arguments: a } }), {}, w.base);
+  const preview = await call(80, { ...args, dry_run: true });
+  assert.equal(preview.status, 200, preview.text);
+  assert.match(preview.json.result.content[0].text, /Eras/, preview.text.slice(0, 400));
+  const sent = await call(81, args);
+  assert.equal(sent.json.result.isError, true, sent.text.slice(0, 400));
+  assert.match(sent.json.result.content[0].text, /cannot be confirmed yet.*dry_run/s);
+  assert.doesNotMatch(sent.json.result.content[0].text, /confirm: "/);
+  assert.equal(posts(), before, "nothing reached Mist");
+  assert.equal(await stopHttp(w), "");
 });
 
 const stopped = await stopHttp(server);
