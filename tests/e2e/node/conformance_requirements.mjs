@@ -29,7 +29,7 @@ async function run(args) {
   child.stdout.on("data", (d) => { text += d; });
   child.stderr.on("data", (d) => { text += d; });
   const timer = setTimeout(() => child.kill(), 240000);
-  const [status] = await once(child, "exit");
+  const [status] = await once(child, "close"); // after the last output was read, unlike "exit"
   clearTimeout(timer);
   return { status, text: text.replace(/\x1b\[[0-9;]*m/g, "") };
 }

@@ -352,7 +352,8 @@ await check("--host localhost, 0.0.0.0 and :: listen where they say; a bad host 
     let err = "";
     child.stderr.on("data", (d) => { err += d; });
     const timer = setTimeout(() => child.kill(), 20000);
-    const [code] = await once(child, "exit");
+    // "close", not "exit": exit can come before the last of stderr has been read
+    const [code] = await once(child, "close");
     clearTimeout(timer);
     assert.equal(code, 2, `--host ${bad}: exit ${code} (${err.trim()})`);
     assert.match(err, new RegExp(`^mistmcp: --host '${bad.replace(/\./g, "\\.")}' is not an IP address, and as a host name it does not resolve`));
