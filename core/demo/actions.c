@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "demo/actions.h"
 
+#include "demo/answer.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -17,11 +19,6 @@ static const struct {
     {"upgradeDevice", 1, 0},
     {"upgradeSiteDevices", 1, 1},
 };
-
-static const char *str(const cJSON *o, const char *key)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
 
 void mm_demo_device_state_path(const char *site, const char *id, char *out, size_t size)
 {
@@ -39,7 +36,7 @@ static const cJSON *device(const mm_demo_view *v, const char *site, const char *
                            mm_demo_answer *out)
 {
     const cJSON *stats = mm_demo_find_id(v->world->device_stats, id);
-    if (stats && strcmp(str(stats, "site_id"), site) == 0)
+    if (stats && strcmp(mm_demo_str(stats, "site_id"), site) == 0)
         return stats;
     mm_demo_fail(out, 404,
                  "device %s is not in the demo cloud at this site (listSiteDevices lists its "
@@ -55,7 +52,7 @@ static int act(const mm_demo_view *v, const char *site, const char *id, int upgr
     const cJSON *stats = device(v, site, id, out);
     if (!stats)
         return -1;
-    if (strcmp(str(stats, "status"), "connected") != 0)
+    if (strcmp(mm_demo_str(stats, "status"), "connected") != 0)
         return 0; /* the command waits for the device to connect */
     char path[MM_DEMO_PATH_MAX], err[400];
     mm_demo_device_state_path(site, id, path, sizeof path);
@@ -84,7 +81,7 @@ int mm_demo_device_action(const mm_demo_view *v, const mm_demo_spec_write *w,
     const char *site = mm_demo_param(p, "site_id");
     if (k == sizeof ops / sizeof ops[0] || !site)
         return 0;
-    const char *version = str(body, "version");
+    const char *version = mm_demo_str(body, "version");
     if (!ops[k].listed)
         return act(v, site, mm_demo_param(p, "device_id"), ops[k].upgrade, version, out);
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(body, "device_ids"), *id;

@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "demo/alarm_ack.h"
 
+#include "demo/answer.h"
+
 #include "base/util.h"
 
 #include <stdio.h>
@@ -43,17 +45,12 @@ cJSON *mm_demo_seen_alarms(const mm_demo_view *v)
     return seen ? seen : cJSON_Duplicate(v->world->alarms, 1);
 }
 
-static const char *str(const cJSON *o, const char *key)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
 /* 1 if alarm is one the operation names: its id is the path's or listed in the body, or all
  * (of the path's site, if it names one). */
 static int named(const cJSON *alarm, which which, const mm_demo_params *p, const cJSON *body)
 {
-    const char *site = mm_demo_param(p, "site_id"), *id = str(alarm, "id");
-    if (site && strcmp(site, str(alarm, "site_id")) != 0)
+    const char *site = mm_demo_param(p, "site_id"), *id = mm_demo_str(alarm, "id");
+    if (site && strcmp(site, mm_demo_str(alarm, "site_id")) != 0)
         return 0;
     if (which == ALL)
         return 1;
@@ -72,7 +69,7 @@ static int named(const cJSON *alarm, which which, const mm_demo_params *p, const
 static int have(const cJSON *alarms, const char *id, const char *site)
 {
     const cJSON *a = mm_demo_find_id(alarms, id);
-    return a && (!site || strcmp(site, str(a, "site_id")) == 0);
+    return a && (!site || strcmp(site, mm_demo_str(a, "site_id")) == 0);
 }
 
 /* The first alarm the operation names that the session does not have, or NULL. */
@@ -118,7 +115,7 @@ int mm_demo_alarm_ack(const mm_demo_view *v, const mm_demo_spec_write *w, const 
     }
     char list[MM_DEMO_PATH_MAX], path[MM_DEMO_PATH_MAX + 64], err[400];
     list_path(v, list, sizeof list);
-    const char *note = str(body, "note");
+    const char *note = mm_demo_str(body, "note");
     const cJSON *admin = cJSON_GetObjectItemCaseSensitive(v->world->self, "admin_id");
     for (cJSON *a = alarms->child; a; a = a->next) {
         if (!named(a, ops[k].which, p, body))
@@ -129,7 +126,7 @@ int mm_demo_alarm_ack(const mm_demo_view *v, const mm_demo_spec_write *w, const 
         set(a, "ack_admin_id", acked ? cJSON_Duplicate(admin, 0) : NULL);
         set(a, "acked_time", acked ? cJSON_CreateNumber(MM_DEMO_NOW) : NULL);
         set(a, "note", acked && note ? cJSON_CreateString(note) : NULL);
-        snprintf(path, sizeof path, "%s/%s", list, str(a, "id"));
+        snprintf(path, sizeof path, "%s/%s", list, mm_demo_str(a, "id"));
         if (mm_demo_overlay_put(v->overlay, path, list, a, err, sizeof err) != 0) {
             mm_demo_fail(out, 413, "%s%s", err, NULL);
             cJSON_Delete(alarms);

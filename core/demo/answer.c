@@ -27,6 +27,17 @@ int mm_demo_fail(mm_demo_answer *out, int status, const char *fmt, const char *a
     return 0;
 }
 
+const char *mm_demo_str(const cJSON *o, const char *key)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+double mm_demo_num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
 int mm_demo_json(mm_demo_answer *out, const cJSON *value)
 {
     out->status = 200;

@@ -41,6 +41,11 @@ int mm_demo_fail(mm_demo_answer *out, int status, const char *fmt, const char *a
 /* 200 with value's JSON. Returns 0. */
 int mm_demo_json(mm_demo_answer *out, const cJSON *value);
 
+/* Member key of object o: its string (borrowed from o), or NULL when absent or no string. */
+const char *mm_demo_str(const cJSON *o, const char *key);
+/* Member key of object o: its number, or 0 when absent or no number. */
+double mm_demo_num(const cJSON *o, const char *key);
+
 /* 1 if o passes the filter named param (looked up in rq) on member key; an absent filter
  * passes everything. A member holding a list passes when any of its values does; is_mac
  * compares MACs without their separators. */

@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "demo/events.h"
 
+#include "demo/answer.h"
+
 #include "base/util.h"
 #include "demo/views.h"
 #include "demo/window.h"
@@ -20,17 +22,6 @@
 
 /* Members the demo keeps on an event and Mist's answers do not have (demo/events.h). */
 static const char *const hidden[] = {"mac", "site_id", "seconds", "failure"};
-
-static const char *str(const cJSON *o, const char *key)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
 
 /* The BSSID of an AP's radio on band: its MAC with the radio in the last digit. */
 static void bssid(const char *ap, const char *band, char out[13])
@@ -55,25 +46,25 @@ static void add_number(cJSON *e, const char *key, double value)
 
 static cJSON *event(const cJSON *client, const char *type, double at, const char *text)
 {
-    const char *band = str(client, "band"), *ssid = str(client, "last_ssid");
+    const char *band = mm_demo_str(client, "band"), *ssid = mm_demo_str(client, "last_ssid");
     char radio[13];
-    bssid(str(client, "last_ap"), band, radio);
+    bssid(mm_demo_str(client, "last_ap"), band, radio);
     cJSON *e = cJSON_CreateObject();
     add_ref(e, "type", type);
     add_number(e, "timestamp", at);
-    add_ref(e, "ap", str(client, "last_ap"));
+    add_ref(e, "ap", mm_demo_str(client, "last_ap"));
     cJSON_AddItemToObjectCS(e, "bssid", cJSON_CreateString(radio));
     add_ref(e, "band", band);
     add_number(e, "channel", mm_demo_client_channel(client));
-    add_ref(e, "proto", str(client, "protocol"));
+    add_ref(e, "proto", mm_demo_str(client, "protocol"));
     add_ref(e, "ssid", ssid);
-    add_ref(e, "wlan_id", str(client, "last_wlan_id"));
+    add_ref(e, "wlan_id", mm_demo_str(client, "last_wlan_id"));
     if (strcmp(ssid, "IoT") == 0) /* Mist's key_mgmt names PSK, not the EAP the Corp WLAN runs */
         add_ref(e, "key_mgmt", "WPA2-PSK/CCMP");
     if (text)
         cJSON_AddItemToObjectCS(e, "text", cJSON_CreateString(text));
-    add_ref(e, "mac", str(client, "mac"));
-    add_ref(e, "site_id", str(client, "site_id"));
+    add_ref(e, "mac", mm_demo_str(client, "mac"));
+    add_ref(e, "site_id", mm_demo_str(client, "site_id"));
     return e;
 }
 
@@ -81,17 +72,17 @@ static cJSON *event(const cJSON *client, const char *type, double at, const char
  * address. */
 static void connected(cJSON *out, const cJSON *client, long at)
 {
-    const char *mac = str(client, "mac");
+    const char *mac = mm_demo_str(client, "mac");
     int seconds = strtoul(mac + 6, NULL, 16) % SLOW_DHCP_EVERY == 0 ? SLOW_DHCP_SECONDS : 1;
     cJSON *assoc = event(client, "CLIENT_ASSOCIATION", at - seconds, NULL);
     add_number(assoc, "seconds", seconds);
     if (seconds == SLOW_DHCP_SECONDS)
         add_ref(assoc, "failure", "dhcp"); /* slow, not failed: time-to-connect */
     cJSON_AddItemToArray(out, assoc);
-    if (strcmp(str(client, "last_ssid"), "Guest") != 0)
+    if (strcmp(mm_demo_str(client, "last_ssid"), "Guest") != 0)
         cJSON_AddItemToArray(out, event(client, "CLIENT_AUTHENTICATED", at - seconds + 0.5, NULL));
     char text[96];
-    snprintf(text, sizeof text, "IP %s assigned", str(client, "last_ip"));
+    snprintf(text, sizeof text, "IP %s assigned", mm_demo_str(client, "last_ip"));
     cJSON_AddItemToArray(out, event(client, "CLIENT_IP_ASSIGNED", at, text));
 }
 
@@ -104,21 +95,22 @@ static void failures(cJSON *out, const mm_demo_world *w, const cJSON *failing[MA
 {
     const cJSON *alarm = NULL;
     for (const cJSON *a = w->alarms->child; a && !alarm; a = a->next)
-        if (strcmp(str(a, "type"), "auth_failure_surge") == 0)
+        if (strcmp(mm_demo_str(a, "type"), "auth_failure_surge") == 0)
             alarm = a;
     *n_out = 0;
     if (!alarm)
         return;
-    const char *site = str(alarm, "site_id");
+    const char *site = mm_demo_str(alarm, "site_id");
     const char *ssid = cJSON_GetStringValue(
         cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(alarm, "ssids"), 0));
     int n = 0, on_ssid = 0;
     for (const cJSON *c = w->clients->child; c && n < MAX_FAILING; c = c->next)
-        if (strcmp(str(c, "site_id"), site) == 0 && strcmp(str(c, "last_ssid"), ssid) == 0 &&
-            on_ssid++ % 2 == 1)
+        if (strcmp(mm_demo_str(c, "site_id"), site) == 0 &&
+            strcmp(mm_demo_str(c, "last_ssid"), ssid) == 0 && on_ssid++ % 2 == 1)
             failing[n++] = c;
-    long first = (long)num(alarm, "timestamp"), last = (long)num(alarm, "last_seen");
-    int count = (int)num(alarm, "count");
+    long first = (long)mm_demo_num(alarm, "timestamp"),
+         last = (long)mm_demo_num(alarm, "last_seen");
+    int count = (int)mm_demo_num(alarm, "count");
     for (int i = 0; i < count && n > 0; i++) {
         const cJSON *c = failing[i % n];
         long at = first + (count > 1 ? (last - first) * i / (count - 1) : 0);
@@ -131,8 +123,8 @@ static void failures(cJSON *out, const mm_demo_world *w, const cJSON *failing[MA
         cJSON_AddItemToArray(out, assoc);
         char text[200];
         snprintf(text, sizeof text, "802.1X authentication failed for %s (%s): %s",
-                 str(c, "last_username") ? str(c, "last_username") : "?", str(c, "mac"),
-                 MM_DEMO_AUTH_REJECT);
+                 mm_demo_str(c, "last_username") ? mm_demo_str(c, "last_username") : "?",
+                 mm_demo_str(c, "mac"), MM_DEMO_AUTH_REJECT);
         cJSON_AddItemToArray(out, event(c, "MARVIS_EVENT_CLIENT_AUTH_FAILURE", at, text));
     }
     *n_out = n;
@@ -141,10 +133,10 @@ static void failures(cJSON *out, const mm_demo_world *w, const cJSON *failing[MA
 static int newest_first(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    double tx = num(x, "timestamp"), ty = num(y, "timestamp");
+    double tx = mm_demo_num(x, "timestamp"), ty = mm_demo_num(y, "timestamp");
     if (tx != ty)
         return tx < ty ? 1 : -1;
-    return strcmp(str(x, "mac"), str(y, "mac"));
+    return strcmp(mm_demo_str(x, "mac"), mm_demo_str(y, "mac"));
 }
 
 static cJSON *make(const mm_demo_world *w)
@@ -158,7 +150,7 @@ static cJSON *make(const mm_demo_world *w)
         for (int i = 0; i < n_failing && !failed; i++)
             failed = failing[i] == c;
         if (!failed)
-            connected(made, c, (long)num(c, "timestamp"));
+            connected(made, c, (long)mm_demo_num(c, "timestamp"));
     }
     /* newest first, as Mist sorts them */
     int n = cJSON_GetArraySize(made), i = 0;
@@ -229,11 +221,11 @@ static cJSON *matching(const mm_demo_world *w, const mm_demo_request *rq, const 
 {
     cJSON *out = cJSON_CreateArray();
     for (const cJSON *e = mm_demo_client_events(w)->child; e; e = e->next) {
-        double at = num(e, "timestamp");
+        double at = mm_demo_num(e, "timestamp");
         if (at < (double)start || at > (double)end ||
-            (site && strcmp(str(e, "site_id"), site) != 0) ||
-            (client && strcasecmp(str(e, "mac"), client) != 0) ||
-            !one_of(rq->query(rq->query_ctx, "type"), str(e, "type")))
+            (site && strcmp(mm_demo_str(e, "site_id"), site) != 0) ||
+            (client && strcasecmp(mm_demo_str(e, "mac"), client) != 0) ||
+            !one_of(rq->query(rq->query_ctx, "type"), mm_demo_str(e, "type")))
             continue;
         static const char *const filters[][2] = {{"site_id", "site_id"}, {"ssid", "ssid"},
                                                  {"ap", "ap"},           {"band", "band"},
@@ -286,7 +278,7 @@ void mm_demo_events_search(const mm_demo_world *w, const mm_demo_request *rq, co
 static int most_first(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    double cx = num(x, "count"), cy = num(y, "count");
+    double cx = mm_demo_num(x, "count"), cy = mm_demo_num(y, "count");
     if (cx != cy)
         return cx < cy ? 1 : -1;
     return strcmp(x->child->valuestring, y->child->valuestring); /* the value, first member */
@@ -324,7 +316,7 @@ void mm_demo_events_count(const mm_demo_world *w, const mm_demo_request *rq, con
         else
             continue;
         cJSON *row = rows->child;
-        while (row && strcmp(str(row, distinct), value) != 0)
+        while (row && strcmp(mm_demo_str(row, distinct), value) != 0)
             row = row->next;
         if (!row) {
             row = cJSON_CreateObject();

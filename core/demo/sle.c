@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "demo/sle.h"
 
+#include "demo/answer.h"
+
 #include "base/util.h"
 #include "demo/events.h"
 #include "demo/views.h"
@@ -79,17 +81,6 @@ static const struct metric_def {
 };
 #define METRICS (int)(sizeof defs / sizeof defs[0])
 
-static const char *str(const cJSON *o, const char *key)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 const mm_demo_sle_metric *mm_demo_sle_metric_at(int i)
 {
     return i >= 0 && i < METRICS ? &defs[i].m : NULL;
@@ -138,16 +129,17 @@ static void aps_of(const mm_demo_world *w, const char *site, site_aps *out)
 {
     out->n = out->offline = 0;
     for (const cJSON *d = w->device_stats->child; d && out->n < 64; d = d->next)
-        if (strcmp(str(d, "site_id"), site) == 0 && strcmp(str(d, "type"), "ap") == 0) {
+        if (strcmp(mm_demo_str(d, "site_id"), site) == 0 &&
+            strcmp(mm_demo_str(d, "type"), "ap") == 0) {
             out->ap[out->n++] = d;
-            out->offline += strcmp(str(d, "status"), "connected") != 0;
+            out->offline += strcmp(mm_demo_str(d, "status"), "connected") != 0;
         }
 }
 
 static const cJSON *ap_named(const site_aps *aps, const char *mac)
 {
     for (int i = 0; mac && i < aps->n; i++)
-        if (strcmp(str(aps->ap[i], "mac"), mac) == 0)
+        if (strcmp(mm_demo_str(aps->ap[i], "mac"), mac) == 0)
             return aps->ap[i];
     return NULL;
 }
@@ -158,12 +150,14 @@ static int hits_client(hit what, const cJSON *client, const site_aps *aps)
     switch (what) {
     case WEAK: {
         /* the APs around an offline one cover its area, weakly: one client in n per such AP */
-        unsigned long h = strtoul(str(client, "mac") + 6, NULL, 16);
+        unsigned long h = strtoul(mm_demo_str(client, "mac") + 6, NULL, 16);
         return mm_demo_client_rssi(client) <= WEAK_RSSI ||
                (aps->n > 0 && (int)(h % (unsigned long)aps->n) < aps->offline);
     }
-    case CROWDED: return num(ap_named(aps, str(client, "last_ap")), "num_clients") >= CROWDED_AP;
-    case BAND_24: return strcmp(str(client, "band"), "24") == 0;
+    case CROWDED:
+        return mm_demo_num(ap_named(aps, mm_demo_str(client, "last_ap")), "num_clients") >=
+               CROWDED_AP;
+    case BAND_24: return strcmp(mm_demo_str(client, "band"), "24") == 0;
     default: return 0;
     }
 }
@@ -236,7 +230,7 @@ void mm_demo_sle_compute(const mm_demo_world *w, const char *site, const mm_demo
     aps_of(w, site, &aps);
     s->total_aps = aps.n;
     for (const cJSON *c = w->clients->child; c; c = c->next)
-        s->total_users += strcmp(str(c, "site_id"), site) == 0;
+        s->total_users += strcmp(mm_demo_str(c, "site_id"), site) == 0;
     int max = s->total_users + aps.n + 1;
     s->rows = mm_xcalloc((size_t)max, sizeof *s->rows);
     double a = (double)start, b = (double)end;
@@ -245,8 +239,8 @@ void mm_demo_sle_compute(const mm_demo_world *w, const char *site, const mm_demo
         for (int i = 0; i < aps.n; i++) {
             mm_demo_sle_row *r = row_for(s, NULL, aps.ap[i], max);
             add(s, r, -1, (b - a) / 60, a, b);
-            if (strcmp(str(aps.ap[i], "status"), "connected") != 0) {
-                double down = num(aps.ap[i], "last_seen"); /* and down since */
+            if (strcmp(mm_demo_str(aps.ap[i], "status"), "connected") != 0) {
+                double down = mm_demo_num(aps.ap[i], "last_seen"); /* and down since */
                 double from = down > a ? down : a;
                 if (from < b)
                     add(s, r, 0, (b - from) / 60, from, b);
@@ -256,9 +250,9 @@ void mm_demo_sle_compute(const mm_demo_world *w, const char *site, const mm_demo
     }
     if (d->unit == USER_MINUTES) {
         for (const cJSON *c = w->clients->child; c; c = c->next) {
-            if (strcmp(str(c, "site_id"), site) != 0)
+            if (strcmp(mm_demo_str(c, "site_id"), site) != 0)
                 continue;
-            mm_demo_sle_row *r = row_for(s, c, ap_named(&aps, str(c, "last_ap")), max);
+            mm_demo_sle_row *r = row_for(s, c, ap_named(&aps, mm_demo_str(c, "last_ap")), max);
             add(s, r, -1, (b - a) / 60, a, b);
             for (int k = 0; k < MM_DEMO_SLE_CLASSIFIERS && m->classifiers[k]; k++)
                 if (hits_client(d->hits[k], c, &aps))
@@ -268,20 +262,21 @@ void mm_demo_sle_compute(const mm_demo_world *w, const char *site, const mm_demo
     }
     /* attempts: the associations of the site's client events in the window */
     for (const cJSON *e = mm_demo_client_events(w)->child; e; e = e->next) {
-        double at = num(e, "timestamp");
-        if (at < a || at > b || strcmp(str(e, "site_id"), site) != 0 ||
-            strcmp(str(e, "type"), "CLIENT_ASSOCIATION") != 0)
+        double at = mm_demo_num(e, "timestamp");
+        if (at < a || at > b || strcmp(mm_demo_str(e, "site_id"), site) != 0 ||
+            strcmp(mm_demo_str(e, "type"), "CLIENT_ASSOCIATION") != 0)
             continue;
         const cJSON *client = NULL;
         for (const cJSON *c = w->clients->child; c && !client; c = c->next)
-            if (strcmp(str(c, "mac"), str(e, "mac")) == 0)
+            if (strcmp(mm_demo_str(c, "mac"), mm_demo_str(e, "mac")) == 0)
                 client = c;
-        mm_demo_sle_row *r = row_for(s, client, ap_named(&aps, str(e, "ap")), max);
+        mm_demo_sle_row *r = row_for(s, client, ap_named(&aps, mm_demo_str(e, "ap")), max);
         add(s, r, -1, 1, at, at);
-        const char *failure = str(e, "failure");
+        const char *failure = mm_demo_str(e, "failure");
         int k = mm_demo_sle_classifier(m, failure);
         int failed = failure && strcmp(failure, "authorization") == 0;
-        int degraded = d->hits[0] == FAILURE ? failed : num(e, "seconds") > SLOW_CONNECT_SECONDS;
+        int degraded =
+            d->hits[0] == FAILURE ? failed : mm_demo_num(e, "seconds") > SLOW_CONNECT_SECONDS;
         if (k >= 0 && degraded)
             add(s, r, k, 1, at, at);
     }

@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "demo/sle_answers.h"
 
+#include "demo/answer.h"
+
 #include "demo/events.h"
 #include "demo/sle.h"
 #include "demo/sle_sites.h"
@@ -15,17 +17,6 @@
 #include <string.h>
 
 #define SITE_SCOPE "/api/v1/sites/{site_id}/sle/site/{scope_id}"
-
-static const char *str(const cJSON *o, const char *key)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
 
 static cJSON *numbers(const double *v, int n)
 {
@@ -112,7 +103,7 @@ static cJSON *failures(const mm_demo_sle *s, int k)
         const char *ssid = NULL;
         for (int i = 0; i < s->row_count && !ssid; i++)
             if (s->rows[i].degraded[k] > 0)
-                ssid = str(s->rows[i].client, "last_ssid");
+                ssid = mm_demo_str(s->rows[i].client, "last_ssid");
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "type", "MARVIS_EVENT_CLIENT_AUTH_FAILURE");
         cJSON_AddStringToObject(f, "reason", MM_DEMO_AUTH_REJECT);
@@ -124,10 +115,10 @@ static cJSON *failures(const mm_demo_sle *s, int k)
         for (int i = 0; i < s->row_count; i++)
             if (s->rows[i].degraded[k] > 0) {
                 cJSON *f = cJSON_CreateObject();
-                cJSON_AddStringToObject(f, "ap_mac", str(s->rows[i].ap, "mac"));
-                cJSON_AddStringToObject(f, "name", str(s->rows[i].ap, "name"));
-                cJSON_AddStringToObject(f, "status", str(s->rows[i].ap, "status"));
-                cJSON_AddNumberToObject(f, "last_seen", num(s->rows[i].ap, "last_seen"));
+                cJSON_AddStringToObject(f, "ap_mac", mm_demo_str(s->rows[i].ap, "mac"));
+                cJSON_AddStringToObject(f, "name", mm_demo_str(s->rows[i].ap, "name"));
+                cJSON_AddStringToObject(f, "status", mm_demo_str(s->rows[i].ap, "status"));
+                cJSON_AddNumberToObject(f, "last_seen", mm_demo_num(s->rows[i].ap, "last_seen"));
                 cJSON_AddItemToArray(out, f);
             }
     }
@@ -162,7 +153,7 @@ static void tally(cJSON *group, const char *key, const char *value, const char *
     if (!value)
         return;
     cJSON *e = group->child;
-    while (e && strcmp(str(e, key), value) != 0)
+    while (e && strcmp(mm_demo_str(e, key), value) != 0)
         e = e->next;
     if (!e) {
         e = cJSON_CreateObject();
@@ -174,18 +165,21 @@ static void tally(cJSON *group, const char *key, const char *value, const char *
         cJSON_AddItemToArray(group, e);
     }
     double d = row_degraded(r, k);
-    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "degraded"), num(e, "degraded") + d);
-    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "duration"), num(e, "duration") + d);
-    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "total"), num(e, "total") + r->total);
+    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "degraded"),
+                         mm_demo_num(e, "degraded") + d);
+    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "duration"),
+                         mm_demo_num(e, "duration") + d);
+    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "total"),
+                         mm_demo_num(e, "total") + r->total);
 }
 
 static int most_degraded(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    double dx = num(x, "degraded"), dy = num(y, "degraded");
+    double dx = mm_demo_num(x, "degraded"), dy = mm_demo_num(y, "degraded");
     if (dx != dy)
         return dx < dy ? 1 : -1;
-    return strcmp(str(x, "name"), str(y, "name"));
+    return strcmp(mm_demo_str(x, "name"), mm_demo_str(y, "name"));
 }
 
 /* group's entries with some degraded, most degraded first, figures rounded. */
@@ -197,7 +191,7 @@ static void settle(cJSON *group)
         abort();
     while (group->child) {
         cJSON *e = cJSON_DetachItemViaPointer(group, group->child);
-        if (num(e, "degraded") > 0)
+        if (mm_demo_num(e, "degraded") > 0)
             all[kept++] = e;
         else
             cJSON_Delete(e);
@@ -207,7 +201,7 @@ static void settle(cJSON *group)
     for (int i = 0; i < kept; i++) {
         for (size_t f = 0; f < 3; f++)
             cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(all[i], figures[f]),
-                                 mm_demo_sle_round(num(all[i], figures[f])));
+                                 mm_demo_sle_round(mm_demo_num(all[i], figures[f])));
         cJSON_AddItemToArray(group, all[i]);
     }
     free(all);
@@ -227,11 +221,11 @@ static cJSON *impact_summary(const mm_demo_sle *s, int k, const char *classifier
     for (int i = 0; i < s->row_count; i++) {
         const mm_demo_sle_row *row = &s->rows[i];
         const cJSON *c = row->client;
-        tally(ap, "ap_mac", str(row->ap, "mac"), str(row->ap, "name"), row, k);
-        tally(band, "band", str(c, "band"), NULL, row, k);
-        tally(os, "device_os", str(c, "last_os"), NULL, row, k);
-        tally(type, "device_type", str(c, "last_model"), NULL, row, k);
-        tally(wlan, "wlan_id", str(c, "last_wlan_id"), str(c, "last_ssid"), row, k);
+        tally(ap, "ap_mac", mm_demo_str(row->ap, "mac"), mm_demo_str(row->ap, "name"), row, k);
+        tally(band, "band", mm_demo_str(c, "band"), NULL, row, k);
+        tally(os, "device_os", mm_demo_str(c, "last_os"), NULL, row, k);
+        tally(type, "device_type", mm_demo_str(c, "last_model"), NULL, row, k);
+        tally(wlan, "wlan_id", mm_demo_str(c, "last_wlan_id"), mm_demo_str(c, "last_ssid"), row, k);
     }
     cJSON *groups[] = {ap, band, os, type, wlan};
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
@@ -265,21 +259,22 @@ static cJSON *impacted(const mm_demo_sle *s, int k, const char *classifier_name,
         const mm_demo_sle_row *row = &s->rows[i];
         const cJSON *c = row->client;
         if (!users) {
-            tally(items, "ap_mac", str(row->ap, "mac"), str(row->ap, "name"), row, k);
+            tally(items, "ap_mac", mm_demo_str(row->ap, "mac"), mm_demo_str(row->ap, "name"), row,
+                  k);
             continue;
         }
         if (!c || row_degraded(row, k) <= 0)
             continue;
         cJSON *u = cJSON_CreateObject();
-        cJSON_AddStringToObject(u, "mac", str(c, "mac"));
-        cJSON_AddStringToObject(u, "name", str(c, "last_hostname"));
-        cJSON_AddStringToObject(u, "ap_mac", str(c, "last_ap"));
+        cJSON_AddStringToObject(u, "mac", mm_demo_str(c, "mac"));
+        cJSON_AddStringToObject(u, "name", mm_demo_str(c, "last_hostname"));
+        cJSON_AddStringToObject(u, "ap_mac", mm_demo_str(c, "last_ap"));
         if (row->ap)
-            cJSON_AddStringToObject(u, "ap_name", str(row->ap, "name"));
-        cJSON_AddStringToObject(u, "ssid", str(c, "last_ssid"));
-        cJSON_AddStringToObject(u, "wlan_id", str(c, "last_wlan_id"));
-        cJSON_AddStringToObject(u, "device_os", str(c, "last_os"));
-        cJSON_AddStringToObject(u, "device_type", str(c, "last_model"));
+            cJSON_AddStringToObject(u, "ap_name", mm_demo_str(row->ap, "name"));
+        cJSON_AddStringToObject(u, "ssid", mm_demo_str(c, "last_ssid"));
+        cJSON_AddStringToObject(u, "wlan_id", mm_demo_str(c, "last_wlan_id"));
+        cJSON_AddStringToObject(u, "device_os", mm_demo_str(c, "last_os"));
+        cJSON_AddStringToObject(u, "device_type", mm_demo_str(c, "last_model"));
         cJSON_AddNumberToObject(u, "degraded", row_degraded(row, k));
         cJSON_AddNumberToObject(u, "duration", row_degraded(row, k));
         cJSON_AddNumberToObject(u, "total", row->total);
@@ -301,10 +296,10 @@ static cJSON *histogram(const mm_demo_world *w, const mm_demo_sle *s, const char
     double value[5] = {0};
     if (ttc) {
         for (const cJSON *e = mm_demo_client_events(w)->child; e; e = e->next) {
-            double at = num(e, "timestamp"), secs = num(e, "seconds");
+            double at = mm_demo_num(e, "timestamp"), secs = mm_demo_num(e, "seconds");
             if (at < (double)s->start || at > (double)s->end ||
-                strcmp(str(e, "site_id"), site) != 0 ||
-                strcmp(str(e, "type"), "CLIENT_ASSOCIATION") != 0)
+                strcmp(mm_demo_str(e, "site_id"), site) != 0 ||
+                strcmp(mm_demo_str(e, "type"), "CLIENT_ASSOCIATION") != 0)
                 continue;
             for (int i = 0; i < n; i++)
                 value[i] += secs >= ranges[i][0] && (secs < ranges[i][1] || i == n - 1);

@@ -4,28 +4,20 @@
 #define _POSIX_C_SOURCE 200809L
 #include "demo/sle_sites.h"
 
+#include "demo/answer.h"
+
 #include "demo/sle.h"
 #include "demo/window.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(const cJSON *o, const char *key)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 static int count_devices(const mm_demo_world *w, const char *site, const char *type)
 {
     int n = 0;
     for (const cJSON *d = w->device_stats->child; d; d = d->next)
-        n += strcmp(str(d, "site_id"), site) == 0 && strcmp(str(d, "type"), type) == 0;
+        n += strcmp(mm_demo_str(d, "site_id"), site) == 0 &&
+             strcmp(mm_demo_str(d, "type"), type) == 0;
     return n;
 }
 
@@ -33,7 +25,7 @@ static int count_clients(const cJSON *clients, const char *site)
 {
     int n = 0;
     for (const cJSON *c = clients->child; c; c = c->next)
-        n += strcmp(str(c, "site_id"), site) == 0;
+        n += strcmp(mm_demo_str(c, "site_id"), site) == 0;
     return n;
 }
 
@@ -42,8 +34,10 @@ static int count_clients(const cJSON *clients, const char *site)
 static double wan_up(const mm_demo_world *w, const char *site, long start, long end)
 {
     for (const cJSON *a = w->alarms->child; a; a = a->next)
-        if (strcmp(str(a, "site_id"), site) == 0 && strcmp(str(a, "type"), "gw_wan_down") == 0) {
-            double from = num(a, "timestamp") > (double)start ? num(a, "timestamp") : (double)start;
+        if (strcmp(mm_demo_str(a, "site_id"), site) == 0 &&
+            strcmp(mm_demo_str(a, "type"), "gw_wan_down") == 0) {
+            double from = mm_demo_num(a, "timestamp") > (double)start ? mm_demo_num(a, "timestamp")
+                                                                      : (double)start;
             double down = (double)end > from ? (double)end - from : 0;
             return end > start ? 1 - down / (2.0 * (double)(end - start)) : 1;
         }
@@ -93,7 +87,7 @@ static cJSON *sites_of(const mm_demo_world *w, const char *kind, long start, lon
 {
     cJSON *all = cJSON_CreateArray();
     for (const cJSON *site = w->sites->child; site; site = site->next) {
-        const char *id = str(site, "id");
+        const char *id = mm_demo_str(site, "id");
         if (strcmp(kind, "wifi") == 0 ||
             count_devices(w, id, strcmp(kind, "wan") == 0 ? "gateway" : "switch") > 0)
             cJSON_AddItemToArray(all, site_sle(w, id, kind, start, end));
@@ -147,12 +141,12 @@ typedef struct ranked {
 static double rank_of(const cJSON *site, const char *by)
 {
     if (by)
-        return num(site, by);
+        return mm_demo_num(site, by);
     double sum = 0;
     int n = 0;
     const mm_demo_sle_metric *m;
     for (; (m = mm_demo_sle_metric_at(n)); n++)
-        sum += num(site, m->org_name);
+        sum += mm_demo_num(site, m->org_name);
     return n ? sum / n : 1;
 }
 
@@ -161,7 +155,7 @@ static int worst_first(const void *a, const void *b)
     const ranked *x = a, *y = b;
     if (x->rank != y->rank)
         return x->rank > y->rank ? 1 : -1;
-    return strcmp(str(x->site, "site_id"), str(y->site, "site_id"));
+    return strcmp(mm_demo_str(x->site, "site_id"), mm_demo_str(y->site, "site_id"));
 }
 
 void mm_demo_worst_sites(const mm_demo_world *w, const mm_demo_request *rq, mm_demo_answer *out)

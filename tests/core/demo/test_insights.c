@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include "demo_route.h"
 
 #include "base/json_exact.h"
 #include "demo/routes.h"
@@ -29,21 +30,6 @@
 static mm_demo_world *world;
 static const char *org;
 
-static const char *query_value(void *ctx, const char *name)
-{
-    static char value[256];
-    size_t n = strlen(name);
-    for (const char *q = ctx; q && *q;) {
-        size_t len = strcspn(q, "&");
-        if (strncmp(q, name, n) == 0 && q[n] == '=') {
-            snprintf(value, sizeof value, "%.*s", (int)(len - n - 1), q + n + 1);
-            return value;
-        }
-        q += len + (q[len] == '&');
-    }
-    return NULL;
-}
-
 static int status;
 static char *text;
 
@@ -55,17 +41,8 @@ static cJSON *get(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(path, sizeof path, fmt, ap);
     va_end(ap);
-    char *q = strchr(path, '?');
-    if (q)
-        *q++ = '\0';
-    mm_demo_request rq = {.method = "GET", .path = path, .query = query_value, .query_ctx = q};
     mm_demo_view v = {world, NULL, NULL};
-    mm_demo_answer a;
-    mm_demo_route(&v, &rq, &a);
-    status = a.status;
-    free(text);
-    text = a.body;
-    return status == 200 ? mm_json_parse_exact(text, strlen(text), NULL) : NULL;
+    return demo_route(&v, "GET", path, NULL, &status, &text);
 }
 
 static const char *s(const cJSON *o, const char *k)

@@ -24,6 +24,7 @@
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include "demo_route.h"
 #include "mcp_client.h"
 
 #include "base/json_exact.h"
@@ -43,22 +44,6 @@ static mm_demo_world *world;
 static mm_demo_bodies *bodies;
 static const char *org;
 
-/* The query of the request being answered: "a=1&b=2". */
-static const char *query_value(void *ctx, const char *name)
-{
-    static char value[256];
-    size_t n = strlen(name);
-    for (const char *q = ctx; q && *q;) {
-        size_t len = strcspn(q, "&");
-        if (strncmp(q, name, n) == 0 && q[n] == '=') {
-            snprintf(value, sizeof value, "%.*s", (int)(len - n - 1), q + n + 1);
-            return value;
-        }
-        q += len + (q[len] == '&');
-    }
-    return NULL;
-}
-
 static int status;
 static char *text; /* the last answer's body */
 
@@ -71,22 +56,8 @@ static cJSON *req(mm_demo_overlay *ov, const char *method, const char *body, con
     va_start(ap, fmt);
     vsnprintf(path, sizeof path, fmt, ap);
     va_end(ap);
-    char *q = strchr(path, '?');
-    if (q)
-        *q++ = '\0';
-    mm_demo_request rq = {.method = method,
-                          .path = path,
-                          .query = query_value,
-                          .query_ctx = q,
-                          .body = body,
-                          .body_len = body ? strlen(body) : 0};
     mm_demo_view v = {world, ov, bodies};
-    mm_demo_answer a;
-    mm_demo_route(&v, &rq, &a);
-    status = a.status;
-    free(text);
-    text = a.body;
-    return status == 200 && *text ? mm_json_parse_exact(text, strlen(text), NULL) : NULL;
+    return demo_route(&v, method, path, body, &status, &text);
 }
 
 static const char *s(const cJSON *o, const char *k)
