@@ -483,10 +483,20 @@ static void stop_http(http_server *s)
     mm_child_finish(&s->child, 5000);
 }
 
+/* The same call as call_fmt(MISTMCP), as a 2026-07-28 client sends it: no session, the
+ * version and capabilities in _meta (bh_open_modern adds the headers). */
+#define MODERN_META                                                                                \
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                       \
+    "\"io.modelcontextprotocol/clientCapabilities\":{}}"
+static const char modern_fmt[] =
+    "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"tools/call\",\"params\":{\"name\":"
+    "\"listOrgWlans\",\"arguments\":{\"org_id\":\"o\"}," MODERN_META "}}";
+
 typedef struct http_job {
     const http_server *srv;
     const char *fmt;
     int index, n;
+    int modern; /* a 2026-07-28 client: no session, the era's headers and _meta */
     double seconds;
     int failed;
 } http_job;
@@ -496,7 +506,8 @@ static void *http_worker(void *p)
     http_job *j = p;
     char token[32], req[512];
     snprintf(token, sizeof token, "bench-%d", j->index);
-    bh_session *s = bh_open(j->srv->url, token, j->srv->get_stream);
+    bh_session *s = j->modern ? bh_open_modern(j->srv->url, token, "tools/call", "listOrgWlans")
+                              : bh_open(j->srv->url, token, j->srv->get_stream);
     if (!s) {
         j->failed = j->n;
         return NULL;
@@ -518,14 +529,20 @@ static void *http_worker(void *p)
     return NULL;
 }
 
-/* calls/s over `sessions` sessions, each making n sequential calls at once. */
-static double http_calls(const http_server *srv, who w, int sessions, int n, int *failed)
+/* calls/s over `sessions` sessions (modern: 2026-07-28 clients, without sessions), each
+ * making n sequential calls at once. */
+static double http_calls(const http_server *srv, who w, int modern, int sessions, int n,
+                         int *failed)
 {
     pthread_t t[16];
     http_job jobs[16];
     double t0 = now_ms();
     for (int i = 0; i < sessions; i++) {
-        jobs[i] = (http_job){.srv = srv, .fmt = call_fmt(w), .index = i, .n = n};
+        jobs[i] = (http_job){.srv = srv,
+                             .fmt = modern ? modern_fmt : call_fmt(w),
+                             .index = i,
+                             .n = n,
+                             .modern = modern};
         pthread_create(&t[i], NULL, http_worker, &jobs[i]);
     }
     double slowest = 0;
@@ -555,7 +572,8 @@ static long rss_now_kib(pid_t pid)
 
 typedef struct http_rows {
     double seq, eight;
-    double cpu_per_call; /* server CPU per call with 8 sessions, us */
+    double cpu_per_call;                         /* server CPU per call with 8 sessions, us */
+    double modern_seq, modern_eight, modern_cpu; /* the same without sessions (2026-07-28) */
     int failed;
     double idle_bytes; /* per idle session */
     size_t idle_made;
@@ -568,10 +586,16 @@ static http_rows http_measures(who w)
     http_rows r = {.valid = 1};
     http_server srv = {0};
     start_http(&srv, w);
-    r.seq = http_calls(&srv, w, 1, o.calls, &r.failed);
+    r.seq = http_calls(&srv, w, 0, 1, o.calls, &r.failed);
     double cpu0 = cpu_us(srv.child.pid);
-    r.eight = http_calls(&srv, w, 8, o.calls / 4 + 1, &r.failed);
+    r.eight = http_calls(&srv, w, 0, 8, o.calls / 4 + 1, &r.failed);
     r.cpu_per_call = (cpu_us(srv.child.pid) - cpu0) / (8.0 * (o.calls / 4 + 1) * 1.1);
+    if (w == MISTMCP) {
+        r.modern_seq = http_calls(&srv, w, 1, 1, o.calls, &r.failed);
+        cpu0 = cpu_us(srv.child.pid);
+        r.modern_eight = http_calls(&srv, w, 1, 8, o.calls / 4 + 1, &r.failed);
+        r.modern_cpu = (cpu_us(srv.child.pid) - cpu0) / (8.0 * (o.calls / 4 + 1) * 1.1);
+    }
     if (w != FLOOR && o.idle) {
         long before = rss_now_kib(srv.child.pid);
         r.idle_made = bh_idle_sessions(srv.url, o.idle);
@@ -867,6 +891,19 @@ int main(int argc, char **argv)
     cell(e, sizeof e, peer && hm.cpu_per_call > 0 ? hp.cpu_per_call / hm.cpu_per_call : 0,
          "%.1fx less");
     row("  server CPU per call, us", a, b, c, "", e, "");
+    snprintf(a, sizeof a, "%.0f", hm.modern_seq);
+    snprintf(d, sizeof d, "%.2fx", hm.modern_seq / hf.seq);
+    snprintf(f, sizeof f, ">=1x session %s", verdict(hm.modern_seq >= hm.seq));
+    row("HTTP 2026-07-28, sequential calls/s", a, "", "", d, "", f);
+    snprintf(a, sizeof a, "%.0f", hm.modern_eight);
+    snprintf(d, sizeof d, "%.2fx", hm.modern_eight / hf.eight);
+    snprintf(f, sizeof f, ">=1x sessions %s", verdict(hm.modern_eight >= hm.eight));
+    row("HTTP 2026-07-28, 8 clients, calls/s", a, "", "", d, "", f);
+    snprintf(a, sizeof a, "%.0f", hm.modern_cpu);
+    row("  server CPU per call, us", a, "", "", "", "", "");
+    snprintf(a, sizeof a, "%zu + %zu", sizeof MODERN_META, /* with the comma before it */
+             bh_modern_header_bytes("tools/call", "listOrgWlans"));
+    row("  bytes per request: _meta + headers", a, "", "", "", "", "");
     snprintf(a, sizeof a, "%d", hm.failed);
     snprintf(b, sizeof b, "%d", hf.failed);
     snprintf(c, sizeof c, peer ? "%d" : "-", hp.failed);

@@ -188,6 +188,47 @@ bh_session *bh_open(const char *url, const char *token, int get_stream)
     return s;
 }
 
+static struct curl_slist *modern_headers(struct curl_slist *h, const char *method, const char *name)
+{
+    char line[300];
+    h = curl_slist_append(h, "MCP-Protocol-Version: 2026-07-28");
+    snprintf(line, sizeof line, "Mcp-Method: %s", method);
+    h = curl_slist_append(h, line);
+    if (name) {
+        snprintf(line, sizeof line, "Mcp-Name: %s", name);
+        h = curl_slist_append(h, line);
+    }
+    return h;
+}
+
+size_t bh_modern_header_bytes(const char *method, const char *name)
+{
+    struct curl_slist *h = modern_headers(NULL, method, name);
+    size_t n = 0;
+    for (const struct curl_slist *l = h; l; l = l->next)
+        n += strlen(l->data) + 2;
+    curl_slist_free_all(h);
+    return n;
+}
+
+bh_session *bh_open_modern(const char *url, const char *token, const char *method, const char *name)
+{
+    bh_session *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->url = strdup(url);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->arrived, NULL);
+    s->headers = modern_headers(base_headers(token), method, name);
+    s->post = curl_easy_init();
+    curl_easy_setopt(s->post, CURLOPT_URL, url);
+    curl_easy_setopt(s->post, CURLOPT_HTTPHEADER, s->headers);
+    curl_easy_setopt(s->post, CURLOPT_WRITEFUNCTION, to_buffer);
+    curl_easy_setopt(s->post, CURLOPT_WRITEDATA, &s->body);
+    curl_easy_setopt(s->post, CURLOPT_TIMEOUT, 30L);
+    return s;
+}
+
 static int seen(bh_session *s, long id)
 {
     for (size_t i = 0; i < SEEN_MAX; i++)

@@ -15,6 +15,15 @@ typedef struct bh_session bh_session;
  * Authorization: Token). get_stream: also open the session's GET event stream. NULL on
  * failure (a message on stderr). */
 bh_session *bh_open(const char *url, const char *token, int get_stream);
+/* A 2026-07-28 client (MCP 2026-07-28, "Stateless requests"): no initialize and no session;
+ * every request goes with MCP-Protocol-Version: 2026-07-28, Mcp-Method: method and, when
+ * name is not NULL, Mcp-Name: name; its body must carry the _meta itself (the caller's
+ * request text). Never NULL (allocation failure aborts). */
+bh_session *bh_open_modern(const char *url, const char *token, const char *method,
+                           const char *name);
+/* The bytes of the headers bh_open_modern adds to every request (name and value, with ": "
+ * and CRLF), to count what a stateless request pays beyond a session's. */
+size_t bh_modern_header_bytes(const char *method, const char *name);
 /* Sends request (a JSON-RPC request whose id is id) and waits up to 20 s for its answer.
  * Returns the answer's byte count, or -1. */
 long bh_request(bh_session *s, const char *request, long id);
