@@ -14,6 +14,7 @@
 #include "demo/demo.h"
 #include "mcp/builtin_tools.h"
 #include "mcp/host_api.h"
+#include "mcp/prompts.h"
 #include "mcp/server.h"
 #include "mist/client.h"
 #include "mist/rate_limit.h"
@@ -27,10 +28,84 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifndef MISTMCP_VERSION
 #error "MISTMCP_VERSION must be defined by the build"
 #endif
+
+/* 1 if name is a tool of the generated catalog or a built-in tool (the built-ins must have
+ * been made: mm_builtins_init). */
+static int is_catalog_tool(void *ctx, const char *name)
+{
+    const mm_catalog *c = ctx;
+    if (mm_builtin_find(name))
+        return 1;
+    for (uint32_t i = 0; i < c->category_count; i++) {
+        const mm_catalog_category *cat = &c->categories[i];
+        size_t lo = 0, hi = cat->tool_count; /* tools are sorted by name */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int d = strcmp(cat->tools[mid].name, name);
+            if (d == 0)
+                return 1;
+            if (d < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+    return 0;
+}
+
+/* The built-in prompts and --prompts' into *set. With strict (--check-prompts), a tool name
+ * that is not in the catalog is an error; serving, a warning for the operator's file (its
+ * prompts may name tools of a third-party plugin). 0, or 2 after a message. The built-in
+ * tools must have been made. */
+static int load_prompts(const mm_config *cfg, int strict, mm_prompts **set)
+{
+    char err[2048];
+    if (mm_prompts_add_builtin(set, err, sizeof err) != 0 ||
+        (cfg->prompts_file && mm_prompts_add_file(set, cfg->prompts_file, err, sizeof err) != 0)) {
+        char *shown = mm_text_shown(err); /* names the file, the prompt and the field */
+        fprintf(stderr, "mistmcp: %s\n", shown);
+        free(shown);
+        mm_prompts_free(set);
+        return 2;
+    }
+    size_t bad = mm_prompts_check_tools(*set, is_catalog_tool, (void *)&mm_generated_catalog, err,
+                                        sizeof err);
+    if (bad) {
+        char *shown = mm_text_shown(err);
+        fprintf(stderr, "mistmcp: %s%s\n", strict ? "" : "warning: ", shown);
+        free(shown);
+        if (strict) {
+            fprintf(stderr,
+                    "mistmcp: %zu tool name%s in the prompts are not in the catalog of Mist API "
+                    "spec %s (renamed or removed operations?)\n",
+                    bad, bad == 1 ? "" : "s", mm_generated_catalog.spec_version);
+            mm_prompts_free(set);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* --check-prompts: the built-in prompts and --prompts' are read and every tool they name is
+ * looked up in the catalog. Needs no plugin: the build runs it on every link of mistmcp. */
+static int check_prompts(const mm_config *cfg)
+{
+    mm_builtins_init(NULL);
+    mm_prompts *set = NULL;
+    int rc = load_prompts(cfg, 1, &set);
+    if (rc == 0)
+        printf("mistmcp: %zu prompts, every tool they name is in the catalog (Mist API spec "
+               "%s)\n",
+               mm_prompts_count(set), mm_generated_catalog.spec_version);
+    mm_prompts_free(&set);
+    mm_builtins_free();
+    return rc;
+}
 
 /* Serves MCP on the configured transport, or runs a terminal command (search, describe,
  * call) on the same server. */
@@ -69,9 +144,21 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
         }
     }
     mm_builtins_init(reg);
+    mm_prompts *prompts = NULL;
+    if (load_prompts(cfg, 0, &prompts) != 0) {
+        mm_builtins_free();
+        mm_mist_client_destroy(&srv.mist);
+        mm_metrics_destroy(&srv.metrics);
+        mm_rate_limit_destroy(&srv.rate_limit);
+        mm_audit_log_close(&srv.audit);
+        mm_mist_global_cleanup();
+        return 2;
+    }
+    srv.prompts = prompts;
     int rc = cfg->action != MM_ACTION_SERVE        ? mm_terminal_run(&srv, stdout, stderr)
              : cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv)
                                                    : mm_stdio_serve(&srv, 0, 1);
+    mm_prompts_free(&prompts);
     mm_builtins_free();
     mm_mist_client_destroy(&srv.mist);
     mm_metrics_destroy(&srv.metrics);
@@ -152,6 +239,10 @@ int main(int argc, char **argv)
                mm_generated_catalog.spec_version, MISTMCP_ABI_MAJOR, MISTMCP_ABI_MINOR);
         mm_config_free(&cfg);
         return 0;
+    case MM_ACTION_CHECK_PROMPTS:
+        rc = check_prompts(&cfg);
+        mm_config_free(&cfg);
+        return rc;
     default: break;
     }
 

@@ -141,6 +141,10 @@ void mm_config_usage(FILE *out)
         "      --list-categories        print every tool category and exit\n"
         "      --check-plugins          name the categories without a plugin, load and unload\n"
         "                               every plugin once; exit 1 if one is missing or fails\n"
+        "      --prompts FILE           more MCP prompts (guided workflows) from a JSON file,\n"
+        "                               beside the built-in ones (MISTMCP_PROMPTS)\n"
+        "      --check-prompts          check the prompts' definitions and that every tool\n"
+        "                               they name exists; exit 1 if not\n"
         "  -h, --help                   this text\n"
         "      --version                version, Mist API spec version and plugin ABI\n"
         "\n"
@@ -300,7 +304,9 @@ enum {
     OPT_METRICS_TOKEN,
     OPT_HTTP_URL,
     OPT_WRITE_CONFIRMATION,
-    OPT_AUDIT_LOG
+    OPT_AUDIT_LOG,
+    OPT_PROMPTS,
+    OPT_CHECK_PROMPTS
 };
 
 const char *mm_token_problem(const char *token)
@@ -722,6 +728,8 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     }
     if ((v = pick(cli[OPT_AUDIT_LOG - OPT_VERSION + 128], "MISTMCP_AUDIT_LOG", file)))
         cfg->audit_log = mm_xstrdup(v);
+    if ((v = pick(cli[OPT_PROMPTS - OPT_VERSION + 128], "MISTMCP_PROMPTS", file)) && *v)
+        cfg->prompts_file = mm_xstrdup(v);
     v = pick(cli[OPT_HOST - OPT_VERSION + 128], "MISTMCP_HOST", file);
     cfg->host = listen_host_normal(v ? v : "127.0.0.1");
     if (!cfg->host)
@@ -960,9 +968,12 @@ static int command(mm_config *cfg, int argc, char **argv, FILE *err)
         return 2;
     }
     if (found >= 0 &&
-        (cfg->action == MM_ACTION_LIST_CATEGORIES || cfg->action == MM_ACTION_CHECK_PLUGINS)) {
+        (cfg->action == MM_ACTION_LIST_CATEGORIES || cfg->action == MM_ACTION_CHECK_PLUGINS ||
+         cfg->action == MM_ACTION_CHECK_PROMPTS)) {
         fprintf(err, "mistmcp: %s and the %s command: choose one\n",
-                cfg->action == MM_ACTION_LIST_CATEGORIES ? "--list-categories" : "--check-plugins",
+                cfg->action == MM_ACTION_LIST_CATEGORIES ? "--list-categories"
+                : cfg->action == MM_ACTION_CHECK_PLUGINS ? "--check-plugins"
+                                                         : "--check-prompts",
                 commands[found].name);
         return 2;
     }
@@ -1026,6 +1037,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"http", required_argument, NULL, OPT_HTTP_URL},
         {"write-confirmation", required_argument, NULL, OPT_WRITE_CONFIRMATION},
         {"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
+        {"prompts", required_argument, NULL, OPT_PROMPTS},
+        {"check-prompts", no_argument, NULL, OPT_CHECK_PROMPTS},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -1057,6 +1070,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         case OPT_VERSION: cfg->action = MM_ACTION_VERSION; break;
         case OPT_LIST: cfg->action = MM_ACTION_LIST_CATEGORIES; break;
         case OPT_CHECK: cfg->action = MM_ACTION_CHECK_PLUGINS; break;
+        case OPT_CHECK_PROMPTS: cfg->action = MM_ACTION_CHECK_PROMPTS; break;
         case OPT_PLUGIN_DIR: mm_strlist_add(&dirs, optarg); break;
         case OPT_ALLOW_CLOUD: mm_strlist_add(&clouds, optarg); break;
         case OPT_ALLOW_ORIGIN: mm_strlist_add(&cfg->origins, optarg); break;
@@ -1176,6 +1190,7 @@ void mm_config_free(mm_config *cfg)
         explicit_bzero(cfg->metrics_token, strlen(cfg->metrics_token));
     free(cfg->metrics_token);
     free(cfg->audit_log);
+    free(cfg->prompts_file);
     free(cfg->base_path);
     mm_strlist_free(&cfg->allowed_hosts);
     mm_strlist_free(&cfg->categories);

@@ -22,6 +22,7 @@ typedef enum mm_action {
     MM_ACTION_VERSION,
     MM_ACTION_LIST_CATEGORIES,
     MM_ACTION_CHECK_PLUGINS,
+    MM_ACTION_CHECK_PROMPTS, /* --check-prompts */
     /* The tools from a terminal (transport/terminal.h): the command word and its operands. */
     MM_ACTION_SEARCH,   /* mistmcp search QUESTION... */
     MM_ACTION_DESCRIBE, /* mistmcp describe TOOL [FIELD] */
@@ -66,8 +67,9 @@ typedef struct mm_config {
     char *env_file; /* the file read, or NULL */
     int enable_write_tools;
     mm_write_confirmation write_confirmation;
-    char *audit_log; /* --audit-log: a path, "-" for stderr, or NULL (none) */
-    int demo;        /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
+    char *audit_log;    /* --audit-log: a path, "-" for stderr, or NULL (none) */
+    char *prompts_file; /* --prompts: the operator's prompt definitions, or NULL */
+    int demo;           /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
     mm_strlist plugin_dirs;     /* searched before the default directory */
     int no_default_plugin_dir;  /* 1: only plugin_dirs (then never empty) */
     mm_strlist headers;         /* "Name: value", HTTP responses */

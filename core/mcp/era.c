@@ -125,7 +125,8 @@ cJSON *mm_era_check(const cJSON *msg, mm_era_request *out)
 int mm_era_method_known(const char *method)
 {
     return method && (strcmp(method, "server/discover") == 0 || strcmp(method, "tools/list") == 0 ||
-                      strcmp(method, "tools/call") == 0);
+                      strcmp(method, "tools/call") == 0 || strcmp(method, "prompts/list") == 0 ||
+                      strcmp(method, "prompts/get") == 0);
 }
 
 const char *mm_era_method_missing(const char *method)

@@ -7,6 +7,7 @@
 #include "mcp/builtin_tools.h"
 #include "mcp/client_request.h"
 #include "mcp/era.h"
+#include "mcp/prompts.h"
 #include "mcp/tool_exec.h"
 #include "mcp/write_gate.h"
 #include "registry/tool_json.h"
@@ -125,6 +126,8 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
     cJSON_AddStringToObject(r, "protocolVersion", chosen);
     cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
     cJSON_AddBoolToObject(cJSON_AddObjectToObject(caps, "tools"), "listChanged", 1);
+    if (s->srv->prompts) /* read at start, so they never change */
+        cJSON_AddBoolToObject(cJSON_AddObjectToObject(caps, "prompts"), "listChanged", 0);
     cJSON_AddObjectToObject(caps, "logging");
     cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
     cJSON_AddStringToObject(info, "name", "mistmcp");
@@ -249,6 +252,23 @@ static cJSON *tools_list(mm_session *s, const cJSON *id, const cJSON *params)
         cJSON_AddStringToObject(r, "nextCursor", next);
     }
     return result(id, r);
+}
+
+/* prompts/list and prompts/get (MCP "Prompts", 2025-11-25 and 2026-07-28): the server's
+ * prompt set, the same for every session. */
+static cJSON *prompts_list(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    const char *why = NULL;
+    cJSON *r =
+        mm_prompts_list(s->srv->prompts, cJSON_GetObjectItemCaseSensitive(params, "cursor"), &why);
+    return r ? result(id, r) : mm_protocol_error(id, MM_INVALID_PARAMS, why);
+}
+
+static cJSON *prompts_get(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    char err[1200];
+    cJSON *r = mm_prompts_get(s->srv->prompts, params, err, sizeof err);
+    return r ? result(id, r) : mm_protocol_error(id, MM_INVALID_PARAMS, err);
 }
 
 /* Where a tool the session does not show lives, for a helpful error; for a name no tool has,
@@ -429,6 +449,8 @@ static cJSON *discover(mm_session *s, const cJSON *id)
     cJSON_AddItemToObject(r, "supportedVersions", mm_era_supported_json());
     cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
     cJSON_AddObjectToObject(caps, "tools"); /* no listChanged: the list is fixed */
+    if (s->srv->prompts)
+        cJSON_AddObjectToObject(caps, "prompts"); /* read at start: they never change */
     char *text = instructions(s);
     cJSON_AddStringToObject(r, "instructions", text);
     free(text);
@@ -466,11 +488,13 @@ static cJSON *modern(mm_session *s, mm_mist_conn *conn, const cJSON *msg, const 
     }
     if (strcmp(m, "server/discover") == 0) {
         reply = discover(s, id);
-    } else if (strcmp(m, "tools/list") == 0) {
-        reply = tools_list(s, id, params);
+    } else if (strcmp(m, "tools/list") == 0 || strcmp(m, "prompts/list") == 0) {
+        reply = m[0] == 't' ? tools_list(s, id, params) : prompts_list(s, id, params);
         cJSON *r = cJSON_GetObjectItemCaseSensitive(reply, "result");
         if (r) /* the same for every caller of these settings: see MM_ERA_LIST_TTL_MS */
             mm_era_cacheable(r, MM_ERA_LIST_TTL_MS, "public");
+    } else if (strcmp(m, "prompts/get") == 0) {
+        reply = prompts_get(s, id, params);
     } else {
         reply = tools_call(s, conn, id, params, request);
     }
@@ -540,6 +564,10 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
         return tools_call(s, conn, id, params, request);
     if (strcmp(m, "logging/setLevel") == 0)
         return set_level(s, id, params);
+    if (s->srv->prompts && strcmp(m, "prompts/list") == 0)
+        return prompts_list(s, id, params);
+    if (s->srv->prompts && strcmp(m, "prompts/get") == 0)
+        return prompts_get(s, id, params);
     char msgbuf[400];
     not_mcp(msgbuf, sizeof msgbuf, "method not found", m);
     return mm_protocol_error(id, MM_METHOD_NOT_FOUND, msgbuf);

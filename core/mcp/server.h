@@ -21,6 +21,7 @@ struct mm_mist_client;
 struct mm_metrics;
 struct mm_rate_limit;
 struct mm_audit_log;
+struct mm_prompts;
 
 typedef struct mm_server {
     const mm_config *cfg;
@@ -30,6 +31,7 @@ typedef struct mm_server {
     struct mm_metrics *metrics;  /* may be NULL (then nothing is counted) */
     struct mm_rate_limit *rate_limit; /* per-token client-side limit; NULL: off */
     struct mm_audit_log *audit;       /* --audit-log, its own lock; NULL: none */
+    const struct mm_prompts *prompts; /* MCP prompts (mcp/prompts.h); NULL: none offered */
 } mm_server;
 
 #endif

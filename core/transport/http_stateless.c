@@ -194,7 +194,11 @@ static int validate(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *msg,
                      method->valuestring, 0, answered))
         return -1;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
-    if (strcmp(method->valuestring, "tools/call") == 0 && cJSON_IsString(name) &&
+    /* Mcp-Name mirrors params.name of tools/call and prompts/get (2026-07-28 Streamable HTTP,
+     * "Standard Headers") */
+    if ((strcmp(method->valuestring, "tools/call") == 0 ||
+         strcmp(method->valuestring, "prompts/get") == 0) &&
+        cJSON_IsString(name) &&
         check_mirror(h, c, id, "Mcp-Name",
                      h->mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Name"),
                      name->valuestring, 1, answered))

@@ -17,8 +17,11 @@ const require = createRequire(import.meta.url);
 const cli = join(dirname(require.resolve("@modelcontextprotocol/conformance/package.json")), "dist/index.js");
 const baseline = join(dirname(new URL(import.meta.url).pathname), "conformance-expected-failures.yml");
 
+// The fixture prompts come as an operator's --prompts file (beside the built-in ones).
+const fixturePrompts = join(dirname(new URL(import.meta.url).pathname), "conformance-prompts.json");
 const { child: server, base: url } = await startHttp(mistmcp, ["--plugin-dir", pluginDir,
-  "--mode", "custom", "--categories", "conformance"], { MISTMCP_HTTP_ANONYMOUS: "1" });
+  "--mode", "custom", "--categories", "conformance", "--prompts", fixturePrompts],
+  { MISTMCP_HTTP_ANONYMOUS: "1" });
 
 const r = spawnSync(process.execPath, [cli, "server", "--url", url, "--expected-failures", baseline,
   "-o", workDir], { encoding: "utf8", timeout: 540000 });

@@ -18,8 +18,10 @@ const require = createRequire(import.meta.url);
 const cli = join(dirname(require.resolve("@modelcontextprotocol/conformance-next/package.json")),
   "dist/index.js");
 const here = dirname(new URL(import.meta.url).pathname);
+// The fixture prompts come as an operator's --prompts file (beside the built-in ones).
 const server = await startHttp(mistmcp, ["--plugin-dir", pluginDir, "--mode", "custom",
-  "--categories", "conformance"], { MISTMCP_HTTP_ANONYMOUS: "1" });
+  "--categories", "conformance", "--prompts", join(here, "conformance-prompts.json")],
+  { MISTMCP_HTTP_ANONYMOUS: "1" });
 
 // Run asynchronously: the server's stderr (its access log) is a pipe this process must keep
 // draining, or the server blocks on it mid-run.
