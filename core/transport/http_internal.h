@@ -40,8 +40,9 @@
 #define MM_HTTP_MAX_BODY (4u << 20)      /* bytes of one request body */
 #define MM_HTTP_MAX_BODY_NO_SESSION (64u << 10) /* without a session: initialize only */
 #define MM_HTTP_MAX_BUFFERED (256u << 20)       /* bytes of request bodies held at once, in all */
-#define MM_HTTP_CALLS_PER_SESSION 16            /* calls queued or running for one session */
-#define MM_HTTP_PER_ADDRESS 256 /* connections from one address (a trusted proxy: any) */
+#define MM_HTTP_MODERN_PINS 8        /* sessions kept for the settings modern requests choose */
+#define MM_HTTP_CALLS_PER_SESSION 16 /* calls queued or running for one session */
+#define MM_HTTP_PER_ADDRESS 256      /* connections from one address (a trusted proxy: any) */
 
 typedef struct mm_http_conn mm_http_conn;
 
@@ -109,11 +110,18 @@ typedef struct mm_http_ctx {
     pthread_mutex_t calls_lock;
     pthread_cond_t calls_idle;
     unsigned calls_running;
-    /* A session of the server's own settings, made by the first modern request that uses them
-     * (http_stateless.c) and kept until shutdown: it holds its categories' plugins, so that
-     * each later modern request's own session does not load and unload them again. */
+    /* Sessions of the settings modern requests chose (the server's own, or a URL's mode and
+     * categories), made by the first request of each (http_stateless.c): each holds its
+     * categories' plugins, so that a later modern request's own session does not load and
+     * unload them again. At most MM_HTTP_MODERN_PINS, the least recently used one replaced;
+     * freed at shutdown. */
     pthread_mutex_t pin_lock;
-    struct mm_session *modern_pin;
+    struct mm_http_pin {
+        char *key; /* the mode and the sorted categories, as text */
+        struct mm_session *session;
+        unsigned long long used; /* pin_clock when last used */
+    } modern_pins[MM_HTTP_MODERN_PINS];
+    unsigned long long pin_clock;
     int loopback_only; /* listening on loopback addresses only: the Host guard applies */
     int some_loopback; /* some of the addresses are loopback ones: there, per connection */
 } mm_http_ctx;
@@ -258,7 +266,7 @@ mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_h
 
 /* ---- modern requests (http_stateless.c) ---- */
 
-/* Frees h->modern_pin (shutdown, once no request runs). */
+/* Frees h->modern_pins (shutdown, once no request runs). */
 void mm_http_stateless_free(mm_http_ctx *h);
 
 /* 1 if a POST without Mcp-Session-Id whose MCP-Protocol-Version header is version (may be

@@ -222,24 +222,75 @@ static void drop(void *ctx, const char *line)
     (void)line;
 }
 
-/* Makes h->modern_pin once (see mm_http_ctx). A failure only costs speed: it is tried again
- * by the next request. */
-static void pin_own_settings(mm_http_ctx *h)
+static int by_name(const void *a, const void *b)
 {
-    pthread_mutex_lock(&h->pin_lock);
-    if (!h->modern_pin) {
-        const mm_config *cfg = h->srv->cfg;
-        char err[256];
-        h->modern_pin =
-            mm_session_create(h->srv, cfg->mode, (const char *const *)cfg->categories.items,
-                              cfg->categories.count, NULL, NULL, drop, NULL, err, sizeof err);
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The settings a modern request chose, as one text: "mode:name,name" (categories sorted). */
+static char *pin_key(mm_mode mode, const mm_strlist *cats)
+{
+    const char **sorted = mm_xcalloc(cats->count + 1, sizeof *sorted);
+    size_t len = 16;
+    for (size_t i = 0; i < cats->count; i++) {
+        sorted[i] = cats->items[i];
+        len += strlen(cats->items[i]) + 1;
     }
+    qsort(sorted, cats->count, sizeof *sorted, by_name);
+    char *key = mm_xmalloc(len);
+    size_t at = (size_t)snprintf(key, len, "%d:", (int)mode);
+    for (size_t i = 0; i < cats->count; i++)
+        at += (size_t)snprintf(key + at, len - at, "%s%s", i ? "," : "", sorted[i]);
+    free(sorted);
+    return key;
+}
+
+/* Keeps a session of the settings choice names (see mm_http_ctx's modern_pins), made by the
+ * first modern request of these settings; the least recently used one makes room. A failure
+ * only costs speed: the next request tries again. */
+static void pin_settings(mm_http_ctx *h, const mm_http_choice *choice)
+{
+    const mm_config *cfg = h->srv->cfg;
+    mm_mode mode = choice->own ? cfg->mode : choice->mode;
+    const mm_strlist *cats = choice->own ? &cfg->categories : &choice->cats;
+    char *key = pin_key(mode, cats);
+    pthread_mutex_lock(&h->pin_lock);
+    struct mm_http_pin *slot = NULL, *oldest = &h->modern_pins[0];
+    for (size_t i = 0; i < MM_HTTP_MODERN_PINS && !slot; i++) {
+        struct mm_http_pin *p = &h->modern_pins[i];
+        if (p->key && strcmp(p->key, key) == 0)
+            slot = p;
+        else if (!p->key || (oldest->key && p->used < oldest->used))
+            oldest = p;
+    }
+    mm_session *gone = NULL;
+    if (!slot) {
+        char err[256];
+        mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats->items,
+                                          cats->count, NULL, NULL, drop, NULL, err, sizeof err);
+        if (s) {
+            slot = oldest;
+            gone = slot->session; /* destroyed outside the lock: it releases plugins */
+            free(slot->key);
+            slot->key = key;
+            slot->session = s;
+            key = NULL;
+        }
+    }
+    if (slot)
+        slot->used = ++h->pin_clock;
     pthread_mutex_unlock(&h->pin_lock);
+    free(key);
+    mm_session_destroy(&gone);
 }
 
 void mm_http_stateless_free(mm_http_ctx *h)
 {
-    mm_session_destroy(&h->modern_pin);
+    for (size_t i = 0; i < MM_HTTP_MODERN_PINS; i++) {
+        mm_session_destroy(&h->modern_pins[i].session);
+        free(h->modern_pins[i].key);
+        h->modern_pins[i].key = NULL;
+    }
 }
 
 mm_session_entry *mm_http_stateless_begin(mm_http_ctx *h, struct MHD_Connection *c,
@@ -252,8 +303,7 @@ mm_session_entry *mm_http_stateless_begin(mm_http_ctx *h, struct MHD_Connection 
     mm_http_choice choice;
     if (mm_http_session_choice(h, c, id, &choice, answered) != 0)
         return NULL;
-    if (choice.own)
-        pin_own_settings(h);
+    pin_settings(h, &choice);
     mm_session *s = mm_http_session_build(h, c, &choice, token ? token : "", 1, id, answered);
     if (!s)
         return NULL;

@@ -4,7 +4,8 @@
 // included), a tools/list cursor from one is valid on the other (it is the offset, no state
 // behind it), the discovery path (searchMistTools on one, describeMistTool on the other,
 // callMistTool on either) works across them with the request's own token, neither keeps a
-// session, and with one replica gone the other serves the same requests unchanged.
+// session, and with one replica gone the other serves the same requests unchanged. Last, a
+// URL's categories stay loaded between modern requests (the server keeps eight sets).
 //
 // usage: node http_replicas.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
 import assert from "node:assert/strict";
@@ -102,6 +103,38 @@ await check("with one replica gone, the other serves the same requests", async (
 
 await check("the remaining replica stops cleanly", async () => {
   assert.equal(await stopHttp(replicas[1]), "");
+});
+
+// Modern requests choosing categories in the URL: the first request of a set loads its
+// plugins and the server keeps them (eight sets at most), so the next request of that set
+// does not load and unload them again.
+await check("a URL's categories stay loaded between modern requests, eight sets at most", async () => {
+  const server = await startHttp(mistmcp, ["--plugin-dir", pluginDir, "--mode", "minimal",
+    "--no-access-log"], env);
+  const loaded = async () => Number((await request(server.base.replace(/\/mcp$/, "/metrics"))).text
+    .match(/^mistmcp_plugins_loaded (\d+)$/m)[1]);
+  const modern = async (query, org) => {
+    const body = { jsonrpc: "2.0", id: nextId++, method: "tools/call", params: { name: "listOrgWlans",
+      arguments: { org_id: org }, _meta: { "io.modelcontextprotocol/protocolVersion": MODERN,
+        "io.modelcontextprotocol/clientCapabilities": {} } } };
+    const r = await request(`${server.base}?${query}`, { method: "POST", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream",
+        "X-Authorization": "token-pin", "MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/call",
+        "Mcp-Name": "listOrgWlans" } });
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    assert.notEqual(JSON.parse(r.text).result.isError, true, r.text.slice(0, 300));
+  };
+  assert.equal(await loaded(), 0, "minimal mode loads nothing at start");
+  await modern("categories=orgs_wlans", "pin-1");
+  assert.equal(await loaded(), 1, "orgs_wlans stays loaded after its request");
+  await modern("categories=orgs_wlans", "pin-2");
+  assert.equal(await loaded(), 1);
+  // eight more sets, each with orgs_wlans and one other category: the first set is replaced
+  const others = ["orgs_sites", "orgs_alarms", "orgs_inventory", "orgs_devices", "orgs_nac_rules",
+    "orgs_psks", "orgs_rf_templates", "orgs_webhooks"];
+  for (const [i, other] of others.entries()) await modern(`categories=orgs_wlans,${other}`, `pin-x${i}`);
+  assert.equal(await loaded(), 1 + others.length, "orgs_wlans and the eight others");
+  assert.equal(await stopHttp(server), "");
 });
 fake.kill();
 done("http_replicas");
