@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "base/audit_log.h"
+#include "mcp/request_state.h"
 #include "base/client_setup.h"
 #include "base/config.h"
 #include "base/metrics.h"
@@ -68,6 +69,18 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
             return 2;
         }
     }
+    char key_err[600];
+    srv.request_state =
+        mm_request_state_create(cfg->request_state_key_file, key_err, sizeof key_err);
+    if (!srv.request_state) {
+        fprintf(stderr, "mistmcp: %s\n", key_err);
+        mm_mist_client_destroy(&srv.mist);
+        mm_metrics_destroy(&srv.metrics);
+        mm_rate_limit_destroy(&srv.rate_limit);
+        mm_audit_log_close(&srv.audit);
+        mm_mist_global_cleanup();
+        return 2;
+    }
     mm_builtins_init(reg);
     int rc = cfg->action != MM_ACTION_SERVE        ? mm_terminal_run(&srv, stdout, stderr)
              : cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv)
@@ -77,6 +90,7 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
     mm_metrics_destroy(&srv.metrics);
     mm_rate_limit_destroy(&srv.rate_limit);
     mm_audit_log_close(&srv.audit);
+    mm_request_state_destroy(&srv.request_state);
     mm_mist_global_cleanup();
     return rc;
 }

@@ -21,6 +21,7 @@ struct mm_mist_client;
 struct mm_metrics;
 struct mm_rate_limit;
 struct mm_audit_log;
+struct mm_request_state;
 
 typedef struct mm_server {
     const mm_config *cfg;
@@ -30,6 +31,9 @@ typedef struct mm_server {
     struct mm_metrics *metrics;  /* may be NULL (then nothing is counted) */
     struct mm_rate_limit *rate_limit; /* per-token client-side limit; NULL: off */
     struct mm_audit_log *audit;       /* --audit-log, its own lock; NULL: none */
+    /* Seals and opens 2026-07-28 requestState (mcp/request_state.h), its own lock; NULL: no
+     * input_required result can be issued (a write then falls back as in token mode). */
+    struct mm_request_state *request_state;
 } mm_server;
 
 #endif

@@ -5,6 +5,8 @@
 #include "base/json_exact.h"
 #include "base/util.h"
 #include "mcp/client_request.h"
+#include "mcp/mrtr.h"
+#include "mcp/protocol.h"
 #include "mcp/tool_exec.h"
 #include "mcp/write_audit.h"
 #include "mcp/write_preview.h"
@@ -100,6 +102,8 @@ cJSON *mm_write_gate_begin(const mistmcp_tool *tool, cJSON *args, mm_write_call 
     return refused;
 }
 
+static const char *not_accepted(const cJSON *reply, const char *action);
+
 /* The mode in effect for session s: the operator's, or by default elicit when the client
  * declared form-mode elicitation, else token. */
 static mm_write_confirmation mode_in(mm_session *s)
@@ -110,9 +114,65 @@ static mm_write_confirmation mode_in(mm_session *s)
     return mm_session_client_elicits(s) ? MM_CONFIRM_ELICIT : MM_CONFIRM_TOKEN;
 }
 
+/* The mode in effect for one call: a 2026-07-28 call's own client capabilities decide the
+ * default (its session keeps none). */
 static mm_write_confirmation mode_of(const mm_call_ctx *ctx)
 {
-    return mode_in(ctx->session);
+    mm_write_confirmation c = ctx->session->srv->cfg->write_confirmation;
+    if (!ctx->mrtr || c != MM_CONFIRM_DEFAULT)
+        return ctx->mrtr ? c : mode_in(ctx->session);
+    return mm_mrtr_client_can(ctx->mrtr, "elicitation/create") ? MM_CONFIRM_ELICIT
+                                                               : MM_CONFIRM_TOKEN;
+}
+
+/* A 2026-07-28 call confirmed by elicitation: the question travels in an input_required
+ * result and the answer comes back in the retry (basic/patterns/mrtr), bound to this call by
+ * its signed requestState. */
+static int by_mrtr(const mm_call_ctx *ctx)
+{
+    return ctx->mrtr && ctx->mrtr->rs && mode_of(ctx) == MM_CONFIRM_ELICIT &&
+           mm_mrtr_client_can(ctx->mrtr, "elicitation/create");
+}
+
+/* The answer of a 2026-07-28 retry to the confirmation question this call asked: NULL when
+ * it carries none (or one that the verified state did not ask: ignored, and asked again),
+ * else the isError result or the declined result that ends the call, or NULL with w->cleared
+ * set on accept. */
+static cJSON *redeem_mrtr(mm_call_ctx *ctx, const char *method, const char *target,
+                          const char *body)
+{
+    mm_write_call *w = ctx->write;
+    if (!mm_mrtr_answers_asked(ctx->mrtr, MM_WRITE_INPUT_KEY))
+        return NULL;
+    const cJSON *reply = mm_mrtr_response(ctx->mrtr, MM_WRITE_INPUT_KEY);
+    const char *action = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reply, "action"));
+    if (action && strcmp(action, "accept") == 0) {
+        w->cleared = 1;
+        return NULL;
+    }
+    if (!action || (strcmp(action, "decline") != 0 && strcmp(action, "cancel") != 0)) {
+        mm_mrtr_fail(ctx->mrtr, MM_INVALID_PARAMS,
+                     "params.inputResponses[\"" MM_WRITE_INPUT_KEY "\"].action must be "
+                     "\"accept\", \"decline\" or \"cancel\" (an ElicitResult); nothing was sent",
+                     NULL);
+        return mm_result_text("Nothing was sent: the confirmation answer was malformed.", 1);
+    }
+    int declined = strcmp(action, "decline") == 0;
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = declined ? MM_WRITE_DECLINED : MM_WRITE_CANCELLED,
+                           .confirmation = "elicit"};
+    char why[400];
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0) {
+        char text[600];
+        snprintf(text, sizeof text, "Nothing was sent; and the audit log failed: %s.", why);
+        return mm_result_text(text, 1);
+    }
+    w->answer = mm_xstrdup(not_accepted(reply, action));
+    w->outcome = declined ? "declined" : "cancelled";
+    return mm_write_gate_finish(ctx, NULL);
 }
 
 int mm_write_gate_elicits(mm_session *s)
@@ -129,6 +189,8 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
         w->cleared = !w->dry_run;
         return NULL;
     }
+    if (mode == MM_CONFIRM_ELICIT && by_mrtr(ctx) && !w->dry_run)
+        return redeem_mrtr(ctx, method, target, body);
     if (mode == MM_CONFIRM_ELICIT || !w->confirm || w->dry_run)
         return NULL; /* elicit: each write asks the user; a token confirms nothing there */
     mm_redeem r = mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
@@ -224,6 +286,7 @@ static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, c
 {
     mm_write_call *w = ctx->write;
     int token_mode = !w->dry_run && mode_of(ctx) == MM_CONFIRM_TOKEN;
+    int asks = !w->dry_run && by_mrtr(ctx); /* the preview becomes the question */
     if (token_mode && !*w->token) {
         if (mm_write_tokens_issue(mm_session_write_tokens(ctx->session), ctx->tool->name,
                                   w->args_digest, mm_now_ms(), w->token, err, err_size) != 0)
@@ -234,7 +297,7 @@ static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, c
                            .method = method,
                            .target = target,
                            .body = body,
-                           .outcome = token_mode ? MM_WRITE_PREVIEW : MM_WRITE_DRY_RUN,
+                           .outcome = token_mode || asks ? MM_WRITE_PREVIEW : MM_WRITE_DRY_RUN,
                            .confirmation_id = token_mode ? w->token_id : NULL,
                            .confirmation = mm_write_confirmation_name(mode_of(ctx))};
     if (mm_write_audit(ctx->session, &rec, err, err_size) != 0)
@@ -307,6 +370,52 @@ static const char *not_accepted(const cJSON *reply, const char *action)
            "Mist.";
 }
 
+/* --write-confirmation elicit, and the client did not declare elicitation: refused, never a
+ * question it cannot answer. */
+static int refuse_no_elicitation(mm_call_ctx *ctx, const char *method, const char *target,
+                                 const char *body, char *err, size_t err_size)
+{
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = MM_WRITE_REFUSED,
+                           .confirmation = "elicit",
+                           .error = "the client did not declare the elicitation capability"};
+    char why[400];
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0)
+        return mm_fail(err, err_size, "%s %.200s was not sent: the audit log failed: %s", method,
+                       target, why);
+    return mm_fail(err, err_size,
+                   "%s %.200s was not sent: this server asks the user before every write "
+                   "(--write-confirmation elicit), and this client did not declare the "
+                   "elicitation capability, so it cannot ask. Use a client that supports "
+                   "elicitation, or ask the operator.",
+                   method, target);
+}
+
+/* The elicitation/create params that ask the user whether to send the write previewed in
+ * text (form mode, nothing to fill in: accept or decline). form: add "mode": "form" (2025-11-25
+ * and later). */
+static cJSON *confirm_params(const char *text, int form)
+{
+    char *message = NULL;
+    size_t used = 0, cap = 0;
+    mm_appendf(&message, &used, &cap,
+               "An AI assistant wants to change your Mist network. Accept sends this change; "
+               "decline sends nothing.\n\n%s",
+               text);
+    cJSON *params = cJSON_CreateObject();
+    if (form)
+        cJSON_AddStringToObject(params, "mode", "form");
+    cJSON_AddStringToObject(params, "message", message);
+    free(message);
+    cJSON *schema = cJSON_AddObjectToObject(params, "requestedSchema");
+    cJSON_AddStringToObject(schema, "type", "object");
+    cJSON_AddObjectToObject(schema, "properties"); /* nothing to fill in: accept or decline */
+    return params;
+}
+
 /* Asks the user through the client (client/elicitation, form mode) whether to send this
  * write, showing its preview; sends it on accept. Returns as mm_write_gate_request: 0 sent,
  * 2 declined or cancelled (w->answer says so), -1 with err. */
@@ -322,36 +431,14 @@ static int elicit(mm_call_ctx *ctx, const char *method, const char *target, cons
                            .outcome = MM_WRITE_REFUSED,
                            .confirmation = "elicit"};
     char why[400];
-    if (!mm_session_client_elicits(s)) { /* --write-confirmation elicit, and it cannot */
-        rec.error = "the client did not declare the elicitation capability";
-        if (mm_write_audit(s, &rec, why, sizeof why) != 0)
-            return mm_fail(err, err_size, "%s %.200s was not sent: the audit log failed: %s",
-                           method, target, why);
-        return mm_fail(err, err_size,
-                       "%s %.200s was not sent: this server asks the user before every write "
-                       "(--write-confirmation elicit), and this client did not declare the "
-                       "elicitation capability, so it cannot ask. Use a client that supports "
-                       "elicitation, or ask the operator.",
-                       method, target);
-    }
+    if (!mm_session_client_elicits(s)) /* --write-confirmation elicit, and it cannot */
+        return refuse_no_elicitation(ctx, method, target, body, err, err_size);
     cJSON *p = make_preview(ctx, method, target, body);
     char *text = mm_write_preview_text(p);
     cJSON_Delete(p);
-    char *message = NULL;
-    size_t used = 0, cap = 0;
-    mm_appendf(&message, &used, &cap,
-               "An AI assistant wants to change your Mist network. Accept sends this change; "
-               "decline sends nothing.\n\n%s",
-               text);
+    /* "mode" came with 2025-11-25 */
+    cJSON *params = confirm_params(text, version_at_least(s, "2025-11-25"));
     free(text);
-    cJSON *params = cJSON_CreateObject();
-    if (version_at_least(s, "2025-11-25")) /* "mode" came with 2025-11-25 */
-        cJSON_AddStringToObject(params, "mode", "form");
-    cJSON_AddStringToObject(params, "message", message);
-    free(message);
-    cJSON *schema = cJSON_AddObjectToObject(params, "requestedSchema");
-    cJSON_AddStringToObject(schema, "type", "object");
-    cJSON_AddObjectToObject(schema, "properties"); /* nothing to fill in: accept or decline */
     mm_tool_progress(ctx, 0, 1, "waiting for the user to confirm the write");
     cJSON *reply =
         mm_client_request(s, ctx->request, "elicitation/create", params, MM_ELICIT_TIMEOUT_MS,
@@ -409,6 +496,10 @@ int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *targ
                        method, target);
     if (w->cleared)
         return send_now(ctx, method, target, body, out, err, err_size);
+    if (!w->dry_run && by_mrtr(ctx))
+        return hold_back(ctx, method, target, body, err, err_size); /* asked at the end */
+    if (!w->dry_run && ctx->mrtr && mode_of(ctx) == MM_CONFIRM_ELICIT)
+        return refuse_no_elicitation(ctx, method, target, body, err, err_size);
     if (!w->dry_run && ctx->session->per_request && mode_of(ctx) != MM_CONFIRM_NONE)
         return refuse_per_request(ctx, method, target, body, err, err_size);
     if (!w->dry_run && mode_of(ctx) == MM_CONFIRM_ELICIT)
@@ -430,6 +521,23 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
     if (!w || !w->previews)
         return res;
     cJSON_Delete(res);
+    if (!w->dry_run && by_mrtr(ctx)) { /* the question, in the call's input_required result */
+        char *buf = NULL;
+        size_t used = 0, cap = 0;
+        const cJSON *p;
+        cJSON_ArrayForEach(p, w->previews)
+        {
+            char *text = mm_write_preview_text(p);
+            mm_appendf(&buf, &used, &cap, "%s", text);
+            free(text);
+        }
+        cJSON *request = cJSON_CreateObject();
+        cJSON_AddStringToObject(request, "method", "elicitation/create");
+        cJSON_AddItemToObject(request, "params", confirm_params(buf ? buf : "", 1));
+        free(buf);
+        mm_mrtr_ask(ctx->mrtr, MM_WRITE_INPUT_KEY, request);
+        return mm_result_text("Nothing was sent yet: the user is asked to confirm.", 0);
+    }
     char *buf = NULL;
     size_t used = 0, cap = 0;
     mm_appendf(&buf, &used, &cap, "%s",
