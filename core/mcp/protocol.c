@@ -121,6 +121,8 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
         cJSON_IsObject(el) && (!el->child || cJSON_GetObjectItemCaseSensitive(el, "form"));
     pthread_mutex_lock(&s->lock);
     s->client_elicits = elicits;
+    s->client_samples = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(caps_in, "sampling"));
+    s->client_roots = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(caps_in, "roots"));
     pthread_mutex_unlock(&s->lock);
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "protocolVersion", chosen);
