@@ -204,6 +204,115 @@ static int streaming_elicitation(const mistmcp_host_api *host, mistmcp_call *cal
     return finish(host, call, "Hello: ", a);
 }
 
+/* --- 2025 sessions: the same host->input, as a request to the client (tools-call-sampling,
+ * tools-call-elicitation, elicitation-sep1034-defaults, elicitation-sep1330-enums) ---------- */
+
+/* A JSON string of text (quotes and backslashes escaped) into out. */
+static void json_string(const char *text, char *out, size_t size)
+{
+    size_t o = 0;
+    if (size < 3)
+        return;
+    out[o++] = '"';
+    for (const char *p = text ? text : ""; *p && o + 3 < size; p++) {
+        if (*p == '"' || *p == '\\')
+            out[o++] = '\\';
+        out[o++] = (unsigned char)*p < 0x20 ? ' ' : *p;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/* Asks request (JSON) under key and answers "<prefix><the client's result>"; an error result
+ * when the client cannot be asked or did not answer. */
+static int ask_and_tell(const mistmcp_host_api *host, mistmcp_call *call, const char *key,
+                        const char *request, const char *prefix)
+{
+    const char *a = NULL;
+    int rc = host->input(call, key, request, 0, &a);
+    if (rc == MISTMCP_INPUT_PENDING)
+        return 0;
+    if (rc != MISTMCP_INPUT_OK) {
+        host->result_add_text(call, rc == MISTMCP_INPUT_UNSUPPORTED
+                                        ? "The client did not declare the capability this "
+                                          "tool needs."
+                                        : "The client did not answer.");
+        host->result_set_error(call, 1);
+        return 0;
+    }
+    return finish(host, call, prefix, a);
+}
+
+static int sampling(const mistmcp_host_api *host, mistmcp_call *call)
+{
+    char prompt[600], req[900];
+    json_string(host->arg_string(call, "prompt"), prompt, sizeof prompt);
+    snprintf(req, sizeof req,
+             "{\"method\":\"sampling/createMessage\",\"params\":{\"messages\":[{\"role\":"
+             "\"user\",\"content\":{\"type\":\"text\",\"text\":%s}}],\"maxTokens\":100}}",
+             prompt);
+    return ask_and_tell(host, call, "sampling", req, "LLM response: ");
+}
+
+static int elicitation(const mistmcp_host_api *host, mistmcp_call *call)
+{
+    char message[600], req[1200];
+    json_string(host->arg_string(call, "message"), message, sizeof message);
+    snprintf(req, sizeof req,
+             "{\"method\":\"elicitation/create\",\"params\":{\"message\":%s,"
+             "\"requestedSchema\":{\"type\":\"object\",\"properties\":{\"username\":{\"type\":"
+             "\"string\",\"description\":\"User's response\"},\"email\":{\"type\":\"string\","
+             "\"description\":\"User's email address\"}},\"required\":[\"username\",\"email\"]}}}",
+             message);
+    return ask_and_tell(host, call, "user_info", req, "User response: ");
+}
+
+static int elicitation_defaults(const mistmcp_host_api *host, mistmcp_call *call)
+{
+    return ask_and_tell(
+        host, call, "defaults",
+        "{\"method\":\"elicitation/create\",\"params\":{\"message\":\"Test defaults\","
+        "\"requestedSchema\":{\"type\":\"object\",\"properties\":{"
+        "\"name\":{\"type\":\"string\",\"default\":\"John Doe\"},"
+        "\"age\":{\"type\":\"integer\",\"default\":30},"
+        "\"score\":{\"type\":\"number\",\"default\":95.5},"
+        "\"status\":{\"type\":\"string\",\"enum\":[\"active\",\"inactive\",\"pending\"],"
+        "\"default\":\"active\"},"
+        "\"verified\":{\"type\":\"boolean\",\"default\":true}}}}}",
+        "Elicitation completed: ");
+}
+
+static int elicitation_enums(const mistmcp_host_api *host, mistmcp_call *call)
+{
+    return ask_and_tell(
+        host, call, "enums",
+        "{\"method\":\"elicitation/create\",\"params\":{\"message\":\"Test enums\","
+        "\"requestedSchema\":{\"type\":\"object\",\"properties\":{"
+        "\"untitledSingle\":{\"type\":\"string\",\"enum\":[\"option1\",\"option2\","
+        "\"option3\"]},"
+        "\"titledSingle\":{\"type\":\"string\",\"oneOf\":[{\"const\":\"value1\",\"title\":"
+        "\"First Option\"},{\"const\":\"value2\",\"title\":\"Second Option\"},{\"const\":"
+        "\"value3\",\"title\":\"Third Option\"}]},"
+        "\"legacyEnum\":{\"type\":\"string\",\"enum\":[\"opt1\",\"opt2\",\"opt3\"],"
+        "\"enumNames\":[\"Option One\",\"Option Two\",\"Option Three\"]},"
+        "\"untitledMulti\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":"
+        "[\"option1\",\"option2\",\"option3\"]}},"
+        "\"titledMulti\":{\"type\":\"array\",\"items\":{\"anyOf\":[{\"const\":\"value1\","
+        "\"title\":\"First Choice\"},{\"const\":\"value2\",\"title\":\"Second Choice\"},"
+        "{\"const\":\"value3\",\"title\":\"Third Choice\"}]}}}}}}",
+        "Elicitation completed: ");
+}
+
+#define TOOL_ARGS(n, d, schema, fn)                                                                \
+    {                                                                                              \
+        .name = n, .description = d, .input_schema = schema,                                       \
+        .annotations = MISTMCP_ANN_READ_ONLY | MISTMCP_ANN_IDEMPOTENT | MISTMCP_ANN_CLOSED_WORLD,  \
+        .kind = MISTMCP_TOOL_CUSTOM, .handler = fn                                                 \
+    }
+#define ONE_STRING(name)                                                                           \
+    "{\"type\":\"object\",\"properties\":{\"" name                                                 \
+    "\":{\"type\":\"string\"}},\"required\":[\"" name "\"]}"
+
 #define TOOL(n, d, fn)                                                                             \
     {                                                                                              \
         .name = n, .description = d, .input_schema = "{\"type\":\"object\",\"properties\":{}}",    \
@@ -231,6 +340,10 @@ static const mistmcp_tool tools[] = {
          ir_capabilities),
     TOOL("test_missing_capability", "Needs sampling.", missing_capability),
     TOOL("test_streaming_elicitation", "Asks the user's name.", streaming_elicitation),
+    TOOL_ARGS("test_sampling", "Asks the client's model.", ONE_STRING("prompt"), sampling),
+    TOOL_ARGS("test_elicitation", "Asks the user.", ONE_STRING("message"), elicitation),
+    TOOL("test_elicitation_sep1034_defaults", "Asks with defaults.", elicitation_defaults),
+    TOOL("test_elicitation_sep1330_enums", "Asks with enums.", elicitation_enums),
 };
 
 static const mistmcp_plugin plugin = {
