@@ -180,6 +180,66 @@ int mm_write_gate_elicits(mm_session *s)
     return s->write_tools && mode_in(s) == MM_CONFIRM_ELICIT;
 }
 
+/* A 2026-07-28 call: its confirmation tokens are sealed states, not a session's. */
+static int stateless(const mm_call_ctx *ctx)
+{
+    return ctx->mrtr && ctx->mrtr->rs;
+}
+
+static void digest_hex(const unsigned char d[MM_SHA256_LEN], char out[2 * MM_SHA256_LEN + 1])
+{
+    for (int i = 0; i < MM_SHA256_LEN; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Issues the signed token of a 2026-07-28 call in token mode into w->signed_token. */
+static int issue_signed(mm_call_ctx *ctx, char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    char hex[2 * MM_SHA256_LEN + 1];
+    digest_hex(w->args_digest, hex);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "k", "confirm");
+    cJSON_AddStringToObject(p, "t", ctx->tool->name);
+    cJSON_AddStringToObject(p, "a", hex);
+    cJSON_AddStringToObject(p, "p", ctx->mrtr->principal);
+    w->signed_token = mm_request_state_seal(ctx->mrtr->rs, p, mm_state_now_ms(), err, err_size);
+    if (!w->signed_token)
+        return -1;
+    mm_write_token_id(w->signed_token, w->token_id);
+    return 0;
+}
+
+/* Redeems the signed token w->confirm of a 2026-07-28 call: the checks of a session's token
+ * (mcp/write_confirm.h), on the sealed state, and the caller. Consumed once it is this
+ * caller's. */
+static mm_redeem redeem_signed(mm_call_ctx *ctx)
+{
+    mm_write_call *w = ctx->write;
+    cJSON *p = NULL;
+    long long now = mm_state_now_ms();
+    mm_state_verdict v = mm_request_state_open(ctx->mrtr->rs, w->confirm, now, &p);
+    if (v != MM_STATE_OK)
+        return v == MM_STATE_EXPIRED ? MM_REDEEM_EXPIRED : MM_REDEEM_UNKNOWN;
+    char hex[2 * MM_SHA256_LEN + 1];
+    digest_hex(w->args_digest, hex);
+    const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "k"));
+    const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "t"));
+    const char *a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "a"));
+    const char *who = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "p"));
+    mm_redeem r = MM_REDEEM_OK;
+    if (!k || strcmp(k, "confirm") != 0 || !who || strcmp(who, ctx->mrtr->principal) != 0)
+        r = MM_REDEEM_UNKNOWN; /* not a token, or another caller's: left unused for them */
+    else if (mm_request_state_consume(ctx->mrtr->rs, p, now) != MM_STATE_OK)
+        r = MM_REDEEM_UNKNOWN; /* used before (or no room to remember it: fail closed) */
+    else if (!t || strcmp(t, ctx->tool->name) != 0)
+        r = MM_REDEEM_OTHER_TOOL;
+    else if (!a || strcmp(a, hex) != 0)
+        r = MM_REDEEM_OTHER_ARGS;
+    cJSON_Delete(p);
+    return r;
+}
+
 cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *target,
                             const char *body)
 {
@@ -193,8 +253,10 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
         return redeem_mrtr(ctx, method, target, body);
     if (mode == MM_CONFIRM_ELICIT || !w->confirm || w->dry_run)
         return NULL; /* elicit: each write asks the user; a token confirms nothing there */
-    mm_redeem r = mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
-                                         ctx->tool->name, w->args_digest, mm_now_ms());
+    mm_redeem r = stateless(ctx)
+                      ? redeem_signed(ctx)
+                      : mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
+                                               ctx->tool->name, w->args_digest, mm_now_ms());
     if (r == MM_REDEEM_OK) {
         w->cleared = 1;
         return NULL;
@@ -205,6 +267,9 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
         : r == MM_REDEEM_OTHER_ARGS
             ? "the arguments differ from the ones previewed (a changed argument needs a new "
               "preview; the token is now used up)"
+        : stateless(ctx)
+            ? "the confirmation token is not valid (unknown, changed, already used, or given "
+              "to another caller)"
             : "the confirmation token is not valid in this session (unknown, already used, or "
               "given to another session)";
     mm_write_record rec = {.tool = ctx->tool->name,
@@ -287,7 +352,10 @@ static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, c
     mm_write_call *w = ctx->write;
     int token_mode = !w->dry_run && mode_of(ctx) == MM_CONFIRM_TOKEN;
     int asks = !w->dry_run && by_mrtr(ctx); /* the preview becomes the question */
-    if (token_mode && !*w->token) {
+    if (token_mode && stateless(ctx) && !w->signed_token) {
+        if (issue_signed(ctx, err, err_size) != 0)
+            return -1;
+    } else if (token_mode && !stateless(ctx) && !*w->token) {
         if (mm_write_tokens_issue(mm_session_write_tokens(ctx->session), ctx->tool->name,
                                   w->args_digest, mm_now_ms(), w->token, err, err_size) != 0)
             return -1;
@@ -461,9 +529,9 @@ static int elicit(mm_call_ctx *ctx, const char *method, const char *target, cons
     return 2;
 }
 
-/* A session that lives for one request (a 2026-07-28 request over HTTP) can neither keep a
- * token for the confirming call nor ask the user (that era's way, an input_required result,
- * is not built yet): refused, recorded, and the model told what works instead. */
+/* A session that lives for one request (a 2026-07-28 request over HTTP) whose call has no
+ * sealer to sign a token or a requestState with (a server built without one, as some tests
+ * make): refused, recorded, and the model told what works instead. */
 static int refuse_per_request(mm_call_ctx *ctx, const char *method, const char *target,
                               const char *body, char *err, size_t err_size)
 {
@@ -500,7 +568,8 @@ int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *targ
         return hold_back(ctx, method, target, body, err, err_size); /* asked at the end */
     if (!w->dry_run && ctx->mrtr && mode_of(ctx) == MM_CONFIRM_ELICIT)
         return refuse_no_elicitation(ctx, method, target, body, err, err_size);
-    if (!w->dry_run && ctx->session->per_request && mode_of(ctx) != MM_CONFIRM_NONE)
+    if (!w->dry_run && ctx->session->per_request && !stateless(ctx) &&
+        mode_of(ctx) != MM_CONFIRM_NONE)
         return refuse_per_request(ctx, method, target, body, err, err_size);
     if (!w->dry_run && mode_of(ctx) == MM_CONFIRM_ELICIT)
         return elicit(ctx, method, target, body, out, err, err_size);
@@ -549,14 +618,15 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
         mm_appendf(&buf, &used, &cap, "%s", text);
         free(text);
     }
-    if (*w->token)
+    const char *token = w->signed_token ? w->signed_token : *w->token ? w->token : NULL;
+    if (token)
         mm_appendf(&buf, &used, &cap,
                    "To make this change: show the preview above to the user and ask whether to "
                    "go ahead. Only if they agree, repeat this same call with exactly the same "
                    "arguments plus \"confirm\": \"%s\" among the tool's arguments. The token "
-                   "works once, for 5 minutes, in this session only; any changed argument "
-                   "needs a new preview. Never confirm on your own.",
-                   w->token);
+                   "works once, for 5 minutes, %s; any changed argument needs a new preview. "
+                   "Never confirm on your own.",
+                   token, w->signed_token ? "with this Mist token only" : "in this session only");
     cJSON *result = mm_result_text(buf, 0);
     free(buf);
     cJSON *sc = cJSON_AddObjectToObject(result, "structuredContent");
@@ -564,9 +634,9 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
     cJSON_AddBoolToObject(sc, "dry_run", w->dry_run);
     cJSON_AddItemToObject(sc, "preview", w->previews);
     w->previews = NULL;
-    if (*w->token) {
+    if (token) {
         cJSON *c = cJSON_AddObjectToObject(sc, "confirmation");
-        cJSON_AddStringToObject(c, "token", w->token);
+        cJSON_AddStringToObject(c, "token", token);
         cJSON_AddNumberToObject(c, "expires_in_seconds", (double)(MM_CONFIRM_TTL_MS / 1000));
     }
     return result;
@@ -575,6 +645,7 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
 void mm_write_call_free(mm_write_call *w)
 {
     free(w->confirm);
+    free(w->signed_token);
     free(w->answer);
     cJSON_Delete(w->previews);
     memset(w, 0, sizeof *w);

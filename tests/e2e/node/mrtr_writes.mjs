@@ -113,12 +113,33 @@ async function exchange(label, send) {
     assert.equal(bare.result?.resultType, "input_required", JSON.stringify(bare));
     assert.equal(writes().length, before);
   });
-  await check(`${label}: a client without elicitation gets no input request`, async () => {
+  await check(`${label}: without elicitation, a signed one-time token (token mode)`, async () => {
     const before = writes().length;
     const resp = await send(callMsg("updateOrgWlan", update("N"), {}));
     assert.notEqual(resp.result?.resultType, "input_required", JSON.stringify(resp));
-    assert.equal(resp.result.structuredContent?.sent ?? false, false, JSON.stringify(resp));
+    const sc = resp.result.structuredContent;
+    assert.equal(sc?.sent, false, JSON.stringify(resp));
+    const token = sc.confirmation.token;
+    assert.match(token, /^mm1\./);
     assert.equal(writes().length, before);
+    const confirm = (a, t = token) => send(callMsg("updateOrgWlan", { ...a, confirm: t }, {}));
+    let r = await confirm(update("Other"));
+    assert.equal(r.result.isError, true, JSON.stringify(r));
+    assert.match(r.result.content[0].text, /arguments differ/);
+    assert.equal(writes().length, before);
+    // refused for other arguments: used up, as a session's token is
+    r = await confirm(update("N"));
+    assert.match(r.result.content[0].text, /not valid/);
+    const second = (await send(callMsg("updateOrgWlan", update("N"), {}))).result.structuredContent.confirmation.token;
+    r = await confirm(update("N"), second.slice(0, -2) + (second.endsWith("AA") ? "BB" : "AA"));
+    assert.match(r.result.content[0].text, /not valid/);
+    assert.equal(writes().length, before);
+    r = await confirm(update("N"), second);
+    assert.equal(r.result.isError, undefined, JSON.stringify(r));
+    assert.equal(writes().length, before + 1);
+    r = await confirm(update("N"), second);
+    assert.match(r.result.content[0].text, /not valid/);
+    assert.equal(writes().length, before + 1);
   });
 }
 
@@ -147,6 +168,21 @@ await check("HTTP: a replica with the same key file accepts the state, one witho
   assert.equal(writes().length, before);
   const shared = await post(b.base, retry());
   assert.equal(shared.result?.isError, undefined, JSON.stringify(shared));
+  assert.equal(writes().length, before + 1);
+});
+
+await check("HTTP: a signed token is the caller's, and good on a replica sharing the key", async () => {
+  const before = writes().length;
+  const token = (await post(a.base, callMsg("updateOrgWlan", update("S"), {}))).result
+    .structuredContent.confirmation.token;
+  const confirm = () => callMsg("updateOrgWlan", { ...update("S"), confirm: token }, {});
+  let r = await post(a.base, confirm(), "other-token");
+  assert.match(r.result.content[0].text, /not valid/);
+  r = await post(c.base, confirm());
+  assert.match(r.result.content[0].text, /not valid/);
+  assert.equal(writes().length, before);
+  r = await post(b.base, confirm());
+  assert.equal(r.result.isError, undefined, JSON.stringify(r));
   assert.equal(writes().length, before + 1);
 });
 
