@@ -196,8 +196,10 @@ await check("HTTP: the audit log has preview, accepted and sent lines in mode el
 for (const s of [a, b, c]) assert.equal(await stopHttp(s), "");
 
 // stdio: the modern path of the same process that serves 2025 sessions.
-const child = spawn(mistmcp, args, { stdio: ["pipe", "pipe", "ignore"],
+const child = spawn(mistmcp, args, { stdio: ["pipe", "pipe", "pipe"],
   env: { PATH: process.env.PATH, HOME: "/tmp", ...env } });
+let childErr = "";
+child.stderr.on("data", (d) => { childErr += d; });
 const waiting = new Map();
 createInterface({ input: child.stdout }).on("line", (l) => {
   const m = JSON.parse(l);
@@ -209,5 +211,10 @@ const stdioSend = (m) => new Promise((ok, fail) => {
   child.stdin.write(JSON.stringify(m) + "\n");
 });
 await exchange("stdio", stdioSend);
+const closed = new Promise((ok) => child.on("close", (code) => ok(code)));
 child.stdin.end();
+await check("stdio: the server exits cleanly (no sanitizer report)", async () => {
+  assert.equal(await closed, 0, childErr.slice(-2000));
+  assert.doesNotMatch(childErr, /Sanitizer|runtime error/);
+});
 done("mrtr_writes");
