@@ -148,6 +148,23 @@ const b = await startHttp(mistmcp, [...args, "--request-state-key-file", keyFile
 const c = await startHttp(mistmcp, args, env);
 await exchange("HTTP", (m) => post(a.base, m));
 
+await check("HTTP: through callMistWriteTool, the same question and the same binding", async () => {
+  const before = writes().length;
+  const outer = (ssid) => ({ name: "updateOrgWlan", arguments: update(ssid) });
+  const first = (await post(a.base, callMsg("callMistWriteTool", outer("W"), ELICIT))).result;
+  assert.equal(first?.resultType, "input_required", JSON.stringify(first));
+  assert.match(first.inputRequests.confirm_write.params.message, /\(tool updateOrgWlan\)/);
+  const retry = (args, state) => callMsg("callMistWriteTool", args, ELICIT,
+    { inputResponses: { confirm_write: { action: "accept" } }, requestState: state });
+  const other = await post(a.base, retry(outer("Other"), first.requestState));
+  assert.equal(other.error?.code, -32602, JSON.stringify(other));
+  assert.equal(writes().length, before);
+  const ok = await post(a.base, retry(outer("W"), first.requestState));
+  assert.equal(ok.result?.isError, undefined, JSON.stringify(ok));
+  assert.equal(writes().length, before + 1);
+  assert.deepEqual(JSON.parse(writes().at(-1).body), { ssid: "W" });
+});
+
 await check("HTTP: a state is bound to the caller's Mist token", async () => {
   const before = writes().length;
   const { result: r } = await post(a.base, callMsg("updateOrgWlan", update("F"), ELICIT));
