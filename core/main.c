@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "base/audit_log.h"
+#include "mcp/request_state.h"
 #include "base/client_setup.h"
 #include "base/config.h"
 #include "base/metrics.h"
@@ -143,6 +144,18 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
             return 2;
         }
     }
+    char key_err[600];
+    srv.request_state =
+        mm_request_state_create(cfg->request_state_key_file, key_err, sizeof key_err);
+    if (!srv.request_state) {
+        fprintf(stderr, "mistmcp: %s\n", key_err);
+        mm_mist_client_destroy(&srv.mist);
+        mm_metrics_destroy(&srv.metrics);
+        mm_rate_limit_destroy(&srv.rate_limit);
+        mm_audit_log_close(&srv.audit);
+        mm_mist_global_cleanup();
+        return 2;
+    }
     mm_builtins_init(reg);
     mm_prompts *prompts = NULL;
     if (load_prompts(cfg, 0, &prompts) != 0) {
@@ -164,6 +177,7 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
     mm_metrics_destroy(&srv.metrics);
     mm_rate_limit_destroy(&srv.rate_limit);
     mm_audit_log_close(&srv.audit);
+    mm_request_state_destroy(&srv.request_state);
     mm_mist_global_cleanup();
     return rc;
 }

@@ -91,6 +91,12 @@ void mm_config_usage(FILE *out)
         "      --audit-log PATH         one JSON line per write attempt appended to PATH (-:\n"
         "                               stderr), reopened on SIGHUP; a line that cannot be\n"
         "                               written refuses the write (MISTMCP_AUDIT_LOG; none)\n"
+        "      --request-state-key-file PATH\n"
+        "                               the key that signs 2026-07-28 requestState (input\n"
+        "                               asked mid-call, write confirmation) is the SHA-256 of\n"
+        "                               this file (at least 32 bytes): give replicas the same\n"
+        "                               file (MISTMCP_REQUEST_STATE_KEY_FILE; none: a random\n"
+        "                               key per process)\n"
         "      --plugin-dir DIR         more category plugins, searched before the default\n"
         "                               directory; repeatable (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
         "      --no-default-plugin-dir  search only the --plugin-dir directories\n"
@@ -306,7 +312,8 @@ enum {
     OPT_WRITE_CONFIRMATION,
     OPT_AUDIT_LOG,
     OPT_PROMPTS,
-    OPT_CHECK_PROMPTS
+    OPT_CHECK_PROMPTS,
+    OPT_REQUEST_STATE_KEY_FILE
 };
 
 const char *mm_token_problem(const char *token)
@@ -730,6 +737,9 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
         cfg->audit_log = mm_xstrdup(v);
     if ((v = pick(cli[OPT_PROMPTS - OPT_VERSION + 128], "MISTMCP_PROMPTS", file)) && *v)
         cfg->prompts_file = mm_xstrdup(v);
+    if ((v = pick(cli[OPT_REQUEST_STATE_KEY_FILE - OPT_VERSION + 128],
+                  "MISTMCP_REQUEST_STATE_KEY_FILE", file)))
+        cfg->request_state_key_file = mm_xstrdup(v);
     v = pick(cli[OPT_HOST - OPT_VERSION + 128], "MISTMCP_HOST", file);
     cfg->host = listen_host_normal(v ? v : "127.0.0.1");
     if (!cfg->host)
@@ -1039,6 +1049,7 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
         {"prompts", required_argument, NULL, OPT_PROMPTS},
         {"check-prompts", no_argument, NULL, OPT_CHECK_PROMPTS},
+        {"request-state-key-file", required_argument, NULL, OPT_REQUEST_STATE_KEY_FILE},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -1191,6 +1202,7 @@ void mm_config_free(mm_config *cfg)
     free(cfg->metrics_token);
     free(cfg->audit_log);
     free(cfg->prompts_file);
+    free(cfg->request_state_key_file);
     free(cfg->base_path);
     mm_strlist_free(&cfg->allowed_hosts);
     mm_strlist_free(&cfg->categories);

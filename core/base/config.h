@@ -69,7 +69,10 @@ typedef struct mm_config {
     mm_write_confirmation write_confirmation;
     char *audit_log;    /* --audit-log: a path, "-" for stderr, or NULL (none) */
     char *prompts_file; /* --prompts: the operator's prompt definitions, or NULL */
-    int demo;           /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
+    /* --request-state-key-file: the file whose SHA-256 signs requestState, or NULL (a random
+     * key per process) */
+    char *request_state_key_file;
+    int demo; /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
     mm_strlist plugin_dirs;     /* searched before the default directory */
     int no_default_plugin_dir;  /* 1: only plugin_dirs (then never empty) */
     mm_strlist headers;         /* "Name: value", HTTP responses */

@@ -97,3 +97,41 @@ void mm_sha256_hex(const void *data, size_t len, char out[2 * MM_SHA256_LEN + 1]
     for (int i = 0; i < MM_SHA256_LEN; i++)
         snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
+
+void mm_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                    unsigned char out[MM_SHA256_LEN])
+{
+    unsigned char kb[64] = {0}, pad[64], inner[MM_SHA256_LEN];
+    if (key_len > sizeof kb)
+        mm_sha256(key, key_len, kb);
+    else if (key_len)
+        memcpy(kb, key, key_len);
+    mm_sha256_ctx c;
+    for (size_t i = 0; i < sizeof pad; i++)
+        pad[i] = (unsigned char)(kb[i] ^ 0x36);
+    mm_sha256_init(&c);
+    mm_sha256_update(&c, pad, sizeof pad);
+    mm_sha256_update(&c, data, len);
+    mm_sha256_final(&c, inner);
+    for (size_t i = 0; i < sizeof pad; i++)
+        pad[i] = (unsigned char)(kb[i] ^ 0x5c);
+    mm_sha256_init(&c);
+    mm_sha256_update(&c, pad, sizeof pad);
+    mm_sha256_update(&c, inner, sizeof inner);
+    mm_sha256_final(&c, out);
+    volatile unsigned char *v = kb; /* the key does not outlive the call on the stack */
+    for (size_t i = 0; i < sizeof kb; i++)
+        v[i] = 0;
+    v = pad;
+    for (size_t i = 0; i < sizeof pad; i++)
+        v[i] = 0;
+}
+
+int mm_digest_equal(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    unsigned char diff = 0;
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(x[i] ^ y[i]);
+    return diff == 0;
+}

@@ -1,7 +1,8 @@
 /*
  * SHA-256 (FIPS 180-4), for digests that leave no secret behind: the audit log's body digest,
  * and what a write confirmation token and its arguments are kept as (never the token itself).
- * Not for passwords (no salt, no stretching) and not a MAC.
+ * Not for passwords (no salt, no stretching). mm_hmac_sha256 is the MAC built on it (RFC 2104,
+ * the test vectors of RFC 4231): what signs a 2026-07-28 requestState (mcp/request_state.h).
  *
  * Thread-safety: no shared state; a context is used by one thread. Units: bytes.
  */
@@ -28,5 +29,13 @@ void mm_sha256_final(mm_sha256_ctx *c, unsigned char out[MM_SHA256_LEN]);
 void mm_sha256(const void *data, size_t len, unsigned char out[MM_SHA256_LEN]);
 /* The digest as 64 lower-case hex digits and a NUL. */
 void mm_sha256_hex(const void *data, size_t len, char out[2 * MM_SHA256_LEN + 1]);
+
+/* HMAC-SHA-256 (RFC 2104) of data[0..len) under key[0..key_len) (any length: a key longer
+ * than 64 bytes is hashed first), into out. No state; the key is wiped from the stack. */
+void mm_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                    unsigned char out[MM_SHA256_LEN]);
+
+/* 1 if a[0..n) equals b[0..n), in time that depends on n only (for MACs and digests). */
+int mm_digest_equal(const void *a, const void *b, size_t n);
 
 #endif

@@ -179,6 +179,50 @@ static const char *response_header(const mistmcp_response *r, const char *name)
     return mm_response_header(r, name);
 }
 
+/* The key of an input request: [A-Za-z0-9_.-]{1,64}. */
+static int input_key_ok(const char *key)
+{
+    size_t n = key ? strlen(key) : 0;
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = key[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static int input(mistmcp_call *call, const char *key, const char *request_json, unsigned flags,
+                 const char **response_json)
+{
+    if (response_json)
+        *response_json = NULL;
+    if (!call->hooks.input || !input_key_ok(key) || !request_json || !response_json)
+        return MISTMCP_INPUT_FAILED;
+    cJSON *request = cJSON_Parse(request_json);
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(request, "method");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(request, "params");
+    if (!cJSON_IsObject(request) || !cJSON_IsString(method) ||
+        (params && !cJSON_IsObject(params))) {
+        cJSON_Delete(request);
+        return MISTMCP_INPUT_FAILED;
+    }
+    cJSON *response = NULL;
+    int rc = call->hooks.input(call->hooks.ctx, key, request, flags, &response);
+    cJSON_Delete(request);
+    if (rc == MISTMCP_INPUT_OK) {
+        char *text = cJSON_PrintUnformatted(response);
+        call->strings =
+            mm_xrealloc(call->strings, (call->string_count + 1) * sizeof *call->strings);
+        call->strings[call->string_count++] = text;
+        *response_json = text;
+    }
+    cJSON_Delete(response);
+    return rc;
+}
+
 static const mistmcp_host_api host_api = {
     .size = sizeof(mistmcp_host_api),
     .abi_major = MISTMCP_ABI_MAJOR,
@@ -202,6 +246,7 @@ static const mistmcp_host_api host_api = {
     .response_body = response_body,
     .response_header = response_header,
     .response_free = mm_mist_response_free,
+    .input = input,
 };
 
 const mistmcp_host_api *mm_host_api(void)

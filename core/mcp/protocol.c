@@ -7,6 +7,7 @@
 #include "mcp/builtin_tools.h"
 #include "mcp/client_request.h"
 #include "mcp/era.h"
+#include "mcp/mrtr.h"
 #include "mcp/prompts.h"
 #include "mcp/tool_exec.h"
 #include "mcp/write_gate.h"
@@ -121,6 +122,8 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
         cJSON_IsObject(el) && (!el->child || cJSON_GetObjectItemCaseSensitive(el, "form"));
     pthread_mutex_lock(&s->lock);
     s->client_elicits = elicits;
+    s->client_samples = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(caps_in, "sampling"));
+    s->client_roots = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(caps_in, "roots"));
     pthread_mutex_unlock(&s->lock);
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "protocolVersion", chosen);
@@ -332,8 +335,10 @@ static const cJSON *progress_token(const cJSON *params)
                : NULL;
 }
 
+/* tools/call. era: the modern request's _meta (then the call is a multi round-trip request,
+ * mcp/mrtr.h), or NULL on the 2025 path. */
 static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, const cJSON *params,
-                         mm_inflight *request)
+                         mm_inflight *request, const mm_era_request *era)
 {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(params, "arguments");
@@ -344,7 +349,19 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
                           : NULL;
     if (bad)
         return mm_protocol_error(id, MM_INVALID_PARAMS, bad);
-    mm_call_ctx ctx = {.session = s, .conn = conn, .progress_token = progress_token(params)};
+    mm_mrtr mrtr;
+    if (era) {
+        cJSON *refused = mm_mrtr_begin(&mrtr, s->srv->request_state, id, params, era->capabilities,
+                                       mm_session_token(s));
+        if (refused) {
+            mm_mrtr_free(&mrtr);
+            return refused;
+        }
+    }
+    mm_call_ctx ctx = {.session = s,
+                       .conn = conn,
+                       .progress_token = progress_token(params),
+                       .mrtr = era ? &mrtr : NULL};
     mm_inflight *own = request ? NULL : mm_session_begin_request(s, id);
     ctx.request = request ? request : own;
     cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;
@@ -366,6 +383,8 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
         mm_session_end_request(s, own); /* a transport's entry is ended by mm_protocol_handle */
     if (cancelled) {                    /* the client said it no longer wants an answer */
         cJSON_Delete(res);
+        if (era)
+            mm_mrtr_free(&mrtr);
         return NULL;
     }
     if (ctx.tool && s->srv->metrics)
@@ -374,11 +393,17 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
                                  : mm_registry_count(s->srv->registry),
                              cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError")));
     if (!ctx.tool) {
+        if (era)
+            mm_mrtr_free(&mrtr);
         char msg[400];
         mm_protocol_unknown_tool(s, name->valuestring, msg, sizeof msg);
         return mm_protocol_error(id, MM_INVALID_PARAMS, msg);
     }
-    return result(id, res);
+    if (!era)
+        return result(id, res);
+    cJSON *reply = mm_mrtr_end(&mrtr, id, res);
+    mm_mrtr_free(&mrtr);
+    return reply;
 }
 
 static cJSON *set_level(mm_session *s, const cJSON *id, const cJSON *params)
@@ -496,7 +521,7 @@ static cJSON *modern(mm_session *s, mm_mist_conn *conn, const cJSON *msg, const 
     } else if (strcmp(m, "prompts/get") == 0) {
         reply = prompts_get(s, id, params);
     } else {
-        reply = tools_call(s, conn, id, params, request);
+        reply = tools_call(s, conn, id, params, request, &req);
     }
     cJSON *r = cJSON_GetObjectItemCaseSensitive(reply, "result");
     if (cJSON_IsObject(r))
@@ -561,7 +586,7 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
     if (strcmp(m, "tools/list") == 0)
         return tools_list(s, id, params);
     if (strcmp(m, "tools/call") == 0)
-        return tools_call(s, conn, id, params, request);
+        return tools_call(s, conn, id, params, request, NULL);
     if (strcmp(m, "logging/setLevel") == 0)
         return set_level(s, id, params);
     if (s->srv->prompts && strcmp(m, "prompts/list") == 0)

@@ -22,6 +22,7 @@ struct mm_metrics;
 struct mm_rate_limit;
 struct mm_audit_log;
 struct mm_prompts;
+struct mm_request_state;
 
 typedef struct mm_server {
     const mm_config *cfg;
@@ -32,6 +33,9 @@ typedef struct mm_server {
     struct mm_rate_limit *rate_limit; /* per-token client-side limit; NULL: off */
     struct mm_audit_log *audit;       /* --audit-log, its own lock; NULL: none */
     const struct mm_prompts *prompts; /* MCP prompts (mcp/prompts.h); NULL: none offered */
+    /* Seals and opens 2026-07-28 requestState (mcp/request_state.h), its own lock; NULL: no
+     * input_required result can be issued (a write then falls back as in token mode). */
+    struct mm_request_state *request_state;
 } mm_server;
 
 #endif

@@ -47,6 +47,8 @@ typedef struct mm_session {
     struct mm_client_requests *asks;
     /* initialize declared capabilities.elicitation with form mode (under lock). */
     int client_elicits;
+    /* initialize declared capabilities.sampling, capabilities.roots (under lock). */
+    int client_samples, client_roots;
     pthread_mutex_t lock;
     mm_mode mode;
     int write_tools;

@@ -23,6 +23,10 @@ typedef struct mm_call_hooks {
     int (*mist_request)(void *ctx, const char *method, const char *path, const char *query,
                         const char *body_json, mistmcp_response **out, char *err, size_t err_size);
     int (*cancelled)(void *ctx); /* nonzero once the client cancelled the request */
+    /* host->input: request is {"method", "params"}; returns a MISTMCP_INPUT_* with *response
+     * (the caller's) on MISTMCP_INPUT_OK. */
+    int (*input)(void *ctx, const char *key, const cJSON *request, unsigned flags,
+                 cJSON **response);
 } mm_call_hooks;
 
 struct mistmcp_call {

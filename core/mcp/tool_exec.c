@@ -5,7 +5,9 @@
 #include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/args_check.h"
+#include "mcp/client_request.h"
 #include "mcp/host_api.h"
+#include "mcp/mrtr.h"
 #include "mcp/tool_call.h"
 #include "mcp/write_gate.h"
 #include "mist/call.h"
@@ -217,6 +219,75 @@ static int hook_mist(void *p, const char *method, const char *path, const char *
     return rc;
 }
 
+/* The capability a client declares for the input method, or NULL for a method no client
+ * can be asked. */
+static const char *input_capability(const char *method)
+{
+    return strcmp(method, "elicitation/create") == 0       ? "elicitation"
+           : strcmp(method, "sampling/createMessage") == 0 ? "sampling"
+           : strcmp(method, "roots/list") == 0             ? "roots"
+                                                           : NULL;
+}
+
+/* host->input (include/mistmcp/plugin.h): a 2026-07-28 call asks through its input_required
+ * result (mcp/mrtr.h); a 2025 session's call sends the request to the client and waits
+ * (mcp/client_request.h). */
+static int hook_input(void *p, const char *key, const cJSON *request, unsigned flags,
+                      cJSON **response)
+{
+    mm_call_ctx *ctx = p;
+    const char *method = cJSON_GetObjectItemCaseSensitive(request, "method")->valuestring;
+    const char *cap = input_capability(method);
+    if (!cap)
+        return MISTMCP_INPUT_FAILED;
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(request, "params");
+    if (ctx->mrtr) {
+        const cJSON *answer = mm_mrtr_response(ctx->mrtr, key);
+        if (answer) {
+            *response = cJSON_Duplicate(answer, 1);
+            return MISTMCP_INPUT_OK;
+        }
+        if (!mm_mrtr_client_can(ctx->mrtr, method)) {
+            if (flags & MISTMCP_INPUT_REQUIRED) {
+                char text[300];
+                snprintf(text, sizeof text,
+                         "Missing required client capability: tool %s needs %s, and this "
+                         "request's clientCapabilities does not declare it",
+                         ctx->tool->name, cap);
+                cJSON *data = cJSON_CreateObject();
+                cJSON_AddObjectToObject(cJSON_AddObjectToObject(data, "requiredCapabilities"), cap);
+                mm_mrtr_fail(ctx->mrtr, MM_MISSING_CAPABILITY, text, data);
+            }
+            return MISTMCP_INPUT_UNSUPPORTED;
+        }
+        cJSON *ask = cJSON_CreateObject();
+        cJSON_AddStringToObject(ask, "method", method);
+        cJSON_AddItemToObject(ask, "params",
+                              params ? cJSON_Duplicate(params, 1) : cJSON_CreateObject());
+        mm_mrtr_ask(ctx->mrtr, key, ask);
+        return MISTMCP_INPUT_PENDING;
+    }
+    mm_session *s = ctx->session;
+    pthread_mutex_lock(&s->lock);
+    int can = strcmp(cap, "elicitation") == 0 ? s->client_elicits
+              : strcmp(cap, "sampling") == 0  ? s->client_samples
+                                              : s->client_roots;
+    pthread_mutex_unlock(&s->lock);
+    if (!can)
+        return MISTMCP_INPUT_UNSUPPORTED;
+    cJSON *reply = mm_client_request(
+        s, ctx->request, method, params ? cJSON_Duplicate(params, 1) : cJSON_CreateObject(),
+        MM_ELICIT_TIMEOUT_MS, ctx->request ? &ctx->request->cancelled : NULL);
+    cJSON *result = cJSON_DetachItemFromObjectCaseSensitive(reply, "result");
+    cJSON_Delete(reply);
+    if (!cJSON_IsObject(result)) {
+        cJSON_Delete(result);
+        return MISTMCP_INPUT_FAILED;
+    }
+    *response = result;
+    return MISTMCP_INPUT_OK;
+}
+
 static cJSON *invalid_args(const mistmcp_tool *t, const char *why)
 {
     char text[700];
@@ -316,7 +387,8 @@ static cJSON *run_custom(mm_call_ctx *ctx, cJSON *args)
                            .log = hook_log,
                            .progress = hook_progress,
                            .mist_request = hook_mist,
-                           .cancelled = hook_cancelled};
+                           .cancelled = hook_cancelled,
+                           .input = hook_input};
     mistmcp_call *call = mm_call_create(args, &hooks);
     int hrc = t->handler(mm_host_api(), call);
     cJSON *res = hrc == 0 ? mm_call_take_result(call)

@@ -21,6 +21,9 @@ typedef struct mm_call_ctx {
     const mistmcp_tool *tool;
     const cJSON *schema;  /* the tool's parsed input schema, or NULL: parse tool->input_schema */
     mm_write_call *write; /* a write tool's call: the gate's state (mcp/write_gate.h), or NULL */
+    /* A 2026-07-28 call (mcp/mrtr.h): the client's answers and what this round asks; NULL on
+     * the 2025 path, where the server asks the client with a request of its own. */
+    struct mm_mrtr *mrtr;
 } mm_call_ctx;
 
 /* Runs a plugin tool; takes ownership of args (may be NULL). Returns a CallToolResult. */

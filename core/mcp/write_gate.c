@@ -5,6 +5,8 @@
 #include "base/json_exact.h"
 #include "base/util.h"
 #include "mcp/client_request.h"
+#include "mcp/mrtr.h"
+#include "mcp/protocol.h"
 #include "mcp/tool_exec.h"
 #include "mcp/write_audit.h"
 #include "mcp/write_preview.h"
@@ -100,6 +102,8 @@ cJSON *mm_write_gate_begin(const mistmcp_tool *tool, cJSON *args, mm_write_call 
     return refused;
 }
 
+static const char *not_accepted(const cJSON *reply, const char *action);
+
 /* The mode in effect for session s: the operator's, or by default elicit when the client
  * declared form-mode elicitation, else token. */
 static mm_write_confirmation mode_in(mm_session *s)
@@ -110,14 +114,130 @@ static mm_write_confirmation mode_in(mm_session *s)
     return mm_session_client_elicits(s) ? MM_CONFIRM_ELICIT : MM_CONFIRM_TOKEN;
 }
 
+/* The mode in effect for one call: a 2026-07-28 call's own client capabilities decide the
+ * default (its session keeps none). */
 static mm_write_confirmation mode_of(const mm_call_ctx *ctx)
 {
-    return mode_in(ctx->session);
+    mm_write_confirmation c = ctx->session->srv->cfg->write_confirmation;
+    if (!ctx->mrtr || c != MM_CONFIRM_DEFAULT)
+        return ctx->mrtr ? c : mode_in(ctx->session);
+    return mm_mrtr_client_can(ctx->mrtr, "elicitation/create") ? MM_CONFIRM_ELICIT
+                                                               : MM_CONFIRM_TOKEN;
+}
+
+/* A 2026-07-28 call confirmed by elicitation: the question travels in an input_required
+ * result and the answer comes back in the retry (basic/patterns/mrtr), bound to this call by
+ * its signed requestState. */
+static int by_mrtr(const mm_call_ctx *ctx)
+{
+    return ctx->mrtr && ctx->mrtr->rs && mode_of(ctx) == MM_CONFIRM_ELICIT &&
+           mm_mrtr_client_can(ctx->mrtr, "elicitation/create");
+}
+
+/* The answer of a 2026-07-28 retry to the confirmation question this call asked: NULL when
+ * it carries none (or one that the verified state did not ask: ignored, and asked again),
+ * else the isError result or the declined result that ends the call, or NULL with w->cleared
+ * set on accept. */
+static cJSON *redeem_mrtr(mm_call_ctx *ctx, const char *method, const char *target,
+                          const char *body)
+{
+    mm_write_call *w = ctx->write;
+    if (!mm_mrtr_answers_asked(ctx->mrtr, MM_WRITE_INPUT_KEY))
+        return NULL;
+    const cJSON *reply = mm_mrtr_response(ctx->mrtr, MM_WRITE_INPUT_KEY);
+    const char *action = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reply, "action"));
+    if (action && strcmp(action, "accept") == 0) {
+        w->cleared = 1;
+        return NULL;
+    }
+    if (!action || (strcmp(action, "decline") != 0 && strcmp(action, "cancel") != 0)) {
+        mm_mrtr_fail(ctx->mrtr, MM_INVALID_PARAMS,
+                     "params.inputResponses[\"" MM_WRITE_INPUT_KEY "\"].action must be "
+                     "\"accept\", \"decline\" or \"cancel\" (an ElicitResult); nothing was sent",
+                     NULL);
+        return mm_result_text("Nothing was sent: the confirmation answer was malformed.", 1);
+    }
+    int declined = strcmp(action, "decline") == 0;
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = declined ? MM_WRITE_DECLINED : MM_WRITE_CANCELLED,
+                           .confirmation = "elicit"};
+    char why[400];
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0) {
+        char text[600];
+        snprintf(text, sizeof text, "Nothing was sent; and the audit log failed: %s.", why);
+        return mm_result_text(text, 1);
+    }
+    w->answer = mm_xstrdup(not_accepted(reply, action));
+    w->outcome = declined ? "declined" : "cancelled";
+    return mm_write_gate_finish(ctx, NULL);
 }
 
 int mm_write_gate_elicits(mm_session *s)
 {
     return s->write_tools && mode_in(s) == MM_CONFIRM_ELICIT;
+}
+
+/* A 2026-07-28 call: its confirmation tokens are sealed states, not a session's. */
+static int stateless(const mm_call_ctx *ctx)
+{
+    return ctx->mrtr && ctx->mrtr->rs;
+}
+
+static void digest_hex(const unsigned char d[MM_SHA256_LEN], char out[2 * MM_SHA256_LEN + 1])
+{
+    for (int i = 0; i < MM_SHA256_LEN; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Issues the signed token of a 2026-07-28 call in token mode into w->signed_token. */
+static int issue_signed(mm_call_ctx *ctx, char *err, size_t err_size)
+{
+    mm_write_call *w = ctx->write;
+    char hex[2 * MM_SHA256_LEN + 1];
+    digest_hex(w->args_digest, hex);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "k", "confirm");
+    cJSON_AddStringToObject(p, "t", ctx->tool->name);
+    cJSON_AddStringToObject(p, "a", hex);
+    cJSON_AddStringToObject(p, "p", ctx->mrtr->principal);
+    w->signed_token = mm_request_state_seal(ctx->mrtr->rs, p, mm_state_now_ms(), err, err_size);
+    if (!w->signed_token)
+        return -1;
+    mm_write_token_id(w->signed_token, w->token_id);
+    return 0;
+}
+
+/* Redeems the signed token w->confirm of a 2026-07-28 call: the checks of a session's token
+ * (mcp/write_confirm.h), on the sealed state, and the caller. Consumed once it is this
+ * caller's. */
+static mm_redeem redeem_signed(mm_call_ctx *ctx)
+{
+    mm_write_call *w = ctx->write;
+    cJSON *p = NULL;
+    long long now = mm_state_now_ms();
+    mm_state_verdict v = mm_request_state_open(ctx->mrtr->rs, w->confirm, now, &p);
+    if (v != MM_STATE_OK)
+        return v == MM_STATE_EXPIRED ? MM_REDEEM_EXPIRED : MM_REDEEM_UNKNOWN;
+    char hex[2 * MM_SHA256_LEN + 1];
+    digest_hex(w->args_digest, hex);
+    const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "k"));
+    const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "t"));
+    const char *a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "a"));
+    const char *who = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "p"));
+    mm_redeem r = MM_REDEEM_OK;
+    if (!k || strcmp(k, "confirm") != 0 || !who || strcmp(who, ctx->mrtr->principal) != 0)
+        r = MM_REDEEM_UNKNOWN; /* not a token, or another caller's: left unused for them */
+    else if (mm_request_state_consume(ctx->mrtr->rs, p, now) != MM_STATE_OK)
+        r = MM_REDEEM_UNKNOWN; /* used before (or no room to remember it: fail closed) */
+    else if (!t || strcmp(t, ctx->tool->name) != 0)
+        r = MM_REDEEM_OTHER_TOOL;
+    else if (!a || strcmp(a, hex) != 0)
+        r = MM_REDEEM_OTHER_ARGS;
+    cJSON_Delete(p);
+    return r;
 }
 
 cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *target,
@@ -129,10 +249,14 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
         w->cleared = !w->dry_run;
         return NULL;
     }
+    if (mode == MM_CONFIRM_ELICIT && by_mrtr(ctx) && !w->dry_run)
+        return redeem_mrtr(ctx, method, target, body);
     if (mode == MM_CONFIRM_ELICIT || !w->confirm || w->dry_run)
         return NULL; /* elicit: each write asks the user; a token confirms nothing there */
-    mm_redeem r = mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
-                                         ctx->tool->name, w->args_digest, mm_now_ms());
+    mm_redeem r = stateless(ctx)
+                      ? redeem_signed(ctx)
+                      : mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
+                                               ctx->tool->name, w->args_digest, mm_now_ms());
     if (r == MM_REDEEM_OK) {
         w->cleared = 1;
         return NULL;
@@ -143,6 +267,9 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
         : r == MM_REDEEM_OTHER_ARGS
             ? "the arguments differ from the ones previewed (a changed argument needs a new "
               "preview; the token is now used up)"
+        : stateless(ctx)
+            ? "the confirmation token is not valid (unknown, changed, already used, or given "
+              "to another caller)"
             : "the confirmation token is not valid in this session (unknown, already used, or "
               "given to another session)";
     mm_write_record rec = {.tool = ctx->tool->name,
@@ -224,7 +351,11 @@ static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, c
 {
     mm_write_call *w = ctx->write;
     int token_mode = !w->dry_run && mode_of(ctx) == MM_CONFIRM_TOKEN;
-    if (token_mode && !*w->token) {
+    int asks = !w->dry_run && by_mrtr(ctx); /* the preview becomes the question */
+    if (token_mode && stateless(ctx) && !w->signed_token) {
+        if (issue_signed(ctx, err, err_size) != 0)
+            return -1;
+    } else if (token_mode && !stateless(ctx) && !*w->token) {
         if (mm_write_tokens_issue(mm_session_write_tokens(ctx->session), ctx->tool->name,
                                   w->args_digest, mm_now_ms(), w->token, err, err_size) != 0)
             return -1;
@@ -234,7 +365,7 @@ static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, c
                            .method = method,
                            .target = target,
                            .body = body,
-                           .outcome = token_mode ? MM_WRITE_PREVIEW : MM_WRITE_DRY_RUN,
+                           .outcome = token_mode || asks ? MM_WRITE_PREVIEW : MM_WRITE_DRY_RUN,
                            .confirmation_id = token_mode ? w->token_id : NULL,
                            .confirmation = mm_write_confirmation_name(mode_of(ctx))};
     if (mm_write_audit(ctx->session, &rec, err, err_size) != 0)
@@ -307,6 +438,52 @@ static const char *not_accepted(const cJSON *reply, const char *action)
            "Mist.";
 }
 
+/* --write-confirmation elicit, and the client did not declare elicitation: refused, never a
+ * question it cannot answer. */
+static int refuse_no_elicitation(mm_call_ctx *ctx, const char *method, const char *target,
+                                 const char *body, char *err, size_t err_size)
+{
+    mm_write_record rec = {.tool = ctx->tool->name,
+                           .method = method,
+                           .target = target,
+                           .body = body,
+                           .outcome = MM_WRITE_REFUSED,
+                           .confirmation = "elicit",
+                           .error = "the client did not declare the elicitation capability"};
+    char why[400];
+    if (mm_write_audit(ctx->session, &rec, why, sizeof why) != 0)
+        return mm_fail(err, err_size, "%s %.200s was not sent: the audit log failed: %s", method,
+                       target, why);
+    return mm_fail(err, err_size,
+                   "%s %.200s was not sent: this server asks the user before every write "
+                   "(--write-confirmation elicit), and this client did not declare the "
+                   "elicitation capability, so it cannot ask. Use a client that supports "
+                   "elicitation, or ask the operator.",
+                   method, target);
+}
+
+/* The elicitation/create params that ask the user whether to send the write previewed in
+ * text (form mode, nothing to fill in: accept or decline). form: add "mode": "form" (2025-11-25
+ * and later). */
+static cJSON *confirm_params(const char *text, int form)
+{
+    char *message = NULL;
+    size_t used = 0, cap = 0;
+    mm_appendf(&message, &used, &cap,
+               "An AI assistant wants to change your Mist network. Accept sends this change; "
+               "decline sends nothing.\n\n%s",
+               text);
+    cJSON *params = cJSON_CreateObject();
+    if (form)
+        cJSON_AddStringToObject(params, "mode", "form");
+    cJSON_AddStringToObject(params, "message", message);
+    free(message);
+    cJSON *schema = cJSON_AddObjectToObject(params, "requestedSchema");
+    cJSON_AddStringToObject(schema, "type", "object");
+    cJSON_AddObjectToObject(schema, "properties"); /* nothing to fill in: accept or decline */
+    return params;
+}
+
 /* Asks the user through the client (client/elicitation, form mode) whether to send this
  * write, showing its preview; sends it on accept. Returns as mm_write_gate_request: 0 sent,
  * 2 declined or cancelled (w->answer says so), -1 with err. */
@@ -322,36 +499,14 @@ static int elicit(mm_call_ctx *ctx, const char *method, const char *target, cons
                            .outcome = MM_WRITE_REFUSED,
                            .confirmation = "elicit"};
     char why[400];
-    if (!mm_session_client_elicits(s)) { /* --write-confirmation elicit, and it cannot */
-        rec.error = "the client did not declare the elicitation capability";
-        if (mm_write_audit(s, &rec, why, sizeof why) != 0)
-            return mm_fail(err, err_size, "%s %.200s was not sent: the audit log failed: %s",
-                           method, target, why);
-        return mm_fail(err, err_size,
-                       "%s %.200s was not sent: this server asks the user before every write "
-                       "(--write-confirmation elicit), and this client did not declare the "
-                       "elicitation capability, so it cannot ask. Use a client that supports "
-                       "elicitation, or ask the operator.",
-                       method, target);
-    }
+    if (!mm_session_client_elicits(s)) /* --write-confirmation elicit, and it cannot */
+        return refuse_no_elicitation(ctx, method, target, body, err, err_size);
     cJSON *p = make_preview(ctx, method, target, body);
     char *text = mm_write_preview_text(p);
     cJSON_Delete(p);
-    char *message = NULL;
-    size_t used = 0, cap = 0;
-    mm_appendf(&message, &used, &cap,
-               "An AI assistant wants to change your Mist network. Accept sends this change; "
-               "decline sends nothing.\n\n%s",
-               text);
+    /* "mode" came with 2025-11-25 */
+    cJSON *params = confirm_params(text, version_at_least(s, "2025-11-25"));
     free(text);
-    cJSON *params = cJSON_CreateObject();
-    if (version_at_least(s, "2025-11-25")) /* "mode" came with 2025-11-25 */
-        cJSON_AddStringToObject(params, "mode", "form");
-    cJSON_AddStringToObject(params, "message", message);
-    free(message);
-    cJSON *schema = cJSON_AddObjectToObject(params, "requestedSchema");
-    cJSON_AddStringToObject(schema, "type", "object");
-    cJSON_AddObjectToObject(schema, "properties"); /* nothing to fill in: accept or decline */
     mm_tool_progress(ctx, 0, 1, "waiting for the user to confirm the write");
     cJSON *reply =
         mm_client_request(s, ctx->request, "elicitation/create", params, MM_ELICIT_TIMEOUT_MS,
@@ -374,9 +529,9 @@ static int elicit(mm_call_ctx *ctx, const char *method, const char *target, cons
     return 2;
 }
 
-/* A session that lives for one request (a 2026-07-28 request over HTTP) can neither keep a
- * token for the confirming call nor ask the user (that era's way, an input_required result,
- * is not built yet): refused, recorded, and the model told what works instead. */
+/* A session that lives for one request (a 2026-07-28 request over HTTP) whose call has no
+ * sealer to sign a token or a requestState with (a server built without one, as some tests
+ * make): refused, recorded, and the model told what works instead. */
 static int refuse_per_request(mm_call_ctx *ctx, const char *method, const char *target,
                               const char *body, char *err, size_t err_size)
 {
@@ -409,7 +564,12 @@ int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *targ
                        method, target);
     if (w->cleared)
         return send_now(ctx, method, target, body, out, err, err_size);
-    if (!w->dry_run && ctx->session->per_request && mode_of(ctx) != MM_CONFIRM_NONE)
+    if (!w->dry_run && by_mrtr(ctx))
+        return hold_back(ctx, method, target, body, err, err_size); /* asked at the end */
+    if (!w->dry_run && ctx->mrtr && mode_of(ctx) == MM_CONFIRM_ELICIT)
+        return refuse_no_elicitation(ctx, method, target, body, err, err_size);
+    if (!w->dry_run && ctx->session->per_request && !stateless(ctx) &&
+        mode_of(ctx) != MM_CONFIRM_NONE)
         return refuse_per_request(ctx, method, target, body, err, err_size);
     if (!w->dry_run && mode_of(ctx) == MM_CONFIRM_ELICIT)
         return elicit(ctx, method, target, body, out, err, err_size);
@@ -430,6 +590,23 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
     if (!w || !w->previews)
         return res;
     cJSON_Delete(res);
+    if (!w->dry_run && by_mrtr(ctx)) { /* the question, in the call's input_required result */
+        char *buf = NULL;
+        size_t used = 0, cap = 0;
+        const cJSON *p;
+        cJSON_ArrayForEach(p, w->previews)
+        {
+            char *text = mm_write_preview_text(p);
+            mm_appendf(&buf, &used, &cap, "%s", text);
+            free(text);
+        }
+        cJSON *request = cJSON_CreateObject();
+        cJSON_AddStringToObject(request, "method", "elicitation/create");
+        cJSON_AddItemToObject(request, "params", confirm_params(buf ? buf : "", 1));
+        free(buf);
+        mm_mrtr_ask(ctx->mrtr, MM_WRITE_INPUT_KEY, request);
+        return mm_result_text("Nothing was sent yet: the user is asked to confirm.", 0);
+    }
     char *buf = NULL;
     size_t used = 0, cap = 0;
     mm_appendf(&buf, &used, &cap, "%s",
@@ -441,14 +618,15 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
         mm_appendf(&buf, &used, &cap, "%s", text);
         free(text);
     }
-    if (*w->token)
+    const char *token = w->signed_token ? w->signed_token : *w->token ? w->token : NULL;
+    if (token)
         mm_appendf(&buf, &used, &cap,
                    "To make this change: show the preview above to the user and ask whether to "
                    "go ahead. Only if they agree, repeat this same call with exactly the same "
                    "arguments plus \"confirm\": \"%s\" among the tool's arguments. The token "
-                   "works once, for 5 minutes, in this session only; any changed argument "
-                   "needs a new preview. Never confirm on your own.",
-                   w->token);
+                   "works once, for 5 minutes, %s; any changed argument needs a new preview. "
+                   "Never confirm on your own.",
+                   token, w->signed_token ? "with this Mist token only" : "in this session only");
     cJSON *result = mm_result_text(buf, 0);
     free(buf);
     cJSON *sc = cJSON_AddObjectToObject(result, "structuredContent");
@@ -456,9 +634,9 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
     cJSON_AddBoolToObject(sc, "dry_run", w->dry_run);
     cJSON_AddItemToObject(sc, "preview", w->previews);
     w->previews = NULL;
-    if (*w->token) {
+    if (token) {
         cJSON *c = cJSON_AddObjectToObject(sc, "confirmation");
-        cJSON_AddStringToObject(c, "token", w->token);
+        cJSON_AddStringToObject(c, "token", token);
         cJSON_AddNumberToObject(c, "expires_in_seconds", (double)(MM_CONFIRM_TTL_MS / 1000));
     }
     return result;
@@ -467,6 +645,7 @@ cJSON *mm_write_gate_finish(mm_call_ctx *ctx, cJSON *res)
 void mm_write_call_free(mm_write_call *w)
 {
     free(w->confirm);
+    free(w->signed_token);
     free(w->answer);
     cJSON_Delete(w->previews);
     memset(w, 0, sizeof *w);

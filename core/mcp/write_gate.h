@@ -11,10 +11,21 @@
  *           with the preview, on the call's own stream, and waits; only accept sends it;
  *           decline, cancel, an error or no answer in 10 minutes send nothing, and the model
  *           is told so. A confirm token means nothing here.
+ *           A 2026-07-28 call (ctx->mrtr; its own _meta says whether the client elicits)
+ *           cannot be asked mid-call (basic/patterns/mrtr): its writes are held back, and the
+ *           call ends with input_required asking MM_WRITE_INPUT_KEY with the same preview and
+ *           a signed requestState bound to the tool, its arguments and the caller's token
+ *           (mcp/mrtr.h). The retry carrying that state and the answer sends the writes on
+ *           accept; decline and cancel send nothing; a changed, expired, used or foreign
+ *           state is refused before anything runs (-32602).
  *   token   the default otherwise: the call is cleared when it carries confirm: "<token>"
  *           that this session was given for this tool and these exact arguments, within 5
  *           minutes, once (mcp/write_confirm.h); else the write is held back and the call
  *           answers its preview and a new token.
+ *           A 2026-07-28 call keeps no session to hold a token: its token is a sealed state
+ *           (mcp/request_state.h: signed, expiring after 5 minutes, single use in this
+ *           process) bound to the tool, the arguments and the caller's Mist token, so that the
+ *           confirming call may reach any replica that shares the key.
  *   none    always (the operator chose it).
  * A preview reads the target first where that tells something (GET, mcp/write_preview.h).
  * dry_run: true always previews and sends nothing, with no token and nobody asked. Every
@@ -47,11 +58,16 @@ typedef struct mm_write_call {
     int sending;   /* set only while the gate sends one write (tool_exec.c checks it) */
     unsigned char args_digest[MM_SHA256_LEN]; /* the canonical arguments, without ours */
     char token[MM_CONFIRM_TOKEN_SIZE];        /* issued by this call, or "" */
-    char token_id[13];                        /* mm_write_token_id of token or confirm */
-    cJSON *previews;                          /* writes held back (array), or NULL */
+    char *signed_token;  /* issued by a 2026-07-28 call (a sealed state, owned), or NULL */
+    char token_id[13];   /* mm_write_token_id of token or confirm */
+    cJSON *previews;     /* writes held back (array), or NULL */
     char *answer;        /* elicit: why nothing was sent (the user declined...), owned */
     const char *outcome; /* with answer: "declined" or "cancelled" */
 } mm_write_call;
+
+/* The key of the confirmation question in a 2026-07-28 input_required result's
+ * inputRequests (and of its answer in the retry's inputResponses). */
+#define MM_WRITE_INPUT_KEY "confirm_write"
 
 /* How long an elicited write waits for the user's answer. */
 #define MM_ELICIT_TIMEOUT_MS (10L * 60 * 1000)

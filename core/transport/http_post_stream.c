@@ -4,6 +4,7 @@
 #include "transport/http_internal.h"
 
 #include "base/util.h"
+#include "mcp/mrtr.h"
 #include "mcp/protocol.h"
 #include "transport/outbox.h"
 
@@ -26,6 +27,10 @@ struct mm_http_stream_call {
     int ended;              /* connection side: the last message was taken */
     int armed;              /* connection side: parked by the outbox look */
     long long last_sent_ms; /* connection side: for keep-alive comments */
+    /* The status of a response answered as plain JSON: 400 for a 2026-07-28 request refused
+     * with MissingRequiredClientCapabilityError (basic/transports/streamable-http), else 200.
+     * Set by the worker before it closes the outbox, which orders it before the reading. */
+    atomic_uint status;
     long wake_after_ms;     /* connection side: when a park must end for a keep-alive */
     mm_sse_pending pending; /* connection side */
 };
@@ -73,7 +78,11 @@ static void run_call(void *arg, void *worker_state)
     mm_http_ctx *h = sc->h;
     mm_session *s = mm_session_entry_session(sc->entry);
     cJSON *out = mm_protocol_handle(s, worker_state, sc->msg, sc->req); /* ends req */
-    char *text = out ? mm_json_wire_text(out) : NULL;                   /* too large: an error */
+    const cJSON *code =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(out, "error"), "code");
+    if (s->per_request && cJSON_IsNumber(code) && code->valueint == MM_MISSING_CAPABILITY)
+        atomic_store(&sc->status, MHD_HTTP_BAD_REQUEST);
+    char *text = out ? mm_json_wire_text(out) : NULL; /* too large: an error */
     mm_outbox_close(sc->events, text); /* wakes the connection: no hang-up reaches us after */
     free(text);
     /* The hang-up hook may still run until the wake above took effect: it reads entry under
@@ -161,6 +170,7 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
         mm_session *s = mm_session_entry_session(entry);
         sc = mm_xcalloc(1, sizeof *sc);
         atomic_init(&sc->refs, 2); /* the worker's and the request's */
+        atomic_init(&sc->status, MHD_HTTP_OK);
         sc->h = h;
         sc->k = k;
         sc->entry = entry;
@@ -187,9 +197,9 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
         return mm_http_rpc_error(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, sc->id, MM_INTERNAL_ERROR,
                                  "the server is shutting down: send the request again");
     if (sc->ended) {
-        enum MHD_Result rc = first
-                                 ? mm_http_reply(h, c, MHD_HTTP_OK, "application/json", first, NULL)
-                                 : mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, NULL);
+        enum MHD_Result rc =
+            first ? mm_http_reply(h, c, atomic_load(&sc->status), "application/json", first, NULL)
+                  : mm_http_reply(h, c, MHD_HTTP_ACCEPTED, NULL, NULL, NULL);
         free(first);
         return rc;
     }

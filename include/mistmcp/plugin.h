@@ -41,7 +41,7 @@ extern "C" {
 
 #define MISTMCP_PLUGIN_MAGIC 0x4d4d4350u /* "MMCP" */
 #define MISTMCP_ABI_MAJOR 1
-#define MISTMCP_ABI_MINOR 0
+#define MISTMCP_ABI_MINOR 1
 
 /* Name of the one exported symbol: const mistmcp_plugin *mistmcp_plugin_entry(void). */
 #define MISTMCP_PLUGIN_SYMBOL "mistmcp_plugin_entry"
@@ -180,6 +180,16 @@ typedef enum mistmcp_log_level {
     MISTMCP_LOG_EMERGENCY
 } mistmcp_log_level;
 
+/* host->input (ABI 1.1): what became of a request for input. */
+#define MISTMCP_INPUT_OK 0          /* *response_json is the client's result */
+#define MISTMCP_INPUT_PENDING 1     /* asked (2026-07-28): return; the call is run again */
+#define MISTMCP_INPUT_UNSUPPORTED 2 /* the client did not declare that capability: not asked */
+#define MISTMCP_INPUT_FAILED (-1)   /* bad arguments, an error or no answer from the client */
+/* host->input flags. REQUIRED: the tool cannot go on without this input, so a client that
+ * lacks the capability ends the call with MCP's MissingRequiredClientCapabilityError (-32021,
+ * 2026-07-28) instead of the handler carrying on. */
+#define MISTMCP_INPUT_REQUIRED 0x1u
+
 /* Answer of host->mist_request; read it with the accessors, free it with response_free. */
 typedef struct mistmcp_response mistmcp_response;
 
@@ -240,6 +250,28 @@ struct mistmcp_host_api {
     const char *(*response_body)(const mistmcp_response *response, size_t *length);
     const char *(*response_header)(const mistmcp_response *response, const char *name);
     void (*response_free)(mistmcp_response **response);
+
+    /* ABI 1.1. Asks the client for input: request_json is {"method": ..., "params": {...}}
+     * with method "elicitation/create" (form mode), "sampling/createMessage" or "roots/list";
+     * key ([A-Za-z0-9_.-]{1,64}) names it within the call. The same handler code works in
+     * both protocol eras:
+     *   2025 sessions: the host sends the request to the client on the call's stream and
+     *     waits (up to 10 minutes, or until the call is cancelled): MISTMCP_INPUT_OK with
+     *     *response_json the client's result (e.g. {"action": "accept", "content": {...}}),
+     *     or MISTMCP_INPUT_FAILED.
+     *   2026-07-28 requests (no server-to-client requests, basic/patterns/mrtr): the first
+     *     time, MISTMCP_INPUT_PENDING; ask everything the handler needs, then return (what
+     *     it built is dropped): the call ends input_required, and the client runs it again
+     *     with the answers, where the same input() calls return MISTMCP_INPUT_OK. Answers of
+     *     earlier rounds stay available in later ones (signed requestState), so a handler may
+     *     ask step by step. Keep a handler that asks free of side effects before its answers
+     *     are in: it runs once per round.
+     * MISTMCP_INPUT_UNSUPPORTED when the client did not declare the capability (then nothing
+     * was asked; with MISTMCP_INPUT_REQUIRED the call ends with -32021 on 2026-07-28).
+     * *response_json is owned by the call (valid until the handler returns). Check
+     * offsetof(mistmcp_host_api, input) < host->size before calling it on an older host. */
+    int (*input)(mistmcp_call *call, const char *key, const char *request_json, unsigned flags,
+                 const char **response_json);
 };
 
 #ifdef __cplusplus

@@ -23,7 +23,7 @@ function(expect text pattern)
 endfunction()
 
 run(0 "${MISTMCP}" --version)
-expect("${out}" "^mistmcp [0-9]+\\.[0-9]+\\.[0-9]+ \\(Mist API spec ${SPEC_VERSION}, plugin ABI 1\\.0\\)\n$")
+expect("${out}" "^mistmcp [0-9]+\\.[0-9]+\\.[0-9]+ \\(Mist API spec ${SPEC_VERSION}, plugin ABI 1\\.1\\)\n$")
 run(0 "${MISTMCP}" --help)
 expect("${out}" "--list-categories")
 expect("${out}" "--no-default-plugin-dir  search only the --plugin-dir directories")

@@ -60,7 +60,7 @@ static int mapped(const char *needle)
 static const char *const variants[] = {
     "good",         "good2",    "wrong_major", "newer_minor",  "no_entry",  "unresolved",
     "failing_init", "mismatch", "bad_schema",  "short_struct", "bad_magic", "null_descriptor",
-    "dup_tool",     "reserved", "unknown_ann", "slow_fail"};
+    "dup_tool",     "reserved", "unknown_ann", "slow_fail",    "abi_1_0"};
 #define VARIANT_COUNT (sizeof variants / sizeof variants[0])
 
 static const mm_catalog_tool ghost_tools[] = {
@@ -152,6 +152,28 @@ static cJSON *run_tool(const mistmcp_tool *t, const char *args_json)
     return result;
 }
 
+/* A plugin built against the ABI 1.0 header (tests/plugins/abi-1.0) loads and runs here. */
+static void test_older_minor(mm_registry *reg)
+{
+    mm_category *old = mm_registry_find(reg, "abi_1_0");
+    mm_plugin_view v;
+    char err[512];
+    CHECK_MSG(old && mm_registry_acquire(reg, old, &v, err, sizeof err) == 0, "%s", err);
+    if (!old)
+        return;
+    CHECK(v.plugin->abi_major == 1 && v.plugin->abi_minor == 0 && MISTMCP_ABI_MINOR == 1);
+    const mistmcp_tool *echo = tool_named(&v, "abi_1_0Echo");
+    CHECK(echo && echo->handler);
+    if (echo) {
+        cJSON *r = run_tool(echo, "{\"text\":\"old\",\"times\":1}");
+        char *s = cJSON_PrintUnformatted(r);
+        CHECK_MSG(strstr(s, "echo: old x1") != NULL, "result %s", s);
+        free(s);
+        cJSON_Delete(r);
+    }
+    mm_registry_release(reg, old);
+}
+
 static void test_custom_handler(mm_registry *reg)
 {
     mm_category *good = mm_registry_find(reg, "good");
@@ -216,9 +238,9 @@ static void test_refusals(mm_registry *reg)
         const char *category, *file, *cause;
     } refusals[] = {
         {"wrong_major", "/wrong_major/wrong_major.so",
-         "built for plugin ABI 2.0, this server has ABI 1.0"},
+         "built for plugin ABI 2.1, this server has ABI 1.1"},
         {"newer_minor", "/newer_minor/newer_minor.so",
-         "built for plugin ABI 1.1, newer than this server's ABI 1.0"},
+         "built for plugin ABI 1.2, newer than this server's ABI 1.1"},
         {"no_entry", "/no_entry/no_entry.so", "no entry point [mistmcp_plugin_entry]"},
         {"unresolved", "/unresolved/unresolved.so",
          "undefined symbol: mistmcp_test_symbol_nobody_defines"},
@@ -478,6 +500,7 @@ int main(int argc, char **argv)
     test_index(reg);
     test_lifecycle(reg);
     test_custom_handler(reg);
+    test_older_minor(reg);
     test_refusals(reg);
     test_release_during_call(reg);
     test_shared_failure(reg);

@@ -252,7 +252,7 @@ await check("the server's own categories stay loaded between modern requests", a
   assert.equal(await stopHttp(own), "");
 });
 
-await check("a write on the 2026-07-28 HTTP path: previewed with dry_run, never sent unconfirmed", async () => {
+await check("a write on the 2026-07-28 HTTP path: previewed, sent only with its signed token", async () => {
   const w = await startHttp(mistmcp, ["--plugin-dir", pluginDir, "--mode", "minimal",
     "--enable-write-tools"], env);
   const posts = () => readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l))
@@ -264,11 +264,15 @@ await check("a write on the 2026-07-28 HTTP path: previewed with dry_run, never 
   const preview = await call(80, { ...args, dry_run: true });
   assert.equal(preview.status, 200, preview.text);
   assert.match(preview.json.result.content[0].text, /Eras/, preview.text.slice(0, 400));
-  const sent = await call(81, args);
-  assert.equal(sent.json.result.isError, true, sent.text.slice(0, 400));
-  assert.match(sent.json.result.content[0].text, /cannot be confirmed yet.*dry_run/s);
-  assert.doesNotMatch(sent.json.result.content[0].text, /confirm: "/);
+  const held = await call(81, args); // no elicitation declared: token mode, a stateless token
+  assert.equal(held.json.result.isError, undefined, held.text.slice(0, 400));
+  assert.match(held.json.result.content[0].text, /Nothing was sent yet/);
+  const token = held.json.result.structuredContent.confirmation.token;
+  assert.match(token, /^mm1\./);
   assert.equal(posts(), before, "nothing reached Mist");
+  const sent = await call(82, { ...args, confirm: token });
+  assert.equal(sent.json.result.isError, undefined, sent.text.slice(0, 400));
+  assert.equal(posts(), before + 1, "sent once, confirmed");
   assert.equal(await stopHttp(w), "");
 });
 
