@@ -132,47 +132,31 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
                      .version = MISTMCP_VERSION,
                      .metrics = mm_metrics_create(category_names, mm_registry_count(reg)),
                      .rate_limit = mm_rate_limit_create(cfg->rate_per_hour, cfg->rate_burst)};
-    if (cfg->audit_log) {
-        char err[600];
-        srv.audit = mm_audit_log_open(cfg->audit_log, err, sizeof err);
-        if (!srv.audit) {
-            fprintf(stderr, "mistmcp: %s\n", err);
-            mm_mist_client_destroy(&srv.mist);
-            mm_metrics_destroy(&srv.metrics);
-            mm_rate_limit_destroy(&srv.rate_limit);
-            mm_mist_global_cleanup();
-            return 2;
-        }
+    /* What can fail at start, in order; each failure says why (naming the file) and exits 2
+     * through the one teardown below. */
+    int rc = 2;
+    mm_prompts *prompts = NULL;
+    char err[600];
+    if (cfg->audit_log && !(srv.audit = mm_audit_log_open(cfg->audit_log, err, sizeof err))) {
+        fprintf(stderr, "mistmcp: %s\n", err);
+        goto out;
     }
-    char key_err[600];
-    srv.request_state =
-        mm_request_state_create(cfg->request_state_key_file, key_err, sizeof key_err);
+    srv.request_state = mm_request_state_create(cfg->request_state_key_file, err, sizeof err);
     if (!srv.request_state) {
-        fprintf(stderr, "mistmcp: %s\n", key_err);
-        mm_mist_client_destroy(&srv.mist);
-        mm_metrics_destroy(&srv.metrics);
-        mm_rate_limit_destroy(&srv.rate_limit);
-        mm_audit_log_close(&srv.audit);
-        mm_mist_global_cleanup();
-        return 2;
+        fprintf(stderr, "mistmcp: %s\n", err);
+        goto out;
     }
     mm_builtins_init(reg);
-    mm_prompts *prompts = NULL;
-    if (load_prompts(cfg, 0, &prompts) != 0) {
-        mm_builtins_free();
-        mm_mist_client_destroy(&srv.mist);
-        mm_metrics_destroy(&srv.metrics);
-        mm_rate_limit_destroy(&srv.rate_limit);
-        mm_audit_log_close(&srv.audit);
-        mm_mist_global_cleanup();
-        return 2;
-    }
+    if (load_prompts(cfg, 0, &prompts) != 0)
+        goto out_builtins;
     srv.prompts = prompts;
-    int rc = cfg->action != MM_ACTION_SERVE        ? mm_terminal_run(&srv, stdout, stderr)
-             : cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv)
-                                                   : mm_stdio_serve(&srv, 0, 1);
+    rc = cfg->action != MM_ACTION_SERVE        ? mm_terminal_run(&srv, stdout, stderr)
+         : cfg->transport == MM_TRANSPORT_HTTP ? mm_http_serve(&srv)
+                                               : mm_stdio_serve(&srv, 0, 1);
     mm_prompts_free(&prompts);
+out_builtins:
     mm_builtins_free();
+out:
     mm_mist_client_destroy(&srv.mist);
     mm_metrics_destroy(&srv.metrics);
     mm_rate_limit_destroy(&srv.rate_limit);
