@@ -312,8 +312,9 @@ static const cJSON *progress_token(const cJSON *params)
                : NULL;
 }
 
+/* log_level: a modern request's (mm_inflight.log_level), MM_LOG_NONE for a legacy one. */
 static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, const cJSON *params,
-                         mm_inflight *request)
+                         mm_inflight *request, int log_level)
 {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(params, "arguments");
@@ -327,6 +328,7 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
     mm_call_ctx ctx = {.session = s, .conn = conn, .progress_token = progress_token(params)};
     mm_inflight *own = request ? NULL : mm_session_begin_request(s, id);
     ctx.request = request ? request : own;
+    ctx.request->log_level = log_level; /* before the tool runs: nothing reads it concurrently */
     cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;
     cJSON *res = NULL;
     const mm_builtin *b = mm_builtin_find(name->valuestring);
@@ -428,7 +430,8 @@ static cJSON *discover(mm_session *s, const cJSON *id)
     cJSON *r = cJSON_CreateObject();
     cJSON_AddItemToObject(r, "supportedVersions", mm_era_supported_json());
     cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
-    cJSON_AddObjectToObject(caps, "tools"); /* no listChanged: the list is fixed */
+    cJSON_AddObjectToObject(caps, "tools");   /* no listChanged: the list is fixed */
+    cJSON_AddObjectToObject(caps, "logging"); /* per request: _meta logLevel */
     char *text = instructions(s);
     cJSON_AddStringToObject(r, "instructions", text);
     free(text);
@@ -471,8 +474,11 @@ static cJSON *modern(mm_session *s, mm_mist_conn *conn, const cJSON *msg, const 
         cJSON *r = cJSON_GetObjectItemCaseSensitive(reply, "result");
         if (r) /* the same for every caller of these settings: see MM_ERA_LIST_TTL_MS */
             mm_era_cacheable(r, MM_ERA_LIST_TTL_MS, "public");
-    } else {
-        reply = tools_call(s, conn, id, params, request);
+    } else if (strcmp(m, "tools/call") == 0) {
+        reply = tools_call(s, conn, id, params, request, mm_era_log_level(req.log_level));
+    } else { /* subscriptions/listen: its stream is the transport's (mcp/subscription.h) */
+        return mm_protocol_error(id, MM_INTERNAL_ERROR,
+                                 "subscriptions/listen is not available on this transport");
     }
     cJSON *r = cJSON_GetObjectItemCaseSensitive(reply, "result");
     if (cJSON_IsObject(r))
@@ -537,7 +543,7 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
     if (strcmp(m, "tools/list") == 0)
         return tools_list(s, id, params);
     if (strcmp(m, "tools/call") == 0)
-        return tools_call(s, conn, id, params, request);
+        return tools_call(s, conn, id, params, request, MM_LOG_NONE);
     if (strcmp(m, "logging/setLevel") == 0)
         return set_level(s, id, params);
     char msgbuf[400];
@@ -637,7 +643,12 @@ int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
     if (!cJSON_IsString(name))
         return 0;
-    if (progress_token(params) || mm_session_client_wants_log(s, MISTMCP_LOG_DEBUG))
+    /* Logs: a modern request asks for them in its own _meta, a legacy session once. */
+    const cJSON *level = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(params, "_meta"), MM_META_LOG_LEVEL);
+    if (progress_token(params) ||
+        (s->modern ? cJSON_IsString(level)
+                   : mm_session_client_wants_log(s, NULL, MISTMCP_LOG_DEBUG)))
         return 1;
     const mm_builtin *b = mm_builtin_find(name->valuestring);
     if (b && strcmp(b->tool.name, "callMistWriteTool") == 0 && mm_write_gate_elicits(s))

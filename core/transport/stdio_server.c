@@ -8,7 +8,9 @@
 #include "mcp/era.h"
 #include "mcp/protocol.h"
 #include "mcp/session.h"
+#include "mcp/subscription.h"
 #include "mist/client.h"
+#include "transport/stdio_listen.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,6 +100,7 @@ static void run_slow(void *p, void *worker_state)
  * operator's settings; only the legacy one's categories change (manageMcpTools). */
 typedef struct eras {
     mm_session *legacy, *modern;
+    mm_stdio_listen *listen; /* the modern session's subscriptions (reader thread only) */
 } eras;
 
 /* The session a message is for; a cancellation reaches both (its requestId names a request of
@@ -110,7 +113,8 @@ static mm_session *session_for(const eras *e, const cJSON *msg)
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
     const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
     if (cJSON_IsObject(msg) && cJSON_IsString(m) &&
-        strcmp(m->valuestring, "notifications/cancelled") == 0 && rid)
+        strcmp(m->valuestring, "notifications/cancelled") == 0 && rid &&
+        !mm_stdio_listen_cancel(e->listen, rid))
         mm_session_cancel(e->modern, rid);
     return e->legacy;
 }
@@ -139,6 +143,15 @@ static void handle_line(const eras *e, mm_work_pool *pool, mm_mist_conn *conn, c
         return;
     }
     s = session_for(e, msg);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+    const cJSON *jsonrpc = cJSON_GetObjectItemCaseSensitive(msg, "jsonrpc");
+    if (s == e->modern && mm_subscription_is_listen(msg) &&
+        (cJSON_IsString(id) || cJSON_IsNumber(id)) && cJSON_IsString(jsonrpc) &&
+        strcmp(jsonrpc->valuestring, "2.0") == 0) { /* a stream of this transport's */
+        mm_stdio_listen_open(e->listen, s, msg);
+        cJSON_Delete(msg);
+        return;
+    }
     if (!mm_protocol_is_slow(msg)) {
         cJSON *reply = mm_protocol_handle(s, conn, msg, NULL);
         cJSON_Delete(msg);
@@ -149,7 +162,6 @@ static void handle_line(const eras *e, mm_work_pool *pool, mm_mist_conn *conn, c
     slow_job *j = mm_xcalloc(1, sizeof *j);
     j->session = s;
     j->msg = msg;
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
     if (cJSON_IsObject(msg) && (cJSON_IsString(id) || cJSON_IsNumber(id)))
         j->request = mm_session_begin_request(s, id);
     mm_work_pool_submit(pool, run_slow, j);
@@ -179,6 +191,7 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
         mm_stop_signal_release();
         return 1;
     }
+    e.listen = mm_stdio_listen_create();
     if (cfg->debug) {
         char fp[32] = "none";
         if (cfg->tokens.count)
@@ -241,6 +254,10 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
         mm_session_cancel_all(e.modern);
     }
     mm_work_pool_destroy(&pool);
+    /* Subscriptions end gracefully (basic/patterns/subscriptions, "Graceful Closure"), after
+     * every answer of the calls that ran. */
+    mm_stdio_listen_end_all(e.listen, e.modern);
+    mm_stdio_listen_destroy(&e.listen);
     mm_mist_conn_destroy(&conn);
     mm_session_destroy(&e.modern);
     mm_session_destroy(&s);

@@ -82,6 +82,18 @@ static int error_handling(const mistmcp_host_api *host, mistmcp_call *call)
     return 0;
 }
 
+/* test_logging_tool (conformance-next, server-stateless "no log without logLevel"): one
+ * message at each of four levels; which of them reach the client is the host's business
+ * (2026-07-28: only those at or above the request's _meta logLevel, none without it). */
+static int logging_tool(const mistmcp_host_api *host, mistmcp_call *call)
+{
+    host->log(call, MISTMCP_LOG_DEBUG, "test_logging_tool: debug");
+    host->log(call, MISTMCP_LOG_INFO, "test_logging_tool: info");
+    host->log(call, MISTMCP_LOG_WARNING, "test_logging_tool: warning");
+    host->log(call, MISTMCP_LOG_ERROR, "test_logging_tool: error");
+    return host->result_add_text(call, "test_logging_tool logged at debug, info, warning, error");
+}
+
 #define TOOL(n, d, fn)                                                                             \
     {                                                                                              \
         .name = n, .description = d, .input_schema = "{\"type\":\"object\",\"properties\":{}}",    \
@@ -98,6 +110,7 @@ static const mistmcp_tool tools[] = {
     TOOL("test_tool_with_logging", "Logs three messages while it runs.", with_logging),
     TOOL("test_tool_with_progress", "Reports progress while it runs.", with_progress),
     TOOL("test_error_handling", "Always returns an error.", error_handling),
+    TOOL("test_logging_tool", "Logs one message at each of four levels.", logging_tool),
 };
 
 static const mistmcp_plugin plugin = {
