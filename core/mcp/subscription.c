@@ -26,8 +26,11 @@ static const char *const boolean_fields[] = {"toolsListChanged", "promptsListCha
 int mm_subscription_is_listen(const cJSON *msg)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(msg, "jsonrpc");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
     return cJSON_IsObject(msg) && cJSON_IsString(m) &&
-           strcmp(m->valuestring, "subscriptions/listen") == 0;
+           strcmp(m->valuestring, "subscriptions/listen") == 0 && cJSON_IsString(v) &&
+           strcmp(v->valuestring, "2.0") == 0 && (cJSON_IsString(id) || cJSON_IsNumber(id));
 }
 
 cJSON *mm_subscription_open(const cJSON *msg, mm_subscription *out)

@@ -33,7 +33,9 @@ typedef struct mm_subscription {
     unsigned kinds; /* what the client asked for and this server honours */
 } mm_subscription;
 
-/* 1 if msg is a subscriptions/listen request (an object with that method). */
+/* 1 if msg is a well-formed subscriptions/listen request for a transport to open a stream
+ * for: a JSON-RPC 2.0 object with that method and a string or number id. Anything else is the
+ * protocol layer's to refuse (mm_protocol_handle says why). */
 int mm_subscription_is_listen(const cJSON *msg);
 
 /* Checks the params of the subscriptions/listen request msg (its _meta was checked already:

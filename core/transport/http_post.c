@@ -250,7 +250,7 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
             cJSON_Delete(msg);
             return answered;
         }
-        if (mm_subscription_is_listen(msg) && id) { /* a stream, not a call: no session */
+        if (mm_subscription_is_listen(msg)) { /* a stream, not a call: no session */
             mm_session_store_put(h->store, p->entry);
             p->entry = NULL;
             answered = mm_http_subscribe(h, c, k, msg);

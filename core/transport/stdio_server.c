@@ -143,11 +143,7 @@ static void handle_line(const eras *e, mm_work_pool *pool, mm_mist_conn *conn, c
         return;
     }
     s = session_for(e, msg);
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
-    const cJSON *jsonrpc = cJSON_GetObjectItemCaseSensitive(msg, "jsonrpc");
-    if (s == e->modern && mm_subscription_is_listen(msg) &&
-        (cJSON_IsString(id) || cJSON_IsNumber(id)) && cJSON_IsString(jsonrpc) &&
-        strcmp(jsonrpc->valuestring, "2.0") == 0) { /* a stream of this transport's */
+    if (s == e->modern && mm_subscription_is_listen(msg)) { /* a stream of this transport's */
         mm_stdio_listen_open(e->listen, s, msg);
         cJSON_Delete(msg);
         return;
@@ -162,6 +158,7 @@ static void handle_line(const eras *e, mm_work_pool *pool, mm_mist_conn *conn, c
     slow_job *j = mm_xcalloc(1, sizeof *j);
     j->session = s;
     j->msg = msg;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
     if (cJSON_IsObject(msg) && (cJSON_IsString(id) || cJSON_IsNumber(id)))
         j->request = mm_session_begin_request(s, id);
     mm_work_pool_submit(pool, run_slow, j);
