@@ -113,10 +113,21 @@ static mm_session *session_for(const eras *e, const cJSON *msg)
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
     const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
     if (cJSON_IsObject(msg) && cJSON_IsString(m) &&
-        strcmp(m->valuestring, "notifications/cancelled") == 0 && rid &&
-        !mm_stdio_listen_cancel(e->listen, rid))
+        strcmp(m->valuestring, "notifications/cancelled") == 0 && rid)
         mm_session_cancel(e->modern, rid);
     return e->legacy;
+}
+
+/* 1 if msg is a notifications/cancelled (of either era) naming an open subscription, which
+ * then ends without an answer (MCP 2026-07-28 basic/patterns/subscriptions, "Cancellation"). */
+static int ends_subscription(const eras *e, const cJSON *msg)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId");
+    return cJSON_IsObject(msg) && cJSON_IsString(m) &&
+           strcmp(m->valuestring, "notifications/cancelled") == 0 && rid &&
+           mm_stdio_listen_cancel(e->listen, rid);
 }
 
 /* One line of input: parsed and answered here, or queued for a worker. */
@@ -140,6 +151,10 @@ static void handle_line(const eras *e, mm_work_pool *pool, mm_mist_conn *conn, c
         mm_session_send(s, mm_protocol_error(NULL, MM_PARSE_ERROR,
                                              msg ? "parse error: one JSON value per line"
                                                  : "parse error: the line is not valid JSON"));
+        return;
+    }
+    if (ends_subscription(e, msg)) {
+        cJSON_Delete(msg);
         return;
     }
     s = session_for(e, msg);

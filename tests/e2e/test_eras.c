@@ -311,10 +311,13 @@ int main(int argc, char **argv)
     r = ask(line2);
     CHECK(strcmp(sub_id(r), "sub-2") == 0);
     cJSON_Delete(r);
-    /* The client cancels sub-2: it ends without an answer (checked at the end: only sub-1 gets
-     * its graceful end). */
-    CHECK(mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
-                                 "\"params\":{\"requestId\":\"sub-2\"}}") == 0);
+    /* The client cancels sub-2 (a 2026-07-28 notification, with _meta): it ends without an
+     * answer (checked at the end: only sub-1 gets its graceful end). */
+    snprintf(line2, sizeof line2,
+             "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+             "\"requestId\":\"sub-2\"," META_FMT "}}",
+             "2026-07-28");
+    CHECK(mm_child_send(&server, line2) == 0);
 
     /* Log messages: only for a request that asked, at or above its level. A Mist call logs
      * its request at debug (mcp/tool_exec.c). */
