@@ -122,11 +122,20 @@ cJSON *mm_era_check(const cJSON *msg, mm_era_request *out)
     return NULL;
 }
 
+int mm_era_log_level(const char *name)
+{
+    for (size_t i = 0; name && i < COUNT(log_levels); i++)
+        if (strcmp(log_levels[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
 int mm_era_method_known(const char *method)
 {
-    return method && (strcmp(method, "server/discover") == 0 || strcmp(method, "tools/list") == 0 ||
-                      strcmp(method, "tools/call") == 0 || strcmp(method, "prompts/list") == 0 ||
-                      strcmp(method, "prompts/get") == 0);
+    return method &&
+           (strcmp(method, "server/discover") == 0 || strcmp(method, "tools/list") == 0 ||
+            strcmp(method, "tools/call") == 0 || strcmp(method, "prompts/list") == 0 ||
+            strcmp(method, "prompts/get") == 0 || strcmp(method, "subscriptions/listen") == 0);
 }
 
 const char *mm_era_method_missing(const char *method)
@@ -140,9 +149,6 @@ const char *mm_era_method_missing(const char *method)
     if (strcmp(method, "ping") == 0 || strcmp(method, "logging/setLevel") == 0)
         return "method not found: removed in protocol 2026-07-28 (the log level is "
                "io.modelcontextprotocol/logLevel in each request's _meta)";
-    if (strcmp(method, "subscriptions/listen") == 0)
-        return "method not found: this server does not offer subscriptions/listen yet (its tool "
-               "list does not change while it runs)";
     return "method not found";
 }
 

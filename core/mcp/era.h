@@ -66,7 +66,12 @@ cJSON *mm_era_check(const cJSON *msg, mm_era_request *out);
  * "id": null, only when the id could not be read). */
 cJSON *mm_era_unsupported(const cJSON *id, const char *requested);
 
-/* 1 if method is served on the modern path (server/discover, tools/list, tools/call). */
+/* The mistmcp_log_level (0 debug .. 7 emergency, RFC 5424's order) of a logging level name,
+ * or -1 for NULL or a name that is not one. */
+int mm_era_log_level(const char *name);
+
+/* 1 if method is served on the modern path (server/discover, tools/list, tools/call;
+ * subscriptions/listen, whose stream is the transport's: mcp/subscription.h). */
 int mm_era_method_known(const char *method);
 /* Why a method is not served on the modern path, for its -32601 message (static text). */
 const char *mm_era_method_missing(const char *method);

@@ -364,6 +364,8 @@ static cJSON *tools_call(mm_session *s, mm_mist_conn *conn, const cJSON *id, con
                        .mrtr = era ? &mrtr : NULL};
     mm_inflight *own = request ? NULL : mm_session_begin_request(s, id);
     ctx.request = request ? request : own;
+    /* a modern request's _meta logLevel; before the tool runs: nothing reads it concurrently */
+    ctx.request->log_level = era ? mm_era_log_level(era->log_level) : MM_LOG_NONE;
     cJSON *args_copy = args && !cJSON_IsNull(args) ? cJSON_Duplicate(args, 1) : NULL;
     cJSON *res = NULL;
     const mm_builtin *b = mm_builtin_find(name->valuestring);
@@ -476,6 +478,7 @@ static cJSON *discover(mm_session *s, const cJSON *id)
     cJSON_AddObjectToObject(caps, "tools"); /* no listChanged: the list is fixed */
     if (s->srv->prompts)
         cJSON_AddObjectToObject(caps, "prompts"); /* read at start: they never change */
+    cJSON_AddObjectToObject(caps, "logging");     /* per request: _meta logLevel */
     char *text = instructions(s);
     cJSON_AddStringToObject(r, "instructions", text);
     free(text);
@@ -520,8 +523,11 @@ static cJSON *modern(mm_session *s, mm_mist_conn *conn, const cJSON *msg, const 
             mm_era_cacheable(r, MM_ERA_LIST_TTL_MS, "public");
     } else if (strcmp(m, "prompts/get") == 0) {
         reply = prompts_get(s, id, params);
-    } else {
+    } else if (strcmp(m, "tools/call") == 0) {
         reply = tools_call(s, conn, id, params, request, &req);
+    } else { /* subscriptions/listen: its stream is the transport's (mcp/subscription.h) */
+        return mm_protocol_error(id, MM_INTERNAL_ERROR,
+                                 "subscriptions/listen is not available on this transport");
     }
     cJSON *r = cJSON_GetObjectItemCaseSensitive(reply, "result");
     if (cJSON_IsObject(r))
@@ -690,7 +696,12 @@ int mm_protocol_may_notify(mm_session *s, const cJSON *msg)
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
     if (!cJSON_IsString(name))
         return 0;
-    if (progress_token(params) || mm_session_client_wants_log(s, MISTMCP_LOG_DEBUG))
+    /* Logs: a modern request asks for them in its own _meta, a legacy session once. */
+    const cJSON *level = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(params, "_meta"), MM_META_LOG_LEVEL);
+    if (progress_token(params) ||
+        (s->modern ? cJSON_IsString(level)
+                   : mm_session_client_wants_log(s, NULL, MISTMCP_LOG_DEBUG)))
         return 1;
     const mm_builtin *b = mm_builtin_find(name->valuestring);
     if (b && strcmp(b->tool.name, "callMistWriteTool") == 0 && mm_write_gate_elicits(s))

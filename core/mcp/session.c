@@ -172,9 +172,7 @@ void mm_session_notify(mm_session *s, const mm_inflight *req, const char *method
 void mm_session_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level,
                     const char *text)
 {
-    pthread_mutex_lock(&s->lock);
-    int wanted = s->initialized && (int)level >= s->log_level; /* by the client */
-    pthread_mutex_unlock(&s->lock);
+    int wanted = mm_session_client_wants_log(s, req, level);
     if (s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING) /* on stderr */
         fprintf(stderr, "mistmcp: %s: %s\n", level_names[(unsigned)level < 8 ? level : 0], text);
     if (!wanted)
@@ -186,20 +184,20 @@ void mm_session_log(mm_session *s, const mm_inflight *req, mistmcp_log_level lev
     mm_session_notify(s, req, "notifications/message", p);
 }
 
-int mm_session_client_wants_log(mm_session *s, mistmcp_log_level level)
+int mm_session_client_wants_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level)
 {
+    if (s->modern) /* request-scoped: only what this request asked for */
+        return req && req->log_level != MM_LOG_NONE && (int)level >= req->log_level;
     pthread_mutex_lock(&s->lock);
     int wanted = s->initialized && (int)level >= s->log_level;
     pthread_mutex_unlock(&s->lock);
     return wanted;
 }
 
-int mm_session_wants_log(mm_session *s, mistmcp_log_level level)
+int mm_session_wants_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level)
 {
-    pthread_mutex_lock(&s->lock);
-    int wanted = s->initialized && (int)level >= s->log_level;
-    pthread_mutex_unlock(&s->lock);
-    return wanted || s->srv->cfg->debug || level >= MISTMCP_LOG_WARNING;
+    return mm_session_client_wants_log(s, req, level) || s->srv->cfg->debug ||
+           level >= MISTMCP_LOG_WARNING;
 }
 
 int mm_session_enabled(mm_session *s, size_t index)
@@ -288,6 +286,7 @@ mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id)
 {
     mm_inflight *r = mm_xcalloc(1, sizeof *r);
     r->id = cJSON_Duplicate(id, 1);
+    r->log_level = MM_LOG_NONE;
     pthread_mutex_lock(&s->lock);
     /* Read under the lock: mm_session_cancel_all sets closing and walks the list under it. */
     atomic_init(&r->cancelled, atomic_load(&s->closing));

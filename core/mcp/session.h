@@ -27,8 +27,15 @@ typedef struct mm_inflight {
      * transport before the request runs; NULL: the session's send. */
     mm_send_fn send;
     void *send_ctx;
+    /* A modern request's log level (MCP 2026-07-28 server/utilities/logging, "Per-request log
+     * level"): the mistmcp_log_level of its _meta io.modelcontextprotocol/logLevel, or
+     * MM_LOG_NONE (no notifications/message at all). Set before the request runs; unused by a
+     * legacy session, whose level is the session's (logging/setLevel). */
+    int log_level;
     struct mm_inflight *next;
 } mm_inflight;
+
+#define MM_LOG_NONE (-1)
 
 struct mm_write_tokens;
 struct mm_client_requests;
@@ -113,14 +120,17 @@ void mm_session_send_on(mm_session *s, const mm_inflight *req, cJSON *msg);
 /* Sends a notification method with params (takes ownership of params, may be NULL). req is
  * the request it is about (its stream, if it has one, carries it), or NULL. */
 void mm_session_notify(mm_session *s, const mm_inflight *req, const char *method, cJSON *params);
-/* notifications/message when level >= the session's level; req as for mm_session_notify. */
+/* notifications/message when the client asked for level (mm_session_client_wants_log); req as
+ * for mm_session_notify. */
 void mm_session_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level,
                     const char *text);
-/* 1 if a message at level would go anywhere (client or --debug stderr): lets callers skip
- * formatting it. */
-int mm_session_wants_log(mm_session *s, mistmcp_log_level level);
-/* 1 if the client itself asked for messages at level (logging/setLevel). */
-int mm_session_client_wants_log(mm_session *s, mistmcp_log_level level);
+/* 1 if a message at level about req (may be NULL) would go anywhere (client or --debug
+ * stderr): lets callers skip formatting it. */
+int mm_session_wants_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level);
+/* 1 if the client itself asked for messages at level: a legacy session with logging/setLevel
+ * (after initialized), a modern one only for a request (req) whose _meta named a level at or
+ * below it (MCP 2026-07-28: never for a request without io.modelcontextprotocol/logLevel). */
+int mm_session_client_wants_log(mm_session *s, const mm_inflight *req, mistmcp_log_level level);
 
 /* 1 if the category at registry index is enabled in this session. */
 int mm_session_enabled(mm_session *s, size_t index);

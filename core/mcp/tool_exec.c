@@ -114,7 +114,7 @@ int mm_tool_send(mm_call_ctx *ctx, const char *method, const char *target, const
     if (s->srv->metrics)
         mm_metrics_mist_request(s->srv->metrics, rc == 0 ? (*out)->status : 0,
                                 (now_ms() - t0) / 1e3);
-    if (!mm_session_wants_log(s, MISTMCP_LOG_DEBUG))
+    if (!mm_session_wants_log(s, ctx->request, MISTMCP_LOG_DEBUG))
         return rc;
     char line[600];
     if (rc == 0)

@@ -97,6 +97,7 @@ typedef struct mm_http_ctx {
     atomic_int stopping;    /* streams end and nothing new parks when set */
     atomic_int trim_wanted; /* much memory was freed: the ticker gives it back to the system */
     atomic_size_t buffered; /* bytes of request bodies held, all requests together */
+    atomic_uint listening;  /* subscriptions/listen streams open: shutdown lets them end */
     /* The connections MHD has open (http_conn.c), and how many per peer address. */
     pthread_mutex_t conns_lock;
     mm_http_conn *conns;
@@ -304,6 +305,15 @@ enum MHD_Result mm_http_post_streamed(mm_http_ctx *h, struct MHD_Connection *c, 
                                       mm_session_entry *entry, cJSON *msg,
                                       mm_http_stream_call **stream);
 void mm_http_post_stream_free(mm_http_stream_call *stream);
+
+/* ---- subscriptions/listen (http_subscribe.c) ---- */
+
+/* Answers a modern subscriptions/listen request msg (its headers and _meta were checked:
+ * mm_http_stateless_begin) with its long-lived event stream (see http_subscribe.c), or with
+ * 406 (no Accept: text/event-stream), 400 -32602 (a bad filter) or 503 (stopping), each with
+ * msg's id. msg stays the caller's. MHD's access handler only. */
+enum MHD_Result mm_http_subscribe(mm_http_ctx *h, struct MHD_Connection *c, mm_http_conn *k,
+                                  const cJSON *msg);
 
 /* ---- GET /metrics (http_metrics.c) ---- */
 

@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "mcp/era.h"
 #include "mcp/protocol.h"
+#include "mcp/subscription.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,13 @@ static enum MHD_Result handle_body(mm_http_ctx *h, struct MHD_Connection *c, mm_
         /* MCP 2026-07-28: no session, the request's own one (http_stateless.c) */
         p->entry = mm_http_stateless_begin(h, c, token, msg, &answered);
         if (!p->entry) {
+            cJSON_Delete(msg);
+            return answered;
+        }
+        if (mm_subscription_is_listen(msg)) { /* a stream, not a call: no session */
+            mm_session_store_put(h->store, p->entry);
+            p->entry = NULL;
+            answered = mm_http_subscribe(h, c, k, msg);
             cJSON_Delete(msg);
             return answered;
         }

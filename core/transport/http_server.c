@@ -673,7 +673,11 @@ static void ctx_shutdown(http_ctx *h, struct MHD_Daemon *const *d, size_t n)
         mm_session_store_cancel_all(h->store);
         mm_http_conn_tick(h, 1);
         mm_http_wait_calls(h);
-        for (int i = 0; i < 100 && (mm_http_conn_tick(h, 1), mm_http_parked_count(h)); i++)
+        /* Parked connections are woken; subscriptions/listen streams send their graceful end
+         * (http_subscribe.c) and close. A second at most. */
+        for (int i = 0; i < 100 && (mm_http_conn_tick(h, 1),
+                                    mm_http_parked_count(h) || atomic_load(&h->listening));
+             i++)
             usleep(10000);
         for (size_t i = 0; i < n; i++)
             h->mhd->stop_daemon(d[i]);

@@ -8,7 +8,9 @@
 #include "mcp/era.h"
 #include "mcp/protocol.h"
 #include "mcp/session.h"
+#include "mcp/subscription.h"
 #include "mist/client.h"
+#include "transport/stdio_listen.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,6 +100,7 @@ static void run_slow(void *p, void *worker_state)
  * operator's settings; only the legacy one's categories change (manageMcpTools). */
 typedef struct eras {
     mm_session *legacy, *modern;
+    mm_stdio_listen *listen; /* the modern session's subscriptions (reader thread only) */
 } eras;
 
 /* The session a message is for; a cancellation reaches both (its requestId names a request of
@@ -113,6 +116,18 @@ static mm_session *session_for(const eras *e, const cJSON *msg)
         strcmp(m->valuestring, "notifications/cancelled") == 0 && rid)
         mm_session_cancel(e->modern, rid);
     return e->legacy;
+}
+
+/* 1 if msg is a notifications/cancelled (of either era) naming an open subscription, which
+ * then ends without an answer (MCP 2026-07-28 basic/patterns/subscriptions, "Cancellation"). */
+static int ends_subscription(const eras *e, const cJSON *msg)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId");
+    return cJSON_IsObject(msg) && cJSON_IsString(m) &&
+           strcmp(m->valuestring, "notifications/cancelled") == 0 && rid &&
+           mm_stdio_listen_cancel(e->listen, rid);
 }
 
 /* One line of input: parsed and answered here, or queued for a worker. */
@@ -138,7 +153,16 @@ static void handle_line(const eras *e, mm_work_pool *pool, mm_mist_conn *conn, c
                                                  : "parse error: the line is not valid JSON"));
         return;
     }
+    if (ends_subscription(e, msg)) {
+        cJSON_Delete(msg);
+        return;
+    }
     s = session_for(e, msg);
+    if (s == e->modern && mm_subscription_is_listen(msg)) { /* a stream of this transport's */
+        mm_stdio_listen_open(e->listen, s, msg);
+        cJSON_Delete(msg);
+        return;
+    }
     if (!mm_protocol_is_slow(msg)) {
         cJSON *reply = mm_protocol_handle(s, conn, msg, NULL);
         cJSON_Delete(msg);
@@ -179,6 +203,7 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
         mm_stop_signal_release();
         return 1;
     }
+    e.listen = mm_stdio_listen_create();
     if (cfg->debug) {
         char fp[32] = "none";
         if (cfg->tokens.count)
@@ -241,6 +266,10 @@ int mm_stdio_serve(const mm_server *srv, int in_fd, int out_fd)
         mm_session_cancel_all(e.modern);
     }
     mm_work_pool_destroy(&pool);
+    /* Subscriptions end gracefully (basic/patterns/subscriptions, "Graceful Closure"), after
+     * every answer of the calls that ran. */
+    mm_stdio_listen_end_all(e.listen, e.modern);
+    mm_stdio_listen_destroy(&e.listen);
     mm_mist_conn_destroy(&conn);
     mm_session_destroy(&e.modern);
     mm_session_destroy(&s);

@@ -5,7 +5,10 @@
  * refused; modern results stamped (resultType, serverInfo, ttlMs/cacheScope on tools/list);
  * the modern tool list fixed by the settings, whatever a 2025 session of the same process does
  * with manageMcpTools; callMistTool reaching a tool whose category is not enabled, with the
- * operator's token, sending no notification.
+ * operator's token, sending no notification; subscriptions/listen (acknowledged and tagged,
+ * ended without an answer by notifications/cancelled, ended with its graceful-end response at
+ * EOF, never hearing a 2025 session's list_changed); log messages only for a request that
+ * asked with _meta logLevel, at or above it, before its answer.
  *
  * usage: test_eras MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
  */
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define META_FMT                                                                                   \
     "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"%s\","                               \
@@ -85,6 +89,47 @@ static void check_stamped(const cJSON *j, const char *what)
 static int has_tool(const cJSON *tools, const char *name)
 {
     return mm_mcp_find(tools, "name", name) != NULL;
+}
+
+/* The subscription id in a message's params._meta or result._meta, as text ("" if none). */
+static const char *sub_id(const cJSON *j)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "params");
+    if (!p)
+        p = result(j);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "_meta"),
+                                                      "io.modelcontextprotocol/subscriptionId");
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* A modern tools/call of callMistTool listOrgWlans with logLevel level (NULL: none): the
+ * levels of the notifications/message lines before its answer, comma-separated, into out. */
+static void logs_of(int id, const char *level, char *out, size_t size)
+{
+    char meta[600], line[2000];
+    snprintf(meta, sizeof meta, META_FMT, "2026-07-28");
+    if (level) /* the logLevel key goes inside _meta: replace its closing brace */
+        snprintf(meta + strlen(meta) - 1, sizeof meta - strlen(meta) + 1,
+                 ",\"io.modelcontextprotocol/logLevel\":\"%s\"}", level);
+    snprintf(line, sizeof line,
+             "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":"
+             "\"callMistTool\",\"arguments\":{\"name\":\"listOrgWlans\",\"arguments\":{"
+             "\"org_id\":\"o1\"}},%s}}",
+             id, meta);
+    out[0] = '\0';
+    cJSON *r = ask(line);
+    for (int n = 0; n < 10 && r && !cJSON_GetObjectItemCaseSensitive(r, "id"); n++) {
+        CHECK_MSG(strcmp(mm_mcp_str_at(r, "method", NULL), "notifications/message") == 0,
+                  "only log messages before the answer, got %s", mm_mcp_str_at(r, "method", NULL));
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", *out ? "," : "",
+                 mm_mcp_str_at(r, "params", "level"));
+        cJSON_Delete(r);
+        char *l = mm_child_read_line(&server, 10000);
+        r = l ? cJSON_Parse(l) : NULL;
+        free(l);
+    }
+    CHECK_MSG(id_is(r, id), "the answer of %d", id);
+    cJSON_Delete(r);
 }
 
 int main(int argc, char **argv)
@@ -232,6 +277,59 @@ int main(int argc, char **argv)
     free(again);
     cJSON_Delete(r);
 
+    /* subscriptions/listen: acknowledged at once, tagged with the request's id; only the kinds
+     * the server honours are acknowledged. */
+    const char *listen_fmt =
+        "{\"jsonrpc\":\"2.0\",\"id\":\"%s\",\"method\":\"subscriptions/listen\",\"params\":{"
+        "\"notifications\":%s," META_FMT "}}";
+    char line2[1200];
+    snprintf(line2, sizeof line2, listen_fmt, "sub-1",
+             "{\"toolsListChanged\":true,\"promptsListChanged\":true}", "2026-07-28");
+    r = ask(line2);
+    CHECK_MSG(
+        strcmp(mm_mcp_str_at(r, "method", NULL), "notifications/subscriptions/acknowledged") == 0 &&
+            strcmp(sub_id(r), "sub-1") == 0,
+        "the acknowledgement of sub-1");
+    const cJSON *agreed = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(r, "params"), "notifications");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(agreed, "toolsListChanged")) &&
+          cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(agreed, "promptsListChanged")) &&
+          cJSON_GetArraySize(agreed) == 2);
+    cJSON_Delete(r);
+    snprintf(line2, sizeof line2, listen_fmt, "sub-1", "{\"toolsListChanged\":true}", "2026-07-28");
+    r = ask(line2);
+    CHECK_MSG(code(r) == -32600, "a second subscription with an open one's id is refused");
+    cJSON_Delete(r);
+    snprintf(line2, sizeof line2, listen_fmt, "sub-bad", "[]", "2026-07-28");
+    r = ask(line2);
+    CHECK_MSG(code(r) == -32602, "a filter that is not an object: -32602");
+    cJSON_Delete(r);
+    snprintf(line2, sizeof line2, listen_fmt, "sub-2", "{\"toolsListChanged\":true}", "2099-01-01");
+    r = ask(line2);
+    CHECK_MSG(code(r) == -32022, "subscriptions/listen with an unsupported version: -32022");
+    cJSON_Delete(r);
+    snprintf(line2, sizeof line2, listen_fmt, "sub-2", "{\"toolsListChanged\":true}", "2026-07-28");
+    r = ask(line2);
+    CHECK(strcmp(sub_id(r), "sub-2") == 0);
+    cJSON_Delete(r);
+    /* The client cancels sub-2 (a 2026-07-28 notification, with _meta): it ends without an
+     * answer (checked at the end: only sub-1 gets its graceful end). */
+    snprintf(line2, sizeof line2,
+             "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+             "\"requestId\":\"sub-2\"," META_FMT "}}",
+             "2026-07-28");
+    CHECK(mm_child_send(&server, line2) == 0);
+
+    /* Log messages: only for a request that asked, at or above its level. A Mist call logs
+     * its request at debug (mcp/tool_exec.c). */
+    char levels[200];
+    logs_of(54, NULL, levels, sizeof levels);
+    CHECK_MSG(strcmp(levels, "") == 0, "no logLevel, no notifications/message: got %s", levels);
+    logs_of(55, "info", levels, sizeof levels);
+    CHECK_MSG(strcmp(levels, "") == 0, "logLevel info hides debug: got %s", levels);
+    logs_of(56, "debug", levels, sizeof levels);
+    CHECK_MSG(strcmp(levels, "debug") == 0, "logLevel debug: got '%s'", levels);
+
     /* A 2025 session in the same process: initialize as today, manageMcpTools changes its
      * list (with list_changed), never the modern one. */
     r = ask("{\"jsonrpc\":\"2.0\",\"id\":60,\"method\":\"initialize\",\"params\":{"
@@ -251,8 +349,12 @@ int main(int argc, char **argv)
     CHECK_MSG(strcmp(mm_mcp_str_at(r, "method", NULL), "notifications/tools/list_changed") == 0,
               "a 2025 session still hears list_changed");
     cJSON_Delete(r);
-    char *l = mm_child_read_line(&server, 10000); /* the manageMcpTools answer */
+    char *l = mm_child_read_line(&server, 10000); /* its answer, nothing between */
+    r = l ? cJSON_Parse(l) : NULL;
     free(l);
+    CHECK_MSG(id_is(r, 62), "the manageMcpTools answer right after its list_changed: nothing on "
+                            "sub-1 (the modern list did not change)");
+    cJSON_Delete(r);
     r = ask("{\"jsonrpc\":\"2.0\",\"id\":63,\"method\":\"tools/list\",\"params\":{}}");
     CHECK(has_tool(cJSON_GetObjectItemCaseSensitive(result(r), "tools"), "listOrgWlans"));
     CHECK(!cJSON_GetObjectItemCaseSensitive(result(r), "ttlMs"));
@@ -263,6 +365,22 @@ int main(int argc, char **argv)
     free(again);
     cJSON_Delete(r);
     free(first_list);
+
+    /* EOF: the open subscription gets its graceful-end response, the cancelled one nothing. */
+    close(server.in);
+    server.in = -1;
+    int ends = 0;
+    for (char *end; (end = mm_child_read_line(&server, 5000)) != NULL; free(end)) {
+        cJSON *j = cJSON_Parse(end);
+        const cJSON *jid = cJSON_GetObjectItemCaseSensitive(j, "id");
+        CHECK_MSG(cJSON_IsString(jid) && strcmp(jid->valuestring, "sub-1") == 0 &&
+                      strcmp(sub_id(j), "sub-1") == 0 &&
+                      strcmp(mm_mcp_str_at(result(j), "resultType", NULL), "complete") == 0,
+                  "only sub-1's graceful end after EOF, got %s", end);
+        ends++;
+        cJSON_Delete(j);
+    }
+    CHECK_MSG(ends == 1, "one graceful end (%d)", ends);
 
     int status = mm_child_finish(&server, 5000);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);

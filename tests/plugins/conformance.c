@@ -313,6 +313,18 @@ static int elicitation_enums(const mistmcp_host_api *host, mistmcp_call *call)
     "{\"type\":\"object\",\"properties\":{\"" name                                                 \
     "\":{\"type\":\"string\"}},\"required\":[\"" name "\"]}"
 
+/* test_logging_tool (conformance-next, server-stateless "no log without logLevel"): one
+ * message at each of four levels; which of them reach the client is the host's business
+ * (2026-07-28: only those at or above the request's _meta logLevel, none without it). */
+static int logging_tool(const mistmcp_host_api *host, mistmcp_call *call)
+{
+    host->log(call, MISTMCP_LOG_DEBUG, "test_logging_tool: debug");
+    host->log(call, MISTMCP_LOG_INFO, "test_logging_tool: info");
+    host->log(call, MISTMCP_LOG_WARNING, "test_logging_tool: warning");
+    host->log(call, MISTMCP_LOG_ERROR, "test_logging_tool: error");
+    return host->result_add_text(call, "test_logging_tool logged at debug, info, warning, error");
+}
+
 #define TOOL(n, d, fn)                                                                             \
     {                                                                                              \
         .name = n, .description = d, .input_schema = "{\"type\":\"object\",\"properties\":{}}",    \
@@ -344,6 +356,7 @@ static const mistmcp_tool tools[] = {
     TOOL_ARGS("test_elicitation", "Asks the user.", ONE_STRING("message"), elicitation),
     TOOL("test_elicitation_sep1034_defaults", "Asks with defaults.", elicitation_defaults),
     TOOL("test_elicitation_sep1330_enums", "Asks with enums.", elicitation_enums),
+    TOOL("test_logging_tool", "Logs one message at each of four levels.", logging_tool),
 };
 
 static const mistmcp_plugin plugin = {
