@@ -135,7 +135,8 @@ int mm_era_method_known(const char *method)
     return method &&
            (strcmp(method, "server/discover") == 0 || strcmp(method, "tools/list") == 0 ||
             strcmp(method, "tools/call") == 0 || strcmp(method, "prompts/list") == 0 ||
-            strcmp(method, "prompts/get") == 0 || strcmp(method, "subscriptions/listen") == 0);
+            strcmp(method, "prompts/get") == 0 || strcmp(method, "completion/complete") == 0 ||
+            strcmp(method, "subscriptions/listen") == 0);
 }
 
 const char *mm_era_method_missing(const char *method)

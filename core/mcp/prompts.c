@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* core/mcp/prompts/mist.json, compiled in (cmake/embed.cmake writes it into the build tree). */
 extern const char mm_builtin_prompts_json[];
@@ -159,6 +160,15 @@ static int check_arguments(const cJSON *def, const char *prompt, char *err, size
         if (cJSON_IsTrue(req) && dflt)
             return fail(err, size,
                         "prompt '%s': argument '%s' is required and has a default: choose one",
+                        prompt, name);
+        const cJSON *values = cJSON_GetObjectItemCaseSensitive(a, "values");
+        int strings = cJSON_IsArray(values);
+        const cJSON *v;
+        cJSON_ArrayForEach(v, (strings ? values : NULL)) strings &= cJSON_IsString(v);
+        if (values && !strings)
+            return fail(err, size,
+                        "prompt '%s': argument '%s': \"values\" must be an array of strings (what "
+                        "completion offers)",
                         prompt, name);
         i++;
     }
@@ -562,5 +572,59 @@ cJSON *mm_prompts_get(const mm_prompts *set, const cJSON *params, char *err, siz
              def ? string_of(def, "name") : "", bytes, MM_PROMPT_ANSWER_MAX_BYTES);
         return NULL;
     }
+    return r;
+}
+
+#define COMPLETION_MAX_VALUES 100 /* the spec's bound on one answer's values */
+
+cJSON *mm_prompts_complete(const mm_prompts *set, const cJSON *params, char *err, size_t err_size)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(params, "ref");
+    const char *type = string_of(ref, "type");
+    const char *name = string_of(ref, "name");
+    if (!type || strcmp(type, "ref/prompt") != 0 || !name) {
+        fail(err, err_size,
+             "completion/complete needs params.ref {\"type\": \"ref/prompt\", \"name\": ...}: "
+             "mistmcp completes prompt arguments (it has no resources)");
+        return NULL;
+    }
+    const cJSON *def = find(set, name);
+    if (!def) {
+        char names[1024];
+        prompt_names(set, names, sizeof names);
+        fail(err, err_size, "unknown prompt '%.128s'; the prompts are: %s", name,
+             *names ? names : "(none)");
+        return NULL;
+    }
+    const cJSON *argument = cJSON_GetObjectItemCaseSensitive(params, "argument");
+    const char *arg = string_of(argument, "name"), *value = string_of(argument, "value");
+    if (!arg || !value) {
+        fail(err, err_size,
+             "completion/complete needs params.argument {\"name\": ..., \"value\": ...}, both "
+             "strings");
+        return NULL;
+    }
+    const cJSON *a = argument_named(def, arg, strlen(arg));
+    if (!a) {
+        char names[512];
+        argument_names(def, names, sizeof names);
+        fail(err, err_size, "prompt '%s' has no argument '%.64s' (its arguments: %s)",
+             string_of(def, "name"), arg, names);
+        return NULL;
+    }
+    cJSON *r = cJSON_CreateObject();
+    cJSON *c = cJSON_AddObjectToObject(r, "completion");
+    cJSON *out = cJSON_AddArrayToObject(c, "values");
+    size_t n = strlen(value), total = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(a, "values"))
+    {
+        if (strncasecmp(v->valuestring, value, n) != 0)
+            continue;
+        if (total++ < COMPLETION_MAX_VALUES)
+            cJSON_AddItemToArray(out, cJSON_CreateString(v->valuestring));
+    }
+    cJSON_AddNumberToObject(c, "total", (double)total);
+    cJSON_AddBoolToObject(c, "hasMore", total > COMPLETION_MAX_VALUES);
     return r;
 }

@@ -8,9 +8,12 @@
  *   {"prompts": [{"name": "site_health", "title": "Site health check",
  *                 "description": "...",
  *                 "arguments": [{"name": "site", "description": "...", "required": true,
- *                                "default": "..."}],
+ *                                "default": "...", "values": ["...", "..."]}],
  *                 "messages": [{"role": "user", "content": {"type": "text",
  *                                                            "text": "... {{site}} ..."}}]}]}
+ *
+ * An argument's "values" are what completion/complete offers for it (mm_prompts_complete);
+ * like "default", they stay on the server (prompts/list does not show them).
  *
  * `{{name}}` in any string of a message's content is replaced by that argument's value (an
  * optional argument not given: its "default", else the empty string); a placeholder that
@@ -76,5 +79,14 @@ cJSON *mm_prompts_list(const mm_prompts *set, const cJSON *cursor, const char **
  * MM_PROMPT_ANSWER_MAX_BYTES: NULL with a message in err that names the value and what was
  * expected (the caller answers -32602 with it). */
 cJSON *mm_prompts_get(const mm_prompts *set, const cJSON *params, char *err, size_t err_size);
+
+/* The result of completion/complete (MCP 2025-11-25 and 2026-07-28 "Completion") for params
+ * {ref: {type: "ref/prompt", name}, argument: {name, value}}: {"completion": {"values",
+ * "total", "hasMore"}}, the argument's "values" that start with value (ignoring case), in
+ * their order, at most 100 (total counts them all). An argument without values completes to
+ * nothing. On bad params (ref not a prompt reference, an unknown prompt or argument, argument
+ * not {name, value} strings): NULL with a message in err naming what is wrong (the caller
+ * answers -32602 with it). */
+cJSON *mm_prompts_complete(const mm_prompts *set, const cJSON *params, char *err, size_t err_size);
 
 #endif

@@ -129,8 +129,10 @@ static cJSON *initialize(mm_session *s, const cJSON *id, const cJSON *params)
     cJSON_AddStringToObject(r, "protocolVersion", chosen);
     cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
     cJSON_AddBoolToObject(cJSON_AddObjectToObject(caps, "tools"), "listChanged", 1);
-    if (s->srv->prompts) /* read at start, so they never change */
+    if (s->srv->prompts) { /* read at start, so they never change */
         cJSON_AddBoolToObject(cJSON_AddObjectToObject(caps, "prompts"), "listChanged", 0);
+        cJSON_AddObjectToObject(caps, "completions"); /* of prompt arguments */
+    }
     cJSON_AddObjectToObject(caps, "logging");
     cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
     cJSON_AddStringToObject(info, "name", "mistmcp");
@@ -271,6 +273,14 @@ static cJSON *prompts_get(mm_session *s, const cJSON *id, const cJSON *params)
 {
     char err[1200];
     cJSON *r = mm_prompts_get(s->srv->prompts, params, err, sizeof err);
+    return r ? result(id, r) : mm_protocol_error(id, MM_INVALID_PARAMS, err);
+}
+
+/* completion/complete (MCP "Completion"): the values a prompt argument offers. */
+static cJSON *complete(mm_session *s, const cJSON *id, const cJSON *params)
+{
+    char err[1200];
+    cJSON *r = mm_prompts_complete(s->srv->prompts, params, err, sizeof err);
     return r ? result(id, r) : mm_protocol_error(id, MM_INVALID_PARAMS, err);
 }
 
@@ -476,9 +486,11 @@ static cJSON *discover(mm_session *s, const cJSON *id)
     cJSON_AddItemToObject(r, "supportedVersions", mm_era_supported_json());
     cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
     cJSON_AddObjectToObject(caps, "tools"); /* no listChanged: the list is fixed */
-    if (s->srv->prompts)
-        cJSON_AddObjectToObject(caps, "prompts"); /* read at start: they never change */
-    cJSON_AddObjectToObject(caps, "logging");     /* per request: _meta logLevel */
+    if (s->srv->prompts) {
+        cJSON_AddObjectToObject(caps, "prompts");     /* read at start: they never change */
+        cJSON_AddObjectToObject(caps, "completions"); /* of prompt arguments */
+    }
+    cJSON_AddObjectToObject(caps, "logging"); /* per request: _meta logLevel */
     char *text = instructions(s);
     cJSON_AddStringToObject(r, "instructions", text);
     free(text);
@@ -523,6 +535,8 @@ static cJSON *modern(mm_session *s, mm_mist_conn *conn, const cJSON *msg, const 
             mm_era_cacheable(r, MM_ERA_LIST_TTL_MS, "public");
     } else if (strcmp(m, "prompts/get") == 0) {
         reply = prompts_get(s, id, params);
+    } else if (strcmp(m, "completion/complete") == 0) {
+        reply = complete(s, id, params);
     } else if (strcmp(m, "tools/call") == 0) {
         reply = tools_call(s, conn, id, params, request, &req);
     } else { /* subscriptions/listen: its stream is the transport's (mcp/subscription.h) */
@@ -599,6 +613,8 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
         return prompts_list(s, id, params);
     if (s->srv->prompts && strcmp(m, "prompts/get") == 0)
         return prompts_get(s, id, params);
+    if (s->srv->prompts && strcmp(m, "completion/complete") == 0)
+        return complete(s, id, params);
     char msgbuf[400];
     not_mcp(msgbuf, sizeof msgbuf, "method not found", m);
     return mm_protocol_error(id, MM_METHOD_NOT_FOUND, msgbuf);

@@ -192,6 +192,85 @@ static void test_answer_bound(void)
     mm_prompts_free(&set);
 }
 
+static void test_complete(void)
+{
+    char err[600];
+    char def[8192];
+    int n = snprintf(def, sizeof def,
+                     "{\"prompts\":[{\"name\":\"p\",\"arguments\":[{\"name\":\"kind\","
+                     "\"values\":[\"ap\",\"switch\",\"Gateway\",\"all\"]},{\"name\":"
+                     "\"free\"},{\"name\":\"many\",\"values\":[");
+    for (int i = 0; i < 150; i++)
+        n += snprintf(def + n, sizeof def - (size_t)n, "%s\"v%03d\"", i ? "," : "", i);
+    snprintf(def + n, sizeof def - (size_t)n,
+             "]}],\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\","
+             "\"text\":\"{{kind}} {{free}} {{many}}\"}}]}]}");
+    mm_prompts *set = read_text(def, err, sizeof err);
+    CHECK_MSG(set, "%s", err);
+    struct {
+        const char *params, *want;
+    } cases[] = {
+        {"{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},\"argument\":{\"name\":\"kind\","
+         "\"value\":\"\"}}",
+         "{\"completion\":{\"values\":[\"ap\",\"switch\",\"Gateway\",\"all\"],\"total\":4,"
+         "\"hasMore\":false}}"},
+        {"{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},\"argument\":{\"name\":\"kind\","
+         "\"value\":\"a\"}}",
+         "{\"completion\":{\"values\":[\"ap\",\"all\"],\"total\":2,\"hasMore\":false}}"},
+        {"{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},\"argument\":{\"name\":\"kind\","
+         "\"value\":\"gA\"}}",
+         "{\"completion\":{\"values\":[\"Gateway\"],\"total\":1,\"hasMore\":false}}"},
+        {"{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},\"argument\":{\"name\":\"free\","
+         "\"value\":\"x\"}}",
+         "{\"completion\":{\"values\":[],\"total\":0,\"hasMore\":false}}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *p = cJSON_Parse(cases[i].params);
+        cJSON *r = mm_prompts_complete(set, p, err, sizeof err);
+        char *text = cJSON_PrintUnformatted(r);
+        CHECK_MSG(text && strcmp(text, cases[i].want) == 0, "%s -> %s", cases[i].params,
+                  text ? text : err);
+        free(text);
+        cJSON_Delete(r);
+        cJSON_Delete(p);
+    }
+    /* at most 100 values, the total and hasMore say there are more */
+    cJSON *p = cJSON_Parse("{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},\"argument\":{"
+                           "\"name\":\"many\",\"value\":\"v\"}}");
+    cJSON *r = mm_prompts_complete(set, p, err, sizeof err);
+    const cJSON *c = cJSON_GetObjectItem(r, "completion");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(c, "values")) == 100);
+    CHECK(cJSON_GetObjectItem(c, "total")->valueint == 150);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(c, "hasMore")));
+    cJSON_Delete(r);
+    cJSON_Delete(p);
+    const char *bad[][2] = {
+        {"{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"x\"},\"argument\":{\"name\":\"a\","
+         "\"value\":\"\"}}",
+         "it has no resources"},
+        {"{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"q\"},\"argument\":{\"name\":\"a\","
+         "\"value\":\"\"}}",
+         "unknown prompt 'q'"},
+        {"{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},\"argument\":{\"name\":\"kin\","
+         "\"value\":\"\"}}",
+         "no argument 'kin' (its arguments: kind, free, many)"},
+        {"{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},\"argument\":{\"name\":\"kind\"}}",
+         "needs params.argument"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cJSON *q = cJSON_Parse(bad[i][0]);
+        err[0] = '\0';
+        CHECK_MSG(!mm_prompts_complete(set, q, err, sizeof err) && strstr(err, bad[i][1]), "%s: %s",
+                  bad[i][0], err);
+        cJSON_Delete(q);
+    }
+    mm_prompts_free(&set);
+    refused("{\"prompts\":[{\"name\":\"p\",\"arguments\":[{\"name\":\"a\",\"values\":[1]}],"
+            "\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":"
+            "\"x\"}}]}]}",
+            "\"values\" must be an array of strings");
+}
+
 static int known(void *ctx, const char *name)
 {
     (void)ctx;
@@ -278,6 +357,7 @@ int main(void)
     test_list();
     test_get();
     test_answer_bound();
+    test_complete();
     test_tool_names();
     test_builtin();
     return check_summary();

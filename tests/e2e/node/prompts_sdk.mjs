@@ -6,6 +6,8 @@
 // adds its prompts, and a modern prompts/list is cacheable and prompts/get's Mcp-Name is
 // checked against the body. Then a broken --prompts file stops the start, naming the mistake.
 //
+// Completion of prompt arguments (completion/complete) is checked the same ways.
+//
 // usage: node prompts_sdk.mjs MISTMCP PLUGIN_DIR WORK_DIR
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -50,6 +52,17 @@ async function exercise(client, label) {
   const mine = await client.getPrompt({ name: "ap_count", arguments: { site: "Lab" } });
   assert.equal(mine.messages[0].content.text, "Count the APs of Lab with `listSiteDevicesStats` (type=ap).");
 
+  // completion of a prompt argument: the values it offers that start with what was typed
+  const done = await client.complete({ ref: { type: "ref/prompt", name: "offline_devices" },
+    argument: { name: "type", value: "S" } });
+  assert.deepEqual(done.completion.values, ["switch"], `${label}: completion`);
+  const durations = await client.complete({ ref: { type: "ref/prompt", name: "site_health_check" },
+    argument: { name: "duration", value: "" } });
+  assert.deepEqual(durations.completion.values, ["1h", "6h", "1d", "7d", "30d"]);
+  await assert.rejects(client.complete({ ref: { type: "ref/prompt", name: "offline_devices" },
+    argument: { name: "kind", value: "" } }),
+  (e) => e.code === -32602 && /no argument 'kind'/.test(e.message), `${label}: completion of no argument`);
+
   await assert.rejects(client.getPrompt({ name: "find_client", arguments: {} }),
     (e) => e.code === -32602 && /needs the argument 'client'/.test(e.message), `${label}: missing argument`);
   await assert.rejects(client.getPrompt({ name: "site_health" }),
@@ -63,6 +76,7 @@ await check("v1 client over stdio (2025 session)", async () => {
   const client = new Client({ name: "prompts-v1", version: "1.0.0" });
   await client.connect(new StdioClientTransport({ command: mistmcp, args, env, stderr: "ignore" }));
   assert.deepEqual(client.getServerCapabilities().prompts, { listChanged: false });
+  assert.deepEqual(client.getServerCapabilities().completions, {});
   await exercise(client, "v1 stdio");
   await client.close();
 });
@@ -113,6 +127,7 @@ async function modern(method, params, headers = {}) {
 await check("2026-07-28 wire: discover, a cacheable list, Mcp-Name checked on prompts/get", async () => {
   const d = await modern("server/discover", {});
   assert.deepEqual(d.json.result.capabilities.prompts, {});
+  assert.deepEqual(d.json.result.capabilities.completions, {});
   const l = await modern("prompts/list", {});
   assert.equal(l.status, 200);
   assert.equal(l.json.result.resultType, "complete");
