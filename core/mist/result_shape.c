@@ -325,9 +325,17 @@ cJSON *mm_result_from_value(cJSON *value, cJSON *paging, const char *note, const
     size_t json_len = strlen(json), len = json_len;
     const char *why = NULL;
     const cJSON *items = mm_answer_items(value);
-    char *table = o->table
-                      ? mm_table_text(items, o->fields, o->fields ? o->field_count : 0, &len, &why)
-                      : NULL;
+    const unsigned char *hit = o->found ? o->found : found;
+    const char **columns = NULL; /* the paths found: an unknown one is a note, not a column */
+    size_t ncol = 0;
+    if (o->table && o->fields) {
+        columns = mm_xcalloc(o->field_count + 1, sizeof *columns);
+        for (size_t i = 0; i < o->field_count; i++)
+            if (hit[i])
+                columns[ncol++] = o->fields[i];
+    }
+    char *table = o->table ? mm_table_text(items, columns, ncol, &len, &why) : NULL;
+    free(columns);
     if (!table)
         len = json_len;
     char *text = table ? table : json;
@@ -370,7 +378,7 @@ cJSON *mm_result_from_value(cJSON *value, cJSON *paging, const char *note, const
         envelope_note(res, value, items);
     }
     if (o->fields)
-        unknown_note(res, o, o->found ? o->found : found);
+        unknown_note(res, o, hit);
     if (note && *note)
         add_text(res, note);
     cJSON_Delete(value);
