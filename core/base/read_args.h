@@ -1,11 +1,14 @@
 /*
  * The arguments the host adds to every read tool (issue 19): a projection ("fields", or
  * "select" where the Mist operation has a "fields" query parameter of its own, whose meaning
- * Mist keeps), "format" ("json" or "table") and, on paged operations, "max_items". One rule,
- * shared by mistmcp-gen (which writes them into the generated schemas, so that its tools/list
- * byte counts are the server's) and the plugin loader (which adds what a third-party
- * declarative read tool's schema lacks): a tool's read arguments follow from its method, its
- * path and the names of its parameters alone.
+ * Mist keeps), "format" ("json" or "table") and, on paged operations, "max_items". A tool's
+ * read arguments follow from its method, its path and the names of its parameters alone, so
+ * they are the same for generated, demo and third-party declarative tools.
+ *
+ * They are not in the tools/list schemas: 489 read tools would pay about 118 bytes each
+ * (57,848 bytes in all, measured: the all-mode list would grow from 396,159 to 454,007 bytes,
+ * past its 400,000-byte budget). The initialize instructions name them once, describeMistTool
+ * shows them in a tool's schema (mm_read_args_schema, here), and every read tool takes them.
  *
  * A read tool is a GET that does not act (base/action_path.h). It is paged when it has a
  * "limit" query parameter and a "page" or a "search_after" one (Mist's two paging styles:

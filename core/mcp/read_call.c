@@ -27,6 +27,29 @@ mm_read_plan mm_read_plan_of(const mistmcp_tool *t)
     return plan;
 }
 
+_Static_assert(MM_READ_MAX_PAGES == 50, "the description below says 50 requests");
+
+void mm_read_args_describe(cJSON *schema, const mistmcp_tool *t)
+{
+    mm_read_plan plan = mm_read_plan_of(t);
+    mm_read_args_schema(schema, &plan);
+    cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
+    static const char *const texts[] = {
+        "Keep only these dotted paths of each item (e.g. [\"name\",\"mac\","
+        "\"radio_stat.band_5.num_clients\"]); items are a list's elements or a search's "
+        "results; paths not found are named in the result.",
+        "\"table\": the items as tab-separated rows under a header line (the fewest tokens); "
+        "structuredContent keeps the JSON. Default \"json\".",
+        "Follow Mist's pages until this many items (at most 50 requests); the result says how "
+        "many exist in all and how to get the rest."};
+    const char *names[] = {plan.fields, plan.format, plan.max_items};
+    for (size_t i = 0; i < 3; i++) {
+        cJSON *p = names[i] ? cJSON_GetObjectItemCaseSensitive(props, names[i]) : NULL;
+        if (cJSON_IsObject(p) && !cJSON_GetObjectItemCaseSensitive(p, "description"))
+            cJSON_AddStringToObject(p, "description", texts[i]);
+    }
+}
+
 static cJSON *refuse(const mistmcp_tool *t, const char *why)
 {
     char text[800];

@@ -36,6 +36,10 @@ typedef struct mm_read_args {
 /* The plan of tool t (base/read_args.h): a GET that does not act, by its parameters' names. */
 mm_read_plan mm_read_plan_of(const mistmcp_tool *t);
 
+/* Adds tool t's read arguments, with a description each, to its input schema: what
+ * describeMistTool shows. The tools/list schemas leave them out (base/read_args.h says why). */
+void mm_read_args_describe(cJSON *schema, const mistmcp_tool *t);
+
 /* Takes the read arguments out of args (an argument given as null counts as absent) and
  * checks them. Returns NULL, or an isError result whose text names the bad value (MCP
  * 2025-11-25 server/tools "Error Handling": input validation errors are tool execution

@@ -165,12 +165,13 @@ static int requests_for(const char *part, int n, char *q_n, size_t q_size)
 static void test_fields_and_table(void)
 {
     start(NULL);
+    char *all;
     cJSON *r = call("listOrgWlans", "{\"org_id\":\"pages-3\",\"fields\":[\"name\",\"nope\"],"
                                     "\"format\":\"table\"}");
     char q[600] = "";
     CHECK_MSG(r && !is_error(r) && strcmp(text(r, 0), "name\nitem-0\nitem-1\nitem-2\n") == 0,
               "projected, as a table: %s", r ? text(r, 0) : "(no answer)");
-    char *all = all_text(r);
+    all = all_text(r);
     CHECK_MSG(strstr(all, "\"nope\"") && strstr(all, "Not found"), "the unknown path: %s", all);
     free(all);
     const cJSON *results = sc_get(r, "results", NULL);
@@ -204,6 +205,31 @@ static void test_fields_and_table(void)
     CHECK_MSG(requests_for("pages-1", 0, NULL, 0) == 0, "refused arguments send nothing");
     r = call("listOrgWlans", "{\"org_id\":\"pages-1\",\"fields\":null,\"max_items\":null}");
     CHECK_MSG(r && !is_error(r), "null means not given: %s", r ? text(r, 0) : "");
+    cJSON_Delete(r);
+
+    /* Not in tools/list (the budget), but in describeMistTool's schema, with a description. */
+    r = call("describeMistTool", "{\"name\":\"listOrgWlans\"}");
+    all = r ? all_text(r) : strdup("");
+    CHECK_MSG(
+        strstr(all, "\"fields\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+                    "\"description\":\"Keep only these dotted paths") &&
+            strstr(all, "\"format\":{\"type\":\"string\",\"enum\":[\"json\",\"table\"]") &&
+            strstr(all, "\"max_items\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10000"),
+        "describeMistTool shows the read arguments: %.3000s", all);
+    free(all);
+    cJSON_Delete(r);
+    r = call("describeMistTool", "{\"name\":\"countOrgAlarms\"}");
+    all = r ? all_text(r) : strdup("");
+    CHECK_MSG(strstr(all, "\"fields\":") && !strstr(all, "\"max_items\""),
+              "a tool without paging has no max_items: %.2000s", all);
+    free(all);
+    cJSON_Delete(r);
+    r = call("describeMistTool", "{\"name\":\"ackOrgAlarm\"}");
+    all = r ? all_text(r) : strdup("");
+    CHECK_MSG(strstr(all, "ackOrgAlarm") && !strstr(all, "\"fields\":") &&
+                  !strstr(all, "\"format\":"),
+              "a write tool has none: %.2000s", all);
+    free(all);
     cJSON_Delete(r);
 
     /* Mist's own fields (additional stats) keeps its name and goes to Mist; ours is select. */
