@@ -368,9 +368,11 @@ cJSON *mm_read_call(mm_call_ctx *ctx, cJSON *args, const mm_read_args *ra, const
             g.stop = STOP_CANCEL;
             break;
         }
-        char progress[64];
-        snprintf(progress, sizeof progress, "page %ld", g.pages + 1);
-        mm_tool_progress(ctx, (double)g.have, (double)ra->max_items, progress);
+        /* Progress counts the pages read (MCP: it must grow with each notification). */
+        char progress[96];
+        snprintf(progress, sizeof progress, "reading page %ld (%ld items so far)", g.pages + 1,
+                 g.have);
+        mm_tool_progress(ctx, (double)g.pages, 0, progress);
         mistmcp_response *r = NULL;
         char err[512];
         int rc = mm_tool_send(ctx, method, target, NULL, &r, err, sizeof err);
@@ -412,7 +414,6 @@ cJSON *mm_read_call(mm_call_ctx *ctx, cJSON *args, const mm_read_args *ra, const
         mm_shape_opts o = shape_opts(ra, g.found);
         res = mm_result_from_value(g.items, paging, note, &o, max_bytes);
         g.items = NULL;
-        mm_tool_progress(ctx, (double)g.have, (double)ra->max_items, NULL);
     }
     cJSON_Delete(g.items);
     free(g.found);

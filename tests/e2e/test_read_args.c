@@ -6,7 +6,9 @@
  * cancel mid-way that stops the next request, the client-side rate limit that stops the pages
  * (and sends nothing beyond it). Every wait is bounded.
  *
- * usage: test_read_args MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
+ * usage: test_read_args MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR GOOD_PLUGIN_DIR
+ * (GOOD_PLUGIN_DIR: tests/plugins/test_plugin.c's "good" plugin, a third-party declarative
+ * read tool, goodList)
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -20,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *mistmcp, *plugin_dir;
+static const char *mistmcp, *plugin_dir, *good_dir;
 static char log_path[512], base_env[128];
 static mm_child server;
 static int next_id = 100;
@@ -40,10 +42,12 @@ static void start(const char *const *extra)
     argv[n++] = (char *)mistmcp;
     argv[n++] = "--plugin-dir";
     argv[n++] = (char *)plugin_dir;
+    argv[n++] = "--plugin-dir";
+    argv[n++] = (char *)good_dir;
     argv[n++] = "--mode";
     argv[n++] = "custom";
     argv[n++] = "--categories";
-    argv[n++] = "orgs_wlans,orgs_alarms,orgs_stats___devices";
+    argv[n++] = "orgs_wlans,orgs_alarms,orgs_stats___devices,good";
     for (int i = 0; extra && extra[i] && n < 30; i++)
         argv[n++] = (char *)extra[i];
     argv[n] = NULL;
@@ -232,6 +236,18 @@ static void test_fields_and_table(void)
     free(all);
     cJSON_Delete(r);
 
+    /* A third-party plugin's declarative read tool takes them too (the fake echoes). */
+    r = call("goodList", "{\"org_id\":\"third-party\",\"limit\":5,\"fields\":[\"path\","
+                         "\"query.limit\"],\"format\":\"table\"}");
+    CHECK_MSG(r && !is_error(r) &&
+                  strcmp(text(r, 0), "{\"path\":\"/api/v1/orgs/third-party/things\",\"query\":"
+                                     "{\"limit\":\"5\"}}") == 0,
+              "goodList projected (one object: JSON, and a note): %s", r ? text(r, 0) : "");
+    all = r ? all_text(r) : strdup("");
+    CHECK_MSG(strstr(all, "not a list"), "%s", all);
+    free(all);
+    cJSON_Delete(r);
+
     /* Mist's own fields (additional stats) keeps its name and goes to Mist; ours is select. */
     r = call("listOrgDevicesStats",
              "{\"org_id\":\"own-fields\",\"fields\":\"*\",\"select\":[\"query.fields\"]}");
@@ -348,12 +364,14 @@ static void test_pages(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 5) {
-        fprintf(stderr, "usage: test_read_args MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR\n");
+    if (argc < 6) {
+        fprintf(stderr,
+                "usage: test_read_args MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR GOOD_PLUGIN_DIR\n");
         return 2;
     }
     mistmcp = argv[1];
     plugin_dir = argv[3];
+    good_dir = argv[5];
     snprintf(log_path, sizeof log_path, "%s/fake-mist-read-args.jsonl", argv[4]);
     unlink(log_path);
     static mm_child fake;
