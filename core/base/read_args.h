@@ -6,9 +6,10 @@
  * they are the same for generated, demo and third-party declarative tools.
  *
  * They are not in the tools/list schemas: the 485 read tools would pay about 118 bytes each
- * (57,848 bytes in all, measured with them generated in: the all-mode list would grow from 396,159 to 454,007 bytes,
- * past its 400,000-byte budget). The initialize instructions name them once, describeMistTool
- * shows them in a tool's schema (mm_read_args_schema, here), and every read tool takes them.
+ * (57,848 bytes in all, measured with them generated in: the all-mode list would grow from
+ * 396,159 to 454,007 bytes, past its 400,000-byte budget). The initialize instructions name
+ * them once, describeMistTool shows them in a tool's schema (mm_read_args_schema, here), and
+ * every read tool takes them.
  *
  * A read tool is a GET that does not act (base/action_path.h). It is paged when it has a
  * "limit" query parameter and a "page" or a "search_after" one (Mist's two paging styles:
