@@ -6,12 +6,7 @@
  * parameters (Mist's own "fields" query parameter of listOrgDevicesStats, say) keep their
  * names and meaning.
  *
- * max_items follows Mist's paging: page/limit (X-Page-Total) or a search's body "next" link,
- * one request after another through mm_tool_send (so each one waits for the per-token rate
- * limit, and retries as any request does), until it has that many items, the pages end,
- * MM_READ_MAX_PAGES requests were made, the items gathered pass the result-size bound, a
- * request fails, or the call is cancelled (checked before each request: a cancelled call
- * sends no further one). The result says how many items exist in all and how to get the rest.
+ * max_items follows Mist's pages (mcp/read_pages.h).
  *
  * Ownership: mm_read_args owns what it took from args; mm_read_args_free releases it.
  * Thread-safety: runs on the call's worker thread, like mcp/tool_exec.c.
@@ -21,6 +16,7 @@
 
 #include "base/read_args.h"
 #include "mcp/tool_exec.h"
+#include "mist/result_shape.h"
 
 #include <cjson/cJSON.h>
 
@@ -48,6 +44,9 @@ cJSON *mm_read_args_take(const mistmcp_tool *t, cJSON *args, mm_read_args *out);
 
 /* 1 if the call asked for anything of these (then mm_read_call answers it). */
 int mm_read_args_any(const mm_read_args *ra);
+
+/* The shaping options of these arguments (mist/result_shape.h); found as there. */
+mm_shape_opts mm_read_shape_opts(const mm_read_args *ra, const unsigned char *found);
 
 /* Runs the call: req (built from args, which must still be the call's checked arguments) and,
  * for max_items, the requests of the next pages. Returns the CallToolResult. */
