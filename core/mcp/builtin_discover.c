@@ -9,6 +9,7 @@
 #include "base/metrics.h"
 #include "base/util.h"
 #include "mcp/protocol.h"
+#include "mcp/read_call.h"
 #include "mcp/tool_search.h"
 #include "mcp/write_gate.h"
 #include "mist/result_shape.h"
@@ -240,6 +241,8 @@ static cJSON *describe(const mistmcp_tool *t, const char *category, const cJSON 
                                 "The one-time token the preview of this same call gave: sends "
                                 "it. Only once the user agreed to the preview.");
     }
+    if (cJSON_IsObject(props)) /* fields, format, max_items: left out of the listing too */
+        mm_read_args_describe(input, t);
     cJSON_AddItemToObject(d, "inputSchema", input);
     if (at) { /* complete, not the listing's digest, unless too big: then by depth */
         int kept = 0;

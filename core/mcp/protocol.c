@@ -96,7 +96,12 @@ static char *instructions(const mm_session *s)
                          "they agree, repeat the same call with confirm: <token> added to its "
                          "arguments. dry_run: true previews without a token. ");
     mm_appendf(&text, &used, &cap,
-               "Results are Mist's JSON; large answers are cut with a note on how to page.");
+               "Results are Mist's JSON; large answers are cut with a note on how to page. "
+               "Ask for less: every read tool also takes fields (dotted paths to keep in each "
+               "item, e.g. [\"name\",\"mac\",\"status\"]; named select where the tool has a "
+               "Mist fields parameter of its own) and format: \"table\" (tab-separated rows, "
+               "the fewest tokens), and a paged one max_items (follows the pages up to that "
+               "many items); describeMistTool shows them.");
     return text;
 }
 

@@ -8,6 +8,7 @@
 #include "mcp/client_request.h"
 #include "mcp/host_api.h"
 #include "mcp/mrtr.h"
+#include "mcp/read_call.h"
 #include "mcp/tool_call.h"
 #include "mcp/write_gate.h"
 #include "mist/call.h"
@@ -326,14 +327,21 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
         return mm_result_text(err, 1);
     }
     mm_request_default_org(t, args, ctx->session->org_id);
-    cJSON *refused = check_args(ctx, args);
-    if (refused)
-        return refused;
+    mm_read_args ra; /* fields, format, max_items: the host's, never sent to Mist */
+    cJSON *refused = mm_read_args_take(t, args, &ra);
+    if (!refused)
+        refused = check_args(ctx, args);
     mm_request req;
-    if (mm_request_build(t, args, &req, err, sizeof err) != 0)
-        return invalid_args(t, err);
+    if (!refused && mm_request_build(t, args, &req, err, sizeof err) != 0)
+        refused = invalid_args(t, err);
+    if (refused) {
+        mm_read_args_free(&ra);
+        return refused;
+    }
     cJSON *res;
-    if (!ctx->write) {
+    if (!ctx->write && mm_read_args_any(&ra)) {
+        res = mm_read_call(ctx, args, &ra, req.method, req.target);
+    } else if (!ctx->write) {
         res = mm_tool_mist_call(ctx, req.method, req.target, req.body);
     } else if (!(res = mm_write_gate_redeem(ctx, req.method, req.target, req.body))) {
         mistmcp_response *r = NULL;
@@ -349,6 +357,7 @@ static cJSON *run_declarative(mm_call_ctx *ctx, cJSON *args)
         }
         res = mm_write_gate_finish(ctx, res);
     }
+    mm_read_args_free(&ra);
     mm_request_free(&req);
     return res;
 }

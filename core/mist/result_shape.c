@@ -3,6 +3,8 @@
 
 #include "base/json_exact.h"
 #include "base/util.h"
+#include "mist/projection.h"
+#include "mist/table_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,4 +232,177 @@ cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes)
     cJSON_Delete(paging);
     free(json);
     return res;
+}
+
+/* Cuts text (len bytes) to at most max bytes: after the last whole line for a table, else on a
+ * UTF-8 boundary. Returns the new length. */
+static size_t cut_text(char *text, size_t len, size_t max, int table)
+{
+    if (len <= max)
+        return len;
+    size_t cut = max;
+    while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+        cut--;
+    if (table) {
+        size_t line = cut;
+        while (line > 0 && text[line - 1] != '\n')
+            line--;
+        if (line > 0) /* at least the header: else the cut above stands */
+            cut = line;
+    }
+    text[cut] = '\0';
+    return cut;
+}
+
+/* "Not found in any item" note for the paths of opts that found[] says were not found. */
+static void unknown_note(cJSON *res, const mm_shape_opts *o, const unsigned char *found)
+{
+    mm_buf b = {0};
+    for (size_t i = 0; i < o->field_count; i++) {
+        if (found[i])
+            continue;
+        mm_buf_put(&b, b.len ? ", " : "", b.len ? 2 : 0);
+        mm_buf_put(&b, "\"", 1);
+        mm_buf_put(&b, o->fields[i], strlen(o->fields[i]));
+        mm_buf_put(&b, "\"", 1);
+    }
+    if (!b.len)
+        return;
+    char text[MM_FIELDS_MAX * 24 + 400];
+    snprintf(text, sizeof text,
+             "Not found in any item of the answer, so not shown: %.*s (names are case-sensitive; "
+             "call without '%s' to see an item's fields).",
+             (int)(b.len < MM_FIELDS_MAX * 24 ? b.len : MM_FIELDS_MAX * 24), b.data,
+             o->fields_name ? o->fields_name : "fields");
+    free(b.data);
+    add_text(res, text);
+}
+
+/* The members of a search envelope other than its results, as "total=3, limit=100", for a
+ * table (which shows only the results). */
+static void envelope_note(cJSON *res, const cJSON *value, const cJSON *items)
+{
+    if (!cJSON_IsObject(value) || items == value)
+        return;
+    mm_buf b = {0};
+    for (const cJSON *m = value->child; m; m = m->next) {
+        if (m == items || cJSON_IsObject(m) || cJSON_IsArray(m))
+            continue;
+        char *v = mm_json_print_exact(m);
+        mm_buf_put(&b, b.len ? ", " : "", b.len ? 2 : 0);
+        mm_buf_put(&b, m->string, strlen(m->string));
+        mm_buf_put(&b, "=", 1);
+        if (v)
+            mm_buf_put(&b, v, strlen(v));
+        free(v);
+    }
+    if (b.len)
+        add_text(res, b.data);
+    free(b.data);
+}
+
+cJSON *mm_result_from_value(cJSON *value, cJSON *paging, const char *note, const mm_shape_opts *o,
+                            size_t max_bytes)
+{
+    static const mm_shape_opts none = {0};
+    o = o ? o : &none;
+    unsigned char *found = NULL;
+    if (o->fields && !o->found) {
+        found = mm_xcalloc(o->field_count + 1, 1);
+        cJSON *projected = mm_project(value, o->fields, o->field_count, found);
+        cJSON_Delete(value);
+        value = projected;
+    }
+    char *json = mm_json_print_exact(value);
+    if (!json) {
+        cJSON_Delete(value);
+        cJSON_Delete(paging);
+        free(found);
+        return mm_result_text("The Mist answer could not be turned into text (it was too large "
+                              "or memory ran out): ask for less.",
+                              1);
+    }
+    size_t json_len = strlen(json), len = json_len;
+    const char *why = NULL;
+    const cJSON *items = mm_answer_items(value);
+    const unsigned char *hit = o->found ? o->found : found;
+    const char **columns = NULL; /* the paths found: an unknown one is a note, not a column */
+    size_t ncol = 0;
+    if (o->table && o->fields) {
+        columns = mm_xcalloc(o->field_count + 1, sizeof *columns);
+        for (size_t i = 0; i < o->field_count; i++)
+            if (hit[i])
+                columns[ncol++] = o->fields[i];
+    }
+    char *table = o->table ? mm_table_text(items, columns, ncol, &len, &why) : NULL;
+    free(columns);
+    if (!table)
+        len = json_len;
+    char *text = table ? table : json;
+    size_t shown = cut_text(text, len, max_bytes, table != NULL);
+    cJSON *res = mm_result_text(text, 0);
+    char line[400];
+    if (shown < len) {
+        snprintf(line, sizeof line,
+                 "[Result cut at %zu of %zu bytes. Narrow the query (filters, a shorter "
+                 "start/end window, a smaller limit, fewer fields) or page through it (page=, "
+                 "limit=, or the 'next' link).]",
+                 shown, len);
+        add_text(res, line);
+    }
+    if (json_len <= max_bytes) { /* structuredContent: the JSON, when it fits the bound too */
+        cJSON *sc;
+        if (cJSON_IsObject(value)) {
+            if (paging && !cJSON_GetObjectItemCaseSensitive(value, "pagination")) {
+                cJSON_AddItemToObject(value, "pagination", paging);
+                paging = NULL;
+                free(json);
+                json = mm_json_print_exact(value); /* text was copied into res already */
+            }
+            sc = cJSON_CreateRaw(json ? json : "{}");
+        } else {
+            sc = cJSON_CreateObject();
+            cJSON_AddItemToObject(sc, cJSON_IsArray(value) ? "results" : "result",
+                                  cJSON_CreateRaw(json));
+            if (paging) {
+                cJSON_AddItemToObject(sc, "pagination", paging);
+                paging = NULL;
+            }
+        }
+        cJSON_AddItemToObject(res, "structuredContent", sc);
+    }
+    if (o->table && !table) {
+        snprintf(line, sizeof line, "format \"table\" not applied: %s; answered in JSON.", why);
+        add_text(res, line);
+    } else if (table) {
+        envelope_note(res, value, items);
+    }
+    if (o->fields)
+        unknown_note(res, o, hit);
+    if (note && *note)
+        add_text(res, note);
+    cJSON_Delete(value);
+    cJSON_Delete(paging);
+    free(found);
+    free(table);
+    free(json);
+    return res;
+}
+
+cJSON *mm_result_shaped(const mistmcp_response *r, const mm_shape_opts *o, size_t max_bytes)
+{
+    if (!o || (!o->fields && !o->table) || r->status < 200 || r->status >= 300 || !r->body ||
+        r->length == 0)
+        return mm_result_from_response(r, max_bytes);
+    const char *end = NULL, *stop = r->body + r->length;
+    cJSON *value = mm_json_parse_exact(r->body, r->length, &end);
+    while (value && end && end < stop && (unsigned char)*end <= 0x20)
+        end++;
+    if (!value || (end && end < stop)) { /* not one JSON value: said as usual */
+        cJSON_Delete(value);
+        return mm_result_from_response(r, max_bytes);
+    }
+    char note[400];
+    cJSON *paging = pagination(r, value, note, sizeof note);
+    return mm_result_from_value(value, paging, note, o, max_bytes);
 }

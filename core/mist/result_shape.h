@@ -23,6 +23,31 @@
 
 cJSON *mm_result_from_response(const mistmcp_response *r, size_t max_bytes);
 
+/* What a read tool's caller asked of the answer (issue 19; core/mcp/read_call.c reads the
+ * arguments). All zero: the answer as mm_result_from_response gives it. */
+typedef struct mm_shape_opts {
+    const char *const *fields; /* dotted paths to keep (mist/projection.h), or NULL */
+    size_t field_count;
+    const char *fields_name;    /* the argument's name, for the notes ("fields", "select") */
+    const unsigned char *found; /* non-NULL: the answer is already projected, and found[i]
+                                   says whether fields[i] was found (pages gathered) */
+    int table;                  /* "format": "table" (mist/table_text.h) */
+} mm_shape_opts;
+
+/* mm_result_from_response with opts (may be NULL): the answer projected on the fields, its
+ * unknown paths named in a note; as a table in the text when asked and possible (else JSON
+ * and a note saying why), structuredContent keeping the JSON when that fits max_bytes too. The
+ * projection comes before the cut at max_bytes, so a projected answer fits where the whole
+ * one did not; a table is cut after its last whole row. Errors, empty and non-JSON answers
+ * are shaped as mm_result_from_response shapes them. */
+cJSON *mm_result_shaped(const mistmcp_response *r, const mm_shape_opts *opts, size_t max_bytes);
+
+/* The same for an answer already parsed (with base/json_exact.h's mm_json_parse_exact, which
+ * keeps the numbers' digits): value and paging (a {page, limit, total, ...} object, may be
+ * NULL) are taken; note (may be NULL) is a sentence added after the answer. */
+cJSON *mm_result_from_value(cJSON *value, cJSON *paging, const char *note,
+                            const mm_shape_opts *opts, size_t max_bytes);
+
 /* A result holding one text block, isError set when is_error. */
 cJSON *mm_result_text(const char *text, int is_error);
 

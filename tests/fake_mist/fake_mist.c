@@ -31,6 +31,14 @@
  *                                      (NUMBERS_OBJECT, _ARRAY, _SCALAR below); "paged-object"
  *                                      also sends X-Page-* headers
  *   paged                              a JSON array with X-Page-* headers (total 250)
+ *   pages-<total>[-<ms>]               page/limit paging over total items (query page, from
+ *                                      1, and limit, 100 if absent): the page's items
+ *                                      {"id", "name", "note"} with X-Page-* headers; each
+ *                                      answer after a wait of ms milliseconds if given
+ *   searchpages-<total>                a search over total items: {"results", "limit",
+ *                                      "total", "next"} (query limit, 100 if absent, and
+ *                                      search_after, the index of the first item); "next"
+ *                                      (this path with the next search_after) until the end
  *   anything else                      200 echoing {"method", "path", "query", "body"}
  * Every answer built here carries X-Request-Id: fake-<n> (n counts answers from 1).
  * A request whose client went away before the answer was complete is logged once more as
@@ -201,6 +209,66 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, cJSON *
     MHD_destroy_response(r);
     cJSON_Delete(json);
     return rc;
+}
+
+/* The pages-<total>[-<ms>] and searchpages-<total> answers (see the top of the file). */
+static enum MHD_Result pages_answer(struct MHD_Connection *c, const char *url, const char *tail,
+                                    int search)
+{
+    long total = atol(tail), ms = 0;
+    const char *dash = strchr(tail, '-');
+    if (dash && !search)
+        ms = atol(dash + 1);
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+    long limit = v ? atol(v) : 100;
+    v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, search ? "search_after" : "page");
+    long first = search ? (v ? atol(v) : 0) : ((v ? atol(v) : 1) - 1) * limit;
+    if (limit < 1 || limit > 1000 || first < 0 || total < 0 || total > 100000)
+        return answer(c, 400, cJSON_Parse("{\"detail\":\"bad page\"}"), NULL, 0);
+    struct timespec step = {0, 10000000};
+    for (long waited = 0; waited < ms && waited < 30000 && !stopping; waited += 10) {
+        if (client_gone(c))
+            return MHD_NO;
+        nanosleep(&step, NULL);
+    }
+    cJSON *items = cJSON_CreateArray();
+    for (long i = first; i < total && i < first + limit; i++) {
+        cJSON *it = cJSON_CreateObject();
+        char name[32];
+        snprintf(name, sizeof name, "item-%ld", i);
+        cJSON_AddNumberToObject(it, "id", (double)i);
+        cJSON_AddStringToObject(it, "name", name);
+        cJSON_AddStringToObject(it, "note", "a\tb");
+        cJSON_AddItemToArray(items, it);
+    }
+    if (!search) {
+        char *text = cJSON_PrintUnformatted(items);
+        cJSON_Delete(items);
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(r, "Content-Type", "application/json");
+        char n[32];
+        snprintf(n, sizeof n, "%ld", total);
+        MHD_add_response_header(r, "X-Page-Total", n);
+        snprintf(n, sizeof n, "%ld", limit);
+        MHD_add_response_header(r, "X-Page-Limit", n);
+        snprintf(n, sizeof n, "%ld", first / limit + 1);
+        MHD_add_response_header(r, "X-Page-Page", n);
+        enum MHD_Result rc = MHD_queue_response(c, 200, r);
+        MHD_destroy_response(r);
+        return rc;
+    }
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "results", items);
+    cJSON_AddNumberToObject(body, "limit", (double)limit);
+    cJSON_AddNumberToObject(body, "total", (double)total);
+    if (first + limit < total) {
+        char next[512];
+        snprintf(next, sizeof next, "%.*s?limit=%ld&search_after=%ld", (int)strcspn(url, "?"), url,
+                 limit, first + limit);
+        cJSON_AddStringToObject(body, "next", next);
+    }
+    return answer(c, 200, body, NULL, 0);
 }
 
 /* 1 if the demo cloud answers a GET of path: /api/v1/self, or a path with a segment that is
@@ -379,6 +447,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rc = answer(c, 200, NULL, body, strncmp(tail, "paged-object", 12) == 0);
     } else if (segment(url, "garbage")) {
         rc = answer(c, 200, NULL, "<html>not json</html>", 0);
+    } else if ((tail = segment(url, "pages-")) != NULL ||
+               (tail = segment(url, "searchpages-")) != NULL) {
+        rc = pages_answer(c, url, tail, segment(url, "searchpages-") != NULL);
     } else if (segment(url, "paged")) {
         rc = answer(c, 200, cJSON_Parse("[{\"id\":1},{\"id\":2}]"), NULL, 1);
     } else if (strcmp(method, "GET") == 0 && demo_path(f->world, url)) {
