@@ -105,7 +105,8 @@ static void b64_encode(const unsigned char *in, size_t n, char *out)
 }
 
 /* Decodes base64url without padding of in[0..n) into out (3 * n / 4 + 1 bytes); -1 if it is
- * not that (another byte, or a length no encoding has). */
+ * not that (another byte, a length no encoding has, or unused low bits in the last character
+ * that are not zero: only the one canonical spelling of a MAC is taken). */
 static long b64_decode(const char *in, size_t n, unsigned char *out)
 {
     if (n % 4 == 1)
@@ -124,6 +125,8 @@ static long b64_decode(const char *in, size_t n, unsigned char *out)
             out[o++] = (unsigned char)(v >> bits);
         }
     }
+    if (v & ((1u << bits) - 1))
+        return -1;
     return (long)o;
 }
 
