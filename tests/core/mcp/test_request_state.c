@@ -149,6 +149,17 @@ static void key_files(void)
     mm_request_state_destroy(&y);
     unlink(path);
     CHECK(mm_request_state_create("/nonexistent/key", err, sizeof err) == NULL);
+    /* a file longer than the bytes read is refused, not keyed by its first part only */
+    snprintf(path, sizeof path, "/tmp/mm-state-key-XXXXXX");
+    fd = mkstemp(path);
+    CHECK(fd >= 0);
+    char block[MM_STATE_KEY_MAX_BYTES];
+    memset(block, 'k', sizeof block);
+    CHECK(write(fd, block, sizeof block) == (ssize_t)sizeof block);
+    CHECK(write(fd, "tail", 4) == 4);
+    close(fd);
+    CHECK(mm_request_state_create(path, err, sizeof err) == NULL && strstr(err, "too long"));
+    unlink(path);
 }
 
 int main(void)
