@@ -33,6 +33,8 @@ static const char *binding_problem(const mm_mrtr *m, const cJSON *p)
     const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "t"));
     const char *a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "a"));
     const char *who = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "p"));
+    if (cJSON_GetObjectItemCaseSensitive(p, "k")) /* a write's signed token (write_gate.c) */
+        return "requestState is a confirmation token, not the state of an input_required result";
     if (!t || strcmp(t, m->tool) != 0)
         return "requestState was issued for another tool";
     if (!a || strcmp(a, m->args_digest) != 0)

@@ -9,7 +9,8 @@
  * canonical arguments and a keyed stand-in for the caller's Mist token: presented on another
  * tool, other arguments or by another caller it is refused (-32602), as when changed, expired
  * or used before. Its payload: "t" tool, "a" arguments digest, "p" principal, "q" the keys this
- * round asked, "r" the answers so far (the next round's inputResponses add to them).
+ * round asked, "r" the answers so far (the next round's inputResponses add to them); never "k",
+ * which marks the other states this server seals (a write's confirmation token, refused here).
  *
  * Ownership: an mm_mrtr lives on the stack of one call (mm_mrtr_free). Thread-safety: one
  * thread's, like its call; the sealer it uses locks itself.
