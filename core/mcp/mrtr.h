@@ -29,6 +29,9 @@ typedef struct mm_mrtr {
     mm_request_state *rs; /* the server's sealer; NULL: no state can be issued */
     const cJSON *caps;    /* the request's clientCapabilities (an object) */
     cJSON *responses;     /* every answer known this round (an object, owned) */
+    /* the answers the next state carries (an object, owned): the earlier rounds', and this
+     * round's to keys the verified state asked; never one given before its question */
+    cJSON *carry;
     cJSON *asked;         /* keys the verified state asked (array, owned), or NULL */
     cJSON *requests;      /* this round's inputRequests (object, owned), or NULL */
     int verified;         /* the call carried a requestState that passed every check */
@@ -69,7 +72,7 @@ void mm_mrtr_fail(mm_mrtr *m, int code, const char *message, cJSON *data);
 
 /* The call's response for id, taking result (a CallToolResult, may be NULL): the error when
  * one was set; an input_required result (result dropped) when something was asked, with a new
- * requestState carrying every answer so far; else result. */
+ * requestState carrying the answers so far to the questions asked (m->carry); else result. */
 cJSON *mm_mrtr_end(mm_mrtr *m, const cJSON *id, cJSON *result);
 
 void mm_mrtr_free(mm_mrtr *m);
