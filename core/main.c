@@ -7,7 +7,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "base/audit_log.h"
-#include "mcp/request_state.h"
 #include "base/client_setup.h"
 #include "base/config.h"
 #include "base/metrics.h"
@@ -16,6 +15,7 @@
 #include "mcp/builtin_tools.h"
 #include "mcp/host_api.h"
 #include "mcp/prompts.h"
+#include "mcp/request_state.h"
 #include "mcp/server.h"
 #include "mist/client.h"
 #include "mist/rate_limit.h"
@@ -108,6 +108,17 @@ static int check_prompts(const mm_config *cfg)
     return rc;
 }
 
+/* Frees what serve made of srv (each part may be NULL) and libcurl's global state. */
+static void release_server(mm_server *srv)
+{
+    mm_mist_client_destroy(&srv->mist);
+    mm_metrics_destroy(&srv->metrics);
+    mm_rate_limit_destroy(&srv->rate_limit);
+    mm_audit_log_close(&srv->audit);
+    mm_request_state_destroy(&srv->request_state);
+    mm_mist_global_cleanup();
+}
+
 /* Serves MCP on the configured transport, or runs a terminal command (search, describe,
  * call) on the same server. */
 static int serve(const mm_config *cfg, mm_registry *reg, const char *const *category_names)
@@ -157,12 +168,7 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
 out_builtins:
     mm_builtins_free();
 out:
-    mm_mist_client_destroy(&srv.mist);
-    mm_metrics_destroy(&srv.metrics);
-    mm_rate_limit_destroy(&srv.rate_limit);
-    mm_audit_log_close(&srv.audit);
-    mm_request_state_destroy(&srv.request_state);
-    mm_mist_global_cleanup();
+    release_server(&srv);
     return rc;
 }
 

@@ -94,7 +94,7 @@ void mm_config_usage(FILE *out)
         "      --request-state-key-file PATH\n"
         "                               the key that signs 2026-07-28 requestState (input\n"
         "                               asked mid-call, write confirmation) is the SHA-256 of\n"
-        "                               this file (at least 32 bytes): give replicas the same\n"
+        "                               this file (32 to 4096 bytes): give replicas the same\n"
         "                               file (MISTMCP_REQUEST_STATE_KEY_FILE; none: a random\n"
         "                               key per process)\n"
         "      --plugin-dir DIR         more category plugins, searched before the default\n"

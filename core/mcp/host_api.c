@@ -4,6 +4,7 @@
 #include "base/json_exact.h"
 #include "base/util.h"
 #include "mcp/tool_call.h"
+#include "mcp/write_gate.h"
 #include "mist/client.h"
 #include "mist/response.h"
 #include "mist/result_shape.h"
@@ -179,11 +180,12 @@ static const char *response_header(const mistmcp_response *r, const char *name)
     return mm_response_header(r, name);
 }
 
-/* The key of an input request: [A-Za-z0-9_.-]{1,64}. */
+/* The key of an input request: [A-Za-z0-9_.-]{1,64}, and not the write gate's own
+ * (MM_WRITE_INPUT_KEY: the answer to that question clears a write, mcp/write_gate.h). */
 static int input_key_ok(const char *key)
 {
     size_t n = key ? strlen(key) : 0;
-    if (n == 0 || n > 64)
+    if (n == 0 || n > 64 || strcmp(key, MM_WRITE_INPUT_KEY) == 0)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char c = key[i];

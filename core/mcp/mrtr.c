@@ -33,6 +33,8 @@ static const char *binding_problem(const mm_mrtr *m, const cJSON *p)
     const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "t"));
     const char *a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "a"));
     const char *who = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "p"));
+    if (cJSON_GetObjectItemCaseSensitive(p, "k")) /* a write's signed token (write_gate.c) */
+        return "requestState is a confirmation token, not the state of an input_required result";
     if (!t || strcmp(t, m->tool) != 0)
         return "requestState was issued for another tool";
     if (!a || strcmp(a, m->args_digest) != 0)
@@ -98,7 +100,8 @@ cJSON *mm_mrtr_begin(mm_mrtr *m, mm_request_state *rs, const cJSON *id, const cJ
         cJSON *earlier = cJSON_DetachItemFromObjectCaseSensitive(p, "r");
         if (cJSON_IsObject(earlier)) {
             cJSON_Delete(m->responses);
-            m->responses = earlier;
+            m->responses = cJSON_Duplicate(earlier, 1);
+            m->carry = earlier;
         } else {
             cJSON_Delete(earlier);
         }
@@ -110,10 +113,16 @@ cJSON *mm_mrtr_begin(mm_mrtr *m, mm_request_state *rs, const cJSON *id, const cJ
         m->verified = 1;
         cJSON_Delete(p);
     }
+    if (!m->carry)
+        m->carry = cJSON_CreateObject();
     cJSON_ArrayForEach(r, in)
     {
         cJSON_DeleteItemFromObjectCaseSensitive(m->responses, r->string);
         cJSON_AddItemToObject(m->responses, r->string, cJSON_Duplicate(r, 1));
+        if (!mm_mrtr_answers_asked(m, r->string))
+            continue; /* not asked: read this round, never carried (nor grown by a client) */
+        cJSON_DeleteItemFromObjectCaseSensitive(m->carry, r->string);
+        cJSON_AddItemToObject(m->carry, r->string, cJSON_Duplicate(r, 1));
     }
     return NULL;
 }
@@ -205,8 +214,8 @@ cJSON *mm_mrtr_end(mm_mrtr *m, const cJSON *id, cJSON *result)
     cJSON *q = cJSON_AddArrayToObject(p, "q");
     const cJSON *k;
     cJSON_ArrayForEach(k, m->requests) cJSON_AddItemToArray(q, cJSON_CreateString(k->string));
-    cJSON_AddItemToObject(p, "r", m->responses);
-    m->responses = NULL;
+    cJSON_AddItemToObject(p, "r", m->carry);
+    m->carry = NULL;
     char err[300];
     char *state = mm_request_state_seal(m->rs, p, mm_state_now_ms(), err, sizeof err);
     if (!state) {
@@ -226,6 +235,7 @@ cJSON *mm_mrtr_end(mm_mrtr *m, const cJSON *id, cJSON *result)
 void mm_mrtr_free(mm_mrtr *m)
 {
     cJSON_Delete(m->responses);
+    cJSON_Delete(m->carry);
     cJSON_Delete(m->asked);
     cJSON_Delete(m->requests);
     cJSON_Delete(m->error_data);

@@ -9,7 +9,8 @@
  * canonical arguments and a keyed stand-in for the caller's Mist token: presented on another
  * tool, other arguments or by another caller it is refused (-32602), as when changed, expired
  * or used before. Its payload: "t" tool, "a" arguments digest, "p" principal, "q" the keys this
- * round asked, "r" the answers so far (the next round's inputResponses add to them).
+ * round asked, "r" the answers so far (the next round's inputResponses add to them); never "k",
+ * which marks the other states this server seals (a write's confirmation token, refused here).
  *
  * Ownership: an mm_mrtr lives on the stack of one call (mm_mrtr_free). Thread-safety: one
  * thread's, like its call; the sealer it uses locks itself.
@@ -28,6 +29,9 @@ typedef struct mm_mrtr {
     mm_request_state *rs; /* the server's sealer; NULL: no state can be issued */
     const cJSON *caps;    /* the request's clientCapabilities (an object) */
     cJSON *responses;     /* every answer known this round (an object, owned) */
+    /* the answers the next state carries (an object, owned): the earlier rounds', and this
+     * round's to keys the verified state asked; never one given before its question */
+    cJSON *carry;
     cJSON *asked;         /* keys the verified state asked (array, owned), or NULL */
     cJSON *requests;      /* this round's inputRequests (object, owned), or NULL */
     int verified;         /* the call carried a requestState that passed every check */
@@ -68,7 +72,7 @@ void mm_mrtr_fail(mm_mrtr *m, int code, const char *message, cJSON *data);
 
 /* The call's response for id, taking result (a CallToolResult, may be NULL): the error when
  * one was set; an input_required result (result dropped) when something was asked, with a new
- * requestState carrying every answer so far; else result. */
+ * requestState carrying the answers so far to the questions asked (m->carry); else result. */
 cJSON *mm_mrtr_end(mm_mrtr *m, const cJSON *id, cJSON *result);
 
 void mm_mrtr_free(mm_mrtr *m);

@@ -114,14 +114,19 @@ static int check_content(const cJSON *def, const cJSON *content, size_t i, char 
                        : strcmp(type, "image") == 0 || strcmp(type, "audio") == 0 ? "data"
                        : strcmp(type, "resource_link") == 0                       ? "uri"
                                                                                   : NULL;
-    if (need && !string_of(content, need))
+    /* the second member MCP's schema requires (ImageContent, AudioContent, ResourceLink) */
+    const char *also = strcmp(type, "image") == 0 || strcmp(type, "audio") == 0 ? "mimeType"
+                       : strcmp(type, "resource_link") == 0                     ? "name"
+                                                                                : NULL;
+    if ((need && !string_of(content, need)) || (also && !string_of(content, also)))
         return fail(err, size, "prompt '%s': messages[%zu].content (%s) needs \"%s\", a string",
-                    prompt, i, type, need);
+                    prompt, i, type, need && !string_of(content, need) ? need : also);
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(content, "resource");
     if (strcmp(type, "resource") == 0 &&
-        !string_of(cJSON_GetObjectItemCaseSensitive(content, "resource"), "uri"))
+        (!string_of(res, "uri") || (!string_of(res, "text") && !string_of(res, "blob"))))
         return fail(err, size,
                     "prompt '%s': messages[%zu].content (resource) needs \"resource\", an object "
-                    "with a \"uri\"",
+                    "with a \"uri\" and a \"text\" or \"blob\"",
                     prompt, i);
     char where[64];
     snprintf(where, sizeof where, "messages[%zu].content", i);

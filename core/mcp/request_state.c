@@ -38,21 +38,26 @@ static int read_key_file(const char *path, unsigned char key[MM_SHA256_LEN], cha
     FILE *f = fopen(path, "rb");
     if (!f)
         return mm_fail(err, err_size, "--request-state-key-file %s: %s", path, strerror(errno));
-    unsigned char buf[4096];
+    unsigned char buf[MM_STATE_KEY_MAX_BYTES + 1]; /* one more: a longer file is seen */
     size_t n = fread(buf, 1, sizeof buf, f);
     int bad = ferror(f);
     fclose(f);
+    int too_long = n > MM_STATE_KEY_MAX_BYTES;
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) /* an editor's last newline */
         n--;
-    if (bad || n < MM_STATE_KEY_MIN_BYTES) {
-        memset(buf, 0, sizeof buf);
+    if (bad || too_long || n < MM_STATE_KEY_MIN_BYTES) {
+        explicit_bzero(buf, sizeof buf);
         return mm_fail(err, err_size,
-                       "--request-state-key-file %s: %s (it must hold at least %d bytes of "
+                       "--request-state-key-file %s: %s (it must hold %d to %d bytes of "
                        "secret, e.g. made with: head -c 48 /dev/urandom | base64 > FILE)",
-                       path, bad ? "cannot be read" : "too short", MM_STATE_KEY_MIN_BYTES);
+                       path,
+                       bad        ? "cannot be read"
+                       : too_long ? "too long"
+                                  : "too short",
+                       MM_STATE_KEY_MIN_BYTES, MM_STATE_KEY_MAX_BYTES);
     }
     mm_sha256(buf, n, key);
-    memset(buf, 0, sizeof buf);
+    explicit_bzero(buf, sizeof buf);
     return 0;
 }
 
@@ -105,7 +110,8 @@ static void b64_encode(const unsigned char *in, size_t n, char *out)
 }
 
 /* Decodes base64url without padding of in[0..n) into out (3 * n / 4 + 1 bytes); -1 if it is
- * not that (another byte, or a length no encoding has). */
+ * not that (another byte, a length no encoding has, or unused low bits in the last character
+ * that are not zero: only the one canonical spelling of a MAC is taken). */
 static long b64_decode(const char *in, size_t n, unsigned char *out)
 {
     if (n % 4 == 1)
@@ -124,6 +130,8 @@ static long b64_decode(const char *in, size_t n, unsigned char *out)
             out[o++] = (unsigned char)(v >> bits);
         }
     }
+    if (v & ((1u << bits) - 1))
+        return -1;
     return (long)o;
 }
 

@@ -32,6 +32,7 @@
 #define MM_STATE_MAX_BYTES 16384          /* a sealed state longer than this is refused */
 #define MM_STATE_REPLAY_MAX 16384         /* states remembered as used, per process */
 #define MM_STATE_KEY_MIN_BYTES 32         /* a key file shorter than this is refused */
+#define MM_STATE_KEY_MAX_BYTES 4096       /* a key file longer than this is refused */
 
 typedef struct mm_request_state mm_request_state;
 
@@ -44,9 +45,10 @@ typedef enum mm_state_verdict {
     MM_STATE_BUSY       /* the replay cache is full of live states: refused, fail closed */
 } mm_state_verdict;
 
-/* A sealer with the SHA-256 of key_file's bytes as key, or 32 bytes of getrandom when key_file
- * is NULL. NULL with err if the file cannot be read or holds fewer than
- * MM_STATE_KEY_MIN_BYTES bytes, or the OS random generator failed. */
+/* A sealer with the SHA-256 of key_file's bytes (a last newline left out) as key, or 32 bytes
+ * of getrandom when key_file is NULL. NULL with err if the file cannot be read, holds fewer
+ * than MM_STATE_KEY_MIN_BYTES or more than MM_STATE_KEY_MAX_BYTES bytes, or the OS random
+ * generator failed. */
 mm_request_state *mm_request_state_create(const char *key_file, char *err, size_t err_size);
 void mm_request_state_destroy(mm_request_state **rs);
 

@@ -566,8 +566,18 @@ int mm_write_gate_request(mm_call_ctx *ctx, const char *method, const char *targ
         return send_now(ctx, method, target, body, out, err, err_size);
     if (!w->dry_run && by_mrtr(ctx))
         return hold_back(ctx, method, target, body, err, err_size); /* asked at the end */
-    if (!w->dry_run && ctx->mrtr && mode_of(ctx) == MM_CONFIRM_ELICIT)
-        return refuse_no_elicitation(ctx, method, target, body, err, err_size);
+    if (!w->dry_run && ctx->mrtr && mode_of(ctx) == MM_CONFIRM_ELICIT) {
+        int rc = refuse_no_elicitation(ctx, method, target, body, err, err_size);
+        if (!mm_mrtr_client_can(ctx->mrtr, "elicitation/create")) {
+            /* 2026-07-28 basic/index: a request that needs a capability the client did not
+             * declare ends with MissingRequiredClientCapabilityError (HTTP 400) */
+            cJSON *data = cJSON_CreateObject();
+            cJSON_AddObjectToObject(cJSON_AddObjectToObject(data, "requiredCapabilities"),
+                                    "elicitation");
+            mm_mrtr_fail(ctx->mrtr, MM_MISSING_CAPABILITY, err, data);
+        }
+        return rc;
+    }
     if (!w->dry_run && ctx->session->per_request && !stateless(ctx) &&
         mode_of(ctx) != MM_CONFIRM_NONE)
         return refuse_per_request(ctx, method, target, body, err, err_size);

@@ -245,40 +245,59 @@ static char *pin_key(mm_mode mode, const mm_strlist *cats)
     return key;
 }
 
+/* The pin of key, or NULL with *oldest the slot to replace (an empty one first). Under
+ * h->pin_lock. */
+static struct mm_http_pin *pin_find(mm_http_ctx *h, const char *key, struct mm_http_pin **oldest)
+{
+    *oldest = &h->modern_pins[0];
+    for (size_t i = 0; i < MM_HTTP_MODERN_PINS; i++) {
+        struct mm_http_pin *p = &h->modern_pins[i];
+        if (p->key && strcmp(p->key, key) == 0)
+            return p;
+        if (!p->key || ((*oldest)->key && p->used < (*oldest)->used))
+            *oldest = p;
+    }
+    return NULL;
+}
+
 /* Keeps a session of the settings choice names (see mm_http_ctx's modern_pins), made by the
- * first modern request of these settings; the least recently used one makes room. A failure
- * only costs speed: the next request tries again. */
+ * first modern request of these settings; the least recently used one makes room. The session
+ * is made and an evicted one destroyed outside h->pin_lock (they load and unload plugins), so
+ * that settings a URL rotates through never hold up the other modern requests. A failure only
+ * costs speed: the next request tries again. */
 static void pin_settings(mm_http_ctx *h, const mm_http_choice *choice)
 {
     const mm_config *cfg = h->srv->cfg;
     mm_mode mode = choice->own ? cfg->mode : choice->mode;
     const mm_strlist *cats = choice->own ? &cfg->categories : &choice->cats;
     char *key = pin_key(mode, cats);
+    struct mm_http_pin *slot, *oldest;
     pthread_mutex_lock(&h->pin_lock);
-    struct mm_http_pin *slot = NULL, *oldest = &h->modern_pins[0];
-    for (size_t i = 0; i < MM_HTTP_MODERN_PINS && !slot; i++) {
-        struct mm_http_pin *p = &h->modern_pins[i];
-        if (p->key && strcmp(p->key, key) == 0)
-            slot = p;
-        else if (!p->key || (oldest->key && p->used < oldest->used))
-            oldest = p;
-    }
-    mm_session *gone = NULL;
-    if (!slot) {
-        char err[256];
-        mm_session *s = mm_session_create(h->srv, mode, (const char *const *)cats->items,
-                                          cats->count, NULL, NULL, drop, NULL, err, sizeof err);
-        if (s) {
-            slot = oldest;
-            gone = slot->session; /* destroyed outside the lock: it releases plugins */
-            free(slot->key);
-            slot->key = key;
-            slot->session = s;
-            key = NULL;
-        }
-    }
-    if (slot)
+    if ((slot = pin_find(h, key, &oldest)) != NULL)
         slot->used = ++h->pin_clock;
+    pthread_mutex_unlock(&h->pin_lock);
+    if (slot) {
+        free(key);
+        return;
+    }
+    char err[256];
+    mm_session *made = mm_session_create(h->srv, mode, (const char *const *)cats->items,
+                                         cats->count, NULL, NULL, drop, NULL, err, sizeof err);
+    if (!made) {
+        free(key);
+        return;
+    }
+    mm_session *gone = made; /* destroyed outside the lock: it releases plugins */
+    pthread_mutex_lock(&h->pin_lock);
+    if ((slot = pin_find(h, key, &oldest)) == NULL) { /* else another request made it first */
+        slot = oldest;
+        gone = slot->session;
+        free(slot->key);
+        slot->key = key;
+        slot->session = made;
+        key = NULL;
+    }
+    slot->used = ++h->pin_clock;
     pthread_mutex_unlock(&h->pin_lock);
     free(key);
     mm_session_destroy(&gone);

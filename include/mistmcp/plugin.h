@@ -253,8 +253,8 @@ struct mistmcp_host_api {
 
     /* ABI 1.1. Asks the client for input: request_json is {"method": ..., "params": {...}}
      * with method "elicitation/create" (form mode), "sampling/createMessage" or "roots/list";
-     * key ([A-Za-z0-9_.-]{1,64}) names it within the call. The same handler code works in
-     * both protocol eras:
+     * key ([A-Za-z0-9_.-]{1,64}; "confirm_write" is the host's, refused) names it within the
+     * call. The same handler code works in both protocol eras:
      *   2025 sessions: the host sends the request to the client on the call's stream and
      *     waits (up to 10 minutes, or until the call is cancelled): MISTMCP_INPUT_OK with
      *     *response_json the client's result (e.g. {"action": "accept", "content": {...}}),

@@ -146,6 +146,60 @@ static void rounds(void)
     free(s2);
 }
 
+/* A write's confirmation token (write_gate.c seals it with the same key, "k": "confirm", and
+ * the same binding) is not a requestState: refused, though its tool, arguments and caller
+ * match. */
+static void other_kind(void)
+{
+    mm_mrtr m;
+    cJSON *caps;
+    const char *call = "{\"name\":\"t\",\"arguments\":{\"b\":1}}";
+    CHECK(begin(&m, call, "{}", "tok", &caps) == 0);
+    cJSON_Delete(caps);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "k", "confirm");
+    cJSON_AddStringToObject(p, "t", m.tool);
+    cJSON_AddStringToObject(p, "a", m.args_digest);
+    cJSON_AddStringToObject(p, "p", m.principal);
+    mm_mrtr_free(&m);
+    char err[200], params[4096];
+    char *token = mm_request_state_seal(rs, p, mm_state_now_ms(), err, sizeof err);
+    CHECK_MSG(token, "%s", err);
+    snprintf(params, sizeof params,
+             "{\"name\":\"t\",\"arguments\":{\"b\":1},\"requestState\":\"%s\","
+             "\"inputResponses\":{\"k1\":{\"action\":\"accept\"}}}",
+             token ? token : "");
+    CHECK(begin(&m, params, "{}", "tok", &caps) == -32602);
+    CHECK(!m.verified);
+    mm_mrtr_free(&m);
+    cJSON_Delete(caps);
+    free(token);
+}
+
+/* An answer given before its question (round 1, no state) is read that round but not carried:
+ * the retry that presents the state asking it must answer it again, and a client cannot grow
+ * the state with answers nobody asked for. */
+static void early_answer(void)
+{
+    mm_mrtr m;
+    cJSON *caps;
+    CHECK(begin(&m,
+                "{\"name\":\"t\",\"inputResponses\":{\"k1\":{\"action\":\"accept\"},"
+                "\"junk\":{\"x\":1}}}",
+                "{}", "tok", &caps) == 0);
+    cJSON_Delete(caps);
+    CHECK(mm_mrtr_response(&m, "k1") != NULL);
+    char *s1 = end_asking(&m, "k1");
+    char params[4096];
+    snprintf(params, sizeof params, "{\"name\":\"t\",\"requestState\":\"%s\"}", s1);
+    CHECK(begin(&m, params, "{}", "tok", &caps) == 0);
+    cJSON_Delete(caps);
+    CHECK(m.verified && !mm_mrtr_response(&m, "k1") && !mm_mrtr_answers_asked(&m, "k1"));
+    CHECK(!mm_mrtr_response(&m, "junk"));
+    mm_mrtr_free(&m);
+    free(s1);
+}
+
 int main(void)
 {
     char err[200];
@@ -153,6 +207,8 @@ int main(void)
     id = cJSON_CreateNumber(7);
     shapes();
     rounds();
+    other_kind();
+    early_answer();
     cJSON_Delete(id);
     mm_request_state_destroy(&rs);
     return check_summary();

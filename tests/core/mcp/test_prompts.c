@@ -43,6 +43,19 @@ static void test_reading_mistakes(void)
     refused("{\"prompts\":[{\"name\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":{"
             "\"type\":\"text\"}}]}]}",
             "needs \"text\"");
+    /* what MCP's schema requires of the other content types, which a client checks */
+    refused("{\"prompts\":[{\"name\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":{"
+            "\"type\":\"image\",\"data\":\"AAAA\"}}]}]}",
+            "(image) needs \"mimeType\"");
+    refused("{\"prompts\":[{\"name\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":{"
+            "\"type\":\"audio\",\"mimeType\":\"audio/wav\"}}]}]}",
+            "(audio) needs \"data\"");
+    refused("{\"prompts\":[{\"name\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":{"
+            "\"type\":\"resource_link\",\"uri\":\"mist://x\"}}]}]}",
+            "(resource_link) needs \"name\"");
+    refused("{\"prompts\":[{\"name\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":{"
+            "\"type\":\"resource\",\"resource\":{\"uri\":\"mist://x\"}}}]}]}",
+            "a \"text\" or \"blob\"");
     refused("{\"prompts\":[{\"name\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":{"
             "\"type\":\"text\",\"text\":\"hi {{who}}\"}}]}]}",
             "placeholder {{who}}");

@@ -83,6 +83,18 @@ static void sign_verify(void)
         free(t);
     }
     CHECK_MSG(refused == (int)n, "%d of %zu", refused, n);
+    /* the MAC's last character carries 2 unused bits: a spelling with them set is refused
+     * (else 1 state in 16 ends in 'A', and 'B' would open it) */
+    char *t = strdup(s);
+    const char *digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t last = (size_t)(strchr(digits, t[n - 1]) - digits);
+    CHECK(last % 4 == 0); /* canonical: the unused bits are zero */
+    for (size_t low = 1; low < 4; low++) {
+        t[n - 1] = digits[last + low];
+        CHECK(mm_request_state_open(rs, t, now, &p) == MM_STATE_MALFORMED);
+        CHECK(p == NULL);
+    }
+    free(t);
     /* another key, expiry (5 minutes), garbage */
     CHECK(mm_request_state_open(other, s, now, &p) == MM_STATE_FORGED);
     CHECK(mm_request_state_open(rs, s, now + MM_STATE_TTL_MS, &p) == MM_STATE_OK);
@@ -137,6 +149,17 @@ static void key_files(void)
     mm_request_state_destroy(&y);
     unlink(path);
     CHECK(mm_request_state_create("/nonexistent/key", err, sizeof err) == NULL);
+    /* a file longer than the bytes read is refused, not keyed by its first part only */
+    snprintf(path, sizeof path, "/tmp/mm-state-key-XXXXXX");
+    fd = mkstemp(path);
+    CHECK(fd >= 0);
+    char block[MM_STATE_KEY_MAX_BYTES];
+    memset(block, 'k', sizeof block);
+    CHECK(write(fd, block, sizeof block) == (ssize_t)sizeof block);
+    CHECK(write(fd, "tail", 4) == 4);
+    close(fd);
+    CHECK(mm_request_state_create(path, err, sizeof err) == NULL && strstr(err, "too long"));
+    unlink(path);
 }
 
 int main(void)

@@ -9,7 +9,8 @@
 //     (-32602) and sends nothing;
 //   - a replica with the same --request-state-key-file accepts the state, one with its own
 //     random key refuses it;
-//   - a client without elicitation never gets an input request;
+//   - a client without elicitation never gets an input request; under --write-confirmation
+//     elicit its write ends with MissingRequiredClientCapabilityError (-32021, HTTP 400);
 //   - the audit log has the preview and the accepted/sent lines in mode elicit.
 //
 // usage: node mrtr_writes.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
@@ -209,6 +210,23 @@ await check("HTTP: the audit log has preview, accepted and sent lines in mode el
   for (const outcome of ["preview", "accepted", "sent", "declined"])
     assert.ok(elicit.some((l) => l.outcome === outcome), `${outcome}: ${JSON.stringify(lines)}`);
   assert.ok(!readFileSync(audit, "utf8").includes("mrtr-token"), "the token is never logged");
+});
+await check("HTTP: --write-confirmation elicit and a client without elicitation: -32021, 400", async () => {
+  const d = await startHttp(mistmcp, [...args, "--write-confirmation", "elicit"], env);
+  const before = writes().length;
+  const msg = callMsg("updateOrgWlan", update("E"), {});
+  const r = await fetch(d.base, { method: "POST", body: JSON.stringify(msg), headers: {
+    "Content-Type": "application/json", Accept: "application/json, text/event-stream",
+    "MCP-Protocol-Version": V, "Mcp-Method": "tools/call", "Mcp-Name": "updateOrgWlan",
+    "X-Authorization": "mrtr-token" } });
+  const text = await r.text();
+  assert.equal(r.status, 400, text);
+  const resp = JSON.parse(text);
+  assert.equal(resp.error?.code, -32021, text);
+  assert.deepEqual(resp.error.data, { requiredCapabilities: { elicitation: {} } });
+  assert.match(resp.error.message, /did not declare the elicitation capability/);
+  assert.equal(writes().length, before);
+  assert.equal(await stopHttp(d), "");
 });
 for (const s of [a, b, c]) assert.equal(await stopHttp(s), "");
 
