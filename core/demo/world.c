@@ -10,6 +10,7 @@
 #include "demo/world.h"
 
 #include "base/util.h"
+#include "demo/ap_detail.h"
 #include "demo/events.h"
 
 #include <stdint.h>
@@ -376,6 +377,11 @@ mm_demo_world *mm_demo_world_create(void)
                                                : 2);
             }
             cJSON_AddNumberToObject(st, "num_clients", clients);
+            if (!offline(d.name)) { /* an offline AP's object has no live detail */
+                char uplink[32];
+                snprintf(uplink, sizeof uplink, "%s-sw-1", row->code);
+                mm_demo_ap_detail(st, mac, d.model, clients, uplink, 30 + k);
+            }
         }
         /* Wired clients behind the site's first switch: printers, phones, desktops. */
         const cJSON *sw = NULL;
