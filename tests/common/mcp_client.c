@@ -25,12 +25,12 @@ int mm_mcp_start(mm_mcp_client *c, char *const argv[], char *const envp[])
     return ok ? 0 : -1;
 }
 
-/* The answer line with this id, notifications before it skipped; NULL if none in time. */
-static char *send_and_wait(mm_mcp_client *c, const char *request, int id)
+/* The answer line with this id, notifications before it skipped; NULL if none came within
+ * timeout_ms. */
+static char *wait_line(mm_mcp_client *c, int id, int timeout_ms)
 {
-    mm_child_send(&c->child, request);
     for (int i = 0; i < 10000; i++) { /* notifications before the answer, bounded */
-        char *line = mm_child_read_line(&c->child, wait_ms(c));
+        char *line = mm_child_read_line(&c->child, timeout_ms);
         if (!line)
             return NULL;
         cJSON *m = cJSON_Parse(line);
@@ -44,16 +44,29 @@ static char *send_and_wait(mm_mcp_client *c, const char *request, int id)
     return NULL;
 }
 
-char *mm_mcp_request_raw(mm_mcp_client *c, const char *method, const char *params_json)
+int mm_mcp_send(mm_mcp_client *c, const char *method, const char *params_json)
 {
     int id = c->next_id++;
     size_t n = strlen(method) + strlen(params_json) + 64;
     char *req = malloc(n);
     snprintf(req, n, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id, method,
              params_json);
-    char *answer = send_and_wait(c, req, id);
+    mm_child_send(&c->child, req);
     free(req);
-    return answer;
+    return id;
+}
+
+cJSON *mm_mcp_wait(mm_mcp_client *c, int id, int timeout_ms)
+{
+    char *line = wait_line(c, id, timeout_ms > 0 ? timeout_ms : wait_ms(c));
+    cJSON *m = line ? cJSON_Parse(line) : NULL;
+    free(line);
+    return m;
+}
+
+char *mm_mcp_request_raw(mm_mcp_client *c, const char *method, const char *params_json)
+{
+    return wait_line(c, mm_mcp_send(c, method, params_json), wait_ms(c));
 }
 
 cJSON *mm_mcp_request(mm_mcp_client *c, const char *method, const char *params_json)

@@ -21,6 +21,11 @@ typedef struct mm_mcp_client {
 /* Spawns argv with envp and initializes the session (protocol 2025-06-18). Returns 0, or -1
  * if the server did not answer initialize. */
 int mm_mcp_start(mm_mcp_client *c, char *const argv[], char *const envp[]);
+/* Sends a request of method with params (a JSON text) without waiting; returns its id. */
+int mm_mcp_send(mm_mcp_client *c, const char *method, const char *params_json);
+/* The answer to id, parsed, notifications before it skipped; NULL if none came within
+ * timeout_ms (0: the client's timeout). For calls left running while others are sent. */
+cJSON *mm_mcp_wait(mm_mcp_client *c, int id, int timeout_ms);
 /* The answer to method with params (a JSON text), parsed; NULL if none came in time. */
 cJSON *mm_mcp_request(mm_mcp_client *c, const char *method, const char *params_json);
 /* The same answer as the line the server wrote (caller frees), for checks a parser would blur

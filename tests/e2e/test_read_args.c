@@ -12,7 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "check.h"
-#include "child.h"
+#include "mcp_client.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -24,15 +24,7 @@
 
 static const char *mistmcp, *plugin_dir, *good_dir;
 static char log_path[512], base_env[128];
-static mm_child server;
-static int next_id = 100;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static mm_mcp_client client = {.timeout_ms = 30000};
 
 static void start(const char *const *extra)
 {
@@ -51,57 +43,28 @@ static void start(const char *const *extra)
     for (int i = 0; extra && extra[i] && n < 30; i++)
         argv[n++] = (char *)extra[i];
     argv[n] = NULL;
-    server.stderr_path = "/dev/null";
-    CHECK(mm_child_spawn(&server, argv, env) == 0);
-    mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                           "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                           "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
-    char *l = mm_child_read_line(&server, 10000);
-    CHECK_MSG(l && strstr(l, "\"id\":1"), "initialize answered: %s", l ? l : "(nothing)");
-    free(l);
-    mm_child_send(&server, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+    client.child.stderr_path = "/dev/null";
+    CHECK_MSG(mm_mcp_start(&client, argv, env) == 0, "initialize answered");
 }
 
 static void stop(void)
 {
-    int st = mm_child_finish(&server, 30000);
+    int st = mm_mcp_stop(&client);
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "server exit status %d", st);
-}
-
-static cJSON *wait_answer(int id, int timeout_ms)
-{
-    double until = now_s() + timeout_ms / 1e3;
-    while (now_s() < until) {
-        char *l = mm_child_read_line(&server, (int)((until - now_s()) * 1e3) + 1);
-        if (!l)
-            return NULL;
-        cJSON *m = cJSON_Parse(l);
-        free(l);
-        const cJSON *mid = cJSON_GetObjectItemCaseSensitive(m, "id");
-        if (cJSON_IsNumber(mid) && mid->valueint == id)
-            return m;
-        cJSON_Delete(m);
-    }
-    return NULL;
 }
 
 static int send_call(const char *tool, const char *args)
 {
-    char req[1024];
-    int id = next_id++;
-    snprintf(req, sizeof req,
-             "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"%s\","
-             "\"arguments\":%s}}",
-             id, tool, args);
-    mm_child_send(&server, req);
-    return id;
+    char params[1024];
+    snprintf(params, sizeof params, "{\"name\":\"%s\",\"arguments\":%s}", tool, args);
+    return mm_mcp_send(&client, "tools/call", params);
 }
 
 /* Calls a tool; returns its result (caller deletes), NULL if none came. */
 static cJSON *call(const char *tool, const char *args)
 {
     int id = send_call(tool, args);
-    cJSON *m = wait_answer(id, 30000);
+    cJSON *m = mm_mcp_wait(&client, id, 30000);
     cJSON *res = cJSON_DetachItemFromObjectCaseSensitive(m, "result");
     cJSON_Delete(m);
     return res;
@@ -338,8 +301,9 @@ static void test_pages(void)
              "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
              "\"requestId\":%d,\"reason\":\"test\"}}",
              id);
-    mm_child_send(&server, cancel);
-    cJSON *late = wait_answer(id, 2500); /* past the page's 700 ms: page 3 would be asked */
+    mm_child_send(&client.child, cancel);
+    cJSON *late =
+        mm_mcp_wait(&client, id, 2500); /* past the page's 700 ms: page 3 would be asked */
     CHECK_MSG(!late, "no answer for a cancelled call");
     cJSON_Delete(late);
     CHECK_MSG(requests_for("pages-300-700", 0, NULL, 0) == 2,
