@@ -6,10 +6,12 @@
  * terminal commands (transport/terminal.h), which run the tools on that same server.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "base/audit_log.h"
 #include "base/client_setup.h"
 #include "base/config.h"
 #include "base/metrics.h"
+#include "base/redis.h"
 #include "base/util.h"
 #include "demo/demo.h"
 #include "mcp/builtin_tools.h"
@@ -17,6 +19,7 @@
 #include "mcp/prompts.h"
 #include "mcp/request_state.h"
 #include "mcp/server.h"
+#include "mcp/session_shared.h"
 #include "mist/client.h"
 #include "mist/rate_limit.h"
 #include "registry/catalog.h"
@@ -116,7 +119,56 @@ static void release_server(mm_server *srv)
     mm_rate_limit_destroy(&srv->rate_limit);
     mm_audit_log_close(&srv->audit);
     mm_request_state_destroy(&srv->request_state);
+    mm_shared_sessions_destroy(&srv->shared_sessions);
+    mm_redis_close(&srv->redis);
     mm_mist_global_cleanup();
+}
+
+/* --session-store redis://...: the Redis client and the shared sessions (HTTP only: a stdio
+ * server has one session). Nothing connects yet: a Redis that is down at start only makes new
+ * sessions wait for it (503), as when it goes down later. 0, or -1 after a message. */
+static int open_session_store(const mm_config *cfg, mm_server *srv)
+{
+    if (!cfg->session_store || cfg->action != MM_ACTION_SERVE)
+        return 0;
+    if (cfg->transport != MM_TRANSPORT_HTTP) {
+        fputs("mistmcp: --session-store is for the HTTP transport (replicas sharing sessions); "
+              "over stdio the one session stays in this process\n",
+              stderr);
+        return 0;
+    }
+    char err[600];
+    if (!cfg->session_secret_file) {
+        fputs("mistmcp: --session-store needs --session-secret-file (MISTMCP_SESSION_SECRET_FILE): "
+              "the same secret file on every replica, e.g. made with: head -c 48 /dev/urandom | "
+              "base64 > FILE\n",
+              stderr);
+        return -1;
+    }
+    unsigned char key[MM_SHA256_LEN];
+    if (mm_key_file_sha256(cfg->session_secret_file, "--session-secret-file", key, err,
+                           sizeof err) != 0) {
+        fprintf(stderr, "mistmcp: %s\n", err);
+        return -1;
+    }
+    mm_redis_target t;
+    if (mm_redis_url_parse(cfg->session_store, &t, err, sizeof err) != 0) {
+        fprintf(stderr, "mistmcp: %s\n", err);
+        return -1;
+    }
+    char where[sizeof t.where];
+    snprintf(where, sizeof where, "%s", t.where);
+    /* Connections: one per polling thread and worker at most in use at once, bounded. */
+    srv->redis = mm_redis_open(&t, 8, 1000, err, sizeof err);
+    mm_redis_target_free(&t); /* what the client did not take (on failure) */
+    if (!srv->redis) {
+        fprintf(stderr, "mistmcp: --session-store: %s\n", err);
+        return -1;
+    }
+    srv->shared_sessions = mm_shared_sessions_create(srv->redis, key, cfg->session_idle_ms);
+    explicit_bzero(key, sizeof key);
+    fprintf(stderr, "mistmcp: sessions are shared through Redis at %s\n", where);
+    return 0;
 }
 
 /* Serves MCP on the configured transport, or runs a terminal command (search, describe,
@@ -157,6 +209,8 @@ static int serve(const mm_config *cfg, mm_registry *reg, const char *const *cate
         fprintf(stderr, "mistmcp: %s\n", err);
         goto out;
     }
+    if (open_session_store(cfg, &srv) != 0)
+        goto out;
     mm_builtins_init(reg);
     if (load_prompts(cfg, 0, &prompts) != 0)
         goto out_builtins;

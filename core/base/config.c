@@ -97,6 +97,15 @@ void mm_config_usage(FILE *out)
         "                               this file (32 to 4096 bytes): give replicas the same\n"
         "                               file (MISTMCP_REQUEST_STATE_KEY_FILE; none: a random\n"
         "                               key per process)\n"
+        "      --session-store URL      where HTTP sessions live: memory (this process), or\n"
+        "                               redis://[user:password@]host[:port][/db] or\n"
+        "                               unix:///path[?db=N], shared by replicas behind a load\n"
+        "                               balancer (MISTMCP_SESSION_STORE; the env file is the\n"
+        "                               place for a password; default memory)\n"
+        "      --session-secret-file PATH\n"
+        "                               with a Redis store: the key binding a session to its\n"
+        "                               token is the SHA-256 of this file (32 to 4096 bytes),\n"
+        "                               the same on every replica (MISTMCP_SESSION_SECRET_FILE)\n"
         "      --plugin-dir DIR         more category plugins, searched before the default\n"
         "                               directory; repeatable (MISTMCP_PLUGIN_DIR, ':'-separated)\n"
         "      --no-default-plugin-dir  search only the --plugin-dir directories\n"
@@ -313,7 +322,9 @@ enum {
     OPT_AUDIT_LOG,
     OPT_PROMPTS,
     OPT_CHECK_PROMPTS,
-    OPT_REQUEST_STATE_KEY_FILE
+    OPT_REQUEST_STATE_KEY_FILE,
+    OPT_SESSION_STORE,
+    OPT_SESSION_SECRET_FILE
 };
 
 const char *mm_token_problem(const char *token)
@@ -740,6 +751,18 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     if ((v = pick(cli[OPT_REQUEST_STATE_KEY_FILE - OPT_VERSION + 128],
                   "MISTMCP_REQUEST_STATE_KEY_FILE", file)))
         cfg->request_state_key_file = mm_xstrdup(v);
+    /* The URL may carry the Redis password: the env file is the place for it. */
+    if ((v = pick(cli[OPT_SESSION_STORE - OPT_VERSION + 128], "MISTMCP_SESSION_STORE", file)) &&
+        strcmp(v, "memory") != 0) {
+        if (strncmp(v, "redis://", 8) != 0 && strncmp(v, "rediss://", 9) != 0 &&
+            strncmp(v, "unix://", 7) != 0)
+            return bad(err, "session store", v,
+                       "memory, redis://[user:password@]host[:port][/db] or unix:///path");
+        cfg->session_store = mm_xstrdup(v);
+    }
+    if ((v = pick(cli[OPT_SESSION_SECRET_FILE - OPT_VERSION + 128], "MISTMCP_SESSION_SECRET_FILE",
+                  file)))
+        cfg->session_secret_file = mm_xstrdup(v);
     v = pick(cli[OPT_HOST - OPT_VERSION + 128], "MISTMCP_HOST", file);
     cfg->host = listen_host_normal(v ? v : "127.0.0.1");
     if (!cfg->host)
@@ -1050,6 +1073,8 @@ int mm_config_load(int argc, char **argv, mm_config *cfg, FILE *err)
         {"prompts", required_argument, NULL, OPT_PROMPTS},
         {"check-prompts", no_argument, NULL, OPT_CHECK_PROMPTS},
         {"request-state-key-file", required_argument, NULL, OPT_REQUEST_STATE_KEY_FILE},
+        {"session-store", required_argument, NULL, OPT_SESSION_STORE},
+        {"session-secret-file", required_argument, NULL, OPT_SESSION_SECRET_FILE},
         {NULL, 0, NULL, 0}};
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = MM_MODE_MANAGED;
@@ -1203,6 +1228,10 @@ void mm_config_free(mm_config *cfg)
     free(cfg->audit_log);
     free(cfg->prompts_file);
     free(cfg->request_state_key_file);
+    if (cfg->session_store)
+        explicit_bzero(cfg->session_store, strlen(cfg->session_store));
+    free(cfg->session_store);
+    free(cfg->session_secret_file);
     free(cfg->base_path);
     mm_strlist_free(&cfg->allowed_hosts);
     mm_strlist_free(&cfg->categories);

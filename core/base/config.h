@@ -72,6 +72,11 @@ typedef struct mm_config {
     /* --request-state-key-file: the file whose SHA-256 signs requestState, or NULL (a random
      * key per process) */
     char *request_state_key_file;
+    /* --session-store: a redis:// or unix:// URL (secret: may hold a password), or NULL for
+     * the in-memory store; --session-secret-file: the file whose SHA-256 keys the token
+     * binding of shared sessions, or NULL. */
+    char *session_store;
+    char *session_secret_file;
     int demo; /* --demo, MISTMCP_DEMO: the built-in simulated Mist cloud is the far end */
     mm_strlist plugin_dirs;     /* searched before the default directory */
     int no_default_plugin_dir;  /* 1: only plugin_dirs (then never empty) */

@@ -1,5 +1,9 @@
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "base/sha256.h"
 
+#include "base/util.h"
+
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -134,4 +138,33 @@ int mm_digest_equal(const void *a, const void *b, size_t n)
     for (size_t i = 0; i < n; i++)
         diff |= (unsigned char)(x[i] ^ y[i]);
     return diff == 0;
+}
+
+int mm_key_file_sha256(const char *path, const char *option, unsigned char key[MM_SHA256_LEN],
+                       char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mm_fail(err, err_size, "%s %s: %s", option, path, strerror(errno));
+    unsigned char buf[MM_KEY_FILE_MAX_BYTES + 1]; /* one more: a longer file is seen */
+    size_t n = fread(buf, 1, sizeof buf, f);
+    int bad = ferror(f);
+    fclose(f);
+    int too_long = n > MM_KEY_FILE_MAX_BYTES;
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) /* an editor's last newline */
+        n--;
+    if (bad || too_long || n < MM_KEY_FILE_MIN_BYTES) {
+        explicit_bzero(buf, sizeof buf);
+        return mm_fail(err, err_size,
+                       "%s %s: %s (it must hold %d to %d bytes of secret, e.g. made with: "
+                       "head -c 48 /dev/urandom | base64 > FILE)",
+                       option, path,
+                       bad        ? "cannot be read"
+                       : too_long ? "too long"
+                                  : "too short",
+                       MM_KEY_FILE_MIN_BYTES, MM_KEY_FILE_MAX_BYTES);
+    }
+    mm_sha256(buf, n, key);
+    explicit_bzero(buf, sizeof buf);
+    return 0;
 }

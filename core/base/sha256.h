@@ -35,6 +35,16 @@ void mm_sha256_hex(const void *data, size_t len, char out[2 * MM_SHA256_LEN + 1]
 void mm_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
                     unsigned char out[MM_SHA256_LEN]);
 
+/* A key made from a secret file an operator gives (--request-state-key-file,
+ * --session-secret-file): the SHA-256 of its bytes, without a trailing newline. The file must
+ * hold MM_KEY_FILE_MIN_BYTES to MM_KEY_FILE_MAX_BYTES bytes. Returns 0, or -1 with one
+ * sentence in err naming option and path and how to make such a file. The file's bytes are
+ * wiped from the stack. */
+#define MM_KEY_FILE_MIN_BYTES 32
+#define MM_KEY_FILE_MAX_BYTES 4096
+int mm_key_file_sha256(const char *path, const char *option, unsigned char key[MM_SHA256_LEN],
+                       char *err, size_t err_size);
+
 /* 1 if a[0..n) equals b[0..n), in time that depends on n only (for MACs and digests). */
 int mm_digest_equal(const void *a, const void *b, size_t n);
 

@@ -32,40 +32,11 @@ long long mm_state_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int read_key_file(const char *path, unsigned char key[MM_SHA256_LEN], char *err,
-                         size_t err_size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mm_fail(err, err_size, "--request-state-key-file %s: %s", path, strerror(errno));
-    unsigned char buf[MM_STATE_KEY_MAX_BYTES + 1]; /* one more: a longer file is seen */
-    size_t n = fread(buf, 1, sizeof buf, f);
-    int bad = ferror(f);
-    fclose(f);
-    int too_long = n > MM_STATE_KEY_MAX_BYTES;
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) /* an editor's last newline */
-        n--;
-    if (bad || too_long || n < MM_STATE_KEY_MIN_BYTES) {
-        explicit_bzero(buf, sizeof buf);
-        return mm_fail(err, err_size,
-                       "--request-state-key-file %s: %s (it must hold %d to %d bytes of "
-                       "secret, e.g. made with: head -c 48 /dev/urandom | base64 > FILE)",
-                       path,
-                       bad        ? "cannot be read"
-                       : too_long ? "too long"
-                                  : "too short",
-                       MM_STATE_KEY_MIN_BYTES, MM_STATE_KEY_MAX_BYTES);
-    }
-    mm_sha256(buf, n, key);
-    explicit_bzero(buf, sizeof buf);
-    return 0;
-}
-
 mm_request_state *mm_request_state_create(const char *key_file, char *err, size_t err_size)
 {
     unsigned char key[MM_SHA256_LEN];
     if (key_file) {
-        if (read_key_file(key_file, key, err, err_size) != 0)
+        if (mm_key_file_sha256(key_file, "--request-state-key-file", key, err, err_size) != 0)
             return NULL;
     } else if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key) {
         mm_fail(err, err_size, "the OS random generator failed: %s", strerror(errno));

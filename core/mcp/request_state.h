@@ -31,8 +31,8 @@
 #define MM_STATE_TTL_MS (5LL * 60 * 1000) /* the same 5 minutes as a confirmation token */
 #define MM_STATE_MAX_BYTES 16384          /* a sealed state longer than this is refused */
 #define MM_STATE_REPLAY_MAX 16384         /* states remembered as used, per process */
-#define MM_STATE_KEY_MIN_BYTES 32         /* a key file shorter than this is refused */
-#define MM_STATE_KEY_MAX_BYTES 4096       /* a key file longer than this is refused */
+#define MM_STATE_KEY_MIN_BYTES MM_KEY_FILE_MIN_BYTES /* a shorter key file is refused */
+#define MM_STATE_KEY_MAX_BYTES MM_KEY_FILE_MAX_BYTES /* a longer key file is refused */
 
 typedef struct mm_request_state mm_request_state;
 

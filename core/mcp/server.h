@@ -23,6 +23,8 @@ struct mm_rate_limit;
 struct mm_audit_log;
 struct mm_prompts;
 struct mm_request_state;
+struct mm_redis;
+struct mm_shared_sessions;
 
 typedef struct mm_server {
     const mm_config *cfg;
@@ -36,6 +38,10 @@ typedef struct mm_server {
     /* Seals and opens 2026-07-28 requestState (mcp/request_state.h), its own lock; NULL: no
      * input_required result can be issued (a write then falls back as in token mode). */
     struct mm_request_state *request_state;
+    /* --session-store redis://...: the Redis client (base/redis.h) and the HTTP sessions
+     * replicas share through it (mcp/session_shared.h); both NULL with the memory store. */
+    struct mm_redis *redis;
+    struct mm_shared_sessions *shared_sessions;
 } mm_server;
 
 #endif

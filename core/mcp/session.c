@@ -407,3 +407,91 @@ const char *mm_session_id(mm_session *s)
     pthread_mutex_unlock(&s->lock);
     return s->id;
 }
+
+char *mm_session_state_json(mm_session *s)
+{
+    mm_registry *reg = s->srv->registry;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *on = cJSON_AddArrayToObject(o, "on");
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < mm_registry_count(reg); i++)
+        if (s->enabled[i])
+            cJSON_AddItemToArray(on, cJSON_CreateString(mm_category_name(mm_registry_at(reg, i))));
+    cJSON_AddStringToObject(o, "pv", s->protocol_version);
+    cJSON_AddNumberToObject(o, "init", s->initialized);
+    cJSON_AddNumberToObject(o, "ll", s->log_level);
+    if (s->client_name)
+        cJSON_AddStringToObject(o, "cn", s->client_name);
+    if (s->client_version)
+        cJSON_AddStringToObject(o, "cv", s->client_version);
+    cJSON_AddNumberToObject(o, "caps",
+                            (s->client_elicits ? 1 : 0) | (s->client_samples ? 2 : 0) |
+                                (s->client_roots ? 4 : 0));
+    pthread_mutex_unlock(&s->lock);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text) /* cJSON's allocator aborts when memory runs out (base/util.h): cannot be */
+        abort();
+    return text;
+}
+
+static void note(char *err, size_t err_size, size_t *used, const char *what, const char *name)
+{
+    if (*used < err_size)
+        *used += (size_t)snprintf(err + *used, err_size - *used, "%s%s '%.80s'", *used ? "; " : "",
+                                  what, name);
+}
+
+int mm_session_state_apply(mm_session *s, const char *text, char *err, size_t err_size)
+{
+    cJSON *o = cJSON_Parse(text);
+    const cJSON *on = cJSON_GetObjectItemCaseSensitive(o, "on");
+    const cJSON *pv = cJSON_GetObjectItemCaseSensitive(o, "pv");
+    if (!cJSON_IsObject(o) || !cJSON_IsArray(on) || !cJSON_IsString(pv)) {
+        cJSON_Delete(o);
+        return mm_fail(err, err_size, "not a session state");
+    }
+    mm_registry *reg = s->srv->registry;
+    size_t n = mm_registry_count(reg), used = 0;
+    if (err_size)
+        err[0] = '\0';
+    unsigned char *want = mm_xcalloc(n ? n : 1, 1);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, on)
+    {
+        mm_category *cat = cJSON_IsString(it) ? mm_registry_find(reg, it->valuestring) : NULL;
+        if (cat)
+            want[mm_registry_index(reg, cat)] = 1;
+        else
+            note(err, err_size, &used, "no category", cJSON_IsString(it) ? it->valuestring : "?");
+    }
+    for (size_t i = 0; i < n; i++) {
+        char why[300];
+        if (want[i] && mm_session_enable(s, i, why, sizeof why) < 0)
+            note(err, err_size, &used, why, mm_category_name(mm_registry_at(reg, i)));
+        else if (!want[i])
+            mm_session_disable(s, i);
+    }
+    free(want);
+    const cJSON *init = cJSON_GetObjectItemCaseSensitive(o, "init");
+    const cJSON *ll = cJSON_GetObjectItemCaseSensitive(o, "ll");
+    const cJSON *cn = cJSON_GetObjectItemCaseSensitive(o, "cn");
+    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(o, "cv");
+    const cJSON *caps = cJSON_GetObjectItemCaseSensitive(o, "caps");
+    mm_session_set_client(s, cJSON_IsString(cn) ? cn->valuestring : NULL,
+                          cJSON_IsString(cv) ? cv->valuestring : NULL);
+    pthread_mutex_lock(&s->lock);
+    snprintf(s->protocol_version, sizeof s->protocol_version, "%s", pv->valuestring);
+    if (cJSON_IsNumber(init))
+        s->initialized = init->valueint != 0;
+    if (cJSON_IsNumber(ll) && ll->valueint >= 0 && ll->valueint <= 7)
+        s->log_level = ll->valueint;
+    if (cJSON_IsNumber(caps)) {
+        s->client_elicits = (caps->valueint & 1) != 0;
+        s->client_samples = (caps->valueint & 2) != 0;
+        s->client_roots = (caps->valueint & 4) != 0;
+    }
+    pthread_mutex_unlock(&s->lock);
+    cJSON_Delete(o);
+    return used ? 1 : 0;
+}

@@ -176,6 +176,19 @@ int mm_session_client_elicits(mm_session *s);
 void mm_session_client(mm_session *s, char *name, size_t name_size, char *version,
                        size_t version_size);
 
+/* What a session's requests change, as one JSON object for a shared session store
+ * (mcp/session_shared.h): the enabled categories by name, the negotiated protocol version,
+ * whether notifications/initialized came, the log level, initialize's clientInfo and the
+ * client capabilities the server acts on. Never a token. Returns a string the caller frees.
+ * Thread-safe. Two sessions in the same state give the same text. */
+char *mm_session_state_json(mm_session *s);
+/* Makes s match a state from mm_session_state_json (another replica's): enables and disables
+ * categories to match (an unknown or absent category is skipped, named in err), sets the
+ * rest. Returns 0, 1 when something could not be applied (err says what; the rest was), or -1
+ * when text is not such a state (nothing changed). Thread-safe; loads plugins outside the
+ * session lock, as mm_session_enable does. */
+int mm_session_state_apply(mm_session *s, const char *text, char *err, size_t err_size);
+
 /* 1 if the tool is visible in this session (write tools only with write_tools). */
 int mm_session_tool_visible(const mm_session *s, const mistmcp_tool *tool);
 

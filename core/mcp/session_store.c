@@ -3,9 +3,11 @@
 
 #include "base/hash_map.h"
 #include "base/util.h"
+#include "mcp/session_shared.h"
 
 #include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,10 @@ struct mm_session_entry {
     unsigned users; /* requests holding the entry */
     int removed;    /* out of the index; destroyed by its last user */
     mm_session_entry *prev, *next;
+    /* With a shared store: the state last written to or read from Redis (under the store's
+     * lock; NULL before the first) and its version there. */
+    char *shared_state;
+    long long shared_ver;
 };
 
 /* A session that never finished its handshake is dropped sooner than an idle working one. */
@@ -51,6 +57,11 @@ struct mm_session_store {
     size_t max;
     long idle_ms;
     mm_session_limits limits;
+    /* Set once before serving (mm_session_store_share_with), NULL: memory only. */
+    mm_shared_sessions *shared;
+    mm_session_rebuild_fn rebuild;
+    void *rebuild_ctx;
+    atomic_ullong shared_errors;
 };
 
 mm_session_store *mm_session_store_create(size_t max_sessions, long idle_timeout_ms)
@@ -118,6 +129,7 @@ static void unlink_token(mm_session_store *st, mm_session_entry *e)
 
 static void entry_free(mm_session_entry *e)
 {
+    free(e->shared_state);
     mm_session_destroy(&e->session);
     explicit_bzero(e->token, strlen(e->token));
     free(e->token);
@@ -211,6 +223,43 @@ int mm_session_store_admit(mm_session_store *st, const char *token, const char *
     return why ? -1 : 0;
 }
 
+/* Puts e (its id, token and session set) into the index and its token's count, as unproven
+ * from client unless client is NULL or its token is proven (lock held). */
+static void link_entry(mm_session_store *st, mm_session_entry *e, const char *client)
+{
+    size_t token_len = first_token_len(e->token);
+    token_rec *t = mm_hash_map_get(st->tokens, e->token, token_len);
+    if (!t) {
+        t = mm_xcalloc(1, sizeof *t);
+        t->token = dup_n(e->token, token_len);
+        t->len = token_len;
+        mm_hash_map_put(st->tokens, e->token, token_len, t);
+    }
+    t->sessions++;
+    e->tok = t;
+    if (!t->proven && client) {
+        size_t client_len = strlen(client);
+        client_rec *c = mm_hash_map_get(st->clients, client, client_len);
+        if (!c) {
+            c = mm_xcalloc(1, sizeof *c);
+            c->client = mm_xstrdup(client);
+            mm_hash_map_put(st->clients, client, client_len, c);
+        }
+        c->unproven++;
+        st->unproven++;
+        e->client = c;
+    }
+    snprintf(e->session->id, sizeof e->session->id, "%s", e->id); /* the audit log's id */
+    e->session->on_token_accepted = token_accepted;
+    e->session->accepted_ctx = e;
+    mm_hash_map_put(st->ids, e->id, MM_SESSION_ID_LEN, e);
+    e->next = st->head;
+    if (st->head)
+        st->head->prev = e;
+    st->head = e;
+    st->count++;
+}
+
 mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session, const char *token,
                                        const char *client, char id[MM_SESSION_ID_LEN + 1],
                                        unsigned *refusal, char *err, size_t err_size)
@@ -231,11 +280,12 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
     e->store = st;
     e->last_used_ms = mm_now_ms();
     e->users = 1;
+    e->session = session;
     pthread_mutex_lock(&st->lock);
-    token_rec *t = mm_hash_map_get(st->tokens, token, token_len);
-    client_rec *c = mm_hash_map_get(st->clients, client, client_len);
     mm_session_entry *evicted = NULL;
-    if (refused(st, t, c, &evicted, refusal, err, err_size)) {
+    if (refused(st, mm_hash_map_get(st->tokens, token, token_len),
+                mm_hash_map_get(st->clients, client, client_len), &evicted, refusal, err,
+                err_size)) {
         pthread_mutex_unlock(&st->lock);
         if (evicted)
             entry_free(evicted);
@@ -244,37 +294,7 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
         free(e);
         return NULL;
     }
-    /* An eviction may have freed the records looked up before it. */
-    t = mm_hash_map_get(st->tokens, token, token_len);
-    c = mm_hash_map_get(st->clients, client, client_len);
-    if (!t) {
-        t = mm_xcalloc(1, sizeof *t);
-        t->token = dup_n(token, token_len);
-        t->len = token_len;
-        mm_hash_map_put(st->tokens, token, token_len, t);
-    }
-    t->sessions++;
-    e->tok = t;
-    if (!t->proven) {
-        if (!c) {
-            c = mm_xcalloc(1, sizeof *c);
-            c->client = mm_xstrdup(client);
-            mm_hash_map_put(st->clients, client, client_len, c);
-        }
-        c->unproven++;
-        st->unproven++;
-        e->client = c;
-    }
-    e->session = session;
-    snprintf(session->id, sizeof session->id, "%s", e->id); /* the audit log's session id */
-    session->on_token_accepted = token_accepted;
-    session->accepted_ctx = e;
-    mm_hash_map_put(st->ids, e->id, MM_SESSION_ID_LEN, e);
-    e->next = st->head;
-    if (st->head)
-        st->head->prev = e;
-    st->head = e;
-    st->count++;
+    link_entry(st, e, client); /* looks the records up again: an eviction may have freed them */
     pthread_mutex_unlock(&st->lock);
     if (evicted)
         entry_free(evicted);
@@ -297,13 +317,15 @@ static long idle_limit(const mm_session_store *st, const mm_session_entry *e)
     return limit;
 }
 
-mm_session_entry *mm_session_store_get(mm_session_store *st, const char *id, const char *token,
-                                       mm_lookup *outcome)
+static mm_session_entry *get_local(mm_session_store *st, const char *id, const char *token,
+                                   mm_lookup *outcome)
 {
     pthread_mutex_lock(&st->lock);
     mm_session_entry *e = find(st, id);
     long long now = mm_now_ms();
-    if (!e || (e->users == 0 && now - e->last_used_ms > idle_limit(st, e))) {
+    /* With a shared store, Redis says when a session expired (another replica may have kept
+     * it alive): this copy's idleness says nothing. */
+    if (!e || (!st->shared && e->users == 0 && now - e->last_used_ms > idle_limit(st, e))) {
         /* An expired session answers as unknown even before the sweep removes it. */
         *outcome = MM_LOOKUP_UNKNOWN;
         e = NULL;
@@ -319,8 +341,185 @@ mm_session_entry *mm_session_store_get(mm_session_store *st, const char *id, con
     return e;
 }
 
+static int unlink_entry(mm_session_store *st, mm_session_entry *e);
+
+/* Removes e from this replica (another one ended it, or it expired in Redis) and gives back
+ * the caller's use reference. */
+static void drop_copy(mm_session_store *st, mm_session_entry *e)
+{
+    pthread_mutex_lock(&st->lock);
+    if (!e->removed)
+        unlink_entry(st, e);
+    int last = --e->users == 0;
+    pthread_mutex_unlock(&st->lock);
+    if (last)
+        entry_free(e);
+}
+
+static void shared_failed(mm_session_store *st, const char *what, const char *err)
+{
+    unsigned long long n = atomic_fetch_add(&st->shared_errors, 1);
+    if (n < 10 || n % 1000 == 0) /* the first few, then one in a thousand */
+        fprintf(stderr, "mistmcp: session store: %s: %s\n", what, err);
+}
+
+/* Makes this replica's copy of a shared session current: refreshes its expiry in Redis and,
+ * if another replica changed it, applies that. Returns e, or NULL (the reference given back)
+ * when the session is gone from Redis. */
+static mm_session_entry *sync_in(mm_session_store *st, mm_session_entry *e, mm_lookup *outcome)
+{
+    char err[300];
+    long long ver = 0;
+    mm_shared_result r = mm_shared_touch(st->shared, e->id, &ver, err, sizeof err);
+    if (r == MM_SHARED_GONE) {
+        drop_copy(st, e);
+        *outcome = MM_LOOKUP_UNKNOWN;
+        return NULL;
+    }
+    if (r == MM_SHARED_DOWN) { /* this replica's copy serves meanwhile */
+        shared_failed(st, "cannot refresh a session", err);
+        return e;
+    }
+    pthread_mutex_lock(&st->lock);
+    int behind = ver != e->shared_ver;
+    pthread_mutex_unlock(&st->lock);
+    if (!behind)
+        return e;
+    char *state = NULL;
+    r = mm_shared_state(st->shared, e->id, &state, &ver, err, sizeof err);
+    if (r == MM_SHARED_GONE) {
+        drop_copy(st, e);
+        *outcome = MM_LOOKUP_UNKNOWN;
+        return NULL;
+    }
+    if (r == MM_SHARED_OK && state) {
+        if (mm_session_state_apply(e->session, state, err, sizeof err) != 0)
+            shared_failed(st, "a session's state could not all be applied here", err);
+        char *mine = mm_session_state_json(e->session);
+        pthread_mutex_lock(&st->lock);
+        free(e->shared_state);
+        e->shared_state = mine;
+        e->shared_ver = ver;
+        pthread_mutex_unlock(&st->lock);
+    } else if (r == MM_SHARED_DOWN) {
+        shared_failed(st, "cannot read a session's state", err);
+    }
+    free(state);
+    return e;
+}
+
+/* A session another replica made: built here from its record in Redis. */
+static mm_session_entry *adopt(mm_session_store *st, const char *id, const char *token,
+                               mm_lookup *outcome)
+{
+    *outcome = MM_LOOKUP_UNKNOWN;
+    if (strnlen(id, MM_SESSION_ID_LEN + 1) != MM_SESSION_ID_LEN ||
+        strspn(id, "0123456789abcdef") != MM_SESSION_ID_LEN)
+        return NULL; /* not an id this server makes: not worth a round trip */
+    char err[300];
+    mm_shared_origin origin;
+    char *state = NULL;
+    long long ver = 0;
+    mm_shared_result r =
+        mm_shared_load(st->shared, id, token ? token : "", &origin, &state, &ver, err, sizeof err);
+    if (r == MM_SHARED_FORBIDDEN)
+        *outcome = MM_LOOKUP_FORBIDDEN;
+    if (r == MM_SHARED_DOWN)
+        shared_failed(st, "cannot read a session", err);
+    if (r != MM_SHARED_OK)
+        return NULL;
+    mm_session *s = st->rebuild(st->rebuild_ctx, &origin, token ? token : "", err, sizeof err);
+    mm_shared_origin_free(&origin);
+    if (!s) {
+        shared_failed(st, "cannot build a session another replica made", err);
+        free(state);
+        return NULL;
+    }
+    if (state && mm_session_state_apply(s, state, err, sizeof err) != 0)
+        shared_failed(st, "a session's state could not all be applied here", err);
+    free(state);
+    mm_session_entry *e = mm_xcalloc(1, sizeof *e);
+    e->token = mm_xstrdup(token ? token : "");
+    memcpy(e->id, id, MM_SESSION_ID_LEN);
+    e->store = st;
+    e->last_used_ms = mm_now_ms();
+    e->users = 1;
+    e->session = s;
+    e->shared_state = mm_session_state_json(s);
+    e->shared_ver = ver;
+    pthread_mutex_lock(&st->lock);
+    mm_session_entry *other = find(st, id);
+    if (other) { /* another request of this session adopted it meanwhile: that copy serves */
+        other->users++;
+        other->last_used_ms = e->last_used_ms;
+        pthread_mutex_unlock(&st->lock);
+        entry_free(e);
+        *outcome = MM_LOOKUP_OK;
+        return other;
+    }
+    link_entry(st, e, NULL); /* made and admitted elsewhere: no unproven budget here */
+    pthread_mutex_unlock(&st->lock);
+    *outcome = MM_LOOKUP_OK;
+    return e;
+}
+
+mm_session_entry *mm_session_store_get(mm_session_store *st, const char *id, const char *token,
+                                       mm_lookup *outcome)
+{
+    mm_session_entry *e = get_local(st, id, token, outcome);
+    if (!st->shared)
+        return e;
+    if (e)
+        return sync_in(st, e, outcome);
+    if (*outcome == MM_LOOKUP_UNKNOWN)
+        return adopt(st, id, token, outcome);
+    return NULL;
+}
+
+/* Writes what the request changed in a shared session to Redis (one round trip, only when
+ * something changed). */
+static void sync_out(mm_session_store *st, mm_session_entry *e)
+{
+    pthread_mutex_lock(&st->lock);
+    int removed = e->removed;
+    pthread_mutex_unlock(&st->lock);
+    if (removed)
+        return;
+    char *now = mm_session_state_json(e->session);
+    pthread_mutex_lock(&st->lock);
+    int same = e->shared_state && strcmp(e->shared_state, now) == 0;
+    pthread_mutex_unlock(&st->lock);
+    if (same) {
+        free(now);
+        return;
+    }
+    char err[300];
+    long long ver = 0;
+    mm_shared_result r = mm_shared_update(st->shared, e->id, now, &ver, err, sizeof err);
+    if (r == MM_SHARED_OK) {
+        pthread_mutex_lock(&st->lock);
+        free(e->shared_state);
+        e->shared_state = now;
+        e->shared_ver = ver;
+        pthread_mutex_unlock(&st->lock);
+        return;
+    }
+    free(now);
+    if (r == MM_SHARED_DOWN) /* written with the next request's answer */
+        shared_failed(st, "cannot store a session's change", err);
+    else { /* gone from Redis meanwhile: so from here too */
+        pthread_mutex_lock(&st->lock);
+        int free_now = !e->removed && unlink_entry(st, e);
+        pthread_mutex_unlock(&st->lock);
+        if (free_now) /* cannot be: the caller holds a reference */
+            entry_free(e);
+    }
+}
+
 void mm_session_store_put(mm_session_store *st, mm_session_entry *e)
 {
+    if (st->shared)
+        sync_out(st, e);
     pthread_mutex_lock(&st->lock);
     int last = --e->users == 0 && e->removed;
     if (!last)
@@ -374,7 +573,7 @@ static int unlink_entry(mm_session_store *st, mm_session_entry *e)
     return e->users == 0;
 }
 
-mm_lookup mm_session_store_remove(mm_session_store *st, const char *id, const char *token)
+static mm_lookup remove_local(mm_session_store *st, const char *id, const char *token)
 {
     pthread_mutex_lock(&st->lock);
     mm_session_entry *e = find(st, id);
@@ -386,6 +585,20 @@ mm_lookup mm_session_store_remove(mm_session_store *st, const char *id, const ch
     if (free_now)
         entry_free(e);
     return outcome;
+}
+
+mm_lookup mm_session_store_remove(mm_session_store *st, const char *id, const char *token)
+{
+    if (!st->shared)
+        return remove_local(st, id, token);
+    char err[300];
+    mm_shared_result r = mm_shared_remove(st->shared, id, token ? token : "", err, sizeof err);
+    if (r == MM_SHARED_FORBIDDEN)
+        return MM_LOOKUP_FORBIDDEN;
+    if (r == MM_SHARED_DOWN)
+        shared_failed(st, "cannot end a session", err);
+    mm_lookup local = remove_local(st, id, token); /* other replicas' copies go on next use */
+    return r == MM_SHARED_OK ? MM_LOOKUP_OK : local;
 }
 
 size_t mm_session_store_expire(mm_session_store *st, long long now_ms)
@@ -456,4 +669,55 @@ void mm_session_store_destroy(mm_session_store **stp)
     pthread_mutex_destroy(&st->lock);
     free(st);
     *stp = NULL;
+}
+
+void mm_session_store_share_with(mm_session_store *st, mm_shared_sessions *shared,
+                                 mm_session_rebuild_fn rebuild, void *ctx)
+{
+    st->shared = shared;
+    st->rebuild = rebuild;
+    st->rebuild_ctx = ctx;
+}
+
+int mm_session_store_share(mm_session_store *st, mm_session_entry *e,
+                           const mm_shared_origin *origin, char *err, size_t err_size)
+{
+    if (!st->shared)
+        return 0;
+    char *state = mm_session_state_json(e->session);
+    if (mm_shared_create(st->shared, e->id, e->token, origin, state, err, err_size) !=
+        MM_SHARED_OK) {
+        free(state);
+        shared_failed(st, "cannot store a new session", err);
+        pthread_mutex_lock(&st->lock);
+        if (!e->removed)
+            unlink_entry(st, e); /* the caller's reference frees it */
+        pthread_mutex_unlock(&st->lock);
+        return -1;
+    }
+    pthread_mutex_lock(&st->lock);
+    e->shared_state = state;
+    e->shared_ver = 1;
+    pthread_mutex_unlock(&st->lock);
+    return 0;
+}
+
+mm_session_entry *mm_session_store_peek(mm_session_store *st, const char *id)
+{
+    pthread_mutex_lock(&st->lock);
+    mm_session_entry *e = find(st, id);
+    if (e)
+        e->users++;
+    pthread_mutex_unlock(&st->lock);
+    return e;
+}
+
+const char *mm_session_entry_id(const mm_session_entry *e)
+{
+    return e->id;
+}
+
+unsigned long long mm_session_store_shared_errors(mm_session_store *st)
+{
+    return atomic_load(&st->shared_errors);
 }

@@ -25,6 +25,7 @@
 #define MISTMCP_CORE_MCP_SESSION_STORE_H
 
 #include "mcp/session.h"
+#include "mcp/session_shared.h"
 
 #include <stddef.h>
 
@@ -98,6 +99,35 @@ mm_lookup mm_session_store_remove(mm_session_store *store, const char *id, const
 /* Removes sessions idle for longer than the timeout at now_ms (CLOCK_MONOTONIC ms).
  * Returns how many were removed. */
 size_t mm_session_store_expire(mm_session_store *store, long long now_ms);
+
+/* ---- Sessions shared by replicas (--session-store redis://..., mcp/session_shared.h) ----
+ * With a shared store, this store holds this replica's copies: a lookup that misses here
+ * reads the session from Redis and builds it with rebuild (checking the token's binding
+ * there: 403 for another token's), a lookup that hits refreshes the session's expiry in Redis
+ * and applies what another replica changed (one round trip), mm_session_store_put writes
+ * what the request changed (a round trip only when something did), mm_session_store_remove
+ * ends it in Redis too. A session Redis no longer has is unknown (404) here too. When Redis
+ * does not answer, copies held here go on serving, and lookups of others are unknown. */
+
+/* Builds the session origin describes, for a request presenting token: the transport's
+ * session builder. Returns the session, or NULL with err. */
+typedef mm_session *(*mm_session_rebuild_fn)(void *ctx, const mm_shared_origin *origin,
+                                             const char *token, char *err, size_t err_size);
+/* Call before the store is shared; shared (borrowed) outlives the store. */
+void mm_session_store_share_with(mm_session_store *store, mm_shared_sessions *shared,
+                                 mm_session_rebuild_fn rebuild, void *ctx);
+/* Stores entry's new session in Redis, as origin made it (a no-op without a shared store).
+ * Returns 0, or -1 with err when Redis did not take it: then the entry is removed (the
+ * caller's reference frees it) and the caller answers 503. */
+int mm_session_store_share(mm_session_store *store, mm_session_entry *entry,
+                           const mm_shared_origin *origin, char *err, size_t err_size);
+/* This replica's copy of session id, with a use reference, whatever its token (for
+ * delivering a published notification), or NULL. */
+mm_session_entry *mm_session_store_peek(mm_session_store *store, const char *id);
+/* The entry's session id (32 hex digits), valid for the entry's life. */
+const char *mm_session_entry_id(const mm_session_entry *entry);
+/* Redis operations of this store that failed since the start. */
+unsigned long long mm_session_store_shared_errors(mm_session_store *store);
 
 size_t mm_session_store_count(mm_session_store *store);
 /* Sessions whose token Mist has not accepted yet. */

@@ -265,6 +265,19 @@ mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_h
                                   const char *token, int modern, const cJSON *id,
                                   enum MHD_Result *answered);
 
+/* How choice made a session, for a shared session store (the caller frees *out with
+ * mm_shared_origin_free; the demo token is the caller's to add). */
+void mm_http_session_origin(const mm_http_choice *choice, mm_shared_origin *out);
+/* The session another replica made, built again here from its origin (an
+ * mm_session_rebuild_fn; ctx is the mm_http_ctx). */
+mm_session *mm_http_session_rebuild(void *ctx, const mm_shared_origin *origin, const char *token,
+                                    char *err, size_t err_size);
+/* The outbox a legacy session's GET stream reads. */
+struct mm_outbox *mm_http_session_outbox(mm_session *s);
+/* A message published for session id (an mm_shared_message_fn; ctx is the mm_http_ctx): into
+ * the outbox of this replica's copy, if it has one. */
+void mm_http_session_published(void *ctx, const char *id, const char *line);
+
 /* ---- modern requests (http_stateless.c) ---- */
 
 /* Frees h->modern_pins (shutdown, once no request runs). */

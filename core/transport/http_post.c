@@ -159,16 +159,33 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
         *answered = refuse_session(h, c, id, refusal, why);
         return NULL;
     }
+    mm_shared_origin origin = {0};
+    if (h->srv->shared_sessions)
+        mm_http_session_origin(&choice, &origin);
     mm_session *s = mm_http_session_build(h, c, &choice, token, 0, id, answered);
-    if (!s)
+    if (!s) {
+        mm_shared_origin_free(&origin);
         return NULL;
+    }
+    if (h->srv->cfg->demo && !*token) /* the demo world it was given: the same on every replica */
+        origin.demo_token = mm_xstrdup(mm_session_token(s));
     char err[512];
     mm_session_entry *e =
         mm_session_store_add(h->store, s, token, client, sid, &refusal, err, sizeof err);
     if (!e) { /* another request took the room meanwhile */
         mm_session_destroy(&s);
+        mm_shared_origin_free(&origin);
         *answered = refuse_session(h, c, id, refusal, err);
+        return NULL;
     }
+    if (mm_session_store_share(h->store, e, &origin, err, sizeof err) != 0) {
+        char why[700];
+        snprintf(why, sizeof why, "the session store is unavailable, no session was made: %s", err);
+        mm_session_store_put(h->store, e); /* removed: this frees it */
+        e = NULL;
+        *answered = refuse_session(h, c, id, 503, why);
+    }
+    mm_shared_origin_free(&origin);
     return e;
 }
 

@@ -159,7 +159,7 @@ static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c, mm_http
                                  out == MM_LOOKUP_FORBIDDEN
                                      ? "this session belongs to another token"
                                      : "unknown or expired session");
-    mm_outbox *o = mm_session_entry_session(e)->send_ctx;
+    mm_outbox *o = mm_http_session_outbox(mm_session_entry_session(e));
     event_stream *es = mm_xcalloc(1, sizeof *es);
     es->h = h;
     es->k = k;
@@ -649,6 +649,14 @@ static void ctx_init(http_ctx *h, const mm_server *srv, const mm_mhd_api *mhd)
                                 .unproven_idle_ms =
                                     cfg->session_idle_ms < 300000 ? cfg->session_idle_ms : 300000};
     mm_session_store_set_limits(h->store, &limits);
+    if (srv->shared_sessions) { /* replicas share sessions through Redis */
+        mm_session_store_share_with(h->store, srv->shared_sessions, mm_http_session_rebuild, h);
+        char err[300];
+        if (mm_shared_listen(srv->shared_sessions, mm_http_session_published, h, err, sizeof err) !=
+            0)
+            fprintf(stderr, "mistmcp: session store: notifications stay on this replica: %s\n",
+                    err);
+    }
     /* A fixed threshold: blocks past 256 KiB (large bodies and answers) are mapped and go back
      * to the system when freed; glibc's default threshold grows with the largest block freed,
      * and one 4 MiB body would keep every later one in the heap. */
@@ -683,6 +691,8 @@ static void ctx_shutdown(http_ctx *h, struct MHD_Daemon *const *d, size_t n)
             h->mhd->stop_daemon(d[i]);
     }
     mm_work_pool_destroy(&h->workers);
+    if (h->srv->shared_sessions) /* before the store it delivers into goes */
+        mm_shared_unlisten(h->srv->shared_sessions);
     mm_hash_map_destroy(&h->lanes); /* empty: every call ended */
     pthread_mutex_destroy(&h->lanes_lock);
     mm_session_store_destroy(&h->store);

@@ -8,6 +8,8 @@
 #include "registry/registry.h"
 #include "transport/outbox.h"
 
+#include "mcp/session_shared.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +17,50 @@
 
 #define OUTBOX_MAX 256
 
-static void to_outbox(void *ctx, const char *line)
+/* Where a legacy session's messages go (its send_ctx): its outbox, which the GET stream reads,
+ * or, with a shared session store, Redis, whose subscriber hands them to the outbox of every
+ * replica's copy of the session (mm_http_session_published): the replica holding the GET
+ * stream delivers them. */
+typedef struct http_box {
+    mm_outbox *outbox;
+    mm_shared_sessions *shared; /* NULL: memory store */
+    mm_session *session;        /* set once built; its id once the store took it */
+} http_box;
+
+static void to_box(void *ctx, const char *line)
 {
-    mm_outbox_push(ctx, line);
+    http_box *b = ctx;
+    if (b->shared && b->session && b->session->id[0]) {
+        char err[300];
+        if (mm_shared_publish(b->shared, b->session->id, line, err, sizeof err) == 0)
+            return;
+        fprintf(stderr, "mistmcp: session store: a notification stays on this replica: %s\n", err);
+    }
+    mm_outbox_push(b->outbox, line);
 }
 
-static void free_outbox(void *ctx)
+static void free_box(void *ctx)
 {
-    mm_outbox *o = ctx;
-    mm_outbox_destroy(&o);
+    http_box *b = ctx;
+    mm_outbox_destroy(&b->outbox);
+    free(b);
+}
+
+mm_outbox *mm_http_session_outbox(mm_session *s)
+{
+    return ((http_box *)s->send_ctx)->outbox;
+}
+
+void mm_http_session_published(void *ctx, const char *id, const char *line)
+{
+    mm_http_ctx *h = ctx;
+    mm_session_entry *e = mm_session_store_peek(h->store, id);
+    if (!e)
+        return; /* no copy here */
+    mm_session *s = mm_session_entry_session(e);
+    if (!s->modern)
+        mm_outbox_push(mm_http_session_outbox(s), line);
+    mm_session_store_put(h->store, e);
 }
 
 /* A modern session sends nothing that no request asked for: a request's notifications go
@@ -89,33 +126,33 @@ void mm_http_choice_free(mm_http_choice *choice)
     mm_strlist_free(&choice->cats);
 }
 
-mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_http_choice *ch,
-                                  const char *token, int modern, const cJSON *id,
-                                  enum MHD_Result *answered)
+/* The session of choice (freed here) for token: NULL with *status and msg when it cannot be
+ * made. demo_token: the demo world's token of a session without one that another replica made,
+ * or NULL. */
+static mm_session *make(mm_http_ctx *h, mm_http_choice *ch, const char *token, int modern,
+                        const char *demo_token_given, unsigned *status, char *msg, size_t size)
 {
     const mm_config *cfg = h->srv->cfg;
-    char msg[1200];
+    *status = MHD_HTTP_BAD_REQUEST;
     for (size_t i = 0; i < ch->cats.count; i++) {
         const mm_category *cat = mm_registry_find(h->srv->registry, ch->cats.items[i]);
         if (!cat)
-            unknown_category(h->srv->registry, ch->cats.items[i], msg, sizeof msg);
+            unknown_category(h->srv->registry, ch->cats.items[i], msg, size);
         else if (!mm_category_present(cat))
-            snprintf(msg, sizeof msg,
+            snprintf(msg, size,
                      "category '%s' in categories has no plugin on this server (no %s.so in its "
                      "plugin directories)",
                      ch->cats.items[i], ch->cats.items[i]);
         else if (!cfg->enable_write_tools && mm_category_write_only(cat))
-            snprintf(msg, sizeof msg,
+            snprintf(msg, size,
                      "category '%s' in categories has only write tools, and this server is "
                      "read-only; an operator allows them by starting it with " MM_WRITE_TOOLS_HINT,
                      ch->cats.items[i]);
         else
             continue;
         mm_http_choice_free(ch);
-        *answered = mm_http_rpc_error(h, c, MHD_HTTP_BAD_REQUEST, id, MM_INVALID_PARAMS, msg);
         return NULL;
     }
-    char err[512];
     /* A demo session without a token of its own gets one, so that it has a demo world of its
      * own (the demo cloud keeps one per token); the session stays bound to "no token". Modern
      * requests without a token share one world: a random one per request would forget each
@@ -124,12 +161,14 @@ mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_h
     const char *mist_token = token;
     if (cfg->demo && !*token && modern) {
         mist_token = "demo-stateless";
+    } else if (cfg->demo && !*token && demo_token_given) {
+        mist_token = demo_token_given;
     } else if (cfg->demo && !*token) {
         unsigned char r[12];
         if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
             mm_http_choice_free(ch);
-            *answered = mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
-                                          MM_INTERNAL_ERROR, "the OS random generator failed");
+            *status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+            snprintf(msg, size, "the OS random generator failed");
             return NULL;
         }
         snprintf(demo_token, sizeof demo_token, "demo-session-");
@@ -137,20 +176,27 @@ mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_h
             snprintf(demo_token + 13 + 2 * i, sizeof demo_token - 13 - 2 * i, "%02x", r[i]);
         mist_token = demo_token;
     }
-    mm_outbox *outbox = modern ? NULL : mm_outbox_create(OUTBOX_MAX);
-    mm_session *s = mm_session_create(h->srv, ch->mode, (const char *const *)ch->cats.items,
-                                      ch->cats.count, mist_token, cfg->org_id,
-                                      modern ? drop : to_outbox, outbox, err, sizeof err);
+    http_box *box = NULL;
+    if (!modern) {
+        box = mm_xcalloc(1, sizeof *box);
+        box->outbox = mm_outbox_create(OUTBOX_MAX);
+        box->shared = h->srv->shared_sessions;
+    }
+    mm_session *s =
+        mm_session_create(h->srv, ch->mode, (const char *const *)ch->cats.items, ch->cats.count,
+                          mist_token, cfg->org_id, modern ? drop : to_box, box, msg, size);
     mm_http_choice_free(ch);
     if (!s) {
-        mm_outbox_destroy(&outbox);
-        *answered =
-            mm_http_rpc_error(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, MM_INTERNAL_ERROR, err);
+        if (box)
+            free_box(box);
+        *status = MHD_HTTP_INTERNAL_SERVER_ERROR;
         return NULL;
     }
     s->modern = modern;
-    if (outbox)
-        s->on_destroy = free_outbox;
+    if (box) {
+        box->session = s;
+        s->on_destroy = free_box;
+    }
     char base[300];
     snprintf(base, sizeof base, cfg->api_base_url ? "%s" : "https://%s",
              cfg->api_base_url ? cfg->api_base_url : ch->cloud);
@@ -161,4 +207,52 @@ mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_h
                           .user_agent = "mistmcp/" MISTMCP_VERSION};
     s->mist = mm_mist_client_create(&mo);
     return s;
+}
+
+mm_session *mm_http_session_build(mm_http_ctx *h, struct MHD_Connection *c, mm_http_choice *ch,
+                                  const char *token, int modern, const cJSON *id,
+                                  enum MHD_Result *answered)
+{
+    char msg[1200];
+    unsigned status;
+    mm_session *s = make(h, ch, token, modern, NULL, &status, msg, sizeof msg);
+    if (!s)
+        *answered = mm_http_rpc_error(
+            h, c, status, id,
+            status == MHD_HTTP_BAD_REQUEST ? MM_INVALID_PARAMS : MM_INTERNAL_ERROR, msg);
+    return s;
+}
+
+void mm_http_session_origin(const mm_http_choice *ch, mm_shared_origin *out)
+{
+    mm_buf cats = {0};
+    for (size_t i = 0; i < ch->cats.count; i++) {
+        if (i)
+            mm_buf_put(&cats, ",", 1);
+        mm_buf_put(&cats, ch->cats.items[i], strlen(ch->cats.items[i]));
+    }
+    mm_buf_put(&cats, "", 1); /* the NUL */
+    *out = (mm_shared_origin){.cloud = mm_xstrdup(ch->cloud),
+                              .mode = mm_xstrdup(mm_mode_name(ch->mode)),
+                              .categories = cats.data};
+}
+
+mm_session *mm_http_session_rebuild(void *ctx, const mm_shared_origin *o, const char *token,
+                                    char *err, size_t err_size)
+{
+    mm_http_ctx *h = ctx;
+    const mm_config *cfg = h->srv->cfg;
+    mm_http_choice ch = {.cloud = o->cloud && *o->cloud ? o->cloud : cfg->cloud};
+    /* The same checks as the initialize that made it, against this replica's settings. */
+    if (!mm_config_cloud_allowed(cfg, ch.cloud)) {
+        mm_fail(err, err_size, "cloud '%.100s' is not allowed on this replica", ch.cloud);
+        return NULL;
+    }
+    if (mm_config_session_choice(o->mode, o->categories && *o->categories ? o->categories : NULL,
+                                 cfg->mode, &ch.mode, &ch.cats, err, err_size) != 0) {
+        mm_http_choice_free(&ch);
+        return NULL;
+    }
+    unsigned status;
+    return make(h, &ch, token, 0, o->demo_token, &status, err, err_size);
 }

@@ -1,0 +1,93 @@
+/*
+ * HTTP sessions shared by replicas through Redis (--session-store redis://...): what any
+ * replica needs to serve any request of a session another one created.
+ *
+ * One Redis hash per session, "mistmcp:s:<id>", whose expiry is Redis's own (PEXPIRE to the
+ * idle timeout, refreshed on each use):
+ *   tb     HMAC-SHA-256 of the token under the replicas' shared key (--session-secret-file),
+ *          hex: binds the session to its token without storing it
+ *   cloud, mode, cats, dt
+ *          how the session was made (its initialize's cloud, mode and categories, the demo
+ *          token a session without one was given): a replica builds it again from these
+ *   st     what its requests changed since (mm_session_state_json: enabled categories,
+ *          protocol version, initialized, log level, client info and capabilities)
+ *   ver    a counter raised with each change of st: a replica holding a copy compares it on
+ *          each request (one pipelined round trip with the expiry refresh) and applies st when
+ *          another replica changed it
+ * Notifications that go on a session's GET stream are published on "mistmcp:n:<id>"; every
+ * replica subscribes to "mistmcp:n:*" and hands a message to its copy of the session, if it
+ * has one (the replica holding the client's GET stream delivers it).
+ *
+ * Ownership: the shared sessions borrow the Redis client (the server owns it) and own their
+ * key. Thread-safety: every function may be called from any thread.
+ */
+#ifndef MISTMCP_CORE_MCP_SESSION_SHARED_H
+#define MISTMCP_CORE_MCP_SESSION_SHARED_H
+
+#include "base/redis.h"
+#include "base/sha256.h"
+
+#include <stddef.h>
+
+typedef struct mm_shared_sessions mm_shared_sessions;
+
+typedef enum mm_shared_result {
+    MM_SHARED_OK = 0,
+    MM_SHARED_GONE,      /* no such session (expired, deleted, or Redis lost it) */
+    MM_SHARED_FORBIDDEN, /* the session exists but another token made it */
+    MM_SHARED_DOWN       /* Redis did not answer (err says why) */
+} mm_shared_result;
+
+/* How a session was made, as its initialize chose. Strings owned by the origin
+ * (mm_shared_origin_free); categories is a comma list ("" for none); demo_token may be NULL. */
+typedef struct mm_shared_origin {
+    char *cloud, *mode, *categories, *demo_token;
+} mm_shared_origin;
+void mm_shared_origin_free(mm_shared_origin *o);
+
+/* key: the SHA-256 of the replicas' shared secret file. idle_ms: the sessions' idle timeout
+ * (their TTL in Redis). */
+mm_shared_sessions *mm_shared_sessions_create(mm_redis *redis,
+                                              const unsigned char key[MM_SHA256_LEN], long idle_ms);
+void mm_shared_sessions_destroy(mm_shared_sessions **ss);
+mm_redis *mm_shared_sessions_redis(mm_shared_sessions *ss);
+
+/* Stores a new session (one round trip: HSET and PEXPIRE). MM_SHARED_OK or MM_SHARED_DOWN. */
+mm_shared_result mm_shared_create(mm_shared_sessions *ss, const char *id, const char *token,
+                                  const mm_shared_origin *origin, const char *state, char *err,
+                                  size_t err_size);
+/* A request of a session this replica holds: refreshes its expiry and reads its version (one
+ * pipelined round trip). MM_SHARED_OK with *version, MM_SHARED_GONE, or MM_SHARED_DOWN. */
+mm_shared_result mm_shared_touch(mm_shared_sessions *ss, const char *id, long long *version,
+                                 char *err, size_t err_size);
+/* Reads a session this replica does not hold, for a request presenting token (one round trip,
+ * which refreshes its expiry too). MM_SHARED_OK with *origin, *state (the caller frees) and
+ * *version; MM_SHARED_FORBIDDEN, MM_SHARED_GONE or MM_SHARED_DOWN with nothing stored. */
+mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const char *token,
+                                mm_shared_origin *origin, char **state, long long *version,
+                                char *err, size_t err_size);
+/* Just the state and version (a copy this replica holds fell behind). */
+mm_shared_result mm_shared_state(mm_shared_sessions *ss, const char *id, char **state,
+                                 long long *version, char *err, size_t err_size);
+/* Stores a session's new state if the session still exists (one atomic step), and raises its
+ * version: MM_SHARED_OK with the new *version, MM_SHARED_GONE, or MM_SHARED_DOWN. */
+mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const char *state,
+                                  long long *version, char *err, size_t err_size);
+/* Ends a session (DELETE) if token made it: MM_SHARED_OK, MM_SHARED_FORBIDDEN, MM_SHARED_GONE
+ * or MM_SHARED_DOWN. */
+mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const char *token,
+                                  char *err, size_t err_size);
+
+/* Publishes a JSON-RPC message for the session's GET stream. 0, or -1 with err. */
+int mm_shared_publish(mm_shared_sessions *ss, const char *id, const char *line, char *err,
+                      size_t err_size);
+/* Called on the subscriber thread with each message published for a session (id is 32 hex
+ * digits, line NUL-terminated). */
+typedef void (*mm_shared_message_fn)(void *ctx, const char *id, const char *line);
+/* Starts receiving every session's published messages. 0, or -1 with err. */
+int mm_shared_listen(mm_shared_sessions *ss, mm_shared_message_fn fn, void *ctx, char *err,
+                     size_t err_size);
+/* Stops receiving them: no callback runs once it returns. */
+void mm_shared_unlisten(mm_shared_sessions *ss);
+
+#endif
