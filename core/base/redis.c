@@ -78,7 +78,7 @@ struct mm_redis {
     long backoff_ms;
     char last_error[200];
     atomic_int up;
-    atomic_ullong commands, errors, reconnects, round_trip_us;
+    atomic_ullong commands, errors, reconnects, round_trips, round_trip_us;
     /* The subscriber. */
     pthread_t sub_thread;
     int sub_started;
@@ -441,6 +441,7 @@ int mm_redis_run(mm_redis *r, size_t n, const mm_redis_cmd *cmds, mm_redis_reply
         replies[got] = rep;
     }
     atomic_fetch_add(&r->round_trip_us, (unsigned long long)(now_us() - t0));
+    atomic_fetch_add(&r->round_trips, 1);
     pthread_mutex_unlock(&k->lock);
     note_success(r);
     return 0;
@@ -469,6 +470,7 @@ void mm_redis_stats_get(mm_redis *r, mm_redis_stats *out)
     out->commands = atomic_load(&r->commands);
     out->errors = atomic_load(&r->errors);
     out->reconnects = atomic_load(&r->reconnects);
+    out->round_trips = atomic_load(&r->round_trips);
     out->round_trip_us = atomic_load(&r->round_trip_us);
 }
 

@@ -84,13 +84,13 @@ int mm_redis_run(mm_redis *r, size_t n, const mm_redis_cmd *cmds, mm_redis_reply
                  char *err, size_t err_size);
 void mm_redis_reply_free(mm_redis_reply *reply);
 
-/* Whether the last command or connect succeeded (1) or failed (0), and the number of failed
- * commands and the total of command round-trip times (microseconds) since the start, for
- * /healthz and /metrics. */
+/* Since the start: whether the last round trip or connect succeeded (up: 1) or failed (0);
+ * commands sent, commands that got no reply, connections made, round trips that got their
+ * replies and their total time (microseconds). For /healthz and /metrics. */
 typedef struct mm_redis_stats {
     int up;
     unsigned long long commands, errors, reconnects;
-    unsigned long long round_trip_us;
+    unsigned long long round_trips, round_trip_us;
 } mm_redis_stats;
 void mm_redis_stats_get(mm_redis *r, mm_redis_stats *out);
 /* "host:port" or the socket path. Valid for r's life. */

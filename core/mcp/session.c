@@ -413,20 +413,21 @@ char *mm_session_state_json(mm_session *s)
     mm_registry *reg = s->srv->registry;
     cJSON *o = cJSON_CreateObject();
     cJSON *on = cJSON_AddArrayToObject(o, "on");
+    /* The rest as a short array: a shared store keeps it in a field of at most 64 bytes for
+     * the usual client names (Redis's compact hash encoding; mcp/session_shared.c). */
+    cJSON *st = cJSON_AddArrayToObject(o, "st");
     pthread_mutex_lock(&s->lock);
     for (size_t i = 0; i < mm_registry_count(reg); i++)
         if (s->enabled[i])
             cJSON_AddItemToArray(on, cJSON_CreateString(mm_category_name(mm_registry_at(reg, i))));
-    cJSON_AddStringToObject(o, "pv", s->protocol_version);
-    cJSON_AddNumberToObject(o, "init", s->initialized);
-    cJSON_AddNumberToObject(o, "ll", s->log_level);
-    if (s->client_name)
-        cJSON_AddStringToObject(o, "cn", s->client_name);
-    if (s->client_version)
-        cJSON_AddStringToObject(o, "cv", s->client_version);
-    cJSON_AddNumberToObject(o, "caps",
-                            (s->client_elicits ? 1 : 0) | (s->client_samples ? 2 : 0) |
-                                (s->client_roots ? 4 : 0));
+    cJSON_AddItemToArray(st, cJSON_CreateString(s->protocol_version));
+    cJSON_AddItemToArray(st, cJSON_CreateNumber(s->initialized));
+    cJSON_AddItemToArray(st, cJSON_CreateNumber(s->log_level));
+    cJSON_AddItemToArray(st, cJSON_CreateNumber((s->client_elicits ? 1 : 0) |
+                                                (s->client_samples ? 2 : 0) |
+                                                (s->client_roots ? 4 : 0)));
+    cJSON_AddItemToArray(st, cJSON_CreateString(s->client_name ? s->client_name : ""));
+    cJSON_AddItemToArray(st, cJSON_CreateString(s->client_version ? s->client_version : ""));
     pthread_mutex_unlock(&s->lock);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -446,8 +447,13 @@ int mm_session_state_apply(mm_session *s, const char *text, char *err, size_t er
 {
     cJSON *o = cJSON_Parse(text);
     const cJSON *on = cJSON_GetObjectItemCaseSensitive(o, "on");
-    const cJSON *pv = cJSON_GetObjectItemCaseSensitive(o, "pv");
-    if (!cJSON_IsObject(o) || !cJSON_IsArray(on) || !cJSON_IsString(pv)) {
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "st");
+    const cJSON *pv = cJSON_GetArrayItem(st, 0), *init = cJSON_GetArrayItem(st, 1),
+                *ll = cJSON_GetArrayItem(st, 2), *caps = cJSON_GetArrayItem(st, 3),
+                *cn = cJSON_GetArrayItem(st, 4), *cv = cJSON_GetArrayItem(st, 5);
+    if (!cJSON_IsObject(o) || !cJSON_IsArray(on) || !cJSON_IsArray(st) || !cJSON_IsString(pv) ||
+        !cJSON_IsNumber(init) || !cJSON_IsNumber(ll) || !cJSON_IsNumber(caps) ||
+        !cJSON_IsString(cn) || !cJSON_IsString(cv)) {
         cJSON_Delete(o);
         return mm_fail(err, err_size, "not a session state");
     }
@@ -473,24 +479,16 @@ int mm_session_state_apply(mm_session *s, const char *text, char *err, size_t er
             mm_session_disable(s, i);
     }
     free(want);
-    const cJSON *init = cJSON_GetObjectItemCaseSensitive(o, "init");
-    const cJSON *ll = cJSON_GetObjectItemCaseSensitive(o, "ll");
-    const cJSON *cn = cJSON_GetObjectItemCaseSensitive(o, "cn");
-    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(o, "cv");
-    const cJSON *caps = cJSON_GetObjectItemCaseSensitive(o, "caps");
-    mm_session_set_client(s, cJSON_IsString(cn) ? cn->valuestring : NULL,
-                          cJSON_IsString(cv) ? cv->valuestring : NULL);
+    mm_session_set_client(s, *cn->valuestring ? cn->valuestring : NULL,
+                          *cv->valuestring ? cv->valuestring : NULL);
     pthread_mutex_lock(&s->lock);
     snprintf(s->protocol_version, sizeof s->protocol_version, "%s", pv->valuestring);
-    if (cJSON_IsNumber(init))
-        s->initialized = init->valueint != 0;
-    if (cJSON_IsNumber(ll) && ll->valueint >= 0 && ll->valueint <= 7)
+    s->initialized = init->valueint != 0;
+    if (ll->valueint >= 0 && ll->valueint <= 7)
         s->log_level = ll->valueint;
-    if (cJSON_IsNumber(caps)) {
-        s->client_elicits = (caps->valueint & 1) != 0;
-        s->client_samples = (caps->valueint & 2) != 0;
-        s->client_roots = (caps->valueint & 4) != 0;
-    }
+    s->client_elicits = (caps->valueint & 1) != 0;
+    s->client_samples = (caps->valueint & 2) != 0;
+    s->client_roots = (caps->valueint & 4) != 0;
     pthread_mutex_unlock(&s->lock);
     cJSON_Delete(o);
     return used ? 1 : 0;

@@ -4,6 +4,8 @@
 #include "base/util.h"
 #include "mcp/session_store.h"
 
+#include <cjson/cJSON.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,9 @@ struct mm_shared_sessions {
  * expired, must not come back as a partial hash), raises ver, refreshes the expiry. */
 static const char UPDATE_LUA[] = "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end "
                                  "redis.call('HSET', KEYS[1], 'st', ARGV[1]) "
-                                 "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "
+                                 "if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 'on') "
+                                 "else redis.call('HSET', KEYS[1], 'on', ARGV[2]) end "
+                                 "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
                                  "return redis.call('HINCRBY', KEYS[1], 'ver', 1)";
 /* Deletes the session if the token's binding matches: 1 deleted, 0 no such session, -1 another
  * token's. */
@@ -71,17 +75,19 @@ static void key_of(const char *id, char out[NAME_MAX_LEN])
     snprintf(out, NAME_MAX_LEN, KEY_PREFIX "%.40s", id);
 }
 
-static void binding(const mm_shared_sessions *ss, const char *token,
-                    char out[2 * MM_SHA256_LEN + 1])
+/* The token's binding: HMAC-SHA-256 under the shared key, its first 128 bits in hex (RFC 2104
+ * section 5 allows a MAC cut to half the hash's length; 128 bits leave nothing to guess). */
+#define BINDING_HEX 32
+static void binding(const mm_shared_sessions *ss, const char *token, char out[BINDING_HEX + 1])
 {
     unsigned char mac[MM_SHA256_LEN];
     mm_hmac_sha256(ss->key, sizeof ss->key, token ? token : "", token ? strlen(token) : 0, mac);
     static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < MM_SHA256_LEN; i++) {
+    for (size_t i = 0; i < BINDING_HEX / 2; i++) {
         out[2 * i] = hex[mac[i] >> 4];
         out[2 * i + 1] = hex[mac[i] & 15];
     }
-    out[2 * MM_SHA256_LEN] = '\0';
+    out[BINDING_HEX] = '\0';
 }
 
 /* One command of NUL-terminated arguments. */
@@ -103,19 +109,91 @@ static void free_all(mm_redis_reply **r, size_t n)
         mm_redis_reply_free(r[i]);
 }
 
+/* A state (mm_session_state_json: {"on":[names],"st":[...]}) as the two fields kept in
+ * Redis: st as its JSON text, on as a comma list of names (category names have no comma).
+ * Each stays within 64 bytes for a usual session, so that Redis keeps the hash in its compact
+ * encoding (hash-max-listpack-value). Returns 0, or -1 when state is not one. */
+static int split_state(const char *state, char **st, char **on)
+{
+    cJSON *o = cJSON_Parse(state);
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "on");
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "st");
+    if (!cJSON_IsArray(a) || !cJSON_IsArray(b)) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    mm_buf list = {0};
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a)
+    {
+        if (!cJSON_IsString(it))
+            continue;
+        if (list.len)
+            mm_buf_put(&list, ",", 1);
+        mm_buf_put(&list, it->valuestring, strlen(it->valuestring));
+    }
+    mm_buf_put(&list, "", 1);
+    *on = list.data;
+    *st = cJSON_PrintUnformatted(b);
+    cJSON_Delete(o);
+    return *st ? 0 : -1;
+}
+
+/* The state again from its two fields (on may be NULL: none). NULL if st is not an array. */
+static char *join_state(const char *st, const char *on)
+{
+    cJSON *b = st ? cJSON_Parse(st) : NULL;
+    if (!cJSON_IsArray(b)) {
+        cJSON_Delete(b);
+        return NULL;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON *a = cJSON_AddArrayToObject(o, "on");
+    for (const char *p = on ? on : ""; *p;) {
+        size_t n = strcspn(p, ",");
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
+        if (n)
+            cJSON_AddItemToArray(a, cJSON_CreateString(name));
+        p += n + (p[n] == ',');
+    }
+    cJSON_AddItemToObject(o, "st", b);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
 mm_shared_result mm_shared_create(mm_shared_sessions *ss, const char *id, const char *token,
                                   const mm_shared_origin *o, const char *state, char *err,
                                   size_t err_size)
 {
-    char key[NAME_MAX_LEN], tb[2 * MM_SHA256_LEN + 1];
+    char key[NAME_MAX_LEN], tb[BINDING_HEX + 1];
     key_of(id, key);
     binding(ss, token, tb);
-    mm_redis_cmd cmds[2] = {CMD("HSET", key, "tb", tb, "cloud", o->cloud ? o->cloud : "", "mode",
-                                o->mode ? o->mode : "", "cats", o->categories ? o->categories : "",
-                                "dt", o->demo_token ? o->demo_token : "", "st", state, "ver", "1"),
-                            CMD("PEXPIRE", key, ss->ttl)};
+    /* Empty fields are left out: a session's hash stays small (MEMORY USAGE ~0.5 KB). */
+    char *st, *on;
+    if (split_state(state, &st, &on) != 0) {
+        mm_fail(err, err_size, "not a session state");
+        return MM_SHARED_DOWN;
+    }
+    const char *argv[16] = {"HSET", key, "tb", tb, "st", st, "ver", "1"};
+    int argc = 8;
+    const char *const fields[][2] = {{"on", on},
+                                     {"cloud", o->cloud},
+                                     {"mode", o->mode},
+                                     {"cats", o->categories},
+                                     {"dt", o->demo_token}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (fields[i][1] && *fields[i][1]) {
+            argv[argc++] = fields[i][0];
+            argv[argc++] = fields[i][1];
+        }
+    mm_redis_cmd cmds[2] = {{.argc = argc, .argv = argv}, CMD("PEXPIRE", key, ss->ttl)};
     mm_redis_reply *r[2];
-    if (mm_redis_run(ss->redis, 2, cmds, r, err, err_size) != 0)
+    int rc = mm_redis_run(ss->redis, 2, cmds, r, err, err_size);
+    free(st);
+    free(on);
+    if (rc != 0)
         return MM_SHARED_DOWN;
     int bad = is_error(r[0], err, err_size) || is_error(r[1], err, err_size);
     free_all(r, 2);
@@ -165,11 +243,12 @@ mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const ch
                                 mm_shared_origin *origin, char **state, long long *version,
                                 char *err, size_t err_size)
 {
-    char key[NAME_MAX_LEN], tb[2 * MM_SHA256_LEN + 1];
+    char key[NAME_MAX_LEN], tb[BINDING_HEX + 1];
     key_of(id, key);
     binding(ss, token, tb);
-    mm_redis_cmd cmds[2] = {CMD("HMGET", key, "tb", "cloud", "mode", "cats", "dt", "st", "ver"),
-                            CMD("PEXPIRE", key, ss->ttl)};
+    mm_redis_cmd cmds[2] = {
+        CMD("HMGET", key, "tb", "cloud", "mode", "cats", "dt", "st", "ver", "on"),
+        CMD("PEXPIRE", key, ss->ttl)};
     mm_redis_reply *r[2];
     if (mm_redis_run(ss->redis, 2, cmds, r, err, err_size) != 0)
         return MM_SHARED_DOWN;
@@ -177,11 +256,11 @@ mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const ch
     const mm_redis_reply *a = r[0];
     if (is_error(a, err, err_size) || is_error(r[1], err, err_size))
         out = MM_SHARED_DOWN;
-    else if (a->type != MM_REDIS_ARRAY || a->elements != 7 ||
+    else if (a->type != MM_REDIS_ARRAY || a->elements != 8 ||
              a->element[0]->type != MM_REDIS_STRING || a->element[5]->type != MM_REDIS_STRING)
         out = MM_SHARED_GONE;
-    else if (a->element[0]->len != 2 * MM_SHA256_LEN ||
-             !mm_digest_equal(a->element[0]->str, tb, 2 * MM_SHA256_LEN))
+    else if (a->element[0]->len != BINDING_HEX ||
+             !mm_digest_equal(a->element[0]->str, tb, BINDING_HEX))
         out = MM_SHARED_FORBIDDEN;
     else {
         *origin = (mm_shared_origin){.cloud = dup_reply(a->element[1]),
@@ -192,7 +271,9 @@ mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const ch
             free(origin->demo_token);
             origin->demo_token = NULL;
         }
-        *state = dup_reply(a->element[5]);
+        char *on = dup_reply(a->element[7]);
+        *state = join_state(a->element[5]->str, on);
+        free(on);
         *version = integer_of(a->element[6]);
     }
     free_all(r, 2);
@@ -204,7 +285,7 @@ mm_shared_result mm_shared_state(mm_shared_sessions *ss, const char *id, char **
 {
     char key[NAME_MAX_LEN];
     key_of(id, key);
-    mm_redis_cmd cmds[1] = {CMD("HMGET", key, "st", "ver")};
+    mm_redis_cmd cmds[1] = {CMD("HMGET", key, "st", "ver", "on")};
     mm_redis_reply *r[1];
     if (mm_redis_run(ss->redis, 1, cmds, r, err, err_size) != 0)
         return MM_SHARED_DOWN;
@@ -212,11 +293,13 @@ mm_shared_result mm_shared_state(mm_shared_sessions *ss, const char *id, char **
     const mm_redis_reply *a = r[0];
     if (is_error(a, err, err_size))
         out = MM_SHARED_DOWN;
-    else if (a->type != MM_REDIS_ARRAY || a->elements != 2 ||
+    else if (a->type != MM_REDIS_ARRAY || a->elements != 3 ||
              a->element[0]->type != MM_REDIS_STRING)
         out = MM_SHARED_GONE;
     else {
-        *state = dup_reply(a->element[0]);
+        char *on = dup_reply(a->element[2]);
+        *state = join_state(a->element[0]->str, on);
+        free(on);
         *version = integer_of(a->element[1]);
     }
     free_all(r, 1);
@@ -228,9 +311,17 @@ mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const 
 {
     char key[NAME_MAX_LEN];
     key_of(id, key);
-    mm_redis_cmd cmds[1] = {CMD("EVAL", UPDATE_LUA, "1", key, state, ss->ttl)};
+    char *st, *on;
+    if (split_state(state, &st, &on) != 0) {
+        mm_fail(err, err_size, "not a session state");
+        return MM_SHARED_DOWN;
+    }
+    mm_redis_cmd cmds[1] = {CMD("EVAL", UPDATE_LUA, "1", key, st, on, ss->ttl)};
     mm_redis_reply *r[1];
-    if (mm_redis_run(ss->redis, 1, cmds, r, err, err_size) != 0)
+    int rc = mm_redis_run(ss->redis, 1, cmds, r, err, err_size);
+    free(st);
+    free(on);
+    if (rc != 0)
         return MM_SHARED_DOWN;
     mm_shared_result out = MM_SHARED_OK;
     if (is_error(r[0], err, err_size))
@@ -246,7 +337,7 @@ mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const 
 mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const char *token,
                                   char *err, size_t err_size)
 {
-    char key[NAME_MAX_LEN], tb[2 * MM_SHA256_LEN + 1];
+    char key[NAME_MAX_LEN], tb[BINDING_HEX + 1];
     key_of(id, key);
     binding(ss, token, tb);
     mm_redis_cmd cmds[1] = {CMD("EVAL", REMOVE_LUA, "1", key, tb)};

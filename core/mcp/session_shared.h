@@ -5,15 +5,18 @@
  * One Redis hash per session, "mistmcp:s:<id>", whose expiry is Redis's own (PEXPIRE to the
  * idle timeout, refreshed on each use):
  *   tb     HMAC-SHA-256 of the token under the replicas' shared key (--session-secret-file),
- *          hex: binds the session to its token without storing it
+ *          its first 128 bits in hex: binds the session to its token without storing it
  *   cloud, mode, cats, dt
- *          how the session was made (its initialize's cloud, mode and categories, the demo
- *          token a session without one was given): a replica builds it again from these
- *   st     what its requests changed since (mm_session_state_json: enabled categories,
- *          protocol version, initialized, log level, client info and capabilities)
- *   ver    a counter raised with each change of st: a replica holding a copy compares it on
- *          each request (one pipelined round trip with the expiry refresh) and applies st when
- *          another replica changed it
+ *          (each left out when empty) how the session was made (its initialize's cloud, mode and
+ * categories, the demo token a session without one was given): a replica builds it again from these
+ *   st, on what its requests changed since (mm_session_state_json): st the protocol version,
+ *          initialized, log level, client capabilities and clientInfo as a short JSON array,
+ *          on the enabled categories as a comma list (left out when none). Each is at most 64
+ *          bytes for a usual session, so Redis keeps the hash in its compact encoding
+ *          (MEMORY USAGE about 200 bytes; a longer value makes it a table of about 600)
+ *   ver    a counter raised with each change of st or on: a replica holding a copy compares it
+ *          on each request (one pipelined round trip with the expiry refresh) and applies the
+ *          state when another replica changed it
  * Notifications that go on a session's GET stream are published on "mistmcp:n:<id>"; every
  * replica subscribes to "mistmcp:n:*" and hands a message to its copy of the session, if it
  * has one (the replica holding the client's GET stream delivers it).

@@ -3,10 +3,13 @@
 #include "transport/http_internal.h"
 
 #include "base/metrics.h"
+#include "base/redis.h"
 #include "base/util.h"
 #include "registry/registry.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 /* 1 if the request may read /metrics: no token set, or it brought the token as
@@ -54,7 +57,40 @@ static char *metrics_text(mm_http_ctx *h)
                            .plugin_refs = refs};
     char *text = mm_metrics_render(h->srv->metrics, &g);
     free(refs);
-    return text;
+    if (!h->srv->redis)
+        return text;
+    /* The Redis session store (--session-store): whether it answers, and its round trips. */
+    mm_redis_stats st;
+    mm_redis_stats_get(h->srv->redis, &st);
+    mm_buf b = {0};
+    mm_buf_put(&b, text, strlen(text));
+    free(text);
+    char more[1400];
+    int len = snprintf(
+        more, sizeof more,
+        "# HELP mistmcp_session_store_up 1 if the last Redis round trip of the session store "
+        "succeeded.\n# TYPE mistmcp_session_store_up gauge\nmistmcp_session_store_up %d\n"
+        "# HELP mistmcp_session_store_commands_total Redis commands sent by the session store.\n"
+        "# TYPE mistmcp_session_store_commands_total counter\n"
+        "mistmcp_session_store_commands_total %llu\n"
+        "# HELP mistmcp_session_store_errors_total Redis commands that got no answer.\n"
+        "# TYPE mistmcp_session_store_errors_total counter\n"
+        "mistmcp_session_store_errors_total %llu\n"
+        "# HELP mistmcp_session_store_failures_total Session store operations that failed (Redis "
+        "unreachable or refusing).\n# TYPE mistmcp_session_store_failures_total counter\n"
+        "mistmcp_session_store_failures_total %llu\n"
+        "# HELP mistmcp_session_store_connects_total Connections made to Redis.\n"
+        "# TYPE mistmcp_session_store_connects_total counter\n"
+        "mistmcp_session_store_connects_total %llu\n"
+        "# HELP mistmcp_session_store_round_trip_seconds Time of Redis round trips (pipelined "
+        "commands and their replies).\n# TYPE mistmcp_session_store_round_trip_seconds summary\n"
+        "mistmcp_session_store_round_trip_seconds_sum %.6f\n"
+        "mistmcp_session_store_round_trip_seconds_count %llu\n",
+        st.up, st.commands, st.errors, mm_session_store_shared_errors(h->store), st.reconnects,
+        (double)st.round_trip_us / 1e6, st.round_trips);
+    mm_buf_put(&b, more, (size_t)len < sizeof more ? (size_t)len : sizeof more - 1);
+    mm_buf_put(&b, "", 1);
+    return b.data;
 }
 
 enum MHD_Result mm_http_metrics(mm_http_ctx *h, struct MHD_Connection *c)
@@ -66,4 +102,24 @@ enum MHD_Result mm_http_metrics(mm_http_ctx *h, struct MHD_Connection *c)
     enum MHD_Result rc = mm_http_reply(h, c, MHD_HTTP_OK, "text/plain; version=0.0.4", text, NULL);
     free(text);
     return rc;
+}
+
+enum MHD_Result mm_http_healthz(mm_http_ctx *h, struct MHD_Connection *c)
+{
+    if (!h->srv->redis)
+        return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
+    /* A replica whose Redis is down still serves the sessions it holds, and every replica
+     * shares that Redis: 200 either way (a balancer taking them all out would serve no one),
+     * with the store's state for people and monitoring. */
+    char err[300], text[500];
+    mm_redis_cmd ping = {.argc = 1, .argv = (const char *[]){"PING"}};
+    mm_redis_reply *r = NULL;
+    if (mm_redis_run(h->srv->redis, 1, &ping, &r, err, sizeof err) == 0) {
+        snprintf(text, sizeof text, "ok\nsession store: redis at %s: up\n",
+                 mm_redis_where(h->srv->redis));
+        mm_redis_reply_free(r);
+    } else {
+        snprintf(text, sizeof text, "ok\nsession store: down: %s\n", err);
+    }
+    return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", text, NULL);
 }

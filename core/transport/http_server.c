@@ -570,7 +570,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (where == ROUTE_METRICS && strcmp(method, "GET") == 0 && h->srv->metrics)
         return mm_http_metrics(h, c);
     if (where == ROUTE_HEALTHZ && strcmp(method, "GET") == 0)
-        return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", "ok\n", NULL);
+        return mm_http_healthz(h, c);
     /* A proxy that keeps (or strips) a path prefix shows here: say where the endpoint is. */
     const char *base = h->srv->cfg->base_path ? h->srv->cfg->base_path : "";
     size_t n = strlen(base);

@@ -92,6 +92,14 @@ await check("search on one replica, describe on the other, call on both: each wi
   assert.equal(await sessionsOf(1), 0, "replica 1 keeps no session");
 });
 
+await check("without --session-store, an HTTP server maps no Redis client (hiredis)", async () => {
+  for (const r of replicas) {
+    const maps = readFileSync(`/proc/${r.child.pid}/maps`, "utf8");
+    assert.ok(maps.includes("/libmicrohttpd.so"), "the check reads the right process");
+    assert.ok(!maps.includes("/libhiredis.so"), "hiredis is loaded only by a Redis session store");
+  }
+});
+
 await check("with one replica gone, the other serves the same requests", async () => {
   assert.equal(await stopHttp(replicas[0]), "");
   const list = await rpc(1, "tools/list");
