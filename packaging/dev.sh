@@ -22,9 +22,11 @@ cd "$(dirname "$0")/.."
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 build_deps="build-essential cmake ninja-build pkg-config ca-certificates
-libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev"
+libcjson-dev libyaml-dev libcurl4-openssl-dev libmicrohttpd-dev libhiredis-dev"
 # nginx: the reverse-proxy test runs it in front of mistmcp (as the user, no service).
-test_deps="binutils valgrind clang libclang-rt-14-dev nginx"
+# redis-server and haproxy: replicas sharing sessions through Redis behind a balancer
+# (the tests start both as the user, no service).
+test_deps="binutils valgrind clang libclang-rt-14-dev nginx redis-server haproxy"
 # The Debian packages: debhelper builds them (dh), lintian checks them against Debian policy;
 # the clean-machine test installs them on a Debian 12 made by debootstrap. buildah builds the
 # container image from scratch, without a registry or a daemon.
@@ -38,16 +40,20 @@ install_node_clients() {
     npm ci --prefix tests/e2e/node --no-audit --no-fund --loglevel=error
 }
 
-# Debian's nginx package starts a web server on port 80 where systemd runs; the test starts
-# nginx itself, so a service that dev.sh has just installed is stopped and disabled again.
-quiet_new_nginx() { # quiet_new_nginx STATUS-BEFORE
-    case "$1" in *"install ok installed"*) return 0 ;; esac
+# Debian's nginx, redis-server and haproxy packages start a service where systemd runs; the
+# tests start their own, so a service that dev.sh has just installed is stopped and disabled
+# again. quiet_new_services "PACKAGE STATUS-BEFORE" ...
+quiet_new_services() {
     [ -d /run/systemd/system ] || return 0
-    if [ "$(id -u)" -eq 0 ]; then
-        systemctl disable --now nginx >/dev/null 2>&1 || true
-    else
-        sudo systemctl disable --now nginx >/dev/null 2>&1 || true
-    fi
+    for pair in "$@"; do
+        p=${pair%% *}
+        case "$pair" in *"install ok installed"*) continue ;; esac
+        if [ "$(id -u)" -eq 0 ]; then
+            systemctl disable --now "$p" >/dev/null 2>&1 || true
+        else
+            sudo systemctl disable --now "$p" >/dev/null 2>&1 || true
+        fi
+    done
 }
 
 install_missing() {
@@ -161,10 +167,17 @@ package)
     package_step
     ;;
 test)
-    nginx_was_there=$(dpkg-query -W -f='${Status}' nginx 2>/dev/null || true)
+    before=""
+    for p in nginx redis-server haproxy; do
+        before="$before|$p $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)"
+    done
     # shellcheck disable=SC2086
     install_missing $build_deps $test_deps $package_deps $install_test_deps
-    quiet_new_nginx "$nginx_was_there"
+    old_ifs=$IFS
+    IFS="|"
+    # shellcheck disable=SC2086 # one word per package and its status
+    quiet_new_services ${before#|}
+    IFS=$old_ifs
     install_node_clients
     # Release as packagers build it (-O3: gcc warns about more there), warnings as errors; -g
     # changes no code and gives the valgrind runs their line numbers.

@@ -2,7 +2,7 @@
 # Builds the mistmcp container image from scratch with buildah, and writes it as an OCI archive
 # (no registry is needed, or reachable here): the files of the built mistmcp package, exactly
 # the shared libraries they need (ldd of the binary, of every plugin, and of the libraries
-# mistmcp dlopens: libcurl and libmicrohttpd), Debian's CA certificates, and a user without
+# mistmcp dlopens: libcurl, libmicrohttpd and hiredis), Debian's CA certificates, and a user without
 # privilege. Nothing else: no shell, no package manager.
 #   packaging/container/build-image.sh DEB_DIR OUT_DIR VERSION
 # Writes OUT_DIR/mistmcp-VERSION.oci.tar. buildah keeps its storage in OUT_DIR too, not in the
@@ -36,7 +36,7 @@ rm -rf "$rootfs/lib/systemd" "$rootfs/usr/share/man" "$rootfs/usr/share/bash-com
 # what they load. The sonames are the ones the sources open (packaging/debian/dlopen-probe.sh
 # checks the same).
 dlopened=""
-for so in libcurl.so.4 libmicrohttpd.so.12; do
+for so in libcurl.so.4 libmicrohttpd.so.12 libhiredis.so.0.14; do
     path=$(/sbin/ldconfig -p | sed -n "s|^[[:space:]]*$so (libc6,x86-64) => ||p" | head -n 1)
     [ -n "$path" ] || path=$(/sbin/ldconfig -p | sed -n "s|^[[:space:]]*$so (.*) => ||p" | head -n 1)
     [ -n "$path" ] || {

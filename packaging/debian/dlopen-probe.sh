@@ -1,5 +1,5 @@
 #!/bin/sh
-# mistmcp opens libcurl and libmicrohttpd with dlopen (core/base/system_lib.c), so
+# mistmcp opens libcurl, libmicrohttpd and hiredis with dlopen (core/base/system_lib.c), so
 # dpkg-shlibdeps, which reads DT_NEEDED, cannot see them. This writes and links a probe that
 # uses exactly the symbols the sources look up with dlsym; dh_shlibdeps reads the probe as if
 # it were part of the package, and the libraries' symbols files give the lowest versions that
@@ -12,9 +12,9 @@ out=$1
 shift
 
 # Symbols: the {"name", ...} entries of the sources' mm_system_symbol tables. Sonames: the
-# first member of their mm_system_lib ("lib<name>.so.<N>").
+# first member of their mm_system_lib ("lib<name>.so.<N>" or "lib<name>.so.<N>.<M>").
 symbols=$(sed -n 's/^.*{"\([A-Za-z_][A-Za-z0-9_]*\)", *(void \*\*)&.*$/\1/p' "$@" | sort -u)
-sonames=$(sed -n 's/^.*mm_system_lib lib = {"\(lib[^"]*\.so\.[0-9]*\)".*$/\1/p' "$@" | sort -u)
+sonames=$(sed -n 's/^.*mm_system_lib lib = {"\(lib[^"]*\.so\.[0-9][0-9.]*\)".*$/\1/p' "$@" | sort -u)
 if [ -z "$symbols" ] || [ -z "$sonames" ]; then
     echo "dlopen-probe.sh: no dlsym table or soname found in $*" >&2
     exit 1
