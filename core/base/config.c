@@ -755,9 +755,14 @@ static int apply(mm_config *cfg, const char *const *cli, const mm_strlist *cli_d
     if ((v = pick(cli[OPT_SESSION_STORE - OPT_VERSION + 128], "MISTMCP_SESSION_STORE", file)) &&
         strcmp(v, "memory") != 0) {
         if (strncmp(v, "redis://", 8) != 0 && strncmp(v, "rediss://", 9) != 0 &&
-            strncmp(v, "unix://", 7) != 0)
-            return bad(err, "session store", v,
-                       "memory, redis://[user:password@]host[:port][/db] or unix:///path");
+            strncmp(v, "unix://", 7) != 0) {
+            /* Not echoed: a mistyped scheme may still carry a password. */
+            fputs("mistmcp: --session-store is not valid: expected memory, "
+                  "redis://[user:password@]host[:port][/db] or unix:///path[?db=N] (the value is "
+                  "not shown: it may hold a password)\n",
+                  err);
+            return 2;
+        }
         cfg->session_store = mm_xstrdup(v);
     }
     if ((v = pick(cli[OPT_SESSION_SECRET_FILE - OPT_VERSION + 128], "MISTMCP_SESSION_SECRET_FILE",
