@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "bench_http.h"
+#include "bench_replicas.h"
 #include "child.h"
 
 #include <arpa/inet.h>
@@ -408,27 +409,17 @@ static double backend_rtt(int n)
 
 /* --- HTTP measures --------------------------------------------------------------------- */
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 typedef struct http_server {
     mm_child child;
     char url[160];
     int get_stream; /* answers calls on the GET stream (the peer) */
 } http_server;
 
-static void start_http(http_server *s, who w)
+/* mistmcp's HTTP server with extra options (NULL-terminated, may be NULL), or a floor or
+ * peer server (extra unused). */
+static void start_http_with(http_server *s, who w, char *const *extra)
 {
-    int port = free_port();
+    int port = br_free_port();
     char portstr[16];
     snprintf(portstr, sizeof portstr, "%d", port);
     char **argv;
@@ -439,13 +430,15 @@ static void start_http(http_server *s, who w)
         argv = a;
         snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/mcp", port);
     } else if (w == MISTMCP) {
-        static char *a[16];
+        static char *a[20];
         int n = 0;
         a[n++] = path_in(o.build, "mistmcp");
         a[n++] = "--transport", a[n++] = "http", a[n++] = "--port", a[n++] = portstr;
         a[n++] = "--plugin-dir", a[n++] = path_in(o.build, "plugins");
         a[n++] = "--max-sessions", a[n++] = "30000", a[n++] = "--rate-limit", a[n++] = "0";
         a[n++] = "--trusted-proxy", a[n++] = "127.0.0.1"; /* each session its own client */
+        for (size_t i = 0; extra && extra[i] && n < 19; i++)
+            a[n++] = extra[i];
         a[n] = NULL;
         argv = a;
         snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/mcp?mode=custom&categories=orgs_wlans",
@@ -476,6 +469,11 @@ static void start_http(http_server *s, who w)
         usleep(100000);
     }
     die("an HTTP server did not start");
+}
+
+static void start_http(http_server *s, who w)
+{
+    start_http_with(s, w, NULL);
 }
 
 static void stop_http(http_server *s)
@@ -604,6 +602,95 @@ static http_rows http_measures(who w)
     }
     r.peak_kib = mm_child_peak_rss_kib(&srv.child);
     stop_http(&srv);
+    return r;
+}
+
+/* --- replicas sharing sessions through Redis (issue 20) -------------------------------- */
+
+typedef struct replica_rows {
+    char why[200];                            /* empty when measured; else why not */
+    double redis_seq, redis_eight, redis_cpu; /* one replica with the Redis store */
+    double trips_per_call;                    /* Redis round trips per tools/call */
+    double redis_bytes;                       /* Redis's memory per idle session */
+    size_t idle_made;
+    double one_eight, three_eight; /* 8 sessions through HAProxy: 1 replica, 3 replicas */
+    int failed;
+} replica_rows;
+
+static replica_rows replica_measures(void)
+{
+    replica_rows r = {0};
+    if (!br_have("redis-server")) {
+        snprintf(r.why, sizeof r.why, "no redis-server (Debian package redis-server)");
+        return r;
+    }
+    char dir[] = "/tmp/mistmcp-bench-redis.XXXXXX";
+    if (!mkdtemp(dir))
+        die("mkdtemp");
+    char secret[sizeof dir + 16], url[64];
+    snprintf(secret, sizeof secret, "%s/secret", dir);
+    FILE *f = fopen(secret, "w");
+    if (!f || fputs("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz\n", f) < 0)
+        die("cannot write the session secret");
+    fclose(f);
+    mm_child redis = {0};
+    int redis_port = br_redis_start(&redis, dir);
+    if (redis_port < 0)
+        die("redis-server did not start");
+    snprintf(url, sizeof url, "redis://127.0.0.1:%d", redis_port);
+    char *extra[] = {"--session-store", url, "--session-secret-file", secret, NULL};
+
+    http_server a = {0};
+    start_http_with(&a, MISTMCP, extra);
+    double trips0 = br_metric(a.url, "mistmcp_session_store_round_trip_seconds_count");
+    r.redis_seq = http_calls(&a, MISTMCP, 0, 1, o.calls, &r.failed);
+    double trips1 = br_metric(a.url, "mistmcp_session_store_round_trip_seconds_count");
+    /* the calls, their warm-up, and the session's initialize and initialized */
+    r.trips_per_call = (trips1 - trips0) / (double)(o.calls + o.calls / 10 + 1 + 2);
+    double cpu0 = cpu_us(a.child.pid);
+    r.redis_eight = http_calls(&a, MISTMCP, 0, 8, o.calls / 4 + 1, &r.failed);
+    r.redis_cpu = (cpu_us(a.child.pid) - cpu0) / (8.0 * (o.calls / 4 + 1) * 1.1);
+    if (o.idle) {
+        long long m0 = br_redis_used_memory(redis_port);
+        r.idle_made = bh_idle_sessions(a.url, o.idle);
+        long long m1 = br_redis_used_memory(redis_port);
+        r.redis_bytes = r.idle_made && m0 >= 0 ? (double)(m1 - m0) / (double)r.idle_made : 0;
+    }
+    stop_http(&a);
+
+    if (br_have("haproxy")) {
+        for (int replicas = 1; replicas <= 3; replicas += 2) {
+            http_server rep[3];
+            memset(rep, 0, sizeof rep);
+            int ports[3];
+            for (int i = 0; i < replicas; i++) {
+                start_http_with(&rep[i], MISTMCP, extra);
+                ports[i] = atoi(strrchr(strstr(rep[i].url, "127.0.0.1:"), ':') + 1);
+            }
+            mm_child hap = {0};
+            int front = br_haproxy_start(&hap, dir, ports, (size_t)replicas);
+            if (front < 0)
+                die("haproxy did not start");
+            http_server via = {.get_stream = 0};
+            snprintf(via.url, sizeof via.url,
+                     "http://127.0.0.1:%d/mcp?mode=custom&categories=orgs_wlans", front);
+            double rate = http_calls(&via, MISTMCP, 0, 8, o.calls / 4 + 1, &r.failed);
+            if (replicas == 1)
+                r.one_eight = rate;
+            else
+                r.three_eight = rate;
+            br_stop(&hap);
+            for (int i = 0; i < replicas; i++)
+                stop_http(&rep[i]);
+        }
+    } else {
+        snprintf(r.why, sizeof r.why, "no haproxy (Debian package haproxy): no replica rows");
+    }
+    br_stop(&redis);
+    char *rm;
+    if (asprintf(&rm, "rm -rf '%s'", dir) >= 0 && system(rm) != 0)
+        fprintf(stderr, "bench: could not remove %s\n", dir);
+    free(rm);
     return r;
 }
 
@@ -781,6 +868,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "bench: HTTP...\n");
     http_rows hm = http_measures(MISTMCP), hf = http_measures(FLOOR);
     http_rows hp = peer ? http_measures(PEER) : (http_rows){0};
+    fprintf(stderr, "bench: replicas and Redis...\n");
+    replica_rows rr = replica_measures();
     fprintf(stderr, "bench: SDK client...\n");
     double sdk_ms = sdk_calls(MISTMCP, "stdio"), sdk_mh = sdk_calls(MISTMCP, "http");
     double sdk_ps = peer ? sdk_calls(PEER, "stdio") : 0,
@@ -917,6 +1006,33 @@ int main(int argc, char **argv)
     cell(c, sizeof c, (double)hp.peak_kib, "%.0f");
     row("  peak RSS of the HTTP server, KiB", a, "", c, "", "", "");
 
+    if (rr.redis_seq > 0) {
+        snprintf(a, sizeof a, "%.0f", rr.redis_seq);
+        snprintf(d, sizeof d, "%.2fx", rr.redis_seq / hf.seq);
+        snprintf(f, sizeof f, "%.3f ms more than memory", 1e3 / rr.redis_seq - 1e3 / hm.seq);
+        row("HTTP Redis store, sequential calls/s", a, "", "", d, "", f);
+        snprintf(a, sizeof a, "%.2f", rr.trips_per_call);
+        row("  Redis round trips per call", a, "", "", "", "", "<=1");
+        snprintf(a, sizeof a, "%.0f", rr.redis_eight);
+        snprintf(d, sizeof d, "%.2fx", rr.redis_eight / hf.eight);
+        row("HTTP Redis store, 8 sessions, calls/s", a, "", "", d, "", "");
+        snprintf(a, sizeof a, "%.0f", rr.redis_cpu);
+        row("  server CPU per call, us", a, "", "", "", "", "");
+        snprintf(what, sizeof what, "Redis memory per idle session (%zu), bytes", rr.idle_made);
+        cell(a, sizeof a, rr.redis_bytes, "%.0f");
+        snprintf(f, sizeof f, "<=512 %s", verdict(rr.redis_bytes <= 512));
+        row(what, a, "", "", "", "", f);
+    }
+    if (rr.three_eight > 0) {
+        snprintf(a, sizeof a, "%.0f", rr.one_eight);
+        row("HAProxy + 1 replica, 8 sessions, calls/s", a, "", "", "", "", "");
+        snprintf(a, sizeof a, "%.0f", rr.three_eight);
+        snprintf(d, sizeof d, "%.2fx", rr.three_eight / rr.one_eight);
+        row("HAProxy + 3 replicas, 8 sessions, calls/s", a, "", "", d, "",
+            "2 cores: see PERFORMANCE");
+    }
+    if (rr.why[0])
+        printf("(replica rows: %s)\n", rr.why);
     cell(a, sizeof a, sdk_ms, "%.0f");
     cell(c, sizeof c, sdk_ps, "%.0f");
     cell(e, sizeof e, sdk_ms && sdk_ps ? sdk_ms / sdk_ps : 0, "%.1fx");
@@ -933,6 +1049,6 @@ int main(int argc, char **argv)
     curl_global_cleanup();
     for (size_t i = 0; i < built_count; i++)
         free(built[i]);
-    int failed = hm.failed + hf.failed + hp.failed;
+    int failed = hm.failed + hf.failed + hp.failed + rr.failed;
     return failed ? 1 : 0;
 }
