@@ -8,7 +8,8 @@
  * (SIGSTOP) or gone (SIGKILL) a take still answers, from the local bucket, within the Redis
  * client's timeout and a margin.
  *
- * Skipped (exit 77) where redis-server is not installed.
+ * Skipped (exit 77) where redis-server is not installed. With --bench N it measures instead
+ * what a take costs, in memory and through Redis (docs/PERFORMANCE.md).
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -306,8 +307,83 @@ static void test_redis_away(mm_redis *ra)
     mm_rate_limit_destroy(&a);
 }
 
-int main(void)
+/* ---- the cost of a take (docs/PERFORMANCE.md): test_rate_shared --bench N ---- */
+
+static double us_per(long long t0_us, long n)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - t0_us) / (double)n;
+}
+
+static long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+typedef struct bench_arg {
+    mm_rate_limit *rl;
+    long n;
+    char token[32];
+} bench_arg;
+
+static void *bench_takes(void *arg)
+{
+    bench_arg *b = arg;
+    for (long i = 0; i < b->n; i++)
+        mm_rate_limit_take(b->rl, b->token, mm_now_ms());
+    return NULL;
+}
+
+/* N takes one after another on a memory limiter, N PINGs, N takes on a shared one (each a
+ * round trip), then N takes from each of 4 threads at once; microseconds per take. */
+static void bench(mm_redis *r, long n)
+{
+    mm_rate_limit *mem = mm_rate_limit_create(1000000, 1000000);
+    mm_rate_limit *shared = mm_rate_limit_create(1000000, 1000000);
+    mm_rate_limit_share(shared, r, secret);
+    mm_rate_limit_take(shared, "warm-up", mm_now_ms()); /* connects, loads the script */
+    long long t0 = now_us();
+    for (long i = 0; i < n; i++)
+        mm_rate_limit_take(mem, "bench-token", mm_now_ms());
+    double memory = us_per(t0, n);
+    const char *ping[] = {"PING"};
+    t0 = now_us();
+    for (long i = 0; i < n; i++)
+        mm_redis_reply_free(run(r, 1, ping));
+    double pings = us_per(t0, n);
+    t0 = now_us();
+    for (long i = 0; i < n; i++)
+        mm_rate_limit_take(shared, "bench-token", mm_now_ms());
+    double one = us_per(t0, n);
+    bench_arg args[4];
+    pthread_t th[4];
+    t0 = now_us();
+    for (int i = 0; i < 4; i++) {
+        args[i] = (bench_arg){.rl = shared, .n = n};
+        snprintf(args[i].token, sizeof args[i].token, "bench-token-%d", i % 2);
+        pthread_create(&th[i], NULL, bench_takes, &args[i]);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    double four = us_per(t0, 4 * n);
+    printf("takes: %ld each\n"
+           "memory limiter:                %8.3f us per take\n"
+           "Redis PING round trip:         %8.3f us\n"
+           "shared limiter, 1 thread:      %8.3f us per take (added: %.3f us)\n"
+           "shared limiter, 4 threads:     %8.3f us per take (wall time / takes; %.0f takes/s)\n"
+           "calls decided locally: %llu\n",
+           n, memory, pings, one, one - memory, four, 1e6 / four,
+           mm_rate_limit_local_calls(shared));
+    mm_rate_limit_destroy(&mem);
+    mm_rate_limit_destroy(&shared);
+}
+
+int main(int argc, char **argv)
+{
+    long bench_n = argc == 3 && strcmp(argv[1], "--bench") == 0 ? atol(argv[2]) : 0;
     char *exe = find_redis();
     if (!exe) {
         puts("skipped: redis-server is not installed (Debian: apt install redis-server)");
@@ -320,7 +396,9 @@ int main(void)
         return 1;
     }
     mm_redis *ra = client(), *rb = client(), *admin = client();
-    if (ra && rb && admin) {
+    if (ra && bench_n > 0) {
+        bench(ra, bench_n);
+    } else if (ra && rb && admin) {
         test_two_replicas(ra, rb, admin);
         test_refill(ra, rb);
         test_noscript(ra, admin);
