@@ -4,7 +4,9 @@
 // initialized on replica 0, then 31 getSelf calls in that session spread round-robin over the
 // three replicas: 30 reach Mist, the 31st is refused by the limit (whichever replica serves
 // it), and the fake Mist backend saw exactly 30 requests. Each replica's /metrics agrees: one
-// refusal in all, no call decided without Redis.
+// refusal in all, no call decided without Redis. A 2026-07-28 request (no session) with the
+// same token is refused as well. Last, with Redis killed, a call still answers at once: the
+// replica decides it alone, counts it and says so on stderr.
 //
 // Skipped ("skipped: redis-server not installed") where there is no redis-server.
 //
@@ -126,6 +128,41 @@ await check("the replicas' metrics: one refusal in all, nothing decided without 
     assert.equal(await metric(r, "mistmcp_rate_limit_local_total"), 0, `replica ${r}`);
   }
   assert.equal(refused, 1);
+});
+
+// A 2026-07-28 request needs no session: the bucket is the token's, whatever the era.
+const MODERN = "2026-07-28";
+let nextId = 1000;
+async function modernGetSelf(r, token) {
+  const body = { jsonrpc: "2.0", id: nextId++, method: "tools/call", params: { name: "getSelf", arguments: {},
+    _meta: { "io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {} } } };
+  const res = await request(replicas[r].base, { method: "POST", body: JSON.stringify(body), headers: {
+    "Content-Type": "application/json", Accept: "application/json, text/event-stream", "X-Authorization": token,
+    "MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/call", "Mcp-Name": "getSelf" } });
+  assert.equal(res.status, 200, res.text.slice(0, 300));
+  return messageOf(res).result;
+}
+
+await check("the same token without a session, on another replica: refused too", async () => {
+  const before = selfRequests();
+  const res = await modernGetSelf(1, TOKEN);
+  assert.equal(res.isError, true, JSON.stringify(res).slice(0, 300));
+  assert.match(JSON.stringify(res.content), /rate limit for this token is reached/);
+  assert.equal(selfRequests(), before);
+});
+
+await check("Redis gone: a call still answers at once, decided by the replica alone, and says so", async () => {
+  redis.child.kill("SIGKILL");
+  await new Promise((ok) => redis.child.once("exit", ok));
+  const before = selfRequests();
+  const t0 = Date.now();
+  const res = await modernGetSelf(2, "token-while-redis-is-down");
+  assert.ok(Date.now() - t0 < 3000, `answered in ${Date.now() - t0} ms`);
+  assert.notEqual(res.isError, true, JSON.stringify(res).slice(0, 300));
+  assert.equal(selfRequests() - before, 1);
+  assert.equal(await metric(2, "mistmcp_rate_limit_local_total"), 1);
+  assert.match(replicas[2].stderr(), /the rate limit is not shared while Redis does not answer \(Redis at 127\.0\.0\.1:\d+ /);
+  assert.doesNotMatch(replicas[2].stderr(), /token-while-redis-is-down/);
 });
 
 await check("the replicas stop cleanly", async () => {
