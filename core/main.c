@@ -124,9 +124,10 @@ static void release_server(mm_server *srv)
     mm_mist_global_cleanup();
 }
 
-/* --session-store redis://...: the Redis client and the shared sessions (HTTP only: a stdio
- * server has one session). Nothing connects yet: a Redis that is down at start only makes new
- * sessions wait for it (503), as when it goes down later. 0, or -1 after a message. */
+/* --session-store redis://...: the Redis client, the shared sessions and the shared rate limit
+ * (HTTP only: a stdio server has one session). Nothing connects yet: a Redis that is down at
+ * start only makes new sessions wait for it (503), as when it goes down later. 0, or -1 after
+ * a message. */
 static int open_session_store(const mm_config *cfg, mm_server *srv)
 {
     if (!cfg->session_store || cfg->action != MM_ACTION_SERVE)
@@ -166,8 +167,12 @@ static int open_session_store(const mm_config *cfg, mm_server *srv)
         return -1;
     }
     srv->shared_sessions = mm_shared_sessions_create(srv->redis, key, cfg->session_idle_ms);
+    /* One rate limit per Mist token across the replicas, its buckets named with the same
+     * secret (mist/rate_limit.h). */
+    mm_rate_limit_share(srv->rate_limit, srv->redis, key);
     explicit_bzero(key, sizeof key);
-    fprintf(stderr, "mistmcp: sessions are shared through Redis at %s\n", where);
+    fprintf(stderr, "mistmcp: sessions%s are shared through Redis at %s\n",
+            srv->rate_limit ? " and the rate limit" : "", where);
     return 0;
 }
 

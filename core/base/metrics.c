@@ -180,6 +180,11 @@ char *mm_metrics_render(mm_metrics *m, const mm_metrics_gauges *g)
             "mistmcp_rate_limited_total{outcome=\"waited\"} %llu\n"
             "mistmcp_rate_limited_total{outcome=\"refused\"} %llu\n",
             atomic_load(&m->rate_waited), atomic_load(&m->rate_refused));
+    fprintf(f,
+            "# HELP mistmcp_rate_limit_local_total Calls whose rate limit, shared through Redis, "
+            "this replica decided alone because Redis did not answer.\n"
+            "# TYPE mistmcp_rate_limit_local_total counter\nmistmcp_rate_limit_local_total %llu\n",
+            g->rate_limit_local);
     fputs("# HELP mistmcp_writes_total Write attempts by outcome (the audit log's outcomes).\n"
           "# TYPE mistmcp_writes_total counter\n",
           f);

@@ -56,6 +56,8 @@ typedef struct mm_metrics_gauges {
     size_t plugins_loaded;       /* category plugins mapped now */
     const unsigned *plugin_refs; /* references held per category index (category_count of
                                     them), or NULL */
+    /* Calls a shared rate limit decided alone since the start (its Redis did not answer). */
+    unsigned long long rate_limit_local;
 } mm_metrics_gauges;
 
 /* The Prometheus text; caller frees. */

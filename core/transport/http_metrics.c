@@ -5,6 +5,7 @@
 #include "base/metrics.h"
 #include "base/redis.h"
 #include "base/util.h"
+#include "mist/rate_limit.h"
 #include "registry/registry.h"
 
 #include <stdio.h>
@@ -54,7 +55,8 @@ static char *metrics_text(mm_http_ctx *h)
         refs[i] = mm_registry_refs(reg, mm_registry_at(reg, i));
     mm_metrics_gauges g = {.sessions = mm_session_store_count(h->store),
                            .plugins_loaded = mm_registry_loaded_count(reg),
-                           .plugin_refs = refs};
+                           .plugin_refs = refs,
+                           .rate_limit_local = mm_rate_limit_local_calls(h->srv->rate_limit)};
     char *text = mm_metrics_render(h->srv->metrics, &g);
     free(refs);
     if (!h->srv->redis)
