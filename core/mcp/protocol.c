@@ -579,8 +579,9 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
         if (cJSON_GetObjectItemCaseSensitive(msg, "result") ||
             cJSON_GetObjectItemCaseSensitive(msg, "error")) {
             mm_client_requests *asks = mm_session_asks(s, 0);
-            if (asks) /* none: we never asked anything */
-                mm_client_requests_deliver(asks, msg);
+            /* none: this process never asked anything; another replica may have */
+            if ((!asks || !mm_client_requests_deliver(asks, msg)) && s->forward)
+                s->forward(s->forward_ctx, s, msg);
             return NULL;
         }
         return mm_protocol_error(id, MM_INVALID_REQUEST, "the message has no method");
@@ -599,8 +600,8 @@ static cJSON *dispatch(mm_session *s, mm_mist_conn *conn, const cJSON *msg, mm_i
             pthread_mutex_unlock(&s->lock);
         } else if (strcmp(m, "notifications/cancelled") == 0) {
             const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
-            if (rid)
-                mm_session_cancel(s, rid);
+            if (rid && !mm_session_cancel(s, rid) && s->forward) /* another replica's call */
+                s->forward(s->forward_ctx, s, msg);
         }
         return NULL; /* unknown notifications are ignored, as JSON-RPC says */
     }

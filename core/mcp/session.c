@@ -309,13 +309,17 @@ void mm_session_end_request(mm_session *s, mm_inflight *req)
     free(req);
 }
 
-void mm_session_cancel(mm_session *s, const cJSON *id)
+int mm_session_cancel(mm_session *s, const cJSON *id)
 {
+    int found = 0;
     pthread_mutex_lock(&s->lock);
     for (mm_inflight *r = s->inflight; r; r = r->next)
-        if (cJSON_Compare(r->id, id, 1))
+        if (cJSON_Compare(r->id, id, 1)) {
             atomic_store(&r->cancelled, 1);
+            found = 1;
+        }
     pthread_mutex_unlock(&s->lock);
+    return found;
 }
 
 void mm_session_cancel_all(mm_session *s)

@@ -88,6 +88,12 @@ typedef struct mm_session {
     atomic_int token_accepted;
     void (*on_token_accepted)(void *ctx);
     void *accepted_ctx;
+    /* A message from the client about a request this process does not hold (a reply to a
+     * request another replica sent, a notifications/cancelled for a call another replica
+     * runs): handed to forward(forward_ctx, s, msg) when set (a shared session store passes it
+     * to the other replicas), else dropped. Set once before the session is used. */
+    void (*forward)(void *ctx, struct mm_session *s, const cJSON *msg);
+    void *forward_ctx;
 } mm_session;
 
 /* Creates a session in the given mode; custom/all enable their categories at once. token may
@@ -154,7 +160,8 @@ const mistmcp_tool *mm_session_find_tool_at(mm_session *s, size_t index, const c
 /* In-flight requests, for notifications/cancelled. */
 mm_inflight *mm_session_begin_request(mm_session *s, const cJSON *id);
 void mm_session_end_request(mm_session *s, mm_inflight *req);
-void mm_session_cancel(mm_session *s, const cJSON *id);
+/* Cancels the request in flight with this id: 1 if one was found, 0 if none. */
+int mm_session_cancel(mm_session *s, const cJSON *id);
 /* 1 once the client sent notifications/initialized. */
 int mm_session_is_initialized(mm_session *s);
 /* Cancels every request in flight and every later one: the session is ending. */

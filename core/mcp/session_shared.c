@@ -19,7 +19,8 @@ struct mm_shared_sessions {
 };
 
 #define KEY_PREFIX "mistmcp:s:"
-#define CHANNEL_PREFIX "mistmcp:n:"
+#define CHANNEL_PREFIX "mistmcp:n:"        /* to the client */
+#define CLIENT_CHANNEL_PREFIX "mistmcp:c:" /* from the client, for another replica's request */
 #define NAME_MAX_LEN 64 /* a session id is 32 hex digits: room for the prefixes */
 
 /* Stores st only while the session exists (a session another replica deleted, or that
@@ -355,11 +356,11 @@ mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const 
     return out;
 }
 
-int mm_shared_publish(mm_shared_sessions *ss, const char *id, const char *line, char *err,
-                      size_t err_size)
+static int publish_on(mm_shared_sessions *ss, const char *prefix, const char *id, const char *line,
+                      char *err, size_t err_size)
 {
     char channel[NAME_MAX_LEN];
-    snprintf(channel, sizeof channel, CHANNEL_PREFIX "%.40s", id);
+    snprintf(channel, sizeof channel, "%s%.40s", prefix, id);
     mm_redis_cmd cmds[1] = {CMD("PUBLISH", channel, line)};
     mm_redis_reply *r[1];
     if (mm_redis_run(ss->redis, 1, cmds, r, err, err_size) != 0)
@@ -369,14 +370,27 @@ int mm_shared_publish(mm_shared_sessions *ss, const char *id, const char *line, 
     return bad ? -1 : 0;
 }
 
+int mm_shared_publish(mm_shared_sessions *ss, const char *id, const char *line, char *err,
+                      size_t err_size)
+{
+    return publish_on(ss, CHANNEL_PREFIX, id, line, err, err_size);
+}
+
+int mm_shared_forward(mm_shared_sessions *ss, const char *id, const char *line, char *err,
+                      size_t err_size)
+{
+    return publish_on(ss, CLIENT_CHANNEL_PREFIX, id, line, err, err_size);
+}
+
 static void on_published(void *ctx, const char *channel, const char *message, size_t len)
 {
     mm_shared_sessions *ss = ctx;
-    size_t prefix = strlen(CHANNEL_PREFIX);
-    if (strncmp(channel, CHANNEL_PREFIX, prefix) != 0 ||
+    size_t prefix = strlen(CHANNEL_PREFIX); /* both prefixes have the same length */
+    int from_client = strncmp(channel, CLIENT_CHANNEL_PREFIX, prefix) == 0;
+    if ((!from_client && strncmp(channel, CHANNEL_PREFIX, prefix) != 0) ||
         strlen(channel + prefix) != MM_SESSION_ID_LEN || strlen(message) != len)
         return; /* not one of ours, or not a JSON line */
-    ss->on_message(ss->on_message_ctx, channel + prefix, message);
+    ss->on_message(ss->on_message_ctx, channel + prefix, message, from_client);
 }
 
 int mm_shared_listen(mm_shared_sessions *ss, mm_shared_message_fn fn, void *ctx, char *err,
@@ -384,7 +398,7 @@ int mm_shared_listen(mm_shared_sessions *ss, mm_shared_message_fn fn, void *ctx,
 {
     ss->on_message = fn;
     ss->on_message_ctx = ctx;
-    return mm_redis_subscribe(ss->redis, CHANNEL_PREFIX "*", on_published, ss, err, err_size);
+    return mm_redis_subscribe(ss->redis, "mistmcp:[nc]:*", on_published, ss, err, err_size);
 }
 
 void mm_shared_unlisten(mm_shared_sessions *ss)

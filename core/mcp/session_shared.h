@@ -18,8 +18,11 @@
  *          on each request (one pipelined round trip with the expiry refresh) and applies the
  *          state when another replica changed it
  * Notifications that go on a session's GET stream are published on "mistmcp:n:<id>"; every
- * replica subscribes to "mistmcp:n:*" and hands a message to its copy of the session, if it
- * has one (the replica holding the client's GET stream delivers it).
+ * replica subscribes to "mistmcp:[nc]:*" and hands a message to its copy of the session, if it
+ * has one (the replica holding the client's GET stream delivers it). A client's message about
+ * a request another replica holds (its reply to an elicitation that replica sent, a
+ * notifications/cancelled for a call it runs) is published on "mistmcp:c:<id>" and handed to
+ * that request on whichever replica holds it.
  *
  * Ownership: the shared sessions borrow the Redis client (the server owns it) and own their
  * key. Thread-safety: every function may be called from any thread.
@@ -84,9 +87,14 @@ mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const 
 /* Publishes a JSON-RPC message for the session's GET stream. 0, or -1 with err. */
 int mm_shared_publish(mm_shared_sessions *ss, const char *id, const char *line, char *err,
                       size_t err_size);
+/* Publishes a client's message (a reply, a cancellation) for the replica holding the request
+ * it is about. 0, or -1 with err. */
+int mm_shared_forward(mm_shared_sessions *ss, const char *id, const char *line, char *err,
+                      size_t err_size);
 /* Called on the subscriber thread with each message published for a session (id is 32 hex
- * digits, line NUL-terminated). */
-typedef void (*mm_shared_message_fn)(void *ctx, const char *id, const char *line);
+ * digits, line NUL-terminated): from_client 0 for a message to the client (mm_shared_publish),
+ * 1 for one from it (mm_shared_forward). */
+typedef void (*mm_shared_message_fn)(void *ctx, const char *id, const char *line, int from_client);
 /* Starts receiving every session's published messages. 0, or -1 with err. */
 int mm_shared_listen(mm_shared_sessions *ss, mm_shared_message_fn fn, void *ctx, char *err,
                      size_t err_size);

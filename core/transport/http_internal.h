@@ -274,9 +274,11 @@ mm_session *mm_http_session_rebuild(void *ctx, const mm_shared_origin *origin, c
                                     char *err, size_t err_size);
 /* The outbox a legacy session's GET stream reads. */
 struct mm_outbox *mm_http_session_outbox(mm_session *s);
-/* A message published for session id (an mm_shared_message_fn; ctx is the mm_http_ctx): into
- * the outbox of this replica's copy, if it has one. */
-void mm_http_session_published(void *ctx, const char *id, const char *line);
+/* A message published for session id (an mm_shared_message_fn; ctx is the mm_http_ctx), for
+ * this replica's copy if it has one: a message to the client into its outbox (the GET stream,
+ * if this replica holds it, sends it); a client's reply or cancellation (from_client) to the
+ * request it is about, if this replica runs it. */
+void mm_http_session_published(void *ctx, const char *id, const char *line, int from_client);
 
 /* ---- modern requests (http_stateless.c) ---- */
 

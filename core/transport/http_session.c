@@ -8,6 +8,7 @@
 #include "registry/registry.h"
 #include "transport/outbox.h"
 
+#include "mcp/client_request.h"
 #include "mcp/session_shared.h"
 
 #include <stdio.h>
@@ -51,14 +52,50 @@ mm_outbox *mm_http_session_outbox(mm_session *s)
     return ((http_box *)s->send_ctx)->outbox;
 }
 
-void mm_http_session_published(void *ctx, const char *id, const char *line)
+/* A client's message about a request of another replica (mm_session.forward): to Redis. */
+static void forward_to_replicas(void *ctx, mm_session *s, const cJSON *msg)
+{
+    http_box *b = ctx;
+    char *line = s->id[0] ? cJSON_PrintUnformatted(msg) : NULL;
+    char err[300];
+    if (line && mm_shared_forward(b->shared, s->id, line, err, sizeof err) != 0)
+        fprintf(stderr,
+                "mistmcp: session store: a client's reply could not reach the other "
+                "replicas: %s\n",
+                err);
+    free(line);
+}
+
+/* A client's message another replica forwarded: for a request of this replica's copy. */
+static void from_client(mm_session *s, const char *line)
+{
+    cJSON *msg = cJSON_Parse(line);
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
+    if (!method && (cJSON_GetObjectItemCaseSensitive(msg, "result") ||
+                    cJSON_GetObjectItemCaseSensitive(msg, "error"))) {
+        mm_client_requests *asks = mm_session_asks(s, 0);
+        if (asks) /* the replica whose request it answers takes it; the others find none */
+            mm_client_requests_deliver(asks, msg);
+    } else if (cJSON_IsString(method) &&
+               strcmp(method->valuestring, "notifications/cancelled") == 0) {
+        const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
+        const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
+        if (rid)
+            mm_session_cancel(s, rid);
+    }
+    cJSON_Delete(msg);
+}
+
+void mm_http_session_published(void *ctx, const char *id, const char *line, int client)
 {
     mm_http_ctx *h = ctx;
     mm_session_entry *e = mm_session_store_peek(h->store, id);
     if (!e)
         return; /* no copy here */
     mm_session *s = mm_session_entry_session(e);
-    if (!s->modern)
+    if (client)
+        from_client(s, line);
+    else if (!s->modern)
         mm_outbox_push(mm_http_session_outbox(s), line);
     mm_session_store_put(h->store, e);
 }
@@ -196,6 +233,10 @@ static mm_session *make(mm_http_ctx *h, mm_http_choice *ch, const char *token, i
     if (box) {
         box->session = s;
         s->on_destroy = free_box;
+        if (box->shared) { /* replies and cancellations for the other replicas' requests */
+            s->forward = forward_to_replicas;
+            s->forward_ctx = box;
+        }
     }
     char base[300];
     snprintf(base, sizeof base, cfg->api_base_url ? "%s" : "https://%s",

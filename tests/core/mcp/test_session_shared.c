@@ -161,15 +161,15 @@ static void test_urls(void)
     }
 }
 
-static atomic_int published;
-static char published_line[200];
-static void on_message(void *ctx, const char *id, const char *line)
+static atomic_int published, forwarded;
+static char published_line[200], forwarded_line[200];
+static void on_message(void *ctx, const char *id, const char *line, int from_client)
 {
     (void)ctx;
-    if (strcmp(id, "0123456789abcdef0123456789abcdef") == 0) {
-        snprintf(published_line, sizeof published_line, "%s", line);
-        atomic_fetch_add(&published, 1);
-    }
+    if (strcmp(id, "0123456789abcdef0123456789abcdef") != 0)
+        return;
+    snprintf(from_client ? forwarded_line : published_line, sizeof published_line, "%s", line);
+    atomic_fetch_add(from_client ? &forwarded : &published, 1);
 }
 
 static const char STATE[] = "{\"on\":[\"orgs_wlans\",\"sites\"],\"st\":[\"2025-11-25\",1,3,1,"
@@ -233,6 +233,13 @@ static void test_sessions(mm_redis *r)
     }
     CHECK(atomic_load(&published) >= 1);
     CHECK(strcmp(published_line, "{\"jsonrpc\":\"2.0\",\"method\":\"x\"}") == 0);
+    /* a client's reply for another replica's request: on its own channel, told apart */
+    for (int i = 0; i < 100 && !atomic_load(&forwarded); i++) {
+        mm_shared_forward(ss, id, "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}", err, sizeof err);
+        sleep_ms(20);
+    }
+    CHECK(atomic_load(&forwarded) >= 1);
+    CHECK(strcmp(forwarded_line, "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}") == 0);
     mm_shared_unlisten(ss);
 
     /* DELETE: another token's refused, the right one ends it, and an update cannot bring it back */
