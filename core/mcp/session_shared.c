@@ -356,6 +356,39 @@ mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const 
     return out;
 }
 
+int mm_shared_token_put(mm_shared_sessions *ss, const char *key, const char *value, long ttl_ms,
+                        char *err, size_t err_size)
+{
+    char name[NAME_MAX_LEN + 40], ttl[24];
+    snprintf(name, sizeof name, "mistmcp:wt:%.64s", key);
+    snprintf(ttl, sizeof ttl, "%ld", ttl_ms > 0 ? ttl_ms : 1);
+    mm_redis_cmd cmds[1] = {CMD("SET", name, value, "PX", ttl)};
+    mm_redis_reply *r[1];
+    if (mm_redis_run(ss->redis, 1, cmds, r, err, err_size) != 0)
+        return -1;
+    int bad = is_error(r[0], err, err_size);
+    free_all(r, 1);
+    return bad ? -1 : 0;
+}
+
+mm_shared_result mm_shared_token_take(mm_shared_sessions *ss, const char *key, char **value,
+                                      char *err, size_t err_size)
+{
+    char name[NAME_MAX_LEN + 40];
+    snprintf(name, sizeof name, "mistmcp:wt:%.64s", key);
+    mm_redis_cmd cmds[1] = {CMD("GETDEL", name)};
+    mm_redis_reply *r[1];
+    if (mm_redis_run(ss->redis, 1, cmds, r, err, err_size) != 0)
+        return MM_SHARED_DOWN;
+    mm_shared_result out = MM_SHARED_GONE;
+    if (is_error(r[0], err, err_size))
+        out = MM_SHARED_DOWN; /* a Redis before 6.2 has no GETDEL: said in err */
+    else if (r[0]->type == MM_REDIS_STRING && (*value = dup_reply(r[0])))
+        out = MM_SHARED_OK;
+    free_all(r, 1);
+    return out;
+}
+
 static int publish_on(mm_shared_sessions *ss, const char *prefix, const char *id, const char *line,
                       char *err, size_t err_size)
 {

@@ -84,6 +84,17 @@ mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const 
 mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const char *token,
                                   char *err, size_t err_size);
 
+/* Write confirmation tokens (mcp/write_confirm.h) of shared sessions, so that a preview on
+ * one replica and its confirmation on another meet: "mistmcp:wt:<key>" (key: the SHA-256 of
+ * the token in hex, never the token) holds value (the session, tool and arguments digest the
+ * caller bound it to) for ttl_ms. mm_shared_token_take reads and deletes it in one step
+ * (GETDEL), so a token is used once across all replicas: MM_SHARED_OK with *value (the caller
+ * frees), MM_SHARED_GONE (never stored, used, or expired) or MM_SHARED_DOWN. */
+int mm_shared_token_put(mm_shared_sessions *ss, const char *key, const char *value, long ttl_ms,
+                        char *err, size_t err_size);
+mm_shared_result mm_shared_token_take(mm_shared_sessions *ss, const char *key, char **value,
+                                      char *err, size_t err_size);
+
 /* Publishes a JSON-RPC message for the session's GET stream. 0, or -1 with err. */
 int mm_shared_publish(mm_shared_sessions *ss, const char *id, const char *line, char *err,
                       size_t err_size);

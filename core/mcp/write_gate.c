@@ -7,6 +7,7 @@
 #include "mcp/client_request.h"
 #include "mcp/mrtr.h"
 #include "mcp/protocol.h"
+#include "mcp/session_shared.h"
 #include "mcp/tool_exec.h"
 #include "mcp/write_audit.h"
 #include "mcp/write_preview.h"
@@ -240,6 +241,66 @@ static mm_redeem redeem_signed(mm_call_ctx *ctx)
     return r;
 }
 
+/* ---- confirmation tokens of sessions shared by replicas (--session-store redis://) ----
+ * The token is issued and kept here as always, and also stored in Redis bound to the session,
+ * tool and arguments, so that its confirmation may reach any replica; Redis then decides, in
+ * one GETDEL, so that a token is used once across them all. When Redis does not answer, this
+ * replica's own record decides. */
+
+static mm_shared_sessions *shared_of(const mm_call_ctx *ctx)
+{
+    return ctx->session->modern ? NULL : ctx->session->srv->shared_sessions;
+}
+
+/* What Redis keeps for a token: "<session id> <tool> <arguments digest in hex>". */
+static void token_binding(const mm_call_ctx *ctx, char *out, size_t size)
+{
+    char hex[2 * MM_SHA256_LEN + 1];
+    digest_hex(ctx->write->args_digest, hex);
+    snprintf(out, size, "%s %s %s", mm_session_id(ctx->session), ctx->tool->name, hex);
+}
+
+static void share_token(const mm_call_ctx *ctx)
+{
+    mm_shared_sessions *ss = shared_of(ctx);
+    if (!ss)
+        return;
+    char key[2 * MM_SHA256_LEN + 1], value[400], err[300];
+    mm_sha256_hex(ctx->write->token, strlen(ctx->write->token), key);
+    token_binding(ctx, value, sizeof value);
+    if (mm_shared_token_put(ss, key, value, (long)MM_CONFIRM_TTL_MS, err, sizeof err) != 0)
+        fprintf(stderr,
+                "mistmcp: session store: a confirmation token stays on this replica "
+                "(confirm it through the same one): %s\n",
+                err);
+}
+
+/* The token's verdict from Redis, or -1 when Redis did not answer (the caller decides here). */
+static int redeem_shared(const mm_call_ctx *ctx, mm_redeem *out)
+{
+    mm_shared_sessions *ss = shared_of(ctx);
+    if (!ss)
+        return -1;
+    char key[2 * MM_SHA256_LEN + 1], want[400], err[300];
+    mm_sha256_hex(ctx->write->confirm, strlen(ctx->write->confirm), key);
+    char *got = NULL;
+    mm_shared_result r = mm_shared_token_take(ss, key, &got, err, sizeof err);
+    if (r == MM_SHARED_DOWN) {
+        fprintf(stderr, "mistmcp: session store: a confirmation is decided here alone: %s\n", err);
+        return -1;
+    }
+    token_binding(ctx, want, sizeof want);
+    size_t sid = strlen(mm_session_id(ctx->session)) + 1, tool = strlen(ctx->tool->name) + 1;
+    if (r != MM_SHARED_OK || strncmp(got, want, sid) != 0)
+        *out = MM_REDEEM_UNKNOWN; /* never issued, used, expired, or another session's */
+    else if (strncmp(got + sid, want + sid, tool) != 0)
+        *out = MM_REDEEM_OTHER_TOOL;
+    else
+        *out = strcmp(got, want) == 0 ? MM_REDEEM_OK : MM_REDEEM_OTHER_ARGS;
+    free(got);
+    return 0;
+}
+
 cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *target,
                             const char *body)
 {
@@ -253,10 +314,16 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
         return redeem_mrtr(ctx, method, target, body);
     if (mode == MM_CONFIRM_ELICIT || !w->confirm || w->dry_run)
         return NULL; /* elicit: each write asks the user; a token confirms nothing there */
-    mm_redeem r = stateless(ctx)
-                      ? redeem_signed(ctx)
-                      : mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
-                                               ctx->tool->name, w->args_digest, mm_now_ms());
+    mm_redeem r;
+    if (stateless(ctx)) {
+        r = redeem_signed(ctx);
+    } else {
+        r = mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
+                                   ctx->tool->name, w->args_digest, mm_now_ms());
+        mm_redeem shared;
+        if (redeem_shared(ctx, &shared) == 0 && r != MM_REDEEM_EXPIRED)
+            r = shared; /* Redis knows the token's every use, on any replica */
+    }
     if (r == MM_REDEEM_OK) {
         w->cleared = 1;
         return NULL;
@@ -360,6 +427,7 @@ static int hold_back(mm_call_ctx *ctx, const char *method, const char *target, c
                                   w->args_digest, mm_now_ms(), w->token, err, err_size) != 0)
             return -1;
         mm_write_token_id(w->token, w->token_id);
+        share_token(ctx);
     }
     mm_write_record rec = {.tool = ctx->tool->name,
                            .method = method,

@@ -12,42 +12,18 @@
 //
 // usage: node http_rate_shared.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { checker, request, startFake, startHttp, stopHttp } from "./lib.mjs";
+import { redisMissing, startRedis } from "./redis.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
-if (spawnSync("redis-server", ["--version"]).error) {
-  console.log("skipped: redis-server not installed (Debian: apt install redis-server)");
+if (redisMissing()) {
+  console.log(`skipped: ${redisMissing()}`);
   process.exit(0);
 }
 const { check, done } = checker();
 
-// A free loopback port (bound, then released), and redis-server on it: no persistence, its
-// files in a directory of its own; resolves once it accepts connections (5 s at most).
-const freePort = () => new Promise((ok, fail) => {
-  const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
-  s.on("error", fail);
-});
-const accepts = (port) => new Promise((ok) => {
-  const sock = net.connect(port, "127.0.0.1", () => { sock.destroy(); ok(true); });
-  sock.on("error", () => ok(false));
-});
-async function startRedis(dir) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "",
-      "--appendonly", "no", "--dir", dir, "--logfile", `${dir}/redis.log`], { stdio: "ignore" });
-    for (let i = 0; i < 250 && child.exitCode === null; i++) {
-      if (await accepts(port)) return { child, port };
-      await new Promise((ok) => setTimeout(ok, 20));
-    }
-    child.kill("SIGKILL");
-  }
-  throw new Error("redis-server did not start");
-}
 const redisDir = mkdtempSync(`${workDir}/redis-`);
 const redis = await startRedis(redisDir);
 process.on("exit", () => { redis.child.kill("SIGKILL"); rmSync(redisDir, { recursive: true, force: true }); });
