@@ -15,6 +15,16 @@
 static const char *const level_names[] = {"debug", "info",     "notice", "warning",
                                           "error", "critical", "alert",  "emergency"};
 
+/* 1 if all mode enables category i at the start: every catalog category with a tool to show,
+ * not a write-only one on a read-only server, nor one whose plugin is missing (start-up
+ * warned about it). */
+static int all_mode_has(const mm_server *srv, int write_tools, size_t i)
+{
+    const mm_category *cat = mm_registry_at(srv->registry, i);
+    return mm_category_catalog(cat) && mm_category_present(cat) &&
+           (write_tools || !mm_category_write_only(cat));
+}
+
 mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *const *categories,
                               size_t category_count, const char *token, const char *org_id,
                               mm_send_fn send, void *send_ctx, char *err, size_t err_size)
@@ -48,11 +58,7 @@ mm_session *mm_session_create(const mm_server *srv, mm_mode mode, const char *co
         }
     }
     for (size_t i = 0; i < n; i++) {
-        const mm_category *cat = mm_registry_at(srv->registry, i);
-        /* all: every catalog category with a tool to show: not a write-only one on a
-         * read-only server, nor one whose plugin is missing (start-up warned about it) */
-        int wanted = mode == MM_MODE_ALL && mm_category_catalog(cat) && mm_category_present(cat) &&
-                     (s->write_tools || !mm_category_write_only(cat));
+        int wanted = mode == MM_MODE_ALL && all_mode_has(srv, s->write_tools, i);
         wanted |= named && named[i];
         if (wanted && mm_session_enable(s, i, err, err_size) < 0) {
             free(named);
@@ -421,7 +427,14 @@ char *mm_session_state_json(mm_session *s)
      * the usual client names (Redis's compact hash encoding; mcp/session_shared.c). */
     cJSON *st = cJSON_AddArrayToObject(o, "st");
     pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < mm_registry_count(reg); i++)
+    /* An all-mode session as all mode made it: "*", not 200 names (a replica applies it as
+     * its own all mode). */
+    int as_made = s->mode == MM_MODE_ALL;
+    for (size_t i = 0; as_made && i < mm_registry_count(reg); i++)
+        as_made = !s->enabled[i] == !all_mode_has(s->srv, s->write_tools, i);
+    if (as_made)
+        cJSON_AddItemToArray(on, cJSON_CreateString("*"));
+    for (size_t i = 0; !as_made && i < mm_registry_count(reg); i++)
         if (s->enabled[i])
             cJSON_AddItemToArray(on, cJSON_CreateString(mm_category_name(mm_registry_at(reg, i))));
     cJSON_AddItemToArray(st, cJSON_CreateString(s->protocol_version));
@@ -469,6 +482,11 @@ int mm_session_state_apply(mm_session *s, const char *text, char *err, size_t er
     const cJSON *it;
     cJSON_ArrayForEach(it, on)
     {
+        if (cJSON_IsString(it) && strcmp(it->valuestring, "*") == 0) { /* all mode, as made */
+            for (size_t i = 0; i < n; i++)
+                want[i] |= (unsigned char)all_mode_has(s->srv, s->write_tools, i);
+            continue;
+        }
         mm_category *cat = cJSON_IsString(it) ? mm_registry_find(reg, it->valuestring) : NULL;
         if (cat)
             want[mm_registry_index(reg, cat)] = 1;

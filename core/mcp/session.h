@@ -184,7 +184,8 @@ void mm_session_client(mm_session *s, char *name, size_t name_size, char *versio
                        size_t version_size);
 
 /* What a session's requests change, as one JSON object for a shared session store
- * (mcp/session_shared.h): the enabled categories by name, the negotiated protocol version,
+ * (mcp/session_shared.h): the enabled categories by name ("*" for an all-mode session whose
+ * categories are those all mode enabled), the negotiated protocol version,
  * whether notifications/initialized came, the log level, initialize's clientInfo and the
  * client capabilities the server acts on. Never a token. Returns a string the caller frees.
  * Thread-safe. Two sessions in the same state give the same text. */
