@@ -336,9 +336,27 @@ static redisContext *connect_new(mm_redis *r, char *why, size_t n)
     return ctx;
 }
 
+/* Whether an idle connection was closed by the server meanwhile (a Redis restarted or
+ * killed, its idle-client timeout, a proxy's): its socket is readable (end of file, or bytes
+ * nobody asked for) or in error. Such a connection is replaced before a command is sent on
+ * it; sent, the command would fail at once, and each idle connection of the pool would fail
+ * one request that way after Redis came back. Nothing was sent, so nothing is retried. */
+static int closed_by_peer(const redisContext *ctx)
+{
+    struct pollfd pfd = {.fd = ctx->fd, .events = POLLIN};
+    int ready;
+    while ((ready = poll(&pfd, 1, 0)) < 0 && errno == EINTR)
+        ;
+    return ready != 0;
+}
+
 /* Connects k (locked by the caller) unless in backoff. */
 static int ensure_connected(mm_redis *r, conn *k, char *err, size_t err_size)
 {
+    if (k->ctx && closed_by_peer(k->ctx)) {
+        hr.free_ctx(k->ctx);
+        k->ctx = NULL;
+    }
     if (k->ctx)
         return 0;
     pthread_mutex_lock(&r->state_lock);

@@ -24,8 +24,12 @@ struct mm_shared_sessions {
 #define NAME_MAX_LEN 64 /* a session id is 32 hex digits: room for the prefixes */
 
 /* Stores st only while the session exists (a session another replica deleted, or that
- * expired, must not come back as a partial hash), raises ver, refreshes the expiry. */
+ * expired, must not come back as a partial hash) and still has the version the writer's state
+ * was based on (-2 when another replica changed it meanwhile: nothing is written), raises ver,
+ * refreshes the expiry. */
 static const char UPDATE_LUA[] = "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end "
+                                 "if tonumber(redis.call('HGET', KEYS[1], 'ver')) ~= "
+                                 "tonumber(ARGV[4]) then return -2 end "
                                  "redis.call('HSET', KEYS[1], 'st', ARGV[1]) "
                                  "if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 'on') "
                                  "else redis.call('HSET', KEYS[1], 'on', ARGV[2]) end "
@@ -310,14 +314,15 @@ mm_shared_result mm_shared_state(mm_shared_sessions *ss, const char *id, char **
 mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const char *state,
                                   long long *version, char *err, size_t err_size)
 {
-    char key[NAME_MAX_LEN];
+    char key[NAME_MAX_LEN], expected[24];
     key_of(id, key);
     char *st, *on;
     if (split_state(state, &st, &on) != 0) {
         mm_fail(err, err_size, "not a session state");
         return MM_SHARED_DOWN;
     }
-    mm_redis_cmd cmds[1] = {CMD("EVAL", UPDATE_LUA, "1", key, st, on, ss->ttl)};
+    snprintf(expected, sizeof expected, "%lld", *version);
+    mm_redis_cmd cmds[1] = {CMD("EVAL", UPDATE_LUA, "1", key, st, on, ss->ttl, expected)};
     mm_redis_reply *r[1];
     int rc = mm_redis_run(ss->redis, 1, cmds, r, err, err_size);
     free(st);
@@ -327,6 +332,8 @@ mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const 
     mm_shared_result out = MM_SHARED_OK;
     if (is_error(r[0], err, err_size))
         out = MM_SHARED_DOWN;
+    else if (r[0]->type == MM_REDIS_INTEGER && r[0]->integer == -2)
+        out = MM_SHARED_CHANGED;
     else if (r[0]->type != MM_REDIS_INTEGER || r[0]->integer < 0)
         out = MM_SHARED_GONE;
     else

@@ -41,7 +41,8 @@ typedef enum mm_shared_result {
     MM_SHARED_OK = 0,
     MM_SHARED_GONE,      /* no such session (expired, deleted, or Redis lost it) */
     MM_SHARED_FORBIDDEN, /* the session exists but another token made it */
-    MM_SHARED_DOWN       /* Redis did not answer (err says why) */
+    MM_SHARED_DOWN,      /* Redis did not answer (err says why) */
+    MM_SHARED_CHANGED    /* mm_shared_update: another replica changed the state meanwhile */
 } mm_shared_result;
 
 /* How a session was made, as its initialize chose. Strings owned by the origin
@@ -75,8 +76,10 @@ mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const ch
 /* Just the state and version (a copy this replica holds fell behind). */
 mm_shared_result mm_shared_state(mm_shared_sessions *ss, const char *id, char **state,
                                  long long *version, char *err, size_t err_size);
-/* Stores a session's new state if the session still exists (one atomic step), and raises its
- * version: MM_SHARED_OK with the new *version, MM_SHARED_GONE, or MM_SHARED_DOWN. */
+/* Stores a session's new state if the session still exists and is still at *version (the
+ * version the new state was made from), in one atomic step, and raises its version:
+ * MM_SHARED_OK with the new *version; MM_SHARED_CHANGED when another replica wrote a newer
+ * state first (nothing written: read it, merge, try again), MM_SHARED_GONE, or MM_SHARED_DOWN. */
 mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const char *state,
                                   long long *version, char *err, size_t err_size);
 /* Ends a session (DELETE) if token made it: MM_SHARED_OK, MM_SHARED_FORBIDDEN, MM_SHARED_GONE

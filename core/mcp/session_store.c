@@ -5,6 +5,7 @@
 #include "base/util.h"
 #include "mcp/session_shared.h"
 
+#include <cjson/cJSON.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -44,6 +45,11 @@ struct mm_session_entry {
      * lock; NULL before the first) and its version there. */
     char *shared_state;
     long long shared_ver;
+    /* Held while this copy is brought up to Redis's state or written to it (sync_in, sync_out):
+     * two requests of the session on this replica do not merge and write at once, each with
+     * what the other changed half applied. Taken before the store's lock, never while it is held.
+     */
+    pthread_mutex_t sync;
 };
 
 /* A session that never finished its handshake is dropped sooner than an idle working one. */
@@ -129,6 +135,7 @@ static void unlink_token(mm_session_store *st, mm_session_entry *e)
 
 static void entry_free(mm_session_entry *e)
 {
+    pthread_mutex_destroy(&e->sync);
     free(e->shared_state);
     mm_session_destroy(&e->session);
     explicit_bzero(e->token, strlen(e->token));
@@ -274,6 +281,7 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
     client = client ? client : "";
     size_t token_len = first_token_len(token), client_len = strlen(client);
     mm_session_entry *e = mm_xcalloc(1, sizeof *e);
+    pthread_mutex_init(&e->sync, NULL);
     e->token = mm_xstrdup(token);
     for (size_t i = 0; i < sizeof raw; i++)
         snprintf(e->id + 2 * i, 3, "%02x", raw[i]);
@@ -291,6 +299,7 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
             entry_free(evicted);
         explicit_bzero(e->token, strlen(e->token));
         free(e->token);
+        pthread_mutex_destroy(&e->sync);
         free(e);
         return NULL;
     }
@@ -363,6 +372,107 @@ static void shared_failed(mm_session_store *st, const char *what, const char *er
         fprintf(stderr, "mistmcp: session store: %s: %s\n", what, err);
 }
 
+/* Whether array a holds an item equal to x. */
+static int holds(const cJSON *a, const cJSON *x)
+{
+    for (const cJSON *it = a ? a->child : NULL; it; it = it->next)
+        if (cJSON_Compare(it, x, 1))
+            return 1;
+    return 0;
+}
+
+/* theirs (an array of names) gets the names mine added to base and loses those mine removed. */
+static void merge_names(const cJSON *base, const cJSON *mine, cJSON *theirs)
+{
+    for (const cJSON *x = mine->child; x; x = x->next)
+        if (!holds(base, x) && !holds(theirs, x))
+            cJSON_AddItemToArray(theirs, cJSON_Duplicate(x, 1));
+    for (const cJSON *x = base ? base->child : NULL; x; x = x->next) {
+        if (holds(mine, x))
+            continue;
+        for (int i = cJSON_GetArraySize(theirs) - 1; i >= 0; i--)
+            if (cJSON_Compare(cJSON_GetArrayItem(theirs, i), x, 1))
+                cJSON_DeleteItemFromArray(theirs, i);
+    }
+}
+
+/* Two replicas that change one session at once (each its own request) must not lose either
+ * change: the state in Redis is written only over the version it was made from, and a copy
+ * that fell behind takes the newer state with what its own requests changed on top. This is
+ * that three-way merge of session states (JSON objects, mm_session_state_json): theirs (Redis's)
+ * with what mine changed since base (the state of Redis that mine started from). A key mine
+ * changed takes mine's value, except "on", the enabled categories' names: theirs plus the names
+ * mine added, minus those mine removed. NULL when a text is not an object. */
+static char *merge_state(const char *base, const char *mine, const char *theirs)
+{
+    cJSON *b = cJSON_Parse(base ? base : "{}"), *m = cJSON_Parse(mine), *t = cJSON_Parse(theirs);
+    char *out = NULL;
+    if (cJSON_IsObject(b) && cJSON_IsObject(m) && cJSON_IsObject(t)) {
+        for (const cJSON *mv = m->child; mv; mv = mv->next) {
+            const cJSON *bv = cJSON_GetObjectItemCaseSensitive(b, mv->string);
+            if (bv && cJSON_Compare(mv, bv, 1))
+                continue; /* not changed here */
+            cJSON *tv = cJSON_GetObjectItemCaseSensitive(t, mv->string);
+            /* "on" is a set of names; "st" a tuple, taken whole like any other value */
+            if (strcmp(mv->string, "on") == 0 && cJSON_IsArray(mv) && cJSON_IsArray(tv) &&
+                (!bv || cJSON_IsArray(bv))) {
+                merge_names(bv, mv, tv);
+            } else {
+                cJSON_DeleteItemFromObjectCaseSensitive(t, mv->string);
+                cJSON_AddItemToObject(t, mv->string, cJSON_Duplicate(mv, 1));
+            }
+        }
+        for (const cJSON *bv = b->child; bv; bv = bv->next) {
+            /* a key mine dropped goes, unless theirs changed it */
+            const cJSON *tv = cJSON_GetObjectItemCaseSensitive(t, bv->string);
+            if (!cJSON_GetObjectItemCaseSensitive(m, bv->string) && tv && cJSON_Compare(tv, bv, 1))
+                cJSON_DeleteItemFromObjectCaseSensitive(t, bv->string);
+        }
+        out = cJSON_PrintUnformatted(t);
+    }
+    cJSON_Delete(b);
+    cJSON_Delete(m);
+    cJSON_Delete(t);
+    return out;
+}
+
+/* Brings this replica's copy of e up to theirs (Redis's state at version ver; taken), keeping
+ * what requests here changed and did not write yet (they are written with the next
+ * mm_session_store_put). e->sync held. */
+static void catch_up(mm_session_store *st, mm_session_entry *e, char *theirs, long long ver)
+{
+    pthread_mutex_lock(&st->lock);
+    int newer = ver > e->shared_ver;
+    char *base = newer && e->shared_state ? mm_xstrdup(e->shared_state) : NULL;
+    pthread_mutex_unlock(&st->lock);
+    if (!newer) { /* this copy wrote or read as new a state since: nothing to take */
+        free(theirs);
+        return;
+    }
+    char *mine = mm_session_state_json(e->session);
+    char *merged = merge_state(base, mine, theirs);
+    char err[300];
+    int partial = mm_session_state_apply(e->session, merged ? merged : theirs, err, sizeof err);
+    if (partial != 0)
+        shared_failed(st, "a session's state could not all be applied here", err);
+    free(merged);
+    free(mine);
+    free(base);
+    if (partial != 0) { /* what this replica cannot have is not written as removed */
+        free(theirs);
+        theirs = mm_session_state_json(e->session);
+    }
+    pthread_mutex_lock(&st->lock);
+    if (ver > e->shared_ver) { /* a request here may have written a newer one meanwhile */
+        free(e->shared_state);
+        e->shared_state = theirs;
+        e->shared_ver = ver;
+        theirs = NULL;
+    }
+    pthread_mutex_unlock(&st->lock);
+    free(theirs);
+}
+
 /* Makes this replica's copy of a shared session current: refreshes its expiry in Redis and,
  * if another replica changed it, applies that. Returns e, or NULL (the reference given back)
  * when the session is gone from Redis. */
@@ -386,24 +496,21 @@ static mm_session_entry *sync_in(mm_session_store *st, mm_session_entry *e, mm_l
     if (!behind)
         return e;
     char *state = NULL;
+    pthread_mutex_lock(&e->sync);
     r = mm_shared_state(st->shared, e->id, &state, &ver, err, sizeof err);
+    if (r == MM_SHARED_OK && state)
+        catch_up(st, e, state, ver);
+    pthread_mutex_unlock(&e->sync);
     if (r == MM_SHARED_GONE) {
+        free(state);
         drop_copy(st, e);
         *outcome = MM_LOOKUP_UNKNOWN;
         return NULL;
     }
-    if (r == MM_SHARED_OK && state) {
-        if (mm_session_state_apply(e->session, state, err, sizeof err) != 0)
-            shared_failed(st, "a session's state could not all be applied here", err);
-        char *mine = mm_session_state_json(e->session);
-        pthread_mutex_lock(&st->lock);
-        free(e->shared_state);
-        e->shared_state = mine;
-        e->shared_ver = ver;
-        pthread_mutex_unlock(&st->lock);
-    } else if (r == MM_SHARED_DOWN) {
+    if (r == MM_SHARED_OK && state)
+        return e;
+    if (r == MM_SHARED_DOWN)
         shared_failed(st, "cannot read a session's state", err);
-    }
     free(state);
     return e;
 }
@@ -439,6 +546,7 @@ static mm_session_entry *adopt(mm_session_store *st, const char *id, const char 
         shared_failed(st, "a session's state could not all be applied here", err);
     free(state);
     mm_session_entry *e = mm_xcalloc(1, sizeof *e);
+    pthread_mutex_init(&e->sync, NULL);
     e->token = mm_xstrdup(token ? token : "");
     memcpy(e->id, id, MM_SESSION_ID_LEN);
     e->store = st;
@@ -476,44 +584,81 @@ mm_session_entry *mm_session_store_get(mm_session_store *st, const char *id, con
     return NULL;
 }
 
-/* Writes what the request changed in a shared session to Redis (one round trip, only when
- * something changed). */
-static void sync_out(mm_session_store *st, mm_session_entry *e)
+/* e is gone from Redis (expired, or ended by another replica): so from here too (the caller
+ * holds a reference, which frees it). */
+static void forget(mm_session_store *st, mm_session_entry *e)
 {
     pthread_mutex_lock(&st->lock);
-    int removed = e->removed;
+    int free_now = !e->removed && unlink_entry(st, e);
     pthread_mutex_unlock(&st->lock);
-    if (removed)
-        return;
-    char *now = mm_session_state_json(e->session);
-    pthread_mutex_lock(&st->lock);
-    int same = e->shared_state && strcmp(e->shared_state, now) == 0;
-    pthread_mutex_unlock(&st->lock);
-    if (same) {
-        free(now);
-        return;
-    }
+    if (free_now) /* cannot be: the caller holds a reference */
+        entry_free(e);
+}
+
+/* Writes what the request changed in a shared session to Redis (one round trip, only when
+ * something changed), over the version this copy's state was made from: when another replica
+ * wrote first, its state is taken with this copy's changes on top, and written again. e->sync
+ * held. */
+static void write_back(mm_session_store *st, mm_session_entry *e)
+{
     char err[300];
-    long long ver = 0;
-    mm_shared_result r = mm_shared_update(st->shared, e->id, now, &ver, err, sizeof err);
-    if (r == MM_SHARED_OK) {
+    for (int attempt = 0; attempt < 5; attempt++) {
         pthread_mutex_lock(&st->lock);
-        free(e->shared_state);
-        e->shared_state = now;
-        e->shared_ver = ver;
+        int removed = e->removed;
+        char *base = e->shared_state ? mm_xstrdup(e->shared_state) : NULL;
+        long long ver = e->shared_ver;
         pthread_mutex_unlock(&st->lock);
+        char *now = removed ? NULL : mm_session_state_json(e->session);
+        int same = !now || (base && strcmp(base, now) == 0);
+        free(base);
+        if (same) {
+            free(now);
+            return;
+        }
+        mm_shared_result r = mm_shared_update(st->shared, e->id, now, &ver, err, sizeof err);
+        if (r == MM_SHARED_OK) {
+            pthread_mutex_lock(&st->lock);
+            if (ver > e->shared_ver) { /* else a request here wrote a newer one meanwhile */
+                free(e->shared_state);
+                e->shared_state = now;
+                e->shared_ver = ver;
+                now = NULL;
+            }
+            pthread_mutex_unlock(&st->lock);
+            free(now);
+            return;
+        }
+        free(now);
+        if (r == MM_SHARED_DOWN) { /* written with the next request's answer */
+            shared_failed(st, "cannot store a session's change", err);
+            return;
+        }
+        if (r == MM_SHARED_GONE) {
+            forget(st, e);
+            return;
+        }
+        char *theirs = NULL; /* MM_SHARED_CHANGED */
+        r = mm_shared_state(st->shared, e->id, &theirs, &ver, err, sizeof err);
+        if (r == MM_SHARED_OK && theirs) {
+            catch_up(st, e, theirs, ver);
+            continue;
+        }
+        free(theirs);
+        if (r == MM_SHARED_DOWN)
+            shared_failed(st, "cannot read a session's state", err);
+        else
+            forget(st, e);
         return;
     }
-    free(now);
-    if (r == MM_SHARED_DOWN) /* written with the next request's answer */
-        shared_failed(st, "cannot store a session's change", err);
-    else { /* gone from Redis meanwhile: so from here too */
-        pthread_mutex_lock(&st->lock);
-        int free_now = !e->removed && unlink_entry(st, e);
-        pthread_mutex_unlock(&st->lock);
-        if (free_now) /* cannot be: the caller holds a reference */
-            entry_free(e);
-    }
+    shared_failed(st, "cannot store a session's change",
+                  "other replicas changed it first five times; written with the next request");
+}
+
+static void sync_out(mm_session_store *st, mm_session_entry *e)
+{
+    pthread_mutex_lock(&e->sync);
+    write_back(st, e);
+    pthread_mutex_unlock(&e->sync);
 }
 
 void mm_session_store_put(mm_session_store *st, mm_session_entry *e)
@@ -532,6 +677,7 @@ void mm_session_store_put(mm_session_store *st, mm_session_entry *e)
 mm_session_entry *mm_session_store_detached(mm_session_store *st, mm_session *session)
 {
     mm_session_entry *e = mm_xcalloc(1, sizeof *e);
+    pthread_mutex_init(&e->sync, NULL);
     e->store = st;
     e->session = session;
     e->token = mm_xstrdup("");
