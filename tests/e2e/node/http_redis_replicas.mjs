@@ -28,8 +28,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { checker, startFake, startHttp, stopHttp } from "./lib.mjs";
+import { freePort, startRedis as startRedisIn } from "./redis.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
 
@@ -60,20 +60,6 @@ mkdirSync(dir, { recursive: true });
 
 const mine = []; // redis-server and haproxy: killed when this script exits, whatever happens
 process.on("exit", () => { for (const c of mine) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL"); });
-const freePort = () => new Promise((ok) => {
-  const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
-});
-// Resolves once test(output so far) holds, or rejects after ms with the output.
-function waitOutput(child, test, what, ms = 5000) {
-  let out = "";
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${what} within ${ms} ms:\n${out.slice(-2000)}`)), ms);
-    const on = (d) => { out += d; if (test(out)) { clearTimeout(timer); ok(out); } };
-    child.stdout?.on("data", on);
-    child.stderr?.on("data", on);
-    child.on("exit", (code, sig) => { clearTimeout(timer); fail(new Error(`${what}: exited (${code ?? sig}):\n${out.slice(-2000)}`)); });
-  });
-}
 
 // Redis on a free loopback port, keeping nothing on disk; a restart is a new one on the same
 // port with a new, empty directory.
@@ -82,11 +68,7 @@ let redisRuns = 0;
 async function startRedis() {
   const rdir = `${dir}/redis-${++redisRuns}`;
   mkdirSync(rdir, { recursive: true });
-  const child = spawn(redisServer, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "",
-    "--appendonly", "no", "--dir", rdir, "--daemonize", "no", "--logfile", ""], { stdio: ["ignore", "pipe", "pipe"] });
-  mine.push(child);
-  await waitOutput(child, (o) => /Ready to accept connections/.test(o), "redis-server did not start");
-  return child;
+  return (await startRedisIn(rdir, redisPort, redisServer)).child;
 }
 let redis = await startRedis();
 
