@@ -159,8 +159,9 @@ static int open_session_store(const mm_config *cfg, mm_server *srv)
     }
     char where[sizeof t.where];
     snprintf(where, sizeof where, "%s", t.where);
-    /* Connections: one per polling thread and worker at most in use at once, bounded. */
-    srv->redis = mm_redis_open(&t, 8, 1000, err, sizeof err);
+    /* Connections: the polling threads, the workers' rate-limit steps and notifications share
+     * them; each command holds one for a round trip (tens of microseconds). */
+    srv->redis = mm_redis_open(&t, 16, 1000, err, sizeof err);
     mm_redis_target_free(&t); /* what the client did not take (on failure) */
     if (!srv->redis) {
         fprintf(stderr, "mistmcp: --session-store: %s\n", err);

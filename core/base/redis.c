@@ -30,6 +30,7 @@ static struct {
     redisContext *(*connect_tcp)(const char *ip, int port, const struct timeval tv);
     redisContext *(*connect_unix)(const char *path, const struct timeval tv);
     int (*set_timeout)(redisContext *c, const struct timeval tv);
+    int (*keep_alive)(redisContext *c);
     void (*free_ctx)(redisContext *c);
     int (*append_argv)(redisContext *c, int argc, const char **argv, const size_t *argvlen);
     int (*get_reply)(redisContext *c, void **reply);
@@ -46,6 +47,7 @@ static void load(void)
         {"redisConnectWithTimeout", (void **)&hr.connect_tcp},
         {"redisConnectUnixWithTimeout", (void **)&hr.connect_unix},
         {"redisSetTimeout", (void **)&hr.set_timeout},
+        {"redisEnableKeepAlive", (void **)&hr.keep_alive},
         {"redisFree", (void **)&hr.free_ctx},
         {"redisAppendCommandArgv", (void **)&hr.append_argv},
         {"redisGetReply", (void **)&hr.get_reply},
@@ -312,6 +314,10 @@ static redisContext *connect_new(mm_redis *r, char *why, size_t n)
         hr.free_ctx(ctx);
         return NULL;
     }
+    /* TCP keepalive: a connection whose far end vanished (a partition, a failover) is found
+     * dead, the subscriber's too, which otherwise waits for messages that never come. */
+    if (!r->t.path)
+        hr.keep_alive(ctx);
     if (hr.set_timeout(ctx, tv) != REDIS_OK) {
         snprintf(why, n, "cannot set the socket timeout");
         hr.free_ctx(ctx);
@@ -469,8 +475,10 @@ broken:;
     hr.free_ctx(k->ctx);
     k->ctx = NULL;
     pthread_mutex_unlock(&k->lock);
-    for (size_t i = 0; i < got; i++)
+    for (size_t i = 0; i < got; i++) {
         hr.free_reply(replies[i]);
+        replies[i] = NULL;
+    }
     atomic_fetch_add(&r->errors, n);
     note_failure(r, why);
     return mm_fail(err, err_size, "Redis at %s did not answer: %s", r->t.where, why);

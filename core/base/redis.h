@@ -79,7 +79,7 @@ void mm_redis_close(mm_redis **r);
 /* Sends the n commands as one pipeline (one round trip) and stores their replies in
  * replies[0..n-1] (each the caller's; a command Redis refused has an MM_REDIS_ERROR reply).
  * Returns 0, or -1 with err set when no reply could be had (unreachable, timeout, a dropped
- * connection: then no reply is stored and the commands may or may not have run). */
+ * connection: then replies[] holds NULLs and the commands may or may not have run). */
 int mm_redis_run(mm_redis *r, size_t n, const mm_redis_cmd *cmds, mm_redis_reply **replies,
                  char *err, size_t err_size);
 void mm_redis_reply_free(mm_redis_reply *reply);
@@ -106,7 +106,8 @@ typedef void (*mm_redis_message_fn)(void *ctx, const char *channel, const char *
  * pub/sub keeps nothing). At most one subscriber per client. Returns 0, or -1 with err. */
 int mm_redis_subscribe(mm_redis *r, const char *pattern, mm_redis_message_fn fn, void *ctx,
                        char *err, size_t err_size);
-/* Stops the subscriber thread (waits for it: at most about 200 ms plus a callback running);
+/* Stops the subscriber thread (waits for it: about 200 ms, or a connect's timeout when it is
+ * reconnecting, plus a callback running);
  * no callback runs once it returns. A no-op without one. Not thread-safe against
  * mm_redis_subscribe. */
 void mm_redis_unsubscribe(mm_redis *r);

@@ -351,13 +351,30 @@ int mm_session_is_initialized(mm_session *s)
     return r;
 }
 
+/* A copy of text cut to MM_CLIENT_INFO_MAX bytes, at a UTF-8 character's start. */
+static char *client_text(const char *text)
+{
+    if (!text)
+        return NULL;
+    size_t n = strlen(text);
+    if (n > MM_CLIENT_INFO_MAX) {
+        n = MM_CLIENT_INFO_MAX;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80) /* a continuation byte */
+            n--;
+    }
+    char *out = mm_xmalloc(n + 1);
+    memcpy(out, text, n);
+    out[n] = '\0';
+    return out;
+}
+
 void mm_session_set_client(mm_session *s, const char *name, const char *version)
 {
     pthread_mutex_lock(&s->lock);
     free(s->client_name);
     free(s->client_version);
-    s->client_name = name ? mm_xstrdup(name) : NULL;
-    s->client_version = version ? mm_xstrdup(version) : NULL;
+    s->client_name = client_text(name);
+    s->client_version = client_text(version);
     pthread_mutex_unlock(&s->lock);
 }
 

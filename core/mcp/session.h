@@ -167,7 +167,10 @@ int mm_session_is_initialized(mm_session *s);
 /* Cancels every request in flight and every later one: the session is ending. */
 void mm_session_cancel_all(mm_session *s);
 
-/* Records initialize's clientInfo name and version (each may be NULL). */
+/* Records initialize's clientInfo name and version (each may be NULL), each cut to
+ * MM_CLIENT_INFO_MAX bytes (a client's own words: they go into the audit log and, with a
+ * shared store, into Redis for the session's life). */
+#define MM_CLIENT_INFO_MAX 128
 void mm_session_set_client(mm_session *s, const char *name, const char *version);
 /* The session's id for logs: the HTTP session id, else 32 random hex digits drawn on the
  * first call. Thread-safe; valid for the session's life. */

@@ -6,12 +6,17 @@
 
 #include <cjson/cJSON.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A new session's life in Redis until its first state write (notifications/initialized). */
+#define NEW_TTL_MS 60000L
+
 struct mm_shared_sessions {
     mm_redis *redis;
+    long idle_ms;
     unsigned char key[MM_SHA256_LEN];
     char ttl[24]; /* the idle timeout in ms, as PEXPIRE takes it */
     mm_shared_message_fn on_message;
@@ -57,7 +62,8 @@ mm_shared_sessions *mm_shared_sessions_create(mm_redis *redis,
     mm_shared_sessions *ss = mm_xcalloc(1, sizeof *ss);
     ss->redis = redis;
     memcpy(ss->key, key, MM_SHA256_LEN);
-    snprintf(ss->ttl, sizeof ss->ttl, "%ld", idle_ms > 0 ? idle_ms : 1);
+    ss->idle_ms = idle_ms > 0 ? idle_ms : 1;
+    snprintf(ss->ttl, sizeof ss->ttl, "%ld", ss->idle_ms);
     return ss;
 }
 
@@ -175,33 +181,50 @@ mm_shared_result mm_shared_create(mm_shared_sessions *ss, const char *id, const 
     char key[NAME_MAX_LEN], tb[BINDING_HEX + 1];
     key_of(id, key);
     binding(ss, token, tb);
-    /* Empty fields are left out: a session's hash stays small (MEMORY USAGE ~0.5 KB). */
+    /* Empty fields are left out: a session's hash stays small (MEMORY USAGE ~250 bytes). */
     char *st, *on;
     if (split_state(state, &st, &on) != 0) {
         mm_fail(err, err_size, "not a session state");
         return MM_SHARED_DOWN;
     }
-    const char *argv[16] = {"HSET", key, "tb", tb, "st", st, "ver", "1"};
-    int argc = 8;
     const char *const fields[][2] = {{"on", on},
                                      {"cloud", o->cloud},
                                      {"mode", o->mode},
                                      {"cats", o->categories},
                                      {"dt", o->demo_token}};
+    const char *argv[8 + 2 * sizeof fields / sizeof fields[0]] = {"HSET", key, "tb",  tb,
+                                                                  "st",   st,  "ver", "1"};
+    int argc = 8;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (fields[i][1] && *fields[i][1]) {
             argv[argc++] = fields[i][0];
             argv[argc++] = fields[i][1];
         }
-    mm_redis_cmd cmds[2] = {{.argc = argc, .argv = argv}, CMD("PEXPIRE", key, ss->ttl)};
-    mm_redis_reply *r[2];
-    int rc = mm_redis_run(ss->redis, 2, cmds, r, err, err_size);
+    /* One transaction: a hash without its expiry would never go. Until the client's
+     * notifications/initialized (a state write, which gives the idle timeout) a session lasts
+     * NEW_TTL_MS, as an uninitialized one does in memory. */
+    char new_ttl[24];
+    snprintf(new_ttl, sizeof new_ttl, "%ld", ss->idle_ms < NEW_TTL_MS ? ss->idle_ms : NEW_TTL_MS);
+    mm_redis_cmd cmds[4] = {
+        CMD("MULTI"), {.argc = argc, .argv = argv}, CMD("PEXPIRE", key, new_ttl), CMD("EXEC")};
+    mm_redis_reply *r[4];
+    int rc = mm_redis_run(ss->redis, 4, cmds, r, err, err_size);
     free(st);
     free(on);
     if (rc != 0)
         return MM_SHARED_DOWN;
-    int bad = is_error(r[0], err, err_size) || is_error(r[1], err, err_size);
-    free_all(r, 2);
+    int bad = 0;
+    for (int i = 0; i < 4 && !bad; i++)
+        bad = is_error(r[i], err, err_size);
+    const mm_redis_reply *x = r[3];
+    if (!bad &&
+        (x->type != MM_REDIS_ARRAY || x->elements != 2 || is_error(x->element[0], err, err_size) ||
+         is_error(x->element[1], err, err_size))) {
+        bad = 1;
+        if (x->type != MM_REDIS_ARRAY)
+            mm_fail(err, err_size, "Redis did not run the session's transaction");
+    }
+    free_all(r, 4);
     return bad ? MM_SHARED_DOWN : MM_SHARED_OK;
 }
 
@@ -363,11 +386,35 @@ mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const 
     return out;
 }
 
-int mm_shared_token_put(mm_shared_sessions *ss, const char *key, const char *value, long ttl_ms,
+/* The name of a confirmation token's entry: an HMAC of the token under the replicas' key, so
+ * that Redis holds nothing that confirms a write for someone who only knows a token, and
+ * nothing anyone can forge an entry for without the key. */
+static void token_name(const mm_shared_sessions *ss, const char *token, char out[96])
+{
+    unsigned char mac[MM_SHA256_LEN];
+    mm_hmac_sha256(ss->key, sizeof ss->key, token, strlen(token), mac);
+    static const char hex[] = "0123456789abcdef";
+    size_t n = (size_t)snprintf(out, 96, "mistmcp:wt:");
+    for (size_t i = 0; i < MM_SHA256_LEN; i++) {
+        out[n++] = hex[mac[i] >> 4];
+        out[n++] = hex[mac[i] & 15];
+    }
+    out[n] = '\0';
+}
+
+/* Takes a token's entry: its value, replaced by a "used" mark for the rest of its life (so that
+ * a replica still holding the token in memory learns it was used elsewhere). */
+static const char TAKE_LUA[] = "local v = redis.call('GET', KEYS[1]) "
+                               "if v and v ~= 'used' then "
+                               "local t = redis.call('PTTL', KEYS[1]) "
+                               "if t > 0 then redis.call('SET', KEYS[1], 'used', 'PX', t) end "
+                               "end return v";
+
+int mm_shared_token_put(mm_shared_sessions *ss, const char *token, const char *value, long ttl_ms,
                         char *err, size_t err_size)
 {
-    char name[NAME_MAX_LEN + 40], ttl[24];
-    snprintf(name, sizeof name, "mistmcp:wt:%.64s", key);
+    char name[96], ttl[24];
+    token_name(ss, token, name);
     snprintf(ttl, sizeof ttl, "%ld", ttl_ms > 0 ? ttl_ms : 1);
     mm_redis_cmd cmds[1] = {CMD("SET", name, value, "PX", ttl)};
     mm_redis_reply *r[1];
@@ -378,20 +425,42 @@ int mm_shared_token_put(mm_shared_sessions *ss, const char *key, const char *val
     return bad ? -1 : 0;
 }
 
-mm_shared_result mm_shared_token_take(mm_shared_sessions *ss, const char *key, char **value,
+mm_shared_result mm_shared_token_take(mm_shared_sessions *ss, const char *token, char **value,
                                       char *err, size_t err_size)
 {
-    char name[NAME_MAX_LEN + 40];
-    snprintf(name, sizeof name, "mistmcp:wt:%.64s", key);
-    mm_redis_cmd cmds[1] = {CMD("GETDEL", name)};
+    char name[96];
+    token_name(ss, token, name);
+    mm_redis_cmd cmds[1] = {CMD("EVAL", TAKE_LUA, "1", name)};
     mm_redis_reply *r[1];
     if (mm_redis_run(ss->redis, 1, cmds, r, err, err_size) != 0)
         return MM_SHARED_DOWN;
     mm_shared_result out = MM_SHARED_GONE;
     if (is_error(r[0], err, err_size))
-        out = MM_SHARED_DOWN; /* a Redis before 6.2 has no GETDEL: said in err */
+        out = MM_SHARED_DOWN;
     else if (r[0]->type == MM_REDIS_STRING && (*value = dup_reply(r[0])))
         out = MM_SHARED_OK;
+    free_all(r, 1);
+    return out;
+}
+
+/* DEL only if the expiry was last refreshed at least ARGV[1] ms ago (PTTL at most ARGV[1]). */
+static const char DROP_IDLE_LUA[] = "local t = redis.call('PTTL', KEYS[1]) "
+                                    "if t >= 0 and t <= tonumber(ARGV[1]) then "
+                                    "return redis.call('DEL', KEYS[1]) end return 0";
+
+mm_shared_result mm_shared_drop_idle(mm_shared_sessions *ss, const char *id, long long idle_ms,
+                                     char *err, size_t err_size)
+{
+    char key[NAME_MAX_LEN], left[24];
+    key_of(id, key);
+    snprintf(left, sizeof left, "%lld", ss->idle_ms - idle_ms);
+    mm_redis_cmd cmds[1] = {CMD("EVAL", DROP_IDLE_LUA, "1", key, left)};
+    mm_redis_reply *r[1];
+    if (mm_redis_run(ss->redis, 1, cmds, r, err, err_size) != 0)
+        return MM_SHARED_DOWN;
+    mm_shared_result out = is_error(r[0], err, err_size)                          ? MM_SHARED_DOWN
+                           : r[0]->type == MM_REDIS_INTEGER && r[0]->integer == 1 ? MM_SHARED_OK
+                                                                                  : MM_SHARED_GONE;
     free_all(r, 1);
     return out;
 }
@@ -405,9 +474,11 @@ static int publish_on(mm_shared_sessions *ss, const char *prefix, const char *id
     mm_redis_reply *r[1];
     if (mm_redis_run(ss->redis, 1, cmds, r, err, err_size) != 0)
         return -1;
-    int bad = is_error(r[0], err, err_size);
+    int receivers = is_error(r[0], err, err_size)                               ? -1
+                    : r[0]->type == MM_REDIS_INTEGER && r[0]->integer < INT_MAX ? (int)r[0]->integer
+                                                                                : 0;
     free_all(r, 1);
-    return bad ? -1 : 0;
+    return receivers;
 }
 
 int mm_shared_publish(mm_shared_sessions *ss, const char *id, const char *line, char *err,

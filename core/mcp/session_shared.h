@@ -88,21 +88,29 @@ mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const 
                                   char *err, size_t err_size);
 
 /* Write confirmation tokens (mcp/write_confirm.h) of shared sessions, so that a preview on
- * one replica and its confirmation on another meet: "mistmcp:wt:<key>" (key: the SHA-256 of
- * the token in hex, never the token) holds value (the session, tool and arguments digest the
- * caller bound it to) for ttl_ms. mm_shared_token_take reads and deletes it in one step
- * (GETDEL), so a token is used once across all replicas: MM_SHARED_OK with *value (the caller
- * frees), MM_SHARED_GONE (never stored, used, or expired) or MM_SHARED_DOWN. */
-int mm_shared_token_put(mm_shared_sessions *ss, const char *key, const char *value, long ttl_ms,
+ * one replica and its confirmation on another meet: "mistmcp:wt:<HMAC of the token under the
+ * replicas' key>" (never the token) holds value (the session, tool and arguments digest the
+ * caller bound it to) for ttl_ms. mm_shared_token_take reads it and leaves "used" in its place
+ * in one step, so a token is used once across all replicas: MM_SHARED_OK with *value (the
+ * caller frees; "used" when it was used already), MM_SHARED_GONE (never stored here, or
+ * expired) or MM_SHARED_DOWN. */
+int mm_shared_token_put(mm_shared_sessions *ss, const char *token, const char *value, long ttl_ms,
                         char *err, size_t err_size);
-mm_shared_result mm_shared_token_take(mm_shared_sessions *ss, const char *key, char **value,
+mm_shared_result mm_shared_token_take(mm_shared_sessions *ss, const char *token, char **value,
                                       char *err, size_t err_size);
 
-/* Publishes a JSON-RPC message for the session's GET stream. 0, or -1 with err. */
+/* Ends a session in Redis if no replica used it for idle_ms (its expiry was last refreshed that
+ * long ago): for an unproven session its creator evicted or let expire. MM_SHARED_OK (ended),
+ * MM_SHARED_GONE (in use elsewhere, or gone already) or MM_SHARED_DOWN. */
+mm_shared_result mm_shared_drop_idle(mm_shared_sessions *ss, const char *id, long long idle_ms,
+                                     char *err, size_t err_size);
+
+/* Publishes a JSON-RPC message for the session's GET stream. Returns how many replicas
+ * received it (0: not even this one's subscriber is connected), or -1 with err. */
 int mm_shared_publish(mm_shared_sessions *ss, const char *id, const char *line, char *err,
                       size_t err_size);
 /* Publishes a client's message (a reply, a cancellation) for the replica holding the request
- * it is about. 0, or -1 with err. */
+ * it is about. Returns how many replicas received it, or -1 with err. */
 int mm_shared_forward(mm_shared_sessions *ss, const char *id, const char *line, char *err,
                       size_t err_size);
 /* Called on the subscriber thread with each message published for a session (id is 32 hex

@@ -45,6 +45,10 @@ struct mm_session_entry {
      * lock; NULL before the first) and its version there. */
     char *shared_state;
     long long shared_ver;
+    /* Removed here as an unproven session (evicted, or idle past the unproven limit) that had
+     * been idle for drop_idle_ms: ended in Redis too when no replica used it meanwhile, so that
+     * sessions which proved nothing cannot pile up there for the whole idle timeout. */
+    long long drop_idle_ms;
     /* Held while this copy is brought up to Redis's state or written to it (sync_in, sync_out):
      * two requests of the session on this replica do not merge and write at once, each with
      * what the other changed half applied. Taken before the store's lock, never while it is held.
@@ -133,8 +137,17 @@ static void unlink_token(mm_session_store *st, mm_session_entry *e)
     }
 }
 
+static void shared_failed(mm_session_store *st, const char *what, const char *err);
+
 static void entry_free(mm_session_entry *e)
 {
+    mm_session_store *st = e->store;
+    if (e->drop_idle_ms > 0 && st && st->shared) {
+        char err[300];
+        if (mm_shared_drop_idle(st->shared, e->id, e->drop_idle_ms, err, sizeof err) ==
+            MM_SHARED_DOWN)
+            shared_failed(st, "an unproven session stays in Redis until it expires", err);
+    }
     pthread_mutex_destroy(&e->sync);
     free(e->shared_state);
     mm_session_destroy(&e->session);
@@ -176,6 +189,8 @@ static mm_session_entry *evict_unproven(mm_session_store *st)
              e->last_used_ms < victim->last_used_ms))
             victim = e;
     }
+    if (victim)
+        victim->drop_idle_ms = mm_now_ms() - victim->last_used_ms + 1;
     if (victim && unlink_entry(st, victim))
         return victim;
     return NULL; /* in use after all: destroyed by its last user */
@@ -531,15 +546,25 @@ static mm_session_entry *adopt(mm_session_store *st, const char *id, const char 
         mm_shared_load(st->shared, id, token ? token : "", &origin, &state, &ver, err, sizeof err);
     if (r == MM_SHARED_FORBIDDEN)
         *outcome = MM_LOOKUP_FORBIDDEN;
-    if (r == MM_SHARED_DOWN)
+    if (r == MM_SHARED_DOWN) {
         shared_failed(st, "cannot read a session", err);
+        *outcome = MM_LOOKUP_UNAVAILABLE;
+    }
     if (r != MM_SHARED_OK)
         return NULL;
-    mm_session *s = st->rebuild(st->rebuild_ctx, &origin, token ? token : "", err, sizeof err);
+    pthread_mutex_lock(&st->lock);
+    int full = st->count >= st->max; /* a copy counts in this replica's table too */
+    pthread_mutex_unlock(&st->lock);
+    mm_session *s = NULL;
+    if (full)
+        mm_fail(err, sizeof err, "this replica's session table is full (%zu)", st->max);
+    else
+        s = st->rebuild(st->rebuild_ctx, &origin, token ? token : "", err, sizeof err);
     mm_shared_origin_free(&origin);
     if (!s) {
-        shared_failed(st, "cannot build a session another replica made", err);
+        shared_failed(st, "cannot take on a session another replica made", err);
         free(state);
+        *outcome = MM_LOOKUP_UNAVAILABLE;
         return NULL;
     }
     if (state && mm_session_state_apply(s, state, err, sizeof err) != 0)
@@ -569,6 +594,17 @@ static mm_session_entry *adopt(mm_session_store *st, const char *id, const char 
     pthread_mutex_unlock(&st->lock);
     *outcome = MM_LOOKUP_OK;
     return e;
+}
+
+const char *mm_lookup_message(mm_lookup outcome)
+{
+    switch (outcome) {
+    case MM_LOOKUP_FORBIDDEN: return "this session belongs to another token";
+    case MM_LOOKUP_UNAVAILABLE:
+        return "the session store does not answer right now: send the request again in a moment "
+               "(the session is not lost)";
+    default: return "unknown or expired session: initialize again";
+    }
 }
 
 mm_session_entry *mm_session_store_get(mm_session_store *st, const char *id, const char *token,
@@ -733,18 +769,54 @@ static mm_lookup remove_local(mm_session_store *st, const char *id, const char *
     return outcome;
 }
 
+/* What a replica publishes when a DELETE ended a session: the others drop their copies (and
+ * cancel what those run) at once, not on their next use. Never a client's message: those are
+ * forwarded only as replies and cancellations (http_session.c). */
+#define ENDED_MESSAGE "{\"mistmcp/sessionEnded\":true}"
+
 mm_lookup mm_session_store_remove(mm_session_store *st, const char *id, const char *token)
 {
     if (!st->shared)
         return remove_local(st, id, token);
+    if (strnlen(id, MM_SESSION_ID_LEN + 1) != MM_SESSION_ID_LEN ||
+        strspn(id, "0123456789abcdef") != MM_SESSION_ID_LEN)
+        return MM_LOOKUP_UNKNOWN; /* not an id this server makes: not worth a round trip */
     char err[300];
     mm_shared_result r = mm_shared_remove(st->shared, id, token ? token : "", err, sizeof err);
     if (r == MM_SHARED_FORBIDDEN)
         return MM_LOOKUP_FORBIDDEN;
-    if (r == MM_SHARED_DOWN)
+    if (r == MM_SHARED_DOWN) { /* ended here only, it would come back with Redis: not at all */
         shared_failed(st, "cannot end a session", err);
-    mm_lookup local = remove_local(st, id, token); /* other replicas' copies go on next use */
+        return MM_LOOKUP_UNAVAILABLE;
+    }
+    mm_lookup local = remove_local(st, id, token);
+    if (r == MM_SHARED_OK && mm_shared_forward(st->shared, id, ENDED_MESSAGE, err, sizeof err) < 0)
+        shared_failed(st, "the other replicas drop their copies on their next use", err);
     return r == MM_SHARED_OK ? MM_LOOKUP_OK : local;
+}
+
+int mm_session_store_is_ended_message(const char *line)
+{
+    return strcmp(line, ENDED_MESSAGE) == 0;
+}
+
+void mm_session_store_drop(mm_session_store *st, const char *id)
+{
+    pthread_mutex_lock(&st->lock);
+    mm_session_entry *e = find(st, id);
+    int free_now = e && unlink_entry(st, e);
+    pthread_mutex_unlock(&st->lock);
+    if (free_now)
+        entry_free(e);
+}
+
+void mm_session_store_release(mm_session_store *st, mm_session_entry *e)
+{
+    pthread_mutex_lock(&st->lock);
+    int last = --e->users == 0 && e->removed;
+    pthread_mutex_unlock(&st->lock);
+    if (last)
+        entry_free(e);
 }
 
 size_t mm_session_store_expire(mm_session_store *st, long long now_ms)
@@ -755,6 +827,8 @@ size_t mm_session_store_expire(mm_session_store *st, long long now_ms)
     for (mm_session_entry *e = st->head, *next; e; e = next) {
         next = e->next;
         if (e->users == 0 && now_ms - e->last_used_ms > idle_limit(st, e)) {
+            if (e->client) /* unproven: see drop_idle_ms */
+                e->drop_idle_ms = now_ms - e->last_used_ms;
             unlink_entry(st, e);
             e->next = dead;
             dead = e;

@@ -38,8 +38,14 @@ typedef struct mm_session_entry mm_session_entry;
 typedef enum mm_lookup {
     MM_LOOKUP_OK = 200,
     MM_LOOKUP_FORBIDDEN = 403, /* the id exists, but was created with another token */
-    MM_LOOKUP_UNKNOWN = 404    /* no such id, or it expired */
+    MM_LOOKUP_UNKNOWN = 404,   /* no such id, or it expired */
+    /* shared store only: Redis did not answer, or this replica could not take the session on
+     * (its table is full, or it cannot build it): try again, the session may well exist */
+    MM_LOOKUP_UNAVAILABLE = 503
 } mm_lookup;
+
+/* The JSON-RPC error message for a lookup that failed (403, 404, 503). */
+const char *mm_lookup_message(mm_lookup outcome);
 
 mm_session_store *mm_session_store_create(size_t max_sessions, long idle_timeout_ms);
 
@@ -106,8 +112,10 @@ size_t mm_session_store_expire(mm_session_store *store, long long now_ms);
  * there: 403 for another token's), a lookup that hits refreshes the session's expiry in Redis
  * and applies what another replica changed (one round trip), mm_session_store_put writes
  * what the request changed (a round trip only when something did), mm_session_store_remove
- * ends it in Redis too. A session Redis no longer has is unknown (404) here too. When Redis
- * does not answer, copies held here go on serving, and lookups of others are unknown. */
+ * ends it in Redis too (and tells the other replicas to drop their copies). A session Redis no
+ * longer has is unknown (404) here too. When Redis does not answer, copies held here go on
+ * serving, and lookups of others, and DELETE, are MM_LOOKUP_UNAVAILABLE (503: a client tries
+ * again, and does not give up a session that may well exist). */
 
 /* Builds the session origin describes, for a request presenting token: the transport's
  * session builder. Returns the session, or NULL with err. */
@@ -124,6 +132,13 @@ int mm_session_store_share(mm_session_store *store, mm_session_entry *entry,
 /* This replica's copy of session id, with a use reference, whatever its token (for
  * delivering a published notification), or NULL. */
 mm_session_entry *mm_session_store_peek(mm_session_store *store, const char *id);
+/* Gives back a reference from mm_session_store_peek: no write to Redis, and the copy's idle
+ * time is not reset (a message every replica receives must not keep every copy alive). */
+void mm_session_store_release(mm_session_store *store, mm_session_entry *entry);
+/* 1 if a message published for a session (from_client) says another replica ended it with a
+ * DELETE; then mm_session_store_drop(store, id) drops this replica's copy. */
+int mm_session_store_is_ended_message(const char *line);
+void mm_session_store_drop(mm_session_store *store, const char *id);
 /* The entry's session id (32 hex digits), valid for the entry's life. */
 const char *mm_session_entry_id(const mm_session_entry *entry);
 /* Redis operations of this store that failed since the start. */

@@ -243,9 +243,11 @@ static mm_redeem redeem_signed(mm_call_ctx *ctx)
 
 /* ---- confirmation tokens of sessions shared by replicas (--session-store redis://) ----
  * The token is issued and kept here as always, and also stored in Redis bound to the session,
- * tool and arguments, so that its confirmation may reach any replica; Redis then decides, in
- * one GETDEL, so that a token is used once across them all. When Redis does not answer, this
- * replica's own record decides. */
+ * tool and arguments, so that its confirmation may reach any replica. Redis then decides, in
+ * one step that leaves a "used" mark, so that a token is used once across them all; a token
+ * Redis never had (it did not answer at the preview) is decided here. When Redis does not
+ * answer at the confirmation, nothing is sent: that replica could not know whether another
+ * one used the token already. */
 
 static mm_shared_sessions *shared_of(const mm_call_ctx *ctx)
 {
@@ -265,34 +267,39 @@ static void share_token(const mm_call_ctx *ctx)
     mm_shared_sessions *ss = shared_of(ctx);
     if (!ss)
         return;
-    char key[2 * MM_SHA256_LEN + 1], value[400], err[300];
-    mm_sha256_hex(ctx->write->token, strlen(ctx->write->token), key);
+    char value[400], err[300];
     token_binding(ctx, value, sizeof value);
-    if (mm_shared_token_put(ss, key, value, (long)MM_CONFIRM_TTL_MS, err, sizeof err) != 0)
+    if (mm_shared_token_put(ss, ctx->write->token, value, (long)MM_CONFIRM_TTL_MS, err,
+                            sizeof err) != 0)
         fprintf(stderr,
                 "mistmcp: session store: a confirmation token stays on this replica "
                 "(confirm it through the same one): %s\n",
                 err);
 }
 
-/* The token's verdict from Redis, or -1 when Redis did not answer (the caller decides here). */
-static int redeem_shared(const mm_call_ctx *ctx, mm_redeem *out)
+/* The token's verdict with Redis: local is this replica's. Returns 0 with *out, or -1 when
+ * Redis did not answer (nothing may be sent). */
+static int redeem_shared(const mm_call_ctx *ctx, mm_redeem local, mm_redeem *out)
 {
     mm_shared_sessions *ss = shared_of(ctx);
+    *out = local;
     if (!ss)
-        return -1;
-    char key[2 * MM_SHA256_LEN + 1], want[400], err[300];
-    mm_sha256_hex(ctx->write->confirm, strlen(ctx->write->confirm), key);
+        return 0;
+    char want[400], err[300];
     char *got = NULL;
-    mm_shared_result r = mm_shared_token_take(ss, key, &got, err, sizeof err);
+    mm_shared_result r = mm_shared_token_take(ss, ctx->write->confirm, &got, err, sizeof err);
     if (r == MM_SHARED_DOWN) {
-        fprintf(stderr, "mistmcp: session store: a confirmation is decided here alone: %s\n", err);
+        fprintf(stderr, "mistmcp: session store: a confirmation cannot be checked: %s\n", err);
         return -1;
     }
+    if (r == MM_SHARED_GONE) /* never shared (Redis did not answer at the preview), expired */
+        return 0;
     token_binding(ctx, want, sizeof want);
     size_t sid = strlen(mm_session_id(ctx->session)) + 1, tool = strlen(ctx->tool->name) + 1;
-    if (r != MM_SHARED_OK || strncmp(got, want, sid) != 0)
-        *out = MM_REDEEM_UNKNOWN; /* never issued, used, expired, or another session's */
+    if (local == MM_REDEEM_EXPIRED)
+        *out = local;
+    else if (strncmp(got, want, sid) != 0)
+        *out = MM_REDEEM_UNKNOWN; /* used already ("used"), or another session's */
     else if (strncmp(got + sid, want + sid, tool) != 0)
         *out = MM_REDEEM_OTHER_TOOL;
     else
@@ -315,21 +322,26 @@ cJSON *mm_write_gate_redeem(mm_call_ctx *ctx, const char *method, const char *ta
     if (mode == MM_CONFIRM_ELICIT || !w->confirm || w->dry_run)
         return NULL; /* elicit: each write asks the user; a token confirms nothing there */
     mm_redeem r;
+    int store_down = 0;
     if (stateless(ctx)) {
         r = redeem_signed(ctx);
     } else {
-        r = mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
-                                   ctx->tool->name, w->args_digest, mm_now_ms());
-        mm_redeem shared;
-        if (redeem_shared(ctx, &shared) == 0 && r != MM_REDEEM_EXPIRED)
-            r = shared; /* Redis knows the token's every use, on any replica */
+        mm_redeem local = mm_write_tokens_redeem(mm_session_write_tokens(ctx->session), w->confirm,
+                                                 ctx->tool->name, w->args_digest, mm_now_ms());
+        if (redeem_shared(ctx, local, &r) != 0) { /* Redis knows every use, on any replica */
+            r = MM_REDEEM_UNKNOWN;
+            store_down = 1;
+        }
     }
     if (r == MM_REDEEM_OK) {
         w->cleared = 1;
         return NULL;
     }
     const char *why =
-        r == MM_REDEEM_EXPIRED      ? "the confirmation token expired (a token lasts 5 minutes)"
+        store_down ? "the session store (Redis) does not answer, so the confirmation cannot be "
+                     "checked against the other replicas (the token is used up; try again in a "
+                     "moment)"
+        : r == MM_REDEEM_EXPIRED    ? "the confirmation token expired (a token lasts 5 minutes)"
         : r == MM_REDEEM_OTHER_TOOL ? "the confirmation token was given for another tool"
         : r == MM_REDEEM_OTHER_ARGS
             ? "the arguments differ from the ones previewed (a changed argument needs a new "

@@ -359,9 +359,7 @@ enum MHD_Result mm_http_post(mm_http_ctx *h, struct MHD_Connection *c, mm_http_c
             p->entry = mm_session_store_get(h->store, given, mm_http_request_token(h, c), &out);
             if (!p->entry)
                 return mm_http_rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
-                                         out == MM_LOOKUP_FORBIDDEN
-                                             ? "this session belongs to another token"
-                                             : "unknown or expired session: initialize again");
+                                         mm_lookup_message(out));
         }
         return MHD_YES; /* a Content-Length past 4 MiB was refused before (refuse_early) */
     }

@@ -33,9 +33,13 @@ static void to_box(void *ctx, const char *line)
     http_box *b = ctx;
     if (b->shared && b->session && b->session->id[0]) {
         char err[300];
-        if (mm_shared_publish(b->shared, b->session->id, line, err, sizeof err) == 0)
+        int got = mm_shared_publish(b->shared, b->session->id, line, err, sizeof err);
+        if (got > 0) /* this replica's subscriber among them: it queues it here too */
             return;
-        fprintf(stderr, "mistmcp: session store: a notification stays on this replica: %s\n", err);
+        if (got < 0)
+            fprintf(stderr, "mistmcp: session store: a notification stays on this replica: %s\n",
+                    err);
+        /* 0: no replica listens (not even this one: its subscriber is reconnecting) */
     }
     mm_outbox_push(b->outbox, line);
 }
@@ -58,7 +62,7 @@ static void forward_to_replicas(void *ctx, mm_session *s, const cJSON *msg)
     http_box *b = ctx;
     char *line = s->id[0] ? cJSON_PrintUnformatted(msg) : NULL;
     char err[300];
-    if (line && mm_shared_forward(b->shared, s->id, line, err, sizeof err) != 0)
+    if (line && mm_shared_forward(b->shared, s->id, line, err, sizeof err) < 0)
         fprintf(stderr,
                 "mistmcp: session store: a client's reply could not reach the other "
                 "replicas: %s\n",
@@ -93,11 +97,13 @@ void mm_http_session_published(void *ctx, const char *id, const char *line, int 
     if (!e)
         return; /* no copy here */
     mm_session *s = mm_session_entry_session(e);
-    if (client)
+    if (client && mm_session_store_is_ended_message(line))
+        mm_session_store_drop(h->store, id); /* ended by a DELETE on another replica */
+    else if (client)
         from_client(s, line);
     else if (!s->modern)
         mm_outbox_push(mm_http_session_outbox(s), line);
-    mm_session_store_put(h->store, e);
+    mm_session_store_release(h->store, e);
 }
 
 /* A modern session sends nothing that no request asked for: a request's notifications go

@@ -251,15 +251,62 @@ static void test_sessions(mm_redis *r)
     CHECK(integer(r, "EXISTS", "mistmcp:s:0123456789abcdef0123456789abcdef", NULL) == 0);
     mm_shared_sessions_destroy(&ss);
 
-    /* expiry is Redis's: the idle timeout as TTL */
-    ss = mm_shared_sessions_create(r, key, 300);
+    /* expiry is Redis's: the idle timeout as TTL (a new session's: 60 s at most until its
+     * first state write) */
+    ss = mm_shared_sessions_create(r, key, 1000);
     CHECK(mm_shared_create(ss, id, "", &o, STATE, err, sizeof err) == MM_SHARED_OK);
-    sleep_ms(150);
+    long long pttl = integer(r, "PTTL", "mistmcp:s:0123456789abcdef0123456789abcdef", NULL);
+    CHECK_MSG(pttl > 0 && pttl <= 1000, "PTTL %lld", pttl);
+    sleep_ms(600);
     CHECK(mm_shared_touch(ss, id, &ver, err, sizeof err) == MM_SHARED_OK); /* refreshed */
-    sleep_ms(200);
-    CHECK(mm_shared_touch(ss, id, &ver, err, sizeof err) == MM_SHARED_OK); /* 350 ms > 300 */
-    sleep_ms(450);
+    sleep_ms(600);
+    CHECK(mm_shared_touch(ss, id, &ver, err, sizeof err) == MM_SHARED_OK); /* 1.2 s > 1 s */
+    sleep_ms(1500);
     CHECK(mm_shared_touch(ss, id, &ver, err, sizeof err) == MM_SHARED_GONE);
+    mm_shared_sessions_destroy(&ss);
+
+    /* every field at once (a demo session without a token, with categories): all kept */
+    ss = mm_shared_sessions_create(r, key, 60000);
+    mm_shared_origin full = {.cloud = "api.mist.com",
+                             .mode = "custom",
+                             .categories = "orgs_wlans,sites",
+                             .demo_token = "demo-session-0123456789abcdef01234567"};
+    CHECK(mm_shared_create(ss, id, "", &full, STATE, err, sizeof err) == MM_SHARED_OK);
+    state = NULL;
+    CHECK(mm_shared_load(ss, id, "", &got, &state, &ver, err, sizeof err) == MM_SHARED_OK);
+    CHECK(got.demo_token && strcmp(got.demo_token, full.demo_token) == 0);
+    CHECK(got.categories && strcmp(got.categories, "orgs_wlans,sites") == 0);
+    CHECK_MSG(state && strcmp(state, STATE) == 0, "%s", state ? state : "(null)");
+    free(state);
+    mm_shared_origin_free(&got);
+    pttl = integer(r, "PTTL", "mistmcp:s:0123456789abcdef0123456789abcdef", NULL);
+    CHECK_MSG(pttl > 0 && pttl <= 60000, "a new session lasts 60 s until initialized: %lld", pttl);
+    /* an unproven session its creator drops: ended in Redis unless used elsewhere since */
+    CHECK(mm_shared_touch(ss, id, &ver, err, sizeof err) == MM_SHARED_OK); /* used: 60 s left */
+    CHECK(mm_shared_drop_idle(ss, id, 5000, err, sizeof err) == MM_SHARED_GONE);
+    sleep_ms(300);
+    CHECK(mm_shared_drop_idle(ss, id, 200, err, sizeof err) == MM_SHARED_OK);
+    CHECK(integer(r, "EXISTS", "mistmcp:s:0123456789abcdef0123456789abcdef", NULL) == 0);
+
+    /* confirmation tokens: bound by value, used once across replicas, named by an HMAC */
+    const char *tok = "mmc_0123456789abcdef0123456789abcdef0123456789abcdef";
+    CHECK(mm_shared_token_put(ss, tok, "sid tool digest", 60000, err, sizeof err) == 0);
+    mm_redis_cmd keys = {.argc = 2, .argv = (const char *[]){"KEYS", "mistmcp:wt:*"}};
+    mm_redis_reply *kr = NULL;
+    CHECK(mm_redis_run(r, 1, &keys, &kr, err, sizeof err) == 0);
+    CHECK(kr && kr->elements == 1 && !strstr(kr->element[0]->str, tok) &&
+          strlen(kr->element[0]->str) == strlen("mistmcp:wt:") + 64);
+    mm_redis_reply_free(kr);
+    char *v = NULL;
+    CHECK(mm_shared_token_take(ss, tok, &v, err, sizeof err) == MM_SHARED_OK && v &&
+          strcmp(v, "sid tool digest") == 0);
+    free(v);
+    v = NULL;
+    CHECK(mm_shared_token_take(ss, tok, &v, err, sizeof err) == MM_SHARED_OK && v &&
+          strcmp(v, "used") == 0);
+    free(v);
+    v = NULL;
+    CHECK(mm_shared_token_take(ss, "mmc_never", &v, err, sizeof err) == MM_SHARED_GONE && !v);
     mm_shared_sessions_destroy(&ss);
 }
 

@@ -397,6 +397,26 @@ await check("a session id with another token: 403 on every replica (held or not)
 
 // ---- a replica killed mid-session --------------------------------------------------------------
 let killed; // the replica that held the SDK client's GET stream
+await check("DELETE on one replica ends the session on every replica at once: copies dropped, streams ended", async () => {
+  const sid = await rawSession(replicas[0].base, "token-delete");
+  // replicas 1 and 2 take copies, and replica 1 holds the GET stream
+  assert.equal((await post(replicas[2].base, "token-delete", sid, call("getSelf"))).status, 200);
+  const stream = await openStream(replicas[1].base, "token-delete", sid);
+  const active = async (r) => sum(await metricsOf(r), /^mistmcp_sessions_active (\d+)$/gm);
+  const before = [await active(1), await active(2)];
+  const del = await fetch(replicas[0].base, { method: "DELETE", headers: { "X-Authorization": "token-delete",
+    "Mcp-Session-Id": sid } });
+  assert.equal(del.status, 200);
+  // no request needed: the other replicas drop their copies (and the stream ends) on their own
+  await until(async () => (await active(1)) === before[0] - 1 && (await active(2)) === before[1] - 1,
+    "the copies on replicas 1 and 2 dropped");
+  stream.close();
+  for (const r of [0, 1, 2]) {
+    const res = await post(replicas[r].base, "token-delete", sid, call("getSelf"));
+    assert.equal(res.status, 404, `replica ${r}: ${res.text.slice(0, 200)}`);
+  }
+});
+
 await check("the replica holding the client's GET stream killed (SIGKILL): the next requests succeed on the others", async () => {
   assert.ok(Number.isInteger(sdk.stream), `the SDK client's GET stream went through HAProxy (${sdk.stream})`);
   killed = sdk.stream;
@@ -464,6 +484,19 @@ await check("Redis down: a new session gets 503 saying why, the replicas keep se
     assert.match(msg.error.message, /session store is unavailable, no session was made/, res.text);
     assert.match(msg.error.message, /Redis|127\.0\.0\.1/, `the message says what is down: ${msg.error.message}`);
     if (url === haBase) console.log(`while Redis is down, initialize: 503 ${msg.error.message}`);
+  }
+  // a session no replica holds a copy of may well exist: 503 (send again), not 404 (gone);
+  // a DELETE cannot be done in Redis either: 503, and nothing is ended on one replica only
+  const nobody = "0123456789abcdef0123456789abcdef";
+  for (const [s, r] of alive()) {
+    const res = await post(s.base, "token-during", nobody, call("getSelf"));
+    assert.equal(res.status, 503, `replica ${r}: ${res.text.slice(0, 200)}`);
+    assert.match(res.text, /session store does not answer/);
+    const del = await fetch(s.base, { method: "DELETE", headers: { "X-Authorization": "token-during",
+      "Mcp-Session-Id": nobody } });
+    assert.equal(del.status, 503, `replica ${r} DELETE`);
+    const health = await (await fetch(s.origin + "/healthz")).text();
+    assert.match(health, /session store: down/, `replica ${r} /healthz: ${health}`);
   }
   for (const [s, r] of alive()) {
     assert.equal((await fetch(s.origin + "/healthz")).status, 200, `replica ${r} /healthz`);
