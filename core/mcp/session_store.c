@@ -697,6 +697,34 @@ static void sync_out(mm_session_store *st, mm_session_entry *e)
     pthread_mutex_unlock(&e->sync);
 }
 
+void mm_session_store_keepalive(mm_session_store *st, mm_session_entry *e)
+{
+    pthread_mutex_lock(&st->lock);
+    e->last_used_ms = mm_now_ms();
+    int removed = e->removed;
+    pthread_mutex_unlock(&st->lock);
+    if (!st->shared || removed)
+        return;
+    char err[300];
+    long long ver = 0;
+    mm_shared_result r = mm_shared_touch(st->shared, e->id, &ver, err, sizeof err);
+    if (r == MM_SHARED_GONE) { /* expired or ended in Redis: so here too */
+        pthread_mutex_lock(&st->lock);
+        int free_now = !e->removed && unlink_entry(st, e);
+        pthread_mutex_unlock(&st->lock);
+        if (free_now) /* cannot be: the caller holds a reference */
+            entry_free(e);
+    } else if (r == MM_SHARED_DOWN) {
+        shared_failed(st, "cannot keep a session with an open stream alive", err);
+    }
+}
+
+void mm_session_store_sync(mm_session_store *st, mm_session_entry *e)
+{
+    if (st->shared)
+        sync_out(st, e);
+}
+
 void mm_session_store_put(mm_session_store *st, mm_session_entry *e)
 {
     if (st->shared)

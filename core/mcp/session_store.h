@@ -132,6 +132,14 @@ int mm_session_store_share(mm_session_store *store, mm_session_entry *entry,
 /* This replica's copy of session id, with a use reference, whatever its token (for
  * delivering a published notification), or NULL. */
 mm_session_entry *mm_session_store_peek(mm_session_store *store, const char *id);
+/* An open GET stream of entry's session is still there (its keep-alive, every 15 s): the
+ * session stays alive here and, with a shared store, in Redis (one round trip), where it may
+ * turn out ended (then the entry is removed, and the stream ends). */
+void mm_session_store_keepalive(mm_session_store *store, mm_session_entry *entry);
+/* Writes what a request changed in entry's session to Redis now (a no-op without a shared
+ * store, or when nothing changed), before its answer goes out: a client that reads the change
+ * through another replica right after the answer sees it. mm_session_store_put does it too. */
+void mm_session_store_sync(mm_session_store *store, mm_session_entry *entry);
 /* Gives back a reference from mm_session_store_peek: no write to Redis, and the copy's idle
  * time is not reset (a message every replica receives must not keep every copy alive). */
 void mm_session_store_release(mm_session_store *store, mm_session_entry *entry);

@@ -103,6 +103,7 @@ static void run_job(void *arg, void *worker_state)
     }
     j->req = NULL;
     j->text = out ? mm_json_wire_text(out) : NULL; /* too large: an error, not a crash */
+    mm_session_store_sync(h->store, j->entry);     /* the change is in Redis before the answer */
     mm_http_wake(h, &j->k, job_finish, j);         /* from here on, no hang-up reaches the job */
     mm_http_lane_done(h, s); /* the session's next call, if one waits, takes this worker */
     mm_session_store_put(h->store, j->entry);

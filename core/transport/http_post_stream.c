@@ -83,6 +83,7 @@ static void run_call(void *arg, void *worker_state)
     if (s->per_request && cJSON_IsNumber(code) && code->valueint == MM_MISSING_CAPABILITY)
         atomic_store(&sc->status, MHD_HTTP_BAD_REQUEST);
     char *text = out ? mm_json_wire_text(out) : NULL; /* too large: an error */
+    mm_session_store_sync(h->store, sc->entry);       /* the change is in Redis before the answer */
     mm_outbox_close(sc->events, text); /* wakes the connection: no hang-up reaches us after */
     free(text);
     /* The hang-up hook may still run until the wake above took effect: it reads entry under

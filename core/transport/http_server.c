@@ -103,10 +103,14 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         long quiet = (long)(mm_now_ms() - es->last_sent_ms);
         if (quiet >= MM_HTTP_KEEPALIVE_MS) {
             char *msg = mm_outbox_pop(es->outbox, 0, NULL);
-            if (msg)
+            if (msg) {
                 mm_sse_set_message(&es->pending, msg);
-            else
+            } else {
                 mm_sse_set_keepalive(&es->pending);
+                /* An open stream keeps its session alive, in Redis too (a round trip every
+                 * 15 s of silence; the session may end there, which ends this stream). */
+                mm_session_store_keepalive(es->h->store, es->entry);
+            }
             break;
         }
         /* Woken at least every second: a removed session or a newer stream ends this one. */
