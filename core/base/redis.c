@@ -76,8 +76,9 @@ struct mm_redis {
     /* The reconnect backoff, shared by the connections (one server: if one cannot reach it,
      * none can). */
     pthread_mutex_t state_lock;
-    long long retry_at_ms;
+    long long retry_at_ms; /* 0: up; else failing, and when the next try may be made */
     long backoff_ms;
+    int probing; /* a caller is making that try */
     char last_error[200];
     atomic_int up;
     atomic_ullong commands, errors, reconnects, round_trips, round_trip_us;
@@ -264,6 +265,7 @@ static void note_failure(mm_redis *r, const char *what)
     if (r->backoff_ms > BACKOFF_MAX_MS)
         r->backoff_ms = BACKOFF_MAX_MS;
     r->retry_at_ms = mm_now_ms() + r->backoff_ms;
+    r->probing = 0;
     snprintf(r->last_error, sizeof r->last_error, "%s", what);
     pthread_mutex_unlock(&r->state_lock);
     atomic_store(&r->up, 0);
@@ -274,6 +276,7 @@ static void note_success(mm_redis *r)
     pthread_mutex_lock(&r->state_lock);
     r->backoff_ms = 0;
     r->retry_at_ms = 0;
+    r->probing = 0;
     pthread_mutex_unlock(&r->state_lock);
     atomic_store(&r->up, 1);
 }
@@ -363,16 +366,23 @@ static int ensure_connected(mm_redis *r, conn *k, char *err, size_t err_size)
         hr.free_ctx(k->ctx);
         k->ctx = NULL;
     }
-    if (k->ctx)
-        return 0;
+    /* Once a round trip failed, until one succeeds again: one caller at a time tries (after
+     * each backoff), every other one fails at once, connected or not, so that a Redis that
+     * stalls or drops packets costs one timeout per backoff, not one per caller. */
     pthread_mutex_lock(&r->state_lock);
-    long long wait = r->retry_at_ms - mm_now_ms();
+    int down = r->retry_at_ms != 0;
+    long long wait = down ? r->retry_at_ms - mm_now_ms() : 0;
+    int probe = down && wait <= 0 && !r->probing;
+    if (probe)
+        r->probing = 1;
     char last[200];
     snprintf(last, sizeof last, "%s", r->last_error);
     pthread_mutex_unlock(&r->state_lock);
-    if (wait > 0)
+    if (down && !probe)
         return mm_fail(err, err_size, "Redis at %s is unreachable (%s); next try in %lld ms",
-                       r->t.where, last, wait);
+                       r->t.where, last, wait > 0 ? wait : 0);
+    if (k->ctx)
+        return 0;
     char why[200];
     k->ctx = connect_new(r, why, sizeof why);
     if (!k->ctx) {

@@ -4,9 +4,11 @@
  * connections used one request at a time, and a subscriber thread for published messages.
  *
  * Failures never block the caller for long: a command waits at most the timeout given at
- * creation (connect, send and reply each); a connection that failed is dropped, and the next
- * attempt to reconnect waits a backoff (100 ms, doubling to 5 s, reset by a success), during
- * which commands fail at once with "Redis is unreachable". Nothing here retries a command:
+ * creation (connect, send and reply each); a connection that failed is dropped, and until a
+ * round trip succeeds again, one caller at a time tries, after a backoff (100 ms, doubling to
+ * 5 s), while every other caller fails at once with "Redis ... is unreachable", whether its
+ * connection is open or not: a Redis that stalls or drops packets costs one timeout per
+ * backoff, not one per caller. Nothing here retries a command:
  * whether that is safe is the caller's to know.
  *
  * The password (from the URL) is never written to a message, a log or /metrics; messages name

@@ -375,6 +375,18 @@ int main(void)
     CHECK_MSG(wait_up(r) == 0, "reconnected to the restarted redis-server");
     mm_redis_stats_get(r, &st);
     CHECK(st.up == 1 && st.reconnects >= 2 && st.round_trips >= 3);
+    /* Redis stalls (stopped, its connections open): one caller waits the timeout, the next
+     * fail at once instead of each waiting it in turn */
+    kill(pid, SIGSTOP);
+    t0 = mm_now_ms();
+    CHECK(mm_redis_run(r, 1, &ping, &one, err, sizeof err) != 0);
+    CHECK_MSG(mm_now_ms() - t0 < 1500, "%lld ms", mm_now_ms() - t0);
+    t1 = mm_now_ms();
+    for (int i = 0; i < 5; i++)
+        CHECK(mm_redis_run(r, 1, &ping, &one, err, sizeof err) != 0);
+    CHECK_MSG(mm_now_ms() - t1 < 100, "five calls while it stalls: %lld ms", mm_now_ms() - t1);
+    kill(pid, SIGCONT);
+    CHECK_MSG(wait_up(r) == 0, "served again once it goes on");
     mm_redis_close(&r);
     stop_redis(pid);
 
