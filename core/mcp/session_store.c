@@ -451,6 +451,21 @@ static char *merge_state(const char *base, const char *mine, const char *theirs)
     return out;
 }
 
+/* Records state (taken) at version ver as e's last known Redis state, unless e knows a newer
+ * one already. */
+static void keep_newer(mm_session_store *st, mm_session_entry *e, char *state, long long ver)
+{
+    pthread_mutex_lock(&st->lock);
+    if (ver > e->shared_ver) {
+        free(e->shared_state);
+        e->shared_state = state;
+        e->shared_ver = ver;
+        state = NULL;
+    }
+    pthread_mutex_unlock(&st->lock);
+    free(state);
+}
+
 /* Brings this replica's copy of e up to theirs (Redis's state at version ver; taken), keeping
  * what requests here changed and did not write yet (they are written with the next
  * mm_session_store_put). e->sync held. */
@@ -477,15 +492,7 @@ static void catch_up(mm_session_store *st, mm_session_entry *e, char *theirs, lo
         free(theirs);
         theirs = mm_session_state_json(e->session);
     }
-    pthread_mutex_lock(&st->lock);
-    if (ver > e->shared_ver) { /* a request here may have written a newer one meanwhile */
-        free(e->shared_state);
-        e->shared_state = theirs;
-        e->shared_ver = ver;
-        theirs = NULL;
-    }
-    pthread_mutex_unlock(&st->lock);
-    free(theirs);
+    keep_newer(st, e, theirs, ver); /* a request here may have written a newer one meanwhile */
 }
 
 /* Makes this replica's copy of a shared session current: refreshes its expiry in Redis and,
@@ -653,15 +660,7 @@ static void write_back(mm_session_store *st, mm_session_entry *e)
         }
         mm_shared_result r = mm_shared_update(st->shared, e->id, now, &ver, err, sizeof err);
         if (r == MM_SHARED_OK) {
-            pthread_mutex_lock(&st->lock);
-            if (ver > e->shared_ver) { /* else a request here wrote a newer one meanwhile */
-                free(e->shared_state);
-                e->shared_state = now;
-                e->shared_ver = ver;
-                now = NULL;
-            }
-            pthread_mutex_unlock(&st->lock);
-            free(now);
+            keep_newer(st, e, now, ver); /* else a request here wrote a newer one meanwhile */
             return;
         }
         free(now);

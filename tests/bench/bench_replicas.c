@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "bench_replicas.h"
+#include "redis_server.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -15,18 +16,7 @@ static char *env[] = {"HOME=/tmp", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 
 int br_free_port(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    close(fd);
-    return ntohs(a.sin_port);
+    return mm_test_free_port();
 }
 
 /* The program's path on PATH (and the sbin directories), into out; 0, or -1 if none. */
@@ -56,12 +46,7 @@ int br_have(const char *program)
 static int wait_port(int port)
 {
     for (int i = 0; i < 100; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        int up = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-        close(fd);
-        if (up)
+        if (mm_test_port_accepts(port))
             return 1;
         usleep(50000);
     }

@@ -14,6 +14,7 @@
 #include "mcp/session_shared.h"
 
 #include "check.h"
+#include "redis_server.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -32,47 +33,18 @@ static void sleep_ms(long ms)
     nanosleep(&(struct timespec){.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L}, NULL);
 }
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t n = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &n) != 0)
-        return -1;
-    close(fd);
-    return ntohs(a.sin_port);
-}
+static char *redis_exe; /* redis-server's path */
 
-/* redis-server on port, in dir, with an optional password; its pid, or -1. */
+/* redis-server on port (0: a free one), in dir, with an optional password; its pid, or -1. */
 static pid_t start_redis(int port, const char *dir, const char *password)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        char p[16];
-        snprintf(p, sizeof p, "%d", port);
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) {
-            dup2(devnull, 1);
-            dup2(devnull, 2);
-        }
-        if (password)
-            execlp("redis-server", "redis-server", "--port", p, "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--dir", dir, "--requirepass", password, (char *)NULL);
-        else
-            execlp("redis-server", "redis-server", "--port", p, "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--dir", dir, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
+    pid_t pid = 0;
+    return mm_test_redis_start(redis_exe, dir, port, password, &pid) > 0 ? pid : -1;
 }
 
 static void stop_redis(pid_t pid)
 {
-    if (pid > 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-    }
+    mm_test_redis_stop(&pid);
 }
 
 static mm_redis *open_url(const char *url, char *err, size_t n)
@@ -314,7 +286,7 @@ int main(void)
 {
     mm_util_init();
     test_urls();
-    if (system("command -v redis-server >/dev/null 2>&1") != 0) {
+    if (!(redis_exe = mm_test_redis_find())) {
         printf("skipped: the Redis checks need redis-server (Debian package redis-server)\n");
         check_summary();
         return 77;
@@ -324,7 +296,7 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    int port = free_port();
+    int port = mm_test_free_port();
     pid_t pid = start_redis(port, dir, NULL);
     char url[64], err[300] = "";
     snprintf(url, sizeof url, "redis://127.0.0.1:%d", port);
@@ -391,7 +363,7 @@ int main(void)
     stop_redis(pid);
 
     /* AUTH: a wrong password is refused with Redis's words, never the password */
-    int port2 = free_port();
+    int port2 = mm_test_free_port();
     pid = start_redis(port2, dir, "right-secret-pw");
     snprintf(url, sizeof url, "redis://:wrong-secret-pw@127.0.0.1:%d", port2);
     r = open_url(url, err, sizeof err);
@@ -414,5 +386,6 @@ int main(void)
     snprintf(rm, sizeof rm, "rm -rf %s", dir);
     if (system(rm) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
+    free(redis_exe);
     return check_summary();
 }

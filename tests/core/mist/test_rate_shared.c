@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include "redis_server.h"
 
 #include "base/redis.h"
 #include "base/sha256.h"
@@ -43,82 +44,17 @@ extern char **environ;
 static int port;
 static pid_t redis_pid;
 
-/* The path of redis-server on PATH, or NULL. */
-static char *find_redis(void)
-{
-    const char *path = getenv("PATH");
-    char *copy = mm_xstrdup(path ? path : "/usr/bin:/bin");
-    char *found = NULL, *save = NULL;
-    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/redis-server", dir);
-        if (access(p, X_OK) == 0)
-            found = mm_xstrdup(p);
-    }
-    free(copy);
-    return found;
-}
-
-/* A loopback port nobody listens on now (bound and released). */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static int accepting(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
 static void sleep_ms(long ms)
 {
     nanosleep(&(struct timespec){.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L}, NULL);
 }
 
-/* Starts redis-server in dir on a free port; 0 once it accepts connections (5 s at most). */
+/* Starts redis-server in dir on a free port (sets port and redis_pid); 0 once it accepts
+ * connections. */
 static int start_redis(const char *exe, const char *dir)
 {
-    for (int attempt = 0; attempt < 3; attempt++) {
-        port = free_port();
-        if (port <= 0)
-            return -1;
-        char port_s[16], log[600];
-        snprintf(port_s, sizeof port_s, "%d", port);
-        snprintf(log, sizeof log, "%s/redis.log", dir);
-        char *argv[] = {(char *)exe, "--port",       port_s, "--bind", "127.0.0.1", "--save",
-                        "",          "--appendonly", "no",   "--dir",  (char *)dir, "--logfile",
-                        log,         "--daemonize",  "no",   NULL};
-        if (posix_spawn(&redis_pid, exe, NULL, NULL, argv, environ) != 0)
-            return -1;
-        for (int i = 0; i < 250; i++) {
-            if (accepting())
-                return 0;
-            if (waitpid(redis_pid, NULL, WNOHANG) == redis_pid)
-                break; /* it exited: the port was taken meanwhile, try another */
-            sleep_ms(20);
-        }
-        kill(redis_pid, SIGKILL);
-        waitpid(redis_pid, NULL, 0);
-        redis_pid = 0;
-    }
-    return -1;
+    port = mm_test_redis_start(exe, dir, 0, NULL, &redis_pid);
+    return port > 0 ? 0 : -1;
 }
 
 static mm_redis *client(void)
@@ -384,7 +320,7 @@ static void bench(mm_redis *r, long n)
 int main(int argc, char **argv)
 {
     long bench_n = argc == 3 && strcmp(argv[1], "--bench") == 0 ? atol(argv[2]) : 0;
-    char *exe = find_redis();
+    char *exe = mm_test_redis_find();
     if (!exe) {
         puts("skipped: redis-server is not installed (Debian: apt install redis-server)");
         return 77;

@@ -15,7 +15,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { checker, startFake, startHttp, stopHttp } from "./lib.mjs";
+import { checker, eventReader, startFake, startHttp, stopHttp } from "./lib.mjs";
 import { redisMissing, startRedis } from "./redis.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
@@ -113,17 +113,7 @@ async function elicitAcross(r, other, ssid, action) {
   const res = await post(r, { jsonrpc: "2.0", id, method: "tools/call",
     params: { name: "updateOrgWlan", arguments: update(ssid, `wlan-${ssid}`) } }, sid);
   assert.equal(res.headers.get("content-type"), "text/event-stream");
-  const reader = res.body.getReader(), decoder = new TextDecoder();
-  let buf = "";
-  const next = async () => {
-    for (;;) {
-      const m = buf.match(/^data: (.*)$/m);
-      if (m) { buf = buf.slice(buf.indexOf(m[0]) + m[0].length); return JSON.parse(m[1]); }
-      const { value, done: end } = await reader.read();
-      if (end) throw new Error("the stream ended");
-      buf += decoder.decode(value);
-    }
-  };
+  const { next, reader } = eventReader(res); // the JSON-RPC messages of this POST's stream
   let msg;
   do msg = await next(); while (msg.method !== "elicitation/create");
   const reply = await post(other, { jsonrpc: "2.0", id: msg.id,

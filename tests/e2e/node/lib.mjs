@@ -104,3 +104,20 @@ export async function stopHttp(server) {
   if (exitCode !== 0) return `exit ${exitCode ?? signalCode}${report ? `: ${report[0]}` : ""}`;
   return report ? report[0] : "";
 }
+
+// The JSON-RPC messages of a fetch answer's event stream, one at a time: next() resolves to the
+// next one (throws once the stream ended); reader.cancel() stops reading.
+export function eventReader(res) {
+  const reader = res.body.getReader(), decoder = new TextDecoder();
+  let buf = "";
+  const next = async () => {
+    for (;;) {
+      const m = buf.match(/^data: (.*)$/m);
+      if (m) { buf = buf.slice(buf.indexOf(m[0]) + m[0].length); return JSON.parse(m[1]); }
+      const { value, done: end } = await reader.read();
+      if (end) throw new Error("the stream ended");
+      buf += decoder.decode(value);
+    }
+  };
+  return { next, reader };
+}

@@ -18,7 +18,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
-import { checker, startFake, startHttp, stopHttp } from "./lib.mjs";
+import { checker, eventReader, startFake, startHttp, stopHttp } from "./lib.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
 const { check, done } = checker();
@@ -143,17 +143,7 @@ await check("HTTP: the elicitation comes on the tools/call POST's own stream", a
   res = await post({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "callMistWriteTool",
     arguments: { name: "updateOrgWlan", enable_category: true, arguments: update("Raw") } } }, sid);
   assert.equal(res.headers.get("content-type"), "text/event-stream");
-  const reader = res.body.getReader(), decoder = new TextDecoder();
-  let buf = "";
-  const next = async () => { // the next JSON-RPC message on this POST's stream
-    for (;;) {
-      const m = buf.match(/^data: (.*)$/m);
-      if (m) { buf = buf.slice(buf.indexOf(m[0]) + m[0].length); return JSON.parse(m[1]); }
-      const { value, done: end } = await reader.read();
-      if (end) throw new Error("the stream ended");
-      buf += decoder.decode(value);
-    }
-  };
+  const { next, reader } = eventReader(res); // the JSON-RPC messages of this POST's stream
   let msg;
   do msg = await next(); while (msg.method !== "elicitation/create");
   assert.match(msg.id, /^mm-\d+$/);
