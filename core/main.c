@@ -124,6 +124,12 @@ static void release_server(mm_server *srv)
     mm_mist_global_cleanup();
 }
 
+/* How long a Redis command may take (connect, send, reply), ms. Store lookups run on the HTTP
+ * polling threads: while Redis fails, one of them may wait this long once per backoff (the
+ * others fail at once, base/redis.h); a Redis on a LAN answers in well under a millisecond,
+ * and a fork for a snapshot stalls it for tens. */
+#define MM_STORE_TIMEOUT_MS 500
+
 /* --session-store redis://...: the Redis client, the shared sessions and the shared rate limit
  * (HTTP only: a stdio server has one session). Nothing connects yet: a Redis that is down at
  * start only makes new sessions wait for it (503), as when it goes down later. 0, or -1 after
@@ -161,7 +167,7 @@ static int open_session_store(const mm_config *cfg, mm_server *srv)
     snprintf(where, sizeof where, "%s", t.where);
     /* Connections: the polling threads, the workers' rate-limit steps and notifications share
      * them; each command holds one for a round trip (tens of microseconds). */
-    srv->redis = mm_redis_open(&t, 16, 1000, err, sizeof err);
+    srv->redis = mm_redis_open(&t, 16, MM_STORE_TIMEOUT_MS, err, sizeof err);
     mm_redis_target_free(&t); /* what the client did not take (on failure) */
     if (!srv->redis) {
         fprintf(stderr, "mistmcp: --session-store: %s\n", err);

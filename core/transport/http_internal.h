@@ -338,7 +338,7 @@ enum MHD_Result mm_http_subscribe(mm_http_ctx *h, struct MHD_Connection *c, mm_h
 enum MHD_Result mm_http_metrics(mm_http_ctx *h, struct MHD_Connection *c);
 /* Answers a GET /healthz: 200 "ok"; with a Redis session store, a line saying whether Redis
  * answers a PING now (still 200 when it does not: the replica serves the sessions it holds,
- * and all replicas share that Redis). Blocks at most the store's timeout (1 s). */
+ * and all replicas share that Redis). Blocks at most the store's timeout (500 ms). */
 enum MHD_Result mm_http_healthz(mm_http_ctx *h, struct MHD_Connection *c);
 
 /* ---- the access log (http_access.c): one line per request on stderr ---- */
