@@ -178,8 +178,11 @@ static int open_session_store(const mm_config *cfg, mm_server *srv)
      * secret (mist/rate_limit.h). */
     mm_rate_limit_share(srv->rate_limit, srv->redis, key);
     explicit_bzero(key, sizeof key);
-    fprintf(stderr, "mistmcp: sessions%s are shared through Redis at %s\n",
-            srv->rate_limit ? " and the rate limit" : "", where);
+    fprintf(stderr,
+            "mistmcp: sessions%s are shared through Redis at %s (session secret fingerprint %s: "
+            "every replica must print the same)\n",
+            srv->rate_limit ? " and the rate limit" : "", where,
+            mm_shared_fingerprint(srv->shared_sessions));
     return 0;
 }
 

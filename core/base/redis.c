@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <strings.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,7 @@ struct mm_redis {
     long long retry_at_ms; /* 0: up; else failing, and when the next try may be made */
     long backoff_ms;
     int probing; /* a caller is making that try */
-    char last_error[200];
+    char last_error[400];
     atomic_int up;
     atomic_ullong commands, errors, reconnects, round_trips, round_trip_us;
     /* The subscriber. */
@@ -150,12 +151,13 @@ static int url_fail(mm_redis_target *t, char *err, size_t err_size, const char *
 int mm_redis_url_parse(const char *url, mm_redis_target *t, char *err, size_t err_size)
 {
     *t = (mm_redis_target){.port = 6379};
-    if (strncmp(url, "rediss://", 9) == 0)
+    /* A scheme is case-insensitive (RFC 3986 section 3.1): REDIS:// is redis://. */
+    if (strncasecmp(url, "rediss://", 9) == 0)
         return url_fail(t, err, err_size,
                         "rediss:// (TLS) is not available: Debian 12's hiredis (libhiredis0.14) "
                         "has no TLS; reach Redis over a unix socket (unix:///path) or a TLS "
                         "tunnel on loopback (redis://127.0.0.1:PORT)");
-    if (strncmp(url, "unix://", 7) == 0) {
+    if (strncasecmp(url, "unix://", 7) == 0) {
         const char *p = url + 7;
         const char *q = strchr(p, '?');
         size_t n = q ? (size_t)(q - p) : strlen(p);
@@ -170,10 +172,18 @@ int mm_redis_url_parse(const char *url, mm_redis_target *t, char *err, size_t er
         snprintf(t->where, sizeof t->where, "%.150s", t->path);
         return 0;
     }
-    if (strncmp(url, "redis://", 8) != 0)
-        return url_fail(t, err, err_size,
-                        "expected memory, redis://[user:password@]host[:port][/db] or "
-                        "unix:///path[?db=N]");
+    if (strncasecmp(url, "redis://", 8) != 0) {
+        /* the scheme named, never the rest (it may hold a password) */
+        const char *sep = strstr(url, "://");
+        size_t n = sep ? (size_t)(sep - url) : 0;
+        char what[200];
+        snprintf(what, sizeof what,
+                 "%s%.*s%sexpected memory, redis://[user:password@]host[:port][/db] or "
+                 "unix:///path[?db=N]",
+                 n && n <= 16 ? "the scheme '" : "", n && n <= 16 ? (int)n : 0, url,
+                 n && n <= 16 ? "://' is not one it knows: " : "");
+        return url_fail(t, err, err_size, what);
+    }
     const char *p = url + 8;
     const char *slash = strchr(p, '/');
     const char *end = slash ? slash : p + strlen(p);
@@ -281,10 +291,30 @@ static void note_success(mm_redis *r)
     atomic_store(&r->up, 1);
 }
 
-/* One command on a fresh connection during its set-up (AUTH, SELECT, PSUBSCRIBE). */
-static int setup_command(redisContext *ctx, int argc, const char **argv, char *why, size_t n)
+/* What to do about a set-up command Redis refused, from Redis's own words. */
+static const char *refusal_hint(const char *command, const char *said)
+{
+    if (strncmp(said, "NOAUTH", 6) == 0)
+        return "Redis requires a password and the --session-store URL gives none: "
+               "redis://:PASSWORD@HOST:PORT/DB (or USER:PASSWORD@ with ACL users)";
+    if (strncmp(said, "WRONGPASS", 9) == 0 || strstr(said, "invalid password") ||
+        strstr(said, "invalid username-password"))
+        return "the --session-store URL's user or password is not the one Redis has";
+    if (strstr(said, "without any password configured"))
+        return "the --session-store URL gives a password and Redis has none set: leave it out";
+    if (strcmp(command, "SELECT") == 0 && strstr(said, "out of range"))
+        return "the URL's database number is past Redis's 'databases' setting (16 by default)";
+    return NULL;
+}
+
+/* One command on a fresh connection during its set-up (AUTH, SELECT, PING, PSUBSCRIBE): 0,
+ * or -1 with why set, *refused 1 when Redis answered with an error (it is reachable, and
+ * refuses us), 0 when no answer came. */
+static int setup_command(redisContext *ctx, int argc, const char **argv, char *why, size_t n,
+                         int *refused)
 {
     void *rep = NULL;
+    *refused = 0;
     if (hr.append_argv(ctx, argc, argv, NULL) != REDIS_OK || hr.get_reply(ctx, &rep) != REDIS_OK ||
         !rep) {
         snprintf(why, n, "%s", ctx->errstr[0] ? ctx->errstr : "no answer");
@@ -295,16 +325,22 @@ static int setup_command(redisContext *ctx, int argc, const char **argv, char *w
     if (reply->type == REDIS_REPLY_ERROR) {
         /* Redis's own words ("WRONGPASS invalid username-password pair"): never the
          * password itself. */
-        snprintf(why, n, "%s refused: %.150s", argv[0], reply->str ? reply->str : "");
+        const char *said = reply->str ? reply->str : "";
+        const char *hint = refusal_hint(argv[0], said);
+        snprintf(why, n, "%s%s%s (Redis answered %s with: %.120s)", hint ? hint : "",
+                 hint ? " " : "", hint ? "" : "it refused", argv[0], said);
+        *refused = 1;
         rc = -1;
     }
     hr.free_reply(rep);
     return rc;
 }
 
-/* A new connection, authenticated and on its database; NULL with why set. */
-static redisContext *connect_new(mm_redis *r, char *why, size_t n)
+/* A new connection, authenticated and on its database; NULL with why set, and *refused 1 when
+ * Redis answered but refused the set-up (a password wrong or missing, no such database). */
+static redisContext *connect_new(mm_redis *r, char *why, size_t n, int *refused)
 {
+    *refused = 0;
     struct timeval tv = tv_of(r->timeout_ms);
     redisContext *ctx =
         r->t.path ? hr.connect_unix(r->t.path, tv) : hr.connect_tcp(r->t.host, r->t.port, tv);
@@ -326,21 +362,20 @@ static redisContext *connect_new(mm_redis *r, char *why, size_t n)
         hr.free_ctx(ctx);
         return NULL;
     }
-    if (r->t.password) {
-        const char *argv[3] = {"AUTH", r->t.user ? r->t.user : r->t.password, r->t.password};
-        if (setup_command(ctx, r->t.user ? 3 : 2, argv, why, n) != 0) {
-            hr.free_ctx(ctx);
-            return NULL;
-        }
-    }
-    if (r->t.db) {
-        char db[16];
-        snprintf(db, sizeof db, "%d", r->t.db);
-        const char *argv[2] = {"SELECT", db};
-        if (setup_command(ctx, 2, argv, why, n) != 0) {
-            hr.free_ctx(ctx);
-            return NULL;
-        }
+    /* AUTH, then SELECT; with neither, a PING: each proves the connection may run commands (a
+     * Redis that wants a password answers NOAUTH), so that a refusal shows at connect, with
+     * what to do, and not as an error of the first command, or a connection Redis closes when
+     * an unauthenticated client sends a long command. */
+    char db[16];
+    snprintf(db, sizeof db, "%d", r->t.db);
+    const char *auth[3] = {"AUTH", r->t.user ? r->t.user : r->t.password, r->t.password};
+    const char *select[2] = {"SELECT", db};
+    const char *ping[1] = {"PING"};
+    if ((r->t.password && setup_command(ctx, r->t.user ? 3 : 2, auth, why, n, refused) != 0) ||
+        (r->t.db && setup_command(ctx, 2, select, why, n, refused) != 0) ||
+        (!r->t.password && !r->t.db && setup_command(ctx, 1, ping, why, n, refused) != 0)) {
+        hr.free_ctx(ctx);
+        return NULL;
     }
     return ctx;
 }
@@ -375,19 +410,22 @@ static int ensure_connected(mm_redis *r, conn *k, char *err, size_t err_size)
     int probe = down && wait <= 0 && !r->probing;
     if (probe)
         r->probing = 1;
-    char last[200];
+    char last[sizeof r->last_error];
     snprintf(last, sizeof last, "%s", r->last_error);
     pthread_mutex_unlock(&r->state_lock);
     if (down && !probe)
-        return mm_fail(err, err_size, "Redis at %s is unreachable (%s); next try in %lld ms",
-                       r->t.where, last, wait > 0 ? wait : 0);
+        return mm_fail(err, err_size, "Redis at %s %s; next try in %lld ms", r->t.where, last,
+                       wait > 0 ? wait : 0);
     if (k->ctx)
         return 0;
-    char why[200];
-    k->ctx = connect_new(r, why, sizeof why);
+    char why[300], what[sizeof r->last_error];
+    int refused;
+    k->ctx = connect_new(r, why, sizeof why, &refused);
     if (!k->ctx) {
-        note_failure(r, why);
-        return mm_fail(err, err_size, "Redis at %s is unreachable: %s", r->t.where, why);
+        snprintf(what, sizeof what, "%s: %s", refused ? "refuses this client" : "is unreachable",
+                 why);
+        note_failure(r, what);
+        return mm_fail(err, err_size, "Redis at %s %s", r->t.where, what);
     }
     atomic_fetch_add(&r->reconnects, 1);
     return 0;
@@ -490,8 +528,10 @@ broken:;
         replies[i] = NULL;
     }
     atomic_fetch_add(&r->errors, n);
-    note_failure(r, why);
-    return mm_fail(err, err_size, "Redis at %s did not answer: %s", r->t.where, why);
+    char what[sizeof r->last_error];
+    snprintf(what, sizeof what, "did not answer: %s", why);
+    note_failure(r, what);
+    return mm_fail(err, err_size, "Redis at %s %s", r->t.where, what);
 }
 
 void mm_redis_reply_free(mm_redis_reply *reply)
@@ -543,10 +583,11 @@ static void *subscriber(void *arg)
     mm_redis *r = arg;
     long backoff = 0;
     while (!atomic_load(&r->sub_stop)) {
-        char why[200];
-        redisContext *ctx = connect_new(r, why, sizeof why);
+        char why[300];
+        int refused;
+        redisContext *ctx = connect_new(r, why, sizeof why, &refused);
         const char *argv[2] = {"PSUBSCRIBE", r->pattern};
-        if (ctx && setup_command(ctx, 2, argv, why, sizeof why) != 0) {
+        if (ctx && setup_command(ctx, 2, argv, why, sizeof why, &refused) != 0) {
             hr.free_ctx(ctx);
             ctx = NULL;
         }

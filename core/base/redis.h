@@ -6,10 +6,15 @@
  * Failures never block the caller for long: a command waits at most the timeout given at
  * creation (connect, send and reply each); a connection that failed is dropped, and until a
  * round trip succeeds again, one caller at a time tries, after a backoff (100 ms, doubling to
- * 5 s), while every other caller fails at once with "Redis ... is unreachable", whether its
- * connection is open or not: a Redis that stalls or drops packets costs one timeout per
- * backoff, not one per caller. Nothing here retries a command:
- * whether that is safe is the caller's to know.
+ * 5 s), while every other caller fails at once with the last failure, whether its connection
+ * is open or not: a Redis that stalls or drops packets costs one timeout per backoff, not one
+ * per caller. Nothing here retries a command: whether that is safe is the caller's to know.
+ *
+ * A new connection proves it may run commands before it is used (AUTH with the URL's
+ * password, SELECT of its database, or else a PING), so that a Redis that refuses this client
+ * (a password missing or wrong, no such database) counts as down, with Redis's words and what
+ * to change. Messages: "Redis at HOST:PORT is unreachable: ...", "... refuses this client:
+ * ...", "... did not answer: ...", and while backing off the same with "; next try in N ms".
  *
  * The password (from the URL) is never written to a message, a log or /metrics; messages name
  * the server by host:port or socket path only.

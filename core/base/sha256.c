@@ -151,18 +151,25 @@ int mm_key_file_sha256(const char *path, const char *option, unsigned char key[M
     int bad = ferror(f);
     fclose(f);
     int too_long = n > MM_KEY_FILE_MAX_BYTES;
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) /* an editor's last newline */
+    size_t newlines = 0;
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) { /* an editor's last newline */
         n--;
+        newlines++;
+    }
     if (bad || too_long || n < MM_KEY_FILE_MIN_BYTES) {
         explicit_bzero(buf, sizeof buf);
+        char what[96];
+        if (bad)
+            snprintf(what, sizeof what, "cannot be read");
+        else if (too_long)
+            snprintf(what, sizeof what, "too long (over %d bytes)", MM_KEY_FILE_MAX_BYTES);
+        else
+            snprintf(what, sizeof what, "too short: %zu bytes%s", n,
+                     newlines ? ", not counting the line ending at its end" : "");
         return mm_fail(err, err_size,
                        "%s %s: %s (it must hold %d to %d bytes of secret, e.g. made with: "
                        "head -c 48 /dev/urandom | base64 > FILE)",
-                       option, path,
-                       bad        ? "cannot be read"
-                       : too_long ? "too long"
-                                  : "too short",
-                       MM_KEY_FILE_MIN_BYTES, MM_KEY_FILE_MAX_BYTES);
+                       option, path, what, MM_KEY_FILE_MIN_BYTES, MM_KEY_FILE_MAX_BYTES);
     }
     mm_sha256(buf, n, key);
     explicit_bzero(buf, sizeof buf);

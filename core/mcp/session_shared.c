@@ -18,6 +18,7 @@ struct mm_shared_sessions {
     mm_redis *redis;
     long idle_ms;
     unsigned char key[MM_SHA256_LEN];
+    char fingerprint[MM_SHARED_FINGERPRINT_LEN + 1]; /* of key: see binding() */
     char ttl[24]; /* the idle timeout in ms, as PEXPIRE takes it */
     mm_shared_message_fn on_message;
     void *on_message_ctx;
@@ -41,10 +42,12 @@ static const char UPDATE_LUA[] = "if redis.call('EXISTS', KEYS[1]) == 0 then ret
                                  "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
                                  "return redis.call('HINCRBY', KEYS[1], 'ver', 1)";
 /* Deletes the session if the token's binding matches: 1 deleted, 0 no such session, -1 another
- * token's. */
+ * token's, -2 made under another key (its binding's fingerprint differs, binding()). */
 static const char REMOVE_LUA[] = "local tb = redis.call('HGET', KEYS[1], 'tb') "
                                  "if not tb then return 0 end "
-                                 "if tb ~= ARGV[1] then return -1 end "
+                                 "if tb ~= ARGV[1] then "
+                                 "if string.sub(tb, 1, 9) ~= string.sub(ARGV[1], 1, 9) then "
+                                 "return -2 end return -1 end "
                                  "return redis.call('DEL', KEYS[1])";
 
 void mm_shared_origin_free(mm_shared_origin *o)
@@ -56,12 +59,25 @@ void mm_shared_origin_free(mm_shared_origin *o)
     *o = (mm_shared_origin){0};
 }
 
+/* The first n hex digits of mac, and a NUL. */
+static void hex_of(const unsigned char *mac, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++)
+        out[i] = hex[(mac[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+    out[n] = '\0';
+}
+
 mm_shared_sessions *mm_shared_sessions_create(mm_redis *redis,
                                               const unsigned char key[MM_SHA256_LEN], long idle_ms)
 {
     mm_shared_sessions *ss = mm_xcalloc(1, sizeof *ss);
     ss->redis = redis;
     memcpy(ss->key, key, MM_SHA256_LEN);
+    static const char label[] = "mistmcp session secret fingerprint";
+    unsigned char mac[MM_SHA256_LEN];
+    mm_hmac_sha256(ss->key, sizeof ss->key, label, sizeof label - 1, mac);
+    hex_of(mac, MM_SHARED_FINGERPRINT_LEN, ss->fingerprint);
     ss->idle_ms = idle_ms > 0 ? idle_ms : 1;
     snprintf(ss->ttl, sizeof ss->ttl, "%ld", ss->idle_ms);
     return ss;
@@ -81,24 +97,29 @@ mm_redis *mm_shared_sessions_redis(mm_shared_sessions *ss)
     return ss->redis;
 }
 
+const char *mm_shared_fingerprint(const mm_shared_sessions *ss)
+{
+    return ss->fingerprint;
+}
+
 static void key_of(const char *id, char out[NAME_MAX_LEN])
 {
     snprintf(out, NAME_MAX_LEN, KEY_PREFIX "%.40s", id);
 }
 
-/* The token's binding: HMAC-SHA-256 under the shared key, its first 128 bits in hex (RFC 2104
- * section 5 allows a MAC cut to half the hash's length; 128 bits leave nothing to guess). */
-#define BINDING_HEX 32
-static void binding(const mm_shared_sessions *ss, const char *token, char out[BINDING_HEX + 1])
+/* The token's binding: the key's fingerprint (the first 32 bits of an HMAC of a fixed label
+ * under the key: it tells a session made under another key from one of another token, and
+ * reveals nothing of the key), ':', and an HMAC-SHA-256 of the token under the shared key, its
+ * first 128 bits in hex (RFC 2104 section 5 allows a MAC cut to half the hash's length; 128
+ * bits leave nothing to guess). */
+#define BINDING_LEN (MM_SHARED_FINGERPRINT_LEN + 1 + 32)
+static void binding(const mm_shared_sessions *ss, const char *token, char out[BINDING_LEN + 1])
 {
     unsigned char mac[MM_SHA256_LEN];
     mm_hmac_sha256(ss->key, sizeof ss->key, token ? token : "", token ? strlen(token) : 0, mac);
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < BINDING_HEX / 2; i++) {
-        out[2 * i] = hex[mac[i] >> 4];
-        out[2 * i + 1] = hex[mac[i] & 15];
-    }
-    out[BINDING_HEX] = '\0';
+    memcpy(out, ss->fingerprint, MM_SHARED_FINGERPRINT_LEN);
+    out[MM_SHARED_FINGERPRINT_LEN] = ':';
+    hex_of(mac, 32, out + MM_SHARED_FINGERPRINT_LEN + 1);
 }
 
 /* One command of NUL-terminated arguments. */
@@ -178,7 +199,7 @@ mm_shared_result mm_shared_create(mm_shared_sessions *ss, const char *id, const 
                                   const mm_shared_origin *o, const char *state, char *err,
                                   size_t err_size)
 {
-    char key[NAME_MAX_LEN], tb[BINDING_HEX + 1];
+    char key[NAME_MAX_LEN], tb[BINDING_LEN + 1];
     key_of(id, key);
     binding(ss, token, tb);
     /* Empty fields are left out: a session's hash stays small (MEMORY USAGE ~250 bytes). */
@@ -271,7 +292,7 @@ mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const ch
                                 mm_shared_origin *origin, char **state, long long *version,
                                 char *err, size_t err_size)
 {
-    char key[NAME_MAX_LEN], tb[BINDING_HEX + 1];
+    char key[NAME_MAX_LEN], tb[BINDING_LEN + 1];
     key_of(id, key);
     binding(ss, token, tb);
     mm_redis_cmd cmds[2] = {
@@ -287,10 +308,17 @@ mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const ch
     else if (a->type != MM_REDIS_ARRAY || a->elements != 8 ||
              a->element[0]->type != MM_REDIS_STRING || a->element[5]->type != MM_REDIS_STRING)
         out = MM_SHARED_GONE;
-    else if (a->element[0]->len != BINDING_HEX ||
-             !mm_digest_equal(a->element[0]->str, tb, BINDING_HEX))
+    else if (a->element[0]->len != BINDING_LEN ||
+             !mm_digest_equal(a->element[0]->str, tb, BINDING_LEN)) {
+        const mm_redis_reply *theirs = a->element[0];
         out = MM_SHARED_FORBIDDEN;
-    else {
+        if (theirs->len == BINDING_LEN &&
+            memcmp(theirs->str, ss->fingerprint, MM_SHARED_FINGERPRINT_LEN) != 0) {
+            out = MM_SHARED_OTHER_SECRET;
+            mm_fail(err, err_size, "its secret's fingerprint is %.*s, this replica's %s",
+                    MM_SHARED_FINGERPRINT_LEN, theirs->str, ss->fingerprint);
+        }
+    } else {
         *origin = (mm_shared_origin){.cloud = dup_reply(a->element[1]),
                                      .mode = dup_reply(a->element[2]),
                                      .categories = dup_reply(a->element[3]),
@@ -368,7 +396,7 @@ mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const 
 mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const char *token,
                                   char *err, size_t err_size)
 {
-    char key[NAME_MAX_LEN], tb[BINDING_HEX + 1];
+    char key[NAME_MAX_LEN], tb[BINDING_LEN + 1];
     key_of(id, key);
     binding(ss, token, tb);
     mm_redis_cmd cmds[1] = {CMD("EVAL", REMOVE_LUA, "1", key, tb)};
@@ -380,7 +408,11 @@ mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const 
         out = MM_SHARED_DOWN;
     else if (r[0]->type != MM_REDIS_INTEGER || r[0]->integer == 0)
         out = MM_SHARED_GONE;
-    else if (r[0]->integer < 0)
+    else if (r[0]->integer == -2) {
+        out = MM_SHARED_OTHER_SECRET;
+        mm_fail(err, err_size, "its secret's fingerprint is not this replica's %s",
+                ss->fingerprint);
+    } else if (r[0]->integer < 0)
         out = MM_SHARED_FORBIDDEN;
     free_all(r, 1);
     return out;
@@ -393,13 +425,8 @@ static void token_name(const mm_shared_sessions *ss, const char *token, char out
 {
     unsigned char mac[MM_SHA256_LEN];
     mm_hmac_sha256(ss->key, sizeof ss->key, token, strlen(token), mac);
-    static const char hex[] = "0123456789abcdef";
     size_t n = (size_t)snprintf(out, 96, "mistmcp:wt:");
-    for (size_t i = 0; i < MM_SHA256_LEN; i++) {
-        out[n++] = hex[mac[i] >> 4];
-        out[n++] = hex[mac[i] & 15];
-    }
-    out[n] = '\0';
+    hex_of(mac, 2 * MM_SHA256_LEN, out + n);
 }
 
 /* Takes a token's entry: its value, replaced by a "used" mark for the rest of its life (so that

@@ -4,8 +4,10 @@
  *
  * One Redis hash per session, "mistmcp:s:<id>", whose expiry is Redis's own (PEXPIRE to the
  * idle timeout, refreshed on each use):
- *   tb     HMAC-SHA-256 of the token under the replicas' shared key (--session-secret-file),
- *          its first 128 bits in hex: binds the session to its token without storing it
+ *   tb     the shared key's fingerprint (8 hex digits), ':', and the HMAC-SHA-256 of the token
+ *          under the replicas' shared key (--session-secret-file), its first 128 bits in hex:
+ *          binds the session to its token without storing it, and tells a replica given
+ *          another secret file (MM_SHARED_OTHER_SECRET) from a client with another token
  *   cloud, mode, cats, dt
  *          (each left out when empty) how the session was made (its initialize's cloud, mode and
  * categories, the demo token a session without one was given): a replica builds it again from these
@@ -41,8 +43,11 @@ typedef enum mm_shared_result {
     MM_SHARED_OK = 0,
     MM_SHARED_GONE,      /* no such session (expired, deleted, or Redis lost it) */
     MM_SHARED_FORBIDDEN, /* the session exists but another token made it */
-    MM_SHARED_DOWN,      /* Redis did not answer (err says why) */
-    MM_SHARED_CHANGED    /* mm_shared_update: another replica changed the state meanwhile */
+    /* the session exists but a replica with another shared secret made it (an operator's
+     * mistake: every replica needs the same --session-secret-file; err gives both fingerprints) */
+    MM_SHARED_OTHER_SECRET,
+    MM_SHARED_DOWN,   /* Redis did not answer (err says why) */
+    MM_SHARED_CHANGED /* mm_shared_update: another replica changed the state meanwhile */
 } mm_shared_result;
 
 /* How a session was made, as its initialize chose. Strings owned by the origin
@@ -58,6 +63,11 @@ mm_shared_sessions *mm_shared_sessions_create(mm_redis *redis,
                                               const unsigned char key[MM_SHA256_LEN], long idle_ms);
 void mm_shared_sessions_destroy(mm_shared_sessions **ss);
 mm_redis *mm_shared_sessions_redis(mm_shared_sessions *ss);
+/* The shared key's fingerprint: MM_SHARED_FINGERPRINT_LEN hex digits of an HMAC of a fixed
+ * label under the key, for logs (replicas given the same secret file print the same one); it
+ * reveals nothing of the key. Valid for the life of ss. */
+#define MM_SHARED_FINGERPRINT_LEN 8
+const char *mm_shared_fingerprint(const mm_shared_sessions *ss);
 
 /* Stores a new session (one round trip: HSET and PEXPIRE). MM_SHARED_OK or MM_SHARED_DOWN. */
 mm_shared_result mm_shared_create(mm_shared_sessions *ss, const char *id, const char *token,
@@ -69,7 +79,8 @@ mm_shared_result mm_shared_touch(mm_shared_sessions *ss, const char *id, long lo
                                  char *err, size_t err_size);
 /* Reads a session this replica does not hold, for a request presenting token (one round trip,
  * which refreshes its expiry too). MM_SHARED_OK with *origin, *state (the caller frees) and
- * *version; MM_SHARED_FORBIDDEN, MM_SHARED_GONE or MM_SHARED_DOWN with nothing stored. */
+ * *version; MM_SHARED_FORBIDDEN, MM_SHARED_OTHER_SECRET, MM_SHARED_GONE or MM_SHARED_DOWN
+ * with nothing stored. */
 mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const char *token,
                                 mm_shared_origin *origin, char **state, long long *version,
                                 char *err, size_t err_size);
@@ -82,8 +93,8 @@ mm_shared_result mm_shared_state(mm_shared_sessions *ss, const char *id, char **
  * state first (nothing written: read it, merge, try again), MM_SHARED_GONE, or MM_SHARED_DOWN. */
 mm_shared_result mm_shared_update(mm_shared_sessions *ss, const char *id, const char *state,
                                   long long *version, char *err, size_t err_size);
-/* Ends a session (DELETE) if token made it: MM_SHARED_OK, MM_SHARED_FORBIDDEN, MM_SHARED_GONE
- * or MM_SHARED_DOWN. */
+/* Ends a session (DELETE) if token made it: MM_SHARED_OK, MM_SHARED_FORBIDDEN,
+ * MM_SHARED_OTHER_SECRET, MM_SHARED_GONE or MM_SHARED_DOWN. */
 mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const char *token,
                                   char *err, size_t err_size);
 

@@ -72,6 +72,7 @@ struct mm_session_store {
     mm_session_rebuild_fn rebuild;
     void *rebuild_ctx;
     atomic_ullong shared_errors;
+    atomic_ullong other_secret; /* lookups of sessions made under another secret */
 };
 
 mm_session_store *mm_session_store_create(size_t max_sessions, long idle_timeout_ms)
@@ -143,7 +144,7 @@ static void entry_free(mm_session_entry *e)
 {
     mm_session_store *st = e->store;
     if (e->drop_idle_ms > 0 && st && st->shared) {
-        char err[300];
+        char err[512];
         if (mm_shared_drop_idle(st->shared, e->id, e->drop_idle_ms, err, sizeof err) ==
             MM_SHARED_DOWN)
             shared_failed(st, "an unproven session stays in Redis until it expires", err);
@@ -387,6 +388,19 @@ static void shared_failed(mm_session_store *st, const char *what, const char *er
         fprintf(stderr, "mistmcp: session store: %s: %s\n", what, err);
 }
 
+/* A session made under another shared secret: the operator's mistake, said on stderr (the first
+ * few times, then one in a thousand) with what to do. */
+static void other_secret(mm_session_store *st, const char *id, const char *err)
+{
+    unsigned long long n = atomic_fetch_add(&st->other_secret, 1);
+    if (n < 10 || n % 1000 == 0)
+        fprintf(stderr,
+                "mistmcp: session store: session %.8s... was made by a replica given another "
+                "--session-secret-file (%s): its clients get 403 here; give every replica the "
+                "same file\n",
+                id, err);
+}
+
 /* Whether array a holds an item equal to x. */
 static int holds(const cJSON *a, const cJSON *x)
 {
@@ -481,7 +495,7 @@ static void catch_up(mm_session_store *st, mm_session_entry *e, char *theirs, lo
     }
     char *mine = mm_session_state_json(e->session);
     char *merged = merge_state(base, mine, theirs);
-    char err[300];
+    char err[512];
     int partial = mm_session_state_apply(e->session, merged ? merged : theirs, err, sizeof err);
     if (partial != 0)
         shared_failed(st, "a session's state could not all be applied here", err);
@@ -500,7 +514,7 @@ static void catch_up(mm_session_store *st, mm_session_entry *e, char *theirs, lo
  * when the session is gone from Redis. */
 static mm_session_entry *sync_in(mm_session_store *st, mm_session_entry *e, mm_lookup *outcome)
 {
-    char err[300];
+    char err[512];
     long long ver = 0;
     mm_shared_result r = mm_shared_touch(st->shared, e->id, &ver, err, sizeof err);
     if (r == MM_SHARED_GONE) {
@@ -545,7 +559,7 @@ static mm_session_entry *adopt(mm_session_store *st, const char *id, const char 
     if (strnlen(id, MM_SESSION_ID_LEN + 1) != MM_SESSION_ID_LEN ||
         strspn(id, "0123456789abcdef") != MM_SESSION_ID_LEN)
         return NULL; /* not an id this server makes: not worth a round trip */
-    char err[300];
+    char err[512];
     mm_shared_origin origin;
     char *state = NULL;
     long long ver = 0;
@@ -553,6 +567,10 @@ static mm_session_entry *adopt(mm_session_store *st, const char *id, const char 
         mm_shared_load(st->shared, id, token ? token : "", &origin, &state, &ver, err, sizeof err);
     if (r == MM_SHARED_FORBIDDEN)
         *outcome = MM_LOOKUP_FORBIDDEN;
+    if (r == MM_SHARED_OTHER_SECRET) {
+        other_secret(st, id, err);
+        *outcome = MM_LOOKUP_OTHER_SECRET;
+    }
     if (r == MM_SHARED_DOWN) {
         shared_failed(st, "cannot read a session", err);
         *outcome = MM_LOOKUP_UNAVAILABLE;
@@ -603,10 +621,19 @@ static mm_session_entry *adopt(mm_session_store *st, const char *id, const char 
     return e;
 }
 
+unsigned mm_lookup_status(mm_lookup outcome)
+{
+    return outcome == MM_LOOKUP_OTHER_SECRET ? 403 : (unsigned)outcome;
+}
+
 const char *mm_lookup_message(mm_lookup outcome)
 {
     switch (outcome) {
     case MM_LOOKUP_FORBIDDEN: return "this session belongs to another token";
+    case MM_LOOKUP_OTHER_SECRET:
+        return "this session was made by another replica of this service, which was given another "
+               "session secret: its operator must give every replica the same "
+               "--session-secret-file (initialize again to go on here)";
     case MM_LOOKUP_UNAVAILABLE:
         return "the session store does not answer right now: send the request again in a moment "
                "(the session is not lost)";
@@ -644,7 +671,7 @@ static void forget(mm_session_store *st, mm_session_entry *e)
  * held. */
 static void write_back(mm_session_store *st, mm_session_entry *e)
 {
-    char err[300];
+    char err[512];
     for (int attempt = 0; attempt < 5; attempt++) {
         pthread_mutex_lock(&st->lock);
         int removed = e->removed;
@@ -704,7 +731,7 @@ void mm_session_store_keepalive(mm_session_store *st, mm_session_entry *e)
     pthread_mutex_unlock(&st->lock);
     if (!st->shared || removed)
         return;
-    char err[300];
+    char err[512];
     long long ver = 0;
     mm_shared_result r = mm_shared_touch(st->shared, e->id, &ver, err, sizeof err);
     if (r == MM_SHARED_GONE) { /* expired or ended in Redis: so here too */
@@ -808,10 +835,14 @@ mm_lookup mm_session_store_remove(mm_session_store *st, const char *id, const ch
     if (strnlen(id, MM_SESSION_ID_LEN + 1) != MM_SESSION_ID_LEN ||
         strspn(id, "0123456789abcdef") != MM_SESSION_ID_LEN)
         return MM_LOOKUP_UNKNOWN; /* not an id this server makes: not worth a round trip */
-    char err[300];
+    char err[512];
     mm_shared_result r = mm_shared_remove(st->shared, id, token ? token : "", err, sizeof err);
     if (r == MM_SHARED_FORBIDDEN)
         return MM_LOOKUP_FORBIDDEN;
+    if (r == MM_SHARED_OTHER_SECRET) {
+        other_secret(st, id, err);
+        return MM_LOOKUP_OTHER_SECRET;
+    }
     if (r == MM_SHARED_DOWN) { /* ended here only, it would come back with Redis: not at all */
         shared_failed(st, "cannot end a session", err);
         return MM_LOOKUP_UNAVAILABLE;

@@ -41,10 +41,15 @@ typedef enum mm_lookup {
     MM_LOOKUP_UNKNOWN = 404,   /* no such id, or it expired */
     /* shared store only: Redis did not answer, or this replica could not take the session on
      * (its table is full, or it cannot build it): try again, the session may well exist */
-    MM_LOOKUP_UNAVAILABLE = 503
+    MM_LOOKUP_UNAVAILABLE = 503,
+    /* shared store only: the session was made by a replica given another
+     * --session-secret-file (403 on the wire; the operator is told on stderr) */
+    MM_LOOKUP_OTHER_SECRET = 1403
 } mm_lookup;
 
-/* The JSON-RPC error message for a lookup that failed (403, 404, 503). */
+/* The HTTP status to answer a lookup that failed with (403, 404, 503). */
+unsigned mm_lookup_status(mm_lookup outcome);
+/* The JSON-RPC error message for a lookup that failed. */
 const char *mm_lookup_message(mm_lookup outcome);
 
 mm_session_store *mm_session_store_create(size_t max_sessions, long idle_timeout_ms);

@@ -113,15 +113,20 @@ enum MHD_Result mm_http_healthz(mm_http_ctx *h, struct MHD_Connection *c)
     /* A replica whose Redis is down still serves the sessions it holds, and every replica
      * shares that Redis: 200 either way (a balancer taking them all out would serve no one),
      * with the store's state for people and monitoring. */
-    char err[300], text[500];
+    char err[600], text[800];
     mm_redis_cmd ping = {.argc = 1, .argv = (const char *[]){"PING"}};
     mm_redis_reply *r = NULL;
-    if (mm_redis_run(h->srv->redis, 1, &ping, &r, err, sizeof err) == 0) {
+    int up = mm_redis_run(h->srv->redis, 1, &ping, &r, err, sizeof err) == 0;
+    if (up && r->type == MM_REDIS_ERROR) { /* answered, and refused (a command Redis forbids) */
+        snprintf(err, sizeof err, "Redis at %s refuses PING: %.300s", mm_redis_where(h->srv->redis),
+                 r->str ? r->str : "");
+        up = 0;
+    }
+    mm_redis_reply_free(r);
+    if (up)
         snprintf(text, sizeof text, "ok\nsession store: redis at %s: up\n",
                  mm_redis_where(h->srv->redis));
-        mm_redis_reply_free(r);
-    } else {
+    else
         snprintf(text, sizeof text, "ok\nsession store: down: %s\n", err);
-    }
     return mm_http_reply(h, c, MHD_HTTP_OK, "text/plain", text, NULL);
 }

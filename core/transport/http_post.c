@@ -124,9 +124,11 @@ void mm_http_worker_state_free(void *state)
 }
 
 /* The answer to an initialize the store refused: 429 or 503 with Retry-After (RFC 9110
- * section 10.2.3), 500 if the CSPRNG failed. */
+ * section 10.2.3), 500 if the CSPRNG failed. Retry-After: 60 s for a client over its share, 30 s
+ * for a full table, and 5 s, the Redis client's longest backoff, when the shared store did not
+ * answer (store_down). */
 static enum MHD_Result refuse_session(mm_http_ctx *h, struct MHD_Connection *c, const cJSON *id,
-                                      unsigned status, const char *why)
+                                      unsigned status, const char *why, int store_down)
 {
     char *text = mm_json_wire_text(mm_protocol_error(id, MM_INTERNAL_ERROR, why));
     size_t len = strlen(text);
@@ -136,7 +138,10 @@ static enum MHD_Result refuse_session(mm_http_ctx *h, struct MHD_Connection *c, 
         return MHD_NO;
     h->mhd->add_response_header(r, "Content-Type", "application/json");
     if (status == 429 || status == 503)
-        h->mhd->add_response_header(r, "Retry-After", status == 429 ? "60" : "30");
+        h->mhd->add_response_header(r, "Retry-After",
+                                    status == 429 ? "60"
+                                    : store_down  ? "5"
+                                                  : "30");
     return mm_http_queue(h, c, status ? status : 503, r, len, NULL);
 }
 
@@ -157,7 +162,7 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
     char why[512];
     if (mm_session_store_admit(h->store, token, client, &refusal, why, sizeof why) != 0) {
         mm_http_choice_free(&choice);
-        *answered = refuse_session(h, c, id, refusal, why);
+        *answered = refuse_session(h, c, id, refusal, why, 0);
         return NULL;
     }
     mm_shared_origin origin = {0};
@@ -176,7 +181,7 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
     if (!e) { /* another request took the room meanwhile */
         mm_session_destroy(&s);
         mm_shared_origin_free(&origin);
-        *answered = refuse_session(h, c, id, refusal, err);
+        *answered = refuse_session(h, c, id, refusal, err, 0);
         return NULL;
     }
     if (mm_session_store_share(h->store, e, &origin, err, sizeof err) != 0) {
@@ -184,7 +189,7 @@ static mm_session_entry *create_session(mm_http_ctx *h, struct MHD_Connection *c
         snprintf(why, sizeof why, "the session store is unavailable, no session was made: %s", err);
         mm_session_store_put(h->store, e); /* removed: this frees it */
         e = NULL;
-        *answered = refuse_session(h, c, id, 503, why);
+        *answered = refuse_session(h, c, id, 503, why, 1);
     }
     mm_shared_origin_free(&origin);
     return e;
@@ -359,7 +364,7 @@ enum MHD_Result mm_http_post(mm_http_ctx *h, struct MHD_Connection *c, mm_http_c
             mm_lookup out;
             p->entry = mm_session_store_get(h->store, given, mm_http_request_token(h, c), &out);
             if (!p->entry)
-                return mm_http_rpc_error(h, c, out, NULL, MM_INVALID_REQUEST,
+                return mm_http_rpc_error(h, c, mm_lookup_status(out), NULL, MM_INVALID_REQUEST,
                                          mm_lookup_message(out));
         }
         return MHD_YES; /* a Content-Length past 4 MiB was refused before (refuse_early) */

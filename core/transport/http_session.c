@@ -32,7 +32,7 @@ static void to_box(void *ctx, const char *line)
 {
     http_box *b = ctx;
     if (b->shared && b->session && b->session->id[0]) {
-        char err[300];
+        char err[512];
         int got = mm_shared_publish(b->shared, b->session->id, line, err, sizeof err);
         if (got > 0) /* this replica's subscriber among them: it queues it here too */
             return;
@@ -61,7 +61,7 @@ static void forward_to_replicas(void *ctx, mm_session *s, const cJSON *msg)
 {
     http_box *b = ctx;
     char *line = s->id[0] ? cJSON_PrintUnformatted(msg) : NULL;
-    char err[300];
+    char err[512];
     if (line && mm_shared_forward(b->shared, s->id, line, err, sizeof err) < 0)
         fprintf(stderr,
                 "mistmcp: session store: a client's reply could not reach the other "

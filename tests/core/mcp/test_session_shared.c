@@ -110,6 +110,11 @@ static void test_urls(void)
         {"redis://:bad%zzpw@host", 0, NULL, NULL, NULL, NULL, 0, 0},
         {"unix://relative.sock", 0, NULL, NULL, NULL, NULL, 0, 0},
         {"http://host", 0, NULL, NULL, NULL, NULL, 0, 0},
+        /* a scheme is case-insensitive (RFC 3986 section 3.1) */
+        {"REDIS://Cache.example:6381", 1, "Cache.example:6381", NULL, NULL, NULL, 6381, 0},
+        {"Unix:///run/r.sock", 1, "/run/r.sock", NULL, NULL, "/run/r.sock", 6379, 0},
+        {"REDISS://host", 0, NULL, NULL, NULL, NULL, 0, 0},
+        {"htps://pwonly@host", 0, NULL, NULL, NULL, NULL, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mm_redis_target t;
@@ -119,6 +124,8 @@ static void test_urls(void)
         if (rc != 0) {
             CHECK_MSG(strstr(err, "--session-store") != NULL, "%s: %s", cases[i].url, err);
             CHECK_MSG(!strstr(err, "pwonly") && !strstr(err, "bad%zzpw"), "%s", err);
+            /* an unknown scheme is named, the rest of the URL is not */
+            CHECK_MSG(strncmp(cases[i].url, "htps", 4) != 0 || strstr(err, "'htps://'"), "%s", err);
             continue;
         }
         CHECK_MSG(strcmp(t.where, cases[i].where) == 0, "%s: %s", cases[i].url, t.where);
@@ -180,6 +187,19 @@ static void test_sessions(mm_redis *r)
     CHECK(mm_shared_load(ss, id, "tok-B", &got, &state, &ver, err, sizeof err) ==
           MM_SHARED_FORBIDDEN);
     CHECK(!state && !got.cloud);
+    /* a replica given another secret file: told apart from another token, both fingerprints
+     * named (before: "belongs to another token", and nothing for the operator) */
+    unsigned char other_key[MM_SHA256_LEN] = {9, 9, 9};
+    mm_shared_sessions *other = mm_shared_sessions_create(r, other_key, 60000);
+    CHECK(strlen(mm_shared_fingerprint(other)) == MM_SHARED_FINGERPRINT_LEN &&
+          strcmp(mm_shared_fingerprint(other), mm_shared_fingerprint(ss)) != 0);
+    CHECK(mm_shared_load(other, id, "tok-A", &got, &state, &ver, err, sizeof err) ==
+          MM_SHARED_OTHER_SECRET);
+    CHECK_MSG(strstr(err, mm_shared_fingerprint(ss)) && strstr(err, mm_shared_fingerprint(other)),
+              "%s", err);
+    CHECK(!state && !got.cloud);
+    CHECK(mm_shared_remove(other, id, "tok-A", err, sizeof err) == MM_SHARED_OTHER_SECRET);
+    mm_shared_sessions_destroy(&other);
     CHECK(mm_shared_load(ss, id, "tok-A", &got, &state, &ver, err, sizeof err) == MM_SHARED_OK);
     CHECK(got.cloud && strcmp(got.cloud, "api.eu.mist.com") == 0);
     CHECK(got.mode && strcmp(got.mode, "custom") == 0);
@@ -376,6 +396,38 @@ int main(void)
     }
     CHECK_MSG(refused, "%s", err);
     CHECK_MSG(!strstr(err, "wrong-secret-pw"), "%s", err);
+    CHECK_MSG(strstr(err, "refuses this client") && strstr(err, "password is not the one") &&
+                  !strstr(err, "unreachable"),
+              "%s", err);
+    mm_redis_close(&r);
+    /* A Redis that wants a password, and a URL without one: down at connect, saying what to
+     * change (before: "up", and the first long command cut off by Redis) */
+    snprintf(url, sizeof url, "redis://127.0.0.1:%d", port2);
+    r = open_url(url, err, sizeof err);
+    refused = 0;
+    for (int i = 0; r && i < 100 && !refused; i++) {
+        if (mm_redis_run(r, 1, &ping, &one, err, sizeof err) != 0 && strstr(err, "NOAUTH"))
+            refused = 1;
+        else if (!refused)
+            sleep_ms(50);
+    }
+    CHECK_MSG(refused && strstr(err, "requires a password") && strstr(err, "gives none"), "%s",
+              err);
+    if (r)
+        mm_redis_stats_get(r, &st);
+    CHECK(r && st.up == 0);
+    mm_redis_close(&r);
+    /* a database past Redis's 'databases' (16) */
+    snprintf(url, sizeof url, "redis://:right-secret-pw@127.0.0.1:%d/99", port2);
+    r = open_url(url, err, sizeof err);
+    refused = 0;
+    for (int i = 0; r && i < 100 && !refused; i++) {
+        if (mm_redis_run(r, 1, &ping, &one, err, sizeof err) != 0 && strstr(err, "SELECT"))
+            refused = 1;
+        else if (!refused)
+            sleep_ms(50);
+    }
+    CHECK_MSG(refused && strstr(err, "database number"), "%s", err);
     mm_redis_close(&r);
     snprintf(url, sizeof url, "redis://:right-secret-pw@127.0.0.1:%d/1", port2);
     r = open_url(url, err, sizeof err);

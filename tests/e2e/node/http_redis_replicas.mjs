@@ -14,7 +14,10 @@
 //   - a replica killed (SIGKILL) mid-session: the next requests succeed on the others;
 //   - Redis killed: new sessions get 503 saying why, the replicas keep serving; Redis started
 //     again empty: the old session is unknown (404) everywhere, the client starts a new one;
-//   - load: 1,000 sessions x 20 calls through HAProxy, 50 requests in flight, no error.
+//   - load: 1,000 sessions x 20 calls through HAProxy, 50 requests in flight, no error;
+//   - an operator's mistakes: a replica given another secret file answers 403 saying so and
+//     tells its operator (both fingerprints); a Redis that wants a password the URL does not
+//     give is "down" with what to change (503 for new sessions, /healthz, /metrics).
 // Without redis-server, haproxy or libhiredis the test says "skipped: ..." and ctest reports
 // it skipped. $LOAD_SESSIONS changes the load's 1,000 sessions (for a quick run by hand; the
 // check's name says the sizes used).
@@ -28,7 +31,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { checker, startFake, startHttp, stopHttp } from "./lib.mjs";
+import { checker, startFake, startHttp, stopHttp, waitFor } from "./lib.mjs";
 import { freePort, startRedis as startRedisIn } from "./redis.mjs";
 
 const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
@@ -576,6 +579,62 @@ await check(`load: ${SESSIONS} sessions x ${CALLS} calls through HAProxy, ${WIDT
   assert.equal(errors, 0, firstErrors.join("\n"));
   assert.equal(calls, SESSIONS * CALLS);
   assert.ok(ok.every((n) => n > 0) && ok.filter((n) => n !== undefined).length === 3, `calls per replica: ${ok}`);
+});
+
+// ---- an operator's mistakes ------------------------------------------------------------------
+await check("a replica given another secret file: 403 that says so, and the operator is told", async () => {
+  const otherSecret = `${dir}/other-secret`;
+  writeFileSync(otherSecret, randomBytes(48).toString("base64") + "\n", { mode: 0o600 });
+  const odd = await startHttp(mistmcp, args.map((a) => (a === secret ? otherSecret : a)), env);
+  try {
+    const fingerprint = (s) => s.stderr().match(/session secret fingerprint ([0-9a-f]{8})/)?.[1];
+    assert.ok(fingerprint(odd) && fingerprint(replicas[0]), odd.stderr());
+    assert.notEqual(fingerprint(odd), fingerprint(replicas[0]), "different files, different fingerprints");
+    assert.equal(fingerprint(replicas[1]), fingerprint(replicas[0]), "the same file, the same fingerprint");
+    const sid = await rawSession(replicas[0].base, "token-odd");
+    const res = await post(odd.base, "token-odd", sid, call("getSelf"));
+    assert.equal(res.status, 403, res.text.slice(0, 300));
+    assert.match(res.text, /another replica .* another session secret.*--session-secret-file/, res.text);
+    const del = await fetch(odd.base, { method: "DELETE", headers: { "X-Authorization": "token-odd", "Mcp-Session-Id": sid } });
+    assert.equal(del.status, 403);
+    await waitFor(odd.stderr, (t) => new RegExp(`given another --session-secret-file \\(its secret's fingerprint is ` +
+      `${fingerprint(replicas[0])}, this replica's ${fingerprint(odd)}\\)`).test(t), "the operator's warning");
+    // the session itself is unharmed where the secret is right
+    assert.equal((await post(replicas[1].base, "token-odd", sid, call("getSelf"))).status, 200);
+  } finally {
+    assert.equal(await stopHttp(odd), "");
+  }
+});
+
+await check("Redis wants a password the URL does not give: down, saying so (not 'up')", async () => {
+  const pdir = `${dir}/redis-password`;
+  mkdirSync(pdir, { recursive: true });
+  const locked = await startRedisIn(pdir, undefined, redisServer, ["--requirepass", "redis-pw-e2e"]);
+  const url = `redis://127.0.0.1:${locked.port}`;
+  const s = await startHttp(mistmcp, args.map((a) => (a.startsWith("redis://") ? url : a)), env);
+  try {
+    const init = await post(s.base, "token-locked", null, initBody(21));
+    assert.equal(init.status, 503, init.text.slice(0, 300));
+    assert.equal(init.headers.get("retry-after"), "5");
+    assert.match(init.answer?.error?.message ?? "", /refuses this client: Redis requires a password and the --session-store URL gives none/,
+      init.text);
+    const health = await (await fetch(s.origin + "/healthz")).text();
+    assert.match(health, /session store: down: Redis at 127\.0\.0\.1:\d+ (refuses this client: Redis requires a password|.*NOAUTH)/, health);
+    assert.doesNotMatch(health, /: up/);
+    assert.match(await (await fetch(s.origin + "/metrics")).text(), /^mistmcp_session_store_up 0$/m);
+    const wrong = await startHttp(mistmcp, args.map((a) => (a.startsWith("redis://") ? `redis://:not-it@127.0.0.1:${locked.port}` : a)), env);
+    try {
+      const res = await post(wrong.base, "token-locked", null, initBody(22));
+      assert.equal(res.status, 503);
+      assert.match(res.answer?.error?.message ?? "", /user or password is not the one Redis has/, res.text);
+      assert.doesNotMatch(res.text + wrong.stderr(), /not-it/, "the password is never shown");
+    } finally {
+      assert.equal(await stopHttp(wrong), "");
+    }
+  } finally {
+    assert.equal(await stopHttp(s), "");
+    locked.child.kill("SIGTERM");
+  }
 });
 
 // ---- the end -------------------------------------------------------------------------------

@@ -23,13 +23,14 @@ const accepts = (port) => new Promise((ok) => {
 const started = [];
 process.on("exit", () => { for (const c of started) c.kill("SIGKILL"); });
 
-// redis-server (program: its path) in dir, on port (or a free one); resolves to { child, port }
-// once it accepts connections (5 s at most per try, 3 tries with a free port).
-export async function startRedis(dir, port, program = "redis-server") {
+// redis-server (program: its path) in dir, on port (or a free one), with extra options (e.g.
+// ["--requirepass", PW]); resolves to { child, port } once it accepts connections (5 s at most
+// per try, 3 tries with a free port).
+export async function startRedis(dir, port, program = "redis-server", extra = []) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const p = port ?? await freePort();
     const child = spawn(program, ["--port", String(p), "--bind", "127.0.0.1", "--save", "",
-      "--appendonly", "no", "--dir", dir, "--logfile", `${dir}/redis.log`], { stdio: "ignore" });
+      "--appendonly", "no", "--dir", dir, "--logfile", `${dir}/redis.log`, ...extra], { stdio: "ignore" });
     started.push(child);
     for (let i = 0; i < 250 && child.exitCode === null; i++) {
       if (await accepts(p)) return { child, port: p };
