@@ -22,7 +22,7 @@
 // it skipped. $LOAD_SESSIONS changes the load's 1,000 sessions (for a quick run by hand; the
 // check's name says the sizes used).
 //
-// usage: node http_redis_replicas.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR
+// usage: node http_redis_replicas.mjs MISTMCP FAKE_MIST PLUGIN_DIR WORK_DIR README
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -34,7 +34,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { checker, startFake, startHttp, stopHttp, waitFor } from "./lib.mjs";
 import { freePort, startRedis as startRedisIn } from "./redis.mjs";
 
-const [mistmcp, fakeMist, pluginDir, workDir] = process.argv.slice(2);
+const [mistmcp, fakeMist, pluginDir, workDir, readme] = process.argv.slice(2);
+
+// The README's replica command and HAProxy block, used as written there (ports, paths and the
+// health checks' interval changed).
+const section = readFileSync(readme, "utf8").split("### Several replicas (sessions shared through Redis)")[1]?.split("\n### ")[0];
+assert.ok(section, "README has no section 'Several replicas (sessions shared through Redis)'");
+const readmeArgs = section.match(/\nmistmcp (--transport http [\s\S]*?)\n```/)[1].replace(/\\\n/g, " ").trim().split(/\s+/);
+const readmeHaproxy = section.match(/```haproxy\n([\s\S]*?)```/)[1];
+const argAfter = (name) => readmeArgs[readmeArgs.indexOf(name) + 1];
+assert.equal(argAfter("--trusted-proxy"), "127.0.0.1", "the README's replicas trust the balancer");
+assert.ok(argAfter("--request-state-key-file"), "the README's replicas share a request-state key");
+assert.match(readmeHaproxy, /option forwardfor/);
 
 // $REDIS_SERVER and $HAPROXY name the binaries (a path that does not exist: as if missing).
 const find = (env, name) => (process.env[env] !== undefined ? [process.env[env]]
@@ -78,13 +89,19 @@ let redis = await startRedis();
 const log = `${dir}/fake-mist.jsonl`;
 const { child: fake, port: fakePort } = await startFake(fakeMist, log);
 const backend = () => readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
-const secret = `${dir}/session-secret`;
+const secret = `${dir}/session-secret`, stateKey = `${dir}/request-state-key`;
 writeFileSync(secret, randomBytes(48).toString("base64") + "\n", { mode: 0o600 });
+writeFileSync(stateKey, randomBytes(48).toString("base64") + "\n", { mode: 0o600 });
 const env = { MISTMCP_API_BASE_URL: `http://127.0.0.1:${fakePort}` };
-// Managed mode, so that a session enables categories; HAProxy on 127.0.0.1 is a trusted proxy
-// (its X-Forwarded-For names the client).
-const args = ["--plugin-dir", pluginDir, "--mode", "managed", "--no-access-log", "--trusted-proxy", "127.0.0.1",
-  "--session-store", `redis://127.0.0.1:${redisPort}`, "--session-secret-file", secret];
+// The README's command (HAProxy on 127.0.0.1 is a trusted proxy: its X-Forwarded-For names the
+// client), with this test's Redis and files, in managed mode so that a session enables
+// categories; startHttp gives the transport and port.
+const fromReadme = readmeArgs.map((a, i) => {
+  const option = readmeArgs[i - 1];
+  return option === "--session-store" ? `redis://127.0.0.1:${redisPort}` : option === "--session-secret-file" ? secret
+    : option === "--request-state-key-file" ? stateKey : a;
+}).filter((a, i, all) => !["--transport", "--port"].includes(a) && !["--transport", "--port"].includes(all[i - 1]));
+const args = ["--plugin-dir", pluginDir, "--mode", "managed", "--no-access-log", ...fromReadme];
 const replicas = [];
 for (let r = 0; r < 3; r++) {
   const s = await startHttp(mistmcp, args, env);
@@ -100,27 +117,14 @@ for (let r = 0; r < 3; r++) {
 // replica answered (r0, r1, r2).
 const haPort = await freePort();
 const haCfg = `${dir}/haproxy.cfg`;
+const servers = [...readmeHaproxy.matchAll(/^ *server .*$/gm)];
+assert.equal(servers.length, 3, "the README's block has three servers");
 writeFileSync(haCfg, `global
     maxconn 4096
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 300s
-    timeout server 300s
-    timeout http-request 10s
-    retries 3
-    option redispatch 1
-    option http-server-close
-    option forwardfor
-frontend mcp_in
-    bind 127.0.0.1:${haPort}
-    default_backend mistmcp
-backend mistmcp
-    balance roundrobin
-    option httpchk
-    http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
-    http-check expect status 200
-    http-response set-header X-Replica %s
+${readmeHaproxy.replace("bind 127.0.0.1:8000", `bind 127.0.0.1:${haPort}`)
+    .replace(/^ *server .*\n/gm, "")
+    .replace("    balance roundrobin\n", "    balance roundrobin\n    http-response set-header X-Replica %s\n")
+    .trimEnd()}
 ${replicas.map((s, i) => `    server r${i} 127.0.0.1:${s.port} check inter 200ms fall 1 rise 1`).join("\n")}
 `);
 const ha = spawn(haproxy, ["-f", haCfg, "-db"], { stdio: ["ignore", "pipe", "pipe"] });
