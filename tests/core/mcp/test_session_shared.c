@@ -302,6 +302,31 @@ static void test_sessions(mm_redis *r)
     mm_shared_sessions_destroy(&ss);
 }
 
+/* Whether a client of url is refused (a command fails with words in err) within 5 s; *up (if
+ * given) the client's "up" then. */
+static int refused_by(const char *url, const char *words, char *err, size_t err_size, int *up)
+{
+    mm_redis *r = open_url(url, err, err_size);
+    mm_redis_cmd ping = {.argc = 1, .argv = (const char *[]){"PING"}};
+    mm_redis_reply *one = NULL;
+    int refused = 0;
+    for (int i = 0; r && i < 100 && !refused; i++) {
+        if (mm_redis_run(r, 1, &ping, &one, err, err_size) == 0)
+            mm_redis_reply_free(one); /* served: not what is tested; the check fails below */
+        else if (strstr(err, words))
+            refused = 1;
+        if (!refused)
+            sleep_ms(50);
+    }
+    if (r && up) {
+        mm_redis_stats st;
+        mm_redis_stats_get(r, &st);
+        *up = st.up;
+    }
+    mm_redis_close(&r);
+    return refused;
+}
+
 int main(void)
 {
     mm_util_init();
@@ -386,49 +411,23 @@ int main(void)
     int port2 = mm_test_free_port();
     pid = start_redis(port2, dir, "right-secret-pw");
     snprintf(url, sizeof url, "redis://:wrong-secret-pw@127.0.0.1:%d", port2);
-    r = open_url(url, err, sizeof err);
-    int refused = 0;
-    for (int i = 0; r && i < 100 && !refused; i++) {
-        if (mm_redis_run(r, 1, &ping, &one, err, sizeof err) != 0 && strstr(err, "AUTH"))
-            refused = 1;
-        else if (!refused)
-            sleep_ms(50);
-    }
-    CHECK_MSG(refused, "%s", err);
+    CHECK_MSG(refused_by(url, "AUTH", err, sizeof err, NULL), "%s", err);
     CHECK_MSG(!strstr(err, "wrong-secret-pw"), "%s", err);
     CHECK_MSG(strstr(err, "refuses this client") && strstr(err, "password is not the one") &&
                   !strstr(err, "unreachable"),
               "%s", err);
-    mm_redis_close(&r);
     /* A Redis that wants a password, and a URL without one: down at connect, saying what to
      * change (before: "up", and the first long command cut off by Redis) */
     snprintf(url, sizeof url, "redis://127.0.0.1:%d", port2);
-    r = open_url(url, err, sizeof err);
-    refused = 0;
-    for (int i = 0; r && i < 100 && !refused; i++) {
-        if (mm_redis_run(r, 1, &ping, &one, err, sizeof err) != 0 && strstr(err, "NOAUTH"))
-            refused = 1;
-        else if (!refused)
-            sleep_ms(50);
-    }
-    CHECK_MSG(refused && strstr(err, "requires a password") && strstr(err, "gives none"), "%s",
-              err);
-    if (r)
-        mm_redis_stats_get(r, &st);
-    CHECK(r && st.up == 0);
-    mm_redis_close(&r);
+    int up = -1;
+    CHECK_MSG(refused_by(url, "NOAUTH", err, sizeof err, &up) &&
+                  strstr(err, "requires a password") && strstr(err, "gives none"),
+              "%s", err);
+    CHECK(up == 0);
     /* a database past Redis's 'databases' (16) */
     snprintf(url, sizeof url, "redis://:right-secret-pw@127.0.0.1:%d/99", port2);
-    r = open_url(url, err, sizeof err);
-    refused = 0;
-    for (int i = 0; r && i < 100 && !refused; i++) {
-        if (mm_redis_run(r, 1, &ping, &one, err, sizeof err) != 0 && strstr(err, "SELECT"))
-            refused = 1;
-        else if (!refused)
-            sleep_ms(50);
-    }
-    CHECK_MSG(refused && strstr(err, "database number"), "%s", err);
-    mm_redis_close(&r);
+    CHECK_MSG(refused_by(url, "SELECT", err, sizeof err, NULL) && strstr(err, "database number"),
+              "%s", err);
     snprintf(url, sizeof url, "redis://:right-secret-pw@127.0.0.1:%d/1", port2);
     r = open_url(url, err, sizeof err);
     CHECK(r && wait_up(r) == 0);
