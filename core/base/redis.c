@@ -4,6 +4,7 @@
 #include "base/system_lib.h"
 #include "base/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <hiredis/hiredis.h> /* types and constants only: the functions come from dlopen */
 #include <limits.h>
@@ -176,6 +177,12 @@ int mm_redis_url_parse(const char *url, mm_redis_target *t, char *err, size_t er
         /* the scheme named, never the rest (it may hold a password) */
         const char *sep = strstr(url, "://");
         size_t n = sep ? (size_t)(sep - url) : 0;
+        /* only what has a scheme's form (RFC 3986 3.1: a letter, then letters, digits, "+",
+         * "-", "."): never a piece of credentials before a stray "://" */
+        if (n &&
+            (!isalpha((unsigned char)url[0]) ||
+             strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") < n))
+            n = 0;
         char what[200];
         snprintf(what, sizeof what,
                  "%s%.*s%sexpected memory, redis://[user:password@]host[:port][/db] or "
@@ -308,13 +315,15 @@ static const char *refusal_hint(const char *command, const char *said)
 }
 
 /* One command on a fresh connection during its set-up (AUTH, SELECT, PING, PSUBSCRIBE): 0,
- * or -1 with why set, *refused 1 when Redis answered with an error (it is reachable, and
- * refuses us), 0 when no answer came. */
+ * or -1 with why set and *refused: SETUP_REFUSED when Redis refused what the URL gives (a
+ * password wrong or missing, no such database: why says what to change), SETUP_ERROR when it
+ * answered with another error (LOADING, max clients, ...), SETUP_NO_ANSWER when none came. */
+enum { SETUP_NO_ANSWER, SETUP_REFUSED, SETUP_ERROR };
 static int setup_command(redisContext *ctx, int argc, const char **argv, char *why, size_t n,
                          int *refused)
 {
     void *rep = NULL;
-    *refused = 0;
+    *refused = SETUP_NO_ANSWER;
     if (hr.append_argv(ctx, argc, argv, NULL) != REDIS_OK || hr.get_reply(ctx, &rep) != REDIS_OK ||
         !rep) {
         snprintf(why, n, "%s", ctx->errstr[0] ? ctx->errstr : "no answer");
@@ -327,20 +336,22 @@ static int setup_command(redisContext *ctx, int argc, const char **argv, char *w
          * password itself. */
         const char *said = reply->str ? reply->str : "";
         const char *hint = refusal_hint(argv[0], said);
-        snprintf(why, n, "%s%s%s (Redis answered %s with: %.120s)", hint ? hint : "",
-                 hint ? " " : "", hint ? "" : "it refused", argv[0], said);
-        *refused = 1;
+        if (hint)
+            snprintf(why, n, "%s (Redis answered %s with: %.120s)", hint, argv[0], said);
+        else
+            snprintf(why, n, "Redis answered %s with: %.120s", argv[0], said);
+        *refused = hint ? SETUP_REFUSED : SETUP_ERROR;
         rc = -1;
     }
     hr.free_reply(rep);
     return rc;
 }
 
-/* A new connection, authenticated and on its database; NULL with why set, and *refused 1 when
- * Redis answered but refused the set-up (a password wrong or missing, no such database). */
+/* A new connection, authenticated and on its database; NULL with why set, and *refused as
+ * setup_command's (SETUP_NO_ANSWER when it could not connect). */
 static redisContext *connect_new(mm_redis *r, char *why, size_t n, int *refused)
 {
-    *refused = 0;
+    *refused = SETUP_NO_ANSWER;
     struct timeval tv = tv_of(r->timeout_ms);
     redisContext *ctx =
         r->t.path ? hr.connect_unix(r->t.path, tv) : hr.connect_tcp(r->t.host, r->t.port, tv);
@@ -422,7 +433,10 @@ static int ensure_connected(mm_redis *r, conn *k, char *err, size_t err_size)
     int refused;
     k->ctx = connect_new(r, why, sizeof why, &refused);
     if (!k->ctx) {
-        snprintf(what, sizeof what, "%s: %s", refused ? "refuses this client" : "is unreachable",
+        snprintf(what, sizeof what, "%s: %s",
+                 refused == SETUP_REFUSED ? "refuses this client"
+                 : refused == SETUP_ERROR ? "cannot serve this client now"
+                                          : "is unreachable",
                  why);
         note_failure(r, what);
         return mm_fail(err, err_size, "Redis at %s %s", r->t.where, what);

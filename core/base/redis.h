@@ -14,7 +14,9 @@
  * password, SELECT of its database, or else a PING), so that a Redis that refuses this client
  * (a password missing or wrong, no such database) counts as down, with Redis's words and what
  * to change. Messages: "Redis at HOST:PORT is unreachable: ...", "... refuses this client:
- * ...", "... did not answer: ...", and while backing off the same with "; next try in N ms".
+ * <what to change> (Redis answered ...)", "... cannot serve this client now: Redis answered
+ * PING with: LOADING ..." (another error at set-up), "... did not answer: ...", and while
+ * backing off the same with "; next try in N ms".
  *
  * The password (from the URL) is never written to a message, a log or /metrics; messages name
  * the server by host:port or socket path only.

@@ -41,13 +41,15 @@ static const char UPDATE_LUA[] = "if redis.call('EXISTS', KEYS[1]) == 0 then ret
                                  "else redis.call('HSET', KEYS[1], 'on', ARGV[2]) end "
                                  "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
                                  "return redis.call('HINCRBY', KEYS[1], 'ver', 1)";
-/* Deletes the session if the token's binding matches: 1 deleted, 0 no such session, -1 another
- * token's, -2 made under another key (its binding's fingerprint differs, binding()). */
+/* Deletes the session if the token's binding matches: 1 deleted, 0 no such session (or one
+ * whose binding is not of this form: an earlier version's, unusable here), -1 another token's,
+ * or the other key's fingerprint (a string) when another key made it (binding()). */
 static const char REMOVE_LUA[] = "local tb = redis.call('HGET', KEYS[1], 'tb') "
-                                 "if not tb then return 0 end "
+                                 "if not tb or #tb ~= #ARGV[1] or "
+                                 "string.sub(tb, 9, 9) ~= ':' then return 0 end "
                                  "if tb ~= ARGV[1] then "
                                  "if string.sub(tb, 1, 9) ~= string.sub(ARGV[1], 1, 9) then "
-                                 "return -2 end return -1 end "
+                                 "return string.sub(tb, 1, 8) end return -1 end "
                                  "return redis.call('DEL', KEYS[1])";
 
 void mm_shared_origin_free(mm_shared_origin *o)
@@ -309,11 +311,12 @@ mm_shared_result mm_shared_load(mm_shared_sessions *ss, const char *id, const ch
              a->element[0]->type != MM_REDIS_STRING || a->element[5]->type != MM_REDIS_STRING)
         out = MM_SHARED_GONE;
     else if (a->element[0]->len != BINDING_LEN ||
-             !mm_digest_equal(a->element[0]->str, tb, BINDING_LEN)) {
+             a->element[0]->str[MM_SHARED_FINGERPRINT_LEN] != ':')
+        out = MM_SHARED_GONE; /* an earlier version's binding: unusable, the client starts anew */
+    else if (!mm_digest_equal(a->element[0]->str, tb, BINDING_LEN)) {
         const mm_redis_reply *theirs = a->element[0];
         out = MM_SHARED_FORBIDDEN;
-        if (theirs->len == BINDING_LEN &&
-            memcmp(theirs->str, ss->fingerprint, MM_SHARED_FINGERPRINT_LEN) != 0) {
+        if (memcmp(theirs->str, ss->fingerprint, MM_SHARED_FINGERPRINT_LEN) != 0) {
             out = MM_SHARED_OTHER_SECRET;
             mm_fail(err, err_size, "its secret's fingerprint is %.*s, this replica's %s",
                     MM_SHARED_FINGERPRINT_LEN, theirs->str, ss->fingerprint);
@@ -406,13 +409,13 @@ mm_shared_result mm_shared_remove(mm_shared_sessions *ss, const char *id, const 
     mm_shared_result out = MM_SHARED_OK;
     if (is_error(r[0], err, err_size))
         out = MM_SHARED_DOWN;
-    else if (r[0]->type != MM_REDIS_INTEGER || r[0]->integer == 0)
-        out = MM_SHARED_GONE;
-    else if (r[0]->integer == -2) {
+    else if (r[0]->type == MM_REDIS_STRING) {
         out = MM_SHARED_OTHER_SECRET;
-        mm_fail(err, err_size, "its secret's fingerprint is not this replica's %s",
-                ss->fingerprint);
-    } else if (r[0]->integer < 0)
+        mm_fail(err, err_size, "its secret's fingerprint is %.*s, this replica's %s",
+                MM_SHARED_FINGERPRINT_LEN, r[0]->str ? r[0]->str : "", ss->fingerprint);
+    } else if (r[0]->type != MM_REDIS_INTEGER || r[0]->integer == 0)
+        out = MM_SHARED_GONE;
+    else if (r[0]->integer < 0)
         out = MM_SHARED_FORBIDDEN;
     free_all(r, 1);
     return out;

@@ -633,7 +633,7 @@ const char *mm_lookup_message(mm_lookup outcome)
     case MM_LOOKUP_OTHER_SECRET:
         return "this session was made by another replica of this service, which was given another "
                "session secret: its operator must give every replica the same "
-               "--session-secret-file (initialize again to go on here)";
+               "--session-secret-file";
     case MM_LOOKUP_UNAVAILABLE:
         return "the session store does not answer right now: send the request again in a moment "
                "(the session is not lost)";

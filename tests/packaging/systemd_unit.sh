@@ -2,22 +2,24 @@
 # mistmcp.service (issue 17, item 3): the hardening the issue asks for is there, systemd finds
 # nothing wrong with the unit (systemd-analyze verify prints nothing), its exposure score is
 # 2.0 or less (systemd-analyze security), and the reload it defines (SIGHUP) leaves mistmcp
-# running.
-#   tests/packaging/systemd_unit.sh UNIT MISTMCP MAN_PAGE WORK_DIR
+# running. With README, the README's drop-in for replicas (LoadCredential= for the secret
+# files) is verified merged into the unit too.
+#   tests/packaging/systemd_unit.sh UNIT MISTMCP MAN_PAGE WORK_DIR [README]
 # UNIT is packaging/debian/mistmcp.service; it is checked as a copy whose ExecStart is the
 # built MISTMCP (verify wants the binary to exist), with MAN_PAGE where man finds it
 # (verify also opens the unit's Documentation=).
 # Exit status: 0 passed, 1 failed, 77 skipped (with "skipped: why").
 set -eu
 
-[ $# -eq 4 ] || {
-    echo "usage: $0 UNIT MISTMCP MAN_PAGE WORK_DIR" >&2
+[ $# -eq 4 ] || [ $# -eq 5 ] || {
+    echo "usage: $0 UNIT MISTMCP MAN_PAGE WORK_DIR [README]" >&2
     exit 2
 }
 unit=$1
 mistmcp=$2
 man_page=$3
 work=$4
+readme=${5:-}
 max_exposure=2.0
 
 fail() {
@@ -62,6 +64,19 @@ out=$(MANPATH="$work/man" systemd-analyze verify "$work/mistmcp.service" 2>&1) |
     fail "systemd-analyze verify: $out"
 [ -z "$out" ] || fail "systemd-analyze verify is not clean: $out"
 
+if [ -n "$readme" ]; then
+    # the ```ini block that follows "systemctl edit mistmcp" in the README, without its header
+    dropin=$(awk '/systemctl edit mistmcp/ { seen = 1 } seen && /^```ini$/ { on = 1; next }
+                  on && /^```$/ { exit } on && !/^\[Service\]$/ { print }' "$readme")
+    echo "$dropin" | grep -q '^LoadCredential=session-secret:' ||
+        fail "no drop-in with LoadCredential= after 'systemctl edit mistmcp' in $readme"
+    awk -v add="$dropin" '/^\[Install\]$/ { print add; print "" } { print }' \
+        "$work/mistmcp.service" >"$work/with-dropin.service"
+    out=$(MANPATH="$work/man" systemd-analyze verify "$work/with-dropin.service" 2>&1) ||
+        fail "systemd-analyze verify with the README's drop-in: $out"
+    [ -z "$out" ] || fail "systemd-analyze verify with the README's drop-in is not clean: $out"
+fi
+
 out=$(systemd-analyze security --offline=true --no-pager "$work/mistmcp.service" 2>&1) ||
     fail "systemd-analyze security: $out"
 score=$(echo "$out" | sed -n 's/^.*Overall exposure level for mistmcp.service: \([0-9.]*\).*$/\1/p')
@@ -69,4 +84,4 @@ score=$(echo "$out" | sed -n 's/^.*Overall exposure level for mistmcp.service: \
 awk -v s="$score" -v max="$max_exposure" 'BEGIN { exit !(s <= max) }' ||
     fail "exposure $score is above $max_exposure:
 $(echo "$out" | grep '✗')"
-echo "systemd_unit: verify clean, exposure $score (at most $max_exposure), SIGHUP leaves it running"
+echo "systemd_unit: verify clean${readme:+ (with the README's drop-in too)}, exposure $score (at most $max_exposure), SIGHUP leaves it running"

@@ -115,6 +115,7 @@ static void test_urls(void)
         {"Unix:///run/r.sock", 1, "/run/r.sock", NULL, NULL, "/run/r.sock", 6379, 0},
         {"REDISS://host", 0, NULL, NULL, NULL, NULL, 0, 0},
         {"htps://pwonly@host", 0, NULL, NULL, NULL, NULL, 0, 0},
+        {"u:pwonly@h://x", 0, NULL, NULL, NULL, NULL, 0, 0}, /* no scheme: nothing of it named */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mm_redis_target t;
@@ -198,8 +199,25 @@ static void test_sessions(mm_redis *r)
     CHECK_MSG(strstr(err, mm_shared_fingerprint(ss)) && strstr(err, mm_shared_fingerprint(other)),
               "%s", err);
     CHECK(!state && !got.cloud);
+    err[0] = '\0';
     CHECK(mm_shared_remove(other, id, "tok-A", err, sizeof err) == MM_SHARED_OTHER_SECRET);
+    CHECK_MSG(strstr(err, mm_shared_fingerprint(ss)) && strstr(err, mm_shared_fingerprint(other)),
+              "DELETE names both too: %s", err);
     mm_shared_sessions_destroy(&other);
+    /* a binding of an earlier version (32 hex digits, no fingerprint): unknown (404, the
+     * client starts anew), not 403, which no client recovers from */
+    mm_redis_cmd old_form = {
+        .argc = 8,
+        .argv = (const char *[]){"HSET", "mistmcp:s:00000000000000000000000000000001", "tb",
+                                 "0123456789abcdef0123456789abcdef", "st", "[]", "ver", "1"}};
+    rep = NULL;
+    CHECK(mm_redis_run(r, 1, &old_form, &rep, err, sizeof err) == 0);
+    mm_redis_reply_free(rep);
+    const char *old_id = "00000000000000000000000000000001";
+    CHECK(mm_shared_load(ss, old_id, "tok-A", &got, &state, &ver, err, sizeof err) ==
+          MM_SHARED_GONE);
+    CHECK(!state && !got.cloud);
+    CHECK(mm_shared_remove(ss, old_id, "tok-A", err, sizeof err) == MM_SHARED_GONE);
     CHECK(mm_shared_load(ss, id, "tok-A", &got, &state, &ver, err, sizeof err) == MM_SHARED_OK);
     CHECK(got.cloud && strcmp(got.cloud, "api.eu.mist.com") == 0);
     CHECK(got.mode && strcmp(got.mode, "custom") == 0);

@@ -17,7 +17,8 @@
 //   - load: 1,000 sessions x 20 calls through HAProxy, 50 requests in flight, no error;
 //   - an operator's mistakes: a replica given another secret file answers 403 saying so and
 //     tells its operator (both fingerprints); a Redis that wants a password the URL does not
-//     give is "down" with what to change (503 for new sessions, /healthz, /metrics).
+//     give is "down" with what to change (503 for new sessions, /healthz, /metrics); an ACL
+//     user with only the README's commands, keys and channels serves a session on two replicas.
 // Without redis-server, haproxy or libhiredis the test says "skipped: ..." and ctest reports
 // it skipped. $LOAD_SESSIONS changes the load's 1,000 sessions (for a quick run by hand; the
 // check's name says the sizes used).
@@ -109,12 +110,11 @@ for (let r = 0; r < 3; r++) {
   replicas.push(s);
 }
 
-// HAProxy: round robin over the three, each request balanced on its own (the first check
-// proves it; HAProxy 2.6 does so in its default keep-alive mode too, http-server-close also
-// closes the connection to the replica after each answer), a replica checked on /healthz every
-// 200 ms, and a request whose connection is refused sent to another replica (retries with
-// redispatch). Timeouts long enough for the event streams to stay open. X-Replica says which
-// replica answered (r0, r1, r2).
+// HAProxy with the README's block: round robin over the three, each request balanced on its
+// own (the first check proves it; HAProxy 2.6 does so in its default keep-alive mode), a
+// replica checked on /healthz every 200 ms here, and a request whose connection is refused sent
+// to another replica (retry-on conn-failure, redispatch). Timeouts long enough for the event
+// streams to stay open. X-Replica (added here) says which replica answered (r0, r1, r2).
 const haPort = await freePort();
 const haCfg = `${dir}/haproxy.cfg`;
 const servers = [...readmeHaproxy.matchAll(/^ *server .*$/gm)];
@@ -638,6 +638,40 @@ await check("Redis wants a password the URL does not give: down, saying so (not 
   } finally {
     assert.equal(await stopHttp(s), "");
     locked.child.kill("SIGTERM");
+  }
+});
+
+await check("an ACL user with only the README's commands, keys and channels: two replicas serve a session", async () => {
+  // the README's ACL line, as written there (its password replaced)
+  const acl = section.match(/ACL SETUSER (mistmcp on >PASSWORD [^\n`]*)/)?.[1];
+  assert.ok(acl, "the README gives the ACL user's line");
+  const adir = `${dir}/redis-acl`;
+  mkdirSync(adir, { recursive: true });
+  const words = acl.replace(">PASSWORD", ">acl-pw-e2e").split(/\s+/);
+  const aclRedis = await startRedisIn(adir, undefined, redisServer, ["--user", ...words]);
+  const url = `redis://mistmcp:acl-pw-e2e@127.0.0.1:${aclRedis.port}`;
+  const pair = [];
+  try {
+    for (let i = 0; i < 2; i++)
+      pair.push(await startHttp(mistmcp, [...args.map((a) => (a.startsWith("redis://") ? url : a)), "--rate-limit", "1000"], env));
+    const health = await (await fetch(pair[0].origin + "/healthz")).text();
+    assert.match(health, /session store: redis at .*: up/, health);
+    const sid = await rawSession(pair[0].base, "token-acl");
+    const on = await post(pair[1].base, "token-acl", sid, call("manageMcpTools", { enable_mcp_tools_categories: ["orgs_wlans"] }), "application/json");
+    assert.equal(on.status, 200, on.text.slice(0, 300));
+    assert.notEqual(on.answer?.result?.isError, true, on.text.slice(0, 300));
+    const res = await post(pair[0].base, "token-acl", sid, call("listOrgWlans", { org_id: "acl" }, 3), "application/json");
+    assert.equal(res.status, 200, res.text.slice(0, 300));
+    assert.notEqual(res.answer?.result?.isError, true, res.text.slice(0, 400));
+    const del = await fetch(pair[1].base, { method: "DELETE", headers: { "X-Authorization": "token-acl", "Mcp-Session-Id": sid } });
+    assert.equal(del.status, 200);
+    for (const s of pair) {
+      assert.doesNotMatch(s.stderr(), /NOPERM|refused|No permissions/i, s.stderr());
+      assert.match(await (await fetch(s.origin + "/metrics")).text(), /^mistmcp_session_store_up 1$/m);
+    }
+  } finally {
+    for (const s of pair) assert.equal(await stopHttp(s), "");
+    aclRedis.child.kill("SIGTERM");
   }
 });
 
