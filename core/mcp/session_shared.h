@@ -15,7 +15,7 @@
  *          initialized, log level, client capabilities and clientInfo as a short JSON array,
  *          on the enabled categories as a comma list (left out when none). Each is at most 64
  *          bytes for a usual session, so Redis keeps the hash in its compact encoding
- *          (MEMORY USAGE about 200 bytes; a longer value makes it a table of about 600)
+ *          (MEMORY USAGE about 280 bytes; a longer value makes it a table of about 600)
  *   ver    a counter raised with each change of st or on: a replica holding a copy compares it
  *          on each request (one pipelined round trip with the expiry refresh) and applies the
  *          state when another replica changed it
