@@ -98,8 +98,7 @@ void mm_sha256_hex(const void *data, size_t len, char out[2 * MM_SHA256_LEN + 1]
 {
     unsigned char d[MM_SHA256_LEN];
     mm_sha256(data, len, d);
-    for (int i = 0; i < MM_SHA256_LEN; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
+    mm_hex(d, 2 * MM_SHA256_LEN, out);
 }
 
 void mm_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,

@@ -66,6 +66,14 @@ int mm_fail(char *err, size_t err_size, const char *fmt, ...)
     return -1;
 }
 
+void mm_hex(const unsigned char *bytes, size_t digits, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < digits; i++)
+        out[i] = hex[(bytes[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+    out[digits] = '\0';
+}
+
 int mm_secret_equal(const char *secret, const char *given)
 {
     size_t ls = strlen(secret), lg = strlen(given);

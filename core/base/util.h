@@ -59,6 +59,10 @@ void mm_buf_put(mm_buf *b, const char *s, size_t n);
 void mm_appendf(char **buf, size_t *used, size_t *cap, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The first digits lower-case hex digits of bytes (two a byte, high nibble first), then a NUL:
+ * out holds digits + 1 bytes. Thread-safe; no allocation. */
+void mm_hex(const unsigned char *bytes, size_t digits, char *out);
+
 /* 1 if given equals secret, in a time that depends only on given's length (which the caller
  * of a check knows already), never on where the two differ or on the secret's length. */
 int mm_secret_equal(const char *secret, const char *given);

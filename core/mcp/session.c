@@ -421,15 +421,10 @@ const char *mm_session_id(mm_session *s)
 {
     pthread_mutex_lock(&s->lock);
     if (!s->id[0]) { /* not the HTTP store's: drawn now, once (most sessions never need one) */
-        static const char hex[] = "0123456789abcdef";
         unsigned char raw[16] = {0};
         if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
             memset(raw, 0, sizeof raw); /* an id for logs only: zeros say the OS failed */
-        for (size_t i = 0; i < sizeof raw; i++) {
-            s->id[2 * i] = hex[raw[i] >> 4];
-            s->id[2 * i + 1] = hex[raw[i] & 15];
-        }
-        s->id[2 * sizeof raw] = '\0';
+        mm_hex(raw, 2 * sizeof raw, s->id);
     }
     pthread_mutex_unlock(&s->lock);
     return s->id;

@@ -61,15 +61,6 @@ void mm_shared_origin_free(mm_shared_origin *o)
     *o = (mm_shared_origin){0};
 }
 
-/* The first n hex digits of mac, and a NUL. */
-static void hex_of(const unsigned char *mac, size_t n, char *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++)
-        out[i] = hex[(mac[i / 2] >> (i % 2 ? 0 : 4)) & 15];
-    out[n] = '\0';
-}
-
 mm_shared_sessions *mm_shared_sessions_create(mm_redis *redis,
                                               const unsigned char key[MM_SHA256_LEN], long idle_ms)
 {
@@ -79,7 +70,7 @@ mm_shared_sessions *mm_shared_sessions_create(mm_redis *redis,
     static const char label[] = "mistmcp session secret fingerprint";
     unsigned char mac[MM_SHA256_LEN];
     mm_hmac_sha256(ss->key, sizeof ss->key, label, sizeof label - 1, mac);
-    hex_of(mac, MM_SHARED_FINGERPRINT_LEN, ss->fingerprint);
+    mm_hex(mac, MM_SHARED_FINGERPRINT_LEN, ss->fingerprint);
     ss->idle_ms = idle_ms > 0 ? idle_ms : 1;
     snprintf(ss->ttl, sizeof ss->ttl, "%ld", ss->idle_ms);
     return ss;
@@ -121,7 +112,7 @@ static void binding(const mm_shared_sessions *ss, const char *token, char out[BI
     mm_hmac_sha256(ss->key, sizeof ss->key, token ? token : "", token ? strlen(token) : 0, mac);
     memcpy(out, ss->fingerprint, MM_SHARED_FINGERPRINT_LEN);
     out[MM_SHARED_FINGERPRINT_LEN] = ':';
-    hex_of(mac, 32, out + MM_SHARED_FINGERPRINT_LEN + 1);
+    mm_hex(mac, 32, out + MM_SHARED_FINGERPRINT_LEN + 1);
 }
 
 /* One command of NUL-terminated arguments. */
@@ -429,7 +420,7 @@ static void token_name(const mm_shared_sessions *ss, const char *token, char out
     unsigned char mac[MM_SHA256_LEN];
     mm_hmac_sha256(ss->key, sizeof ss->key, token, strlen(token), mac);
     size_t n = (size_t)snprintf(out, 96, "mistmcp:wt:");
-    hex_of(mac, 2 * MM_SHA256_LEN, out + n);
+    mm_hex(mac, 2 * MM_SHA256_LEN, out + n);
 }
 
 /* Takes a token's entry: its value, replaced by a "used" mark for the rest of its life (so that

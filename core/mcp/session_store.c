@@ -299,8 +299,7 @@ mm_session_entry *mm_session_store_add(mm_session_store *st, mm_session *session
     mm_session_entry *e = mm_xcalloc(1, sizeof *e);
     pthread_mutex_init(&e->sync, NULL);
     e->token = mm_xstrdup(token);
-    for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(e->id + 2 * i, 3, "%02x", raw[i]);
+    mm_hex(raw, 2 * sizeof raw, e->id);
     e->store = st;
     e->last_used_ms = mm_now_ms();
     e->users = 1;

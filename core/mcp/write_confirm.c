@@ -59,8 +59,7 @@ int mm_write_tokens_issue(mm_write_tokens *st, const char *tool,
         return mm_fail(err, err_size, "the OS random generator failed: no confirmation token");
     size_t at = strlen(MM_CONFIRM_PREFIX);
     memcpy(token, MM_CONFIRM_PREFIX, at);
-    for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(token + at + 2 * i, 3, "%02x", raw[i]);
+    mm_hex(raw, 2 * sizeof raw, token + at);
     explicit_bzero(raw, sizeof raw);
     entry e = {
         .tool = mm_xstrdup(tool), .expires_ms = now_ms + MM_CONFIRM_TTL_MS, .issued_ms = now_ms};

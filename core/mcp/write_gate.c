@@ -187,18 +187,12 @@ static int stateless(const mm_call_ctx *ctx)
     return ctx->mrtr && ctx->mrtr->rs;
 }
 
-static void digest_hex(const unsigned char d[MM_SHA256_LEN], char out[2 * MM_SHA256_LEN + 1])
-{
-    for (int i = 0; i < MM_SHA256_LEN; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 /* Issues the signed token of a 2026-07-28 call in token mode into w->signed_token. */
 static int issue_signed(mm_call_ctx *ctx, char *err, size_t err_size)
 {
     mm_write_call *w = ctx->write;
     char hex[2 * MM_SHA256_LEN + 1];
-    digest_hex(w->args_digest, hex);
+    mm_hex(w->args_digest, 2 * MM_SHA256_LEN, hex);
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "k", "confirm");
     cJSON_AddStringToObject(p, "t", ctx->tool->name);
@@ -223,7 +217,7 @@ static mm_redeem redeem_signed(mm_call_ctx *ctx)
     if (v != MM_STATE_OK)
         return v == MM_STATE_EXPIRED ? MM_REDEEM_EXPIRED : MM_REDEEM_UNKNOWN;
     char hex[2 * MM_SHA256_LEN + 1];
-    digest_hex(w->args_digest, hex);
+    mm_hex(w->args_digest, 2 * MM_SHA256_LEN, hex);
     const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "k"));
     const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "t"));
     const char *a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "a"));
@@ -258,7 +252,7 @@ static mm_shared_sessions *shared_of(const mm_call_ctx *ctx)
 static void token_binding(const mm_call_ctx *ctx, char *out, size_t size)
 {
     char hex[2 * MM_SHA256_LEN + 1];
-    digest_hex(ctx->write->args_digest, hex);
+    mm_hex(ctx->write->args_digest, 2 * MM_SHA256_LEN, hex);
     snprintf(out, size, "%s %s %s", mm_session_id(ctx->session), ctx->tool->name, hex);
 }
 

@@ -196,14 +196,8 @@ static void bucket_name(const mm_rate_limit *rl, const char *token,
         mm_hmac_sha256(rl->key, sizeof rl->key, token, strlen(token), d);
     else
         mm_sha256(token, strlen(token), d);
-    static const char hex[] = "0123456789abcdef";
     memcpy(out, KEY_PREFIX, sizeof KEY_PREFIX - 1);
-    char *p = out + sizeof KEY_PREFIX - 1;
-    for (size_t i = 0; i < MM_SHA256_LEN; i++) {
-        *p++ = hex[d[i] >> 4];
-        *p++ = hex[d[i] & 15];
-    }
-    *p = '\0';
+    mm_hex(d, 2 * MM_SHA256_LEN, out + sizeof KEY_PREFIX - 1);
 }
 
 /* The script's answer: 0 with *wait, or -1 with err. */

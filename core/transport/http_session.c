@@ -215,8 +215,7 @@ static mm_session *make(mm_http_ctx *h, mm_http_choice *ch, const char *token, i
             return NULL;
         }
         snprintf(demo_token, sizeof demo_token, "demo-session-");
-        for (size_t i = 0; i < sizeof r; i++)
-            snprintf(demo_token + 13 + 2 * i, sizeof demo_token - 13 - 2 * i, "%02x", r[i]);
+        mm_hex(r, 2 * sizeof r, demo_token + 13);
         mist_token = demo_token;
     }
     http_box *box = NULL;

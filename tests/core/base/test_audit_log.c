@@ -10,6 +10,7 @@
 
 #include "base/audit_log.h"
 #include "base/sha256.h"
+#include "base/util.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
@@ -29,6 +30,10 @@ static void sha256_vectors(void)
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     mm_sha256_hex(two, strlen(two), hex);
     CHECK(strcmp(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") == 0);
+    /* mm_hex: high nibble first, an odd count stops inside a byte, NUL after */
+    memset(hex, 'x', sizeof hex);
+    mm_hex((const unsigned char[]){0x0f, 0xa5, 0x70}, 5, hex);
+    CHECK(strcmp(hex, "0fa57") == 0);
     char *million = malloc(1000000);
     memset(million, 'a', 1000000);
     mm_sha256_ctx c; /* fed in uneven pieces: the block buffering */
