@@ -175,20 +175,19 @@ int mm_redis_url_parse(const char *url, mm_redis_target *t, char *err, size_t er
     }
     if (strncasecmp(url, "redis://", 8) != 0) {
         /* the scheme named, never the rest (it may hold a password) */
+        /* only what has a scheme's form (RFC 3986 3.1: a letter, then letters, digits, "+",
+         * "-", "."), and short: never a piece of credentials before a stray "://" */
         const char *sep = strstr(url, "://");
         size_t n = sep ? (size_t)(sep - url) : 0;
-        /* only what has a scheme's form (RFC 3986 3.1: a letter, then letters, digits, "+",
-         * "-", "."): never a piece of credentials before a stray "://" */
-        if (n &&
-            (!isalpha((unsigned char)url[0]) ||
-             strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") < n))
-            n = 0;
+        int named =
+            n > 0 && n <= 16 && isalpha((unsigned char)url[0]) &&
+            strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") >= n;
         char what[200];
         snprintf(what, sizeof what,
                  "%s%.*s%sexpected memory, redis://[user:password@]host[:port][/db] or "
                  "unix:///path[?db=N]",
-                 n && n <= 16 ? "the scheme '" : "", n && n <= 16 ? (int)n : 0, url,
-                 n && n <= 16 ? "://' is not one it knows: " : "");
+                 named ? "the scheme '" : "", named ? (int)n : 0, url,
+                 named ? "://' is not one it knows: " : "");
         return url_fail(t, err, err_size, what);
     }
     const char *p = url + 8;

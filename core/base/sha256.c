@@ -150,11 +150,9 @@ int mm_key_file_sha256(const char *path, const char *option, unsigned char key[M
     int bad = ferror(f);
     fclose(f);
     int too_long = n > MM_KEY_FILE_MAX_BYTES;
-    size_t newlines = 0;
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) { /* an editor's last newline */
+    size_t read = n;
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) /* an editor's last newline */
         n--;
-        newlines++;
-    }
     if (bad || too_long || n < MM_KEY_FILE_MIN_BYTES) {
         explicit_bzero(buf, sizeof buf);
         char what[96];
@@ -164,7 +162,7 @@ int mm_key_file_sha256(const char *path, const char *option, unsigned char key[M
             snprintf(what, sizeof what, "too long (over %d bytes)", MM_KEY_FILE_MAX_BYTES);
         else
             snprintf(what, sizeof what, "too short: %zu bytes%s", n,
-                     newlines ? ", not counting the line ending at its end" : "");
+                     n < read ? ", not counting the line ending at its end" : "");
         return mm_fail(err, err_size,
                        "%s %s: %s (it must hold %d to %d bytes of secret, e.g. made with: "
                        "head -c 48 /dev/urandom | base64 > FILE)",

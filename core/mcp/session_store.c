@@ -380,24 +380,29 @@ static void drop_copy(mm_session_store *st, mm_session_entry *e)
         entry_free(e);
 }
 
-static void shared_failed(mm_session_store *st, const char *what, const char *err)
+/* "mistmcp: session store: WHAT: ERR" on stderr, the first few times of *count, then one in a
+ * thousand. */
+static void log_sometimes(atomic_ullong *count, const char *what, const char *err)
 {
-    unsigned long long n = atomic_fetch_add(&st->shared_errors, 1);
-    if (n < 10 || n % 1000 == 0) /* the first few, then one in a thousand */
+    unsigned long long n = atomic_fetch_add(count, 1);
+    if (n < 10 || n % 1000 == 0)
         fprintf(stderr, "mistmcp: session store: %s: %s\n", what, err);
 }
 
-/* A session made under another shared secret: the operator's mistake, said on stderr (the first
- * few times, then one in a thousand) with what to do. */
+static void shared_failed(mm_session_store *st, const char *what, const char *err)
+{
+    log_sometimes(&st->shared_errors, what, err);
+}
+
+/* A session made under another shared secret: the operator's mistake, with what to do. */
 static void other_secret(mm_session_store *st, const char *id, const char *err)
 {
-    unsigned long long n = atomic_fetch_add(&st->other_secret, 1);
-    if (n < 10 || n % 1000 == 0)
-        fprintf(stderr,
-                "mistmcp: session store: session %.8s... was made by a replica given another "
-                "--session-secret-file (%s): its clients get 403 here; give every replica the "
-                "same file\n",
-                id, err);
+    char what[200];
+    snprintf(what, sizeof what,
+             "session %.8s... was made by a replica given another --session-secret-file (its "
+             "clients get 403 here; give every replica the same file)",
+             id);
+    log_sometimes(&st->other_secret, what, err);
 }
 
 /* Whether array a holds an item equal to x. */

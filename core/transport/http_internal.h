@@ -240,6 +240,9 @@ enum MHD_Result mm_http_reply(mm_http_ctx *h, struct MHD_Connection *c, unsigned
 /* A JSON-RPC error as an HTTP answer (id may be NULL). */
 enum MHD_Result mm_http_rpc_error(mm_http_ctx *h, struct MHD_Connection *c, unsigned status,
                                   const cJSON *id, int code, const char *message);
+/* The answer to a session lookup that failed (mcp/session_store.h: 403, 404 or 503 and its
+ * JSON-RPC error, id null: the request was not read yet). */
+enum MHD_Result mm_http_lookup_error(mm_http_ctx *h, struct MHD_Connection *c, mm_lookup outcome);
 /* The token of a request: X-Authorization, or Authorization: Bearer|Token; NULL if none. */
 const char *mm_http_request_token(const mm_http_ctx *h, struct MHD_Connection *c);
 

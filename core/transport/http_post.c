@@ -364,8 +364,7 @@ enum MHD_Result mm_http_post(mm_http_ctx *h, struct MHD_Connection *c, mm_http_c
             mm_lookup out;
             p->entry = mm_session_store_get(h->store, given, mm_http_request_token(h, c), &out);
             if (!p->entry)
-                return mm_http_rpc_error(h, c, mm_lookup_status(out), NULL, MM_INVALID_REQUEST,
-                                         mm_lookup_message(out));
+                return mm_http_lookup_error(h, c, out);
         }
         return MHD_YES; /* a Content-Length past 4 MiB was refused before (refuse_early) */
     }

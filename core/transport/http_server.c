@@ -159,8 +159,7 @@ static enum MHD_Result handle_get(http_ctx *h, struct MHD_Connection *c, mm_http
     mm_lookup out;
     mm_session_entry *e = mm_session_store_get(h->store, given, token, &out);
     if (!e)
-        return mm_http_rpc_error(h, c, mm_lookup_status(out), NULL, MM_INVALID_REQUEST,
-                                 mm_lookup_message(out));
+        return mm_http_lookup_error(h, c, out);
     mm_outbox *o = mm_http_session_outbox(mm_session_entry_session(e));
     event_stream *es = mm_xcalloc(1, sizeof *es);
     es->h = h;
@@ -237,6 +236,12 @@ enum MHD_Result mm_http_rpc_error(mm_http_ctx *h, struct MHD_Connection *c, unsi
     enum MHD_Result rc = mm_http_reply(h, c, status, "application/json", text, NULL);
     free(text);
     return rc;
+}
+
+enum MHD_Result mm_http_lookup_error(mm_http_ctx *h, struct MHD_Connection *c, mm_lookup outcome)
+{
+    return mm_http_rpc_error(h, c, mm_lookup_status(outcome), NULL, MM_INVALID_REQUEST,
+                             mm_lookup_message(outcome));
 }
 
 const char *mm_http_request_token(const mm_http_ctx *h, struct MHD_Connection *c)
@@ -555,8 +560,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                      "missing Mcp-Session-Id header");
         mm_lookup out = mm_session_store_remove(h->store, given, token ? token : "");
         return out == MM_LOOKUP_OK ? mm_http_reply(h, c, MHD_HTTP_OK, NULL, NULL, NULL)
-                                   : mm_http_rpc_error(h, c, mm_lookup_status(out), NULL,
-                                                       MM_INVALID_REQUEST, mm_lookup_message(out));
+                                   : mm_http_lookup_error(h, c, out);
     }
     if (strcmp(method, "GET") == 0 && mcp)
         return handle_get(h, c, k);
