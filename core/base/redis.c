@@ -174,9 +174,9 @@ int mm_redis_url_parse(const char *url, mm_redis_target *t, char *err, size_t er
         return 0;
     }
     if (strncasecmp(url, "redis://", 8) != 0) {
-        /* the scheme named, never the rest (it may hold a password) */
-        /* only what has a scheme's form (RFC 3986 3.1: a letter, then letters, digits, "+",
-         * "-", "."), and short: never a piece of credentials before a stray "://" */
+        /* The scheme named, never the rest (it may hold a password), and only what has a
+         * scheme's form (RFC 3986 3.1: a letter, then letters, digits, "+", "-", "."), and
+         * short: never a piece of credentials before a stray "://". */
         const char *sep = strstr(url, "://");
         size_t n = sep ? (size_t)(sep - url) : 0;
         int named =

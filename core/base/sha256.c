@@ -150,7 +150,7 @@ int mm_key_file_sha256(const char *path, const char *option, unsigned char key[M
     int bad = ferror(f);
     fclose(f);
     int too_long = n > MM_KEY_FILE_MAX_BYTES;
-    size_t read = n;
+    size_t got = n;
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) /* an editor's last newline */
         n--;
     if (bad || too_long || n < MM_KEY_FILE_MIN_BYTES) {
@@ -162,7 +162,7 @@ int mm_key_file_sha256(const char *path, const char *option, unsigned char key[M
             snprintf(what, sizeof what, "too long (over %d bytes)", MM_KEY_FILE_MAX_BYTES);
         else
             snprintf(what, sizeof what, "too short: %zu bytes%s", n,
-                     n < read ? ", not counting the line ending at its end" : "");
+                     n < got ? ", not counting the line ending at its end" : "");
         return mm_fail(err, err_size,
                        "%s %s: %s (it must hold %d to %d bytes of secret, e.g. made with: "
                        "head -c 48 /dev/urandom | base64 > FILE)",

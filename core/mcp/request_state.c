@@ -116,8 +116,7 @@ char *mm_request_state_seal(mm_request_state *rs, cJSON *payload, long long now_
         mm_fail(err, err_size, "the OS random generator failed: %s", strerror(errno));
         return NULL;
     }
-    for (size_t i = 0; i < sizeof nonce; i++)
-        snprintf(nonce_hex + 2 * i, 3, "%02x", nonce[i]);
+    mm_hex(nonce, 2 * sizeof nonce, nonce_hex);
     cJSON_DeleteItemFromObjectCaseSensitive(payload, "e");
     cJSON_DeleteItemFromObjectCaseSensitive(payload, "n");
     cJSON_AddNumberToObject(payload, "e", (double)(now_ms + MM_STATE_TTL_MS));
@@ -229,10 +228,9 @@ void mm_request_state_principal(const mm_request_state *rs, const char *token, c
     memcpy(msg + 10, token ? token : "", n);
     unsigned char mac[MM_SHA256_LEN];
     mm_hmac_sha256(rs->key, sizeof rs->key, msg, n + 10, mac);
-    memset(msg, 0, n + 10);
+    explicit_bzero(msg, n + 10); /* the token's copy (a memset before free may be dropped) */
     free(msg);
-    for (int i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", mac[i]);
+    mm_hex(mac, 32, out);
 }
 
 const char *mm_state_verdict_text(mm_state_verdict v)

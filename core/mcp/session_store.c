@@ -555,13 +555,20 @@ static mm_session_entry *sync_in(mm_session_store *st, mm_session_entry *e, mm_l
     return e;
 }
 
+/* Whether id has the form of the ids this server makes (MM_SESSION_ID_LEN lower-case hex
+ * digits): anything else is not worth a round trip to Redis. */
+static int id_shaped(const char *id)
+{
+    return strnlen(id, MM_SESSION_ID_LEN + 1) == MM_SESSION_ID_LEN &&
+           strspn(id, "0123456789abcdef") == MM_SESSION_ID_LEN;
+}
+
 /* A session another replica made: built here from its record in Redis. */
 static mm_session_entry *adopt(mm_session_store *st, const char *id, const char *token,
                                mm_lookup *outcome)
 {
     *outcome = MM_LOOKUP_UNKNOWN;
-    if (strnlen(id, MM_SESSION_ID_LEN + 1) != MM_SESSION_ID_LEN ||
-        strspn(id, "0123456789abcdef") != MM_SESSION_ID_LEN)
+    if (!id_shaped(id))
         return NULL; /* not an id this server makes: not worth a round trip */
     char err[512];
     mm_shared_origin origin;
@@ -836,8 +843,7 @@ mm_lookup mm_session_store_remove(mm_session_store *st, const char *id, const ch
 {
     if (!st->shared)
         return remove_local(st, id, token);
-    if (strnlen(id, MM_SESSION_ID_LEN + 1) != MM_SESSION_ID_LEN ||
-        strspn(id, "0123456789abcdef") != MM_SESSION_ID_LEN)
+    if (!id_shaped(id))
         return MM_LOOKUP_UNKNOWN; /* not an id this server makes: not worth a round trip */
     char err[512];
     mm_shared_result r = mm_shared_remove(st->shared, id, token ? token : "", err, sizeof err);

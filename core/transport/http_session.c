@@ -214,8 +214,10 @@ static mm_session *make(mm_http_ctx *h, mm_http_choice *ch, const char *token, i
             snprintf(msg, size, "the OS random generator failed");
             return NULL;
         }
-        snprintf(demo_token, sizeof demo_token, "demo-session-");
-        mm_hex(r, 2 * sizeof r, demo_token + 13);
+        static const char prefix[] = "demo-session-";
+        _Static_assert(sizeof prefix - 1 + 2 * sizeof r < sizeof demo_token, "demo token");
+        memcpy(demo_token, prefix, sizeof prefix - 1);
+        mm_hex(r, 2 * sizeof r, demo_token + sizeof prefix - 1);
         mist_token = demo_token;
     }
     http_box *box = NULL;
